@@ -1,0 +1,120 @@
+import { decodeModel, runRetrainStep, type DriftReport, type RetrainDecision } from '@mlops/core';
+import { fingerprint, loadIris, trainTestSplit } from '@mlops/data';
+import { createAccuracyMonitor, detectDrift } from '@mlops/monitor';
+import { FileSystemModelStore } from '@mlops/registry';
+import { accuracy, mlRandomForestCodec, randomForestTrainer } from '@mlops/train';
+import { shiftBatch } from './shift';
+
+/** scikit-learn 1.2's `RandomForestClassifier(random_state=42)` predictions on the iris test split (seed 42). */
+export const SKLEARN_TEST_PREDICTIONS = [
+  1, 0, 2, 1, 1, 0, 1, 2, 1, 1, 2, 0, 0, 0, 0, 1, 2, 1, 1, 2, 0, 2, 0, 2, 2, 2, 2, 2, 0, 0,
+] as const;
+
+/** Everything the example measured, as data (the printed summary is made from it). */
+export interface IrisLifecycleSummary {
+  readonly trainRows: number;
+  readonly testRows: number;
+  readonly datasetFingerprint: string;
+  readonly predictions: number[];
+  readonly matchesScikitLearn: boolean;
+  readonly testAccuracy: number;
+  readonly registeredVersion: number;
+  readonly artifactSha256: string;
+  readonly artifactBytes: number;
+  readonly reloadedIdentical: boolean;
+  readonly drift: DriftReport;
+  readonly shiftedAccuracy: number;
+  readonly alerts: number;
+  readonly decision: RetrainDecision;
+  readonly productionVersion: number;
+}
+
+/** Options of {@link runIrisLifecycle}. */
+export interface IrisLifecycleOptions {
+  /** Registry directory (created if missing). */
+  readonly registryRoot: string;
+  /** Receives one readable line per step. */
+  readonly log?: (line: string) => void;
+}
+
+const PETAL_SHIFT = { 'petal length (cm)': 1.2, 'petal width (cm)': 0.5 };
+
+/** Runs iris: split → train → register → reload → predict → monitor a shifted batch → retrain → promote. */
+export async function runIrisLifecycle(options: IrisLifecycleOptions): Promise<IrisLifecycleSummary> {
+  const log = options.log ?? (() => {});
+  const iris = loadIris();
+  const { train, test } = trainTestSplit(iris, { testSize: 0.2, seed: 42 });
+  const datasetFingerprint = fingerprint(train);
+  log(`data     iris: ${iris.target.length} rows × ${iris.featureNames.length} features; split seed 42 → ${train.target.length} train / ${test.target.length} test`);
+
+  const trainer = randomForestTrainer({ nEstimators: 100, seed: 42 });
+  const model = await trainer.fit(train);
+  const predictions = model.predict(test.features);
+  const testAccuracy = accuracy(test.target, predictions);
+  const matchesScikitLearn = predictions.every((p, i) => p === SKLEARN_TEST_PREDICTIONS[i]);
+  log(`train    random forest, 100 trees, seed 42 → test accuracy ${testAccuracy.toFixed(4)}`);
+  log(`         predictions  [${predictions.join(', ')}]`);
+  log(`         scikit-learn [${SKLEARN_TEST_PREDICTIONS.join(', ')}] → ${matchesScikitLearn ? 'identical' : 'DIFFERENT'}`);
+
+  const store = new FileSystemModelStore({ root: options.registryRoot });
+  const v1 = await store.register('iris', {
+    artifact: model.toArtifact(),
+    metrics: { accuracy: testAccuracy },
+    dataset: { fingerprint: datasetFingerprint, name: 'iris-train' },
+    description: 'random forest on the iris train split (seed 42)',
+  });
+  await store.setAlias('iris', 'production', v1.version, { expectedVersion: null, reason: 'first model' });
+  log(`save     registered iris v${v1.version} (${v1.artifact.bytes} bytes, sha256 ${v1.artifact.sha256.slice(0, 12)}…) → alias production`);
+
+  const reopened = new FileSystemModelStore({ root: options.registryRoot });
+  const loaded = await reopened.loadArtifact('iris', 'production');
+  const served = decodeModel(loaded.artifact, [mlRandomForestCodec]);
+  const reloadedPredictions = served.predict(test.features);
+  const reloadedIdentical = reloadedPredictions.every((p, i) => p === predictions[i]);
+  log(`load     new registry instance: iris@production = v${loaded.version.version}, checksum verified, predictions ${reloadedIdentical ? 'identical' : 'DIFFERENT'}`);
+
+  // Production: a new measuring device reads petals larger. A labelled batch comes back from review.
+  const fresh = shiftBatch(train, { seed: 7, offsets: PETAL_SHIFT });
+  const holdout = shiftBatch(test, { seed: 8, offsets: PETAL_SHIFT });
+  const drift = detectDrift(train.features, fresh.features, { featureNames: train.featureNames });
+  const drifted = drift.features.filter((f) => f.drifted).map((f) => `${f.feature} (KS ${f.statistic.toFixed(3)}, p ${f.pValue.toExponential(2)})`);
+  log(`monitor  shifted batch of ${fresh.target.length} rows: drift in ${drifted.join(', ') || 'nothing'}; dataset drift ${drift.datasetDrift ? 'yes' : 'no'}`);
+
+  let alerts = 0;
+  const monitor = createAccuracyMonitor({ threshold: 0.85, onAlert: () => void alerts++ });
+  const check = await monitor.check(fresh.target, served.predict(fresh.features));
+  log(`         accuracy ${check.accuracy.toFixed(4)} on the labelled batch ${check.alert ? `< ${check.threshold} → alert` : `≥ ${check.threshold}`}`);
+
+  const decision = await runRetrainStep({
+    store: reopened,
+    trainer,
+    codecs: [mlRandomForestCodec],
+    modelName: 'iris',
+    reference: train,
+    fresh,
+    holdout,
+    threshold: 0.85,
+    fingerprint,
+  });
+  log(`retrain  ${decision.action}: ${decision.reason}`);
+  const productionVersion = (await reopened.getAlias('iris', 'production')) ?? 0;
+  log(`done     production = iris v${productionVersion}; registry at ${options.registryRoot}`);
+
+  return {
+    trainRows: train.target.length,
+    testRows: test.target.length,
+    datasetFingerprint,
+    predictions,
+    matchesScikitLearn,
+    testAccuracy,
+    registeredVersion: v1.version,
+    artifactSha256: v1.artifact.sha256,
+    artifactBytes: v1.artifact.bytes,
+    reloadedIdentical,
+    drift,
+    shiftedAccuracy: check.accuracy,
+    alerts,
+    decision,
+    productionVersion,
+  };
+}

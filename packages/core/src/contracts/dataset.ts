@@ -1,0 +1,19 @@
+/** Feature rows: `rows[i][j]` is feature `j` of sample `i`. Every row has the same length. */
+export type FeatureRows = readonly (readonly number[])[];
+
+/**
+ * A tabular dataset: a finite numeric feature matrix, one target per row, and the names that give them
+ * meaning. For classification, `classNames` is set and `target[i]` is an index into it. Immutable.
+ */
+export interface Dataset {
+  /** Feature rows (samples × features), all finite numbers. */
+  readonly features: FeatureRows;
+  /** Target per row: a class index into `classNames` for classification, a value for regression. */
+  readonly target: readonly number[];
+  /** One name per feature column. */
+  readonly featureNames: readonly string[];
+  /** Class labels for classification; `target` values index into it. Absent for regression. */
+  readonly classNames?: readonly string[];
+  /** Optional human-readable name, e.g. `iris`. */
+  readonly name?: string;
+}

@@ -1,0 +1,9 @@
+export { MlopsError, hasErrorMarker, type ErrorLocation, type MlopsErrorOptions } from './mlops-error';
+export {
+  ConflictError,
+  IntegrityError,
+  InvalidArtifactError,
+  InvalidInputError,
+  InvalidNameError,
+  NotFoundError,
+} from './errors';

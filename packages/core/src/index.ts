@@ -1,0 +1,4 @@
+export * from './contracts/index';
+export * from './errors/index';
+export * from './validation/index';
+export * from './lifecycle/index';

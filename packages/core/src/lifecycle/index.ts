@@ -1,0 +1,1 @@
+export { runRetrainStep, type RetrainDecision, type RetrainStepOptions } from './retrain-step';

@@ -1,0 +1,113 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Dataset } from '../contracts/dataset';
+import { createDataset } from '../validation/dataset';
+import { centroidCodec, centroidTrainer } from './__fixtures__/centroid-trainer';
+import { MemoryModelStore } from './__fixtures__/memory-store';
+import { runRetrainStep } from './retrain-step';
+
+// Two classes on one feature: class 0 around `low`, class 1 around `high`.
+function blobs(low: number, high: number, n = 10): Dataset {
+  const features: number[][] = [];
+  const target: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const jitter = (i % 5) * 0.1 - 0.2;
+    features.push([low + jitter], [high + jitter]);
+    target.push(0, 1);
+  }
+  return createDataset({ features, target, featureNames: ['x'], classNames: ['a', 'b'], name: 'blobs' });
+}
+
+const reference = blobs(0, 2);
+const clock = () => new Date('2026-01-02T03:04:05.000Z');
+
+describe('runRetrainStep', () => {
+  let store: MemoryModelStore;
+  const base = () => ({ store, trainer: centroidTrainer, codecs: [centroidCodec], modelName: 'toy', reference, now: clock });
+  beforeEach(() => {
+    store = new MemoryModelStore();
+  });
+
+  it('bootstraps a production model when none exists', async () => {
+    const decision = await runRetrainStep({ ...base(), fresh: blobs(0, 2, 2), holdout: blobs(0, 2, 4), fingerprint: (d) => `rows:${d.target.length}` });
+    expect(decision).toEqual({
+      action: 'bootstrapped',
+      reason: 'no "production" model existed; trained v1 (holdout accuracy 1) and promoted it',
+      threshold: 0.85,
+      challenger: { version: 1, holdoutAccuracy: 1 },
+      productionVersion: 1,
+      decidedAt: '2026-01-02T03:04:05.000Z',
+    });
+    expect(await store.getAlias('toy', 'production')).toBe(1);
+    expect((await store.getVersion('toy', 1)).dataset).toEqual({ fingerprint: 'rows:24', name: 'blobs' });
+  });
+
+  it('keeps the champion while accuracy holds', async () => {
+    await runRetrainStep({ ...base(), fresh: blobs(0, 2, 2), holdout: blobs(0, 2, 4) });
+    const decision = await runRetrainStep({ ...base(), fresh: blobs(0, 2), holdout: blobs(0, 2) });
+    expect(decision.action).toBe('kept');
+    expect(decision.reason).toBe('v1 accuracy 1 on fresh data is at or above 0.85');
+    expect(await store.listVersions('toy')).toHaveLength(1);
+  });
+
+  it('retrains on an accuracy drop and promotes a better challenger', async () => {
+    await runRetrainStep({ ...base(), fresh: blobs(0, 2, 2), holdout: blobs(0, 2, 4) });
+    // The world shifted: class 0 now sits at 1.4, class 1 at 3.4. Old centroids (0, 2) call every class-0 row (1.2–1.6) class 1.
+    const shifted = blobs(1.4, 3.4);
+    const decision = await runRetrainStep({ ...base(), reference: shifted, fresh: shifted, holdout: blobs(1.4, 3.4, 5) });
+    expect(decision.action).toBe('promoted');
+    expect(decision.champion).toEqual({ version: 1, freshAccuracy: 0.5, holdoutAccuracy: 0.5 });
+    expect(decision.challenger).toEqual({ version: 2, holdoutAccuracy: 1 });
+    expect(decision.productionVersion).toBe(2);
+    expect(decision.reason).toBe(
+      'v1 accuracy 0.5 fell under 0.85; challenger v2 scored 1 vs 0.5 on the holdout and was promoted',
+    );
+    expect(await store.getAlias('toy', 'production')).toBe(2);
+    const v2 = await store.getVersion('toy', 2);
+    expect(v2.parentVersion).toBe(1);
+    expect(v2.metrics).toEqual({ championHoldoutAccuracy: 0.5, holdoutAccuracy: 1 });
+    expect(v2.tags).toEqual({ trainer: 'centroid', trigger: 'accuracy' });
+    expect(store.aliasMoves.at(-1)?.reason).toBe(decision.reason);
+  });
+
+  it('registers but rejects a challenger that is not better', async () => {
+    await runRetrainStep({ ...base(), fresh: blobs(0, 2, 2), holdout: blobs(0, 2, 4) });
+    // Fresh data is mislabelled (classes swapped): accuracy drops, but the holdout still favours the champion.
+    const swapped = createDataset({ ...blobs(0, 2), target: blobs(0, 2).target.map((t) => 1 - t) });
+    const decision = await runRetrainStep({ ...base(), fresh: swapped, holdout: blobs(0, 2) });
+    expect(decision.action).toBe('rejected');
+    expect(decision.productionVersion).toBe(1);
+    expect(decision.challenger?.version).toBe(2);
+    expect(decision.champion?.holdoutAccuracy).toBe(1);
+    expect(await store.getAlias('toy', 'production')).toBe(1);
+  });
+
+  it('honours a custom threshold, alias and minimum improvement', async () => {
+    await runRetrainStep({ ...base(), alias: 'live', fresh: blobs(0, 2, 2), holdout: blobs(0, 2, 4) });
+    const shifted = blobs(1.4, 3.4);
+    const decision = await runRetrainStep({
+      ...base(),
+      alias: 'live',
+      reference: shifted,
+      fresh: shifted,
+      holdout: shifted,
+      threshold: 0.5,
+    });
+    expect(decision.action).toBe('kept');
+    const strict = await runRetrainStep({
+      ...base(),
+      alias: 'live',
+      reference: shifted,
+      fresh: shifted,
+      holdout: shifted,
+      minImprovement: 0.5,
+    });
+    expect(strict.action).toBe('rejected');
+    expect(await store.getAlias('toy', 'live')).toBe(1);
+  });
+
+  it('rejects a threshold outside [0, 1]', async () => {
+    await expect(runRetrainStep({ ...base(), fresh: reference, holdout: reference, threshold: 1.5 })).rejects.toThrow(
+      'threshold must be in [0, 1], got 1.5',
+    );
+  });
+});

@@ -1,0 +1,85 @@
+import type { Dataset, FeatureRows } from '../contracts/dataset';
+import { InvalidInputError } from '../errors/errors';
+import { assertFeatureRows } from './rows';
+
+/** Plain fields of a dataset before validation. */
+export interface DatasetInput {
+  /** Feature rows. */
+  readonly features: FeatureRows;
+  /** Target per row. */
+  readonly target: readonly number[];
+  /** One name per column. */
+  readonly featureNames: readonly string[];
+  /** Class labels (classification). */
+  readonly classNames?: readonly string[];
+  /** Optional name. */
+  readonly name?: string;
+}
+
+function assertNames(names: readonly string[], what: string): void {
+  const seen = new Set<string>();
+  names.forEach((name, i) => {
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new InvalidInputError(`${what} ${i} must be a non-empty string`, { column: i });
+    }
+    if (seen.has(name)) throw new InvalidInputError(`${what} "${name}" appears twice`, { column: i, columnName: name });
+    seen.add(name);
+  });
+}
+
+/**
+ * Validates and freezes a dataset: non-empty, rectangular, finite features; names unique and matching
+ * the column count; one target per row; class targets are integer indices into `classNames`.
+ * Copies the input, so later changes to the caller's arrays cannot alter it.
+ */
+export function createDataset(input: DatasetInput): Dataset {
+  const columns = assertFeatureRows(input.features, { featureNames: input.featureNames });
+  if (input.featureNames.length !== columns) {
+    throw new InvalidInputError(`featureNames has ${input.featureNames.length} names but rows have ${columns} columns`);
+  }
+  assertNames(input.featureNames, 'feature name');
+  const rows = input.features.length;
+  if (input.target.length !== rows) {
+    throw new InvalidInputError(`target has ${input.target.length} values but features have ${rows} rows`);
+  }
+  const classes = input.classNames?.length;
+  if (input.classNames) {
+    if (input.classNames.length === 0) throw new InvalidInputError('classNames is empty');
+    assertNames(input.classNames, 'class name');
+  }
+  input.target.forEach((value, i) => {
+    const ok = classes === undefined ? Number.isFinite(value) : Number.isInteger(value) && value >= 0 && value < classes;
+    if (!ok) {
+      const expected = classes === undefined ? 'a finite number' : `a class index in [0, ${classes - 1}]`;
+      throw new InvalidInputError(`target row ${i} is ${String(value)}: expected ${expected}`, { row: i });
+    }
+  });
+  return Object.freeze({
+    features: Object.freeze(input.features.map((row) => Object.freeze([...row]))),
+    target: Object.freeze([...input.target]),
+    featureNames: Object.freeze([...input.featureNames]),
+    ...(input.classNames ? { classNames: Object.freeze([...input.classNames]) } : {}),
+    ...(input.name === undefined ? {} : { name: input.name }),
+  });
+}
+
+function sameNames(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
+}
+
+/** Rows of `a` followed by rows of `b`; both must have the same feature and class names. */
+export function concatDatasets(a: Dataset, b: Dataset): Dataset {
+  if (!sameNames(a.featureNames, b.featureNames)) {
+    throw new InvalidInputError(`cannot concatenate datasets with different features: [${a.featureNames}] vs [${b.featureNames}]`);
+  }
+  if (!sameNames(a.classNames, b.classNames)) {
+    throw new InvalidInputError(`cannot concatenate datasets with different classes: [${a.classNames}] vs [${b.classNames}]`);
+  }
+  return createDataset({
+    features: [...a.features, ...b.features],
+    target: [...a.target, ...b.target],
+    featureNames: a.featureNames,
+    ...(a.classNames ? { classNames: a.classNames } : {}),
+    ...(a.name === undefined ? {} : { name: a.name }),
+  });
+}

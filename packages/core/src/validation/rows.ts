@@ -1,0 +1,56 @@
+import type { FeatureRows } from '../contracts/dataset';
+import { InvalidInputError } from '../errors/errors';
+
+/** Options of {@link assertFeatureRows}. */
+export interface AssertRowsOptions {
+  /** Required column count (e.g. a model's feature count); defaults to the first row's length. */
+  readonly columns?: number;
+  /** Column names, used to name the column at fault in messages. */
+  readonly featureNames?: readonly string[];
+  /** What the rows are, for messages (`features`, `predict input`…). */
+  readonly what?: string;
+  /** Accept zero rows (default false). */
+  readonly allowEmpty?: boolean;
+}
+
+/**
+ * Checks that `rows` is a non-empty rectangular matrix of finite numbers and returns its column count.
+ * Throws `InvalidInputError` naming the first bad row and column.
+ */
+export function assertFeatureRows(rows: unknown, options: AssertRowsOptions = {}): number {
+  const what = options.what ?? 'features';
+  if (!Array.isArray(rows)) throw new InvalidInputError(`${what} must be an array of rows`);
+  if (rows.length === 0) {
+    if (options.allowEmpty) return options.columns ?? 0;
+    throw new InvalidInputError(`${what} has no rows`);
+  }
+  const first = rows[0] as unknown;
+  const columns = options.columns ?? (Array.isArray(first) ? first.length : 0);
+  if (columns === 0) throw new InvalidInputError(`${what} has no columns`, { row: 0 });
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as unknown;
+    if (!Array.isArray(row)) throw new InvalidInputError(`${what} row ${i} is not an array`, { row: i });
+    if (row.length !== columns) {
+      throw new InvalidInputError(`${what} row ${i} has ${row.length} values, expected ${columns}`, { row: i });
+    }
+    for (let j = 0; j < columns; j++) {
+      const value = row[j] as unknown;
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        const columnName = options.featureNames?.[j];
+        const label = columnName === undefined ? `column ${j}` : `column ${j} (${columnName})`;
+        throw new InvalidInputError(`${what} row ${i}, ${label} is ${String(value)}: expected a finite number`, {
+          row: i,
+          column: j,
+          ...(columnName === undefined ? {} : { columnName }),
+        });
+      }
+    }
+  }
+  return columns;
+}
+
+/** Narrows `rows` to `FeatureRows` after {@link assertFeatureRows}. */
+export function checkedRows(rows: unknown, options?: AssertRowsOptions): FeatureRows {
+  assertFeatureRows(rows, options);
+  return rows as FeatureRows;
+}

@@ -1,0 +1,105 @@
+import { resolve, sep } from 'node:path';
+import { InvalidNameError } from '@mlops/core';
+import { assertValidName } from '../names/names';
+
+/**
+ * Paths of the on-disk layout under one root. Every name is validated and every path is resolved and
+ * checked to stay inside the root before it is returned.
+ *
+ * ```
+ * <root>/models/<name>/versions/<n>/version.json    metadata (ModelVersion)
+ * <root>/models/<name>/versions/<n>/artifact.json   the artifact, exactly the checksummed bytes
+ * <root>/models/<name>/aliases/<alias>.json         { alias, version, updatedAt }
+ * <root>/models/<name>/alias-history.ndjson         one alias move per line
+ * <root>/models/<name>/.lock/                       per-model lock (alias moves)
+ * <root>/tmp/                                       staging; leftovers are removed by verify()
+ * ```
+ */
+export class StoreLayout {
+  /** Absolute root directory. */
+  readonly root: string;
+  private readonly rootPrefix: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+    this.rootPrefix = this.root.endsWith(sep) ? this.root : this.root + sep;
+  }
+
+  private inside(...segments: string[]): string {
+    const path = resolve(this.root, ...segments);
+    if (!path.startsWith(this.rootPrefix)) {
+      throw new InvalidNameError(`path ${JSON.stringify(path)} would leave the registry root ${JSON.stringify(this.root)}`);
+    }
+    return path;
+  }
+
+  /** `<root>/models`. */
+  modelsDir(): string {
+    return this.inside('models');
+  }
+
+  /** `<root>/tmp`, where new versions and alias files are staged. */
+  tmpDir(): string {
+    return this.inside('tmp');
+  }
+
+  /** `<root>/tmp/<entry>`. */
+  tmpEntry(entry: string): string {
+    return this.inside('tmp', entry);
+  }
+
+  /** `<root>/models/<name>`. */
+  modelDir(name: string): string {
+    assertValidName(name, 'model');
+    return this.inside('models', name);
+  }
+
+  /** `<root>/models/<name>/versions`. */
+  versionsDir(name: string): string {
+    return this.inside(this.modelDir(name), 'versions');
+  }
+
+  /** `<root>/models/<name>/versions/<version>`. */
+  versionDir(name: string, version: number): string {
+    if (!Number.isSafeInteger(version) || version < 1) throw new InvalidNameError(`invalid version directory ${String(version)}`);
+    return this.inside(this.versionsDir(name), String(version));
+  }
+
+  /** `<root>/models/<name>/versions/<version>/version.json`. */
+  versionFile(name: string, version: number): string {
+    return this.inside(this.versionDir(name, version), VERSION_FILE);
+  }
+
+  /** `<root>/models/<name>/versions/<version>/artifact.json`. */
+  artifactFile(name: string, version: number): string {
+    return this.inside(this.versionDir(name, version), ARTIFACT_FILE);
+  }
+
+  /** `<root>/models/<name>/aliases`. */
+  aliasesDir(name: string): string {
+    return this.inside(this.modelDir(name), 'aliases');
+  }
+
+  /** `<root>/models/<name>/aliases/<alias>.json`. */
+  aliasFile(name: string, alias: string): string {
+    assertValidName(alias, 'alias');
+    return this.inside(this.aliasesDir(name), `${alias}.json`);
+  }
+
+  /** `<root>/models/<name>/alias-history.ndjson`. */
+  historyFile(name: string): string {
+    return this.inside(this.modelDir(name), 'alias-history.ndjson');
+  }
+
+  /** `<root>/models/<name>/.lock`. */
+  lockDir(name: string): string {
+    return this.inside(this.modelDir(name), '.lock');
+  }
+}
+
+/** File names inside a version directory. */
+export const VERSION_FILE = 'version.json';
+/** See {@link VERSION_FILE}. */
+export const ARTIFACT_FILE = 'artifact.json';
+/** Version directory names: a positive integer without leading zeros. */
+export const VERSION_DIR_PATTERN = /^[1-9][0-9]{0,15}$/;

@@ -1,0 +1,21 @@
+import { findJsonProblem } from '../json/json-safety';
+import { isRecord, isStringArray } from './shape';
+
+/** Why `value` is not a structurally valid `ModelArtifact` (from `@mlops/core`), or `undefined` when it is. */
+export function describeArtifactProblem(value: unknown): string | undefined {
+  if (!isRecord(value)) return 'an artifact must be an object';
+  if (typeof value.format !== 'string' || value.format === '') return '"format" must be a non-empty string';
+  if (typeof value.formatVersion !== 'number' || !Number.isSafeInteger(value.formatVersion)) {
+    return '"formatVersion" must be an integer';
+  }
+  if (!isStringArray(value.featureNames)) return '"featureNames" must be an array of strings';
+  if (value.classNames !== undefined && !isStringArray(value.classNames)) return '"classNames" must be an array of strings';
+  if (!isRecord(value.params)) return '"params" must be an object';
+  if (value.payload === undefined) return '"payload" is missing';
+  return undefined;
+}
+
+/** Like {@link describeArtifactProblem}, and also requires plain JSON throughout (checked before storing). */
+export function describeStorableArtifactProblem(value: unknown): string | undefined {
+  return describeArtifactProblem(value) ?? findJsonProblem(value, 'artifact');
+}

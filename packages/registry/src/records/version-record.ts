@@ -1,0 +1,125 @@
+import type { DatasetLineage, JsonObject, ModelArtifact, ModelVersion, RegisterModelInput } from '@mlops/core';
+import { findJsonProblem } from '../json/json-safety';
+import { NAME_PATTERN } from '../names/names';
+import { isFiniteNumberMap, isPositiveInteger, isRecord, isStringArray, isStringMap, isTimestamp } from './shape';
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** Checksum facts of a serialised artifact. */
+export interface ArtifactDigest {
+  /** Lower-case hex sha256 of the stored bytes. */
+  readonly sha256: string;
+  /** Stored length in bytes. */
+  readonly bytes: number;
+}
+
+function describeLineageProblem(value: unknown, at: string): string | undefined {
+  if (!isRecord(value)) return `${at} must be an object`;
+  if (typeof value.fingerprint !== 'string' || value.fingerprint === '') return `${at}.fingerprint must be a non-empty string`;
+  if (value.name !== undefined && typeof value.name !== 'string') return `${at}.name must be a string`;
+  if (value.version !== undefined && !isPositiveInteger(value.version)) return `${at}.version must be a positive integer`;
+  return undefined;
+}
+
+/** Why the metadata of a register call is malformed (the artifact is checked separately), or `undefined`. */
+export function describeRegisterInputProblem(input: RegisterModelInput): string | undefined {
+  const fields = ['params', 'metrics', 'tags', 'description', 'dataset', 'parentVersion'] as const;
+  for (const field of fields) {
+    const problem = input[field] === undefined ? undefined : findJsonProblem(input[field], field);
+    if (problem) return problem;
+  }
+  if (input.params !== undefined && !isRecord(input.params)) return 'params must be an object';
+  if (input.metrics !== undefined && !isFiniteNumberMap(input.metrics)) return 'metrics must map names to finite numbers';
+  if (input.tags !== undefined && !isStringMap(input.tags)) return 'tags must map names to strings';
+  if (input.description !== undefined && typeof input.description !== 'string') return 'description must be a string';
+  if (input.dataset !== undefined) {
+    const problem = describeLineageProblem(input.dataset, 'dataset');
+    if (problem) return problem;
+  }
+  if (input.parentVersion !== undefined && !isPositiveInteger(input.parentVersion)) {
+    return 'parentVersion must be a positive integer';
+  }
+  return undefined;
+}
+
+function copyLineage(dataset: DatasetLineage): DatasetLineage {
+  return {
+    fingerprint: dataset.fingerprint,
+    ...(dataset.name === undefined ? {} : { name: dataset.name }),
+    ...(dataset.version === undefined ? {} : { version: dataset.version }),
+  };
+}
+
+/** The record stored as `version.json` for a validated register call. */
+export function buildVersionRecord(
+  name: string,
+  version: number,
+  input: RegisterModelInput,
+  artifact: ModelArtifact,
+  digest: ArtifactDigest,
+  createdAt: string,
+): ModelVersion {
+  const params: JsonObject = input.params ?? artifact.params;
+  return {
+    name,
+    version,
+    createdAt,
+    description: input.description ?? '',
+    params,
+    metrics: { ...input.metrics },
+    tags: { ...input.tags },
+    ...(input.dataset === undefined ? {} : { dataset: copyLineage(input.dataset) }),
+    ...(input.parentVersion === undefined ? {} : { parentVersion: input.parentVersion }),
+    signature: {
+      featureNames: [...artifact.featureNames],
+      ...(artifact.classNames === undefined ? {} : { classNames: [...artifact.classNames] }),
+    },
+    artifact: { format: artifact.format, formatVersion: artifact.formatVersion, sha256: digest.sha256, bytes: digest.bytes },
+  };
+}
+
+function describeArtifactFactsProblem(value: unknown): string | undefined {
+  if (!isRecord(value)) return '"artifact" must be an object';
+  if (typeof value.format !== 'string' || value.format === '') return '"artifact.format" must be a non-empty string';
+  if (typeof value.formatVersion !== 'number' || !Number.isSafeInteger(value.formatVersion)) {
+    return '"artifact.formatVersion" must be an integer';
+  }
+  if (typeof value.sha256 !== 'string' || !SHA256_HEX.test(value.sha256)) return '"artifact.sha256" must be 64 lower-case hex digits';
+  if (typeof value.bytes !== 'number' || !Number.isSafeInteger(value.bytes) || value.bytes < 0) {
+    return '"artifact.bytes" must be a non-negative integer';
+  }
+  return undefined;
+}
+
+/** Why a parsed `version.json` is not a valid `ModelVersion`, or `undefined` when it is. */
+export function describeVersionRecordProblem(value: unknown): string | undefined {
+  if (!isRecord(value)) return 'the record must be an object';
+  if (typeof value.name !== 'string' || !NAME_PATTERN.test(value.name)) return '"name" must be a valid model name';
+  if (!isPositiveInteger(value.version)) return '"version" must be a positive integer';
+  if (!isTimestamp(value.createdAt)) return '"createdAt" must be an ISO 8601 timestamp';
+  if (typeof value.description !== 'string') return '"description" must be a string';
+  if (!isRecord(value.params)) return '"params" must be an object';
+  if (!isFiniteNumberMap(value.metrics)) return '"metrics" must map names to finite numbers';
+  if (!isStringMap(value.tags)) return '"tags" must map names to strings';
+  if (value.dataset !== undefined) {
+    const problem = describeLineageProblem(value.dataset, '"dataset"');
+    if (problem) return problem;
+  }
+  if (value.parentVersion !== undefined && !isPositiveInteger(value.parentVersion)) return '"parentVersion" must be a positive integer';
+  const signature = value.signature;
+  if (!isRecord(signature) || !isStringArray(signature.featureNames)) return '"signature.featureNames" must be an array of strings';
+  if (signature.classNames !== undefined && !isStringArray(signature.classNames)) return '"signature.classNames" must be an array of strings';
+  return describeArtifactFactsProblem(value.artifact);
+}
+
+/** Where a stored artifact contradicts its version record (format, feature or class names), or `undefined`. */
+export function describeArtifactMismatch(record: ModelVersion, artifact: ModelArtifact): string | undefined {
+  if (artifact.format !== record.artifact.format || artifact.formatVersion !== record.artifact.formatVersion) {
+    return `artifact is ${artifact.format} v${artifact.formatVersion} but the record says ${record.artifact.format} v${record.artifact.formatVersion}`;
+  }
+  const same = (a: readonly string[] | undefined, b: readonly string[] | undefined) =>
+    JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  if (!same(artifact.featureNames, record.signature.featureNames)) return 'artifact feature names differ from the record signature';
+  if (!same(artifact.classNames, record.signature.classNames)) return 'artifact class names differ from the record signature';
+  return undefined;
+}

@@ -1,0 +1,285 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  ConflictError,
+  InvalidArtifactError,
+  InvalidInputError,
+  InvalidNameError,
+  NotFoundError,
+  type ModelArtifact,
+  type RegisterModelInput,
+} from '@mlops/core';
+import { describe, expect, it } from 'vitest';
+import { FileSystemModelStore } from './file-system-store';
+import { ARTIFACT, ARTIFACT_SHA256, FIXED_NOW, snapshot, tempDir } from './__fixtures__/temp-root';
+
+async function newStore(): Promise<{ root: string; store: FileSystemModelStore }> {
+  const root = join(await tempDir(), 'registry');
+  return { root, store: new FileSystemModelStore({ root, now: FIXED_NOW }) };
+}
+
+describe('FileSystemModelStore.register', () => {
+  it('numbers versions 1, 2, 3 per model', async () => {
+    const { store } = await newStore();
+    const numbers = [];
+    for (let i = 0; i < 3; i++) numbers.push((await store.register('iris', { artifact: ARTIFACT })).version);
+    const other = await store.register('wine', { artifact: ARTIFACT });
+    expect(numbers).toEqual([1, 2, 3]);
+    expect(other.version).toBe(1);
+    expect(await store.listModels()).toEqual(['iris', 'wine']);
+  });
+
+  it('stores the full metadata record and returns exactly what getVersion reads back', async () => {
+    const { store } = await newStore();
+    await store.register('iris', { artifact: ARTIFACT });
+    const input: RegisterModelInput = {
+      artifact: ARTIFACT,
+      params: { alpha: 0.25, depth: 3 },
+      metrics: { accuracy: 0.9666666666666667, f1: 0.95 },
+      tags: { trainer: 'test', trigger: 'manual' },
+      description: 'second try',
+      dataset: { fingerprint: 'ab'.repeat(32), name: 'iris-train', version: 4 },
+      parentVersion: 1,
+    };
+    const registered = await store.register('iris', input);
+    expect(registered).toEqual({
+      name: 'iris',
+      version: 2,
+      createdAt: '2024-05-06T07:08:09.000Z',
+      description: 'second try',
+      params: { alpha: 0.25, depth: 3 },
+      metrics: { accuracy: 0.9666666666666667, f1: 0.95 },
+      tags: { trainer: 'test', trigger: 'manual' },
+      dataset: { fingerprint: 'ab'.repeat(32), name: 'iris-train', version: 4 },
+      parentVersion: 1,
+      signature: { featureNames: ['sepal length (cm)', 'petal width (cm)'], classNames: ['setosa', 'versicolor'] },
+      artifact: { format: 'test-linear', formatVersion: 1, sha256: ARTIFACT_SHA256, bytes: 201 },
+    });
+    expect(await store.getVersion('iris', 2)).toEqual(registered);
+    expect(await store.loadArtifact('iris', 2)).toEqual({ version: registered, artifact: ARTIFACT });
+  });
+
+  it('defaults params to the artifact params, description to empty, metrics and tags to {}', async () => {
+    const { store } = await newStore();
+    const { classNames: _classNames, ...regression } = ARTIFACT;
+    const record = await store.register('house', { artifact: regression });
+    expect(record).toEqual({
+      name: 'house',
+      version: 1,
+      createdAt: '2024-05-06T07:08:09.000Z',
+      description: '',
+      params: { alpha: 0.5 },
+      metrics: {},
+      tags: {},
+      signature: { featureNames: ['sepal length (cm)', 'petal width (cm)'] },
+      artifact: { format: 'test-linear', formatVersion: 1, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), bytes: 164 },
+    });
+    expect('dataset' in record || 'parentVersion' in record || 'classNames' in record.signature).toBe(false);
+  });
+
+  it('writes artifact.json as the canonical JSON bytes and leaves nothing in tmp/', async () => {
+    const { root, store } = await newStore();
+    await store.register('iris', { artifact: ARTIFACT });
+    const bytes = await readFile(join(root, 'models/iris/versions/1/artifact.json'), 'utf8');
+    expect(bytes).toBe(JSON.stringify(ARTIFACT));
+    expect(await readdir(join(root, 'tmp'))).toEqual([]);
+    expect(Object.keys(await snapshot(root)).sort()).toEqual([
+      'models',
+      'models/iris',
+      'models/iris/versions',
+      'models/iris/versions/1',
+      'models/iris/versions/1/artifact.json',
+      'models/iris/versions/1/version.json',
+      'tmp',
+    ]);
+  });
+
+  it('rejects malformed artifacts and metadata, leaving existing versions untouched', async () => {
+    const { root, store } = await newStore();
+    await store.register('iris', { artifact: ARTIFACT, metrics: { accuracy: 1 } });
+    await store.register('iris', { artifact: ARTIFACT });
+    const before = await snapshot(root);
+    const bad = (artifact: unknown, extra: object = {}) =>
+      store.register('iris', { artifact: artifact as ModelArtifact, ...extra });
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+
+    await expect(bad({ ...ARTIFACT, format: '' })).rejects.toThrow(
+      new InvalidArtifactError('cannot register model "iris": "format" must be a non-empty string', { name: 'iris' }),
+    );
+    await expect(bad({ ...ARTIFACT, formatVersion: 1.5 })).rejects.toThrow('"formatVersion" must be an integer');
+    await expect(bad({ ...ARTIFACT, featureNames: ['a', 2] })).rejects.toThrow('"featureNames" must be an array of strings');
+    await expect(bad({ ...ARTIFACT, classNames: 'setosa' })).rejects.toThrow('"classNames" must be an array of strings');
+    await expect(bad({ ...ARTIFACT, params: [] })).rejects.toThrow('"params" must be an object');
+    await expect(bad({ ...ARTIFACT, payload: undefined })).rejects.toThrow('"payload" is missing');
+    await expect(bad({ ...ARTIFACT, payload: { w: [1, Number.NaN] } })).rejects.toThrow('artifact.payload.w[1] is NaN');
+    await expect(bad({ ...ARTIFACT, payload: { at: new Date(0) } })).rejects.toThrow('artifact.payload.at is a Date object');
+    await expect(bad({ ...ARTIFACT, payload: cycle })).rejects.toThrow('artifact.payload.self refers back to one of its parents');
+    await expect(bad({ ...ARTIFACT, payload: JSON.parse('{"__proto__":{"polluted":1}}') })).rejects.toThrow(
+      'artifact.payload.__proto__ uses the forbidden key "__proto__"',
+    );
+    await expect(bad(ARTIFACT, { metrics: { accuracy: Number.POSITIVE_INFINITY } })).rejects.toThrow(
+      new InvalidInputError('cannot register model "iris": metrics.accuracy is Infinity', { name: 'iris' }),
+    );
+    await expect(bad(ARTIFACT, { tags: { a: 1 } })).rejects.toThrow('tags must map names to strings');
+    await expect(bad(ARTIFACT, { parentVersion: 0 })).rejects.toThrow('parentVersion must be a positive integer');
+    await expect(bad(ARTIFACT, { parentVersion: 7 })).rejects.toThrow(
+      new NotFoundError('cannot register model "iris": parent version 7 does not exist', { name: 'iris', version: 7 }),
+    );
+    await expect(bad(ARTIFACT, { dataset: { fingerprint: '' } })).rejects.toThrow('dataset.fingerprint must be a non-empty string');
+    await expect(store.register('../iris', { artifact: ARTIFACT })).rejects.toThrow(InvalidNameError);
+
+    expect(await snapshot(root)).toEqual(before);
+    expect((await store.listVersions('iris')).map((v) => v.version)).toEqual([1, 2]);
+    expect((await store.loadArtifact('iris', 1)).version.metrics).toEqual({ accuracy: 1 });
+  });
+});
+
+describe('FileSystemModelStore reads', () => {
+  it('a new instance over the same root sees the same versions and aliases', async () => {
+    const { root, store } = await newStore();
+    await store.register('iris', { artifact: ARTIFACT, description: 'one' });
+    await store.register('iris', { artifact: ARTIFACT, description: 'two' });
+    await store.setAlias('iris', 'production', 1);
+    const reopened = new FileSystemModelStore({ root });
+    expect((await reopened.listVersions('iris')).map((v) => [v.version, v.description])).toEqual([
+      [1, 'one'],
+      [2, 'two'],
+    ]);
+    expect(await reopened.getAlias('iris', 'production')).toBe(1);
+    expect((await reopened.loadArtifact('iris', 'production')).artifact).toEqual(ARTIFACT);
+    expect(await reopened.listModels()).toEqual(['iris']);
+  });
+
+  it('resolves latest to the highest version', async () => {
+    const { store } = await newStore();
+    await expect(store.getVersion('iris', 'latest')).rejects.toThrow(new NotFoundError('model "iris" does not exist', { name: 'iris' }));
+    await store.register('iris', { artifact: ARTIFACT });
+    await store.register('iris', { artifact: ARTIFACT, description: 'newest' });
+    expect((await store.getVersion('iris', 'latest')).version).toBe(2);
+    expect((await store.loadArtifact('iris', 'latest')).version.description).toBe('newest');
+  });
+
+  it('names what is missing in NotFoundError', async () => {
+    const { store } = await newStore();
+    await store.register('iris', { artifact: ARTIFACT });
+    const missingVersion = await store.getVersion('iris', 7).catch((error: unknown) => error);
+    expect(missingVersion).toEqual(new NotFoundError('model "iris" has no version 7', { name: 'iris', version: 7 }));
+    expect(missingVersion).toMatchObject({ modelName: 'iris', version: 7, code: 'NOT_FOUND' });
+    await expect(store.loadArtifact('iris', 'staging')).rejects.toThrow(new NotFoundError('model "iris" has no alias "staging"', { name: 'iris' }));
+    await expect(store.getVersion('wine', 1)).rejects.toThrow(new NotFoundError('model "wine" does not exist', { name: 'wine', version: 1 }));
+    expect(await store.listVersions('wine')).toEqual([]);
+    expect(await store.getAlias('wine', 'production')).toBeUndefined();
+  });
+
+  it('accepts only positive safe integers as version numbers', async () => {
+    const { store } = await newStore();
+    await store.register('iris', { artifact: ARTIFACT });
+    for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
+      await expect(store.getVersion('iris', bad)).rejects.toThrow(InvalidInputError);
+    }
+    await expect(store.getVersion('iris', 0)).rejects.toThrow('version must be a positive integer, got 0');
+    await expect(store.getVersion('iris', '1')).rejects.toThrow(
+      'invalid alias name "1": an alias cannot be a number (pass a number to refer to a version)',
+    );
+  });
+
+  it('lists only models that have versions, sorted', async () => {
+    const { root, store } = await newStore();
+    expect(await store.listModels()).toEqual([]);
+    await store.register('zeta', { artifact: ARTIFACT });
+    await store.register('Alpha', { artifact: ARTIFACT });
+    await store.register('beta', { artifact: ARTIFACT });
+    await writeFile(join(root, 'models', 'stray-file'), 'x');
+    expect(await store.listModels()).toEqual(['Alpha', 'beta', 'zeta']);
+  });
+});
+
+describe('FileSystemModelStore aliases', () => {
+  it('sets, moves and reads aliases with compare-and-set and keeps the history', async () => {
+    const { root, store } = await newStore();
+    for (let i = 0; i < 3; i++) await store.register('iris', { artifact: ARTIFACT });
+    expect(await store.getAlias('iris', 'production')).toBeUndefined();
+
+    await store.setAlias('iris', 'production', 1, { expectedVersion: null, reason: 'first model' });
+    await store.setAlias('iris', 'production', 3, { expectedVersion: 1, reason: 'better holdout' });
+    await store.setAlias('iris', 'staging', 2);
+    expect(await store.getAlias('iris', 'production')).toBe(3);
+    expect((await store.getVersion('iris', 'production')).version).toBe(3);
+
+    const stale = await store.setAlias('iris', 'production', 2, { expectedVersion: 1 }).catch((error: unknown) => error);
+    expect(stale).toEqual(new ConflictError('alias "production" of model "iris" points at version 3; expected version 1', {
+        name: 'iris',
+        version: 3,
+      }));
+    await expect(store.setAlias('iris', 'production', 2, { expectedVersion: null })).rejects.toThrow(
+      new ConflictError('alias "production" of model "iris" points at version 3; expected it not to exist', {
+        name: 'iris',
+        version: 3,
+      }),
+    );
+    await expect(store.setAlias('iris', 'canary', 2, { expectedVersion: 2 })).rejects.toThrow(
+      new ConflictError('alias "canary" of model "iris" does not exist; expected version 2', { name: 'iris' }),
+    );
+    expect(await store.getAlias('iris', 'production')).toBe(3);
+
+    const at = '2024-05-06T07:08:09.000Z';
+    expect(await store.aliasHistory('iris')).toEqual([
+      { alias: 'production', version: 1, previousVersion: null, reason: 'first model', at },
+      { alias: 'production', version: 3, previousVersion: 1, reason: 'better holdout', at },
+      { alias: 'staging', version: 2, previousVersion: null, reason: '', at },
+    ]);
+    expect((await store.aliasHistory('iris', 'staging')).map((move) => move.version)).toEqual([2]);
+    expect(JSON.parse(await readFile(join(root, 'models/iris/aliases/production.json'), 'utf8'))).toEqual({
+      alias: 'production',
+      version: 3,
+      updatedAt: at,
+    });
+    expect(await readdir(join(root, 'models/iris'))).not.toContain('.lock');
+    expect(await readdir(join(root, 'tmp'))).toEqual([]);
+  });
+
+  it('refuses missing versions, reserved and numeric alias names', async () => {
+    const { store } = await newStore();
+    await store.register('iris', { artifact: ARTIFACT });
+    await expect(store.setAlias('iris', 'production', 2)).rejects.toThrow(new NotFoundError('model "iris" has no version 2', { name: 'iris', version: 2 }));
+    await expect(store.setAlias('wine', 'production', 1)).rejects.toThrow(new NotFoundError('model "wine" does not exist', { name: 'wine', version: 1 }));
+    await expect(store.setAlias('iris', 'latest', 1)).rejects.toThrow(
+      new InvalidNameError('invalid alias name "latest": it is reserved for the highest version', { name: 'latest' }),
+    );
+    await expect(store.setAlias('iris', '42', 1)).rejects.toThrow(InvalidNameError);
+    await expect(store.setAlias('iris', 'production', 1, { expectedVersion: 0 })).rejects.toThrow(
+      'expectedVersion must be a positive integer, got 0',
+    );
+    expect(await store.aliasHistory('iris')).toEqual([]);
+  });
+
+  it('lets exactly one of many concurrent compare-and-set moves win', async () => {
+    const { store } = await newStore();
+    for (let i = 0; i < 10; i++) await store.register('iris', { artifact: ARTIFACT });
+    const attempts = Array.from({ length: 10 }, (_, i) =>
+      store.setAlias('iris', 'production', i + 1, { expectedVersion: null }).then(
+        () => i + 1,
+        (error: unknown) => (ConflictError.isInstance(error) ? 'conflict' : error),
+      ),
+    );
+    const outcomes = await Promise.all(attempts);
+    const winners = outcomes.filter((outcome) => typeof outcome === 'number');
+    expect(winners).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome === 'conflict')).toHaveLength(9);
+    expect(await store.getAlias('iris', 'production')).toBe(winners[0]);
+    expect(await store.aliasHistory('iris')).toHaveLength(1);
+  });
+
+  it('serialises concurrent unconditional moves so the history chains previous versions', async () => {
+    const { store } = await newStore();
+    for (let i = 0; i < 8; i++) await store.register('iris', { artifact: ARTIFACT });
+    await Promise.all(Array.from({ length: 8 }, (_, i) => store.setAlias('iris', 'production', i + 1)));
+    const history = await store.aliasHistory('iris');
+    expect(history).toHaveLength(8);
+    expect(history[0]?.previousVersion).toBeNull();
+    for (let i = 1; i < history.length; i++) expect(history[i]?.previousVersion).toBe(history[i - 1]?.version);
+    expect(await store.getAlias('iris', 'production')).toBe(history[7]?.version);
+    expect(history.map((move) => move.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+});

@@ -1,0 +1,37 @@
+/** Options of `FileSystemModelStore`. */
+export interface FileSystemModelStoreOptions {
+  /** Registry directory; created on the first write. */
+  readonly root: string;
+  /** Clock for `createdAt` and alias move times (default `() => new Date()`). */
+  readonly now?: () => Date;
+  /** A per-model lock older than this is considered abandoned and broken (default 30 000 ms). */
+  readonly lockStaleMs?: number;
+  /** How long an alias move waits for the per-model lock before `ConflictError` (default 60 000 ms). */
+  readonly lockTimeoutMs?: number;
+  /** `verify()` removes a `tmp/` entry of another host (or of unknown origin) once it is this old (default 3 600 000 ms). */
+  readonly tempStaleMs?: number;
+}
+
+/** One problem found by `verify()`. */
+export interface VerifyProblem {
+  /** Model name (or the unexpected directory name under `models/`). */
+  readonly name: string;
+  /** Version concerned, if any. */
+  readonly version?: number;
+  /** Alias concerned, if any. */
+  readonly alias?: string;
+  /** What is wrong, as a sentence. */
+  readonly problem: string;
+}
+
+/** Result of `verify()`: problems as data, plus what was repaired. */
+export interface VerifyReport {
+  /** True when no problem was found. */
+  readonly ok: boolean;
+  /** Versions whose record and artifact checksum were checked. */
+  readonly checkedVersions: number;
+  /** Everything found wrong, in model/version order. */
+  readonly problems: VerifyProblem[];
+  /** Names of leftover staging entries removed from `tmp/` (sorted). */
+  readonly removedTempEntries: string[];
+}
