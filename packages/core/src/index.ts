@@ -2,3 +2,4 @@ export * from './contracts/index';
 export * from './errors/index';
 export * from './validation/index';
 export * from './lifecycle/index';
+export * from './random/index';

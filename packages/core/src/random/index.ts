@@ -1,0 +1,1 @@
+export { RandomState } from './random-state';

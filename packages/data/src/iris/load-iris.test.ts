@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { loadIris } from './load-iris';
+
+describe('loadIris', () => {
+  const iris = loadIris();
+  it('has scikit-learn names and shape', () => {
+    expect(iris.name).toBe('iris');
+    expect(iris.featureNames).toEqual(['sepal length (cm)', 'sepal width (cm)', 'petal length (cm)', 'petal width (cm)']);
+    expect(iris.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
+    expect(iris.features).toHaveLength(150);
+    expect([0, 1, 2].map((c) => iris.target.filter((t) => t === c).length)).toEqual([50, 50, 50]);
+  });
+
+  it('has scikit-learn values, including the two rows it corrected from the UCI file', () => {
+    expect(iris.features[0]).toEqual([5.1, 3.5, 1.4, 0.2]);
+    expect(iris.features[34]).toEqual([4.9, 3.1, 1.5, 0.2]);
+    expect(iris.features[37]).toEqual([4.9, 3.6, 1.4, 0.1]);
+    expect(iris.features[149]).toEqual([5.9, 3.0, 5.1, 1.8]);
+    expect(iris.target.slice(48, 52)).toEqual([0, 0, 1, 1]);
+  });
+
+  it('is immutable', () => {
+    expect(Object.isFrozen(iris.features)).toBe(true);
+    expect(Object.isFrozen(iris.features[0])).toBe(true);
+  });
+});

