@@ -1,0 +1,3 @@
+export { ksTest, type KsTestOptions, type KsTestResult } from './stats/ks-test';
+export { detectDrift, type DetectDriftOptions } from './drift/detect-drift';
+export { createAccuracyMonitor, type AccuracyMonitor, type AccuracyMonitorOptions } from './performance/accuracy-monitor';
