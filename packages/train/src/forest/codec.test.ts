@@ -1,0 +1,99 @@
+import fc from 'fast-check';
+import { decodeModel, InvalidArtifactError, type ModelArtifact } from '@mlops/core';
+import { RandomForestClassifier } from 'ml-random-forest';
+import { describe, expect, it } from 'vitest';
+import { irisTest, irisTrain } from '../__fixtures__/iris-split';
+import { fromMlRandomForestJSON, mlRandomForestCodec } from './codec';
+import { randomForestTrainer } from './trainer';
+
+const model = await randomForestTrainer({ nEstimators: 5 }).fit(irisTrain);
+const artifact = model.toArtifact();
+const clone = (): ModelArtifact & { payload: any } => JSON.parse(JSON.stringify(artifact));
+
+function decodeError(a: unknown): string {
+  try {
+    mlRandomForestCodec.decode(a as ModelArtifact);
+  } catch (error) {
+    expect(InvalidArtifactError.isInstance(error)).toBe(true);
+    return (error as Error).message;
+  }
+  throw new Error('decode accepted a broken artifact');
+}
+
+describe('mlRandomForestCodec', () => {
+  it('names the path of what is wrong', () => {
+    const a = clone();
+    a.payload.baseModel.estimators[3].root.splitColumn = 9;
+    expect(decodeError(a)).toBe(
+      'invalid ml-random-forest artifact: payload.baseModel.estimators[3].root.splitColumn must be an integer in [0, 1]',
+    );
+    const b = clone();
+    b.payload.baseModel.indexes[0] = [0, 7];
+    expect(decodeError(b)).toBe('invalid ml-random-forest artifact: payload.baseModel.indexes[0] must list 2 feature indices in [0, 3]');
+    const c = clone();
+    c.payload.baseModel.estimators[0].root.splitValue = 'x';
+    expect(decodeError(c)).toContain('estimators[0].root.splitValue must be a finite number');
+    const d = clone();
+    d.payload.name = 'RFRegression';
+    expect(decodeError(d)).toBe('invalid ml-random-forest artifact: payload.name must be "RFClassifier"');
+    expect(decodeError({ ...clone(), classNames: [] })).toContain('classNames must be a non-empty list of names');
+    const e = clone();
+    e.payload.baseModel.nEstimators = 6;
+    expect(decodeError(e)).toContain('nEstimators must equal the 5 estimators');
+  });
+
+  it('refuses prototype keys anywhere, without polluting', () => {
+    const text = JSON.stringify(artifact).replace('"gainFunction"', '"__proto__":{"polluted":true},"gainFunction"');
+    expect(decodeError(JSON.parse(text))).toMatch(/__proto__ is a forbidden key/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses a leaf over unknown classes and absurd depth', () => {
+    const a = clone();
+    const leaf = { distribution: [[0.2, 0.2, 0.2, 0.4]] };
+    a.payload.baseModel.estimators[0].root = leaf;
+    expect(decodeError(a)).toContain('root.distribution must be [[p0, p1, …]] with 1 to 3 finite numbers');
+    let node: object = { distribution: [[1]] };
+    for (let i = 0; i < 1100; i++) node = { splitColumn: 0, splitValue: 1, left: node, right: { distribution: [[1]] } };
+    const b = clone();
+    b.payload.baseModel.estimators[0].root = node;
+    expect(decodeError(b)).toMatch(/is deeper than 1000/);
+  });
+
+  it('never throws anything but InvalidArtifactError on a mutated payload (property)', () => {
+    const paths: string[][] = [];
+    const walk = (v: unknown, path: string[]) => {
+      if (typeof v === 'object' && v !== null) for (const [k, c] of Object.entries(v)) walk(c, [...path, k]);
+      else paths.push(path);
+    };
+    walk(artifact.payload, []);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: paths.length - 1 }), fc.oneof(fc.constant(null), fc.string(), fc.integer(), fc.constant(-1e308)), (at, value) => {
+        const a = clone();
+        const path = paths[at]!;
+        let target = a.payload;
+        for (const key of path.slice(0, -1)) target = target[key];
+        target[path.at(-1)!] = value;
+        try {
+          decodeModel(a, [mlRandomForestCodec]).predict(irisTest.features);
+        } catch (error) {
+          expect(InvalidArtifactError.isInstance(error)).toBe(true);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('adopts a model trained with ml-random-forest directly', () => {
+    const forest = new RandomForestClassifier({ nEstimators: 10, maxFeatures: 2, seed: 3, noOOB: true });
+    forest.train(irisTrain.features.map((r) => [...r]), [...irisTrain.target]);
+    const adopted = fromMlRandomForestJSON(JSON.parse(JSON.stringify(forest.toJSON())), {
+      featureNames: irisTrain.featureNames,
+      classNames: irisTrain.classNames!,
+    });
+    const votes = adopted.predict(irisTest.features);
+    expect(votes).toHaveLength(30);
+    expect(votes.filter((p, i) => p === irisTest.target[i]).length).toBeGreaterThanOrEqual(28);
+    expect(adopted.toArtifact().format).toBe('ml-random-forest');
+  });
+});

@@ -1,0 +1,38 @@
+import { createDataset, InvalidInputError, type Dataset, type Trainer } from '@mlops/core';
+import { RandomForestClassifier } from 'ml-random-forest';
+import { RandomForestModel } from './forest-model';
+import { featuresPerTree, resolveParams, type RandomForestParams } from './params';
+
+/**
+ * A seeded random-forest classifier trainer on ml-random-forest: `nEstimators` trees, each grown on a
+ * bootstrap sample (with replacement) of the rows. Note: ml-random-forest draws each tree's feature
+ * subset once per tree (without replacement here), not at every split as scikit-learn does.
+ */
+export function randomForestTrainer(defaults: Partial<RandomForestParams> = {}): Trainer<RandomForestParams> {
+  resolveParams(defaults);
+  return {
+    name: 'random-forest',
+    async fit(dataset: Dataset, overrides: Partial<RandomForestParams> = {}) {
+      const params = resolveParams({ ...defaults, ...overrides });
+      const data = createDataset(dataset);
+      if (!data.classNames) throw new InvalidInputError('random forest classification needs a dataset with classNames');
+      const present = new Set(data.target).size;
+      if (present < 2) {
+        throw new InvalidInputError(`training data has ${present} class: a classifier needs at least 2 (classes: ${data.classNames.join(', ')})`);
+      }
+      const perTree = featuresPerTree(params.maxFeatures, data.featureNames.length);
+      const forest = new RandomForestClassifier({
+        nEstimators: params.nEstimators,
+        maxFeatures: perTree,
+        replacement: false,
+        useSampleBagging: params.bootstrap,
+        seed: params.seed,
+        noOOB: true,
+        ...(params.maxDepth === null ? {} : { treeOptions: { maxDepth: params.maxDepth } }),
+      });
+      forest.train(data.features.map((row) => [...row]), [...data.target]);
+      const payload = JSON.parse(JSON.stringify(forest.toJSON()));
+      return new RandomForestModel(forest, payload, data.featureNames, data.classNames, { ...params, featuresPerTree: perTree });
+    },
+  };
+}
