@@ -17,7 +17,7 @@ describe('randomForestTrainer', async () => {
   });
 
   it('gives vote shares that sum to 1 and agree with predict', () => {
-    const proba = model.predictProba(irisTest.features);
+    const proba = model.predictProba!(irisTest.features);
     expect(proba).toHaveLength(30);
     proba.forEach((p, i) => {
       expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
