@@ -1,0 +1,66 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FileSystemModelStore } from '@mlops/registry';
+import { runIrisLifecycle, SKLEARN_TEST_PREDICTIONS } from './lifecycle';
+
+const roots: string[] = [];
+function tempRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), 'mlops-iris-test-'));
+  roots.push(root);
+  return root;
+}
+afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
+
+describe('iris lifecycle example', () => {
+  it('reproduces scikit-learn, round-trips through the registry, detects the shift and promotes a retrained v2', async () => {
+    const root = tempRoot();
+    const lines: string[] = [];
+    const summary = await runIrisLifecycle({ registryRoot: root, log: (line) => lines.push(line) });
+
+    expect(summary.trainRows).toBe(120);
+    expect(summary.testRows).toBe(30);
+    expect(summary.predictions).toEqual([...SKLEARN_TEST_PREDICTIONS]);
+    expect(summary.matchesScikitLearn).toBe(true);
+    expect(summary.testAccuracy).toBe(1);
+    expect(summary.registeredVersion).toBe(1);
+    expect(summary.artifactSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(summary.reloadedIdentical).toBe(true);
+
+    const drifted = summary.drift.features.filter((f) => f.drifted).map((f) => f.feature);
+    expect(drifted).toEqual(['petal length (cm)', 'petal width (cm)']);
+    expect(summary.drift.datasetDrift).toBe(true);
+    expect(summary.shiftedAccuracy).toBeLessThan(0.85);
+    expect(summary.alerts).toBe(1);
+
+    expect(summary.decision.action).toBe('promoted');
+    expect(summary.decision.champion?.version).toBe(1);
+    expect(summary.decision.challenger?.version).toBe(2);
+    expect(summary.decision.challenger!.holdoutAccuracy).toBeGreaterThan(summary.decision.champion!.holdoutAccuracy!);
+    expect(summary.productionVersion).toBe(2);
+    expect(lines).toHaveLength(9);
+
+    const store = new FileSystemModelStore({ root });
+    const v2 = await store.getVersion('iris', 'production');
+    expect(v2.version).toBe(2);
+    expect(v2.parentVersion).toBe(1);
+    expect(v2.dataset?.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(v2.dataset?.fingerprint).not.toBe(summary.datasetFingerprint);
+    expect((await store.verify()).ok).toBe(true);
+  });
+
+  it('runs as a script and prints the readable summary', () => {
+    const root = tempRoot();
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', root], {
+      cwd: join(import.meta.dirname, '..'),
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`scikit-learn [${SKLEARN_TEST_PREDICTIONS.join(', ')}] → identical`);
+    expect(result.stdout).toContain('retrain  promoted: v1 accuracy');
+    expect(result.stdout).toContain('done     production = iris v2');
+  });
+});
