@@ -40,7 +40,7 @@ describe('iris lifecycle example', () => {
     expect(summary.decision.challenger?.version).toBe(2);
     expect(summary.decision.challenger!.holdoutAccuracy).toBeGreaterThan(summary.decision.champion!.holdoutAccuracy!);
     expect(summary.productionVersion).toBe(2);
-    expect(lines).toHaveLength(9);
+    expect(lines).toHaveLength(10);
 
     const store = new FileSystemModelStore({ root });
     const v2 = await store.getVersion('iris', 'production');
