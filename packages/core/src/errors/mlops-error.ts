@@ -37,15 +37,15 @@ export class MlopsError extends Error {
   /** Stable machine-readable code, e.g. `NOT_FOUND`. */
   readonly code: string;
   /** Zero-based row at fault, when the error is about tabular input. */
-  readonly row?: number;
+  declare readonly row?: number;
   /** Zero-based column at fault, when the error is about tabular input. */
-  readonly column?: number;
+  declare readonly column?: number;
   /** Name of the column at fault. */
-  readonly columnName?: string;
+  declare readonly columnName?: string;
   /** Model, dataset or alias name at fault. */
-  readonly modelName?: string;
+  declare readonly modelName?: string;
   /** Version at fault. */
-  readonly version?: number;
+  declare readonly version?: number;
 
   constructor(code: string, message: string, options: MlopsErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
