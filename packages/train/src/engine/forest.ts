@@ -1,0 +1,121 @@
+import { InvalidInputError, RandomState } from '@mlops/core';
+import { binFeatures } from './binning';
+import { buildTree, type FlatTree } from './tree-builder';
+
+/** Hyperparameters of the typed-array forest, named and defaulted as scikit-learn's RandomForestClassifier. */
+export interface ForestParams {
+  /** Trees (default 100). */
+  readonly nEstimators?: number;
+  /** `'sqrt'` (default), `'log2'`, `'all'`, a count, or a fraction of the columns — drawn at every split. */
+  readonly maxFeatures?: number | 'sqrt' | 'log2' | 'all';
+  /** Deepest a tree grows (default unlimited). */
+  readonly maxDepth?: number | null;
+  /** Fewest rows a node needs to be split (default 2). */
+  readonly minSamplesSplit?: number;
+  /** Fewest rows each child keeps (default 1). */
+  readonly minSamplesLeaf?: number;
+  /** Bootstrap the rows of each tree (default true). */
+  readonly bootstrap?: boolean;
+  /** Split quality (default `'gini'`). */
+  readonly criterion?: 'gini' | 'entropy';
+  /** Seed of every random choice (default 0). */
+  readonly seed?: number;
+}
+
+/** A fitted forest: everything prediction needs, in flat arrays. */
+export interface ForestData {
+  readonly cols: number;
+  readonly classes: number;
+  readonly trees: readonly FlatTree[];
+}
+
+function resolveMaxFeatures(value: ForestParams['maxFeatures'], cols: number): number {
+  const v = value ?? 'sqrt';
+  const count =
+    v === 'sqrt' ? Math.floor(Math.sqrt(cols)) : v === 'log2' ? Math.floor(Math.log2(cols)) : v === 'all' ? cols : Number.isInteger(v) ? v : Math.floor(v * cols);
+  if (!(count >= 0) || count > cols) throw new InvalidInputError(`maxFeatures ${String(v)} is not valid for ${cols} columns`);
+  return Math.max(1, count);
+}
+
+/** Checks a row-major matrix of `rows × cols` finite values; names the first bad cell. */
+export function assertMatrix(x: Float64Array, rows: number, cols: number, what: string): void {
+  if (!Number.isInteger(rows) || rows < 1) throw new InvalidInputError(`${what} has no rows`);
+  if (!Number.isInteger(cols) || cols < 1) throw new InvalidInputError(`${what} has no columns`);
+  if (x.length !== rows * cols) throw new InvalidInputError(`${what} has ${x.length} values, expected ${rows} × ${cols}`);
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i]!)) {
+      const row = Math.floor(i / cols);
+      throw new InvalidInputError(`${what} row ${row}, column ${i % cols} is ${x[i]}: expected a finite number`, { row, column: i % cols });
+    }
+  }
+}
+
+/** Fits a random forest on a row-major `rows × cols` matrix and class indices `y` in [0, classes). */
+export function fitForest(x: Float64Array, rows: number, cols: number, y: Int32Array, classes: number, params: ForestParams = {}): ForestData {
+  assertMatrix(x, rows, cols, 'features');
+  if (y.length !== rows) throw new InvalidInputError(`target has ${y.length} values but features have ${rows} rows`);
+  const seen = new Set<number>();
+  y.forEach((c, i) => {
+    if (!(c >= 0 && c < classes)) throw new InvalidInputError(`target row ${i} is ${c}: expected a class index in [0, ${classes - 1}]`, { row: i });
+    seen.add(c);
+  });
+  if (seen.size < 2) throw new InvalidInputError(`training data has ${seen.size} class: a classifier needs at least 2`);
+  const nEstimators = params.nEstimators ?? 100;
+  if (!Number.isInteger(nEstimators) || nEstimators < 1) throw new InvalidInputError(`nEstimators must be an integer ≥ 1, got ${nEstimators}`);
+  const limits = {
+    maxDepth: params.maxDepth ?? Infinity,
+    minSamplesSplit: params.minSamplesSplit ?? 2,
+    minSamplesLeaf: params.minSamplesLeaf ?? 1,
+    maxFeatures: resolveMaxFeatures(params.maxFeatures, cols),
+    criterion: params.criterion ?? 'gini',
+  } as const;
+  const binned = binFeatures(x, rows, cols);
+  const master = new RandomState(params.seed ?? 0);
+  // One seed per tree, drawn up front: trees can later be grown in any order or thread, same result.
+  const treeSeeds = Array.from({ length: nEstimators }, () => master.nextUint32());
+  const trees = treeSeeds.map((seed) => {
+    const random = new RandomState(seed);
+    const weights = new Int32Array(rows);
+    if (params.bootstrap ?? true) for (let i = 0; i < rows; i++) weights[random.randomInterval(rows - 1)]!++;
+    else weights.fill(1);
+    return buildTree(binned, y, classes, weights, limits, random);
+  });
+  return { cols, classes, trees };
+}
+
+/** Mean of the trees' leaf class distributions per row (scikit-learn's `predict_proba`), row-major `rows × classes`. */
+export function predictForestProba(forest: ForestData, x: Float64Array, rows: number): Float64Array {
+  assertMatrix(x, rows, forest.cols, 'predict input');
+  const { classes, cols } = forest;
+  const out = new Float64Array(rows * classes);
+  for (const tree of forest.trees) {
+    const { feature, threshold, left, value } = tree;
+    for (let r = 0; r < rows; r++) {
+      let node = 0;
+      let f = feature[0]!;
+      const base = r * cols;
+      while (f >= 0) {
+        node = x[base + f]! <= threshold[node]! ? left[node]! : left[node]! + 1;
+        f = feature[node]!;
+      }
+      const o = r * classes;
+      const v = node * classes;
+      for (let c = 0; c < classes; c++) out[o + c]! += value[v + c]!;
+    }
+  }
+  const n = forest.trees.length;
+  for (let i = 0; i < out.length; i++) out[i]! /= n;
+  return out;
+}
+
+/** Class index per row: argmax of the mean probabilities (ties to the lower index). */
+export function predictForest(forest: ForestData, x: Float64Array, rows: number): Int32Array {
+  const proba = predictForestProba(forest, x, rows);
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let c = 1; c < forest.classes; c++) if (proba[r * forest.classes + c]! > proba[r * forest.classes + best]!) best = c;
+    out[r] = best;
+  }
+  return out;
+}

@@ -1,0 +1,127 @@
+import { InvalidArtifactError } from '@mlops/core';
+import type { ForestData } from './forest';
+import type { FlatTree } from './tree-builder';
+
+/** JSON-safe forest: a header plus little-endian typed arrays in base64. */
+export interface EncodedForest {
+  readonly formatVersion: 1;
+  readonly cols: number;
+  readonly classes: number;
+  /** Nodes per tree. */
+  readonly nodeCounts: readonly number[];
+  /** Int32 per node: split feature, or −1 for a leaf. */
+  readonly feature: string;
+  /** Float64 per internal node, in node order: the threshold (value ≤ threshold goes left). */
+  readonly threshold: string;
+  /** Int32 per internal node, in node order: the left child (the right one follows it). */
+  readonly left: string;
+  /** Float64 × classes per leaf, in node order: the class distribution. */
+  readonly value: string;
+}
+
+const toBase64 = (a: Int32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+
+/** Encodes a forest compactly: internal nodes keep no class values, leaves keep no split. */
+export function encodeForest(forest: ForestData): EncodedForest {
+  const { classes } = forest;
+  const feature: number[] = [];
+  const threshold: number[] = [];
+  const left: number[] = [];
+  const value: number[] = [];
+  for (const tree of forest.trees) {
+    for (let i = 0; i < tree.nodeCount; i++) {
+      const f = tree.feature[i]!;
+      feature.push(f);
+      if (f >= 0) {
+        threshold.push(tree.threshold[i]!);
+        left.push(tree.left[i]!);
+      } else for (let c = 0; c < classes; c++) value.push(tree.value[i * classes + c]!);
+    }
+  }
+  return {
+    formatVersion: 1,
+    cols: forest.cols,
+    classes,
+    nodeCounts: forest.trees.map((t) => t.nodeCount),
+    feature: toBase64(Int32Array.from(feature)),
+    threshold: toBase64(Float64Array.from(threshold)),
+    left: toBase64(Int32Array.from(left)),
+    value: toBase64(Float64Array.from(value)),
+  };
+}
+
+const fail = (problem: string): never => {
+  throw new InvalidArtifactError(`invalid forest: ${problem}`);
+};
+
+function fromBase64<T extends Int32Array | Float64Array>(text: unknown, Type: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number }, field: string, expected: number): T {
+  if (typeof text !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return fail(`${field} must be base64`);
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length !== expected * Type.BYTES_PER_ELEMENT) {
+    return fail(`${field} holds ${bytes.length / Type.BYTES_PER_ELEMENT} values, expected ${expected}`);
+  }
+  const copy = new ArrayBuffer(bytes.length);
+  new Uint8Array(copy).set(bytes);
+  return new Type(copy);
+}
+
+function positiveInt(value: unknown, field: string, max: number): number {
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > max) fail(`${field} must be an integer in [1, ${max}]`);
+  return value as number;
+}
+
+/**
+ * Decodes and validates a forest: every length, feature index and child index is checked (children
+ * come after their parent, so no cycle can exist), every number is finite. Never evaluates code.
+ */
+export function decodeForest(json: unknown): ForestData {
+  if (typeof json !== 'object' || json === null) return fail('must be an object');
+  const e = json as Record<string, unknown>;
+  if (e.formatVersion !== 1) fail(`formatVersion ${String(e.formatVersion)} is not supported (supported: 1)`);
+  const cols = positiveInt(e.cols, 'cols', 1 << 20);
+  const classes = positiveInt(e.classes, 'classes', 1 << 16);
+  const counts = e.nodeCounts;
+  if (!Array.isArray(counts) || counts.length === 0) return fail('nodeCounts must be a non-empty array');
+  counts.forEach((n, t) => positiveInt(n, `nodeCounts[${t}]`, 1 << 26));
+  const totalNodes = (counts as number[]).reduce((a, b) => a + b, 0);
+  const feature = fromBase64(e.feature, Int32Array, 'feature', totalNodes);
+  const internal = feature.reduce((n, f) => n + (f >= 0 ? 1 : 0), 0);
+  const threshold = fromBase64(e.threshold, Float64Array, 'threshold', internal);
+  const left = fromBase64(e.left, Int32Array, 'left', internal);
+  const value = fromBase64(e.value, Float64Array, 'value', (totalNodes - internal) * classes);
+
+  let at = 0;
+  let split = 0;
+  let leaf = 0;
+  const trees: FlatTree[] = (counts as number[]).map((n, t) => {
+    const tree = {
+      feature: feature.slice(at, at + n),
+      threshold: new Float64Array(n),
+      left: new Int32Array(n),
+      value: new Float64Array(n * classes),
+      nodeCount: n,
+    };
+    for (let i = 0; i < n; i++) {
+      const f = tree.feature[i]!;
+      if (f >= cols || f < -1) fail(`tree ${t} node ${i} splits on feature ${f}, outside [0, ${cols - 1}]`);
+      if (f >= 0) {
+        const th = threshold[split]!;
+        const l = left[split++]!;
+        if (!Number.isFinite(th)) fail(`tree ${t} node ${i} has threshold ${th}`);
+        if (!(l > i && l + 1 < n)) fail(`tree ${t} node ${i} has children ${l}, ${l + 1}: they must come after it and inside the tree`);
+        tree.threshold[i] = th;
+        tree.left[i] = l;
+      } else {
+        for (let c = 0; c < classes; c++) {
+          const v = value[leaf * classes + c]!;
+          if (!(v >= 0 && v <= 1)) fail(`tree ${t} leaf ${i} has class share ${v}, outside [0, 1]`);
+          tree.value[i * classes + c] = v;
+        }
+        leaf++;
+      }
+    }
+    at += n;
+    return tree;
+  });
+  return { cols, classes, trees };
+}
