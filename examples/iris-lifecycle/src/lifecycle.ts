@@ -2,7 +2,7 @@ import { decodeModel, runRetrainStep, type DriftReport, type RetrainDecision } f
 import { fingerprint, loadIris, trainTestSplit } from '@mlops/data';
 import { createAccuracyMonitor, detectDrift } from '@mlops/monitor';
 import { FileSystemModelStore } from '@mlops/registry';
-import { accuracy, mlRandomForestCodec, randomForestTrainer } from '@mlops/train';
+import { accuracy, mlRandomForestCodec, randomForestCodec, randomForestTrainer } from '@mlops/train';
 import { shiftBatch } from './shift';
 
 /** scikit-learn 1.2's `RandomForestClassifier(random_state=42)` predictions on the iris test split (seed 42). */
@@ -37,6 +37,9 @@ export interface IrisLifecycleOptions {
   readonly log?: (line: string) => void;
 }
 
+/** Codecs the registry's artifacts are read with: this package's forest, and ml-random-forest models registered earlier. */
+const CODECS = [randomForestCodec, mlRandomForestCodec];
+
 const PETAL_SHIFT = { 'petal length (cm)': 1.2, 'petal width (cm)': 0.5 };
 
 /** Runs iris: split → train → register → reload → predict → monitor a shifted batch → retrain → promote. */
@@ -68,7 +71,7 @@ export async function runIrisLifecycle(options: IrisLifecycleOptions): Promise<I
 
   const reopened = new FileSystemModelStore({ root: options.registryRoot });
   const loaded = await reopened.loadArtifact('iris', 'production');
-  const served = decodeModel(loaded.artifact, [mlRandomForestCodec]);
+  const served = decodeModel(loaded.artifact, CODECS);
   const reloadedPredictions = served.predict(test.features);
   const reloadedIdentical = reloadedPredictions.every((p, i) => p === predictions[i]);
   log(`load     new registry instance: iris@production = v${loaded.version.version}, checksum verified, predictions ${reloadedIdentical ? 'identical' : 'DIFFERENT'}`);
@@ -88,7 +91,7 @@ export async function runIrisLifecycle(options: IrisLifecycleOptions): Promise<I
   const decision = await runRetrainStep({
     store: reopened,
     trainer,
-    codecs: [mlRandomForestCodec],
+    codecs: CODECS,
     modelName: 'iris',
     reference: train,
     fresh,

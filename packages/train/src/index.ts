@@ -1,12 +1,14 @@
-export { randomForestTrainer } from './forest/trainer';
-export { RandomForestModel, ML_RANDOM_FOREST_FORMAT } from './forest/forest-model';
-export { mlRandomForestCodec, fromMlRandomForestJSON, type MlRandomForestImport } from './forest/codec';
-export {
-  DEFAULT_RANDOM_FOREST_PARAMS,
-  featuresPerTree,
-  type MaxFeatures,
-  type RandomForestParams,
-} from './forest/params';
+export { randomForestTrainer } from './random-forest/trainer';
+export { RandomForestClassifierModel, RANDOM_FOREST_FORMAT } from './random-forest/model';
+export { randomForestCodec } from './random-forest/codec';
+export { DEFAULT_RANDOM_FOREST_PARAMS, type RandomForestParams } from './random-forest/params';
+export { resolveMaxFeatures, type MaxFeatures } from './params/max-features';
+
+export { mlRandomForestTrainer } from './ml-random-forest/trainer';
+export { RandomForestModel, ML_RANDOM_FOREST_FORMAT } from './ml-random-forest/model';
+export { mlRandomForestCodec, fromMlRandomForestJSON, type MlRandomForestImport } from './ml-random-forest/codec';
+export { DEFAULT_ML_RANDOM_FOREST_PARAMS, type MlRandomForestParams } from './ml-random-forest/params';
+
 export {
   accuracy,
   classificationReport,

@@ -1,4 +1,5 @@
 import { InvalidInputError, RandomState } from '@mlops/core';
+import { resolveMaxFeatures, type MaxFeatures } from '../params/max-features';
 import { binFeatures } from './binning';
 import { buildTree, type FlatTree } from './tree-builder';
 
@@ -7,7 +8,7 @@ export interface ForestParams {
   /** Trees (default 100). */
   readonly nEstimators?: number;
   /** `'sqrt'` (default), `'log2'`, `'all'`, a count, or a fraction of the columns — drawn at every split. */
-  readonly maxFeatures?: number | 'sqrt' | 'log2' | 'all';
+  readonly maxFeatures?: MaxFeatures;
   /** Deepest a tree grows (default unlimited). */
   readonly maxDepth?: number | null;
   /** Fewest rows a node needs to be split (default 2). */
@@ -27,14 +28,6 @@ export interface ForestData {
   readonly cols: number;
   readonly classes: number;
   readonly trees: readonly FlatTree[];
-}
-
-function resolveMaxFeatures(value: ForestParams['maxFeatures'], cols: number): number {
-  const v = value ?? 'sqrt';
-  const count =
-    v === 'sqrt' ? Math.floor(Math.sqrt(cols)) : v === 'log2' ? Math.floor(Math.log2(cols)) : v === 'all' ? cols : Number.isInteger(v) ? v : Math.floor(v * cols);
-  if (!(count >= 0) || count > cols) throw new InvalidInputError(`maxFeatures ${String(v)} is not valid for ${cols} columns`);
-  return Math.max(1, count);
 }
 
 /** Checks a row-major matrix of `rows × cols` finite values; names the first bad cell. */
@@ -66,7 +59,7 @@ export function fitForest(x: Float64Array, rows: number, cols: number, y: Int32A
     maxDepth: params.maxDepth ?? Infinity,
     minSamplesSplit: params.minSamplesSplit ?? 2,
     minSamplesLeaf: params.minSamplesLeaf ?? 1,
-    maxFeatures: resolveMaxFeatures(params.maxFeatures, cols),
+    maxFeatures: resolveMaxFeatures(params.maxFeatures ?? 'sqrt', cols),
     criterion: params.criterion ?? 'gini',
   } as const;
   const binned = binFeatures(x, rows, cols);

@@ -1,18 +1,19 @@
 import { createDataset, InvalidInputError, type Dataset, type Trainer } from '@mlops/core';
 import { RandomForestClassifier } from 'ml-random-forest';
-import { RandomForestModel } from './forest-model';
-import { featuresPerTree, resolveParams, type RandomForestParams } from './params';
+import { RandomForestModel } from './model';
+import { resolveMaxFeatures } from '../params/max-features';
+import { resolveParams, type MlRandomForestParams } from './params';
 
 /**
  * A seeded random-forest classifier trainer on ml-random-forest: `nEstimators` trees, each grown on a
  * bootstrap sample (with replacement) of the rows. Note: ml-random-forest draws each tree's feature
  * subset once per tree (without replacement here), not at every split as scikit-learn does.
  */
-export function randomForestTrainer(defaults: Partial<RandomForestParams> = {}): Trainer<RandomForestParams> {
+export function mlRandomForestTrainer(defaults: Partial<MlRandomForestParams> = {}): Trainer<MlRandomForestParams> {
   resolveParams(defaults);
   return {
     name: 'random-forest',
-    async fit(dataset: Dataset, overrides: Partial<RandomForestParams> = {}) {
+    async fit(dataset: Dataset, overrides: Partial<MlRandomForestParams> = {}) {
       const params = resolveParams({ ...defaults, ...overrides });
       const data = createDataset(dataset);
       if (!data.classNames) throw new InvalidInputError('random forest classification needs a dataset with classNames');
@@ -20,7 +21,7 @@ export function randomForestTrainer(defaults: Partial<RandomForestParams> = {}):
       if (present < 2) {
         throw new InvalidInputError(`training data has ${present} class: a classifier needs at least 2 (classes: ${data.classNames.join(', ')})`);
       }
-      const perTree = featuresPerTree(params.maxFeatures, data.featureNames.length);
+      const perTree = resolveMaxFeatures(params.maxFeatures, data.featureNames.length);
       const forest = new RandomForestClassifier({
         nEstimators: params.nEstimators,
         maxFeatures: perTree,

@@ -1,6 +1,6 @@
 import { InvalidArtifactError, type JsonObject, type Model, type ModelArtifact, type ModelCodec } from '@mlops/core';
 import { RandomForestClassifier } from 'ml-random-forest';
-import { ML_RANDOM_FOREST_FORMAT, RandomForestModel } from './forest-model';
+import { ML_RANDOM_FOREST_FORMAT, RandomForestModel } from './model';
 import { validateForestPayload } from './validate-payload';
 
 function names(value: unknown, what: string): string[] {

@@ -4,9 +4,9 @@ import { RandomForestClassifier } from 'ml-random-forest';
 import { describe, expect, it } from 'vitest';
 import { irisTest, irisTrain } from '../__fixtures__/iris-split';
 import { fromMlRandomForestJSON, mlRandomForestCodec } from './codec';
-import { randomForestTrainer } from './trainer';
+import { mlRandomForestTrainer } from './trainer';
 
-const model = await randomForestTrainer({ nEstimators: 5 }).fit(irisTrain);
+const model = await mlRandomForestTrainer({ nEstimators: 5 }).fit(irisTrain);
 const artifact = model.toArtifact();
 const clone = (): ModelArtifact & { payload: any } => JSON.parse(JSON.stringify(artifact));
 

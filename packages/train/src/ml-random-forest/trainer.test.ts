@@ -2,13 +2,13 @@ import { createDataset, decodeModel, InvalidInputError } from '@mlops/core';
 import { describe, expect, it } from 'vitest';
 import { irisTest, irisTrain } from '../__fixtures__/iris-split';
 import { mlRandomForestCodec } from './codec';
-import { randomForestTrainer } from './trainer';
+import { mlRandomForestTrainer } from './trainer';
 
 /** scikit-learn 1.2's RandomForestClassifier(random_state=42) on the same split. */
 const SKLEARN_PREDICTIONS = [1, 0, 2, 1, 1, 0, 1, 2, 1, 1, 2, 0, 0, 0, 0, 1, 2, 1, 1, 2, 0, 2, 0, 2, 2, 2, 2, 2, 0, 0];
 
-describe('randomForestTrainer', async () => {
-  const model = await randomForestTrainer().fit(irisTrain);
+describe('mlRandomForestTrainer', async () => {
+  const model = await mlRandomForestTrainer().fit(irisTrain);
 
   it('predicts exactly what scikit-learn predicts on the iris test split', () => {
     expect(model.predict(irisTest.features)).toEqual(SKLEARN_PREDICTIONS);
@@ -27,10 +27,10 @@ describe('randomForestTrainer', async () => {
   });
 
   it('is deterministic per seed: same seed, byte-identical artifact', async () => {
-    const again = await randomForestTrainer().fit(irisTrain);
+    const again = await mlRandomForestTrainer().fit(irisTrain);
     expect(JSON.stringify(again.toArtifact())).toBe(JSON.stringify(model.toArtifact()));
-    const other = await randomForestTrainer({ seed: 7, nEstimators: 10 }).fit(irisTrain);
-    const other2 = await randomForestTrainer({ nEstimators: 10 }).fit(irisTrain, { seed: 8 });
+    const other = await mlRandomForestTrainer({ seed: 7, nEstimators: 10 }).fit(irisTrain);
+    const other2 = await mlRandomForestTrainer({ nEstimators: 10 }).fit(irisTrain, { seed: 8 });
     expect(JSON.stringify(other.toArtifact())).not.toBe(JSON.stringify(other2.toArtifact()));
   });
 
@@ -48,8 +48,8 @@ describe('randomForestTrainer', async () => {
   });
 
   it('rejects bad params and data', async () => {
-    const trainer = randomForestTrainer({ nEstimators: 3 });
-    expect(() => randomForestTrainer({ nEstimators: 0 })).toThrow('nEstimators is 0: expected an integer ≥ 1');
+    const trainer = mlRandomForestTrainer({ nEstimators: 3 });
+    expect(() => mlRandomForestTrainer({ nEstimators: 0 })).toThrow('nEstimators is 0: expected an integer ≥ 1');
     await expect(trainer.fit(irisTrain, { maxFeatures: 9 })).rejects.toThrow('maxFeatures 9 exceeds the 4 feature columns');
     await expect(trainer.fit(irisTrain, { seed: -1 })).rejects.toThrow(InvalidInputError);
     const oneClass = createDataset({ features: [[1], [2]], target: [0, 0], featureNames: ['x'], classNames: ['a', 'b'] });

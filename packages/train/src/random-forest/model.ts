@@ -1,0 +1,61 @@
+import { assertFeatureRows, type FeatureRows, type JsonObject, type Model, type ModelArtifact } from '@mlops/core';
+import { predictForestProba, type ForestData } from '../engine/forest';
+import { encodeForest } from '../engine/serialize';
+
+/** Artifact format of this package's own forest engine. */
+export const RANDOM_FOREST_FORMAT = 'mlops-random-forest';
+
+/** A forest grown by this package's engine, behind the core `Model` contract. */
+export class RandomForestClassifierModel implements Model {
+  /** Always `mlops-random-forest`. */
+  readonly format = RANDOM_FOREST_FORMAT;
+
+  /** Wraps fitted forest data with its names and hyperparameters. */
+  constructor(
+    private readonly forest: ForestData,
+    /** Feature names in column order. */
+    readonly featureNames: readonly string[],
+    /** Class labels; predictions index into them. */
+    readonly classNames: readonly string[],
+    /** Effective hyperparameters. */
+    readonly params: JsonObject,
+  ) {}
+
+  private proba(rows: FeatureRows): Float64Array {
+    assertFeatureRows(rows, { columns: this.featureNames.length, featureNames: this.featureNames, what: 'predict input' });
+    const cols = this.featureNames.length;
+    const x = new Float64Array(rows.length * cols);
+    rows.forEach((row, r) => x.set(row, r * cols));
+    return predictForestProba(this.forest, x, rows.length);
+  }
+
+  /** Class index per row: the argmax of the mean tree probabilities (ties to the lower index). */
+  predict(rows: FeatureRows): number[] {
+    const k = this.classNames.length;
+    const p = this.proba(rows);
+    return rows.map((_, r) => {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (p[r * k + c]! > p[r * k + best]!) best = c;
+      return best;
+    });
+  }
+
+  /** Mean of the trees' leaf class distributions per row (scikit-learn's `predict_proba`). */
+  predictProba(rows: FeatureRows): number[][] {
+    const k = this.classNames.length;
+    const p = this.proba(rows);
+    return rows.map((_, r) => Array.from(p.subarray(r * k, r * k + k)));
+  }
+
+  /** The forest as compact JSON data (`format: 'mlops-random-forest'`, `formatVersion: 1`). */
+  toArtifact(): ModelArtifact {
+    return {
+      format: RANDOM_FOREST_FORMAT,
+      formatVersion: 1,
+      featureNames: [...this.featureNames],
+      classNames: [...this.classNames],
+      params: this.params,
+      payload: encodeForest(this.forest) as unknown as JsonObject,
+    };
+  }
+}

@@ -1,0 +1,51 @@
+import { InvalidInputError } from '@mlops/core';
+import type { MaxFeatures } from '../params/max-features';
+
+/** Hyperparameters of {@link randomForestTrainer}, with scikit-learn's `RandomForestClassifier` meanings. */
+export type RandomForestParams = {
+  /** Number of trees (default 100). */
+  nEstimators: number;
+  /** Features considered at every split: 'sqrt' (default), 'log2', 'all', a count, or a fraction. */
+  maxFeatures: MaxFeatures;
+  /** Deepest a tree may grow; `null` (default) for no limit. */
+  maxDepth: number | null;
+  /** Fewest rows a node needs to be split (default 2). */
+  minSamplesSplit: number;
+  /** Fewest rows each child must keep (default 1). */
+  minSamplesLeaf: number;
+  /** Grow each tree on a bootstrap sample drawn with replacement (default true). */
+  bootstrap: boolean;
+  /** Split quality: 'gini' (default) or 'entropy'. */
+  criterion: 'gini' | 'entropy';
+  /** Seed of every random choice, an integer in [0, 2^32 − 1] (default 42). */
+  seed: number;
+};
+
+/** Defaults, as scikit-learn's `RandomForestClassifier` (with `random_state=42`). */
+export const DEFAULT_RANDOM_FOREST_PARAMS: RandomForestParams = {
+  nEstimators: 100,
+  maxFeatures: 'sqrt',
+  maxDepth: null,
+  minSamplesSplit: 2,
+  minSamplesLeaf: 1,
+  bootstrap: true,
+  criterion: 'gini',
+  seed: 42,
+};
+
+/** Merges params over the defaults and checks each; errors name the parameter and value. */
+export function resolveRandomForestParams(params: Partial<RandomForestParams>): RandomForestParams {
+  const p = { ...DEFAULT_RANDOM_FOREST_PARAMS, ...params };
+  const check = (ok: boolean, name: string, value: unknown, expected: string) => {
+    if (!ok) throw new InvalidInputError(`${name} is ${JSON.stringify(value)}: expected ${expected}`);
+  };
+  const int = (v: unknown, min: number) => Number.isInteger(v) && (v as number) >= min;
+  check(int(p.nEstimators, 1), 'nEstimators', p.nEstimators, 'an integer ≥ 1');
+  check(p.maxDepth === null || int(p.maxDepth, 1), 'maxDepth', p.maxDepth, 'an integer ≥ 1 or null');
+  check(int(p.minSamplesSplit, 2), 'minSamplesSplit', p.minSamplesSplit, 'an integer ≥ 2');
+  check(int(p.minSamplesLeaf, 1), 'minSamplesLeaf', p.minSamplesLeaf, 'an integer ≥ 1');
+  check(typeof p.bootstrap === 'boolean', 'bootstrap', p.bootstrap, 'a boolean');
+  check(p.criterion === 'gini' || p.criterion === 'entropy', 'criterion', p.criterion, "'gini' or 'entropy'");
+  check(int(p.seed, 0) && p.seed <= 0xffffffff, 'seed', p.seed, 'an integer in [0, 4294967295]');
+  return p;
+}

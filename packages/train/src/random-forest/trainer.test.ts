@@ -1,0 +1,61 @@
+import { decodeModel, InvalidArtifactError, type ModelArtifact } from '@mlops/core';
+import { describe, expect, it } from 'vitest';
+import { irisTest, irisTrain } from '../__fixtures__/iris-split';
+import { mlRandomForestCodec } from '../ml-random-forest/codec';
+import { randomForestCodec } from './codec';
+import { randomForestTrainer } from './trainer';
+
+/** scikit-learn 1.2's RandomForestClassifier(random_state=42) on the same split. */
+const SKLEARN_PREDICTIONS = [1, 0, 2, 1, 1, 0, 1, 2, 1, 1, 2, 0, 0, 0, 0, 1, 2, 1, 1, 2, 0, 2, 0, 2, 2, 2, 2, 2, 0, 0];
+
+describe('randomForestTrainer (own engine)', async () => {
+  const model = await randomForestTrainer().fit(irisTrain);
+
+  it("predicts scikit-learn's iris test predictions", () => {
+    expect(model.predict(irisTest.features)).toEqual(SKLEARN_PREDICTIONS);
+    expect(model.format).toBe('mlops-random-forest');
+    expect(model.params).toEqual({
+      nEstimators: 100,
+      maxFeatures: 'sqrt',
+      maxDepth: null,
+      minSamplesSplit: 2,
+      minSamplesLeaf: 1,
+      bootstrap: true,
+      criterion: 'gini',
+      seed: 42,
+    });
+  });
+
+  it('gives probabilities that sum to 1 and agree with predict', () => {
+    model.predictProba!(irisTest.features).forEach((p, i) => {
+      expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+      expect(p.indexOf(Math.max(...p))).toBe(SKLEARN_PREDICTIONS[i]);
+    });
+  });
+
+  it('writes a byte-identical artifact for the same seed, and round-trips it', async () => {
+    const again = await randomForestTrainer().fit(irisTrain);
+    const text = JSON.stringify(model.toArtifact());
+    expect(JSON.stringify(again.toArtifact())).toBe(text);
+    expect(JSON.stringify((await randomForestTrainer({ seed: 1 }).fit(irisTrain)).toArtifact())).not.toBe(text);
+    const loaded = decodeModel(JSON.parse(text) as ModelArtifact, [randomForestCodec, mlRandomForestCodec]);
+    expect(loaded.predictProba!(irisTest.features)).toEqual(model.predictProba!(irisTest.features));
+    expect(JSON.stringify(loaded.toArtifact())).toBe(text);
+  });
+
+  it('refuses artifacts whose names do not fit the forest', () => {
+    const artifact = JSON.parse(JSON.stringify(model.toArtifact())) as ModelArtifact;
+    expect(() => randomForestCodec.decode({ ...artifact, featureNames: ['a', 'b'] })).toThrow(
+      'invalid mlops-random-forest artifact: forest has 4 features and 3 classes, names list 2 and 3',
+    );
+    expect(() => randomForestCodec.decode({ ...artifact, classNames: [] })).toThrow(InvalidArtifactError);
+    expect(() => randomForestCodec.decode({ ...artifact, payload: { formatVersion: 9 } })).toThrow('formatVersion 9 is not supported');
+  });
+
+  it('checks params and predict input', async () => {
+    expect(() => randomForestTrainer({ minSamplesLeaf: 0 })).toThrow('minSamplesLeaf is 0: expected an integer ≥ 1');
+    expect(() => randomForestTrainer({ criterion: 'mse' as 'gini' })).toThrow(`criterion is "mse": expected 'gini' or 'entropy'`);
+    await expect(randomForestTrainer().fit(irisTrain, { maxFeatures: -2 })).rejects.toThrow('maxFeatures is -2');
+    expect(() => model.predict([[1, 2, 3]])).toThrow('predict input row 0 has 3 values, expected 4');
+  });
+});
