@@ -1,0 +1,52 @@
+// One benchmark case in its own process (so peak memory is its own): prints one JSON line.
+import { readFileSync } from 'node:fs';
+import { RandomForestClassifier } from 'ml-random-forest';
+import { decodeForest, encodeForest } from '../src/engine/serialize';
+import { fitForest, predictForest } from '../src/engine/forest';
+
+const [kind, dataFile, batchFile] = process.argv.slice(2) as [string, string, string];
+const { X, y } = JSON.parse(readFileSync(dataFile, 'utf8')) as { X: number[][]; y: number[] };
+const batch = (JSON.parse(readFileSync(batchFile, 'utf8')) as { X: number[][] }).X;
+const n = Math.floor(y.length * 0.8);
+const cols = X[0]!.length;
+const flat = (rows: number[][]) => Float64Array.from(rows.flat());
+const accuracyOf = (p: ArrayLike<number>) => Array.from(p).filter((v, i) => v === y[n + i]).length / (y.length - n);
+const seconds = (start: number) => (performance.now() - start) / 1000;
+
+let result;
+if (kind === 'ours') {
+  const xTrain = flat(X.slice(0, n));
+  const xTest = flat(X.slice(n));
+  const xBatch = flat(batch);
+  let t = performance.now();
+  const forest = fitForest(xTrain, n, cols, Int32Array.from(y.slice(0, n)), 3, { nEstimators: 100, maxFeatures: 'sqrt', seed: 1 });
+  const trainMs = seconds(t) * 1000;
+  t = performance.now();
+  const predicted = predictForest(forest, xTest, y.length - n);
+  const testRowsPerS = (y.length - n) / seconds(t);
+  t = performance.now();
+  predictForest(forest, xBatch, batch.length);
+  const batchRowsPerS = batch.length / seconds(t);
+  const text = JSON.stringify(encodeForest(forest));
+  t = performance.now();
+  decodeForest(JSON.parse(text));
+  const loadMs = seconds(t) * 1000;
+  result = { trainMs, testRowsPerS, batchRowsPerS, accuracy: accuracyOf(predicted), artifactBytes: Buffer.byteLength(text), loadMs };
+} else {
+  let t = performance.now();
+  const forest = new RandomForestClassifier({ nEstimators: 100, maxFeatures: Math.floor(Math.sqrt(cols)), replacement: false, useSampleBagging: true, seed: 1, noOOB: true });
+  forest.train(X.slice(0, n), y.slice(0, n));
+  const trainMs = seconds(t) * 1000;
+  t = performance.now();
+  const predicted = forest.predict(X.slice(n));
+  const testRowsPerS = (y.length - n) / seconds(t);
+  t = performance.now();
+  forest.predict(batch);
+  const batchRowsPerS = batch.length / seconds(t);
+  const text = JSON.stringify(forest.toJSON());
+  t = performance.now();
+  RandomForestClassifier.load(JSON.parse(text));
+  const loadMs = seconds(t) * 1000;
+  result = { trainMs, testRowsPerS, batchRowsPerS, accuracy: accuracyOf(predicted), artifactBytes: Buffer.byteLength(text), loadMs };
+}
+console.log(JSON.stringify({ ...result, peakMb: process.resourceUsage().maxRSS / 1024 }));
