@@ -1,20 +1,9 @@
-import type { Dataset, FeatureRows } from '../contracts/dataset';
+import type { Dataset } from '../contracts/dataset';
 import { InvalidInputError } from '../errors/errors';
 import { assertFeatureRows } from './rows';
 
-/** Plain fields of a dataset before validation. */
-export interface DatasetInput {
-  /** Feature rows. */
-  readonly features: FeatureRows;
-  /** Target per row. */
-  readonly target: readonly number[];
-  /** One name per column. */
-  readonly featureNames: readonly string[];
-  /** Class labels (classification). */
-  readonly classNames?: readonly string[];
-  /** Optional name. */
-  readonly name?: string;
-}
+/** Plain fields of a dataset before validation: the same shape as `Dataset`. */
+export type DatasetInput = Dataset;
 
 function assertNames(names: readonly string[], what: string): void {
   const seen = new Set<string>();

@@ -1,26 +1,17 @@
-import { InvalidArtifactError, type JsonObject, type Model, type ModelArtifact, type ModelCodec } from '@mlops/core';
+import { type JsonObject, type Model, type ModelArtifact, type ModelCodec } from '@mlops/core';
 import { RandomForestClassifier } from 'ml-random-forest';
+import { artifactNames, artifactParams } from '../shared/artifact-fields';
 import { ML_RANDOM_FOREST_FORMAT, RandomForestModel } from './model';
 import { validateForestPayload } from './validate-payload';
-
-function names(value: unknown, what: string): string[] {
-  if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string' && v.length > 0)) {
-    throw new InvalidArtifactError(`invalid ml-random-forest artifact: ${what} must be a non-empty list of names`);
-  }
-  return value as string[];
-}
 
 /** Reads `ml-random-forest` artifacts (format version 1) after validating their whole structure. */
 export const mlRandomForestCodec: ModelCodec = {
   format: ML_RANDOM_FOREST_FORMAT,
   formatVersions: [1],
   decode(artifact: ModelArtifact): Model {
-    const featureNames = names(artifact.featureNames, 'featureNames');
-    const classNames = names(artifact.classNames, 'classNames');
-    const params = artifact.params;
-    if (typeof params !== 'object' || params === null || Array.isArray(params)) {
-      throw new InvalidArtifactError('invalid ml-random-forest artifact: params must be an object');
-    }
+    const featureNames = artifactNames(artifact.featureNames, 'featureNames', ML_RANDOM_FOREST_FORMAT);
+    const classNames = artifactNames(artifact.classNames, 'classNames', ML_RANDOM_FOREST_FORMAT);
+    const params = artifactParams(artifact.params, ML_RANDOM_FOREST_FORMAT);
     return fromMlRandomForestJSON(artifact.payload, { featureNames, classNames, params });
   },
 };

@@ -1,4 +1,5 @@
-import { createDataset, InvalidInputError, type Dataset, type Trainer } from '@mlops/core';
+import type { Dataset, Trainer } from '@mlops/core';
+import { classificationData } from '../shared/classification-data';
 import { RandomForestClassifier } from 'ml-random-forest';
 import { RandomForestModel } from './model';
 import { resolveMaxFeatures } from '../params/max-features';
@@ -15,12 +16,7 @@ export function mlRandomForestTrainer(defaults: Partial<MlRandomForestParams> = 
     name: 'random-forest',
     async fit(dataset: Dataset, overrides: Partial<MlRandomForestParams> = {}) {
       const params = resolveParams({ ...defaults, ...overrides });
-      const data = createDataset(dataset);
-      if (!data.classNames) throw new InvalidInputError('random forest classification needs a dataset with classNames');
-      const present = new Set(data.target).size;
-      if (present < 2) {
-        throw new InvalidInputError(`training data has ${present} class: a classifier needs at least 2 (classes: ${data.classNames.join(', ')})`);
-      }
+      const { dataset: data } = classificationData(dataset);
       const perTree = resolveMaxFeatures(params.maxFeatures, data.featureNames.length);
       const forest = new RandomForestClassifier({
         nEstimators: params.nEstimators,

@@ -1,4 +1,5 @@
-import { createDataset, InvalidInputError, type Dataset, type Trainer } from '@mlops/core';
+import type { Dataset, Trainer } from '@mlops/core';
+import { classificationData } from '../shared/classification-data';
 import { fitForest } from '../engine/forest';
 import { RandomForestClassifierModel } from './model';
 import { resolveRandomForestParams, type RandomForestParams } from './params';
@@ -14,12 +15,7 @@ export function randomForestTrainer(defaults: Partial<RandomForestParams> = {}):
     name: 'random-forest',
     async fit(dataset: Dataset, overrides: Partial<RandomForestParams> = {}) {
       const params = resolveRandomForestParams({ ...defaults, ...overrides });
-      const data = createDataset(dataset);
-      if (!data.classNames) throw new InvalidInputError('random forest classification needs a dataset with classNames');
-      const rows = data.features.length;
-      const cols = data.featureNames.length;
-      const x = new Float64Array(rows * cols);
-      data.features.forEach((row, r) => x.set(row, r * cols));
+      const { dataset: data, x, rows, cols } = classificationData(dataset);
       const forest = fitForest(x, rows, cols, Int32Array.from(data.target), data.classNames.length, params);
       return new RandomForestClassifierModel(forest, data.featureNames, data.classNames, params);
     },

@@ -1,0 +1,25 @@
+import { createDataset, InvalidInputError, type Dataset } from '@mlops/core';
+
+/** A validated classification dataset (class names present) with its features as one row-major array. */
+export interface ClassificationData {
+  readonly dataset: Dataset & { readonly classNames: readonly string[] };
+  readonly x: Float64Array;
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/** Validates a dataset for classifier training: finite rectangular features, class names, ≥ 2 classes present. */
+export function classificationData(input: Dataset): ClassificationData {
+  const dataset = createDataset(input);
+  const { classNames } = dataset;
+  if (!classNames) throw new InvalidInputError('random forest classification needs a dataset with classNames');
+  const present = new Set(dataset.target).size;
+  if (present < 2) {
+    throw new InvalidInputError(`training data has ${present} class: a classifier needs at least 2 (classes: ${classNames.join(', ')})`);
+  }
+  const rows = dataset.features.length;
+  const cols = dataset.featureNames.length;
+  const x = new Float64Array(rows * cols);
+  dataset.features.forEach((row, r) => x.set(row, r * cols));
+  return { dataset: { ...dataset, classNames }, x, rows, cols };
+}
