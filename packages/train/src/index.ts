@@ -11,8 +11,11 @@ export { DEFAULT_ML_RANDOM_FOREST_PARAMS, type MlRandomForestParams } from './ml
 
 export {
   accuracy,
+  balancedAccuracy,
   classificationReport,
   confusionMatrix,
   type ClassificationReport,
   type ClassScores,
 } from './metrics/classification';
+export { binaryRocAuc, logLoss, rocAuc } from './metrics/probabilistic';
+export { meanAbsoluteError, r2Score, rootMeanSquaredError } from './metrics/regression';

@@ -50,6 +50,8 @@ export interface ClassificationReport {
   readonly macro: ClassScores;
   /** Mean weighted by support. */
   readonly weighted: ClassScores;
+  /** From the pooled counts (equals accuracy for single-label data). */
+  readonly micro: ClassScores;
   /** Overall accuracy. */
   readonly accuracy: number;
 }
@@ -84,6 +86,21 @@ export function classificationReport(
     perClass: Object.fromEntries(classNames.map((name, c) => [name, scores[c]!])),
     macro: average(() => 1, classNames.length),
     weighted: average((s) => s.support, total),
+    micro: (() => {
+      const tp = classNames.reduce((sum, _, c) => sum + matrix[c]![c]!, 0);
+      const p = ratio(tp, total);
+      return { precision: p, recall: p, f1: p, support: total };
+    })(),
     accuracy: accuracyScore(actual, predicted),
   };
+}
+
+/** Mean per-class recall over the classes that occur in `actual` (scikit-learn's `balanced_accuracy_score`). */
+export function balancedAccuracy(actual: readonly number[], predicted: readonly number[]): number {
+  const matrix = confusionMatrix(actual, predicted);
+  const recalls = matrix.flatMap((row, c) => {
+    const support = row.reduce((a, b) => a + b, 0);
+    return support === 0 ? [] : [row[c]! / support];
+  });
+  return recalls.reduce((a, b) => a + b, 0) / recalls.length;
 }
