@@ -101,6 +101,20 @@ export function predictForestProba(forest: ForestData, x: Float64Array, rows: nu
   return out;
 }
 
+/**
+ * Impurity-based feature importances (scikit-learn's `feature_importances_`): each tree's weighted
+ * impurity decreases per feature, normalised to sum 1, averaged over trees, normalised again.
+ */
+export function forestImportances(forest: ForestData): Float64Array {
+  const total = new Float64Array(forest.cols);
+  for (const tree of forest.trees) {
+    const sum = tree.impurityDecrease.reduce((a, b) => a + b, 0);
+    if (sum > 0) for (let j = 0; j < forest.cols; j++) total[j]! += tree.impurityDecrease[j]! / sum;
+  }
+  const sum = total.reduce((a, b) => a + b, 0);
+  return sum > 0 ? total.map((v) => v / sum) : total;
+}
+
 /** Class index per row: argmax of the mean probabilities (ties to the lower index). */
 export function predictForest(forest: ForestData, x: Float64Array, rows: number): Int32Array {
   const proba = predictForestProba(forest, x, rows);

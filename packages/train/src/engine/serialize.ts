@@ -17,6 +17,8 @@ export interface EncodedForest {
   readonly left: string;
   /** Float64 × classes per leaf, in node order: the class distribution. */
   readonly value: string;
+  /** Float64 × cols per tree: weighted impurity decrease per feature. */
+  readonly impurityDecrease: string;
 }
 
 const toBase64 = (a: Int32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
@@ -47,6 +49,7 @@ export function encodeForest(forest: ForestData): EncodedForest {
     threshold: toBase64(Float64Array.from(threshold)),
     left: toBase64(Int32Array.from(left)),
     value: toBase64(Float64Array.from(value)),
+    impurityDecrease: toBase64(Float64Array.from(forest.trees.flatMap((t) => Array.from(t.impurityDecrease)))),
   };
 }
 
@@ -89,6 +92,8 @@ export function decodeForest(json: unknown): ForestData {
   const threshold = fromBase64(e.threshold, Float64Array, 'threshold', internal);
   const left = fromBase64(e.left, Int32Array, 'left', internal);
   const value = fromBase64(e.value, Float64Array, 'value', (totalNodes - internal) * classes);
+  const decrease = fromBase64(e.impurityDecrease, Float64Array, 'impurityDecrease', counts.length * cols);
+  if (!decrease.every((v) => v >= 0 && Number.isFinite(v))) fail('impurityDecrease must hold finite numbers ≥ 0');
 
   let at = 0;
   let split = 0;
@@ -100,6 +105,7 @@ export function decodeForest(json: unknown): ForestData {
       left: new Int32Array(n),
       value: new Float64Array(n * classes),
       nodeCount: n,
+      impurityDecrease: decrease.slice(t * cols, (t + 1) * cols),
     };
     for (let i = 0; i < n; i++) {
       const f = tree.feature[i]!;

@@ -21,6 +21,8 @@ export interface FlatTree {
   readonly left: Int32Array;
   readonly value: Float64Array;
   readonly nodeCount: number;
+  /** Weighted impurity decrease per feature, summed over this tree's splits (for importances). */
+  readonly impurityDecrease: Float64Array;
 }
 
 class GrowableTree {
@@ -47,9 +49,10 @@ class GrowableTree {
     }
     return this.count++;
   }
-  finish(): FlatTree {
+  finish(impurityDecrease: Float64Array): FlatTree {
     const n = this.count;
     return {
+      impurityDecrease,
       feature: this.feature.slice(0, n),
       threshold: this.threshold.slice(0, n),
       left: this.left.slice(0, n),
@@ -96,6 +99,7 @@ export function buildTree(
   const nodeCounts = new Float64Array(classes);
   const leftCounts = new Float64Array(classes);
   const rightCounts = new Float64Array(classes);
+  const impurityDecrease = new Float64Array(cols);
 
   // Stack of [node, start, end, depth] over `order`.
   const stack: number[] = [tree.add(), 0, used, 0];
@@ -198,7 +202,8 @@ export function buildTree(
     tree.feature[node] = bestFeature;
     tree.threshold[node] = edges[bestFeature]![bestBin]!;
     tree.left[node] = leftChild;
+    impurityDecrease[bestFeature]! += total * bestGain;
     stack.push(leftChild + 1, i, end, depth + 1, leftChild, start, i, depth + 1);
   }
-  return tree.finish();
+  return tree.finish(impurityDecrease);
 }

@@ -1,5 +1,5 @@
 import { assertFeatureRows, type FeatureRows, type JsonObject, type Model, type ModelArtifact } from '@mlops/core';
-import { predictForestProba, type ForestData } from '../engine/forest';
+import { forestImportances, predictForestProba, type ForestData } from '../engine/forest';
 import { encodeForest } from '../engine/serialize';
 
 /** Artifact format of this package's own forest engine. */
@@ -45,6 +45,12 @@ export class RandomForestClassifierModel implements Model {
     const k = this.classNames.length;
     const p = this.proba(rows);
     return rows.map((_, r) => Array.from(p.subarray(r * k, r * k + k)));
+  }
+
+  /** Impurity-based importance of each feature (sums to 1), by feature name: scikit-learn's `feature_importances_`. */
+  featureImportances(): Record<string, number> {
+    const importances = forestImportances(this.forest);
+    return Object.fromEntries(this.featureNames.map((name, j) => [name, importances[j]!]));
   }
 
   /** The forest as compact JSON data (`format: 'mlops-random-forest'`, `formatVersion: 1`). */

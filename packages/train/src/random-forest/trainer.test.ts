@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { irisTest, irisTrain } from '../__fixtures__/iris-split';
 import { mlRandomForestCodec } from '../ml-random-forest/codec';
 import { randomForestCodec } from './codec';
+import type { RandomForestClassifierModel } from './model';
 import { randomForestTrainer } from './trainer';
 
 /** scikit-learn 1.2's RandomForestClassifier(random_state=42) on the same split. */
@@ -41,6 +42,15 @@ describe('randomForestTrainer (own engine)', async () => {
     const loaded = decodeModel(JSON.parse(text) as ModelArtifact, [randomForestCodec, mlRandomForestCodec]);
     expect(loaded.predictProba!(irisTest.features)).toEqual(model.predictProba!(irisTest.features));
     expect(JSON.stringify(loaded.toArtifact())).toBe(text);
+  });
+
+  it('ranks petal measurements as the important iris features', () => {
+    const importances = (model as RandomForestClassifierModel).featureImportances();
+    expect(Object.keys(importances)).toEqual(irisTrain.featureNames);
+    expect(Object.values(importances).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    // scikit-learn on this split: sepal length 0.108, sepal width 0.030, petal length 0.440, petal width 0.422.
+    expect(importances['petal length (cm)']! + importances['petal width (cm)']!).toBeGreaterThan(0.75);
+    expect(importances['sepal width (cm)']!).toBeLessThan(0.05);
   });
 
   it('refuses artifacts whose names do not fit the forest', () => {
