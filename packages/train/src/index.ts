@@ -19,3 +19,5 @@ export {
 } from './metrics/classification';
 export { binaryRocAuc, logLoss, rocAuc } from './metrics/probabilistic';
 export { meanAbsoluteError, r2Score, rootMeanSquaredError } from './metrics/regression';
+export { kFold, stratifiedKFold, type Fold, type FoldOptions } from './validation/folds';
+export { crossValidate, type CrossValidateOptions, type CrossValidation } from './validation/cross-validate';

@@ -1,0 +1,53 @@
+import { accuracyScore, createDataset, type Dataset, type JsonObject, type Model, type Trainer } from '@mlops/core';
+import { kFold, stratifiedKFold, type Fold } from './folds';
+
+/** Options of {@link crossValidate}. */
+export interface CrossValidateOptions<Params extends JsonObject> {
+  /** Folds (default 5). */
+  readonly folds?: number;
+  /** Keep class shares in every fold (default true for datasets with classes, as scikit-learn's `cross_validate`). */
+  readonly stratified?: boolean;
+  /** Shuffle rows before folding with this seed; without it folds are contiguous, as scikit-learn's default. */
+  readonly seed?: number;
+  /** Hyperparameters passed to every fit. */
+  readonly params?: Partial<Params>;
+  /** Score of a fitted model on a test part (default: accuracy). */
+  readonly score?: (model: Model, test: Dataset) => number;
+}
+
+/** Per-fold scores and their summary. */
+export interface CrossValidation {
+  /** Score of each fold, in fold order. */
+  readonly scores: number[];
+  /** Mean score. */
+  readonly mean: number;
+  /** Population standard deviation of the scores (numpy's default). */
+  readonly std: number;
+  /** The row indices of each fold. */
+  readonly folds: Fold[];
+}
+
+function rowsOf(dataset: Dataset, indices: readonly number[]): Dataset {
+  return createDataset({ ...dataset, features: indices.map((i) => dataset.features[i]!), target: indices.map((i) => dataset.target[i]!) });
+}
+
+/** k-fold cross-validation of any `Trainer`, with scikit-learn's fold assignment (`KFold` / `StratifiedKFold`). */
+export async function crossValidate<Params extends JsonObject>(
+  trainer: Trainer<Params>,
+  dataset: Dataset,
+  options: CrossValidateOptions<Params> = {},
+): Promise<CrossValidation> {
+  const data = createDataset(dataset);
+  const foldOptions = { folds: options.folds ?? 5, shuffle: options.seed !== undefined, seed: options.seed ?? 0 };
+  const stratified = options.stratified ?? data.classNames !== undefined;
+  const folds = stratified ? stratifiedKFold(data.target, foldOptions) : kFold(data.target.length, foldOptions);
+  const score = options.score ?? ((model: Model, test: Dataset) => accuracyScore(test.target, model.predict(test.features)));
+  const scores: number[] = [];
+  for (const fold of folds) {
+    const model = await trainer.fit(rowsOf(data, fold.train), options.params);
+    scores.push(score(model, rowsOf(data, fold.test)));
+  }
+  const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+  const std = Math.sqrt(scores.reduce((a, s) => a + (s - mean) ** 2, 0) / scores.length);
+  return { scores, mean, std, folds };
+}
