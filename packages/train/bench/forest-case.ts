@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { RandomForestClassifier } from 'ml-random-forest';
 import { decodeForest, encodeForest } from '../src/engine/serialize';
-import { fitForest, predictForest } from '../src/engine/forest';
+import { predictForest } from '../src/engine/forest';
+import { fitForestAsync } from '../src/engine/parallel';
 
-const [kind, dataFile, batchFile] = process.argv.slice(2) as [string, string, string];
+const [kind, dataFile, batchFile, jobs = '1'] = process.argv.slice(2) as [string, string, string, string?];
 const { X, y } = JSON.parse(readFileSync(dataFile, 'utf8')) as { X: number[][]; y: number[] };
 const batch = (JSON.parse(readFileSync(batchFile, 'utf8')) as { X: number[][] }).X;
 const n = Math.floor(y.length * 0.8);
@@ -19,7 +20,7 @@ if (kind === 'ours') {
   const xTest = flat(X.slice(n));
   const xBatch = flat(batch);
   let t = performance.now();
-  const forest = fitForest(xTrain, n, cols, Int32Array.from(y.slice(0, n)), 3, { nEstimators: 100, maxFeatures: 'sqrt', seed: 1 });
+  const forest = await fitForestAsync(xTrain, n, cols, Int32Array.from(y.slice(0, n)), 3, { nEstimators: 100, maxFeatures: 'sqrt', seed: 1 }, { nJobs: Number(jobs) });
   const trainMs = seconds(t) * 1000;
   t = performance.now();
   const predicted = predictForest(forest, xTest, y.length - n);

@@ -1,4 +1,5 @@
 export { randomForestTrainer } from './random-forest/trainer';
+export type { FitRunOptions } from './engine/parallel';
 export { RandomForestClassifierModel, RANDOM_FOREST_FORMAT } from './random-forest/model';
 export { randomForestCodec } from './random-forest/codec';
 export { DEFAULT_RANDOM_FOREST_PARAMS, type RandomForestParams } from './random-forest/params';

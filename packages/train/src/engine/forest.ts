@@ -1,7 +1,7 @@
 import { InvalidInputError, RandomState } from '@mlops/core';
 import { resolveMaxFeatures, type MaxFeatures } from '../params/max-features';
-import { binFeatures } from './binning';
-import { buildTree, type FlatTree } from './tree-builder';
+import { binFeatures, type BinnedFeatures } from './binning';
+import { buildTree, type FlatTree, type TreeLimits } from './tree-builder';
 
 /** Hyperparameters of the typed-array forest, named and defaulted as scikit-learn's RandomForestClassifier. */
 export interface ForestParams {
@@ -43,8 +43,19 @@ export function assertMatrix(x: Float64Array, rows: number, cols: number, what: 
   }
 }
 
-/** Fits a random forest on a row-major `rows × cols` matrix and class indices `y` in [0, classes). */
-export function fitForest(x: Float64Array, rows: number, cols: number, y: Int32Array, classes: number, params: ForestParams = {}): ForestData {
+/** Everything a tree needs, shared by all trees of one fit (and sent to worker threads as is). */
+export interface ForestJob {
+  readonly binned: BinnedFeatures;
+  readonly y: Int32Array;
+  readonly classes: number;
+  readonly limits: TreeLimits;
+  readonly bootstrap: boolean;
+  /** One seed per tree, drawn up front: trees may be grown in any order or thread, same result. */
+  readonly treeSeeds: readonly number[];
+}
+
+/** Validates the inputs, bins the features and draws the tree seeds. */
+export function prepareForest(x: Float64Array, rows: number, cols: number, y: Int32Array, classes: number, params: ForestParams = {}): ForestJob {
   assertMatrix(x, rows, cols, 'features');
   if (y.length !== rows) throw new InvalidInputError(`target has ${y.length} values but features have ${rows} rows`);
   const seen = new Set<number>();
@@ -55,25 +66,37 @@ export function fitForest(x: Float64Array, rows: number, cols: number, y: Int32A
   if (seen.size < 2) throw new InvalidInputError(`training data has ${seen.size} class: a classifier needs at least 2`);
   const nEstimators = params.nEstimators ?? 100;
   if (!Number.isInteger(nEstimators) || nEstimators < 1) throw new InvalidInputError(`nEstimators must be an integer ≥ 1, got ${nEstimators}`);
-  const limits = {
-    maxDepth: params.maxDepth ?? Infinity,
-    minSamplesSplit: params.minSamplesSplit ?? 2,
-    minSamplesLeaf: params.minSamplesLeaf ?? 1,
-    maxFeatures: resolveMaxFeatures(params.maxFeatures ?? 'sqrt', cols),
-    criterion: params.criterion ?? 'gini',
-  } as const;
-  const binned = binFeatures(x, rows, cols);
   const master = new RandomState(params.seed ?? 0);
-  // One seed per tree, drawn up front: trees can later be grown in any order or thread, same result.
-  const treeSeeds = Array.from({ length: nEstimators }, () => master.nextUint32());
-  const trees = treeSeeds.map((seed) => {
-    const random = new RandomState(seed);
-    const weights = new Int32Array(rows);
-    if (params.bootstrap ?? true) for (let i = 0; i < rows; i++) weights[random.randomInterval(rows - 1)]!++;
-    else weights.fill(1);
-    return buildTree(binned, y, classes, weights, limits, random);
-  });
-  return { cols, classes, trees };
+  return {
+    binned: binFeatures(x, rows, cols),
+    y,
+    classes,
+    limits: {
+      maxDepth: params.maxDepth ?? Infinity,
+      minSamplesSplit: params.minSamplesSplit ?? 2,
+      minSamplesLeaf: params.minSamplesLeaf ?? 1,
+      maxFeatures: resolveMaxFeatures(params.maxFeatures ?? 'sqrt', cols),
+      criterion: params.criterion ?? 'gini',
+    },
+    bootstrap: params.bootstrap ?? true,
+    treeSeeds: Array.from({ length: nEstimators }, () => master.nextUint32()),
+  };
+}
+
+/** Grows tree `index` of a job: its bootstrap weights and every split come from its own seed. */
+export function growTree(job: ForestJob, index: number): FlatTree {
+  const rows = job.binned.rows;
+  const random = new RandomState(job.treeSeeds[index]!);
+  const weights = new Int32Array(rows);
+  if (job.bootstrap) for (let i = 0; i < rows; i++) weights[random.randomInterval(rows - 1)]!++;
+  else weights.fill(1);
+  return buildTree(job.binned, job.y, job.classes, weights, job.limits, random);
+}
+
+/** Fits a random forest on a row-major `rows × cols` matrix and class indices `y` in [0, classes), in this thread. */
+export function fitForest(x: Float64Array, rows: number, cols: number, y: Int32Array, classes: number, params: ForestParams = {}): ForestData {
+  const job = prepareForest(x, rows, cols, y, classes, params);
+  return { cols, classes, trees: job.treeSeeds.map((_, t) => growTree(job, t)) };
 }
 
 /** Mean of the trees' leaf class distributions per row (scikit-learn's `predict_proba`), row-major `rows × classes`. */

@@ -2,3 +2,4 @@ export { fitForest, forestImportances, predictForest, predictForestProba, type F
 export { encodeForest, decodeForest, type EncodedForest } from './serialize';
 export { binFeatures, MAX_BINS, type BinnedFeatures } from './binning';
 export type { FlatTree, TreeLimits } from './tree-builder';
+export { fitForestAsync, type FitRunOptions } from './parallel';
