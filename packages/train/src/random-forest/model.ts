@@ -1,6 +1,16 @@
-import { assertFeatureRows, type FeatureRows, type JsonObject, type Model, type ModelArtifact } from '@mlops/core';
+import { assertFeatureRows, InvalidInputError, type FeatureRows, type JsonObject, type Model, type ModelArtifact } from '@mlops/core';
 import { forestImportances, predictForestProba, type ForestData } from '../engine/forest';
 import { encodeForest } from '../engine/serialize';
+
+function predictFromProba(p: Float64Array, rows: number, k: number): Int32Array {
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (p[r * k + c]! > p[r * k + best]!) best = c;
+    out[r] = best;
+  }
+  return out;
+}
 
 /** Artifact format of this package's own forest engine. */
 export const RANDOM_FOREST_FORMAT = 'mlops-random-forest';
@@ -31,13 +41,21 @@ export class RandomForestClassifierModel implements Model {
 
   /** Class index per row: the argmax of the mean tree probabilities (ties to the lower index). */
   predict(rows: FeatureRows): number[] {
-    const k = this.classNames.length;
-    const p = this.proba(rows);
-    return rows.map((_, r) => {
-      let best = 0;
-      for (let c = 1; c < k; c++) if (p[r * k + c]! > p[r * k + best]!) best = c;
-      return best;
-    });
+    return Array.from(predictFromProba(this.proba(rows), rows.length, this.classNames.length));
+  }
+
+  /**
+   * Predicts a row-major matrix without building row arrays: `x` holds `x.length / columns` rows of
+   * `columns` values (the model's feature count). Returns class indices.
+   */
+  predictMatrix(x: Float64Array | Float32Array, columns: number): Int32Array {
+    if (columns !== this.featureNames.length) {
+      throw new InvalidInputError(`predict input has ${columns} columns, expected ${this.featureNames.length}`);
+    }
+    if (x.length % columns !== 0) throw new InvalidInputError(`predict input has ${x.length} values: not a multiple of ${columns} columns`);
+    const rows = x.length / columns;
+    const values = x instanceof Float64Array ? x : Float64Array.from(x);
+    return predictFromProba(predictForestProba(this.forest, values, rows), rows, this.classNames.length);
   }
 
   /** Mean of the trees' leaf class distributions per row (scikit-learn's `predict_proba`). */

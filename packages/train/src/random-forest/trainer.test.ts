@@ -62,6 +62,16 @@ describe('randomForestTrainer (own engine)', async () => {
     expect(() => randomForestCodec.decode({ ...artifact, payload: { formatVersion: 9 } })).toThrow('formatVersion 9 is not supported');
   });
 
+  it('predicts row-major Float64Array and Float32Array input alike', () => {
+    const forest = model as RandomForestClassifierModel;
+    const flat = irisTest.features.flat();
+    expect(Array.from(forest.predictMatrix(Float64Array.from(flat), 4))).toEqual(SKLEARN_PREDICTIONS);
+    expect(Array.from(forest.predictMatrix(Float32Array.from(flat), 4))).toHaveLength(30);
+    expect(() => forest.predictMatrix(Float64Array.from(flat), 3)).toThrow('predict input has 3 columns, expected 4');
+    expect(() => forest.predictMatrix(new Float64Array(7), 4)).toThrow('predict input has 7 values: not a multiple of 4 columns');
+    expect(() => forest.predictMatrix(Float64Array.from([1, 2, NaN, 4]), 4)).toThrow('predict input row 0, column 2 is NaN');
+  });
+
   it('checks params and predict input', async () => {
     expect(() => randomForestTrainer({ minSamplesLeaf: 0 })).toThrow('minSamplesLeaf is 0: expected an integer ≥ 1');
     expect(() => randomForestTrainer({ criterion: 'mse' as 'gini' })).toThrow(`criterion is "mse": expected 'gini' or 'entropy'`);
