@@ -1,16 +1,6 @@
 import { assertFeatureRows, InvalidInputError, type FeatureRows, type JsonObject, type Model, type ModelArtifact } from '@mlops/core';
-import { forestImportances, predictForestProba, type ForestData } from '../engine/forest';
+import { forestImportances, predictForest, predictForestProba, type ForestData } from '../engine/forest';
 import { encodeForest } from '../engine/serialize';
-
-function predictFromProba(p: Float64Array, rows: number, k: number): Int32Array {
-  const out = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (p[r * k + c]! > p[r * k + best]!) best = c;
-    out[r] = best;
-  }
-  return out;
-}
 
 /** Artifact format of this package's own forest engine. */
 export const RANDOM_FOREST_FORMAT = 'mlops-random-forest';
@@ -31,17 +21,17 @@ export class RandomForestClassifierModel implements Model {
     readonly params: JsonObject,
   ) {}
 
-  private proba(rows: FeatureRows): Float64Array {
+  private matrix(rows: FeatureRows): Float64Array {
     assertFeatureRows(rows, { columns: this.featureNames.length, featureNames: this.featureNames, what: 'predict input' });
     const cols = this.featureNames.length;
     const x = new Float64Array(rows.length * cols);
     rows.forEach((row, r) => x.set(row, r * cols));
-    return predictForestProba(this.forest, x, rows.length);
+    return x;
   }
 
   /** Class index per row: the argmax of the mean tree probabilities (ties to the lower index). */
   predict(rows: FeatureRows): number[] {
-    return Array.from(predictFromProba(this.proba(rows), rows.length, this.classNames.length));
+    return Array.from(predictForest(this.forest, this.matrix(rows), rows.length));
   }
 
   /**
@@ -55,13 +45,13 @@ export class RandomForestClassifierModel implements Model {
     if (x.length % columns !== 0) throw new InvalidInputError(`predict input has ${x.length} values: not a multiple of ${columns} columns`);
     const rows = x.length / columns;
     const values = x instanceof Float64Array ? x : Float64Array.from(x);
-    return predictFromProba(predictForestProba(this.forest, values, rows), rows, this.classNames.length);
+    return predictForest(this.forest, values, rows);
   }
 
   /** Mean of the trees' leaf class distributions per row (scikit-learn's `predict_proba`). */
   predictProba(rows: FeatureRows): number[][] {
     const k = this.classNames.length;
-    const p = this.proba(rows);
+    const p = predictForestProba(this.forest, this.matrix(rows), rows.length);
     return rows.map((_, r) => Array.from(p.subarray(r * k, r * k + k)));
   }
 
