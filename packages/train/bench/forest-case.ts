@@ -20,7 +20,7 @@ if (kind === 'ours') {
   const xTest = flat(X.slice(n));
   const xBatch = flat(batch);
   let t = performance.now();
-  const forest = await fitForestAsync(xTrain, n, cols, Int32Array.from(y.slice(0, n)), 3, { nEstimators: 100, maxFeatures: 'sqrt', seed: 1 }, { nJobs: Number(jobs) });
+  const forest = await fitForestAsync(xTrain, n, cols, { kind: 'classification', y: Int32Array.from(y.slice(0, n)), classes: 3 }, { nEstimators: 100, maxFeatures: 'sqrt', seed: 1 }, { nJobs: Number(jobs) });
   const trainMs = seconds(t) * 1000;
   t = performance.now();
   const predicted = predictForest(forest, xTest, y.length - n);

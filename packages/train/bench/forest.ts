@@ -99,7 +99,7 @@ for (const size of sizes) {
   const flat = (r: number[][]) => Float64Array.from(r.flat());
   const seeds = [1, 2, 3, 4, 5, 6, 7, 8];
   const ours = seeds.map((seed) => {
-    const forest = fitForest(flat(X.slice(0, 1600)), 1600, 20, Int32Array.from(y.slice(0, 1600)), 3, { seed });
+    const forest = fitForest(flat(X.slice(0, 1600)), 1600, 20, { kind: 'classification', y: Int32Array.from(y.slice(0, 1600)), classes: 3 }, { seed });
     return Array.from(predictForest(forest, flat(X.slice(1600)), 400)).filter((v, i) => v === y[1600 + i]).length / 400;
   });
   const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;

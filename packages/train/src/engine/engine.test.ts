@@ -3,7 +3,7 @@ import { InvalidArtifactError, InvalidInputError, RandomState } from '@mlops/cor
 import { describe, expect, it } from 'vitest';
 import { irisTest, irisTrain } from '../__fixtures__/iris-split';
 import { binFeatures } from './binning';
-import { fitForest, predictForest, predictForestProba } from './forest';
+import { fitForest, predictForest, predictForestValues } from './forest';
 import { decodeForest, encodeForest } from './serialize';
 
 const flat = (rows: readonly (readonly number[])[]) => Float64Array.from(rows.flat());
@@ -38,7 +38,7 @@ describe('binning', () => {
 
 describe('fitForest', () => {
   it('grows the exact tree a tiny dataset calls for', () => {
-    const forest = fitForest(Float64Array.from([0, 1, 2, 3]), 4, 1, Int32Array.from([0, 0, 1, 1]), 2, {
+    const forest = fitForest(Float64Array.from([0, 1, 2, 3]), 4, 1, { kind: 'classification', y: Int32Array.from([0, 0, 1, 1]), classes: 2 }, {
       nEstimators: 1,
       bootstrap: false,
       maxFeatures: 'all',
@@ -53,30 +53,30 @@ describe('fitForest', () => {
   });
 
   it('learns iris and separable blobs', () => {
-    const forest = fitForest(flat(irisTrain.features), 120, 4, Int32Array.from(irisTrain.target), 3, { seed: 42 });
+    const forest = fitForest(flat(irisTrain.features), 120, 4, { kind: 'classification', y: Int32Array.from(irisTrain.target), classes: 3 }, { seed: 42 });
     const predicted = predictForest(forest, flat(irisTest.features), 30);
     expect(predicted.filter((p, i) => p === irisTest.target[i]).length).toBeGreaterThanOrEqual(29);
     const train = blobs(600, 6, 1);
     const test = blobs(300, 6, 2);
-    const blobForest = fitForest(train.x, 600, 6, train.y, 3, { seed: 3, nEstimators: 30 });
+    const blobForest = fitForest(train.x, 600, 6, { kind: 'classification', y: train.y, classes: 3 }, { seed: 3, nEstimators: 30 });
     const hits = predictForest(blobForest, test.x, 300).filter((p, i) => p === test.y[i]).length;
     expect(hits / 300).toBeGreaterThanOrEqual(0.9);
   });
 
   it('is deterministic per seed', () => {
     const { x, y } = blobs(200, 5, 4);
-    const a = encodeForest(fitForest(x, 200, 5, y, 3, { seed: 9, nEstimators: 10 }));
-    const b = encodeForest(fitForest(x, 200, 5, y, 3, { seed: 9, nEstimators: 10 }));
-    const c = encodeForest(fitForest(x, 200, 5, y, 3, { seed: 10, nEstimators: 10 }));
+    const a = encodeForest(fitForest(x, 200, 5, { kind: 'classification', y, classes: 3 }, { seed: 9, nEstimators: 10 }));
+    const b = encodeForest(fitForest(x, 200, 5, { kind: 'classification', y, classes: 3 }, { seed: 9, nEstimators: 10 }));
+    const c = encodeForest(fitForest(x, 200, 5, { kind: 'classification', y, classes: 3 }, { seed: 10, nEstimators: 10 }));
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
     expect(JSON.stringify(c)).not.toBe(JSON.stringify(a));
   });
 
   it('honours maxDepth and minSamplesLeaf', () => {
     const { x, y } = blobs(300, 4, 5);
-    const stumps = fitForest(x, 300, 4, y, 3, { nEstimators: 5, maxDepth: 1, seed: 1 });
+    const stumps = fitForest(x, 300, 4, { kind: 'classification', y, classes: 3 }, { nEstimators: 5, maxDepth: 1, seed: 1 });
     stumps.trees.forEach((t) => expect(t.nodeCount).toBe(3));
-    const bushy = fitForest(x, 300, 4, y, 3, { nEstimators: 3, minSamplesLeaf: 40, bootstrap: false, seed: 1 });
+    const bushy = fitForest(x, 300, 4, { kind: 'classification', y, classes: 3 }, { nEstimators: 3, minSamplesLeaf: 40, bootstrap: false, seed: 1 });
     // No leaf may hold fewer than 40 rows: count rows per leaf by routing the training data.
     for (const tree of bushy.trees) {
       const perLeaf = new Map<number, number>();
@@ -91,19 +91,19 @@ describe('fitForest', () => {
 
   it('names bad input', () => {
     const y = Int32Array.from([0, 1]);
-    expect(() => fitForest(Float64Array.from([1, NaN, 3, 4]), 2, 2, y, 2)).toThrow('features row 0, column 1 is NaN');
-    expect(() => fitForest(Float64Array.from([1, 2, 3]), 2, 2, y, 2)).toThrow('features has 3 values, expected 2 × 2');
-    expect(() => fitForest(new Float64Array(0), 0, 2, new Int32Array(0), 2)).toThrow('features has no rows');
-    expect(() => fitForest(Float64Array.from([1, 2]), 2, 1, Int32Array.from([1, 1]), 2)).toThrow('training data has 1 class');
-    expect(() => fitForest(Float64Array.from([1, 2]), 2, 1, Int32Array.from([0, 2]), 2)).toThrow(InvalidInputError);
-    const forest = fitForest(Float64Array.from([1, 2]), 2, 1, y, 2, { nEstimators: 1 });
+    expect(() => fitForest(Float64Array.from([1, NaN, 3, 4]), 2, 2, { kind: 'classification', y, classes: 2 })).toThrow('features row 0, column 1 is NaN');
+    expect(() => fitForest(Float64Array.from([1, 2, 3]), 2, 2, { kind: 'classification', y, classes: 2 })).toThrow('features has 3 values, expected 2 × 2');
+    expect(() => fitForest(new Float64Array(0), 0, 2, { kind: 'classification', y: new Int32Array(0), classes: 2 })).toThrow('features has no rows');
+    expect(() => fitForest(Float64Array.from([1, 2]), 2, 1, { kind: 'classification', y: Int32Array.from([1, 1]), classes: 2 })).toThrow('training data has 1 class');
+    expect(() => fitForest(Float64Array.from([1, 2]), 2, 1, { kind: 'classification', y: Int32Array.from([0, 2]), classes: 2 })).toThrow(InvalidInputError);
+    const forest = fitForest(Float64Array.from([1, 2]), 2, 1, { kind: 'classification', y, classes: 2 }, { nEstimators: 1 });
     expect(() => predictForest(forest, Float64Array.from([1, 2]), 1)).toThrow('predict input has 2 values, expected 1 × 1');
   });
 });
 
 describe('serialisation', () => {
   const { x, y } = blobs(150, 4, 6);
-  const forest = fitForest(x, 150, 4, y, 3, { nEstimators: 8, seed: 2 });
+  const forest = fitForest(x, 150, 4, { kind: 'classification', y, classes: 3 }, { nEstimators: 8, seed: 2 });
   const encoded = encodeForest(forest);
 
   it('round-trips to identical predictions and probabilities (property)', () => {
@@ -112,8 +112,8 @@ describe('serialisation', () => {
       fc.property(fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 4, maxLength: 40 }), (values) => {
         const rows = Math.floor(values.length / 4);
         const input = Float64Array.from(values.slice(0, rows * 4));
-        expect([...predictForestProba(decoded, input, rows)]).toEqual([...predictForestProba(forest, input, rows)]);
-        const proba = predictForestProba(forest, input, rows);
+        expect([...predictForestValues(decoded, input, rows)]).toEqual([...predictForestValues(forest, input, rows)]);
+        const proba = predictForestValues(forest, input, rows);
         for (let r = 0; r < rows; r++) expect(proba[r * 3]! + proba[r * 3 + 1]! + proba[r * 3 + 2]!).toBeCloseTo(1, 12);
       }),
       { numRuns: 50 },

@@ -1,7 +1,7 @@
 import { InvalidInputError, RandomState } from '@mlops/core';
 import { resolveMaxFeatures, type MaxFeatures } from '../params/max-features';
 import { binFeatures, type BinnedFeatures } from './binning';
-import { buildTree, type FlatTree, type TreeLimits } from './tree-builder';
+import { buildTree, leafWidth, type FlatTree, type TreeLimits, type TreeTarget } from './tree-builder';
 
 /** Hyperparameters of the typed-array forest, named and defaulted as scikit-learn's RandomForestClassifier. */
 export interface ForestParams {
@@ -17,7 +17,7 @@ export interface ForestParams {
   readonly minSamplesLeaf?: number;
   /** Bootstrap the rows of each tree (default true). */
   readonly bootstrap?: boolean;
-  /** Split quality (default `'gini'`). */
+  /** Split quality: `'gini'` (default) or `'entropy'` for classification; regression uses `'squared_error'`. */
   readonly criterion?: 'gini' | 'entropy';
   /** Seed of every random choice (default 0). */
   readonly seed?: number;
@@ -25,8 +25,10 @@ export interface ForestParams {
 
 /** A fitted forest: everything prediction needs, in flat arrays. */
 export interface ForestData {
+  readonly task: 'classification' | 'regression';
   readonly cols: number;
-  readonly classes: number;
+  /** Values per leaf: the number of classes, or 1 for regression. */
+  readonly width: number;
   readonly trees: readonly FlatTree[];
 }
 
@@ -46,37 +48,47 @@ export function assertMatrix(x: Float64Array, rows: number, cols: number, what: 
 /** Everything a tree needs, shared by all trees of one fit (and sent to worker threads as is). */
 export interface ForestJob {
   readonly binned: BinnedFeatures;
-  readonly y: Int32Array;
-  readonly classes: number;
+  readonly target: TreeTarget;
   readonly limits: TreeLimits;
   readonly bootstrap: boolean;
   /** One seed per tree, drawn up front: trees may be grown in any order or thread, same result. */
   readonly treeSeeds: readonly number[];
 }
 
-/** Validates the inputs, bins the features and draws the tree seeds. */
-export function prepareForest(x: Float64Array, rows: number, cols: number, y: Int32Array, classes: number, params: ForestParams = {}): ForestJob {
-  assertMatrix(x, rows, cols, 'features');
+function assertTarget(target: TreeTarget, rows: number): void {
+  const { y } = target;
   if (y.length !== rows) throw new InvalidInputError(`target has ${y.length} values but features have ${rows} rows`);
+  if (target.kind === 'regression') {
+    y.forEach((v, i) => {
+      if (!Number.isFinite(v)) throw new InvalidInputError(`target row ${i} is ${v}: expected a finite number`, { row: i });
+    });
+    return;
+  }
+  const { classes } = target;
   const seen = new Set<number>();
   y.forEach((c, i) => {
     if (!(c >= 0 && c < classes)) throw new InvalidInputError(`target row ${i} is ${c}: expected a class index in [0, ${classes - 1}]`, { row: i });
     seen.add(c);
   });
   if (seen.size < 2) throw new InvalidInputError(`training data has ${seen.size} class: a classifier needs at least 2`);
+}
+
+/** Validates the inputs, bins the features and draws the tree seeds. */
+export function prepareForest(x: Float64Array, rows: number, cols: number, target: TreeTarget, params: ForestParams = {}): ForestJob {
+  assertMatrix(x, rows, cols, 'features');
+  assertTarget(target, rows);
   const nEstimators = params.nEstimators ?? 100;
   if (!Number.isInteger(nEstimators) || nEstimators < 1) throw new InvalidInputError(`nEstimators must be an integer ≥ 1, got ${nEstimators}`);
   const master = new RandomState(params.seed ?? 0);
   return {
     binned: binFeatures(x, rows, cols),
-    y,
-    classes,
+    target,
     limits: {
       maxDepth: params.maxDepth ?? Infinity,
       minSamplesSplit: params.minSamplesSplit ?? 2,
       minSamplesLeaf: params.minSamplesLeaf ?? 1,
       maxFeatures: resolveMaxFeatures(params.maxFeatures ?? 'sqrt', cols),
-      criterion: params.criterion ?? 'gini',
+      criterion: target.kind === 'regression' ? 'squared_error' : (params.criterion ?? 'gini'),
     },
     bootstrap: params.bootstrap ?? true,
     treeSeeds: Array.from({ length: nEstimators }, () => master.nextUint32()),
@@ -90,19 +102,27 @@ export function growTree(job: ForestJob, index: number): FlatTree {
   const weights = new Int32Array(rows);
   if (job.bootstrap) for (let i = 0; i < rows; i++) weights[random.randomInterval(rows - 1)]!++;
   else weights.fill(1);
-  return buildTree(job.binned, job.y, job.classes, weights, job.limits, random);
+  return buildTree(job.binned, job.target, weights, job.limits, random);
 }
 
-/** Fits a random forest on a row-major `rows × cols` matrix and class indices `y` in [0, classes), in this thread. */
-export function fitForest(x: Float64Array, rows: number, cols: number, y: Int32Array, classes: number, params: ForestParams = {}): ForestData {
-  const job = prepareForest(x, rows, cols, y, classes, params);
-  return { cols, classes, trees: job.treeSeeds.map((_, t) => growTree(job, t)) };
+/** The fitted forest of a job, from its grown trees. */
+export function forestOf(job: ForestJob, trees: readonly FlatTree[]): ForestData {
+  return { task: job.target.kind, cols: job.binned.cols, width: leafWidth(job.target), trees };
 }
 
-/** Mean of the trees' leaf class distributions per row (scikit-learn's `predict_proba`), row-major `rows × classes`. */
-export function predictForestProba(forest: ForestData, x: Float64Array, rows: number): Float64Array {
+/** Fits a random forest on a row-major `rows × cols` matrix and a target, in this thread. */
+export function fitForest(x: Float64Array, rows: number, cols: number, target: TreeTarget, params: ForestParams = {}): ForestData {
+  const job = prepareForest(x, rows, cols, target, params);
+  return forestOf(job, job.treeSeeds.map((_, t) => growTree(job, t)));
+}
+
+/**
+ * Mean of the trees' leaf values per row, row-major `rows × width`: class probabilities (scikit-learn's
+ * `predict_proba`) for classification, the prediction for regression.
+ */
+export function predictForestValues(forest: ForestData, x: Float64Array, rows: number): Float64Array {
   assertMatrix(x, rows, forest.cols, 'predict input');
-  const { classes, cols } = forest;
+  const { width: classes, cols } = forest;
   const out = new Float64Array(rows * classes);
   for (const tree of forest.trees) {
     const { feature, threshold, left, value } = tree;
@@ -140,11 +160,12 @@ export function forestImportances(forest: ForestData): Float64Array {
 
 /** Class index per row: argmax of the mean probabilities (ties to the lower index). */
 export function predictForest(forest: ForestData, x: Float64Array, rows: number): Int32Array {
-  const proba = predictForestProba(forest, x, rows);
+  const proba = predictForestValues(forest, x, rows);
+  const k = forest.width;
   const out = new Int32Array(rows);
   for (let r = 0; r < rows; r++) {
     let best = 0;
-    for (let c = 1; c < forest.classes; c++) if (proba[r * forest.classes + c]! > proba[r * forest.classes + best]!) best = c;
+    for (let c = 1; c < k; c++) if (proba[r * k + c]! > proba[r * k + best]!) best = c;
     out[r] = best;
   }
   return out;

@@ -17,16 +17,16 @@ describe('fitForestAsync', () => {
 
   it('grows the same forest on 1 and 2 threads, byte for byte', async () => {
     const progress: number[] = [];
-    const serial = await fitForestAsync(x, 2500, 6, y, 3, { seed: 5 }, { nJobs: 1 });
-    const parallel = await fitForestAsync(x, 2500, 6, y, 3, { seed: 5 }, { nJobs: 2, onProgress: (done, total) => progress.push(done * 1000 + total) });
+    const serial = await fitForestAsync(x, 2500, 6, { kind: 'classification', y, classes: 3 }, { seed: 5 }, { nJobs: 1 });
+    const parallel = await fitForestAsync(x, 2500, 6, { kind: 'classification', y, classes: 3 }, { seed: 5 }, { nJobs: 2, onProgress: (done, total) => progress.push(done * 1000 + total) });
     expect(JSON.stringify(encodeForest(parallel))).toBe(JSON.stringify(encodeForest(serial)));
-    expect(JSON.stringify(encodeForest(fitForest(x, 2500, 6, y, 3, { seed: 5 })))).toBe(JSON.stringify(encodeForest(serial)));
+    expect(JSON.stringify(encodeForest(fitForest(x, 2500, 6, { kind: 'classification', y, classes: 3 }, { seed: 5 })))).toBe(JSON.stringify(encodeForest(serial)));
     expect(progress).toEqual(Array.from({ length: 100 }, (_, i) => (i + 1) * 1000 + 100));
   });
 
   it('cancels in workers and in-thread, returning no model', async () => {
     const inWorkers = new AbortController();
-    const running = fitForestAsync(x, 2500, 6, y, 3, { seed: 5 }, {
+    const running = fitForestAsync(x, 2500, 6, { kind: 'classification', y, classes: 3 }, { seed: 5 }, {
       nJobs: 2,
       signal: inWorkers.signal,
       onProgress: (done) => done === 3 && inWorkers.abort(new Error('stop now')),
@@ -34,13 +34,13 @@ describe('fitForestAsync', () => {
     await expect(running).rejects.toThrow('stop now');
 
     const inThread = new AbortController();
-    const small = fitForestAsync(x.subarray(0, 600), 100, 6, y.subarray(0, 100), 3, { seed: 5 }, {
+    const small = fitForestAsync(x.subarray(0, 600), 100, 6, { kind: 'classification', y: y.subarray(0, 100), classes: 3 }, { seed: 5 }, {
       nJobs: 1,
       signal: inThread.signal,
       onProgress: (done) => done === 2 && inThread.abort(new Error('enough')),
     });
     await expect(small).rejects.toThrow('enough');
-    await expect(fitForestAsync(x, 2500, 6, y, 3, {}, { signal: AbortSignal.abort(new Error('already')) })).rejects.toThrow('already');
-    await expect(fitForestAsync(x, 2500, 6, y, 3, {}, { nJobs: 0 })).rejects.toThrow('nJobs must be an integer ≥ 1, got 0');
+    await expect(fitForestAsync(x, 2500, 6, { kind: 'classification', y, classes: 3 }, {}, { signal: AbortSignal.abort(new Error('already')) })).rejects.toThrow('already');
+    await expect(fitForestAsync(x, 2500, 6, { kind: 'classification', y, classes: 3 }, {}, { nJobs: 0 })).rejects.toThrow('nJobs must be an integer ≥ 1, got 0');
   });
 });

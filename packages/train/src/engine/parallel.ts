@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { InvalidInputError } from '@mlops/core';
-import { growTree, prepareForest, type ForestData, type ForestJob, type ForestParams } from './forest';
+import { forestOf, growTree, prepareForest, type ForestData, type ForestJob, type ForestParams } from './forest';
 import type { TreeMessage } from './forest-worker';
-import type { FlatTree } from './tree-builder';
+import type { FlatTree, TreeTarget } from './tree-builder';
 
 /** How a fit runs; none of it changes the result. */
 export interface FitRunOptions {
@@ -78,17 +78,16 @@ export async function fitForestAsync(
   x: Float64Array,
   rows: number,
   cols: number,
-  y: Int32Array,
-  classes: number,
+  target: TreeTarget,
   params: ForestParams = {},
   options: FitRunOptions = {},
 ): Promise<ForestData> {
   options.signal?.throwIfAborted();
   const nJobs = options.nJobs ?? availableParallelism();
   if (!Number.isInteger(nJobs) || nJobs < 1) throw new InvalidInputError(`nJobs must be an integer ≥ 1, got ${nJobs}`);
-  const job = prepareForest(x, rows, cols, y, classes, params);
+  const job = prepareForest(x, rows, cols, target, params);
   const workers = Math.min(nJobs, job.treeSeeds.length);
   const parallel = workers > 1 && rows * job.treeSeeds.length >= MIN_PARALLEL_WORK;
   const trees = parallel ? await inWorkers(job, workers, options) : await inThread(job, options);
-  return { cols, classes, trees };
+  return forestOf(job, trees);
 }

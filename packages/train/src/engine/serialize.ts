@@ -5,8 +5,10 @@ import type { FlatTree } from './tree-builder';
 /** JSON-safe forest: a header plus little-endian typed arrays in base64. */
 export interface EncodedForest {
   readonly formatVersion: 1;
+  readonly task: 'classification' | 'regression';
   readonly cols: number;
-  readonly classes: number;
+  /** Values per leaf: classes, or 1 for regression. */
+  readonly width: number;
   /** Nodes per tree. */
   readonly nodeCounts: readonly number[];
   /** Int32 per node: split feature, or −1 for a leaf. */
@@ -15,7 +17,7 @@ export interface EncodedForest {
   readonly threshold: string;
   /** Int32 per internal node, in node order: the left child (the right one follows it). */
   readonly left: string;
-  /** Float64 × classes per leaf, in node order: the class distribution. */
+  /** Float64 × width per leaf, in node order: the class distribution or the mean. */
   readonly value: string;
   /** Float64 × cols per tree: weighted impurity decrease per feature. */
   readonly impurityDecrease: string;
@@ -25,7 +27,7 @@ const toBase64 = (a: Int32Array | Float64Array) => Buffer.from(a.buffer, a.byteO
 
 /** Encodes a forest compactly: internal nodes keep no class values, leaves keep no split. */
 export function encodeForest(forest: ForestData): EncodedForest {
-  const { classes } = forest;
+  const classes = forest.width;
   const feature: number[] = [];
   const threshold: number[] = [];
   const left: number[] = [];
@@ -42,8 +44,9 @@ export function encodeForest(forest: ForestData): EncodedForest {
   }
   return {
     formatVersion: 1,
+    task: forest.task,
     cols: forest.cols,
-    classes,
+    width: classes,
     nodeCounts: forest.trees.map((t) => t.nodeCount),
     feature: toBase64(Int32Array.from(feature)),
     threshold: toBase64(Float64Array.from(threshold)),
@@ -82,7 +85,10 @@ export function decodeForest(json: unknown): ForestData {
   const e = json as Record<string, unknown>;
   if (e.formatVersion !== 1) fail(`formatVersion ${String(e.formatVersion)} is not supported (supported: 1)`);
   const cols = positiveInt(e.cols, 'cols', 1 << 20);
-  const classes = positiveInt(e.classes, 'classes', 1 << 16);
+  const task = e.task;
+  if (task !== 'classification' && task !== 'regression') return fail('task must be "classification" or "regression"');
+  const classes = positiveInt(e.width, 'width', 1 << 16);
+  if (task === 'regression' ? classes !== 1 : classes < 2) fail(`width ${classes} does not fit a ${task} forest`);
   const counts = e.nodeCounts;
   if (!Array.isArray(counts) || counts.length === 0) return fail('nodeCounts must be a non-empty array');
   counts.forEach((n, t) => positiveInt(n, `nodeCounts[${t}]`, 1 << 26));
@@ -120,7 +126,8 @@ export function decodeForest(json: unknown): ForestData {
       } else {
         for (let c = 0; c < classes; c++) {
           const v = value[leaf * classes + c]!;
-          if (!(v >= 0 && v <= 1)) fail(`tree ${t} leaf ${i} has class share ${v}, outside [0, 1]`);
+          const ok = task === 'regression' ? Number.isFinite(v) : v >= 0 && v <= 1;
+          if (!ok) fail(`tree ${t} leaf ${i} has value ${v}, ${task === 'regression' ? 'not finite' : 'outside [0, 1]'}`);
           tree.value[i * classes + c] = v;
         }
         leaf++;
@@ -129,5 +136,5 @@ export function decodeForest(json: unknown): ForestData {
     at += n;
     return tree;
   });
-  return { cols, classes, trees };
+  return { task, cols, width: classes, trees };
 }

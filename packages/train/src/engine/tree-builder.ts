@@ -8,12 +8,24 @@ export interface TreeLimits {
   readonly minSamplesLeaf: number;
   /** Features drawn (without replacement) at every split. */
   readonly maxFeatures: number;
-  readonly criterion: 'gini' | 'entropy';
+  /** `gini`/`entropy` for classification, `squared_error` for regression. */
+  readonly criterion: 'gini' | 'entropy' | 'squared_error';
+}
+
+/** What a tree learns: class indices in [0, classes), or real values. */
+export type TreeTarget =
+  | { readonly kind: 'classification'; readonly y: Int32Array; readonly classes: number }
+  | { readonly kind: 'regression'; readonly y: Float64Array };
+
+/** Values stored per leaf: the class distribution, or the mean. */
+export function leafWidth(target: TreeTarget): number {
+  return target.kind === 'classification' ? target.classes : 1;
 }
 
 /**
  * A fitted tree in flat arrays. Node 0 is the root; an internal node's children are `left[i]` and
- * `left[i] + 1`. Leaves have `feature[i] = -1` and `value` holds their class distribution at `i * classes`.
+ * `left[i] + 1`. Leaves have `feature[i] = -1`; `value` holds, at `i * width`, their class distribution
+ * (classification) or mean target (regression).
  */
 export interface FlatTree {
   readonly feature: Int32Array;
@@ -62,10 +74,16 @@ class GrowableTree {
   }
 }
 
-function impurity(counts: Float64Array, offset: number, classes: number, total: number, entropy: boolean): number {
+/** Impurity of the node statistics at `offset` with weight `total`: Gini, entropy, or variance. */
+function impurity(stats: Float64Array, offset: number, width: number, total: number, criterion: TreeLimits['criterion']): number {
+  if (criterion === 'squared_error') {
+    const mean = stats[offset + 1]! / total;
+    return Math.max(0, stats[offset + 2]! / total - mean * mean);
+  }
+  const entropy = criterion === 'entropy';
   let result = entropy ? 0 : 1;
-  for (let c = 0; c < classes; c++) {
-    const p = counts[offset + c]! / total;
+  for (let c = 0; c < width; c++) {
+    const p = stats[offset + c]! / total;
     if (entropy) result -= p > 0 ? p * Math.log2(p) : 0;
     else result -= p * p;
   }
@@ -73,26 +91,33 @@ function impurity(counts: Float64Array, offset: number, classes: number, total: 
 }
 
 /**
- * Grows one classification tree on binned features. `weights[row]` is how often a row was drawn
- * (bootstrap); rows with weight 0 do not take part. Splits are searched on per-node class histograms
- * over only the bins present in the node, for `maxFeatures` features drawn afresh at every split.
+ * Grows one tree on binned features. `weights[row]` is how often a row was drawn (bootstrap); rows
+ * with weight 0 do not take part. Splits are searched on per-node histograms (class counts, or weight,
+ * sum and sum of squares for regression) over only the bins present in the node, for `maxFeatures`
+ * features drawn afresh at every split.
  */
 export function buildTree(
   binned: BinnedFeatures,
-  y: Int32Array,
-  classes: number,
+  target: TreeTarget,
   weights: Int32Array,
   limits: TreeLimits,
   random: RandomState,
 ): FlatTree {
   const { codes, edges, rows, cols } = binned;
-  const entropy = limits.criterion === 'entropy';
-  const tree = new GrowableTree(classes);
+  const { criterion } = limits;
+  const regression = target.kind === 'regression';
+  const yClass = target.kind === 'classification' ? target.y : new Int32Array(0);
+  const yValue = target.kind === 'regression' ? target.y : new Float64Array(0);
+  // Histogram slots per bin: class counts, or [weight, Σ w·y, Σ w·y²].
+  const classes = regression ? 3 : target.classes;
+  const width = leafWidth(target);
+  const tree = new GrowableTree(width);
   const order = new Int32Array(rows);
   let used = 0;
   for (let r = 0; r < rows; r++) if (weights[r]! > 0) order[used++] = r;
 
   const hist = new Float64Array(256 * classes);
+  const binRows = new Int32Array(256);
   const touched = new Int32Array(256);
   const isTouched = new Uint8Array(256);
   const features = Int32Array.from({ length: cols }, (_, j) => j);
@@ -113,14 +138,21 @@ export function buildTree(
     let total = 0;
     for (let i = start; i < end; i++) {
       const r = order[i]!;
-      nodeCounts[y[r]!]! += weights[r]!;
-      total += weights[r]!;
+      const w = weights[r]!;
+      if (regression) {
+        const v = yValue[r]!;
+        nodeCounts[0]! += w;
+        nodeCounts[1]! += w * v;
+        nodeCounts[2]! += w * v * v;
+      } else nodeCounts[yClass[r]!]! += w;
+      total += w;
     }
-    for (let c = 0; c < classes; c++) tree.value[node * classes + c] = nodeCounts[c]! / total;
+    if (regression) tree.value[node] = nodeCounts[1]! / total;
+    else for (let c = 0; c < classes; c++) tree.value[node * classes + c] = nodeCounts[c]! / total;
     tree.feature[node] = -1;
 
     const size = end - start;
-    const parentImpurity = impurity(nodeCounts, 0, classes, total, entropy);
+    const parentImpurity = impurity(nodeCounts, 0, classes, total, criterion);
     if (depth >= limits.maxDepth || size < limits.minSamplesSplit || size < 2 * limits.minSamplesLeaf || parentImpurity <= 1e-12) {
       continue;
     }
@@ -144,32 +176,35 @@ export function buildTree(
           isTouched[bin] = 1;
           touched[nTouched++] = bin;
         }
-        hist[bin * classes + y[r]!]! += weights[r]!;
+        const w = weights[r]!;
+        if (regression) {
+          const v = yValue[r]!;
+          const at = bin * 3;
+          hist[at]! += w;
+          hist[at + 1]! += w * v;
+          hist[at + 2]! += w * v * v;
+        } else hist[bin * classes + yClass[r]!]! += w;
+        binRows[bin]!++;
       }
       const bins = touched.subarray(0, nTouched).sort();
-      // Distinct-row counts per bin are needed for minSamplesLeaf; count them only when it matters.
       leftCounts.fill(0);
       let leftTotal = 0;
       let leftRows = 0;
       for (let t = 0; t < nTouched - 1; t++) {
         const bin = bins[t]!;
-        let binTotal = 0;
-        for (let c = 0; c < classes; c++) {
-          const v = hist[bin * classes + c]!;
-          leftCounts[c]! += v;
-          binTotal += v;
+        for (let c = 0; c < classes; c++) leftCounts[c]! += hist[bin * classes + c]!;
+        if (regression) leftTotal = leftCounts[0]!;
+        else {
+          leftTotal = 0;
+          for (let c = 0; c < classes; c++) leftTotal += leftCounts[c]!;
         }
-        leftTotal += binTotal;
-        if (limits.minSamplesLeaf > 1) {
-          leftRows = 0;
-          for (let i = start; i < end; i++) if (codes[column + order[i]!]! <= bin) leftRows++;
-          if (leftRows < limits.minSamplesLeaf || size - leftRows < limits.minSamplesLeaf) continue;
-        }
+        leftRows += binRows[bin]!;
+        if (leftRows < limits.minSamplesLeaf || size - leftRows < limits.minSamplesLeaf) continue;
         const rightTotal = total - leftTotal;
         for (let c = 0; c < classes; c++) rightCounts[c] = nodeCounts[c]! - leftCounts[c]!;
         const childImpurity =
-          (leftTotal / total) * impurity(leftCounts, 0, classes, leftTotal, entropy) +
-          (rightTotal / total) * impurity(rightCounts, 0, classes, rightTotal, entropy);
+          (leftTotal / total) * impurity(leftCounts, 0, classes, leftTotal, criterion) +
+          (rightTotal / total) * impurity(rightCounts, 0, classes, rightTotal, criterion);
         const gain = parentImpurity - childImpurity;
         if (gain > bestGain + 1e-12) {
           bestGain = gain;
@@ -180,6 +215,7 @@ export function buildTree(
       for (let t = 0; t < nTouched; t++) {
         const bin = touched[t]!;
         isTouched[bin] = 0;
+        binRows[bin] = 0;
         hist.fill(0, bin * classes, bin * classes + classes);
       }
     }

@@ -11,9 +11,9 @@ export const randomForestCodec: ModelCodec = {
     const featureNames = artifactNames(artifact.featureNames, 'featureNames', RANDOM_FOREST_FORMAT);
     const classNames = artifactNames(artifact.classNames, 'classNames', RANDOM_FOREST_FORMAT);
     const forest = decodeForest(artifact.payload);
-    if (forest.cols !== featureNames.length || forest.classes !== classNames.length) {
+    if (forest.task !== 'classification' || forest.cols !== featureNames.length || forest.width !== classNames.length) {
       throw new InvalidArtifactError(
-        `invalid ${RANDOM_FOREST_FORMAT} artifact: forest has ${forest.cols} features and ${forest.classes} classes, names list ${featureNames.length} and ${classNames.length}`,
+        `invalid ${RANDOM_FOREST_FORMAT} artifact: ${forest.task} forest has ${forest.cols} features and ${forest.width} leaf values, names list ${featureNames.length} features and ${classNames.length} classes`,
       );
     }
     return new RandomForestClassifierModel(forest, featureNames, classNames, artifactParams(artifact.params, RANDOM_FOREST_FORMAT));

@@ -1,5 +1,5 @@
 import { assertFeatureRows, InvalidInputError, type FeatureRows, type JsonObject, type Model, type ModelArtifact } from '@mlops/core';
-import { forestImportances, predictForest, predictForestProba, type ForestData } from '../engine/forest';
+import { forestImportances, predictForest, predictForestValues, type ForestData } from '../engine/forest';
 import { encodeForest } from '../engine/serialize';
 
 /** Artifact format of this package's own forest engine. */
@@ -51,7 +51,7 @@ export class RandomForestClassifierModel implements Model {
   /** Mean of the trees' leaf class distributions per row (scikit-learn's `predict_proba`). */
   predictProba(rows: FeatureRows): number[][] {
     const k = this.classNames.length;
-    const p = predictForestProba(this.forest, this.matrix(rows), rows.length);
+    const p = predictForestValues(this.forest, this.matrix(rows), rows.length);
     return rows.map((_, r) => Array.from(p.subarray(r * k, r * k + k)));
   }
 

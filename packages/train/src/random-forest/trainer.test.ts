@@ -56,7 +56,7 @@ describe('randomForestTrainer (own engine)', async () => {
   it('refuses artifacts whose names do not fit the forest', () => {
     const artifact = JSON.parse(JSON.stringify(model.toArtifact())) as ModelArtifact;
     expect(() => randomForestCodec.decode({ ...artifact, featureNames: ['a', 'b'] })).toThrow(
-      'invalid mlops-random-forest artifact: forest has 4 features and 3 classes, names list 2 and 3',
+      'invalid mlops-random-forest artifact: classification forest has 4 features and 3 leaf values, names list 2 features and 3 classes',
     );
     expect(() => randomForestCodec.decode({ ...artifact, classNames: [] })).toThrow(InvalidArtifactError);
     expect(() => randomForestCodec.decode({ ...artifact, payload: { formatVersion: 9 } })).toThrow('formatVersion 9 is not supported');
