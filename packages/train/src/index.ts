@@ -2,7 +2,13 @@ export { randomForestTrainer } from './random-forest/trainer';
 export type { FitRunOptions } from './engine/parallel';
 export { RandomForestClassifierModel, RANDOM_FOREST_FORMAT } from './random-forest/model';
 export { randomForestCodec } from './random-forest/codec';
-export { DEFAULT_RANDOM_FOREST_PARAMS, type RandomForestParams } from './random-forest/params';
+export { randomForestRegressor, RandomForestRegressorModel } from './random-forest/regressor';
+export {
+  DEFAULT_RANDOM_FOREST_PARAMS,
+  DEFAULT_RANDOM_FOREST_REGRESSOR_PARAMS,
+  type RandomForestParams,
+  type RandomForestRegressorParams,
+} from './random-forest/params';
 export { resolveMaxFeatures, type MaxFeatures } from './params/max-features';
 
 export { mlRandomForestTrainer } from './ml-random-forest/trainer';

@@ -33,9 +33,33 @@ export const DEFAULT_RANDOM_FOREST_PARAMS: RandomForestParams = {
   seed: 42,
 };
 
+/** Hyperparameters of {@link randomForestRegressor}: the classifier's, without `criterion` (squared error). */
+export type RandomForestRegressorParams = Omit<RandomForestParams, 'criterion'>;
+
+/** Regressor defaults, as scikit-learn's `RandomForestRegressor`: every feature at each split (`maxFeatures: 'all'`). */
+export const DEFAULT_RANDOM_FOREST_REGRESSOR_PARAMS: RandomForestRegressorParams = {
+  nEstimators: 100,
+  maxFeatures: 'all',
+  maxDepth: null,
+  minSamplesSplit: 2,
+  minSamplesLeaf: 1,
+  bootstrap: true,
+  seed: 42,
+};
+
 /** Merges params over the defaults and checks each; errors name the parameter and value. */
 export function resolveRandomForestParams(params: Partial<RandomForestParams>): RandomForestParams {
-  const p = { ...DEFAULT_RANDOM_FOREST_PARAMS, ...params };
+  return resolveParams(params, DEFAULT_RANDOM_FOREST_PARAMS);
+}
+
+/** Regressor params over their defaults, checked. */
+export function resolveRandomForestRegressorParams(params: Partial<RandomForestRegressorParams>): RandomForestRegressorParams {
+  const { criterion: _, ...rest } = resolveParams(params, { ...DEFAULT_RANDOM_FOREST_REGRESSOR_PARAMS, criterion: 'gini' });
+  return rest;
+}
+
+function resolveParams(params: Partial<RandomForestParams>, defaults: RandomForestParams): RandomForestParams {
+  const p = { ...defaults, ...params };
   const check = (ok: boolean, name: string, value: unknown, expected: string) => {
     if (!ok) throw new InvalidInputError(`${name} is ${JSON.stringify(value)}: expected ${expected}`);
   };
