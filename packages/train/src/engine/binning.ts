@@ -1,15 +1,23 @@
-/** Features quantised to at most 255 bins per column, computed once per forest. */
+/** Features quantised into bins per column, computed once per forest. */
 export interface BinnedFeatures {
-  /** Column-major bin codes: `codes[col * rows + row]`. */
-  readonly codes: Uint8Array;
+  /** Column-major bin codes: `codes[col * rows + row]` (bytes when every column has ≤ 256 bins). */
+  readonly codes: Uint8Array | Uint32Array;
+  /** Most bins any column has. */
+  readonly bins: number;
   /** Per column, the split thresholds between consecutive bins: bin b holds values ≤ edges[col][b]. */
   readonly edges: readonly Float64Array[];
   readonly rows: number;
   readonly cols: number;
 }
 
-/** Maximum number of bins per feature (codes fit a byte). */
+/** Bins per feature of the `'hist'` splitter (codes fit a byte). */
 export const MAX_BINS = 255;
+
+/** scikit-learn's threshold between neighbouring values a < b: a/2 + b/2, or a if that rounds up to b. */
+function midpoint(a: number, b: number): number {
+  const m = a / 2 + b / 2;
+  return m === b || !Number.isFinite(m) ? a : m;
+}
 
 function columnEdges(values: Float64Array, maxBins: number): Float64Array {
   const sorted = Float64Array.from(values).sort();
@@ -18,7 +26,7 @@ function columnEdges(values: Float64Array, maxBins: number): Float64Array {
   if (distinct.length <= maxBins) {
     // One bin per distinct value; thresholds halfway between neighbours (as exact splitting would pick).
     const edges = new Float64Array(distinct.length - 1);
-    for (let i = 0; i < edges.length; i++) edges[i] = distinct[i]! + (distinct[i + 1]! - distinct[i]!) / 2;
+    for (let i = 0; i < edges.length; i++) edges[i] = midpoint(distinct[i]!, distinct[i + 1]!);
     return edges;
   }
   // Quantile edges over the rows, each placed halfway between two distinct neighbouring values.
@@ -28,7 +36,7 @@ function columnEdges(values: Float64Array, maxBins: number): Float64Array {
     const lo = sorted[at - 1]!;
     const hi = sorted[at]!;
     if (hi === lo) continue;
-    const edge = lo + (hi - lo) / 2;
+    const edge = midpoint(lo, hi);
     if (edges.length === 0 || edge > edges[edges.length - 1]!) edges.push(edge);
   }
   return Float64Array.from(edges);
@@ -46,16 +54,23 @@ function binOf(edges: Float64Array, value: number): number {
   return lo;
 }
 
-/** Quantises a row-major matrix column by column. */
+/**
+ * Quantises a row-major matrix column by column into at most `maxBins` bins; `Infinity` gives one bin
+ * per distinct value, so splits land exactly where scikit-learn's exact splitter puts them.
+ */
 export function binFeatures(x: Float64Array, rows: number, cols: number, maxBins = MAX_BINS): BinnedFeatures {
-  const codes = new Uint8Array(rows * cols);
   const edges: Float64Array[] = [];
   const column = new Float64Array(rows);
+  const columns: Float64Array[] = [];
   for (let c = 0; c < cols; c++) {
     for (let r = 0; r < rows; r++) column[r] = x[r * cols + c]!;
-    const e = columnEdges(column, maxBins);
-    edges.push(e);
-    for (let r = 0; r < rows; r++) codes[c * rows + r] = binOf(e, column[r]!);
+    edges.push(columnEdges(column, maxBins));
+    columns.push(Float64Array.from(column));
   }
-  return { codes, edges, rows, cols };
+  const bins = Math.max(...edges.map((e) => e.length + 1));
+  const codes = bins <= 256 ? new Uint8Array(rows * cols) : new Uint32Array(rows * cols);
+  columns.forEach((values, c) => {
+    for (let r = 0; r < rows; r++) codes[c * rows + r] = binOf(edges[c]!, values[r]!);
+  });
+  return { codes, bins, edges, rows, cols };
 }

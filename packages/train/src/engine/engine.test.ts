@@ -52,6 +52,22 @@ describe('fitForest', () => {
     expect([...predictForest(forest, Float64Array.from([1.5, 1.6, -9]), 3)]).toEqual([0, 1, 0]);
   });
 
+  it("puts an exact split where scikit-learn's exact splitter does", () => {
+    const random = new RandomState(3);
+    const x = Float64Array.from({ length: 1000 }, () => random.random());
+    const y = Int32Array.from(x, (v, i) => (v > 0.5 ? 1 : 0) ^ (i % 7 === 0 ? 1 : 0));
+    const stump = (splitter: 'hist' | 'exact') =>
+      fitForest(x, 1000, 1, { kind: 'classification', y, classes: 2 }, { nEstimators: 1, bootstrap: false, maxDepth: 1, splitter }).trees[0]!;
+    // scikit-learn 1.2's DecisionTreeClassifier(max_depth=1) splits between the same neighbours,
+    // 0.49778283101845744 and 0.498805218379999 (its threshold 0.49829402565956116 is the midpoint of their
+    // float32 roundings: scikit-learn's trees work in float32; this engine keeps float64).
+    const exact = stump('exact').threshold[0]!;
+    expect(exact).toBe(0.49778283101845744 / 2 + 0.498805218379999 / 2);
+    const sides = (t: number) => Array.from(x, (v) => v <= t);
+    expect(sides(exact)).toEqual(sides(0.49829402565956116));
+    expect(stump('hist').threshold[0]).not.toBe(exact); // 255 quantile bins cannot land between these two
+  });
+
   it('learns iris and separable blobs', () => {
     const forest = fitForest(flat(irisTrain.features), 120, 4, { kind: 'classification', y: Int32Array.from(irisTrain.target), classes: 3 }, { seed: 42 });
     const predicted = predictForest(forest, flat(irisTest.features), 30);

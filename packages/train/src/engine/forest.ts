@@ -1,6 +1,6 @@
 import { InvalidInputError, RandomState } from '@mlops/core';
 import { resolveMaxFeatures, type MaxFeatures } from '../params/max-features';
-import { binFeatures, type BinnedFeatures } from './binning';
+import { binFeatures, MAX_BINS, type BinnedFeatures } from './binning';
 import { buildTree, leafWidth, type FlatTree, type TreeLimits, type TreeTarget } from './tree-builder';
 
 /** Hyperparameters of the typed-array forest, named and defaulted as scikit-learn's RandomForestClassifier. */
@@ -21,6 +21,8 @@ export interface ForestParams {
   readonly criterion?: 'gini' | 'entropy';
   /** Seed of every random choice (default 0). */
   readonly seed?: number;
+  /** `'hist'` (default): ≤ 255 quantile bins per feature; `'exact'`: every distinct value, as scikit-learn. */
+  readonly splitter?: 'hist' | 'exact';
 }
 
 /** A fitted forest: everything prediction needs, in flat arrays. */
@@ -81,7 +83,7 @@ export function prepareForest(x: Float64Array, rows: number, cols: number, targe
   if (!Number.isInteger(nEstimators) || nEstimators < 1) throw new InvalidInputError(`nEstimators must be an integer ≥ 1, got ${nEstimators}`);
   const master = new RandomState(params.seed ?? 0);
   return {
-    binned: binFeatures(x, rows, cols),
+    binned: binFeatures(x, rows, cols, params.splitter === 'exact' ? Infinity : MAX_BINS),
     target,
     limits: {
       maxDepth: params.maxDepth ?? Infinity,

@@ -116,10 +116,11 @@ export function buildTree(
   let used = 0;
   for (let r = 0; r < rows; r++) if (weights[r]! > 0) order[used++] = r;
 
-  const hist = new Float64Array(256 * classes);
-  const binRows = new Int32Array(256);
-  const touched = new Int32Array(256);
-  const isTouched = new Uint8Array(256);
+  const bins = binned.bins;
+  const hist = new Float64Array(bins * classes);
+  const binRows = new Int32Array(bins);
+  const touched = new Int32Array(bins);
+  const isTouched = new Uint8Array(bins);
   const features = Int32Array.from({ length: cols }, (_, j) => j);
   const nodeCounts = new Float64Array(classes);
   const leftCounts = new Float64Array(classes);
@@ -186,12 +187,12 @@ export function buildTree(
         } else hist[bin * classes + yClass[r]!]! += w;
         binRows[bin]!++;
       }
-      const bins = touched.subarray(0, nTouched).sort();
+      const present = touched.subarray(0, nTouched).sort();
       leftCounts.fill(0);
       let leftTotal = 0;
       let leftRows = 0;
       for (let t = 0; t < nTouched - 1; t++) {
-        const bin = bins[t]!;
+        const bin = present[t]!;
         for (let c = 0; c < classes; c++) leftCounts[c]! += hist[bin * classes + c]!;
         if (regression) leftTotal = leftCounts[0]!;
         else {

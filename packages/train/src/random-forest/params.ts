@@ -19,6 +19,8 @@ export type RandomForestParams = {
   criterion: 'gini' | 'entropy';
   /** Seed of every random choice, an integer in [0, 2^32 − 1] (default 42). */
   seed: number;
+  /** `'hist'` (default): ≤ 255 quantile bins per feature, fast; `'exact'`: every distinct value, scikit-learn's thresholds. */
+  splitter: 'hist' | 'exact';
 };
 
 /** Defaults, as scikit-learn's `RandomForestClassifier` (with `random_state=42`). */
@@ -31,6 +33,7 @@ export const DEFAULT_RANDOM_FOREST_PARAMS: RandomForestParams = {
   bootstrap: true,
   criterion: 'gini',
   seed: 42,
+  splitter: 'hist',
 };
 
 /** Hyperparameters of {@link randomForestRegressor}: the classifier's, without `criterion` (squared error). */
@@ -45,6 +48,7 @@ export const DEFAULT_RANDOM_FOREST_REGRESSOR_PARAMS: RandomForestRegressorParams
   minSamplesLeaf: 1,
   bootstrap: true,
   seed: 42,
+  splitter: 'hist',
 };
 
 /** Merges params over the defaults and checks each; errors name the parameter and value. */
@@ -71,5 +75,6 @@ function resolveParams(params: Partial<RandomForestParams>, defaults: RandomFore
   check(typeof p.bootstrap === 'boolean', 'bootstrap', p.bootstrap, 'a boolean');
   check(p.criterion === 'gini' || p.criterion === 'entropy', 'criterion', p.criterion, "'gini' or 'entropy'");
   check(int(p.seed, 0) && p.seed <= 0xffffffff, 'seed', p.seed, 'an integer in [0, 4294967295]');
+  check(p.splitter === 'hist' || p.splitter === 'exact', 'splitter', p.splitter, "'hist' or 'exact'");
   return p;
 }

@@ -24,6 +24,7 @@ describe('randomForestTrainer (own engine)', async () => {
       bootstrap: true,
       criterion: 'gini',
       seed: 42,
+      splitter: 'hist',
     });
   });
 
