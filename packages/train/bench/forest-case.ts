@@ -1,9 +1,6 @@
 // One benchmark case in its own process (so peak memory is its own): prints one JSON line.
 import { readFileSync } from 'node:fs';
 import { RandomForestClassifier } from 'ml-random-forest';
-import { decodeForest, encodeForest } from '../src/engine/serialize';
-import { predictForest } from '../src/engine/forest';
-import { fitForestAsync } from '../src/engine/parallel';
 
 const [kind, dataFile, batchFile, jobs = '1'] = process.argv.slice(2) as [string, string, string, string?];
 const { X, y } = JSON.parse(readFileSync(dataFile, 'utf8')) as { X: number[][]; y: number[] };
@@ -16,21 +13,25 @@ const seconds = (start: number) => (performance.now() - start) / 1000;
 
 let result;
 if (kind === 'ours') {
-  const xTrain = flat(X.slice(0, n));
-  const xTest = flat(X.slice(n));
-  const xBatch = flat(batch);
+  // The built package, as users run it (worker threads load dist/forest-worker.js).
+  const lib = (await import(new URL('../dist/index.js', import.meta.url).href)) as typeof import('../src/index');
+  const featureNames = Array.from({ length: cols }, (_, j) => `f${j}`);
+  const dataset = { features: X.slice(0, n), target: y.slice(0, n), featureNames, classNames: ['a', 'b', 'c'] };
+  const nJobs = Number(jobs);
   let t = performance.now();
-  const forest = await fitForestAsync(xTrain, n, cols, { kind: 'classification', y: Int32Array.from(y.slice(0, n)), classes: 3 }, { nEstimators: 100, maxFeatures: 'sqrt', seed: 1 }, { nJobs: Number(jobs) });
+  const model = (await lib.randomForestTrainer({ nEstimators: 100, maxFeatures: 'sqrt', seed: 1 }, { nJobs }).fit(dataset)) as InstanceType<typeof lib.RandomForestClassifierModel>;
   const trainMs = seconds(t) * 1000;
+  const xTest = flat(X.slice(n));
   t = performance.now();
-  const predicted = predictForest(forest, xTest, y.length - n);
+  const predicted = await model.predictMatrixAsync(xTest, cols, { nJobs });
   const testRowsPerS = (y.length - n) / seconds(t);
+  const xBatch = flat(batch);
   t = performance.now();
-  predictForest(forest, xBatch, batch.length);
+  await model.predictMatrixAsync(xBatch, cols, { nJobs });
   const batchRowsPerS = batch.length / seconds(t);
-  const text = JSON.stringify(encodeForest(forest));
+  const text = JSON.stringify(model.toArtifact());
   t = performance.now();
-  decodeForest(JSON.parse(text));
+  lib.randomForestCodec.decode(JSON.parse(text));
   const loadMs = seconds(t) * 1000;
   result = { trainMs, testRowsPerS, batchRowsPerS, accuracy: accuracyOf(predicted), artifactBytes: Buffer.byteLength(text), loadMs };
 } else {

@@ -1,17 +1,27 @@
-// Worker-thread entry: grows the trees it is asked for and posts each one back as it finishes.
+// Worker-thread entry: grows the trees it is given (posting each as it finishes), or predicts a block of rows.
 import { parentPort, workerData } from 'node:worker_threads';
-import { growTree, type ForestJob } from './forest';
+import { growTree, predictForestValues, type ForestData, type ForestJob } from './forest';
 
-/** Message from a worker: one finished tree. */
+/** What a worker is started with. */
+export type WorkerTask =
+  | { readonly kind: 'grow'; readonly job: ForestJob; readonly indices: readonly number[] }
+  | { readonly kind: 'predict'; readonly forest: ForestData; readonly x: Float64Array; readonly rows: number };
+
+/** Message from a growing worker: one finished tree. */
 export interface TreeMessage {
   readonly index: number;
   readonly tree: ReturnType<typeof growTree>;
 }
 
-const { job, indices } = workerData as { job: ForestJob; indices: number[] };
-for (const index of indices) {
-  const tree = growTree(job, index);
-  const message: TreeMessage = { index, tree };
-  const buffers = [tree.feature, tree.threshold, tree.left, tree.value, tree.impurityDecrease].map((a) => a.buffer as ArrayBuffer);
-  parentPort!.postMessage(message, buffers);
+const task = workerData as WorkerTask;
+if (task.kind === 'grow') {
+  for (const index of task.indices) {
+    const tree = growTree(task.job, index);
+    const message: TreeMessage = { index, tree };
+    const buffers = [tree.feature, tree.threshold, tree.left, tree.value, tree.impurityDecrease].map((a) => a.buffer as ArrayBuffer);
+    parentPort!.postMessage(message, buffers);
+  }
+} else {
+  const values = predictForestValues(task.forest, task.x, task.rows);
+  parentPort!.postMessage(values, [values.buffer as ArrayBuffer]);
 }

@@ -162,8 +162,11 @@ export function forestImportances(forest: ForestData): Float64Array {
 
 /** Class index per row: argmax of the mean probabilities (ties to the lower index). */
 export function predictForest(forest: ForestData, x: Float64Array, rows: number): Int32Array {
-  const proba = predictForestValues(forest, x, rows);
-  const k = forest.width;
+  return argmaxRows(predictForestValues(forest, x, rows), rows, forest.width);
+}
+
+/** Per row of a row-major `rows × k` matrix, the index of its largest value (ties to the lower index). */
+export function argmaxRows(proba: Float64Array, rows: number, k: number): Int32Array {
   const out = new Int32Array(rows);
   for (let r = 0; r < rows; r++) {
     let best = 0;

@@ -2,4 +2,4 @@ export { fitForest, forestImportances, predictForest, predictForestValues, type 
 export { encodeForest, decodeForest, type EncodedForest } from './serialize';
 export { binFeatures, MAX_BINS, type BinnedFeatures } from './binning';
 export type { FlatTree, TreeLimits } from './tree-builder';
-export { fitForestAsync, type FitRunOptions } from './parallel';
+export { fitForestAsync, predictForestValuesAsync, type FitRunOptions } from './parallel';

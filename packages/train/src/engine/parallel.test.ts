@@ -1,7 +1,7 @@
 import { RandomState } from '@mlops/core';
 import { describe, expect, it } from 'vitest';
-import { fitForest } from './forest';
-import { fitForestAsync } from './parallel';
+import { fitForest, predictForestValues } from './forest';
+import { fitForestAsync, predictForestValuesAsync } from './parallel';
 import { encodeForest } from './serialize';
 
 function blobs(rows: number, cols: number, seed: number) {
@@ -42,5 +42,16 @@ describe('fitForestAsync', () => {
     await expect(small).rejects.toThrow('enough');
     await expect(fitForestAsync(x, 2500, 6, { kind: 'classification', y, classes: 3 }, {}, { signal: AbortSignal.abort(new Error('already')) })).rejects.toThrow('already');
     await expect(fitForestAsync(x, 2500, 6, { kind: 'classification', y, classes: 3 }, {}, { nJobs: 0 })).rejects.toThrow('nJobs must be an integer ≥ 1, got 0');
+  });
+});
+
+describe('predictForestValuesAsync', () => {
+  it('predicts a large batch on 2 threads exactly as in-thread', async () => {
+    const { x, y } = blobs(1000, 6, 2);
+    const forest = fitForest(x, 1000, 6, { kind: 'classification', y, classes: 3 }, { seed: 1 });
+    const batch = blobs(20000, 6, 3).x; // 20,000 rows × 100 trees: above the in-thread threshold
+    const threaded = await predictForestValuesAsync(forest, batch, 20000, 2);
+    expect(Array.from(threaded)).toEqual(Array.from(predictForestValues(forest, batch, 20000)));
+    await expect(predictForestValuesAsync(forest, batch, 20000, 0)).rejects.toThrow('nJobs must be an integer ≥ 1, got 0');
   });
 });

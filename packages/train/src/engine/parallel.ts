@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { InvalidInputError } from '@mlops/core';
-import { forestOf, growTree, prepareForest, type ForestData, type ForestJob, type ForestParams } from './forest';
-import type { TreeMessage } from './forest-worker';
+import { forestOf, growTree, predictForestValues, prepareForest, type ForestData, type ForestJob, type ForestParams } from './forest';
+import type { TreeMessage, WorkerTask } from './forest-worker';
 import type { FlatTree, TreeTarget } from './tree-builder';
 
 /** How a fit runs; none of it changes the result. */
@@ -18,10 +18,19 @@ export interface FitRunOptions {
 /** Below this many row-trees, workers cost more than they save. */
 const MIN_PARALLEL_WORK = 200_000;
 
-function workerEntry(): { url: URL; entry?: string } {
+function startWorker(task: WorkerTask): Worker {
   const here = import.meta.url;
-  if (here.endsWith('.ts')) return { url: new URL('./ts-worker-bootstrap.mjs', here), entry: new URL('./forest-worker.ts', here).href };
-  return { url: new URL('./forest-worker.js', here) };
+  if (here.endsWith('.ts')) {
+    const entry = new URL('./forest-worker.ts', here).href;
+    return new Worker(new URL('./ts-worker-bootstrap.mjs', here), { workerData: { ...task, entry } });
+  }
+  return new Worker(new URL('./forest-worker.js', here), { workerData: task });
+}
+
+function resolveJobs(nJobs: number | undefined): number {
+  const jobs = nJobs ?? availableParallelism();
+  if (!Number.isInteger(jobs) || jobs < 1) throw new InvalidInputError(`nJobs must be an integer ≥ 1, got ${jobs}`);
+  return jobs;
 }
 
 function inThread(job: ForestJob, options: FitRunOptions): Promise<FlatTree[]> {
@@ -40,7 +49,6 @@ function inThread(job: ForestJob, options: FitRunOptions): Promise<FlatTree[]> {
 function inWorkers(job: ForestJob, workers: number, options: FitRunOptions): Promise<FlatTree[]> {
   const total = job.treeSeeds.length;
   const trees = new Array<FlatTree>(total);
-  const { url, entry } = workerEntry();
   return new Promise((resolve, reject) => {
     let done = 0;
     const pool: Worker[] = [];
@@ -54,7 +62,7 @@ function inWorkers(job: ForestJob, workers: number, options: FitRunOptions): Pro
     options.signal?.addEventListener('abort', onAbort, { once: true });
     for (let w = 0; w < workers; w++) {
       const indices = Array.from({ length: total }, (_, t) => t).filter((t) => t % workers === w);
-      const worker = new Worker(url, { workerData: { job, indices, entry } });
+      const worker = startWorker({ kind: 'grow', job, indices });
       pool.push(worker);
       worker.on('message', ({ index, tree }: TreeMessage) => {
         trees[index] = tree;
@@ -83,11 +91,37 @@ export async function fitForestAsync(
   options: FitRunOptions = {},
 ): Promise<ForestData> {
   options.signal?.throwIfAborted();
-  const nJobs = options.nJobs ?? availableParallelism();
-  if (!Number.isInteger(nJobs) || nJobs < 1) throw new InvalidInputError(`nJobs must be an integer ≥ 1, got ${nJobs}`);
+  const nJobs = resolveJobs(options.nJobs);
   const job = prepareForest(x, rows, cols, target, params);
   const workers = Math.min(nJobs, job.treeSeeds.length);
   const parallel = workers > 1 && rows * job.treeSeeds.length >= MIN_PARALLEL_WORK;
   const trees = parallel ? await inWorkers(job, workers, options) : await inThread(job, options);
   return forestOf(job, trees);
+}
+
+/**
+ * `predictForestValues` on worker threads for large batches: rows are cut into `nJobs` contiguous
+ * blocks, each predicted by every tree in its own thread; the result is identical to the in-thread one.
+ */
+export async function predictForestValuesAsync(forest: ForestData, x: Float64Array, rows: number, nJobs?: number): Promise<Float64Array> {
+  const jobs = Math.min(resolveJobs(nJobs), rows);
+  if (jobs < 2 || rows * forest.trees.length < MIN_PARALLEL_WORK * 10) return predictForestValues(forest, x, rows);
+  const cols = forest.cols;
+  const blocks = Array.from({ length: jobs }, (_, b) => [Math.floor((b * rows) / jobs), Math.floor(((b + 1) * rows) / jobs)] as const);
+  const parts = await Promise.all(
+    blocks.map(
+      ([from, to]) =>
+        new Promise<Float64Array>((resolve, reject) => {
+          const worker = startWorker({ kind: 'predict', forest, x: x.slice(from * cols, to * cols), rows: to - from });
+          worker.once('message', (values: Float64Array) => {
+            void worker.terminate();
+            resolve(values);
+          });
+          worker.once('error', reject);
+        }),
+    ),
+  );
+  const out = new Float64Array(rows * forest.width);
+  parts.forEach((part, b) => out.set(part, blocks[b]![0] * forest.width));
+  return out;
 }

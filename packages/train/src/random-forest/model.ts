@@ -1,5 +1,6 @@
 import { assertFeatureRows, InvalidInputError, type FeatureRows, type JsonObject, type Model, type ModelArtifact } from '@mlops/core';
-import { forestImportances, predictForest, predictForestValues, type ForestData } from '../engine/forest';
+import { argmaxRows, assertMatrix, forestImportances, predictForest, predictForestValues, type ForestData } from '../engine/forest';
+import { predictForestValuesAsync } from '../engine/parallel';
 import { encodeForest } from '../engine/serialize';
 
 /** Artifact format of this package's own forest engine. */
@@ -39,13 +40,24 @@ export class RandomForestClassifierModel implements Model {
    * `columns` values (the model's feature count). Returns class indices.
    */
   predictMatrix(x: Float64Array | Float32Array, columns: number): Int32Array {
+    const { values, rows } = this.checkMatrix(x, columns);
+    return predictForest(this.forest, values, rows);
+  }
+
+  /** {@link predictMatrix} on `nJobs` worker threads (default: available cores) for large batches; same result. */
+  async predictMatrixAsync(x: Float64Array | Float32Array, columns: number, options: { nJobs?: number } = {}): Promise<Int32Array> {
+    const { values, rows } = this.checkMatrix(x, columns);
+    return argmaxRows(await predictForestValuesAsync(this.forest, values, rows, options.nJobs), rows, this.classNames.length);
+  }
+
+  private checkMatrix(x: Float64Array | Float32Array, columns: number): { values: Float64Array; rows: number } {
     if (columns !== this.featureNames.length) {
       throw new InvalidInputError(`predict input has ${columns} columns, expected ${this.featureNames.length}`);
     }
     if (x.length % columns !== 0) throw new InvalidInputError(`predict input has ${x.length} values: not a multiple of ${columns} columns`);
-    const rows = x.length / columns;
     const values = x instanceof Float64Array ? x : Float64Array.from(x);
-    return predictForest(this.forest, values, rows);
+    assertMatrix(values, x.length / columns, columns, 'predict input');
+    return { values, rows: x.length / columns };
   }
 
   /** Mean of the trees' leaf class distributions per row (scikit-learn's `predict_proba`). */
