@@ -23,6 +23,12 @@ export interface ForestParams {
   readonly seed?: number;
   /** `'hist'` (default): ≤ 255 quantile bins per feature; `'exact'`: every distinct value, as scikit-learn. */
   readonly splitter?: 'hist' | 'exact';
+  /** Bootstrap draws per tree: a count, or a fraction of the rows (default: all rows). */
+  readonly maxSamples?: number | null;
+  /** `'balanced'`: weigh classes by n / (classes × count), as scikit-learn (classification only). */
+  readonly classWeight?: 'balanced' | null;
+  /** Also compute the out-of-bag score (needs bootstrap). */
+  readonly oobScore?: boolean;
 }
 
 /** A fitted forest: everything prediction needs, in flat arrays. */
@@ -32,6 +38,8 @@ export interface ForestData {
   /** Values per leaf: the number of classes, or 1 for regression. */
   readonly width: number;
   readonly trees: readonly FlatTree[];
+  /** Out-of-bag accuracy (classification) or R² (regression), when asked for. */
+  readonly oobScore?: number;
 }
 
 /** Checks a row-major matrix of `rows × cols` finite values; names the first bad cell. */
@@ -50,9 +58,17 @@ export function assertMatrix(x: Float64Array, rows: number, cols: number, what: 
 /** Everything a tree needs, shared by all trees of one fit (and sent to worker threads as is). */
 export interface ForestJob {
   readonly binned: BinnedFeatures;
+  /** The raw features, row-major (for out-of-bag scoring). */
+  readonly x: Float64Array;
   readonly target: TreeTarget;
   readonly limits: TreeLimits;
   readonly bootstrap: boolean;
+  /** Bootstrap draws per tree. */
+  readonly draws: number;
+  /** Weight of each row from its class (all 1 without class weights). */
+  readonly rowWeights: Float64Array;
+  /** Compute the out-of-bag score after growing. */
+  readonly oobScore: boolean;
   /** One seed per tree, drawn up front: trees may be grown in any order or thread, same result. */
   readonly treeSeeds: readonly number[];
 }
@@ -81,9 +97,11 @@ export function prepareForest(x: Float64Array, rows: number, cols: number, targe
   assertTarget(target, rows);
   const nEstimators = params.nEstimators ?? 100;
   if (!Number.isInteger(nEstimators) || nEstimators < 1) throw new InvalidInputError(`nEstimators must be an integer ≥ 1, got ${nEstimators}`);
+  if (params.oobScore && params.bootstrap === false) throw new InvalidInputError('oobScore needs bootstrap: true');
   const master = new RandomState(params.seed ?? 0);
   return {
     binned: binFeatures(x, rows, cols, params.splitter === 'exact' ? Infinity : MAX_BINS),
+    x,
     target,
     limits: {
       maxDepth: params.maxDepth ?? Infinity,
@@ -93,23 +111,92 @@ export function prepareForest(x: Float64Array, rows: number, cols: number, targe
       criterion: target.kind === 'regression' ? 'squared_error' : (params.criterion ?? 'gini'),
     },
     bootstrap: params.bootstrap ?? true,
+    draws: bootstrapDraws(params.maxSamples ?? null, rows),
+    rowWeights: rowWeights(target, params.classWeight ?? null),
+    oobScore: params.oobScore ?? false,
     treeSeeds: Array.from({ length: nEstimators }, () => master.nextUint32()),
   };
 }
 
-/** Grows tree `index` of a job: its bootstrap weights and every split come from its own seed. */
-export function growTree(job: ForestJob, index: number): FlatTree {
+function bootstrapDraws(maxSamples: number | null, rows: number): number {
+  if (maxSamples === null) return rows;
+  const ok = maxSamples > 0 && (Number.isInteger(maxSamples) ? maxSamples <= rows : maxSamples < 1);
+  if (!ok) throw new InvalidInputError(`maxSamples ${maxSamples} must be a count in [1, ${rows}] or a fraction in (0, 1)`);
+  return Number.isInteger(maxSamples) ? maxSamples : Math.max(1, Math.round(rows * maxSamples));
+}
+
+function rowWeights(target: TreeTarget, classWeight: 'balanced' | null): Float64Array {
+  const weights = new Float64Array(target.y.length).fill(1);
+  if (classWeight === null) return weights;
+  if (classWeight !== 'balanced' || target.kind !== 'classification') {
+    throw new InvalidInputError(`classWeight ${JSON.stringify(classWeight)} is not supported: use 'balanced' on a classifier, or null`);
+  }
+  const counts = new Float64Array(target.classes);
+  target.y.forEach((c) => counts[c]!++);
+  const present = counts.filter((c) => c > 0).length;
+  target.y.forEach((c, i) => (weights[i] = target.y.length / (present * counts[c]!)));
+  return weights;
+}
+
+/** Bootstrap counts of tree `index` (all ones without bootstrap): the first draws of its own seed. */
+function drawRows(job: ForestJob, random: RandomState): Float64Array {
   const rows = job.binned.rows;
+  const counts = new Float64Array(rows);
+  if (job.bootstrap) for (let i = 0; i < job.draws; i++) counts[random.randomInterval(rows - 1)]!++;
+  else counts.fill(1);
+  return counts;
+}
+
+/** Grows tree `index` of a job: its bootstrap sample and every split come from its own seed. */
+export function growTree(job: ForestJob, index: number): FlatTree {
   const random = new RandomState(job.treeSeeds[index]!);
-  const weights = new Int32Array(rows);
-  if (job.bootstrap) for (let i = 0; i < rows; i++) weights[random.randomInterval(rows - 1)]!++;
-  else weights.fill(1);
+  const weights = drawRows(job, random);
+  for (let r = 0; r < weights.length; r++) weights[r]! *= job.rowWeights[r]!;
   return buildTree(job.binned, job.target, weights, job.limits, random);
 }
 
-/** The fitted forest of a job, from its grown trees. */
+/**
+ * Out-of-bag score: every row is predicted only by the trees whose bootstrap left it out, and scored
+ * (accuracy for classification, R² for regression) over the rows that had at least one such tree.
+ * Each tree's sample is redrawn from its seed, so nothing extra is kept while growing.
+ */
+export function outOfBagScore(job: ForestJob, forest: ForestData): number {
+  if (!job.bootstrap) throw new InvalidInputError('oobScore needs bootstrap: true');
+  const { rows, cols } = job.binned;
+  const width = forest.width;
+  const sums = new Float64Array(rows * width);
+  const votes = new Int32Array(rows);
+  forest.trees.forEach((tree, t) => {
+    const counts = drawRows(job, new RandomState(job.treeSeeds[t]!));
+    for (let r = 0; r < rows; r++) {
+      if (counts[r] !== 0) continue;
+      let node = 0;
+      while (tree.feature[node]! >= 0) {
+        const f = tree.feature[node]!;
+        node = job.x[r * cols + f]! <= tree.threshold[node]! ? tree.left[node]! : tree.left[node]! + 1;
+      }
+      for (let c = 0; c < width; c++) sums[r * width + c]! += tree.value[node * width + c]!;
+      votes[r]!++;
+    }
+  });
+  const scored: number[] = [];
+  for (let r = 0; r < rows; r++) if (votes[r]! > 0) scored.push(r);
+  if (scored.length === 0) throw new InvalidInputError('no row was ever out of bag: use more trees for oobScore');
+  if (job.target.kind === 'classification') {
+    const predicted = argmaxRows(sums, rows, width);
+    return scored.filter((r) => predicted[r] === job.target.y[r]).length / scored.length;
+  }
+  const actual = scored.map((r) => job.target.y[r]!);
+  const mean = actual.reduce((a, b) => a + b, 0) / actual.length;
+  const residual = scored.reduce((a, r, i) => a + (actual[i]! - sums[r]! / votes[r]!) ** 2, 0);
+  const total = actual.reduce((a, v) => a + (v - mean) ** 2, 0);
+  return total === 0 ? (residual === 0 ? 1 : 0) : 1 - residual / total;
+}
+
+/** The fitted forest of a job, from its grown trees (with its out-of-bag score when the job asks for it). */
 export function forestOf(job: ForestJob, trees: readonly FlatTree[]): ForestData {
-  return { task: job.target.kind, cols: job.binned.cols, width: leafWidth(job.target), trees };
+  const forest: ForestData = { task: job.target.kind, cols: job.binned.cols, width: leafWidth(job.target), trees };
+  return job.oobScore ? { ...forest, oobScore: outOfBagScore(job, forest) } : forest;
 }
 
 /** Fits a random forest on a row-major `rows × cols` matrix and a target, in this thread. */

@@ -62,7 +62,7 @@ function inWorkers(job: ForestJob, workers: number, options: FitRunOptions): Pro
     options.signal?.addEventListener('abort', onAbort, { once: true });
     for (let w = 0; w < workers; w++) {
       const indices = Array.from({ length: total }, (_, t) => t).filter((t) => t % workers === w);
-      const worker = startWorker({ kind: 'grow', job, indices });
+      const worker = startWorker({ kind: 'grow', job: { ...job, x: new Float64Array(0) }, indices }); // raw x stays here
       pool.push(worker);
       worker.on('message', ({ index, tree }: TreeMessage) => {
         trees[index] = tree;

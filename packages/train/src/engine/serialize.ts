@@ -21,6 +21,8 @@ export interface EncodedForest {
   readonly value: string;
   /** Float64 × cols per tree: weighted impurity decrease per feature. */
   readonly impurityDecrease: string;
+  /** Out-of-bag score, when computed. */
+  readonly oobScore?: number;
 }
 
 const toBase64 = (a: Int32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
@@ -53,6 +55,7 @@ export function encodeForest(forest: ForestData): EncodedForest {
     left: toBase64(Int32Array.from(left)),
     value: toBase64(Float64Array.from(value)),
     impurityDecrease: toBase64(Float64Array.from(forest.trees.flatMap((t) => Array.from(t.impurityDecrease)))),
+    ...(forest.oobScore === undefined ? {} : { oobScore: forest.oobScore }),
   };
 }
 
@@ -136,5 +139,7 @@ export function decodeForest(json: unknown): ForestData {
     at += n;
     return tree;
   });
-  return { task, cols, width: classes, trees };
+  const oob = e.oobScore;
+  if (oob !== undefined && !(typeof oob === 'number' && Number.isFinite(oob) && oob <= 1)) fail('oobScore must be a finite number ≤ 1');
+  return { task, cols, width: classes, trees, ...(oob === undefined ? {} : { oobScore: oob as number }) };
 }

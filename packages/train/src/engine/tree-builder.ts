@@ -91,7 +91,7 @@ function impurity(stats: Float64Array, offset: number, width: number, total: num
 }
 
 /**
- * Grows one tree on binned features. `weights[row]` is how often a row was drawn (bootstrap); rows
+ * Grows one tree on binned features. `weights[row]` is the row's weight (bootstrap count × class weight); rows
  * with weight 0 do not take part. Splits are searched on per-node histograms (class counts, or weight,
  * sum and sum of squares for regression) over only the bins present in the node, for `maxFeatures`
  * features drawn afresh at every split.
@@ -99,7 +99,7 @@ function impurity(stats: Float64Array, offset: number, width: number, total: num
 export function buildTree(
   binned: BinnedFeatures,
   target: TreeTarget,
-  weights: Int32Array,
+  weights: Float64Array,
   limits: TreeLimits,
   random: RandomState,
 ): FlatTree {

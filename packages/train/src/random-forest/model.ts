@@ -67,6 +67,11 @@ export class RandomForestClassifierModel implements Model {
     return rows.map((_, r) => Array.from(p.subarray(r * k, r * k + k)));
   }
 
+  /** Out-of-bag score (accuracy, or R² for a regressor) when trained with `oobScore: true`. */
+  get oobScore(): number | undefined {
+    return this.forest.oobScore;
+  }
+
   /** Impurity-based importance of each feature (sums to 1), by feature name: scikit-learn's `feature_importances_`. */
   featureImportances(): Record<string, number> {
     const importances = forestImportances(this.forest);

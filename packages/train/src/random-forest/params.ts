@@ -21,6 +21,12 @@ export type RandomForestParams = {
   seed: number;
   /** `'hist'` (default): ≤ 255 quantile bins per feature, fast; `'exact'`: every distinct value, scikit-learn's thresholds. */
   splitter: 'hist' | 'exact';
+  /** Bootstrap draws per tree: a count, a fraction of the rows, or `null` (default) for all rows. */
+  maxSamples: number | null;
+  /** `'balanced'` weighs classes by n / (classes × count); `null` (default) weighs rows equally. */
+  classWeight: 'balanced' | null;
+  /** Compute the out-of-bag score (default false), exposed as the model's `oobScore`. */
+  oobScore: boolean;
 };
 
 /** Defaults, as scikit-learn's `RandomForestClassifier` (with `random_state=42`). */
@@ -34,10 +40,13 @@ export const DEFAULT_RANDOM_FOREST_PARAMS: RandomForestParams = {
   criterion: 'gini',
   seed: 42,
   splitter: 'hist',
+  maxSamples: null,
+  classWeight: null,
+  oobScore: false,
 };
 
 /** Hyperparameters of {@link randomForestRegressor}: the classifier's, without `criterion` (squared error). */
-export type RandomForestRegressorParams = Omit<RandomForestParams, 'criterion'>;
+export type RandomForestRegressorParams = Omit<RandomForestParams, 'criterion' | 'classWeight'>;
 
 /** Regressor defaults, as scikit-learn's `RandomForestRegressor`: every feature at each split (`maxFeatures: 'all'`). */
 export const DEFAULT_RANDOM_FOREST_REGRESSOR_PARAMS: RandomForestRegressorParams = {
@@ -49,6 +58,8 @@ export const DEFAULT_RANDOM_FOREST_REGRESSOR_PARAMS: RandomForestRegressorParams
   bootstrap: true,
   seed: 42,
   splitter: 'hist',
+  maxSamples: null,
+  oobScore: false,
 };
 
 /** Merges params over the defaults and checks each; errors name the parameter and value. */
@@ -58,7 +69,11 @@ export function resolveRandomForestParams(params: Partial<RandomForestParams>): 
 
 /** Regressor params over their defaults, checked. */
 export function resolveRandomForestRegressorParams(params: Partial<RandomForestRegressorParams>): RandomForestRegressorParams {
-  const { criterion: _, ...rest } = resolveParams(params, { ...DEFAULT_RANDOM_FOREST_REGRESSOR_PARAMS, criterion: 'gini' });
+  const { criterion: _, classWeight: __, ...rest } = resolveParams(params, {
+    ...DEFAULT_RANDOM_FOREST_REGRESSOR_PARAMS,
+    criterion: 'gini',
+    classWeight: null,
+  });
   return rest;
 }
 
@@ -76,5 +91,9 @@ function resolveParams(params: Partial<RandomForestParams>, defaults: RandomFore
   check(p.criterion === 'gini' || p.criterion === 'entropy', 'criterion', p.criterion, "'gini' or 'entropy'");
   check(int(p.seed, 0) && p.seed <= 0xffffffff, 'seed', p.seed, 'an integer in [0, 4294967295]');
   check(p.splitter === 'hist' || p.splitter === 'exact', 'splitter', p.splitter, "'hist' or 'exact'");
+  check(p.maxSamples === null || (typeof p.maxSamples === 'number' && p.maxSamples > 0), 'maxSamples', p.maxSamples, 'a count, a fraction in (0, 1), or null');
+  check(p.classWeight === null || p.classWeight === 'balanced', 'classWeight', p.classWeight, "'balanced' or null");
+  check(typeof p.oobScore === 'boolean', 'oobScore', p.oobScore, 'a boolean');
+  check(!p.oobScore || p.bootstrap, 'oobScore', p.oobScore, 'bootstrap: true to have out-of-bag rows');
   return p;
 }

@@ -38,6 +38,11 @@ export class RandomForestRegressorModel implements Model {
     return Array.from(predictForestValues(this.forest, x, rows.length));
   }
 
+  /** Out-of-bag score (accuracy, or R² for a regressor) when trained with `oobScore: true`. */
+  get oobScore(): number | undefined {
+    return this.forest.oobScore;
+  }
+
   /** Impurity (variance) based importance of each feature, summing to 1. */
   featureImportances(): Record<string, number> {
     const importances = forestImportances(this.forest);

@@ -1,9 +1,10 @@
-import { decodeModel, InvalidArtifactError, type ModelArtifact } from '@mlops/core';
+import { createDataset, decodeModel, InvalidArtifactError, RandomState, type ModelArtifact } from '@mlops/core';
 import { describe, expect, it } from 'vitest';
 import { irisTest, irisTrain } from '../__fixtures__/iris-split';
 import { mlRandomForestCodec } from '../ml-random-forest/codec';
 import { randomForestCodec } from './codec';
 import type { RandomForestClassifierModel } from './model';
+import type { RandomForestParams } from './params';
 import { randomForestTrainer } from './trainer';
 
 /** scikit-learn 1.2's RandomForestClassifier(random_state=42) on the same split. */
@@ -25,6 +26,9 @@ describe('randomForestTrainer (own engine)', async () => {
       criterion: 'gini',
       seed: 42,
       splitter: 'hist',
+      maxSamples: null,
+      classWeight: null,
+      oobScore: false,
     });
   });
 
@@ -72,6 +76,32 @@ describe('randomForestTrainer (own engine)', async () => {
     return expect(forest.predictMatrixAsync(Float64Array.from(flat), 4, { nJobs: 2 }).then(Array.from)).resolves.toEqual(SKLEARN_PREDICTIONS);
     expect(() => forest.predictMatrix(new Float64Array(7), 4)).toThrow('predict input has 7 values: not a multiple of 4 columns');
     expect(() => forest.predictMatrix(Float64Array.from([1, 2, NaN, 4]), 4)).toThrow('predict input row 0, column 2 is NaN');
+  });
+
+  it('reports an out-of-bag score, kept through the artifact', async () => {
+    const withOob = (await randomForestTrainer({ oobScore: true }).fit(irisTrain)) as RandomForestClassifierModel;
+    // scikit-learn's RandomForestClassifier(oob_score=True, random_state=42) on this split: 0.917.
+    expect(withOob.oobScore).toBeGreaterThan(0.9);
+    expect(withOob.oobScore).toBeLessThanOrEqual(1);
+    expect((model as RandomForestClassifierModel).oobScore).toBeUndefined();
+    const loaded = randomForestCodec.decode(JSON.parse(JSON.stringify(withOob.toArtifact())) as ModelArtifact) as RandomForestClassifierModel;
+    expect(loaded.oobScore).toBe(withOob.oobScore);
+    expect(withOob.predict(irisTest.features)).toEqual(SKLEARN_PREDICTIONS); // the OOB pass changes nothing
+    expect(() => randomForestTrainer({ oobScore: true, bootstrap: false })).toThrow('oobScore is true: expected bootstrap: true to have out-of-bag rows');
+  });
+
+  it('balances rare classes and draws maxSamples rows per tree', async () => {
+    // 190 rows of class a on [0, 1), 10 of class b on [0.5, 1.5): where they overlap, unweighted trees say a.
+    const random = new RandomState(4);
+    const features = Array.from({ length: 200 }, (_, i) => [(i < 190 ? 0 : 0.5) + random.random()]);
+    const skewed = createDataset({ features, target: features.map((_, i) => (i < 190 ? 0 : 1)), featureNames: ['x'], classNames: ['a', 'b'] });
+    const probe = Array.from({ length: 20 }, (_, i) => [0.5 + i * 0.025]);
+    const rare = async (params: Partial<RandomForestParams>) =>
+      (await randomForestTrainer({ nEstimators: 30, maxDepth: 2, ...params }).fit(skewed)).predict(probe).filter((p) => p === 1).length;
+    expect(await rare({ classWeight: 'balanced' })).toBeGreaterThan(await rare({}));
+    const half = JSON.stringify((await randomForestTrainer({ nEstimators: 5, maxSamples: 0.5 }).fit(irisTrain)).toArtifact());
+    expect(half).not.toBe(JSON.stringify((await randomForestTrainer({ nEstimators: 5 }).fit(irisTrain)).toArtifact()));
+    await expect(randomForestTrainer({ maxSamples: 500 }).fit(irisTrain)).rejects.toThrow('maxSamples 500 must be a count in [1, 120] or a fraction in (0, 1)');
   });
 
   it('checks params and predict input', async () => {
