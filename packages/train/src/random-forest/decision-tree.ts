@@ -1,0 +1,18 @@
+import type { Trainer } from '@mlops/core';
+import { randomForestTrainer } from './trainer';
+import type { RandomForestParams } from './params';
+
+/** Hyperparameters of a single tree: the forest's, without the ensemble ones. */
+export type DecisionTreeParams = Omit<RandomForestParams, 'nEstimators' | 'bootstrap' | 'maxSamples' | 'oobScore'>;
+
+/**
+ * One decision tree (scikit-learn's `DecisionTreeClassifier`): the forest engine with a single tree on
+ * all rows, every feature considered at each split unless `maxFeatures` says otherwise.
+ */
+export function decisionTreeTrainer(defaults: Partial<DecisionTreeParams> = {}): Trainer<DecisionTreeParams> {
+  const forest = randomForestTrainer({ maxFeatures: 'all', ...defaults, nEstimators: 1, bootstrap: false, maxSamples: null, oobScore: false }, { nJobs: 1 });
+  return {
+    name: 'decision-tree',
+    fit: (dataset, params = {}) => forest.fit(dataset, { ...params, nEstimators: 1, bootstrap: false }),
+  };
+}
