@@ -2,3 +2,4 @@ export { assertFeatureRows, checkedRows, type AssertRowsOptions } from './rows';
 export { concatDatasets, createDataset, type DatasetInput } from './dataset';
 export { accuracyScore } from './metrics';
 export { decodeModel } from './codecs';
+export { encodeLabels, type EncodedLabels } from './labels';
