@@ -28,7 +28,12 @@ export { binaryRocAuc, logLoss, rocAuc } from './metrics/probabilistic';
 export { meanAbsoluteError, r2Score, rootMeanSquaredError } from './metrics/regression';
 export { kFold, stratifiedKFold, type Fold, type FoldOptions } from './validation/folds';
 export { crossValidate, type CrossValidateOptions, type CrossValidation } from './validation/cross-validate';
-export { decisionTreeTrainer, type DecisionTreeParams } from './random-forest/decision-tree';
+export {
+  decisionTreeRegressor,
+  decisionTreeTrainer,
+  type DecisionTreeParams,
+  type DecisionTreeRegressorParams,
+} from './random-forest/decision-tree';
 export {
   permutationImportance,
   type FeaturePermutationImportance,

@@ -1,6 +1,7 @@
 import type { Trainer } from '@mlops/core';
+import type { RandomForestParams, RandomForestRegressorParams } from './params';
+import { randomForestRegressor } from './regressor';
 import { randomForestTrainer } from './trainer';
-import type { RandomForestParams } from './params';
 
 /** Hyperparameters of a single tree: the forest's, without the ensemble ones. */
 export type DecisionTreeParams = Omit<RandomForestParams, 'nEstimators' | 'bootstrap' | 'maxSamples' | 'oobScore'>;
@@ -13,6 +14,18 @@ export function decisionTreeTrainer(defaults: Partial<DecisionTreeParams> = {}):
   const forest = randomForestTrainer({ maxFeatures: 'all', ...defaults, nEstimators: 1, bootstrap: false, maxSamples: null, oobScore: false }, { nJobs: 1 });
   return {
     name: 'decision-tree',
+    fit: (dataset, params = {}) => forest.fit(dataset, { ...params, nEstimators: 1, bootstrap: false }),
+  };
+}
+
+/** Hyperparameters of a single regression tree. */
+export type DecisionTreeRegressorParams = Omit<RandomForestRegressorParams, 'nEstimators' | 'bootstrap' | 'maxSamples' | 'oobScore'>;
+
+/** One regression tree (scikit-learn's `DecisionTreeRegressor`): squared-error splits on all rows. */
+export function decisionTreeRegressor(defaults: Partial<DecisionTreeRegressorParams> = {}): Trainer<DecisionTreeRegressorParams> {
+  const forest = randomForestRegressor({ maxFeatures: 'all', ...defaults, nEstimators: 1, bootstrap: false, maxSamples: null, oobScore: false }, { nJobs: 1 });
+  return {
+    name: 'decision-tree-regressor',
     fit: (dataset, params = {}) => forest.fit(dataset, { ...params, nEstimators: 1, bootstrap: false }),
   };
 }
