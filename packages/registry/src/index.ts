@@ -2,3 +2,4 @@ export { FileSystemModelStore } from './store/file-system-store';
 export type { FileSystemModelStoreOptions, VerifyProblem, VerifyReport } from './store/options';
 export type { AliasMove } from './records/alias-record';
 export { NAME_PATTERN, assertValidName, type NameKind } from './names/names';
+export { PostgresModelStore, type PostgresModelStoreOptions } from './postgres/postgres-store';

@@ -22,11 +22,11 @@ import { tempEntryName } from '../fs/owner';
 import { parseChecked } from '../json/safe-parse';
 import { assertValidName, assertVersionNumber, LATEST, NAME_PATTERN, quoteName } from '../names/names';
 import { describeAliasRecordProblem, parseAliasHistory, type AliasMove, type AliasRecord } from '../records/alias-record';
-import { describeArtifactProblem, describeStorableArtifactProblem } from '../records/artifact';
+import { describeStorableArtifactProblem } from '../records/artifact';
+import { checkStoredArtifact } from '../records/stored-artifact';
 import { isRecord } from '../records/shape';
 import {
   buildVersionRecord,
-  describeArtifactMismatch,
   describeRegisterInputProblem,
   describeVersionRecordProblem,
 } from '../records/version-record';
@@ -337,19 +337,6 @@ export class FileSystemModelStore implements ModelStore {
       if (!isNotFound(error)) throw error;
       throw new IntegrityError(`artifact of ${label(name, version)} is missing`, { name, version, cause: error });
     }
-    const sha256 = sha256Hex(bytes);
-    if (sha256 !== record.artifact.sha256 || bytes.length !== record.artifact.bytes) {
-      throw new IntegrityError(
-        `artifact of ${label(name, version)} failed its checksum: expected sha256 ${record.artifact.sha256} ` +
-          `(${record.artifact.bytes} bytes), found ${sha256} (${bytes.length} bytes)`,
-        { name, version },
-      );
-    }
-    const parsed = parseChecked<ModelArtifact>(bytes.toString('utf8'), describeArtifactProblem);
-    if (!parsed.ok) throw new InvalidArtifactError(`artifact of ${label(name, version)} is invalid: ${parsed.reason}`, { name, version });
-    const artifact = parsed.value;
-    const mismatch = describeArtifactMismatch(record, artifact);
-    if (mismatch) throw new IntegrityError(`artifact of ${label(name, version)} contradicts its record: ${mismatch}`, { name, version });
-    return artifact;
+    return checkStoredArtifact(record, bytes);
   }
 }
