@@ -9,6 +9,7 @@ describeModelStoreConformance('filesystem', async () => {
   const file = (name: string, version: number) => join(root, 'models', name, 'versions', String(version), 'artifact.json');
   return {
     store: new FileSystemModelStore({ root }),
+    spec: `fs:${root}`,
     artifactLength: async (name, version) => (await readFile(file(name, version))).length,
     flipArtifactByte: async (name, version, offset) => {
       const bytes = await readFile(file(name, version));

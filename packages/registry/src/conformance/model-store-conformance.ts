@@ -7,6 +7,10 @@ import {
   type ModelArtifact,
   type ModelStore,
 } from '@mlops/core';
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AliasMove } from '../records/alias-record';
 import type { VerifyReport } from '../store/options';
@@ -17,6 +21,8 @@ export interface ConformanceSubject {
   /** Flips one byte (XOR 0xff at `offset`) of the stored artifact of a version. */
   readonly flipArtifactByte: (name: string, version: number, offset: number) => Promise<void>;
   readonly artifactLength: (name: string, version: number) => Promise<number>;
+  /** How a child process opens the same store: `fs:<root>` or `pg:<url>#<schema>`. */
+  readonly spec: string;
   readonly cleanup: () => Promise<void>;
 }
 
@@ -28,6 +34,19 @@ const artifact = (weights: number[]): ModelArtifact => ({
   params: { l2: 0.1 },
   payload: { weights },
 });
+
+const run = promisify(execFile);
+const here = dirname(fileURLToPath(import.meta.url));
+const worker = join(here, '..', 'store', '__fixtures__', 'register-worker.ts');
+
+/** Runs the worker script in `count` child processes (tsx runs it from src/, no build needed). */
+function children(count: number, args: (id: number) => string[]): Promise<string[]> {
+  return Promise.all(
+    Array.from({ length: count }, (_, id) =>
+      run(process.execPath, ['--import', 'tsx', worker, ...args(id)], { cwd: join(here, '..', '..') }).then((out) => out.stdout),
+    ),
+  );
+}
 
 /** Registers the shared ModelStore conformance suite for one backend. */
 export function describeModelStoreConformance(label: string, makeSubject: () => Promise<ConformanceSubject>): void {
@@ -127,6 +146,24 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
       const versions = await Promise.all(Array.from({ length: 20 }, (_, i) => store.register('burst', { artifact: artifact([i, i]) })));
       expect(versions.map((v) => v.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     });
+
+    it('gives 8 processes × 50 registrations exactly versions 1..400', async () => {
+      const outputs = await children(8, (id) => [subject.spec, 'register', 'crowd', '50', `w${id}`]);
+      const perProcess = outputs.map((out) => JSON.parse(out) as number[]);
+      for (const versions of perProcess) expect([...versions].sort((a, b) => a - b)).toEqual(versions);
+      expect(perProcess.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
+      const listed = await subject.store.listVersions('crowd');
+      expect(listed.map((v) => v.version)).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
+      expect(new Set(listed.map((v) => `${v.tags.workerId}:${v.tags.i}`)).size).toBe(400);
+    }, 60_000);
+
+    it('lets exactly one of many processes claim an alias by compare-and-set', async () => {
+      await subject.store.register('claim', { artifact: artifact([1, 1]) });
+      const outcomes = await children(6, () => [subject.spec, 'claim', 'claim', 'production', '1']);
+      expect(outcomes.filter((o) => o === 'won')).toHaveLength(1);
+      expect(outcomes.filter((o) => o === 'lost')).toHaveLength(5);
+      expect(await subject.store.aliasHistory('claim', 'production')).toHaveLength(1);
+    }, 60_000);
 
     it('lets exactly one concurrent compare-and-set win', async () => {
       const { store } = subject;

@@ -15,6 +15,7 @@ if (url) {
     const sql = `UPDATE "${schema}".versions SET artifact = overlay(artifact placing set_byte(substring(artifact from $3 + 1 for 1), 0, get_byte(artifact, $3) # 255) from $3 + 1 for 1) WHERE name = $1 AND version = $2`;
     return {
       store,
+      spec: `pg:${url}#${schema}`,
       artifactLength: async (name, version) =>
         (await admin.query<{ n: number }>(`SELECT length(artifact) AS n FROM "${schema}".versions WHERE name = $1 AND version = $2`, [name, version])).rows[0]!.n,
       flipArtifactByte: async (name, version, offset) => {
