@@ -3,3 +3,4 @@ export type { FileSystemModelStoreOptions, VerifyProblem, VerifyReport } from '.
 export type { AliasMove } from './records/alias-record';
 export { NAME_PATTERN, assertValidName, type NameKind } from './names/names';
 export { PostgresModelStore, type PostgresModelStoreOptions } from './postgres/postgres-store';
+export { loadModel, type NamedRow, type RegisteredModel } from './serving/load-model';

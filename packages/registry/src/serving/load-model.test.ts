@@ -1,0 +1,46 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidInputError, type Model, type ModelArtifact, type ModelCodec } from '@mlops/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileSystemModelStore } from '../store/file-system-store';
+import { loadModel } from './load-model';
+
+// A real, tiny linear model: class 1 when w·x > 0.
+const linearCodec: ModelCodec = {
+  format: 'linear',
+  formatVersions: [1],
+  decode(artifact: ModelArtifact): Model {
+    const weights = (artifact.payload as { weights: number[] }).weights;
+    return {
+      format: 'linear',
+      featureNames: artifact.featureNames,
+      params: artifact.params,
+      predict: (rows) => rows.map((row) => (row.reduce((s, v, j) => s + v * weights[j]!, 0) > 0 ? 1 : 0)),
+      toArtifact: () => artifact,
+    };
+  },
+};
+const artifact: ModelArtifact = { format: 'linear', formatVersion: 1, featureNames: ['a', 'b'], classNames: ['no', 'yes'], params: {}, payload: { weights: [1, -1] } };
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'mlops-load-'));
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe('loadModel', () => {
+  it('predicts positional and named rows, rejecting what does not match the signature', async () => {
+    const store = new FileSystemModelStore({ root });
+    await store.register('m', { artifact });
+    await store.setAlias('m', 'production', 1);
+    const served = await loadModel(store, 'm', 'production', [linearCodec]);
+    expect(served.version.version).toBe(1);
+    expect(served.predict([[2, 1], [0, 3]])).toEqual([1, 0]);
+    expect(served.predict([{ b: 1, a: 2 }, { a: 0, b: 3 }])).toEqual([1, 0]);
+    expect(() => served.predict([[1, 2, 3]])).toThrow('row 0 has 3 values but m v1 takes 2 (a, b)');
+    expect(() => served.predict([{ a: 1 }])).toThrow('row 0 lacks feature "b" that m v1 needs');
+    expect(() => served.predict([{ a: 1, b: 2, c: 3 }])).toThrow('row 0 has feature "c", which m v1 does not take');
+    expect(() => served.predict([[1, 2], [3]])).toThrow(InvalidInputError);
+  });
+});
