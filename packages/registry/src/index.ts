@@ -4,3 +4,4 @@ export type { AliasMove } from './records/alias-record';
 export { NAME_PATTERN, assertValidName, type NameKind } from './names/names';
 export { PostgresModelStore, type PostgresModelStoreOptions } from './postgres/postgres-store';
 export { loadModel, type NamedRow, type RegisteredModel } from './serving/load-model';
+export type { VersionPage, VersionQuery } from './search/search';

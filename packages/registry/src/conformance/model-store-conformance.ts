@@ -13,11 +13,16 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AliasMove } from '../records/alias-record';
+import type { VersionPage, VersionQuery } from '../search/search';
 import type { VerifyReport } from '../store/options';
 
 /** A backend under test, with the extra operations both backends have and a way to damage stored bytes. */
 export interface ConformanceSubject {
-  readonly store: ModelStore & { aliasHistory(name: string, alias?: string): Promise<AliasMove[]>; verify(): Promise<VerifyReport> };
+  readonly store: ModelStore & {
+    aliasHistory(name: string, alias?: string): Promise<AliasMove[]>;
+    verify(): Promise<VerifyReport>;
+    searchVersions(query?: VersionQuery): Promise<VersionPage>;
+  };
   /** Flips one byte (XOR 0xff at `offset`) of the stored artifact of a version. */
   readonly flipArtifactByte: (name: string, version: number, offset: number) => Promise<void>;
   readonly artifactLength: (name: string, version: number) => Promise<number>;
@@ -103,6 +108,25 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
       ]);
       await expect(store.setAlias('iris', 'production', 9)).rejects.toThrow(NotFoundError);
       expect(await store.getAlias('iris', 'staging')).toBeUndefined();
+    });
+
+    it('searches by name, tag and metric, newest first, in pages', async () => {
+      const { store } = subject;
+      for (let i = 0; i < 5; i++) {
+        await store.register('search', { artifact: artifact([i, i]), metrics: { accuracy: 0.8 + i * 0.04 }, tags: { parity: i % 2 ? 'odd' : 'even' } });
+      }
+      const all = await store.searchVersions({ name: 'search' });
+      expect(all.total).toBe(5);
+      expect(all.versions.map((v) => v.version)).toEqual([5, 4, 3, 2, 1]);
+      const good = await store.searchVersions({ name: 'search', metric: { name: 'accuracy', min: 0.87 } });
+      expect(good.versions.map((v) => v.version)).toEqual([5, 4, 3]);
+      const even = await store.searchVersions({ tags: { parity: 'even' }, metric: { name: 'accuracy', max: 0.85 } });
+      expect(even.versions.map((v) => [v.name, v.version])).toEqual([['search', 1]]);
+      const page = await store.searchVersions({ name: 'search', limit: 2, offset: 2 });
+      expect(page).toMatchObject({ total: 5 });
+      expect(page.versions.map((v) => v.version)).toEqual([3, 2]);
+      expect((await store.searchVersions({ name: 'search', offset: 10 })).total).toBe(5);
+      await expect(store.searchVersions({ limit: 0 })).rejects.toThrow('limit must be an integer in [1, 1000], got 0');
     });
 
     it('names what is missing', async () => {

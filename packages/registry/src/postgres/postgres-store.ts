@@ -24,6 +24,7 @@ import {
   describeRegisterInputProblem,
   describeVersionRecordProblem,
 } from '../records/version-record';
+import { checkQuery, type VersionPage, type VersionQuery } from '../search/search';
 import type { VerifyProblem, VerifyReport } from '../store/options';
 
 /** Options of {@link PostgresModelStore}. */
@@ -294,6 +295,36 @@ export class PostgresModelStore implements ModelStore {
       [name, alias ?? null],
     );
     return rows.map((r) => ({ alias: r.alias, version: r.version, previousVersion: r.previous_version, reason: r.reason, at: r.at }));
+  }
+
+  /** Versions matching a query (name, tags, metric bounds), newest first, one page at a time. */
+  async searchVersions(query: VersionQuery = {}): Promise<VersionPage> {
+    const { limit, offset } = checkQuery(query);
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const arg = (value: unknown) => `$${args.push(value)}`;
+    if (query.name !== undefined) where.push(`name = ${arg(query.name)}`);
+    if (query.tags && Object.keys(query.tags).length > 0) where.push(`record::jsonb -> 'tags' @> ${arg(JSON.stringify(query.tags))}::jsonb`);
+    const m = query.metric;
+    if (m) {
+      const value = `(record::jsonb -> 'metrics' ->> ${arg(m.name)})::float8`;
+      where.push(`${value} IS NOT NULL`);
+      if (m.min !== undefined) where.push(`${value} >= ${arg(m.min)}`);
+      if (m.max !== undefined) where.push(`${value} <= ${arg(m.max)}`);
+    }
+    const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const { rows } = await this.pool.query<{ name: string; version: number; record: string; total: string }>(
+      `SELECT name, version, record, count(*) OVER () AS total FROM ${this.s}.versions ${filter}
+       ORDER BY record::jsonb ->> 'createdAt' DESC, name COLLATE "C" DESC, version DESC LIMIT ${arg(limit)} OFFSET ${arg(offset)}`,
+      args,
+    );
+    const total = rows[0] ? Number(rows[0].total) : (await this.searchCount(filter, args.slice(0, -2)));
+    return { versions: rows.map((r) => this.parseRecord(r.name, r.version, r.record)), total };
+  }
+
+  private async searchCount(filter: string, args: unknown[]): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.s}.versions ${filter}`, args);
+    return Number(rows[0]!.n);
   }
 
   /** Checks every record and artifact checksum; problems as data. Nothing to repair: writes are transactional. */

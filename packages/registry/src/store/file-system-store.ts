@@ -32,6 +32,7 @@ import {
 } from '../records/version-record';
 import type { FileSystemModelStoreOptions, VerifyReport } from './options';
 import { verifyStore } from './verify';
+import { checkQuery, matches, newestFirst, type VersionPage, type VersionQuery } from '../search/search';
 
 const MAX_CLAIM_ATTEMPTS = 100_000;
 
@@ -242,6 +243,15 @@ export class FileSystemModelStore implements ModelStore {
       throw new IntegrityError(`alias history of ${label(name)} is corrupt at line ${damage.line}: ${damage.problem}`, { name });
     }
     return alias === undefined ? moves : moves.filter((move) => move.alias === alias);
+  }
+
+  /** Versions matching a query (name, tags, metric bounds), newest first, one page at a time. */
+  async searchVersions(query: VersionQuery = {}): Promise<VersionPage> {
+    const { limit, offset } = checkQuery(query);
+    const names = query.name === undefined ? await this.listModels() : [query.name];
+    const all = (await Promise.all(names.map((name) => this.listVersions(name)))).flat();
+    const found = all.filter((version) => matches(version, query)).sort(newestFirst);
+    return { versions: found.slice(offset, offset + limit), total: found.length };
   }
 
   /**

@@ -1,0 +1,53 @@
+import { InvalidInputError, type ModelVersion } from '@mlops/core';
+import { assertValidName } from '../names/names';
+
+/** What {@link searchVersions} looks for; every given condition must hold. */
+export interface VersionQuery {
+  /** Only this model. */
+  readonly name?: string;
+  /** Every listed tag must be present with this value. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** A metric bound, e.g. `{ name: 'accuracy', min: 0.9 }`. */
+  readonly metric?: { readonly name: string; readonly min?: number; readonly max?: number };
+  /** Page size, 1–1000 (default 50). */
+  readonly limit?: number;
+  /** Versions to skip, for the next pages (default 0). */
+  readonly offset?: number;
+}
+
+/** A page of matching versions, newest first, and how many match in all. */
+export interface VersionPage {
+  readonly versions: ModelVersion[];
+  readonly total: number;
+}
+
+/** Checks a query; returns its page bounds. */
+export function checkQuery(query: VersionQuery): { limit: number; offset: number } {
+  if (query.name !== undefined) assertValidName(query.name, 'model');
+  const limit = query.limit ?? 50;
+  const offset = query.offset ?? 0;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new InvalidInputError(`limit must be an integer in [1, 1000], got ${limit}`);
+  if (!Number.isInteger(offset) || offset < 0) throw new InvalidInputError(`offset must be an integer ≥ 0, got ${offset}`);
+  const m = query.metric;
+  if (m && (typeof m.name !== 'string' || [m.min, m.max].some((v) => v !== undefined && !Number.isFinite(v)))) {
+    throw new InvalidInputError('metric must name a metric and give finite min and/or max');
+  }
+  return { limit, offset };
+}
+
+/** True when a version record satisfies the query's conditions. */
+export function matches(version: ModelVersion, query: VersionQuery): boolean {
+  if (query.name !== undefined && version.name !== query.name) return false;
+  for (const [key, value] of Object.entries(query.tags ?? {})) if (version.tags[key] !== value) return false;
+  const m = query.metric;
+  if (m) {
+    const value = version.metrics[m.name];
+    if (value === undefined || (m.min !== undefined && value < m.min) || (m.max !== undefined && value > m.max)) return false;
+  }
+  return true;
+}
+
+/** Newest first: by creation time, then model name, then version number, all descending. */
+export function newestFirst(a: ModelVersion, b: ModelVersion): number {
+  return b.createdAt.localeCompare(a.createdAt) || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0) || b.version - a.version;
+}
