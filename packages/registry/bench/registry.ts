@@ -1,0 +1,49 @@
+// Registry benchmark: register N versions (default 10,000), then time the reads a serving app makes.
+//   node --import tsx bench/registry.ts [N]        filesystem; PostgreSQL too when MLOPS_PG_URL is set
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ModelArtifact } from '@mlops/core';
+import { FileSystemModelStore, PostgresModelStore } from '../src/index';
+
+const versions = Number(process.argv[2] ?? 10_000);
+const artifact: ModelArtifact = { format: 'bench', formatVersion: 1, featureNames: ['a', 'b'], params: {}, payload: { weights: [0.5, -0.25] } };
+type Store = FileSystemModelStore | PostgresModelStore;
+
+async function time(repeats: number, op: () => Promise<unknown>): Promise<number> {
+  await op(); // warm
+  const start = performance.now();
+  for (let i = 0; i < repeats; i++) await op();
+  return (performance.now() - start) / repeats;
+}
+
+async function measure(label: string, store: Store): Promise<string[]> {
+  const start = performance.now();
+  for (let i = 0; i < versions; i++) await store.register('bench', { artifact, metrics: { accuracy: (i % 100) / 100 } });
+  const registerMs = (performance.now() - start) / versions;
+  await store.setAlias('bench', 'production', Math.floor(versions / 2));
+  return [
+    label,
+    registerMs.toFixed(2),
+    (await time(50, () => store.getVersion('bench', 'production'))).toFixed(2),
+    (await time(50, () => store.getVersion('bench', 'latest'))).toFixed(2),
+    (await time(50, () => store.loadArtifact('bench', 'production'))).toFixed(2),
+    (await time(5, () => store.searchVersions({ name: 'bench', limit: 50 }))).toFixed(1),
+  ];
+}
+
+const rows: string[][] = [];
+const root = await mkdtemp(join(tmpdir(), 'mlops-registry-bench-'));
+rows.push(await measure('filesystem', new FileSystemModelStore({ root })));
+await rm(root, { recursive: true, force: true });
+if (process.env.MLOPS_PG_URL) {
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const store = new PostgresModelStore({ connectionString: process.env.MLOPS_PG_URL, schema });
+  await store.migrate();
+  rows.push(await measure('postgresql', store));
+  await store.close();
+}
+const header = ['backend', 'register ms', 'resolve alias ms', 'resolve latest ms', 'load artifact ms', 'list newest 50 ms'];
+console.log(`${versions.toLocaleString('en-US')} versions of one model; per-operation means (target: resolve ≤ 10 ms)\n`);
+console.log([header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n'));
