@@ -1,8 +1,5 @@
-import { createHash } from 'node:crypto';
 import {
-  ConflictError,
   IntegrityError,
-  InvalidArtifactError,
   InvalidInputError,
   NotFoundError,
   type ModelArtifact,
@@ -16,12 +13,10 @@ import pg from 'pg';
 import { parseChecked } from '../json/safe-parse';
 import { assertValidName, assertVersionNumber, LATEST, quoteName } from '../names/names';
 import type { AliasMove } from '../records/alias-record';
-import { describeStorableArtifactProblem } from '../records/artifact';
 import { checkStoredArtifact } from '../records/stored-artifact';
-import { isRecord } from '../records/shape';
+import { assertAliasExpectation, checkAliasRequest, checkRegisterRequest, modelLabel } from '../records/requests';
 import {
   buildVersionRecord,
-  describeRegisterInputProblem,
   describeVersionRecordProblem,
 } from '../records/version-record';
 import { checkQuery, type VersionPage, type VersionQuery } from '../search/search';
@@ -41,9 +36,7 @@ export interface PostgresModelStoreOptions {
 
 const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 
-function label(name: string, version?: number): string {
-  return version === undefined ? `model ${quoteName(name)}` : `model ${quoteName(name)} version ${version}`;
-}
+const label = modelLabel;
 
 /**
  * A `ModelStore` in PostgreSQL for teams: version records and artifacts (bytea, sha256-checked on every
@@ -123,15 +116,8 @@ export class PostgresModelStore implements ModelStore {
 
   /** Stores a new version: numbers 1, 2, 3… per name, gap-free across concurrent writers. */
   async register(name: string, input: RegisterModelInput): Promise<ModelVersion> {
-    assertValidName(name, 'model');
+    const { bytes, digest } = checkRegisterRequest(name, input);
     const cannot = `cannot register ${label(name)}`;
-    if (!isRecord(input)) throw new InvalidInputError(`${cannot}: input must be an object`, { name });
-    const artifactProblem = describeStorableArtifactProblem(input.artifact);
-    if (artifactProblem) throw new InvalidArtifactError(`${cannot}: ${artifactProblem}`, { name });
-    const inputProblem = describeRegisterInputProblem(input);
-    if (inputProblem) throw new InvalidInputError(`${cannot}: ${inputProblem}`, { name });
-    const bytes = Buffer.from(JSON.stringify(input.artifact), 'utf8');
-    const digest = { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
     const createdAt = this.now().toISOString();
     return this.transaction(async (db) => {
       await db.query(`INSERT INTO ${this.s}.models (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [name]);
@@ -242,12 +228,8 @@ export class PostgresModelStore implements ModelStore {
 
   /** Points `alias` at an existing version; with `expectedVersion` a compare-and-set (`ConflictError`). */
   async setAlias(name: string, alias: string, version: number, options: SetAliasOptions = {}): Promise<void> {
-    assertValidName(name, 'model');
-    assertValidName(alias, 'alias');
-    assertVersionNumber(version);
+    checkAliasRequest(name, alias, version, options);
     const expected = options.expectedVersion;
-    if (expected !== undefined && expected !== null) assertVersionNumber(expected, 'expectedVersion');
-    if (options.reason !== undefined && typeof options.reason !== 'string') throw new InvalidInputError('setAlias reason must be a string', { name });
     await this.transaction(async (db) => {
       const model = await db.query(`SELECT 1 FROM ${this.s}.models WHERE name = $1 FOR UPDATE`, [name]);
       const exists = await db.query(`SELECT 1 FROM ${this.s}.versions WHERE name = $1 AND version = $2`, [name, version]);
@@ -256,14 +238,7 @@ export class PostgresModelStore implements ModelStore {
       }
       const { rows } = await db.query<{ version: number }>(`SELECT version FROM ${this.s}.aliases WHERE name = $1 AND alias = $2`, [name, alias]);
       const current = rows[0]?.version;
-      if (expected !== undefined && (current ?? null) !== expected) {
-        const actual = current === undefined ? 'does not exist' : `points at version ${current}`;
-        const wanted = expected === null ? 'it not to exist' : `version ${expected}`;
-        throw new ConflictError(`alias ${quoteName(alias)} of ${label(name)} ${actual}; expected ${wanted}`, {
-          name,
-          ...(current === undefined ? {} : { version: current }),
-        });
-      }
+      assertAliasExpectation(name, alias, current, expected);
       const at = this.now().toISOString();
       await db.query(
         `INSERT INTO ${this.s}.aliases (name, alias, version, updated_at) VALUES ($1, $2, $3, $4)

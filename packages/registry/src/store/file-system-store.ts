@@ -1,10 +1,7 @@
-import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  ConflictError,
   IntegrityError,
-  InvalidArtifactError,
   InvalidInputError,
   NotFoundError,
   type ModelArtifact,
@@ -22,12 +19,11 @@ import { tempEntryName } from '../fs/owner';
 import { parseChecked } from '../json/safe-parse';
 import { assertValidName, assertVersionNumber, LATEST, NAME_PATTERN, quoteName } from '../names/names';
 import { describeAliasRecordProblem, parseAliasHistory, type AliasMove, type AliasRecord } from '../records/alias-record';
-import { describeStorableArtifactProblem } from '../records/artifact';
 import { checkStoredArtifact } from '../records/stored-artifact';
+import { assertAliasExpectation, checkAliasRequest, checkRegisterRequest, modelLabel } from '../records/requests';
 import { isRecord } from '../records/shape';
 import {
   buildVersionRecord,
-  describeRegisterInputProblem,
   describeVersionRecordProblem,
 } from '../records/version-record';
 import type { FileSystemModelStoreOptions, VerifyReport } from './options';
@@ -36,13 +32,8 @@ import { checkQuery, matches, newestFirst, type VersionPage, type VersionQuery }
 
 const MAX_CLAIM_ATTEMPTS = 100_000;
 
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
-function label(name: string, version?: number): string {
-  return version === undefined ? `model ${quoteName(name)}` : `model ${quoteName(name)} version ${version}`;
-}
+const label = modelLabel;
 
 /**
  * A `ModelStore` in a directory: the embedded default. Versions are staged completely under `tmp/`
@@ -73,13 +64,8 @@ export class FileSystemModelStore implements ModelStore {
 
   /** Stores a new version: numbers 1, 2, 3… per name, assigned atomically even across processes. */
   async register(name: string, input: RegisterModelInput): Promise<ModelVersion> {
-    assertValidName(name, 'model');
+    const { bytes, digest } = checkRegisterRequest(name, input);
     const cannot = `cannot register ${label(name)}`;
-    if (!isRecord(input)) throw new InvalidInputError(`${cannot}: input must be an object`, { name });
-    const artifactProblem = describeStorableArtifactProblem(input.artifact);
-    if (artifactProblem) throw new InvalidArtifactError(`${cannot}: ${artifactProblem}`, { name });
-    const inputProblem = describeRegisterInputProblem(input);
-    if (inputProblem) throw new InvalidInputError(`${cannot}: ${inputProblem}`, { name });
     if (input.parentVersion !== undefined && !(await pathExists(this.layout.versionDir(name, input.parentVersion)))) {
       throw new NotFoundError(`${cannot}: parent version ${input.parentVersion} does not exist`, {
         name,
@@ -87,8 +73,7 @@ export class FileSystemModelStore implements ModelStore {
       });
     }
 
-    const artifactBytes = Buffer.from(JSON.stringify(input.artifact), 'utf8');
-    const digest = { sha256: sha256Hex(artifactBytes), bytes: artifactBytes.length };
+    const artifactBytes = bytes;
     const createdAt = this.now().toISOString();
     const versionsDir = this.layout.versionsDir(name);
     await ensureDirectoryDurably(versionsDir);
@@ -170,15 +155,8 @@ export class FileSystemModelStore implements ModelStore {
    * exist yet) it is a compare-and-set that throws `ConflictError` when the alias moved meanwhile.
    */
   async setAlias(name: string, alias: string, version: number, options: SetAliasOptions = {}): Promise<void> {
-    assertValidName(name, 'model');
-    assertValidName(alias, 'alias');
-    assertVersionNumber(version);
-    if (typeof options !== 'object' || options === null) throw new InvalidInputError('setAlias options must be an object', { name });
+    checkAliasRequest(name, alias, version, options);
     const expected = options.expectedVersion;
-    if (expected !== undefined && expected !== null) assertVersionNumber(expected, 'expectedVersion');
-    if (options.reason !== undefined && typeof options.reason !== 'string') {
-      throw new InvalidInputError('setAlias reason must be a string', { name });
-    }
     await this.readRecord(name, version);
 
     const aliasesDir = this.layout.aliasesDir(name);
@@ -186,14 +164,7 @@ export class FileSystemModelStore implements ModelStore {
     await mkdir(this.layout.tmpDir(), { recursive: true });
     await withDirectoryLock(this.layout.lockDir(name), this.lockOptions(name), async () => {
       const current = await this.getAlias(name, alias);
-      if (expected !== undefined && (current ?? null) !== expected) {
-        const actual = current === undefined ? 'does not exist' : `points at version ${current}`;
-        const wanted = expected === null ? 'it not to exist' : `version ${expected}`;
-        throw new ConflictError(`alias ${quoteName(alias)} of ${label(name)} ${actual}; expected ${wanted}`, {
-          name,
-          ...(current === undefined ? {} : { version: current }),
-        });
-      }
+      assertAliasExpectation(name, alias, current, expected);
       const at = this.now().toISOString();
       const record: AliasRecord = { alias, version, updatedAt: at };
       const staged = this.layout.tmpEntry(tempEntryName('alias'));
