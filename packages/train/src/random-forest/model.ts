@@ -1,33 +1,21 @@
-import { assertFeatureRows, InvalidInputError, type FeatureRows, type JsonObject, type Model, type ModelArtifact } from '@mlops/core';
-import { argmaxRows, assertMatrix, forestImportances, predictForest, predictForestValues, type ForestData } from '../engine/forest';
+import { InvalidInputError, type FeatureRows, type JsonObject, type Model, type ModelArtifact } from '@mlops/core';
+import { argmaxRows, assertMatrix, predictForest, predictForestValues, type ForestData } from '../engine/forest';
 import { predictForestValuesAsync } from '../engine/parallel';
-import { encodeForest } from '../engine/serialize';
+import { ForestModelBase } from './forest-model-base';
 
-/** Artifact format of this package's own forest engine. */
-export const RANDOM_FOREST_FORMAT = 'mlops-random-forest';
+export { RANDOM_FOREST_FORMAT } from './forest-model-base';
 
-/** A forest grown by this package's engine, behind the core `Model` contract. */
-export class RandomForestClassifierModel implements Model {
-  /** Always `mlops-random-forest`. */
-  readonly format = RANDOM_FOREST_FORMAT;
-
+/** A classification forest grown by this package's engine, behind the core `Model` contract. */
+export class RandomForestClassifierModel extends ForestModelBase implements Model {
   /** Wraps fitted forest data with its names and hyperparameters. */
   constructor(
-    private readonly forest: ForestData,
-    /** Feature names in column order. */
-    readonly featureNames: readonly string[],
+    forest: ForestData,
+    featureNames: readonly string[],
     /** Class labels; predictions index into them. */
     readonly classNames: readonly string[],
-    /** Effective hyperparameters. */
-    readonly params: JsonObject,
-  ) {}
-
-  private matrix(rows: FeatureRows): Float64Array {
-    assertFeatureRows(rows, { columns: this.featureNames.length, featureNames: this.featureNames, what: 'predict input' });
-    const cols = this.featureNames.length;
-    const x = new Float64Array(rows.length * cols);
-    rows.forEach((row, r) => x.set(row, r * cols));
-    return x;
+    params: JsonObject,
+  ) {
+    super(forest, featureNames, params);
   }
 
   /** Class index per row: the argmax of the mean tree probabilities (ties to the lower index). */
@@ -67,26 +55,8 @@ export class RandomForestClassifierModel implements Model {
     return rows.map((_, r) => Array.from(p.subarray(r * k, r * k + k)));
   }
 
-  /** Out-of-bag score (accuracy, or R² for a regressor) when trained with `oobScore: true`. */
-  get oobScore(): number | undefined {
-    return this.forest.oobScore;
-  }
-
-  /** Impurity-based importance of each feature (sums to 1), by feature name: scikit-learn's `feature_importances_`. */
-  featureImportances(): Record<string, number> {
-    const importances = forestImportances(this.forest);
-    return Object.fromEntries(this.featureNames.map((name, j) => [name, importances[j]!]));
-  }
-
   /** The forest as compact JSON data (`format: 'mlops-random-forest'`, `formatVersion: 1`). */
   toArtifact(): ModelArtifact {
-    return {
-      format: RANDOM_FOREST_FORMAT,
-      formatVersion: 1,
-      featureNames: [...this.featureNames],
-      classNames: [...this.classNames],
-      params: this.params,
-      payload: encodeForest(this.forest) as unknown as JsonObject,
-    };
+    return this.artifact(this.classNames);
   }
 }

@@ -1,63 +1,19 @@
-import {
-  assertFeatureRows,
-  createDataset,
-  InvalidInputError,
-  type Dataset,
-  type FeatureRows,
-  type JsonObject,
-  type Model,
-  type ModelArtifact,
-  type Trainer,
-} from '@mlops/core';
-import { forestImportances, predictForestValues, type ForestData } from '../engine/forest';
+import { createDataset, InvalidInputError, type Dataset, type FeatureRows, type Model, type ModelArtifact, type Trainer } from '@mlops/core';
+import { predictForestValues } from '../engine/forest';
 import { fitForestAsync, type FitRunOptions } from '../engine/parallel';
-import { encodeForest } from '../engine/serialize';
-import { RANDOM_FOREST_FORMAT } from './model';
+import { ForestModelBase } from './forest-model-base';
 import { resolveRandomForestRegressorParams, type RandomForestRegressorParams } from './params';
 
 /** A regression forest behind the core `Model` contract: `predict` returns the mean of the trees. */
-export class RandomForestRegressorModel implements Model {
-  /** Always `mlops-random-forest`. */
-  readonly format = RANDOM_FOREST_FORMAT;
-
-  /** Wraps fitted regression forest data. */
-  constructor(
-    private readonly forest: ForestData,
-    /** Feature names in column order. */
-    readonly featureNames: readonly string[],
-    /** Effective hyperparameters. */
-    readonly params: JsonObject,
-  ) {}
-
+export class RandomForestRegressorModel extends ForestModelBase implements Model {
   /** Mean of the trees' leaf means, per row. */
   predict(rows: FeatureRows): number[] {
-    assertFeatureRows(rows, { columns: this.featureNames.length, featureNames: this.featureNames, what: 'predict input' });
-    const cols = this.featureNames.length;
-    const x = new Float64Array(rows.length * cols);
-    rows.forEach((row, r) => x.set(row, r * cols));
-    return Array.from(predictForestValues(this.forest, x, rows.length));
-  }
-
-  /** Out-of-bag score (accuracy, or R² for a regressor) when trained with `oobScore: true`. */
-  get oobScore(): number | undefined {
-    return this.forest.oobScore;
-  }
-
-  /** Impurity (variance) based importance of each feature, summing to 1. */
-  featureImportances(): Record<string, number> {
-    const importances = forestImportances(this.forest);
-    return Object.fromEntries(this.featureNames.map((name, j) => [name, importances[j]!]));
+    return Array.from(predictForestValues(this.forest, this.matrix(rows), rows.length));
   }
 
   /** The forest as compact JSON data (no `classNames`: a regressor). */
   toArtifact(): ModelArtifact {
-    return {
-      format: RANDOM_FOREST_FORMAT,
-      formatVersion: 1,
-      featureNames: [...this.featureNames],
-      params: this.params,
-      payload: encodeForest(this.forest) as unknown as JsonObject,
-    };
+    return this.artifact();
   }
 }
 

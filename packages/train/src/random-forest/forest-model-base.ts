@@ -1,0 +1,53 @@
+import { assertFeatureRows, type FeatureRows, type JsonObject, type ModelArtifact } from '@mlops/core';
+import { forestImportances, type ForestData } from '../engine/forest';
+import { encodeForest } from '../engine/serialize';
+
+/** Artifact format of this package's own forest engine. */
+export const RANDOM_FOREST_FORMAT = 'mlops-random-forest';
+
+/** What the classifier and regressor models share: the fitted forest, names, importances, the artifact. */
+export abstract class ForestModelBase {
+  /** Always `mlops-random-forest`. */
+  readonly format = RANDOM_FOREST_FORMAT;
+
+  /** Wraps fitted forest data with its feature names and hyperparameters. */
+  constructor(
+    protected readonly forest: ForestData,
+    /** Feature names in column order. */
+    readonly featureNames: readonly string[],
+    /** Effective hyperparameters. */
+    readonly params: JsonObject,
+  ) {}
+
+  /** Out-of-bag score (accuracy, or R² for a regressor) when trained with `oobScore: true`. */
+  get oobScore(): number | undefined {
+    return this.forest.oobScore;
+  }
+
+  /** Impurity-based importance of each feature (sums to 1), by feature name: scikit-learn's `feature_importances_`. */
+  featureImportances(): Record<string, number> {
+    const importances = forestImportances(this.forest);
+    return Object.fromEntries(this.featureNames.map((name, j) => [name, importances[j]!]));
+  }
+
+  /** Checked rows as one row-major array. */
+  protected matrix(rows: FeatureRows): Float64Array {
+    assertFeatureRows(rows, { columns: this.featureNames.length, featureNames: this.featureNames, what: 'predict input' });
+    const cols = this.featureNames.length;
+    const x = new Float64Array(rows.length * cols);
+    rows.forEach((row, r) => x.set(row, r * cols));
+    return x;
+  }
+
+  /** The forest as compact JSON data (`formatVersion: 1`); `classNames` only for classifiers. */
+  protected artifact(classNames?: readonly string[]): ModelArtifact {
+    return {
+      format: RANDOM_FOREST_FORMAT,
+      formatVersion: 1,
+      featureNames: [...this.featureNames],
+      ...(classNames ? { classNames: [...classNames] } : {}),
+      params: this.params,
+      payload: encodeForest(this.forest) as unknown as JsonObject,
+    };
+  }
+}
