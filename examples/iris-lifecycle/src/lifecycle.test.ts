@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FileSystemModelStore } from '@mlops/registry';
+import pg from 'pg';
+import { FileSystemModelStore, PostgresModelStore } from '@mlops/registry';
 import { runIrisLifecycle, SKLEARN_TEST_PREDICTIONS } from './lifecycle';
 
 const roots: string[] = [];
@@ -49,6 +50,26 @@ describe('iris lifecycle example', () => {
     expect(v2.dataset?.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(v2.dataset?.fingerprint).not.toBe(summary.datasetFingerprint);
     expect((await store.verify()).ok).toBe(true);
+  });
+
+  it.runIf(process.env.MLOPS_PG_URL)('runs the same loop on the PostgreSQL registry', async () => {
+    const url = process.env.MLOPS_PG_URL!;
+    const schema = `iris_test_${process.pid}`;
+    const summary = await runIrisLifecycle({ postgres: { url, schema } });
+    expect(summary.predictions).toEqual([...SKLEARN_TEST_PREDICTIONS]);
+    expect(summary.reloadedIdentical).toBe(true);
+    expect(summary.decision.action).toBe('promoted');
+    const store = new PostgresModelStore({ connectionString: url, schema });
+    try {
+      expect((await store.getVersion('iris', 'production')).version).toBe(2);
+      expect((await store.verify()).ok).toBe(true);
+    } finally {
+      await store.close();
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await admin.end();
+    }
   });
 
   it('runs as a script and prints the readable summary', () => {

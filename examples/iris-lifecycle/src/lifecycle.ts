@@ -1,7 +1,7 @@
 import { decodeModel, runRetrainStep, type DriftReport, type RetrainDecision } from '@mlops/core';
 import { fingerprint, loadIris, trainTestSplit } from '@mlops/data';
 import { createAccuracyMonitor, detectDrift } from '@mlops/monitor';
-import { FileSystemModelStore } from '@mlops/registry';
+import { FileSystemModelStore, PostgresModelStore } from '@mlops/registry';
 import { accuracy, mlRandomForestCodec, randomForestCodec, randomForestTrainer } from '@mlops/train';
 import { shiftBatch } from './shift';
 
@@ -31,8 +31,10 @@ export interface IrisLifecycleSummary {
 
 /** Options of {@link runIrisLifecycle}. */
 export interface IrisLifecycleOptions {
-  /** Registry directory (created if missing). */
-  readonly registryRoot: string;
+  /** Registry directory (created if missing), for the default filesystem registry. */
+  readonly registryRoot?: string;
+  /** Use PostgreSQL instead: a connection string, and the schema to keep the registry in. */
+  readonly postgres?: { readonly url: string; readonly schema?: string };
   /** Receives one readable line per step. */
   readonly log?: (line: string) => void;
 }
@@ -44,6 +46,25 @@ const PETAL_SHIFT = { 'petal length (cm)': 1.2, 'petal width (cm)': 0.5 };
 
 /** Runs iris: split → train → register → reload → predict → monitor a shifted batch → retrain → promote. */
 export async function runIrisLifecycle(options: IrisLifecycleOptions): Promise<IrisLifecycleSummary> {
+  const opened: PostgresModelStore[] = [];
+  const openStore = async (): Promise<FileSystemModelStore | PostgresModelStore> => {
+    if (!options.postgres) return new FileSystemModelStore({ root: options.registryRoot ?? 'registry' });
+    const pgStore = new PostgresModelStore({ connectionString: options.postgres.url, schema: options.postgres.schema ?? 'mlops' });
+    opened.push(pgStore);
+    await pgStore.migrate();
+    return pgStore;
+  };
+  const where = options.postgres ? `PostgreSQL schema ${options.postgres.schema ?? 'mlops'}` : `registry at ${options.registryRoot}`;
+  try {
+    return await runLoop(options, openStore, where);
+  } finally {
+    await Promise.all(opened.map((pgStore) => pgStore.close()));
+  }
+}
+
+type OpenStore = () => Promise<FileSystemModelStore | PostgresModelStore>;
+
+async function runLoop(options: IrisLifecycleOptions, openStore: OpenStore, where: string): Promise<IrisLifecycleSummary> {
   const log = options.log ?? (() => {});
   const iris = loadIris();
   const { train, test } = trainTestSplit(iris, { testSize: 0.2, seed: 42 });
@@ -59,7 +80,7 @@ export async function runIrisLifecycle(options: IrisLifecycleOptions): Promise<I
   log(`         predictions  [${predictions.join(', ')}]`);
   log(`         scikit-learn [${SKLEARN_TEST_PREDICTIONS.join(', ')}] → ${matchesScikitLearn ? 'identical' : 'DIFFERENT'}`);
 
-  const store = new FileSystemModelStore({ root: options.registryRoot });
+  const store = await openStore();
   const v1 = await store.register('iris', {
     artifact: model.toArtifact(),
     metrics: { accuracy: testAccuracy },
@@ -69,7 +90,7 @@ export async function runIrisLifecycle(options: IrisLifecycleOptions): Promise<I
   await store.setAlias('iris', 'production', v1.version, { expectedVersion: null, reason: 'first model' });
   log(`save     registered iris v${v1.version} (${v1.artifact.bytes} bytes, sha256 ${v1.artifact.sha256.slice(0, 12)}…) → alias production`);
 
-  const reopened = new FileSystemModelStore({ root: options.registryRoot });
+  const reopened = await openStore();
   const loaded = await reopened.loadArtifact('iris', 'production');
   const served = decodeModel(loaded.artifact, CODECS);
   const reloadedPredictions = served.predict(test.features);
@@ -101,7 +122,7 @@ export async function runIrisLifecycle(options: IrisLifecycleOptions): Promise<I
   });
   log(`retrain  ${decision.action}: ${decision.reason}`);
   const productionVersion = (await reopened.getAlias('iris', 'production')) ?? 0;
-  log(`done     production = iris v${productionVersion}; registry at ${options.registryRoot}`);
+  log(`done     production = iris v${productionVersion}; ${where}`);
 
   return {
     trainRows: train.target.length,

@@ -1,13 +1,17 @@
 // The iris lifecycle, end to end: `pnpm start` (or `npm run example` at the repository root).
 // Pass a directory to keep the registry: `pnpm start -- ./registry`; by default a temporary one is used.
+// `pnpm start -- --postgres postgres://user:pw@127.0.0.1:5432/db` registers in PostgreSQL instead.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runIrisLifecycle } from './lifecycle';
 
-const registryRoot = process.argv[2] ? resolve(process.argv[2]) : mkdtempSync(join(tmpdir(), 'mlops-iris-'));
+const args = process.argv.slice(2);
+const pgAt = args.indexOf('--postgres');
+const postgres = pgAt >= 0 && args[pgAt + 1] ? { url: args[pgAt + 1]!, schema: `iris_${Date.now()}` } : undefined;
+const registryRoot = !postgres && args[0] ? resolve(args[0]) : mkdtempSync(join(tmpdir(), 'mlops-iris-'));
 console.log('@mlops · iris: train → save → load → predict → monitor → retrain\n');
-const summary = await runIrisLifecycle({ registryRoot, log: (line) => console.log(line) });
+const summary = await runIrisLifecycle({ registryRoot, ...(postgres ? { postgres } : {}), log: (line) => console.log(line) });
 const ok = summary.matchesScikitLearn && summary.reloadedIdentical && summary.decision.action === 'promoted';
 if (!ok) {
   console.error('\nthe loop did not go as expected');
