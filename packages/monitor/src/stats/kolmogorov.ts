@@ -1,20 +1,6 @@
 // Distribution of the two-sided one-sample KS statistic D_n (scipy's `kstwo`), used by ksTest's
 // asymptotic mode exactly as scipy uses it: kstwo.sf(d, round(n1·n2 / (n1 + n2))).
-
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-
-/** log Γ(x) for x > 0 (Lanczos, g = 7). */
-export function logGamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const z = x - 1;
-  let a = LANCZOS[0]!;
-  const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += LANCZOS[i]! / (z + i);
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
-}
+import { logGamma } from './special';
 
 /** Pr(D⁺_n ≥ x): the exact one-sided Smirnov survival function (Birnbaum–Tingey sum, in log space). */
 export function smirnovSurvival(n: number, x: number): number {
