@@ -101,7 +101,7 @@ async function runLoop(options: IrisLifecycleOptions, openStore: OpenStore, wher
   const fresh = shiftBatch(train, { seed: 7, offsets: PETAL_SHIFT });
   const holdout = shiftBatch(test, { seed: 8, offsets: PETAL_SHIFT });
   const drift = detectDrift(train.features, fresh.features, { featureNames: train.featureNames });
-  const drifted = drift.features.filter((f) => f.drifted).map((f) => `${f.feature} (KS ${f.statistic.toFixed(3)}, p ${f.pValue.toExponential(2)})`);
+  const drifted = drift.features.filter((f) => f.drifted).map((f) => `${f.feature} (KS ${f.statistic.toFixed(3)}, p ${f.pValue?.toExponential(2)})`);
   log(`monitor  shifted batch of ${fresh.target.length} rows: drift in ${drifted.join(', ') || 'nothing'}; dataset drift ${drift.datasetDrift ? 'yes' : 'no'}`);
 
   let alerts = 0;

@@ -2,15 +2,15 @@
 export interface FeatureDrift {
   /** Feature name. */
   readonly feature: string;
-  /** Test used, e.g. `ks`. */
+  /** Test or distance used, e.g. `ks`, `chisquare`, `z`, `wasserstein`, `jensenshannon`. */
   readonly test: string;
-  /** Test statistic (for KS: the largest CDF gap, in [0, 1]). */
+  /** Test statistic or distance (for KS: the largest CDF gap, in [0, 1]). */
   readonly statistic: number;
-  /** p-value of the test. */
-  readonly pValue: number;
-  /** Significance level the p-value was compared with. */
+  /** p-value, for statistical tests (absent for distances). */
+  readonly pValue?: number;
+  /** Significance level for tests; the distance at which drift starts for distances. */
   readonly threshold: number;
-  /** True when `pValue < threshold`. */
+  /** Tests: `pValue < threshold` (after any correction); distances: `statistic ≥ threshold`. */
   readonly drifted: boolean;
 }
 

@@ -33,6 +33,40 @@ describe('detectDrift', () => {
     expect(report.datasetDrift).toBe(false);
   });
 
+  it('chooses tests as Evidently does, and distances for large references', () => {
+    const random = new RandomState(9);
+    const rows = (n: number, shift: number) =>
+      Array.from({ length: n }, () => [random.random() + shift, Math.floor(random.random() * 4), random.random() < 0.5 ? 0 : 1]);
+    const names = ['numeric', 'category', 'binary'];
+    const small = detectDrift(rows(300, 0), rows(300, 0), { featureNames: names });
+    expect(small.features.map((f) => f.test)).toEqual(['ks', 'chisquare', 'z']);
+    small.features.forEach((f) => expect(f.pValue).toBeGreaterThan(0.001));
+    const large = detectDrift(rows(2000, 0), rows(2000, 0.5), { featureNames: names });
+    expect(large.features.map((f) => [f.test, f.drifted])).toEqual([
+      ['wasserstein', true],
+      ['jensenshannon', false],
+      ['jensenshannon', false],
+    ]);
+    expect(large.features[0]).not.toHaveProperty('pValue');
+    expect(large.features[0]!.threshold).toBe(0.1);
+    const forced = detectDrift(rows(50, 0), rows(50, 0), { featureNames: names, methods: { numeric: 'wasserstein' } });
+    expect(forced.features[0]!.test).toBe('wasserstein');
+    expect(() => detectDrift(rows(5, 0), rows(5, 0), { featureNames: names, methods: { other: 'ks' } })).toThrow('methods names "other"');
+  });
+
+  it('corrects p-values for many columns (Bonferroni, Benjamini–Hochberg)', () => {
+    const reference = batch(1, 300, 0);
+    const current = batch(2, 200, 0.3);
+    const plain = detectDrift(reference, current, { featureNames }).features.map((f) => f.pValue!);
+    const bonferroni = detectDrift(reference, current, { featureNames, correction: 'bonferroni' }).features.map((f) => f.pValue!);
+    expect(bonferroni).toEqual(plain.map((p) => Math.min(1, p * 3)));
+    const bh = detectDrift(reference, current, { featureNames, correction: 'benjamini-hochberg' }).features.map((f) => f.pValue!);
+    const order = [...plain].sort((a, b) => a - b);
+    // The smallest p-value is multiplied by 3/1 unless a larger rank gives less; every adjusted value ≥ the raw one.
+    bh.forEach((p, i) => expect(p).toBeGreaterThanOrEqual(plain[i]!));
+    expect(Math.min(...bh)).toBe(Math.min(order[0]! * 3, order[1]! * 1.5, order[2]!));
+  });
+
   it('names the bad row and column, and checks options', () => {
     const good = batch(5, 10, 0);
     expect(() => detectDrift(good, [[1, 2]], { featureNames })).toThrow('current row 0 has 2 values, expected 3');
