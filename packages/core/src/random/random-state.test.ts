@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../errors/errors';
 import { RandomState } from './random-state';
 
 // Reference values from numpy 1.24 (`np.random.RandomState(seed)`).
@@ -23,7 +24,18 @@ describe('RandomState (numpy legacy MT19937)', () => {
     expect(new RandomState(3).choiceWithoutReplacement(20, 5)).toEqual([14, 2, 1, 17, 4]);
   });
 
+  it('draws bounded integers and shuffles like numpy', () => {
+    // np.random.RandomState(7).randint(0, max + 1, dtype=np.uint32): legacy masked rejection, as random_interval.
+    const random = new RandomState(7);
+    expect([1, 6, 100, 2 ** 31, 0xffffffff, 0xfffffffe, 3].map((max) => random.randomInterval(max))).toEqual([
+      1, 4, 25, 1369975286, 1882953283, 4201435347, 3,
+    ]);
+    // a = list(range(12)); np.random.RandomState(11).shuffle(a)
+    expect(new RandomState(11).shuffle(Array.from({ length: 12 }, (_, i) => i))).toEqual([6, 3, 8, 10, 2, 11, 4, 5, 7, 1, 0, 9]);
+  });
+
   it('rejects seeds numpy rejects', () => {
+    expect(() => new RandomState(-1)).toThrow(InvalidInputError);
     expect(() => new RandomState(-1)).toThrow('seed must be an integer in [0, 4294967295], got -1');
     expect(() => new RandomState(2 ** 32)).toThrow('seed must be an integer');
     expect(() => new RandomState(1.5)).toThrow('seed must be an integer');

@@ -12,9 +12,13 @@ const tiny = createDataset({
 });
 
 describe('fingerprint', () => {
-  it('is the documented sha256 (cross-checked with an independent Python encoder)', () => {
+  it('is the documented sha256 (cross-checked with an independent Python encoder; iris computed from scikit-learn load_iris())', () => {
     expect(fingerprint(tiny)).toBe('a5f585a85e182f568cef1a1b7e289aae93e4a90d22e593563fdfeb6a843a8210');
     expect(fingerprint(loadIris())).toBe('1395fe61f71e7b855d48bb4ee79b2d4ec253260380b0bbadbbec1fbb049a01fa');
+  });
+
+  it('rejects a ragged row, naming it', () => {
+    expect(() => fingerprint({ ...tiny, features: [[1, 2], [3]] })).toThrow('features row 1 has 1 values, expected 2');
   });
 
   it('ignores the dataset name but not the names of columns and classes', () => {

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import type { Dataset } from '@mlops/core';
+import { InvalidInputError, type Dataset } from '@mlops/core';
 
 const FORMAT_TAG = 'mlops-dataset-v1';
 
@@ -15,6 +15,12 @@ function writeCount(hash: Hash, n: number): void {
   hash.update(buffer);
 }
 
+function writeFloats(hash: Hash, values: readonly number[]): void {
+  const buffer = Buffer.alloc(values.length * 8);
+  values.forEach((value, i) => buffer.writeDoubleLE(value, i * 8)); // little-endian on every platform
+  hash.update(buffer);
+}
+
 function writeNames(hash: Hash, names: readonly string[] | undefined): void {
   if (names === undefined) return writeCount(hash, 0);
   writeCount(hash, names.length + 1); // 0 means "absent", so [] and undefined differ
@@ -22,9 +28,10 @@ function writeNames(hash: Hash, names: readonly string[] | undefined): void {
 }
 
 /**
- * Content fingerprint of a dataset: lowercase hex sha256 over a canonical, versioned encoding of
- * every feature value (float64 little-endian), every target, the feature and class names and the
- * shape. Equal content gives equal fingerprints on every run and platform; the name is not included.
+ * Content fingerprint of a dataset: lowercase hex sha256 over a canonical, versioned encoding.
+ * Layout (counts are uint64 LE, strings UTF-8 prefixed by their byte length): the tag `mlops-dataset-v1`;
+ * feature names and class names, each list as count + 1 (0 when absent) then its strings; row and
+ * column counts; every feature value row by row, then every target, as float64 LE. The name is not included.
  */
 export function fingerprint(dataset: Dataset): string {
   const hash = createHash('sha256');
@@ -35,12 +42,15 @@ export function fingerprint(dataset: Dataset): string {
   const columns = dataset.featureNames.length;
   writeCount(hash, rows);
   writeCount(hash, columns);
-  const row = new Float64Array(columns);
-  for (const values of dataset.features) {
-    row.set(values);
-    hash.update(new Uint8Array(row.buffer));
+  dataset.features.forEach((values, row) => {
+    if (values.length !== columns) {
+      throw new InvalidInputError(`features row ${row} has ${values.length} values, expected ${columns}`, { row });
+    }
+    writeFloats(hash, values);
+  });
+  if (dataset.target.length !== rows) {
+    throw new InvalidInputError(`target has ${dataset.target.length} values but features have ${rows} rows`);
   }
-  const target = Float64Array.from(dataset.target);
-  hash.update(new Uint8Array(target.buffer));
+  writeFloats(hash, dataset.target);
   return hash.digest('hex');
 }

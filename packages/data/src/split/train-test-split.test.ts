@@ -22,6 +22,10 @@ const cases: [string, number, TrainTestSplitOptions, number[], number[]][] = [
   ['both sizes, largest seed', 25, { testSize: 0.2, trainSize: 0.6, seed: 4294967295 }, [9, 15, 1, 5, 22, 14, 21, 6, 13, 16, 10, 17, 11, 19, 0], [23, 8, 24, 18, 4]],
   ['default test size', 12, { seed: 1 }, [10, 1, 6, 0, 7, 11, 9, 8, 5], [2, 3, 4]],
   ['no shuffle', 9, { testSize: 0.34, shuffle: false }, [0, 1, 2, 3, 4], [5, 6, 7, 8]],
+  ['no shuffle, half', 11, { testSize: 0.5, shuffle: false }, [0, 1, 2, 3, 4], [5, 6, 7, 8, 9, 10]],
+  ['integer sizes, rows left out', 8, { trainSize: 3, testSize: 2, seed: 99 }, [4, 5, 0], [6, 2]],
+  ['stratified, tied classes', 9, { testSize: 5, seed: 31, stratify: [0, 0, 0, 1, 1, 1, 2, 2, 2] }, [3, 7, 2, 1], [4, 0, 6, 5, 8]],
+  ['stratified by train size', 12, { trainSize: 0.5, seed: 8, stratify: [1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0] }, [8, 10, 11, 5, 2, 1], [7, 3, 6, 4, 9, 0]],
 ];
 
 describe('trainTestSplit matches scikit-learn', () => {
@@ -36,6 +40,20 @@ describe('trainTestSplit matches scikit-learn', () => {
     expect(test.features[0]).toEqual([6.1, 2.8, 4.7, 1.2]);
     expect(test.target[0]).toBe(1);
     expect(train.featureNames).toEqual(loadIris().featureNames);
+  });
+
+  it('selects the rows scikit-learn selects from 1000 rows, and from iris with the default seed 0', () => {
+    const large = trainTestSplit(numbered(1000), { testSize: 0.1, seed: 2024 });
+    expect(large.testIndices.slice(0, 10)).toEqual([444, 898, 186, 584, 664, 457, 99, 941, 643, 276]);
+    expect(large.trainIndices.slice(0, 10)).toEqual([98, 145, 366, 219, 601, 176, 388, 151, 27, 392]);
+    expect([large.trainIndices.length, large.testIndices.length]).toEqual([900, 100]);
+
+    const byDefault = trainTestSplit(loadIris());
+    expect(byDefault.testIndices).toEqual([
+      114, 62, 33, 107, 7, 100, 40, 86, 76, 71, 134, 51, 73, 54, 63, 37, 78, 90, 45, 16, 121, 66, 24, 8, 126, 22, 44, 97,
+      93, 26, 137, 84, 27, 127, 132, 59, 18, 83,
+    ]);
+    expect(byDefault.trainIndices.slice(0, 8)).toEqual([61, 92, 112, 2, 141, 43, 10, 60]);
   });
 
   it.each(cases)('%s', (_, n, options, train, test) => {
@@ -54,6 +72,13 @@ describe('trainTestSplit matches scikit-learn', () => {
     expect(split.trainIndices.slice(0, 12)).toEqual([8, 106, 76, 9, 89, 146, 94, 133, 135, 117, 105, 78]);
     expect(split.trainIndices.slice(-6)).toEqual([11, 37, 2, 33, 52, 3]);
     expect([0, 1, 2].map((c) => split.test.target.filter((t) => t === c).length)).toEqual([10, 10, 10]);
+
+    const other = trainTestSplit(loadIris(), { testSize: 0.3, seed: 7, stratify: true });
+    expect(other.testIndices).toEqual([
+      98, 71, 108, 4, 57, 19, 126, 112, 123, 14, 23, 115, 44, 91, 85, 50, 103, 82, 129, 113, 26, 97, 83, 78, 99, 39, 43,
+      139, 48, 141, 60, 86, 94, 25, 47, 121, 106, 8, 73, 3, 142, 149, 143, 28, 49,
+    ]);
+    expect(other.trainIndices.slice(0, 10)).toEqual([84, 31, 122, 101, 42, 41, 109, 146, 6, 127]);
   });
 
   it('stratifies unbalanced labels, with remainder ties broken as scikit-learn does', () => {
@@ -79,6 +104,7 @@ describe('trainTestSplit validation', () => {
     [{ testSize: 6, trainSize: 6 }, 'train (6) + test (6) rows exceed the 10 available'],
     [{ testSize: 0.3, shuffle: false, stratify: true }, 'stratified splitting requires shuffle: true'],
     [{ stratify: [0, 1] }, 'stratify has 2 labels for 10 rows'],
+    [{ stratify: [0, 0, 0, 0, 0, 1, 1, 1, Number.NaN, 1] }, 'stratify label at row 8 is NaN: expected a finite number'],
     [{ stratify: [0, 0, 0, 0, 0, 1, 1, 1, 1, 2] }, 'class 2 has only 1 member: stratifying needs at least 2 per class'],
     [{ testSize: 2, stratify: [0, 0, 0, 0, 1, 1, 1, 2, 2, 2] }, 'test size 2 is smaller than the 3 classes'],
   ] as [TrainTestSplitOptions, string][])('%j', (options, message) => {

@@ -71,6 +71,11 @@ export function trainTestSplit(dataset: Dataset, options: TrainTestSplitOptions 
     if (!shuffle) throw new InvalidInputError('stratified splitting requires shuffle: true');
     const labels = options.stratify === true ? dataset.target : options.stratify;
     if (labels.length !== rows) throw new InvalidInputError(`stratify has ${labels.length} labels for ${rows} rows`);
+    labels.forEach((label, row) => {
+      if (!Number.isFinite(label)) {
+        throw new InvalidInputError(`stratify label at row ${row} is ${String(label)}: expected a finite number`, { row });
+      }
+    });
     ({ trainIndices, testIndices } = stratifiedIndices(labels, nTrain, nTest, new RandomState(seed)));
   } else if (shuffle) {
     const permutation = new RandomState(seed).permutation(rows);

@@ -37,9 +37,24 @@ describe('classification metrics', () => {
 
   it('counts a never-predicted class as 0 (zero_division)', () => {
     const report = classificationReport([0, 1, 2, 2, 1, 0], [0, 0, 2, 2, 0, 0], ['a', 'b', 'c']);
-    expect(report.perClass.b).toEqual({ precision: 0, recall: 0, f1: 0, support: 2 });
-    expect(report.perClass.a).toEqual({ precision: 0.5, recall: 1, f1: 0.6666666666666666, support: 2 });
-    expect(report.macro.f1).toBeCloseTo(0.5555555555555555, 15);
+    // scikit-learn 1.2.1 classification_report(output_dict=True, zero_division=0) on the same labels.
+    expect(report.perClass).toEqual({
+      a: { precision: 0.5, recall: 1, f1: 0.6666666666666666, support: 2 },
+      b: { precision: 0, recall: 0, f1: 0, support: 2 },
+      c: { precision: 1, recall: 1, f1: 1, support: 2 },
+    });
+    expect(report.accuracy).toBe(0.6666666666666666);
+    for (const avg of [report.macro, report.weighted]) {
+      expect(avg.precision).toBeCloseTo(0.5, 15);
+      expect(avg.recall).toBeCloseTo(0.6666666666666666, 15);
+      expect(avg.f1).toBeCloseTo(0.5555555555555555, 15);
+      expect(avg.support).toBe(6);
+    }
+    expect(confusionMatrix([0, 1, 2, 2, 1, 0], [0, 0, 2, 2, 0, 0])).toEqual([
+      [2, 0, 0],
+      [2, 0, 0],
+      [0, 0, 2],
+    ]);
   });
 
   it('names bad labels and lengths', () => {

@@ -84,16 +84,34 @@ describe('mlRandomForestCodec', () => {
     );
   });
 
-  it('adopts a model trained with ml-random-forest directly', () => {
-    const forest = new RandomForestClassifier({ nEstimators: 10, maxFeatures: 2, seed: 3, noOOB: true });
+  it('adopts a model trained with ml-random-forest directly (live toJSON() or parsed JSON text)', () => {
+    const forest = new RandomForestClassifier({ nEstimators: 11, maxFeatures: 2, seed: 3, noOOB: true });
     forest.train(irisTrain.features.map((r) => [...r]), [...irisTrain.target]);
-    const adopted = fromMlRandomForestJSON(JSON.parse(JSON.stringify(forest.toJSON())), {
-      featureNames: irisTrain.featureNames,
-      classNames: irisTrain.classNames!,
-    });
-    const votes = adopted.predict(irisTest.features);
-    expect(votes).toHaveLength(30);
-    expect(votes.filter((p, i) => p === irisTest.target[i]).length).toBeGreaterThanOrEqual(28);
-    expect(adopted.toArtifact().format).toBe('ml-random-forest');
+    const names = { featureNames: irisTrain.featureNames, classNames: irisTrain.classNames! };
+    const adopted = fromMlRandomForestJSON(forest.toJSON(), names);
+    const fromText = fromMlRandomForestJSON(JSON.parse(JSON.stringify(forest.toJSON())), names);
+    const rows = irisTest.features.map((r) => [...r]);
+    expect(adopted.predict(irisTest.features)).toEqual(forest.predict(rows));
+    expect(fromText.predict(irisTest.features)).toEqual(forest.predict(rows));
+    // Vote shares from the trees' raw votes (ml-random-forest's own predictProbability miscounts: its reduce
+    // starts from the first tree's label instead of 0, e.g. 0.727273 where 8 of 11 trees vote 0.818182).
+    const votes = forest.predictionValues(rows).to2DArray();
+    const proba = adopted.predictProba!(irisTest.features);
+    expect(proba).toEqual(votes.map((v) => [0, 1, 2].map((label) => v.filter((x) => x === label).length / 11)));
+    expect(proba[0]).toEqual([0, 9 / 11, 2 / 11]);
+    expect(JSON.stringify(adopted.toArtifact())).toBe(JSON.stringify(fromText.toArtifact()));
+    const reloaded = decodeModel(JSON.parse(JSON.stringify(adopted.toArtifact())), [mlRandomForestCodec]);
+    expect(reloaded.predict(irisTest.features)).toEqual(forest.predict(rows));
+  });
+
+  it('refuses an import that is not JSON data or lacks names', () => {
+    const cyclic: Record<string, unknown> = { name: 'RFClassifier' };
+    cyclic.self = cyclic;
+    const names = { featureNames: irisTrain.featureNames, classNames: irisTrain.classNames! };
+    expect(() => fromMlRandomForestJSON(cyclic, names)).toThrow(/^invalid ml-random-forest artifact: payload is not JSON data/);
+    expect(() => fromMlRandomForestJSON(undefined, names)).toThrow(InvalidArtifactError);
+    expect(() => fromMlRandomForestJSON(artifact.payload, { ...names, classNames: [] })).toThrow(
+      'invalid ml-random-forest artifact: classNames must be a non-empty list of names',
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { type JsonObject, type Model, type ModelArtifact, type ModelCodec } from '@mlops/core';
+import { InvalidArtifactError, type JsonObject, type Model, type ModelArtifact, type ModelCodec } from '@mlops/core';
 import { RandomForestClassifier } from 'ml-random-forest';
 import { artifactNames, artifactParams } from '../shared/artifact-fields';
 import { ML_RANDOM_FOREST_FORMAT, RandomForestModel } from './model';
@@ -28,11 +28,25 @@ export interface MlRandomForestImport {
 
 /**
  * Adopts a classifier trained with ml-random-forest directly (its `toJSON()` output), so existing models
- * can be registered and served through the `Model` contract. The JSON is validated first.
+ * can be registered and served through the `Model` contract. Accepts the live `toJSON()` object or its parsed
+ * JSON text; the structure is validated first (`InvalidArtifactError` naming the path at fault).
  */
 export function fromMlRandomForestJSON(json: unknown, names: MlRandomForestImport): Model {
-  validateForestPayload(json, names.featureNames.length, names.classNames.length);
-  const payload = JSON.parse(JSON.stringify(json)) as JsonObject;
+  const featureNames = artifactNames(names.featureNames, 'featureNames', ML_RANDOM_FOREST_FORMAT);
+  const classNames = artifactNames(names.classNames, 'classNames', ML_RANDOM_FOREST_FORMAT);
+  const payload = plainJson(json);
+  validateForestPayload(payload, featureNames.length, classNames.length);
   const forest = RandomForestClassifier.load(JSON.parse(JSON.stringify(payload)));
-  return new RandomForestModel(forest, payload, [...names.featureNames], [...names.classNames], names.params ?? {});
+  return new RandomForestModel(forest, payload as JsonObject, [...featureNames], [...classNames], names.params ?? {});
+}
+
+/** The value as plain JSON data: `forest.toJSON()` still holds ml-matrix `Matrix` leaves and tree-node instances. */
+function plainJson(value: unknown): unknown {
+  try {
+    const text = JSON.stringify(value);
+    if (text === undefined) throw new TypeError('not JSON data');
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InvalidArtifactError(`invalid ml-random-forest artifact: payload is not JSON data (${(error as Error).message})`);
+  }
 }

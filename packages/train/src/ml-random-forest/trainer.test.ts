@@ -14,6 +14,16 @@ describe('mlRandomForestTrainer', async () => {
     expect(model.predict(irisTest.features)).toEqual(SKLEARN_PREDICTIONS);
     expect(model.params).toEqual({ nEstimators: 100, maxFeatures: 'sqrt', bootstrap: true, seed: 42, maxDepth: null, featuresPerTree: 2 });
     expect(model.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
+    expect(mlRandomForestTrainer().name).toBe('ml-random-forest');
+  });
+
+  it('bootstraps rows and draws each tree\'s features once, without repeats', () => {
+    const base = (model.toArtifact().payload as { baseModel: Record<string, unknown> }).baseModel;
+    expect(base).toMatchObject({ useSampleBagging: true, replacement: false, n: 2, nEstimators: 100 });
+    const indexes = base.indexes as number[][];
+    expect(indexes).toHaveLength(100);
+    expect(indexes.every((pair) => pair.length === 2 && pair[0] !== pair[1])).toBe(true);
+    expect(indexes[0]).toEqual([1, 2]); // seed 42: the first tree sees sepal width and petal length
   });
 
   it('gives vote shares that sum to 1 and agree with predict', () => {

@@ -9,11 +9,13 @@ import { resolveParams, type MlRandomForestParams } from './params';
  * A seeded random-forest classifier trainer on ml-random-forest: `nEstimators` trees, each grown on a
  * bootstrap sample (with replacement) of the rows. Note: ml-random-forest draws each tree's feature
  * subset once per tree (without replacement here), not at every split as scikit-learn does.
+ * ml-random-forest's own `replacement` option is about those feature draws, so it is set to `false`;
+ * `bootstrap` maps to `useSampleBagging`, which always samples rows with replacement.
  */
 export function mlRandomForestTrainer(defaults: Partial<MlRandomForestParams> = {}): Trainer<MlRandomForestParams> {
   resolveParams(defaults);
   return {
-    name: 'random-forest',
+    name: 'ml-random-forest',
     async fit(dataset: Dataset, overrides: Partial<MlRandomForestParams> = {}) {
       const params = resolveParams({ ...defaults, ...overrides });
       const { dataset: data } = classificationData(dataset);
