@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { loadIris, trainTestSplit } from '@mlops/data';
 import { FileSystemModelStore, PostgresModelStore } from '@mlops/registry';
 import { runIrisLifecycle, SKLEARN_TEST_PREDICTIONS } from './lifecycle';
 
@@ -41,15 +42,24 @@ describe('iris lifecycle example', () => {
     expect(summary.decision.challenger?.version).toBe(2);
     expect(summary.decision.challenger!.holdoutAccuracy).toBeGreaterThan(summary.decision.champion!.holdoutAccuracy!);
     expect(summary.productionVersion).toBe(2);
-    expect(lines).toHaveLength(10);
+    expect(lines).toHaveLength(11);
+    expect(summary.datasetVersion).toBe(1);
 
     const store = new FileSystemModelStore({ root });
     const v2 = await store.getVersion('iris', 'production');
     expect(v2.version).toBe(2);
     expect(v2.parentVersion).toBe(1);
-    expect(v2.dataset?.fingerprint).toMatch(/^[0-9a-f]{64}$/);
-    expect(v2.dataset?.fingerprint).not.toBe(summary.datasetFingerprint);
+    expect((await store.getVersion('iris', 1)).dataset).toEqual({ fingerprint: summary.datasetFingerprint, name: 'iris-train', version: 1 });
+    const retrainData = await store.datasets.getDatasetVersion('iris-train', 2);
+    expect(retrainData.rows).toBe(240); // the train split plus the labelled production batch
+    expect(v2.dataset).toEqual({ fingerprint: retrainData.fingerprint, name: 'iris-train', version: 2 });
+    expect(await store.searchVersions({ dataset: { name: 'iris-train', version: 2 } })).toMatchObject({ total: 1 });
     expect((await store.verify()).ok).toBe(true);
+
+    // The same training data again → the same dataset version, no new copy.
+    const { train } = trainTestSplit(loadIris(), { testSize: 0.2, seed: 42 });
+    expect((await store.datasets.registerDataset('iris-train', { dataset: train })).version).toBe(1);
+    expect((await store.datasets.listDatasetVersions('iris-train')).map((v) => v.version)).toEqual([1, 2]);
   });
 
   it.runIf(process.env.MLOPS_PG_URL)('runs the same loop on the PostgreSQL registry', async () => {

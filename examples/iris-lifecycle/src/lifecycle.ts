@@ -1,7 +1,7 @@
-import { decodeModel, runRetrainStep, type DriftReport, type RetrainDecision } from '@mlops/core';
+import { runRetrainStep, type DriftReport, type RetrainDecision } from '@mlops/core';
 import { fingerprint, loadIris, trainTestSplit } from '@mlops/data';
 import { createAccuracyMonitor, detectDrift } from '@mlops/monitor';
-import { FileSystemModelStore, PostgresModelStore } from '@mlops/registry';
+import { FileSystemModelStore, loadModel, PostgresModelStore } from '@mlops/registry';
 import { accuracy, mlRandomForestCodec, randomForestCodec, randomForestTrainer } from '@mlops/train';
 import { shiftBatch } from './shift';
 
@@ -15,6 +15,7 @@ export interface IrisLifecycleSummary {
   readonly trainRows: number;
   readonly testRows: number;
   readonly datasetFingerprint: string;
+  readonly datasetVersion: number;
   readonly predictions: number[];
   readonly matchesScikitLearn: boolean;
   readonly testAccuracy: number;
@@ -81,21 +82,22 @@ async function runLoop(options: IrisLifecycleOptions, openStore: OpenStore, wher
   log(`         scikit-learn [${SKLEARN_TEST_PREDICTIONS.join(', ')}] → ${matchesScikitLearn ? 'identical' : 'DIFFERENT'}`);
 
   const store = await openStore();
+  const trainSnapshot = await store.datasets.registerDataset('iris-train', { dataset: train, description: 'iris train split (seed 42)' });
+  log(`version  dataset iris-train v${trainSnapshot.version} (${trainSnapshot.rows} rows, fingerprint ${trainSnapshot.fingerprint.slice(0, 12)}…; same content → same version)`);
   const v1 = await store.register('iris', {
     artifact: model.toArtifact(),
     metrics: { accuracy: testAccuracy },
-    dataset: { fingerprint: datasetFingerprint, name: 'iris-train' },
+    dataset: trainSnapshot,
     description: 'random forest on the iris train split (seed 42)',
   });
   await store.setAlias('iris', 'production', v1.version, { expectedVersion: null, reason: 'first model' });
   log(`save     registered iris v${v1.version} (${v1.artifact.bytes} bytes, sha256 ${v1.artifact.sha256.slice(0, 12)}…) → alias production`);
 
   const reopened = await openStore();
-  const loaded = await reopened.loadArtifact('iris', 'production');
-  const served = decodeModel(loaded.artifact, CODECS);
+  const served = await loadModel(reopened, 'iris', 'production', CODECS);
   const reloadedPredictions = served.predict(test.features);
   const reloadedIdentical = reloadedPredictions.every((p, i) => p === predictions[i]);
-  log(`load     new registry instance: iris@production = v${loaded.version.version}, checksum verified, predictions ${reloadedIdentical ? 'identical' : 'DIFFERENT'}`);
+  log(`load     new registry instance: iris@production = v${served.version.version}, checksum verified, predictions ${reloadedIdentical ? 'identical' : 'DIFFERENT'}`);
 
   // Production: a new measuring device reads petals larger. A labelled batch comes back from review.
   const fresh = shiftBatch(train, { seed: 7, offsets: PETAL_SHIFT });
@@ -118,7 +120,7 @@ async function runLoop(options: IrisLifecycleOptions, openStore: OpenStore, wher
     fresh,
     holdout,
     threshold: 0.85,
-    fingerprint,
+    datasets: { store: reopened.datasets, name: 'iris-train' },
   });
   log(`retrain  ${decision.action}: ${decision.reason}`);
   const productionVersion = (await reopened.getAlias('iris', 'production')) ?? 0;
@@ -128,6 +130,7 @@ async function runLoop(options: IrisLifecycleOptions, openStore: OpenStore, wher
     trainRows: train.target.length,
     testRows: test.target.length,
     datasetFingerprint,
+    datasetVersion: trainSnapshot.version,
     predictions,
     matchesScikitLearn,
     testAccuracy,

@@ -3,3 +3,4 @@ export * from './errors/index';
 export * from './validation/index';
 export * from './lifecycle/index';
 export * from './random/index';
+export * from './fingerprint/index';

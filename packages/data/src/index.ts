@@ -2,4 +2,5 @@ export { loadIris, IRIS_FEATURE_NAMES } from './iris/load-iris';
 export { trainTestSplit, type TrainTestSplit, type TrainTestSplitOptions } from './split/train-test-split';
 export type { SplitSize } from './split/split-sizes';
 export { selectRows } from './rows/select-rows';
-export { fingerprint } from './fingerprint/fingerprint';
+/** Content fingerprint of a dataset (defined in `@mlops/core`, re-exported for convenience). */
+export { fingerprint } from '@mlops/core';

@@ -2,6 +2,12 @@
 export type FeatureRows = readonly (readonly number[])[];
 
 /**
+ * What a feature column holds: any finite number, whole numbers only, or 0/1 flags. Signatures record
+ * it so serving can reject, say, `2.5` for an integer count or `3` for a boolean flag.
+ */
+export type FeatureType = 'number' | 'integer' | 'boolean';
+
+/**
  * A tabular dataset: a finite numeric feature matrix, one target per row, and the names that give them
  * meaning. For classification, `classNames` is set and `target[i]` is an index into it. Immutable.
  */
@@ -12,6 +18,8 @@ export interface Dataset {
   readonly target: readonly number[];
   /** One name per feature column. */
   readonly featureNames: readonly string[];
+  /** Declared type per feature column; absent means every column is `number`. */
+  readonly featureTypes?: readonly FeatureType[];
   /** Class labels for classification; `target` values index into it. Absent for regression. */
   readonly classNames?: readonly string[];
   /** Optional human-readable name, e.g. `iris`. */

@@ -1,13 +1,18 @@
 export type { JsonObject, JsonValue } from './json';
-export type { Dataset, FeatureRows } from './dataset';
+export type { Dataset, FeatureRows, FeatureType } from './dataset';
 export type { Model, ModelArtifact, ModelCodec, ModelSignature } from './model';
 export type { Trainer } from './trainer';
 export type {
+  AliasMove,
   DatasetLineage,
   ModelStore,
   ModelVersion,
   RegisterModelInput,
+  RollbackOptions,
   SetAliasOptions,
+  VersionChangeOptions,
   VersionRef,
+  VersionStatus,
 } from './store';
+export type { DatasetStore, DatasetVersion, RegisterDatasetInput } from './dataset-store';
 export type { AccuracyCheck, DriftReport, FeatureDrift } from './monitor';

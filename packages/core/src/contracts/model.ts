@@ -1,4 +1,4 @@
-import type { FeatureRows } from './dataset';
+import type { FeatureRows, FeatureType } from './dataset';
 import type { JsonObject, JsonValue } from './json';
 
 /**
@@ -20,10 +20,12 @@ export interface ModelArtifact {
   readonly payload: JsonValue;
 }
 
-/** Feature names and classes a model expects: what predict input is checked against. */
+/** Feature names, types and classes a model expects: what predict input is checked against. */
 export interface ModelSignature {
   /** Feature names in column order. */
   readonly featureNames: readonly string[];
+  /** Type of each feature, in column order. */
+  readonly featureTypes: readonly FeatureType[];
   /** Class labels, for classifiers. */
   readonly classNames?: readonly string[];
 }

@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Dataset } from '../contracts/dataset';
-import { createDataset } from '../validation/dataset';
+import { concatDatasets, createDataset } from '../validation/dataset';
 import { centroidCodec, centroidTrainer } from './__fixtures__/centroid-trainer';
-import { MemoryModelStore } from './__fixtures__/memory-store';
+import { MemoryDatasetStore, MemoryModelStore } from './__fixtures__/memory-store';
+import { fingerprint } from '../fingerprint/fingerprint';
 import { runRetrainStep } from './retrain-step';
 
 // Two classes on one feature: class 0 around `low`, class 1 around `high`.
@@ -28,7 +29,7 @@ describe('runRetrainStep', () => {
   });
 
   it('bootstraps a production model when none exists', async () => {
-    const decision = await runRetrainStep({ ...base(), fresh: blobs(0, 2, 2), holdout: blobs(0, 2, 4), fingerprint: (d) => `rows:${d.target.length}` });
+    const decision = await runRetrainStep({ ...base(), fresh: blobs(0, 2, 2), holdout: blobs(0, 2, 4) });
     expect(decision).toEqual({
       action: 'bootstrapped',
       reason: 'no "production" model existed; trained v1 (holdout accuracy 1) and promoted it',
@@ -38,7 +39,16 @@ describe('runRetrainStep', () => {
       decidedAt: '2026-01-02T03:04:05.000Z',
     });
     expect(await store.getAlias('toy', 'production')).toBe(1);
-    expect((await store.getVersion('toy', 1)).dataset).toEqual({ fingerprint: 'rows:24', name: 'blobs' });
+    expect((await store.getVersion('toy', 1)).dataset).toEqual({ fingerprint: fingerprint(concatDatasets(reference, blobs(0, 2, 2))), name: 'blobs' });
+  });
+
+  it('versions the training data and links the model version to it when given a dataset store', async () => {
+    const datasets = new MemoryDatasetStore();
+    const fresh = blobs(0, 2, 2);
+    await runRetrainStep({ ...base(), fresh, holdout: blobs(0, 2, 4), datasets: { store: datasets, name: 'toy-train' } });
+    const snapshot = await datasets.getDatasetVersion('toy-train', 1);
+    expect(snapshot.fingerprint).toBe(fingerprint(concatDatasets(reference, fresh)));
+    expect((await store.getVersion('toy', 1)).dataset).toEqual({ fingerprint: snapshot.fingerprint, name: 'toy-train', version: 1 });
   });
 
   it('keeps the champion while accuracy holds', async () => {

@@ -1,9 +1,11 @@
 import type { Dataset } from '../contracts/dataset';
+import type { DatasetStore } from '../contracts/dataset-store';
 import type { JsonObject } from '../contracts/json';
 import type { Model, ModelCodec } from '../contracts/model';
 import type { DatasetLineage, ModelStore } from '../contracts/store';
 import type { Trainer } from '../contracts/trainer';
 import { InvalidInputError } from '../errors/errors';
+import { fingerprint } from '../fingerprint/fingerprint';
 import { decodeModel } from '../validation/codecs';
 import { concatDatasets } from '../validation/dataset';
 import { accuracyScore } from '../validation/metrics';
@@ -32,8 +34,11 @@ export interface RetrainStepOptions<Params extends JsonObject = JsonObject> {
   readonly minImprovement?: number;
   /** Hyperparameters for the challenger. */
   readonly params?: Partial<Params>;
-  /** Dataset fingerprint for lineage (e.g. `fingerprint` from @mlops/data). */
-  readonly fingerprint?: (dataset: Dataset) => string;
+  /**
+   * Where to version the challenger's training data (e.g. a registry's `datasets`) and under which name;
+   * the model version then links to that dataset version. Without it the lineage is the fingerprint alone.
+   */
+  readonly datasets?: { readonly store: DatasetStore; readonly name: string };
   /** Clock (default `() => new Date()`). */
   readonly now?: () => Date;
 }
@@ -84,19 +89,19 @@ export async function runRetrainStep<Params extends JsonObject>(
   if (!(threshold >= 0 && threshold <= 1)) throw new InvalidInputError(`threshold must be in [0, 1], got ${threshold}`);
 
   const training = concatDatasets(options.reference, options.fresh);
-  const lineage = (): DatasetLineage | undefined =>
-    options.fingerprint
-      ? { fingerprint: options.fingerprint(training), ...(training.name ? { name: training.name } : {}) }
-      : undefined;
+  const lineage = async (): Promise<DatasetLineage> => {
+    if (!options.datasets) return { fingerprint: fingerprint(training), ...(training.name ? { name: training.name } : {}) };
+    const description = `${modelName} retraining data: reference + fresh rows`;
+    return options.datasets.store.registerDataset(options.datasets.name, { dataset: training, description });
+  };
   const registerChallenger = async (metrics: Record<string, number>, parentVersion?: number) => {
     const model = await trainer.fit(training, options.params);
     const holdoutAccuracy = evaluate(model, options.holdout);
-    const dataset = lineage();
     const record = await store.register(modelName, {
       artifact: model.toArtifact(),
       metrics: { ...metrics, holdoutAccuracy },
       tags: { trainer: trainer.name, trigger: parentVersion === undefined ? 'bootstrap' : 'accuracy' },
-      ...(dataset ? { dataset } : {}),
+      dataset: await lineage(),
       ...(parentVersion === undefined ? {} : { parentVersion }),
     });
     return { version: record.version, holdoutAccuracy };

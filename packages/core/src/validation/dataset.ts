@@ -1,5 +1,6 @@
 import type { Dataset } from '../contracts/dataset';
 import { InvalidInputError } from '../errors/errors';
+import { assertFeatureTypes, checkFeatureTypes } from './feature-types';
 import { assertFeatureRows } from './rows';
 
 /** Plain fields of a dataset before validation: the same shape as `Dataset`. */
@@ -17,8 +18,9 @@ function assertNames(names: readonly string[], what: string): void {
 }
 
 /**
- * Validates and freezes a dataset: non-empty, rectangular, finite features; names unique and matching
- * the column count; one target per row; class targets are integer indices into `classNames`.
+ * Validates and freezes a dataset: non-empty, rectangular, finite features that fit their declared
+ * `featureTypes`; names unique and matching the column count; one target per row; class targets are
+ * integer indices into `classNames`.
  * Copies the input, so later changes to the caller's arrays cannot alter it.
  */
 export function createDataset(input: DatasetInput): Dataset {
@@ -27,6 +29,8 @@ export function createDataset(input: DatasetInput): Dataset {
     throw new InvalidInputError(`featureNames has ${input.featureNames.length} names but rows have ${columns} columns`);
   }
   assertNames(input.featureNames, 'feature name');
+  const featureTypes = input.featureTypes === undefined ? undefined : checkFeatureTypes(input.featureTypes, columns);
+  if (featureTypes) assertFeatureTypes(input.features, featureTypes, { featureNames: input.featureNames });
   const rows = input.features.length;
   if (input.target.length !== rows) {
     throw new InvalidInputError(`target has ${input.target.length} values but features have ${rows} rows`);
@@ -47,6 +51,7 @@ export function createDataset(input: DatasetInput): Dataset {
     features: Object.freeze(input.features.map((row) => Object.freeze([...row]))),
     target: Object.freeze([...input.target]),
     featureNames: Object.freeze([...input.featureNames]),
+    ...(featureTypes ? { featureTypes: Object.freeze(featureTypes) } : {}),
     ...(input.classNames ? { classNames: Object.freeze([...input.classNames]) } : {}),
     ...(input.name === undefined ? {} : { name: input.name }),
   });
@@ -61,6 +66,10 @@ export function concatDatasets(a: Dataset, b: Dataset): Dataset {
   if (!sameNames(a.featureNames, b.featureNames)) {
     throw new InvalidInputError(`cannot concatenate datasets with different features: [${a.featureNames}] vs [${b.featureNames}]`);
   }
+  const typesOf = (d: Dataset) => d.featureTypes ?? d.featureNames.map(() => 'number');
+  if (!sameNames(typesOf(a), typesOf(b))) {
+    throw new InvalidInputError(`cannot concatenate datasets with different feature types: [${typesOf(a)}] vs [${typesOf(b)}]`);
+  }
   if (!sameNames(a.classNames, b.classNames)) {
     throw new InvalidInputError(`cannot concatenate datasets with different classes: [${a.classNames}] vs [${b.classNames}]`);
   }
@@ -68,6 +77,7 @@ export function concatDatasets(a: Dataset, b: Dataset): Dataset {
     features: [...a.features, ...b.features],
     target: [...a.target, ...b.target],
     featureNames: a.featureNames,
+    ...(a.featureTypes || b.featureTypes ? { featureTypes: typesOf(a) as Dataset['featureTypes'] } : {}),
     ...(a.classNames ? { classNames: a.classNames } : {}),
     ...(a.name === undefined ? {} : { name: a.name }),
   });

@@ -3,3 +3,4 @@ export { concatDatasets, createDataset, type DatasetInput } from './dataset';
 export { accuracyScore } from './metrics';
 export { decodeModel } from './codecs';
 export { encodeLabels, type EncodedLabels } from './labels';
+export { assertFeatureTypes, checkFeatureTypes, FEATURE_TYPES, isFeatureType } from './feature-types';

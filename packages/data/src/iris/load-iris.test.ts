@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fingerprint } from '../index';
 import { loadIris } from './load-iris';
 
 describe('loadIris', () => {
@@ -17,6 +18,10 @@ describe('loadIris', () => {
     expect(iris.features[37]).toEqual([4.9, 3.6, 1.4, 0.1]);
     expect(iris.features[149]).toEqual([5.9, 3.0, 5.1, 1.8]);
     expect(iris.target.slice(48, 52)).toEqual([0, 0, 1, 1]);
+  });
+
+  it('has the fingerprint computed from scikit-learn load_iris() by an independent Python encoder', () => {
+    expect(fingerprint(iris)).toBe('1395fe61f71e7b855d48bb4ee79b2d4ec253260380b0bbadbbec1fbb049a01fa');
   });
 
   it('is immutable', () => {

@@ -1,9 +1,13 @@
 // One behaviour suite for every ModelStore backend (not exported from the package).
 import {
   ConflictError,
+  fingerprint,
   IntegrityError,
+  InvalidInputError,
   InvalidNameError,
   NotFoundError,
+  type Dataset,
+  type DatasetStore,
   type ModelArtifact,
   type ModelStore,
 } from '@mlops/core';
@@ -12,20 +16,23 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AliasMove } from '../records/alias-record';
 import type { VersionPage, VersionQuery } from '../search/search';
 import type { VerifyReport } from '../store/options';
 
 /** A backend under test, with the extra operations both backends have and a way to damage stored bytes. */
 export interface ConformanceSubject {
   readonly store: ModelStore & {
-    aliasHistory(name: string, alias?: string): Promise<AliasMove[]>;
+    readonly datasets: DatasetStore;
     verify(): Promise<VerifyReport>;
     searchVersions(query?: VersionQuery): Promise<VersionPage>;
   };
   /** Flips one byte (XOR 0xff at `offset`) of the stored artifact of a version. */
   readonly flipArtifactByte: (name: string, version: number, offset: number) => Promise<void>;
   readonly artifactLength: (name: string, version: number) => Promise<number>;
+  /** Flips one byte of the stored data of a dataset version. */
+  readonly flipDatasetByte: (name: string, version: number, offset: number) => Promise<void>;
+  /** How many snapshots of a dataset are physically stored (files or rows). */
+  readonly storedSnapshots: (name: string) => Promise<number>;
   /** How a child process opens the same store: `fs:<root>` or `pg:<url>#<schema>`. */
   readonly spec: string;
   readonly cleanup: () => Promise<void>;
@@ -69,7 +76,7 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
         metrics: { accuracy: 0.97 },
         tags: { team: 'ml' },
         description: 'first',
-        dataset: { fingerprint: 'ab12', name: 'iris', version: 3 },
+        dataset: { fingerprint: 'ab12', name: 'iris' },
       });
       const v2 = await store.register('iris', { artifact: artifact([3, 4]), parentVersion: 1 });
       const v3 = await store.register('iris', { artifact: artifact([5, 6]) });
@@ -80,8 +87,9 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
         metrics: { accuracy: 0.97 },
         tags: { team: 'ml' },
         description: 'first',
-        dataset: { fingerprint: 'ab12', name: 'iris', version: 3 },
-        signature: { featureNames: ['a', 'b'], classNames: ['no', 'yes'] },
+        dataset: { fingerprint: 'ab12', name: 'iris' },
+        signature: { featureNames: ['a', 'b'], featureTypes: ['number', 'number'], classNames: ['no', 'yes'] },
+        status: 'active',
       });
       expect(v1.artifact.sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(v2.parentVersion).toBe(1);
@@ -102,9 +110,9 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
       );
       expect(await store.getAlias('iris', 'production')).toBe(2);
       expect((await store.getVersion('iris', 'production')).version).toBe(2);
-      expect((await store.aliasHistory('iris', 'production')).map((m) => [m.previousVersion, m.version, m.reason])).toEqual([
-        [null, 1, 'first'],
-        [1, 2, 'better'],
+      expect((await store.aliasHistory('iris', 'production')).map((m) => [m.previousVersion, m.version, m.kind, m.reason])).toEqual([
+        [null, 1, 'set', 'first'],
+        [1, 2, 'set', 'better'],
       ]);
       await expect(store.setAlias('iris', 'production', 9)).rejects.toThrow(NotFoundError);
       expect(await store.getAlias('iris', 'staging')).toBeUndefined();
@@ -145,6 +153,152 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
       }
       await expect(store.setAlias('iris', '../evil', 1)).rejects.toThrow(InvalidNameError);
       expect((await store.listVersions('iris')).map((v) => v.version)).toEqual([1, 2, 3]);
+    });
+
+    it('rolls an alias back step by step, and only when there is somewhere to go', async () => {
+      const { store } = subject;
+      for (let i = 0; i < 3; i++) await store.register('roll', { artifact: artifact([i, 1]) });
+      await expect(store.rollback('roll', 'production')).rejects.toThrow(
+        'cannot roll back alias "production" of model "roll": it does not exist',
+      );
+      for (const version of [1, 2, 3]) await store.setAlias('roll', 'production', version);
+      const back = await store.rollback('roll', 'production', { reason: 'v3 misbehaves' });
+      expect(back).toMatchObject({ alias: 'production', version: 2, previousVersion: 3, kind: 'rollback', reason: 'v3 misbehaves' });
+      expect(await store.getAlias('roll', 'production')).toBe(2);
+      await expect(store.rollback('roll', 'production', { expectedVersion: 3 })).rejects.toThrow(ConflictError);
+      expect((await store.rollback('roll', 'production', { expectedVersion: 2 })).version).toBe(1);
+      await expect(store.rollback('roll', 'production')).rejects.toThrow(
+        'cannot roll back alias "production" of model "roll": it points at version 1 and has no earlier version to return to',
+      );
+      await store.setAlias('roll', 'production', 3);
+      expect((await store.rollback('roll', 'production')).version).toBe(1);
+      expect((await store.aliasHistory('roll', 'production')).map((m) => `${m.kind}:${m.previousVersion}->${m.version}`)).toEqual([
+        'set:null->1',
+        'set:1->2',
+        'set:2->3',
+        'rollback:3->2',
+        'rollback:2->1',
+        'set:1->3',
+        'rollback:3->1',
+      ]);
+      expect((await store.verify()).ok).toBe(true);
+    });
+
+    it('archives, restores and deletes versions without renumbering the others', async () => {
+      const { store } = subject;
+      for (let i = 1; i <= 4; i++) await store.register('retire', { artifact: artifact([i, 0]) });
+      await store.setAlias('retire', 'production', 2);
+      await expect(store.archiveVersion('retire', 2)).rejects.toThrow(
+        'cannot archive model "retire" version 2: alias "production" points at it; move it first',
+      );
+      await expect(store.deleteVersion('retire', 2)).rejects.toThrow(ConflictError);
+
+      expect((await store.archiveVersion('retire', 4, { reason: 'worse' })).status).toBe('archived');
+      expect((await store.getVersion('retire', 'latest')).version).toBe(3);
+      await store.archiveVersion('retire', 3);
+      expect((await store.getVersion('retire', 'latest')).version).toBe(2);
+      expect((await store.loadArtifact('retire', 3)).artifact).toEqual(artifact([3, 0])); // still loadable by number
+      await expect(store.setAlias('retire', 'staging', 3)).rejects.toThrow(
+        'cannot point alias "staging" at model "retire" version 3: it is archived; restore it first',
+      );
+      expect((await store.searchVersions({ name: 'retire', status: 'archived' })).versions.map((v) => v.version)).toEqual([4, 3]);
+      expect((await store.restoreVersion('retire', 3)).status).toBe('active');
+      expect((await store.getVersion('retire', 'latest')).version).toBe(3);
+
+      await store.deleteVersion('retire', 4, { reason: 'never used' });
+      await expect(store.getVersion('retire', 4)).rejects.toThrow(
+        expect.objectContaining({ message: 'model "retire" version 4 was deleted', code: 'NOT_FOUND', version: 4 }),
+      );
+      await expect(store.loadArtifact('retire', 4)).rejects.toThrow('model "retire" version 4 was deleted');
+      await expect(store.deleteVersion('retire', 4)).rejects.toThrow(NotFoundError);
+      expect((await store.listVersions('retire')).map((v) => [v.version, v.status])).toEqual([
+        [1, 'active'],
+        [2, 'active'],
+        [3, 'active'],
+      ]);
+      expect((await store.register('retire', { artifact: artifact([5, 0]) })).version).toBe(5);
+      await store.deleteVersion('retire', 1);
+      for (const [version, weights] of [[2, [2, 0]], [3, [3, 0]], [5, [5, 0]]] as const) {
+        expect((await store.loadArtifact('retire', version)).artifact).toEqual(artifact([...weights]));
+      }
+      expect(await store.getAlias('retire', 'production')).toBe(2);
+      expect((await store.verify()).ok).toBe(true);
+    });
+
+    it('versions datasets by content: same content, same version, one stored copy', async () => {
+      const { store } = subject;
+      const data: Dataset = { features: [[1, -0], [2.5, 3]], target: [0, 1], featureNames: ['a', 'b'], classNames: ['no', 'yes'] };
+      const v1 = await store.datasets.registerDataset('train', { dataset: data, description: 'first', tags: { source: 'test' } });
+      expect(v1).toMatchObject({
+        name: 'train',
+        version: 1,
+        fingerprint: fingerprint(data),
+        description: 'first',
+        tags: { source: 'test' },
+        rows: 2,
+        featureNames: ['a', 'b'],
+        featureTypes: ['number', 'number'],
+        classNames: ['no', 'yes'],
+      });
+      const again = await Promise.all(Array.from({ length: 5 }, () => store.datasets.registerDataset('train', { dataset: { ...data } })));
+      expect(again).toEqual(Array.from({ length: 5 }, () => v1));
+      const changed = { ...data, features: [[1, 0], [2.5, 3]] }; // -0 → 0 is a change of content
+      const v2 = await store.datasets.registerDataset('train', { dataset: changed });
+      expect(v2.version).toBe(2);
+      expect(await subject.storedSnapshots('train')).toBe(2);
+      expect(await store.datasets.findDatasetVersion('train', fingerprint(data))).toEqual(v1);
+      expect(await store.datasets.findDatasetVersion('train', '0'.repeat(64))).toBeUndefined();
+      expect((await store.datasets.getDatasetVersion('train', 'latest')).version).toBe(2);
+      expect((await store.datasets.listDatasetVersions('train')).map((v) => v.version)).toEqual([1, 2]);
+      expect(await store.datasets.listDatasets()).toContain('train');
+      const loaded = await store.datasets.loadDataset('train', 1);
+      expect(loaded.dataset).toMatchObject({ featureNames: ['a', 'b'], classNames: ['no', 'yes'], target: [0, 1] });
+      expect(Object.is(loaded.dataset.features[0]![1], -0)).toBe(true);
+      expect(fingerprint(loaded.dataset)).toBe(v1.fingerprint);
+      await expect(store.datasets.getDatasetVersion('train', 3)).rejects.toThrow(
+        expect.objectContaining({ message: 'dataset "train" has no version 3', code: 'NOT_FOUND' }),
+      );
+      await expect(store.datasets.getDatasetVersion('nothing', 'latest')).rejects.toThrow('dataset "nothing" does not exist');
+      await expect(store.datasets.registerDataset('../x', { dataset: data })).rejects.toThrow(InvalidNameError);
+      await expect(store.datasets.registerDataset('train', { dataset: { ...data, features: [[1, 2], [3, Number.NaN]] } })).rejects.toThrow(
+        'features row 1, column 1 (b) is NaN: expected a finite number',
+      );
+      expect(await subject.storedSnapshots('train')).toBe(2);
+
+      await subject.flipDatasetByte('train', 2, 40);
+      await expect(store.datasets.loadDataset('train', 2)).rejects.toThrow(IntegrityError);
+      const report = await store.verify();
+      expect(report.problems).toEqual([expect.objectContaining({ kind: 'dataset', name: 'train', version: 2 })]);
+      await subject.flipDatasetByte('train', 2, 40);
+      expect(await store.verify()).toMatchObject({ ok: true });
+    });
+
+    it('links model versions to the dataset version they were trained on', async () => {
+      const { store } = subject;
+      const data: Dataset = { features: [[0, 1], [1, 0], [1, 1]], target: [0, 1, 1], featureNames: ['a', 'b'], featureTypes: ['boolean', 'integer'], classNames: ['no', 'yes'] };
+      const trained = await store.datasets.registerDataset('flags', { dataset: data });
+      const model = await store.register('linked', { artifact: artifact([1, 1]), dataset: trained });
+      expect(model.dataset).toEqual({ fingerprint: trained.fingerprint, name: 'flags', version: 1 });
+      expect(model.signature.featureTypes).toEqual(['boolean', 'integer']);
+      await store.register('linked', { artifact: artifact([2, 2]) });
+      const fed = await store.searchVersions({ dataset: { name: 'flags', version: 1 } });
+      expect(fed.versions.map((v) => [v.name, v.version])).toEqual([['linked', 1]]);
+      await expect(store.register('linked', { artifact: artifact([1, 1]), dataset: { ...trained, version: 9 } })).rejects.toThrow(
+        expect.objectContaining({ message: 'cannot register model "linked": its lineage names dataset "flags" version 9, which is not registered', code: 'NOT_FOUND' }),
+      );
+      await expect(store.register('linked', { artifact: artifact([1, 1]), dataset: { ...trained, fingerprint: 'f'.repeat(64) } })).rejects.toThrow(
+        InvalidInputError,
+      );
+      await expect(store.register('linked', { artifact: { ...artifact([1, 1]), featureNames: ['a', 'c'] }, dataset: trained })).rejects.toThrow(
+        'cannot register model "linked": the model takes features [a, c] but dataset "flags" version 1 has [a, b]',
+      );
+      await expect(store.register('linked', { artifact: artifact([1, 1]), dataset: { fingerprint: trained.fingerprint, version: 1 } })).rejects.toThrow(
+        'dataset.version needs dataset.name',
+      );
+      await expect(store.register('linked', { artifact: artifact([1, 1]), featureTypes: ['number'] })).rejects.toThrow(
+        'featureTypes has 1 entries but the model has 2 features',
+      );
+      expect((await store.listVersions('linked')).map((v) => v.version)).toEqual([1, 2]);
     });
 
     it('detects a flipped byte anywhere in a stored artifact', async () => {

@@ -12,15 +12,21 @@ if (url) {
     const admin = new pg.Pool({ connectionString: url, max: 2 });
     const store = new PostgresModelStore({ connectionString: url, schema });
     await store.migrate();
-    const sql = `UPDATE "${schema}".versions SET artifact = overlay(artifact placing set_byte(substring(artifact from $3 + 1 for 1), 0, get_byte(artifact, $3) # 255) from $3 + 1 for 1) WHERE name = $1 AND version = $2`;
+    const flip = (table: string, column: string) =>
+      `UPDATE "${schema}".${table} SET ${column} = overlay(${column} placing set_byte(substring(${column} from $3 + 1 for 1), 0, get_byte(${column}, $3) # 255) from $3 + 1 for 1) WHERE name = $1 AND version = $2`;
     return {
       store,
       spec: `pg:${url}#${schema}`,
       artifactLength: async (name, version) =>
         (await admin.query<{ n: number }>(`SELECT length(artifact) AS n FROM "${schema}".versions WHERE name = $1 AND version = $2`, [name, version])).rows[0]!.n,
       flipArtifactByte: async (name, version, offset) => {
-        await admin.query(sql, [name, version, offset]);
+        await admin.query(flip('versions', 'artifact'), [name, version, offset]);
       },
+      flipDatasetByte: async (name, version, offset) => {
+        await admin.query(flip('dataset_versions', 'data'), [name, version, offset]);
+      },
+      storedSnapshots: async (name) =>
+        Number((await admin.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".dataset_versions WHERE name = $1`, [name])).rows[0]!.n),
       cleanup: async () => {
         await store.close();
         await admin.query(`DROP SCHEMA "${schema}" CASCADE`);

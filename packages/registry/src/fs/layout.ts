@@ -9,9 +9,14 @@ import { assertValidName } from '../names/names';
  * ```
  * <root>/models/<name>/versions/<n>/version.json    metadata (ModelVersion)
  * <root>/models/<name>/versions/<n>/artifact.json   the artifact, exactly the checksummed bytes
+ * <root>/models/<name>/versions/<n>/status.json     { status, updatedAt, reason } once archived/restored
+ * <root>/models/<name>/versions/<n>/deleted.json    tombstone of a deleted version (keeps its number)
  * <root>/models/<name>/aliases/<alias>.json         { alias, version, updatedAt }
  * <root>/models/<name>/alias-history.ndjson         one alias move per line
  * <root>/models/<name>/.lock/                       per-model lock (alias moves)
+ * <root>/datasets/<name>/versions/<n>/dataset.json  metadata (DatasetVersion)
+ * <root>/datasets/<name>/versions/<n>/data.json     the snapshot, exactly the checksummed bytes
+ * <root>/datasets/<name>/.lock/                     per-dataset lock (registration)
  * <root>/tmp/                                       staging; leftovers are removed by verify()
  * ```
  */
@@ -75,6 +80,16 @@ export class StoreLayout {
     return this.inside(this.versionDir(name, version), ARTIFACT_FILE);
   }
 
+  /** `<root>/models/<name>/versions/<version>/status.json`. */
+  statusFile(name: string, version: number): string {
+    return this.inside(this.versionDir(name, version), STATUS_FILE);
+  }
+
+  /** `<root>/models/<name>/versions/<version>/deleted.json`. */
+  tombstoneFile(name: string, version: number): string {
+    return this.inside(this.versionDir(name, version), TOMBSTONE_FILE);
+  }
+
   /** `<root>/models/<name>/aliases`. */
   aliasesDir(name: string): string {
     return this.inside(this.modelDir(name), 'aliases');
@@ -95,11 +110,56 @@ export class StoreLayout {
   lockDir(name: string): string {
     return this.inside(this.modelDir(name), '.lock');
   }
+
+  /** `<root>/datasets`. */
+  datasetsDir(): string {
+    return this.inside('datasets');
+  }
+
+  /** `<root>/datasets/<name>`. */
+  datasetDir(name: string): string {
+    assertValidName(name, 'dataset');
+    return this.inside('datasets', name);
+  }
+
+  /** `<root>/datasets/<name>/versions`. */
+  datasetVersionsDir(name: string): string {
+    return this.inside(this.datasetDir(name), 'versions');
+  }
+
+  /** `<root>/datasets/<name>/versions/<version>`. */
+  datasetVersionDir(name: string, version: number): string {
+    if (!Number.isSafeInteger(version) || version < 1) throw new InvalidNameError(`invalid version directory ${String(version)}`);
+    return this.inside(this.datasetVersionsDir(name), String(version));
+  }
+
+  /** `<root>/datasets/<name>/versions/<version>/dataset.json`. */
+  datasetRecordFile(name: string, version: number): string {
+    return this.inside(this.datasetVersionDir(name, version), DATASET_RECORD_FILE);
+  }
+
+  /** `<root>/datasets/<name>/versions/<version>/data.json`. */
+  datasetDataFile(name: string, version: number): string {
+    return this.inside(this.datasetVersionDir(name, version), DATASET_DATA_FILE);
+  }
+
+  /** `<root>/datasets/<name>/.lock`. */
+  datasetLockDir(name: string): string {
+    return this.inside(this.datasetDir(name), '.lock');
+  }
 }
 
 /** File names inside a version directory. */
 export const VERSION_FILE = 'version.json';
 /** See {@link VERSION_FILE}. */
 export const ARTIFACT_FILE = 'artifact.json';
+/** See {@link VERSION_FILE}. */
+export const STATUS_FILE = 'status.json';
+/** See {@link VERSION_FILE}. */
+export const TOMBSTONE_FILE = 'deleted.json';
+/** File names inside a dataset version directory. */
+export const DATASET_RECORD_FILE = 'dataset.json';
+/** See {@link DATASET_RECORD_FILE}. */
+export const DATASET_DATA_FILE = 'data.json';
 /** Version directory names: a positive integer without leading zeros. */
 export const VERSION_DIR_PATTERN = /^[1-9][0-9]{0,15}$/;

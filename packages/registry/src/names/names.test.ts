@@ -23,7 +23,7 @@ describe('assertValidName', () => {
   });
 
   it('reserves "latest" and numbers for version refs, for aliases only', () => {
-    expect(() => assertValidName('latest', 'alias')).toThrow('it is reserved for the highest version');
+    expect(() => assertValidName('latest', 'alias')).toThrow('it is reserved for the newest active version');
     expect(() => assertValidName('12', 'alias')).toThrow('an alias cannot be a number');
     expect(() => assertValidName('latest', 'model')).not.toThrow();
     expect(() => assertValidName('12', 'model')).not.toThrow();

@@ -7,7 +7,7 @@ export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 export const LATEST = 'latest';
 
 /** What a checked name identifies; it appears in error messages. */
-export type NameKind = 'model' | 'alias';
+export type NameKind = 'model' | 'alias' | 'dataset';
 
 const SHOWN_NAME_CHARS = 140;
 
@@ -32,7 +32,7 @@ export function assertValidName(name: unknown, kind: NameKind): asserts name is 
     );
   }
   if (kind === 'alias' && name === LATEST) {
-    throw new InvalidNameError(`invalid alias name "latest": it is reserved for the highest version`, { name });
+    throw new InvalidNameError(`invalid alias name "latest": it is reserved for the newest active version`, { name });
   }
   if (kind === 'alias' && /^[0-9]+$/.test(name)) {
     throw new InvalidNameError(`invalid alias name ${quoteName(name)}: an alias cannot be a number (pass a number to refer to a version)`, { name });

@@ -2,25 +2,38 @@ import {
   IntegrityError,
   InvalidInputError,
   NotFoundError,
+  type AliasMove,
   type ModelArtifact,
   type ModelStore,
   type ModelVersion,
   type RegisterModelInput,
+  type RollbackOptions,
   type SetAliasOptions,
+  type VersionChangeOptions,
   type VersionRef,
+  type VersionStatus,
 } from '@mlops/core';
 import pg from 'pg';
 import { parseChecked } from '../json/safe-parse';
 import { assertValidName, assertVersionNumber, LATEST, quoteName } from '../names/names';
-import type { AliasMove } from '../records/alias-record';
+import { rollbackTarget } from '../records/alias-record';
 import { checkStoredArtifact } from '../records/stored-artifact';
-import { assertAliasExpectation, checkAliasRequest, checkRegisterRequest, modelLabel } from '../records/requests';
 import {
-  buildVersionRecord,
-  describeVersionRecordProblem,
-} from '../records/version-record';
+  assertAliasExpectation,
+  checkAliasRequest,
+  checkRegisterRequest,
+  checkRollbackRequest,
+  modelLabel,
+  checkChangeRequest,
+  nothingToRollBack,
+  resolveFeatureTypes,
+} from '../records/requests';
+import { buildVersionRecord, describeVersionRecordProblem, type StoredVersionRecord } from '../records/version-record';
+import { assertAliasable, assertNoAliases, deletedVersionError } from '../records/version-state';
 import { checkQuery, type VersionPage, type VersionQuery } from '../search/search';
 import type { VerifyProblem, VerifyReport } from '../store/options';
+import { PostgresDatasetStore } from './postgres-dataset-store';
+import { transactionRunner, type Transaction } from './transaction';
 
 /** Options of {@link PostgresModelStore}. */
 export interface PostgresModelStoreOptions {
@@ -38,17 +51,22 @@ const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const label = modelLabel;
 
+type Row = { record: string; status: VersionStatus };
+
 /**
  * A `ModelStore` in PostgreSQL for teams: version records and artifacts (bytea, sha256-checked on every
  * load) in constrained tables. A version number and its row are written in one transaction under a row
- * lock on the model, so concurrent writers get 1, 2, 3… with no gap and nothing half-visible; alias moves
- * are compare-and-set in a transaction with a history row.
+ * lock on the model, so concurrent writers get 1, 2, 3… with no gap and nothing half-visible; alias moves,
+ * archiving and deletion are transactions under the same lock, alias moves compare-and-set with a history row.
  */
 export class PostgresModelStore implements ModelStore {
+  /** The dataset versions kept in the same schema; model lineage naming a dataset version is checked against it. */
+  readonly datasets: PostgresDatasetStore;
   private readonly pool: pg.Pool;
   private readonly ownsPool: boolean;
   private readonly s: string;
   private readonly now: () => Date;
+  private readonly transaction: Transaction;
 
   constructor(options: PostgresModelStoreOptions) {
     const schema = options.schema ?? 'mlops';
@@ -58,6 +76,8 @@ export class PostgresModelStore implements ModelStore {
     this.ownsPool = !options.pool;
     this.s = `"${schema}"`;
     this.now = options.now ?? (() => new Date());
+    this.transaction = transactionRunner(this.pool);
+    this.datasets = new PostgresDatasetStore(this.pool, this.s, this.transaction, this.now);
   }
 
   /** Creates the schema and tables if missing (idempotent; safe to run from several processes). */
@@ -91,6 +111,27 @@ export class PostgresModelStore implements ModelStore {
         previous_version integer,
         reason text NOT NULL,
         at text NOT NULL)`);
+      await db.query(`ALTER TABLE ${s}.versions ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'archived'))`);
+      await db.query(`ALTER TABLE ${s}.versions ADD COLUMN IF NOT EXISTS status_reason text NOT NULL DEFAULT ''`);
+      await db.query(`ALTER TABLE ${s}.alias_history ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'set' CHECK (kind IN ('set', 'rollback'))`);
+      await db.query(`CREATE TABLE IF NOT EXISTS ${s}.deleted_versions (
+        name text NOT NULL REFERENCES ${s}.models (name),
+        version integer NOT NULL CHECK (version > 0),
+        deleted_at text NOT NULL,
+        reason text NOT NULL,
+        PRIMARY KEY (name, version))`);
+      await db.query(`CREATE TABLE IF NOT EXISTS ${s}.dataset_names (
+        name text PRIMARY KEY CHECK (name ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$'),
+        latest_version integer NOT NULL DEFAULT 0 CHECK (latest_version >= 0))`);
+      await db.query(`CREATE TABLE IF NOT EXISTS ${s}.dataset_versions (
+        name text NOT NULL REFERENCES ${s}.dataset_names (name),
+        version integer NOT NULL CHECK (version > 0),
+        fingerprint char(64) NOT NULL,
+        record text NOT NULL,
+        data bytea NOT NULL,
+        sha256 char(64) NOT NULL,
+        PRIMARY KEY (name, version),
+        UNIQUE (name, fingerprint))`);
     });
   }
 
@@ -99,24 +140,10 @@ export class PostgresModelStore implements ModelStore {
     if (this.ownsPool) await this.pool.end();
   }
 
-  private async transaction<T>(work: (db: pg.PoolClient) => Promise<T>): Promise<T> {
-    const db = await this.pool.connect();
-    try {
-      await db.query('BEGIN');
-      const result = await work(db);
-      await db.query('COMMIT');
-      return result;
-    } catch (error) {
-      await db.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      db.release();
-    }
-  }
-
   /** Stores a new version: numbers 1, 2, 3… per name, gap-free across concurrent writers. */
   async register(name: string, input: RegisterModelInput): Promise<ModelVersion> {
     const { bytes, digest } = checkRegisterRequest(name, input);
+    const featureTypes = await resolveFeatureTypes(name, input, (dataset, version) => this.datasets.getDatasetVersion(dataset, version));
     const cannot = `cannot register ${label(name)}`;
     const createdAt = this.now().toISOString();
     return this.transaction(async (db) => {
@@ -130,7 +157,7 @@ export class PostgresModelStore implements ModelStore {
         throw new NotFoundError(`${cannot}: parent version ${input.parentVersion} does not exist`, { name, version: input.parentVersion });
       }
       const version = latest + 1;
-      const record = buildVersionRecord(name, version, input, input.artifact, digest, createdAt);
+      const record = buildVersionRecord(name, version, input, featureTypes, digest, createdAt);
       const recordJson = JSON.stringify(record);
       await db.query(`INSERT INTO ${this.s}.versions (name, version, record, artifact, sha256) VALUES ($1, $2, $3, $4, $5)`, [
         name,
@@ -140,7 +167,7 @@ export class PostgresModelStore implements ModelStore {
         digest.sha256,
       ]);
       await db.query(`UPDATE ${this.s}.models SET latest_version = $2 WHERE name = $1`, [name, version]);
-      return JSON.parse(recordJson) as ModelVersion;
+      return { ...(JSON.parse(recordJson) as StoredVersionRecord), status: 'active' as const };
     });
   }
 
@@ -152,72 +179,80 @@ export class PostgresModelStore implements ModelStore {
     if (typeof ref !== 'string') {
       throw new InvalidInputError(`a version ref must be a version number, an alias or "latest", got ${typeof ref}`, { name });
     }
-    const exists = await this.latest(name);
-    if (exists === undefined) throw new NotFoundError(`${label(name)} does not exist`, { name });
     if (ref === LATEST) {
-      if (exists === 0) throw new NotFoundError(`${label(name)} has no versions`, { name });
-      return exists;
+      const { rows } = await this.pool.query<{ latest: number | null; known: boolean }>(
+        `SELECT (SELECT max(version) FROM ${this.s}.versions WHERE name = $1 AND status = 'active') AS latest,
+                EXISTS (SELECT 1 FROM ${this.s}.models WHERE name = $1) AS known`,
+        [name],
+      );
+      const { latest, known } = rows[0]!;
+      if (latest === null) throw new NotFoundError(`${label(name)} ${known ? 'has no active versions' : 'does not exist'}`, { name });
+      return latest;
     }
     const version = await this.getAlias(name, ref);
-    if (version === undefined) throw new NotFoundError(`${label(name)} has no alias ${quoteName(ref)}`, { name });
+    if (version === undefined) {
+      const known = await this.pool.query(`SELECT 1 FROM ${this.s}.models WHERE name = $1`, [name]);
+      throw new NotFoundError(`${label(name)} ${known.rowCount ? `has no alias ${quoteName(ref)}` : 'does not exist'}`, { name });
+    }
     return version;
   }
 
-  private async latest(name: string): Promise<number | undefined> {
-    const { rows } = await this.pool.query<{ latest_version: number }>(`SELECT latest_version FROM ${this.s}.models WHERE name = $1`, [name]);
-    return rows[0]?.latest_version;
-  }
-
-  private parseRecord(name: string, version: number, text: string): ModelVersion {
-    const parsed = parseChecked<ModelVersion>(text, describeVersionRecordProblem);
+  private parseRecord(name: string, version: number, row: Row): ModelVersion {
+    const parsed = parseChecked<StoredVersionRecord>(row.record, describeVersionRecordProblem);
     if (!parsed.ok) throw new IntegrityError(`version record of ${label(name, version)} is corrupt: ${parsed.reason}`, { name, version });
     if (parsed.value.name !== name || parsed.value.version !== version) {
       throw new IntegrityError(`version record of ${label(name, version)} contradicts its row`, { name, version });
     }
-    return parsed.value;
+    return { ...parsed.value, status: row.status };
   }
 
-  private async row(name: string, version: number): Promise<{ record: string; artifact: Buffer; sha256: string }> {
-    const { rows } = await this.pool.query<{ record: string; artifact: Buffer; sha256: string }>(
-      `SELECT record, artifact, sha256 FROM ${this.s}.versions WHERE name = $1 AND version = $2`,
+  /** The NotFoundError for a version without a row: deleted, never registered, or an unknown model. */
+  private async missing(name: string, version: number, db: pg.Pool | pg.PoolClient = this.pool): Promise<NotFoundError> {
+    const { rows } = await db.query<{ known: boolean; deleted: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM ${this.s}.models WHERE name = $1) AS known,
+              EXISTS (SELECT 1 FROM ${this.s}.deleted_versions WHERE name = $1 AND version = $2) AS deleted`,
       [name, version],
     );
-    if (!rows[0]) {
-      const exists = (await this.latest(name)) !== undefined;
-      throw new NotFoundError(`${label(name)} ${exists ? `has no version ${version}` : 'does not exist'}`, { name, version });
-    }
-    return rows[0];
+    if (rows[0]!.deleted) return deletedVersionError(name, version);
+    return new NotFoundError(`${label(name)} ${rows[0]!.known ? `has no version ${version}` : 'does not exist'}`, { name, version });
   }
 
-  /** Metadata of a version by number, alias or `latest`. */
+  private async record(name: string, version: number, db: pg.Pool | pg.PoolClient = this.pool, lock = false): Promise<ModelVersion> {
+    const { rows } = await db.query<Row>(
+      `SELECT record, status FROM ${this.s}.versions WHERE name = $1 AND version = $2${lock ? ' FOR UPDATE' : ''}`,
+      [name, version],
+    );
+    if (!rows[0]) throw await this.missing(name, version, db);
+    return this.parseRecord(name, version, rows[0]);
+  }
+
+  /** Metadata of a version by number, alias or `latest` (the newest active version). */
   async getVersion(name: string, ref: VersionRef): Promise<ModelVersion> {
     assertValidName(name, 'model');
-    const version = await this.resolveRef(name, ref);
-    const { rows } = await this.pool.query<{ record: string }>(`SELECT record FROM ${this.s}.versions WHERE name = $1 AND version = $2`, [
-      name,
-      version,
-    ]);
-    if (!rows[0]) return (await this.row(name, version)) as never; // throws the NotFoundError
-    return this.parseRecord(name, version, rows[0].record);
+    return this.record(name, await this.resolveRef(name, ref));
   }
 
   /** Loads an artifact and verifies its sha256 (`IntegrityError`) and shape (`InvalidArtifactError`). */
   async loadArtifact(name: string, ref: VersionRef): Promise<{ version: ModelVersion; artifact: ModelArtifact }> {
     assertValidName(name, 'model');
     const version = await this.resolveRef(name, ref);
-    const row = await this.row(name, version);
-    const record = this.parseRecord(name, version, row.record);
-    return { version: record, artifact: checkStoredArtifact(record, row.artifact) };
+    const { rows } = await this.pool.query<Row & { artifact: Buffer }>(
+      `SELECT record, status, artifact FROM ${this.s}.versions WHERE name = $1 AND version = $2`,
+      [name, version],
+    );
+    if (!rows[0]) throw await this.missing(name, version);
+    const record = this.parseRecord(name, version, rows[0]);
+    return { version: record, artifact: checkStoredArtifact(record, rows[0].artifact) };
   }
 
-  /** All versions of a model, oldest first; `[]` for an unknown model. */
+  /** All versions of a model that were not deleted, oldest first; `[]` for an unknown model. */
   async listVersions(name: string): Promise<ModelVersion[]> {
     assertValidName(name, 'model');
-    const { rows } = await this.pool.query<{ version: number; record: string }>(
-      `SELECT version, record FROM ${this.s}.versions WHERE name = $1 ORDER BY version`,
+    const { rows } = await this.pool.query<Row & { version: number }>(
+      `SELECT version, record, status FROM ${this.s}.versions WHERE name = $1 ORDER BY version`,
       [name],
     );
-    return rows.map((r) => this.parseRecord(name, r.version, r.record));
+    return rows.map((r) => this.parseRecord(name, r.version, r));
   }
 
   /** Names of all models with at least one version, sorted. */
@@ -226,30 +261,105 @@ export class PostgresModelStore implements ModelStore {
     return rows.map((r) => r.name);
   }
 
-  /** Points `alias` at an existing version; with `expectedVersion` a compare-and-set (`ConflictError`). */
+  /** Points `alias` at an existing active version; with `expectedVersion` a compare-and-set (`ConflictError`). */
   async setAlias(name: string, alias: string, version: number, options: SetAliasOptions = {}): Promise<void> {
     checkAliasRequest(name, alias, version, options);
-    const expected = options.expectedVersion;
     await this.transaction(async (db) => {
-      const model = await db.query(`SELECT 1 FROM ${this.s}.models WHERE name = $1 FOR UPDATE`, [name]);
-      const exists = await db.query(`SELECT 1 FROM ${this.s}.versions WHERE name = $1 AND version = $2`, [name, version]);
-      if (!exists.rowCount) {
-        throw new NotFoundError(`${label(name)} ${model.rowCount ? `has no version ${version}` : 'does not exist'}`, { name, version });
-      }
-      const { rows } = await db.query<{ version: number }>(`SELECT version FROM ${this.s}.aliases WHERE name = $1 AND alias = $2`, [name, alias]);
-      const current = rows[0]?.version;
-      assertAliasExpectation(name, alias, current, expected);
-      const at = this.now().toISOString();
-      await db.query(
-        `INSERT INTO ${this.s}.aliases (name, alias, version, updated_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (name, alias) DO UPDATE SET version = EXCLUDED.version, updated_at = EXCLUDED.updated_at`,
-        [name, alias, version, at],
-      );
-      await db.query(
-        `INSERT INTO ${this.s}.alias_history (name, alias, version, previous_version, reason, at) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [name, alias, version, current ?? null, options.reason ?? '', at],
-      );
+      await db.query(`SELECT 1 FROM ${this.s}.models WHERE name = $1 FOR UPDATE`, [name]);
+      assertAliasable(await this.record(name, version, db), alias);
+      const current = await this.aliasIn(db, name, alias);
+      assertAliasExpectation(name, alias, current, options.expectedVersion);
+      await this.moveAlias(db, name, { alias, version, previousVersion: current ?? null, kind: 'set', reason: options.reason ?? '' });
     });
+  }
+
+  /** Moves `alias` back to where it pointed before its latest move not yet rolled back (`ConflictError` if nowhere). */
+  async rollback(name: string, alias: string, options: RollbackOptions = {}): Promise<AliasMove> {
+    checkRollbackRequest(name, alias, options);
+    return this.transaction(async (db) => {
+      await db.query(`SELECT 1 FROM ${this.s}.models WHERE name = $1 FOR UPDATE`, [name]);
+      const current = await this.aliasIn(db, name, alias);
+      if (options.expectedVersion !== undefined) assertAliasExpectation(name, alias, current, options.expectedVersion);
+      const target = rollbackTarget(await this.historyIn(db, name, alias));
+      if (current === undefined || target === undefined || target === null) throw nothingToRollBack(name, alias, current);
+      assertAliasable(await this.record(name, target, db), alias);
+      return this.moveAlias(db, name, { alias, version: target, previousVersion: current, kind: 'rollback', reason: options.reason ?? 'rollback' });
+    });
+  }
+
+  /** Archives a version no alias points at: still loadable by number, skipped by `latest`, not aliasable. */
+  async archiveVersion(name: string, version: number, options: VersionChangeOptions = {}): Promise<ModelVersion> {
+    return this.changeStatus(name, version, 'archived', options);
+  }
+
+  /** Makes an archived version active again. */
+  async restoreVersion(name: string, version: number, options: VersionChangeOptions = {}): Promise<ModelVersion> {
+    return this.changeStatus(name, version, 'active', options);
+  }
+
+  /** Deletes a version no alias points at; its number stays taken and later lookups say it was deleted. */
+  async deleteVersion(name: string, version: number, options: VersionChangeOptions = {}): Promise<void> {
+    const reason = checkChangeRequest(name, version, options);
+    await this.transaction(async (db) => {
+      await db.query(`SELECT 1 FROM ${this.s}.models WHERE name = $1 FOR UPDATE`, [name]);
+      await this.record(name, version, db, true);
+      assertNoAliases(name, version, await this.aliasesAt(db, name, version), 'delete');
+      await db.query(`DELETE FROM ${this.s}.versions WHERE name = $1 AND version = $2`, [name, version]);
+      await db.query(`INSERT INTO ${this.s}.deleted_versions (name, version, deleted_at, reason) VALUES ($1, $2, $3, $4)`, [
+        name,
+        version,
+        this.now().toISOString(),
+        reason,
+      ]);
+    });
+  }
+
+  private async changeStatus(name: string, version: number, status: VersionStatus, options: VersionChangeOptions): Promise<ModelVersion> {
+    const reason = checkChangeRequest(name, version, options);
+    return this.transaction(async (db) => {
+      await db.query(`SELECT 1 FROM ${this.s}.models WHERE name = $1 FOR UPDATE`, [name]);
+      const record = await this.record(name, version, db, true);
+      if (record.status === status) return record;
+      if (status === 'archived') assertNoAliases(name, version, await this.aliasesAt(db, name, version), 'archive');
+      await db.query(`UPDATE ${this.s}.versions SET status = $3, status_reason = $4 WHERE name = $1 AND version = $2`, [name, version, status, reason]);
+      return { ...record, status };
+    });
+  }
+
+  private async aliasIn(db: pg.PoolClient, name: string, alias: string): Promise<number | undefined> {
+    const { rows } = await db.query<{ version: number }>(`SELECT version FROM ${this.s}.aliases WHERE name = $1 AND alias = $2`, [name, alias]);
+    return rows[0]?.version;
+  }
+
+  private async aliasesAt(db: pg.PoolClient, name: string, version: number): Promise<string[]> {
+    const { rows } = await db.query<{ alias: string }>(
+      `SELECT alias FROM ${this.s}.aliases WHERE name = $1 AND version = $2 ORDER BY alias COLLATE "C"`,
+      [name, version],
+    );
+    return rows.map((r) => r.alias);
+  }
+
+  private async moveAlias(db: pg.PoolClient, name: string, move: Omit<AliasMove, 'at'>): Promise<AliasMove> {
+    const at = this.now().toISOString();
+    await db.query(
+      `INSERT INTO ${this.s}.aliases (name, alias, version, updated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (name, alias) DO UPDATE SET version = EXCLUDED.version, updated_at = EXCLUDED.updated_at`,
+      [name, move.alias, move.version, at],
+    );
+    await db.query(
+      `INSERT INTO ${this.s}.alias_history (name, alias, version, previous_version, kind, reason, at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [name, move.alias, move.version, move.previousVersion, move.kind, move.reason, at],
+    );
+    return { ...move, at };
+  }
+
+  private async historyIn(db: pg.Pool | pg.PoolClient, name: string, alias?: string): Promise<AliasMove[]> {
+    const { rows } = await db.query<{ alias: string; version: number; previous_version: number | null; kind: AliasMove['kind']; reason: string; at: string }>(
+      `SELECT alias, version, previous_version, kind, reason, at FROM ${this.s}.alias_history
+       WHERE name = $1 AND ($2::text IS NULL OR alias = $2) ORDER BY id`,
+      [name, alias ?? null],
+    );
+    return rows.map((r) => ({ alias: r.alias, version: r.version, previousVersion: r.previous_version, kind: r.kind, reason: r.reason, at: r.at }));
   }
 
   /** The version an alias points to, or `undefined`. */
@@ -264,12 +374,7 @@ export class PostgresModelStore implements ModelStore {
   async aliasHistory(name: string, alias?: string): Promise<AliasMove[]> {
     assertValidName(name, 'model');
     if (alias !== undefined) assertValidName(alias, 'alias');
-    const { rows } = await this.pool.query<{ alias: string; version: number; previous_version: number | null; reason: string; at: string }>(
-      `SELECT alias, version, previous_version, reason, at FROM ${this.s}.alias_history
-       WHERE name = $1 AND ($2::text IS NULL OR alias = $2) ORDER BY id`,
-      [name, alias ?? null],
-    );
-    return rows.map((r) => ({ alias: r.alias, version: r.version, previousVersion: r.previous_version, reason: r.reason, at: r.at }));
+    return this.historyIn(this.pool, name, alias);
   }
 
   /** Versions matching a query (name, tags, metric bounds), newest first, one page at a time. */
@@ -287,14 +392,16 @@ export class PostgresModelStore implements ModelStore {
       if (m.min !== undefined) where.push(`${value} >= ${arg(m.min)}`);
       if (m.max !== undefined) where.push(`${value} <= ${arg(m.max)}`);
     }
+    if (query.status !== undefined) where.push(`status = ${arg(query.status)}`);
+    if (query.dataset) where.push(`record::jsonb -> 'dataset' @> ${arg(JSON.stringify(query.dataset))}::jsonb`);
     const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const { rows } = await this.pool.query<{ name: string; version: number; record: string; total: string }>(
-      `SELECT name, version, record, count(*) OVER () AS total FROM ${this.s}.versions ${filter}
+    const { rows } = await this.pool.query<Row & { name: string; version: number; total: string }>(
+      `SELECT name, version, record, status, count(*) OVER () AS total FROM ${this.s}.versions ${filter}
        ORDER BY record::jsonb ->> 'createdAt' DESC, name COLLATE "C" DESC, version DESC LIMIT ${arg(limit)} OFFSET ${arg(offset)}`,
       args,
     );
     const total = rows[0] ? Number(rows[0].total) : (await this.searchCount(filter, args.slice(0, -2)));
-    return { versions: rows.map((r) => this.parseRecord(r.name, r.version, r.record)), total };
+    return { versions: rows.map((r) => this.parseRecord(r.name, r.version, r)), total };
   }
 
   private async searchCount(filter: string, args: unknown[]): Promise<number> {
@@ -302,19 +409,31 @@ export class PostgresModelStore implements ModelStore {
     return Number(rows[0]!.n);
   }
 
-  /** Checks every record and artifact checksum; problems as data. Nothing to repair: writes are transactional. */
+  /**
+   * Checks every model record and artifact checksum and every dataset snapshot; problems as data. Nothing
+   * to repair: every write is one transaction.
+   */
   async verify(): Promise<VerifyReport> {
     const problems: VerifyProblem[] = [];
-    const { rows } = await this.pool.query<{ name: string; version: number; record: string; artifact: Buffer }>(
-      `SELECT name, version, record, artifact FROM ${this.s}.versions ORDER BY name COLLATE "C", version`,
+    const { rows } = await this.pool.query<Row & { name: string; version: number; artifact: Buffer }>(
+      `SELECT name, version, record, status, artifact FROM ${this.s}.versions ORDER BY name COLLATE "C", version`,
     );
     for (const row of rows) {
       try {
-        checkStoredArtifact(this.parseRecord(row.name, row.version, row.record), row.artifact);
+        checkStoredArtifact(this.parseRecord(row.name, row.version, row), row.artifact);
       } catch (error) {
         problems.push({ name: row.name, version: row.version, problem: error instanceof Error ? error.message : String(error) });
       }
     }
-    return { ok: problems.length === 0, checkedVersions: rows.length, problems, removedTempEntries: [] };
+    const datasets = await this.datasets.checkAll();
+    problems.push(...datasets.problems.map((p) => ({ ...p, kind: 'dataset' as const })));
+    return {
+      ok: problems.length === 0,
+      checkedVersions: rows.length,
+      checkedDatasetVersions: datasets.checked,
+      problems,
+      removedTempEntries: [],
+      repairs: [],
+    };
   }
 }

@@ -1,3 +1,4 @@
+import type { AliasMove } from '@mlops/core';
 import { parseChecked } from '../json/safe-parse';
 import { isPositiveInteger, isRecord, isTimestamp } from './shape';
 
@@ -9,20 +10,6 @@ export interface AliasRecord {
   readonly version: number;
   /** When it last moved, ISO 8601. */
   readonly updatedAt: string;
-}
-
-/** One line of `alias-history.ndjson`: an alias move. */
-export interface AliasMove {
-  /** Alias that moved. */
-  readonly alias: string;
-  /** Version it now points to. */
-  readonly version: number;
-  /** Version it pointed to before, or `null` when it was created. */
-  readonly previousVersion: number | null;
-  /** Why it moved (empty when no reason was given). */
-  readonly reason: string;
-  /** When it moved, ISO 8601. */
-  readonly at: string;
 }
 
 /** Why a parsed alias file is not a valid record for `alias`, or `undefined`. */
@@ -42,6 +29,7 @@ export function describeAliasMoveProblem(value: unknown): string | undefined {
   if (value.previousVersion !== null && !isPositiveInteger(value.previousVersion)) {
     return '"previousVersion" must be a positive integer or null';
   }
+  if (value.kind !== undefined && value.kind !== 'set' && value.kind !== 'rollback') return '"kind" must be "set" or "rollback"';
   if (typeof value.reason !== 'string') return '"reason" must be a string';
   if (!isTimestamp(value.at)) return '"at" must be an ISO 8601 timestamp';
   return undefined;
@@ -65,8 +53,24 @@ export function parseAliasHistory(text: string): { moves: AliasMove[]; problems:
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
     const parsed = parseChecked<AliasMove>(line, describeAliasMoveProblem);
-    if (parsed.ok) moves.push(parsed.value);
+    if (parsed.ok) {
+      const { alias, version, previousVersion, kind = 'set', reason, at } = parsed.value;
+      moves.push({ alias, version, previousVersion, kind, reason, at });
+    }
     else problems.push({ line: index + 1, problem: parsed.reason, torn: index === lines.length - 1 });
   });
   return { moves, problems };
+}
+
+/**
+ * Where a rollback of one alias goes, from its moves oldest first: every `set` pushes the version it
+ * replaced, every `rollback` pops one, and the top is the target (`undefined` or `null`: nowhere to go).
+ */
+export function rollbackTarget(moves: readonly AliasMove[]): number | null | undefined {
+  const undo: (number | null)[] = [];
+  for (const move of moves) {
+    if (move.kind === 'rollback') undo.pop();
+    else undo.push(move.previousVersion);
+  }
+  return undo[undo.length - 1];
 }

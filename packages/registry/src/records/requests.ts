@@ -3,11 +3,17 @@ import {
   ConflictError,
   InvalidArtifactError,
   InvalidInputError,
+  NotFoundError,
+  type DatasetVersion,
+  type FeatureType,
   type RegisterModelInput,
+  type RollbackOptions,
   type SetAliasOptions,
+  type VersionChangeOptions,
 } from '@mlops/core';
 import { assertValidName, assertVersionNumber, quoteName } from '../names/names';
 import { describeStorableArtifactProblem } from './artifact';
+import { datasetLabel } from './dataset-record';
 import { isRecord } from './shape';
 import { describeRegisterInputProblem, type ArtifactDigest } from './version-record';
 
@@ -49,4 +55,64 @@ export function assertAliasExpectation(name: string, alias: string, current: num
     name,
     ...(current === undefined ? {} : { version: current }),
   });
+}
+
+/**
+ * The signature's feature types for a register call. A lineage naming a dataset version must match that
+ * registered version (`NotFoundError` if absent, `InvalidInputError` if its fingerprint or features differ);
+ * types come from the input, else from that dataset version, else every feature is `number`.
+ */
+export async function resolveFeatureTypes(
+  name: string,
+  input: RegisterModelInput,
+  getDatasetVersion: (name: string, version: number) => Promise<DatasetVersion>,
+): Promise<readonly FeatureType[]> {
+  const lineage = input.dataset;
+  const featureNames = input.artifact.featureNames;
+  if (lineage?.version === undefined || lineage.name === undefined) {
+    return input.featureTypes ?? featureNames.map(() => 'number');
+  }
+  const cannot = `cannot register ${modelLabel(name)}`;
+  const linked = datasetLabel(lineage.name, lineage.version);
+  let dataset: DatasetVersion;
+  try {
+    dataset = await getDatasetVersion(lineage.name, lineage.version);
+  } catch (error) {
+    if (!NotFoundError.isInstance(error)) throw error;
+    throw new NotFoundError(`${cannot}: its lineage names ${linked}, which is not registered`, { name: lineage.name, version: lineage.version, cause: error });
+  }
+  if (dataset.fingerprint !== lineage.fingerprint) {
+    throw new InvalidInputError(`${cannot}: its lineage gives fingerprint ${lineage.fingerprint} but ${linked} has ${dataset.fingerprint}`, { name });
+  }
+  if (JSON.stringify(dataset.featureNames) !== JSON.stringify(featureNames)) {
+    throw new InvalidInputError(`${cannot}: the model takes features [${featureNames.join(', ')}] but ${linked} has [${dataset.featureNames.join(', ')}]`, { name });
+  }
+  return input.featureTypes ?? dataset.featureTypes;
+}
+
+/** Validates a rollback call (both backends). */
+export function checkRollbackRequest(name: string, alias: string, options: RollbackOptions): void {
+  assertValidName(name, 'model');
+  assertValidName(alias, 'alias');
+  if (typeof options !== 'object' || options === null) throw new InvalidInputError('rollback options must be an object', { name });
+  if (options.expectedVersion !== undefined) assertVersionNumber(options.expectedVersion, 'expectedVersion');
+  if (options.reason !== undefined && typeof options.reason !== 'string') throw new InvalidInputError('rollback reason must be a string', { name });
+}
+
+/** `ConflictError` for a rollback with nowhere to go. */
+export function nothingToRollBack(name: string, alias: string, current: number | undefined): ConflictError {
+  const where = current === undefined ? 'does not exist' : `points at version ${current} and has no earlier version to return to`;
+  return new ConflictError(`cannot roll back alias ${quoteName(alias)} of ${modelLabel(name)}: it ${where}`, {
+    name,
+    ...(current === undefined ? {} : { version: current }),
+  });
+}
+
+/** Validates an archive, restore or delete call (both backends); returns the reason (default empty). */
+export function checkChangeRequest(name: string, version: number, options: VersionChangeOptions): string {
+  assertValidName(name, 'model');
+  assertVersionNumber(version);
+  if (typeof options !== 'object' || options === null) throw new InvalidInputError('options must be an object', { name });
+  if (options.reason !== undefined && typeof options.reason !== 'string') throw new InvalidInputError('reason must be a string', { name });
+  return options.reason ?? '';
 }

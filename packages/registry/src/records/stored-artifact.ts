@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
-import { IntegrityError, InvalidArtifactError, type ModelArtifact, type ModelVersion } from '@mlops/core';
+import { IntegrityError, InvalidArtifactError, type ModelArtifact } from '@mlops/core';
 import { parseChecked } from '../json/safe-parse';
 import { quoteName } from '../names/names';
 import { describeArtifactProblem } from './artifact';
-import { describeArtifactMismatch } from './version-record';
+import { describeArtifactMismatch, type StoredVersionRecord } from './version-record';
 
 /**
  * Turns stored artifact bytes back into an artifact: sha256 and length must match the record
  * (`IntegrityError`), the JSON must be a valid artifact without prototype keys (`InvalidArtifactError`),
  * and it must agree with the record (`IntegrityError`).
  */
-export function checkStoredArtifact(record: ModelVersion, bytes: Uint8Array): ModelArtifact {
+export function checkStoredArtifact(record: StoredVersionRecord, bytes: Uint8Array): ModelArtifact {
   const { name, version } = record;
   const at = `artifact of model ${quoteName(name)} version ${version}`;
   const sha256 = createHash('sha256').update(bytes).digest('hex');

@@ -1,9 +1,12 @@
-import type { DatasetLineage, JsonObject, ModelArtifact, ModelVersion, RegisterModelInput } from '@mlops/core';
+import { isFeatureType, type DatasetLineage, type FeatureType, type JsonObject, type ModelArtifact, type ModelVersion, type RegisterModelInput } from '@mlops/core';
 import { findJsonProblem } from '../json/json-safety';
 import { NAME_PATTERN } from '../names/names';
 import { isFiniteNumberMap, isPositiveInteger, isRecord, isStringArray, isStringMap, isTimestamp } from './shape';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** A version record as stored: everything but the `status`, which is kept beside it because it can change. */
+export type StoredVersionRecord = Omit<ModelVersion, 'status'>;
 
 /** Checksum facts of a serialised artifact. */
 export interface ArtifactDigest {
@@ -18,12 +21,13 @@ function describeLineageProblem(value: unknown, at: string): string | undefined 
   if (typeof value.fingerprint !== 'string' || value.fingerprint === '') return `${at}.fingerprint must be a non-empty string`;
   if (value.name !== undefined && typeof value.name !== 'string') return `${at}.name must be a string`;
   if (value.version !== undefined && !isPositiveInteger(value.version)) return `${at}.version must be a positive integer`;
+  if (value.version !== undefined && value.name === undefined) return `${at}.version needs ${at}.name (the dataset it is a version of)`;
   return undefined;
 }
 
 /** Why the metadata of a register call is malformed (the artifact is checked separately), or `undefined`. */
 export function describeRegisterInputProblem(input: RegisterModelInput): string | undefined {
-  const fields = ['params', 'metrics', 'tags', 'description', 'dataset', 'parentVersion'] as const;
+  const fields = ['params', 'metrics', 'tags', 'description', 'dataset', 'parentVersion', 'featureTypes'] as const;
   for (const field of fields) {
     const problem = input[field] === undefined ? undefined : findJsonProblem(input[field], field);
     if (problem) return problem;
@@ -39,7 +43,15 @@ export function describeRegisterInputProblem(input: RegisterModelInput): string 
   if (input.parentVersion !== undefined && !isPositiveInteger(input.parentVersion)) {
     return 'parentVersion must be a positive integer';
   }
+  if (input.featureTypes !== undefined) return describeFeatureTypesProblem(input.featureTypes, input.artifact.featureNames.length, 'featureTypes');
   return undefined;
+}
+
+function describeFeatureTypesProblem(types: unknown, columns: number, at: string): string | undefined {
+  if (!Array.isArray(types)) return `${at} must be an array`;
+  if (types.length !== columns) return `${at} has ${types.length} entries but the model has ${columns} features`;
+  const bad = types.findIndex((type) => !isFeatureType(type));
+  return bad === -1 ? undefined : `${at}[${bad}] must be "number", "integer" or "boolean"`;
 }
 
 function copyLineage(dataset: DatasetLineage): DatasetLineage {
@@ -50,15 +62,16 @@ function copyLineage(dataset: DatasetLineage): DatasetLineage {
   };
 }
 
-/** The record stored as `version.json` for a validated register call. */
+/** The record stored as `version.json` for a validated register call, with the signature's feature types. */
 export function buildVersionRecord(
   name: string,
   version: number,
   input: RegisterModelInput,
-  artifact: ModelArtifact,
+  featureTypes: readonly FeatureType[],
   digest: ArtifactDigest,
   createdAt: string,
-): ModelVersion {
+): StoredVersionRecord {
+  const artifact = input.artifact;
   const params: JsonObject = input.params ?? artifact.params;
   return {
     name,
@@ -72,6 +85,7 @@ export function buildVersionRecord(
     ...(input.parentVersion === undefined ? {} : { parentVersion: input.parentVersion }),
     signature: {
       featureNames: [...artifact.featureNames],
+      featureTypes: [...featureTypes],
       ...(artifact.classNames === undefined ? {} : { classNames: [...artifact.classNames] }),
     },
     artifact: { format: artifact.format, formatVersion: artifact.formatVersion, sha256: digest.sha256, bytes: digest.bytes },
@@ -91,7 +105,7 @@ function describeArtifactFactsProblem(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Why a parsed `version.json` is not a valid `ModelVersion`, or `undefined` when it is. */
+/** Why a parsed `version.json` is not a valid stored record, or `undefined` when it is. */
 export function describeVersionRecordProblem(value: unknown): string | undefined {
   if (!isRecord(value)) return 'the record must be an object';
   if (typeof value.name !== 'string' || !NAME_PATTERN.test(value.name)) return '"name" must be a valid model name';
@@ -108,12 +122,14 @@ export function describeVersionRecordProblem(value: unknown): string | undefined
   if (value.parentVersion !== undefined && !isPositiveInteger(value.parentVersion)) return '"parentVersion" must be a positive integer';
   const signature = value.signature;
   if (!isRecord(signature) || !isStringArray(signature.featureNames)) return '"signature.featureNames" must be an array of strings';
+  const typesProblem = describeFeatureTypesProblem(signature.featureTypes, signature.featureNames.length, '"signature.featureTypes"');
+  if (typesProblem) return typesProblem;
   if (signature.classNames !== undefined && !isStringArray(signature.classNames)) return '"signature.classNames" must be an array of strings';
   return describeArtifactFactsProblem(value.artifact);
 }
 
 /** Where a stored artifact contradicts its version record (format, feature or class names), or `undefined`. */
-export function describeArtifactMismatch(record: ModelVersion, artifact: ModelArtifact): string | undefined {
+export function describeArtifactMismatch(record: StoredVersionRecord, artifact: ModelArtifact): string | undefined {
   if (artifact.format !== record.artifact.format || artifact.formatVersion !== record.artifact.formatVersion) {
     return `artifact is ${artifact.format} v${artifact.formatVersion} but the record says ${record.artifact.format} v${record.artifact.formatVersion}`;
   }

@@ -1,5 +1,5 @@
-import { InvalidInputError, type ModelVersion } from '@mlops/core';
-import { assertValidName } from '../names/names';
+import { InvalidInputError, type ModelVersion, type VersionStatus } from '@mlops/core';
+import { assertValidName, assertVersionNumber } from '../names/names';
 
 /** What {@link searchVersions} looks for; every given condition must hold. */
 export interface VersionQuery {
@@ -9,6 +9,10 @@ export interface VersionQuery {
   readonly tags?: Readonly<Record<string, string>>;
   /** A metric bound, e.g. `{ name: 'accuracy', min: 0.9 }`. */
   readonly metric?: { readonly name: string; readonly min?: number; readonly max?: number };
+  /** Only versions with this status (default: both). */
+  readonly status?: VersionStatus;
+  /** Only versions trained on this dataset (and version, if given): the models a dataset version fed. */
+  readonly dataset?: { readonly name: string; readonly version?: number };
   /** Page size, 1–1000 (default 50). */
   readonly limit?: number;
   /** Versions to skip, for the next pages (default 0). */
@@ -32,6 +36,13 @@ export function checkQuery(query: VersionQuery): { limit: number; offset: number
   if (m && (typeof m.name !== 'string' || [m.min, m.max].some((v) => v !== undefined && !Number.isFinite(v)))) {
     throw new InvalidInputError('metric must name a metric and give finite min and/or max');
   }
+  if (query.status !== undefined && query.status !== 'active' && query.status !== 'archived') {
+    throw new InvalidInputError(`status must be "active" or "archived", got ${JSON.stringify(query.status)}`);
+  }
+  if (query.dataset !== undefined) {
+    assertValidName(query.dataset.name, 'dataset');
+    if (query.dataset.version !== undefined) assertVersionNumber(query.dataset.version, 'dataset.version');
+  }
   return { limit, offset };
 }
 
@@ -44,6 +55,9 @@ export function matches(version: ModelVersion, query: VersionQuery): boolean {
     const value = version.metrics[m.name];
     if (value === undefined || (m.min !== undefined && value < m.min) || (m.max !== undefined && value > m.max)) return false;
   }
+  if (query.status !== undefined && version.status !== query.status) return false;
+  const d = query.dataset;
+  if (d && (version.dataset?.name !== d.name || (d.version !== undefined && version.dataset.version !== d.version))) return false;
   return true;
 }
 

@@ -38,7 +38,7 @@ describe('FileSystemModelStore.register', () => {
       metrics: { accuracy: 0.9666666666666667, f1: 0.95 },
       tags: { trainer: 'test', trigger: 'manual' },
       description: 'second try',
-      dataset: { fingerprint: 'ab'.repeat(32), name: 'iris-train', version: 4 },
+      dataset: { fingerprint: 'ab'.repeat(32), name: 'iris-train' },
       parentVersion: 1,
     };
     const registered = await store.register('iris', input);
@@ -50,9 +50,14 @@ describe('FileSystemModelStore.register', () => {
       params: { alpha: 0.25, depth: 3 },
       metrics: { accuracy: 0.9666666666666667, f1: 0.95 },
       tags: { trainer: 'test', trigger: 'manual' },
-      dataset: { fingerprint: 'ab'.repeat(32), name: 'iris-train', version: 4 },
+      dataset: { fingerprint: 'ab'.repeat(32), name: 'iris-train' },
       parentVersion: 1,
-      signature: { featureNames: ['sepal length (cm)', 'petal width (cm)'], classNames: ['setosa', 'versicolor'] },
+      signature: {
+        featureNames: ['sepal length (cm)', 'petal width (cm)'],
+        featureTypes: ['number', 'number'],
+        classNames: ['setosa', 'versicolor'],
+      },
+      status: 'active',
       artifact: { format: 'test-linear', formatVersion: 1, sha256: ARTIFACT_SHA256, bytes: 201 },
     });
     expect(await store.getVersion('iris', 2)).toEqual(registered);
@@ -71,7 +76,8 @@ describe('FileSystemModelStore.register', () => {
       params: { alpha: 0.5 },
       metrics: {},
       tags: {},
-      signature: { featureNames: ['sepal length (cm)', 'petal width (cm)'] },
+      signature: { featureNames: ['sepal length (cm)', 'petal width (cm)'], featureTypes: ['number', 'number'] },
+      status: 'active',
       artifact: { format: 'test-linear', formatVersion: 1, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), bytes: 164 },
     });
     expect('dataset' in record || 'parentVersion' in record || 'classNames' in record.signature).toBe(false);
@@ -225,9 +231,9 @@ describe('FileSystemModelStore aliases', () => {
 
     const at = '2024-05-06T07:08:09.000Z';
     expect(await store.aliasHistory('iris')).toEqual([
-      { alias: 'production', version: 1, previousVersion: null, reason: 'first model', at },
-      { alias: 'production', version: 3, previousVersion: 1, reason: 'better holdout', at },
-      { alias: 'staging', version: 2, previousVersion: null, reason: '', at },
+      { alias: 'production', version: 1, previousVersion: null, kind: 'set', reason: 'first model', at },
+      { alias: 'production', version: 3, previousVersion: 1, kind: 'set', reason: 'better holdout', at },
+      { alias: 'staging', version: 2, previousVersion: null, kind: 'set', reason: '', at },
     ]);
     expect((await store.aliasHistory('iris', 'staging')).map((move) => move.version)).toEqual([2]);
     expect(JSON.parse(await readFile(join(root, 'models/iris/aliases/production.json'), 'utf8'))).toEqual({
@@ -245,7 +251,7 @@ describe('FileSystemModelStore aliases', () => {
     await expect(store.setAlias('iris', 'production', 2)).rejects.toThrow(new NotFoundError('model "iris" has no version 2', { name: 'iris', version: 2 }));
     await expect(store.setAlias('wine', 'production', 1)).rejects.toThrow(new NotFoundError('model "wine" does not exist', { name: 'wine', version: 1 }));
     await expect(store.setAlias('iris', 'latest', 1)).rejects.toThrow(
-      new InvalidNameError('invalid alias name "latest": it is reserved for the highest version', { name: 'latest' }),
+      new InvalidNameError('invalid alias name "latest": it is reserved for the newest active version', { name: 'latest' }),
     );
     await expect(store.setAlias('iris', '42', 1)).rejects.toThrow(InvalidNameError);
     await expect(store.setAlias('iris', 'production', 1, { expectedVersion: 0 })).rejects.toThrow(
@@ -281,5 +287,72 @@ describe('FileSystemModelStore aliases', () => {
     for (let i = 1; i < history.length; i++) expect(history[i]?.previousVersion).toBe(history[i - 1]?.version);
     expect(await store.getAlias('iris', 'production')).toBe(history[7]?.version);
     expect(history.map((move) => move.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+});
+
+describe('FileSystemModelStore archive and delete on disk', () => {
+  it('keeps a deleted version as a tombstone, and verify() finishes a deletion a crash cut short', async () => {
+    const { root, store } = await newStore();
+    for (let i = 0; i < 3; i++) await store.register('iris', { artifact: ARTIFACT });
+    await store.archiveVersion('iris', 1, { reason: 'old' });
+    expect(JSON.parse(await readFile(join(root, 'models/iris/versions/1/status.json'), 'utf8'))).toEqual({
+      status: 'archived',
+      updatedAt: '2024-05-06T07:08:09.000Z',
+      reason: 'old',
+    });
+    await store.deleteVersion('iris', 2, { reason: 'bad data' });
+    expect(await readdir(join(root, 'models/iris/versions/2'))).toEqual(['deleted.json']);
+    expect(JSON.parse(await readFile(join(root, 'models/iris/versions/2/deleted.json'), 'utf8'))).toEqual({
+      name: 'iris',
+      version: 2,
+      deletedAt: '2024-05-06T07:08:09.000Z',
+      reason: 'bad data',
+    });
+
+    // A crash after the tombstone was committed but before the files were removed:
+    const tombstone = await readFile(join(root, 'models/iris/versions/2/deleted.json'));
+    await writeFile(join(root, 'models/iris/versions/3/deleted.json'), tombstone.toString().replace('"version":2', '"version":3'));
+    await expect(store.getVersion('iris', 3)).rejects.toThrow('model "iris" version 3 was deleted');
+    expect((await store.listVersions('iris')).map((v) => [v.version, v.status])).toEqual([[1, 'archived']]);
+    await expect(store.getVersion('iris', 'latest')).rejects.toThrow('model "iris" has no active versions');
+    const report = await store.verify();
+    expect(report).toMatchObject({ ok: true, checkedVersions: 1 });
+    expect(report.repairs).toEqual(['finished deleting model "iris" version 3: removed artifact.json, version.json']);
+    expect(await readdir(join(root, 'models/iris/versions/3'))).toEqual(['deleted.json']);
+    expect((await store.register('iris', { artifact: ARTIFACT })).version).toBe(4);
+  });
+
+  it('reports a corrupt status or tombstone instead of guessing', async () => {
+    const { root, store } = await newStore();
+    for (let i = 0; i < 2; i++) await store.register('iris', { artifact: ARTIFACT });
+    await writeFile(join(root, 'models/iris/versions/1/status.json'), '{"status":"retired"}');
+    await writeFile(join(root, 'models/iris/versions/2/deleted.json'), '{"name":"iris","version":7}');
+    await expect(store.getVersion('iris', 1)).rejects.toThrow(
+      'status.json of model "iris" version 1 is corrupt: "status" must be "active" or "archived"',
+    );
+    expect((await store.verify()).problems).toEqual([
+      { name: 'iris', version: 1, problem: 'status.json of model "iris" version 1 is corrupt: "status" must be "active" or "archived"' },
+      { name: 'iris', version: 2, problem: 'tombstone of model "iris" version 2 is corrupt: the tombstone names another version' },
+    ]);
+  });
+
+  it('stores a dataset snapshot once, under datasets/, and never writes outside the root for bad names', async () => {
+    const { root, store } = await newStore();
+    const dataset = { features: [[1, 2], [3, 4]], target: [0, 1], featureNames: ['a', 'b'], classNames: ['x', 'y'] };
+    await store.datasets.registerDataset('toy', { dataset });
+    await store.datasets.registerDataset('toy', { dataset });
+    expect(Object.keys(await snapshot(join(root, 'datasets'))).sort()).toEqual([
+      'toy',
+      'toy/versions',
+      'toy/versions/1',
+      'toy/versions/1/data.json',
+      'toy/versions/1/dataset.json',
+    ]);
+    const parent = await snapshot(join(root, '..'));
+    for (const bad of ['../x', '/etc/x', '%2e%2e/x', 'a\u0000b', 'a\\b', 'x'.repeat(129)]) {
+      await expect(store.datasets.registerDataset(bad, { dataset })).rejects.toThrow(InvalidNameError);
+      await expect(store.datasets.loadDataset(bad, 1)).rejects.toThrow(InvalidNameError);
+    }
+    expect(await snapshot(join(root, '..'))).toEqual(parent);
   });
 });

@@ -1,37 +1,56 @@
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   IntegrityError,
   InvalidInputError,
   NotFoundError,
+  type AliasMove,
   type ModelArtifact,
   type ModelStore,
   type ModelVersion,
   type RegisterModelInput,
+  type RollbackOptions,
   type SetAliasOptions,
+  type VersionChangeOptions,
   type VersionRef,
+  type VersionStatus,
 } from '@mlops/core';
 import { appendLineDurably, ensureDirectoryDurably, fsyncDirectory, pathExists, writeFileDurably } from '../fs/durable';
 import { errorCode, isNotFound } from '../fs/errno';
-import { ARTIFACT_FILE, StoreLayout, VERSION_DIR_PATTERN, VERSION_FILE } from '../fs/layout';
+import { ARTIFACT_FILE, STATUS_FILE, StoreLayout, VERSION_DIR_PATTERN, VERSION_FILE } from '../fs/layout';
 import { withDirectoryLock, type DirectoryLockOptions } from '../fs/lock';
 import { tempEntryName } from '../fs/owner';
 import { parseChecked } from '../json/safe-parse';
 import { assertValidName, assertVersionNumber, LATEST, NAME_PATTERN, quoteName } from '../names/names';
-import { describeAliasRecordProblem, parseAliasHistory, type AliasMove, type AliasRecord } from '../records/alias-record';
+import { describeAliasRecordProblem, parseAliasHistory, rollbackTarget, type AliasRecord } from '../records/alias-record';
 import { checkStoredArtifact } from '../records/stored-artifact';
-import { assertAliasExpectation, checkAliasRequest, checkRegisterRequest, modelLabel } from '../records/requests';
-import { isRecord } from '../records/shape';
 import {
-  buildVersionRecord,
-  describeVersionRecordProblem,
-} from '../records/version-record';
+  assertAliasExpectation,
+  checkAliasRequest,
+  checkRegisterRequest,
+  checkRollbackRequest,
+  modelLabel,
+  checkChangeRequest,
+  nothingToRollBack,
+  resolveFeatureTypes,
+} from '../records/requests';
+import {
+  assertAliasable,
+  assertNoAliases,
+  deletedVersionError,
+  describeStatusRecordProblem,
+  describeTombstoneProblem,
+  type StatusRecord,
+  type Tombstone,
+} from '../records/version-state';
+import { FileSystemDatasetStore } from './file-system-dataset-store';
+import { isRecord } from '../records/shape';
+import { buildVersionRecord, describeVersionRecordProblem, type StoredVersionRecord } from '../records/version-record';
 import type { FileSystemModelStoreOptions, VerifyReport } from './options';
 import { verifyStore } from './verify';
 import { checkQuery, matches, newestFirst, type VersionPage, type VersionQuery } from '../search/search';
 
 const MAX_CLAIM_ATTEMPTS = 100_000;
-
 
 const label = modelLabel;
 
@@ -39,11 +58,14 @@ const label = modelLabel;
  * A `ModelStore` in a directory: the embedded default. Versions are staged completely under `tmp/`
  * and published by one atomic directory rename, so readers and crashes never see half a version;
  * concurrent writers (threads or processes) get consecutive numbers without gaps. Artifacts are
- * checksummed (sha256) and verified on every load; alias moves are compare-and-set under a per-model lock.
+ * checksummed (sha256) and verified on every load; alias moves, archiving and deletion are serialised by a
+ * per-model lock. Dataset snapshots live in the same directory: see {@link FileSystemModelStore.datasets}.
  */
 export class FileSystemModelStore implements ModelStore {
   /** Absolute registry directory. */
   readonly root: string;
+  /** The dataset versions kept in the same directory; model lineage naming a dataset version is checked against it. */
+  readonly datasets: FileSystemDatasetStore;
   private readonly layout: StoreLayout;
   private readonly now: () => Date;
   private readonly lockStaleMs: number;
@@ -60,11 +82,13 @@ export class FileSystemModelStore implements ModelStore {
     this.lockStaleMs = options.lockStaleMs ?? 30_000;
     this.lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
     this.tempStaleMs = options.tempStaleMs ?? 3_600_000;
+    this.datasets = new FileSystemDatasetStore(this.layout, this.now, { staleMs: this.lockStaleMs, timeoutMs: this.lockTimeoutMs });
   }
 
   /** Stores a new version: numbers 1, 2, 3… per name, assigned atomically even across processes. */
   async register(name: string, input: RegisterModelInput): Promise<ModelVersion> {
     const { bytes, digest } = checkRegisterRequest(name, input);
+    const featureTypes = await resolveFeatureTypes(name, input, (dataset, version) => this.datasets.getDatasetVersion(dataset, version));
     const cannot = `cannot register ${label(name)}`;
     if (input.parentVersion !== undefined && !(await pathExists(this.layout.versionDir(name, input.parentVersion)))) {
       throw new NotFoundError(`${cannot}: parent version ${input.parentVersion} does not exist`, {
@@ -86,7 +110,7 @@ export class FileSystemModelStore implements ModelStore {
       await writeFileDurably(join(staging, ARTIFACT_FILE), artifactBytes);
       let version = (await this.latestVersion(name)) + 1;
       for (let attempt = 1; ; attempt++) {
-        const record = buildVersionRecord(name, version, input, input.artifact, digest, createdAt);
+        const record = buildVersionRecord(name, version, input, featureTypes, digest, createdAt);
         const recordJson = `${JSON.stringify(record, null, 2)}\n`;
         await writeFileDurably(join(staging, VERSION_FILE), recordJson, 'w');
         if (attempt === 1) await fsyncDirectory(staging);
@@ -101,7 +125,7 @@ export class FileSystemModelStore implements ModelStore {
           continue;
         }
         await fsyncDirectory(versionsDir);
-        return JSON.parse(recordJson) as ModelVersion;
+        return { ...(JSON.parse(recordJson) as StoredVersionRecord), status: 'active' };
       }
     } finally {
       if (!published) await rm(staging, { recursive: true, force: true });
@@ -129,11 +153,12 @@ export class FileSystemModelStore implements ModelStore {
     return { version: record, artifact: await this.readArtifact(record) };
   }
 
-  /** All versions of a model, oldest first (each record validated); `[]` for an unknown model. */
+  /** All versions of a model that were not deleted, oldest first (each record validated); `[]` for an unknown model. */
   async listVersions(name: string): Promise<ModelVersion[]> {
     assertValidName(name, 'model');
     const numbers = await this.versionNumbers(name);
-    return Promise.all(numbers.map((version) => this.readRecord(name, version)));
+    const records = await Promise.all(numbers.map((version) => this.readRecordUnlessDeleted(name, version)));
+    return records.filter((record): record is ModelVersion => record !== undefined);
   }
 
   /** Names of all models with at least one version, sorted. */
@@ -151,35 +176,132 @@ export class FileSystemModelStore implements ModelStore {
   }
 
   /**
-   * Points `alias` at an existing `version`. With `expectedVersion` (a number, or `null`: the alias must not
-   * exist yet) it is a compare-and-set that throws `ConflictError` when the alias moved meanwhile.
+   * Points `alias` at an existing active `version`. With `expectedVersion` (a number, or `null`: the alias
+   * must not exist yet) it is a compare-and-set that throws `ConflictError` when the alias moved meanwhile.
    */
   async setAlias(name: string, alias: string, version: number, options: SetAliasOptions = {}): Promise<void> {
     checkAliasRequest(name, alias, version, options);
-    const expected = options.expectedVersion;
-    await this.readRecord(name, version);
-
-    const aliasesDir = this.layout.aliasesDir(name);
-    await ensureDirectoryDurably(aliasesDir);
-    await mkdir(this.layout.tmpDir(), { recursive: true });
-    await withDirectoryLock(this.layout.lockDir(name), this.lockOptions(name), async () => {
+    await this.readRecord(name, version); // fail fast, before creating directories
+    await this.underModelLock(name, async () => {
+      assertAliasable(await this.readRecord(name, version), alias);
       const current = await this.getAlias(name, alias);
-      assertAliasExpectation(name, alias, current, expected);
-      const at = this.now().toISOString();
-      const record: AliasRecord = { alias, version, updatedAt: at };
-      const staged = this.layout.tmpEntry(tempEntryName('alias'));
-      try {
-        await writeFileDurably(staged, `${JSON.stringify(record)}\n`);
-        await rename(staged, this.layout.aliasFile(name, alias));
-      } catch (error) {
-        await rm(staged, { force: true });
-        throw error;
-      }
-      await fsyncDirectory(aliasesDir);
-      const move: AliasMove = { alias, version, previousVersion: current ?? null, reason: options.reason ?? '', at };
-      await appendLineDurably(this.layout.historyFile(name), JSON.stringify(move));
-      await fsyncDirectory(this.layout.modelDir(name));
+      assertAliasExpectation(name, alias, current, options.expectedVersion);
+      await this.moveAlias(name, { alias, version, previousVersion: current ?? null, kind: 'set', reason: options.reason ?? '' });
     });
+  }
+
+  /**
+   * Moves `alias` back to the version it pointed at before its latest move not yet rolled back; repeated
+   * rollbacks walk further back. `ConflictError` when there is nowhere to go or the target is archived.
+   */
+  async rollback(name: string, alias: string, options: RollbackOptions = {}): Promise<AliasMove> {
+    checkRollbackRequest(name, alias, options);
+    if ((await this.getAlias(name, alias)) === undefined) throw nothingToRollBack(name, alias, undefined);
+    return this.underModelLock(name, async () => {
+      const current = await this.getAlias(name, alias);
+      if (options.expectedVersion !== undefined) assertAliasExpectation(name, alias, current, options.expectedVersion);
+      const target = rollbackTarget(await this.aliasHistory(name, alias));
+      if (current === undefined || target === undefined || target === null) throw nothingToRollBack(name, alias, current);
+      assertAliasable(await this.readRecord(name, target), alias);
+      return this.moveAlias(name, { alias, version: target, previousVersion: current, kind: 'rollback', reason: options.reason ?? 'rollback' });
+    });
+  }
+
+  /** Archives a version no alias points at: still loadable by number, skipped by `latest`, not aliasable. */
+  async archiveVersion(name: string, version: number, options: VersionChangeOptions = {}): Promise<ModelVersion> {
+    return this.changeStatus(name, version, 'archived', options);
+  }
+
+  /** Makes an archived version active again. */
+  async restoreVersion(name: string, version: number, options: VersionChangeOptions = {}): Promise<ModelVersion> {
+    return this.changeStatus(name, version, 'active', options);
+  }
+
+  /**
+   * Deletes a version no alias points at. A tombstone (`deleted.json`) is committed first, then the record
+   * and artifact are removed; the number stays taken, and `verify()` finishes a deletion cut short by a crash.
+   */
+  async deleteVersion(name: string, version: number, options: VersionChangeOptions = {}): Promise<void> {
+    const reason = checkChangeRequest(name, version, options);
+    await this.readRecord(name, version);
+    await this.underModelLock(name, async () => {
+      await this.readRecord(name, version);
+      assertNoAliases(name, version, await this.aliasesAt(name, version), 'delete');
+      const tombstone: Tombstone = { name, version, deletedAt: this.now().toISOString(), reason };
+      await this.placeFile(this.layout.tombstoneFile(name, version), tombstone);
+      await this.finishDeletion(name, version);
+    });
+  }
+
+  /** Removes what a tombstoned version still holds; returns the removed file names. */
+  async finishDeletion(name: string, version: number): Promise<string[]> {
+    const removed: string[] = [];
+    for (const file of [ARTIFACT_FILE, STATUS_FILE, VERSION_FILE]) {
+      const path = join(this.layout.versionDir(name, version), file);
+      if (await pathExists(path)) {
+        await rm(path, { force: true });
+        removed.push(file);
+      }
+    }
+    if (removed.length > 0) await fsyncDirectory(this.layout.versionDir(name, version));
+    return removed;
+  }
+
+  private async changeStatus(name: string, version: number, status: VersionStatus, options: VersionChangeOptions): Promise<ModelVersion> {
+    const reason = checkChangeRequest(name, version, options);
+    await this.readRecord(name, version);
+    return this.underModelLock(name, async () => {
+      const record = await this.readRecord(name, version);
+      if (record.status === status) return record;
+      if (status === 'archived') assertNoAliases(name, version, await this.aliasesAt(name, version), 'archive');
+      const state: StatusRecord = { status, updatedAt: this.now().toISOString(), reason };
+      await this.placeFile(this.layout.statusFile(name, version), state);
+      return { ...record, status };
+    });
+  }
+
+  /** Writes a small JSON file atomically: staged under `tmp/`, fsynced, renamed into place, directory fsynced. */
+  private async placeFile(path: string, value: unknown): Promise<void> {
+    const staged = this.layout.tmpEntry(tempEntryName('place'));
+    try {
+      await writeFileDurably(staged, `${JSON.stringify(value)}\n`);
+      await rename(staged, path);
+    } catch (error) {
+      await rm(staged, { force: true });
+      throw error;
+    }
+    await fsyncDirectory(dirname(path));
+  }
+
+  private async underModelLock<T>(name: string, action: () => Promise<T>): Promise<T> {
+    await ensureDirectoryDurably(this.layout.aliasesDir(name));
+    await mkdir(this.layout.tmpDir(), { recursive: true });
+    return withDirectoryLock(this.layout.lockDir(name), this.lockOptions(name), action);
+  }
+
+  /** Writes the alias file and appends the move to the history; the caller holds the model lock. */
+  private async moveAlias(name: string, move: Omit<AliasMove, 'at'>): Promise<AliasMove> {
+    const at = this.now().toISOString();
+    const record: AliasRecord = { alias: move.alias, version: move.version, updatedAt: at };
+    await this.placeFile(this.layout.aliasFile(name, move.alias), record);
+    const done: AliasMove = { ...move, at };
+    await appendLineDurably(this.layout.historyFile(name), JSON.stringify(done));
+    await fsyncDirectory(this.layout.modelDir(name));
+    return done;
+  }
+
+  /** Aliases of the model pointing at `version`, sorted. */
+  private async aliasesAt(name: string, version: number): Promise<string[]> {
+    let entries: string[];
+    try {
+      entries = await readdir(this.layout.aliasesDir(name));
+    } catch (error) {
+      if (isNotFound(error)) return [];
+      throw error;
+    }
+    const aliases = entries.filter((e) => e.endsWith('.json')).map((e) => e.slice(0, -'.json'.length)).filter((a) => NAME_PATTERN.test(a));
+    const pointing = await Promise.all(aliases.map(async (alias) => ((await this.getAlias(name, alias)) === version ? alias : undefined)));
+    return pointing.filter((alias): alias is string => alias !== undefined).sort();
   }
 
   /** The version an alias points to, or `undefined` when it (or the model) does not exist. */
@@ -253,6 +375,16 @@ export class FileSystemModelStore implements ModelStore {
     return numbers[numbers.length - 1] ?? 0;
   }
 
+  /** The newest version that is neither archived nor deleted, or 0. */
+  private async latestActiveVersion(name: string): Promise<number> {
+    const numbers = await this.versionNumbers(name);
+    for (let i = numbers.length - 1; i >= 0; i--) {
+      const record = await this.readRecordUnlessDeleted(name, numbers[i]!);
+      if (record?.status === 'active') return record.version;
+    }
+    return 0;
+  }
+
   private lockOptions(name: string): DirectoryLockOptions {
     return {
       tmpDir: this.layout.tmpDir(),
@@ -277,8 +409,8 @@ export class FileSystemModelStore implements ModelStore {
       throw new InvalidInputError(`a version ref must be a version number, an alias or "latest", got ${typeof ref}`, { name });
     }
     if (ref === LATEST) {
-      const latest = await this.latestVersion(name);
-      if (latest === 0) throw await this.notFound(name, 'has no versions');
+      const latest = await this.latestActiveVersion(name);
+      if (latest === 0) throw await this.notFound(name, 'has no active versions');
       return { version: latest };
     }
     const version = await this.getAlias(name, ref);
@@ -287,17 +419,28 @@ export class FileSystemModelStore implements ModelStore {
   }
 
   private async readRecord(name: string, version: number): Promise<ModelVersion> {
-    let text: string;
-    try {
-      text = await readFile(this.layout.versionFile(name, version), 'utf8');
-    } catch (error) {
+    const record = await this.readRecordUnlessDeleted(name, version);
+    if (record === undefined) throw deletedVersionError(name, version);
+    return record;
+  }
+
+  /** The validated record with its status, or `undefined` for a deleted (tombstoned) version. */
+  private async readRecordUnlessDeleted(name: string, version: number): Promise<ModelVersion | undefined> {
+    const [deleted, text] = await Promise.all([
+      pathExists(this.layout.tombstoneFile(name, version)).catch(() => false),
+      readFile(this.layout.versionFile(name, version), 'utf8').catch((error: unknown) => error as Error),
+    ]);
+    if (deleted) return undefined;
+    if (text instanceof Error) {
+      const error = text;
       if (!isNotFound(error) && errorCode(error) !== 'ENOTDIR') throw error;
+      if (await pathExists(this.layout.tombstoneFile(name, version))) return undefined; // deleted meanwhile
       if (await pathExists(this.layout.versionDir(name, version))) {
         throw new IntegrityError(`${label(name, version)} has no readable ${VERSION_FILE}`, { name, version, cause: error });
       }
       throw await this.notFound(name, `has no version ${version}`, version);
     }
-    const parsed = parseChecked<ModelVersion>(text, describeVersionRecordProblem);
+    const parsed = parseChecked<StoredVersionRecord>(text, describeVersionRecordProblem);
     if (!parsed.ok) throw new IntegrityError(`version record of ${label(name, version)} is corrupt: ${parsed.reason}`, { name, version });
     const record = parsed.value;
     if (record.name !== name || record.version !== version) {
@@ -306,7 +449,34 @@ export class FileSystemModelStore implements ModelStore {
         { name, version },
       );
     }
-    return record;
+    return { ...record, status: await this.readStatus(name, version) };
+  }
+
+  private async readStatus(name: string, version: number): Promise<VersionStatus> {
+    let text: string;
+    try {
+      text = await readFile(this.layout.statusFile(name, version), 'utf8');
+    } catch (error) {
+      if (isNotFound(error)) return 'active';
+      throw error;
+    }
+    const parsed = parseChecked<StatusRecord>(text, describeStatusRecordProblem);
+    if (!parsed.ok) throw new IntegrityError(`${STATUS_FILE} of ${label(name, version)} is corrupt: ${parsed.reason}`, { name, version });
+    return parsed.value.status;
+  }
+
+  /** Reads and validates a tombstone (for `verify()`); `undefined` when the version is not deleted. */
+  async readTombstone(name: string, version: number): Promise<Tombstone | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.layout.tombstoneFile(name, version), 'utf8');
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+    const parsed = parseChecked<Tombstone>(text, (value) => describeTombstoneProblem(value, name, version));
+    if (!parsed.ok) throw new IntegrityError(`tombstone of ${label(name, version)} is corrupt: ${parsed.reason}`, { name, version });
+    return parsed.value;
   }
 
   private async readArtifact(record: ModelVersion): Promise<ModelArtifact> {
@@ -316,6 +486,7 @@ export class FileSystemModelStore implements ModelStore {
       bytes = await readFile(this.layout.artifactFile(name, version));
     } catch (error) {
       if (!isNotFound(error)) throw error;
+      if (await pathExists(this.layout.tombstoneFile(name, version))) throw deletedVersionError(name, version);
       throw new IntegrityError(`artifact of ${label(name, version)} is missing`, { name, version, cause: error });
     }
     return checkStoredArtifact(record, bytes);

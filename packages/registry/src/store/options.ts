@@ -14,7 +14,9 @@ export interface FileSystemModelStoreOptions {
 
 /** One problem found by `verify()`. */
 export interface VerifyProblem {
-  /** Model name (or the unexpected directory name under `models/`). */
+  /** `dataset` when the problem is a dataset version's (then `name` is the dataset's); absent for models. */
+  readonly kind?: 'dataset';
+  /** Model or dataset name (or the unexpected directory name under `models/` or `datasets/`). */
   readonly name: string;
   /** Version concerned, if any. */
   readonly version?: number;
@@ -28,10 +30,14 @@ export interface VerifyProblem {
 export interface VerifyReport {
   /** True when no problem was found. */
   readonly ok: boolean;
-  /** Versions whose record and artifact checksum were checked. */
+  /** Model versions whose record and artifact checksum were checked (deleted ones excluded). */
   readonly checkedVersions: number;
+  /** Dataset versions whose record, checksum and fingerprint were checked. */
+  readonly checkedDatasetVersions: number;
   /** Everything found wrong, in model/version order. */
   readonly problems: VerifyProblem[];
   /** Names of leftover staging entries removed from `tmp/` (sorted). */
   readonly removedTempEntries: string[];
+  /** Other safe repairs made, as sentences (e.g. finishing a deletion a crash cut short). */
+  readonly repairs: string[];
 }

@@ -18,12 +18,14 @@ async function populatedStore() {
 describe('verify', () => {
   it('reports a clean store as ok', async () => {
     const { store } = await populatedStore();
-    expect(await store.verify()).toEqual({ ok: true, checkedVersions: 5, problems: [], removedTempEntries: [] });
+    expect(await store.verify()).toEqual({ ok: true, checkedVersions: 5, checkedDatasetVersions: 0, problems: [], removedTempEntries: [], repairs: [] });
     expect(await new FileSystemModelStore({ root: await tempDir() }).verify()).toEqual({
       ok: true,
       checkedVersions: 0,
+      checkedDatasetVersions: 0,
       problems: [],
       removedTempEntries: [],
+      repairs: [],
     });
   });
 
@@ -59,6 +61,7 @@ describe('verify', () => {
     expect(report).toEqual({
       ok: false,
       checkedVersions: 5,
+      checkedDatasetVersions: 0,
       problems: [
         { name: '.DS_Store', problem: 'unexpected entry ".DS_Store" in models/' },
         { name: 'iris', problem: 'unexpected entry "notes" in versions/' },
@@ -71,7 +74,7 @@ describe('verify', () => {
         { name: 'iris', version: 3, problem: 'version 3 is missing (versions go up to 6)' },
         { name: 'iris', version: 5, problem: 'version 5 is missing (versions go up to 6)' },
         { name: 'iris', problem: 'unexpected entry "README" in aliases/' },
-        { name: 'iris', alias: 'staging', version: 9, problem: 'alias "staging" points at version 9, which does not exist' },
+        { name: 'iris', alias: 'staging', version: 9, problem: 'alias "staging" points at version 9, which does not exist or was deleted' },
         {
           name: 'iris',
           problem: expect.stringMatching(/^alias-history\.ndjson line 2 was cut short by an interrupted write: not valid JSON \(/),
@@ -79,6 +82,7 @@ describe('verify', () => {
         { name: 'iris', alias: 'staging', version: 9, problem: 'alias "staging" points at version 9 but alias-history.ndjson has no entry for it' },
       ],
       removedTempEntries: [abandoned, 'junk-old'].sort(),
+      repairs: [],
     });
     expect((await readdir(join(root, 'tmp'))).sort()).toEqual(['junk-new', live].sort());
 

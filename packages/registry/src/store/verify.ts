@@ -1,10 +1,10 @@
 import { lstat, readdir, readFile, rm } from 'node:fs/promises';
-import type { ModelStore } from '@mlops/core';
 import { isNotFound } from '../fs/errno';
 import { VERSION_DIR_PATTERN, type StoreLayout } from '../fs/layout';
 import { mayBeAlive, ownerOfTempEntry } from '../fs/owner';
 import { NAME_PATTERN } from '../names/names';
 import { parseAliasHistory } from '../records/alias-record';
+import type { FileSystemModelStore } from './file-system-store';
 import type { VerifyProblem, VerifyReport } from './options';
 
 async function listDir(path: string): Promise<string[]> {
@@ -41,14 +41,31 @@ async function removeLeftoverTempEntries(layout: StoreLayout, staleMs: number): 
   return removed;
 }
 
-async function verifyVersions(store: ModelStore, layout: StoreLayout, name: string, problems: VerifyProblem[]): Promise<Set<number>> {
+/**
+ * Checks every version directory of a model; finishes deletions a crash cut short (a tombstone commits a
+ * deletion, so removing what is left is safe). Returns the live (not deleted) version numbers.
+ */
+async function verifyVersions(
+  store: FileSystemModelStore,
+  layout: StoreLayout,
+  name: string,
+  problems: VerifyProblem[],
+  repairs: string[],
+): Promise<Set<number>> {
   const entries = await listDir(layout.versionsDir(name));
   const versions = entries.filter((entry) => VERSION_DIR_PATTERN.test(entry)).map(Number).sort((a, b) => a - b);
   for (const entry of entries.filter((e) => !VERSION_DIR_PATTERN.test(e))) {
     problems.push({ name, problem: `unexpected entry ${JSON.stringify(entry)} in versions/` });
   }
+  const live = new Set<number>();
   for (const version of versions) {
     try {
+      if (await store.readTombstone(name, version)) {
+        const removed = await store.finishDeletion(name, version);
+        if (removed.length > 0) repairs.push(`finished deleting model "${name}" version ${version}: removed ${removed.join(', ')}`);
+        continue;
+      }
+      live.add(version);
       await store.loadArtifact(name, version);
     } catch (error) {
       problems.push({ name, version, problem: messageOf(error) });
@@ -59,11 +76,36 @@ async function verifyVersions(store: ModelStore, layout: StoreLayout, name: stri
   for (let version = 1; version < latest; version++) {
     if (!present.has(version)) problems.push({ name, version, problem: `version ${version} is missing (versions go up to ${latest})` });
   }
-  return present;
+  return live;
+}
+
+/** Checks every dataset version: record, checksum, shape and fingerprint; returns how many were checked. */
+async function verifyDatasets(store: FileSystemModelStore, layout: StoreLayout, problems: VerifyProblem[]): Promise<number> {
+  let checked = 0;
+  for (const name of await listDir(layout.datasetsDir())) {
+    if (!NAME_PATTERN.test(name)) {
+      problems.push({ kind: 'dataset', name, problem: `unexpected entry ${JSON.stringify(name)} in datasets/` });
+      continue;
+    }
+    const numbers = await store.datasets.versionNumbers(name);
+    for (const version of numbers) {
+      checked++;
+      try {
+        await store.datasets.loadDataset(name, version);
+      } catch (error) {
+        problems.push({ kind: 'dataset', name, version, problem: messageOf(error) });
+      }
+    }
+    const latest = numbers[numbers.length - 1] ?? 0;
+    for (let version = 1; version < latest; version++) {
+      if (!numbers.includes(version)) problems.push({ kind: 'dataset', name, version, problem: `version ${version} is missing (versions go up to ${latest})` });
+    }
+  }
+  return checked;
 }
 
 async function verifyAliases(
-  store: ModelStore,
+  store: FileSystemModelStore,
   layout: StoreLayout,
   name: string,
   versions: ReadonlySet<number>,
@@ -80,7 +122,7 @@ async function verifyAliases(
       const version = await store.getAlias(name, alias);
       if (version === undefined) continue; // removed meanwhile
       current.set(alias, version);
-      if (!versions.has(version)) problems.push({ name, alias, version, problem: `alias "${alias}" points at version ${version}, which does not exist` });
+      if (!versions.has(version)) problems.push({ name, alias, version, problem: `alias "${alias}" points at version ${version}, which does not exist or was deleted` });
     } catch (error) {
       problems.push({ name, alias, problem: messageOf(error) });
     }
@@ -110,20 +152,25 @@ async function verifyHistory(layout: StoreLayout, name: string, aliases: Readonl
   }
 }
 
-/** The fsck behind `FileSystemModelStore.verify()`: checks every model, reports problems as data, cleans `tmp/`. */
-export async function verifyStore(store: ModelStore, layout: StoreLayout, tempStaleMs: number): Promise<VerifyReport> {
+/**
+ * The fsck behind `FileSystemModelStore.verify()`: checks every model and dataset, reports problems as data,
+ * finishes interrupted deletions and cleans `tmp/`.
+ */
+export async function verifyStore(store: FileSystemModelStore, layout: StoreLayout, tempStaleMs: number): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
+  const repairs: string[] = [];
   let checkedVersions = 0;
   for (const name of await listDir(layout.modelsDir())) {
     if (!NAME_PATTERN.test(name)) {
       problems.push({ name, problem: `unexpected entry ${JSON.stringify(name)} in models/` });
       continue;
     }
-    const versions = await verifyVersions(store, layout, name, problems);
+    const versions = await verifyVersions(store, layout, name, problems, repairs);
     checkedVersions += versions.size;
     const aliases = await verifyAliases(store, layout, name, versions, problems);
     await verifyHistory(layout, name, aliases, problems);
   }
+  const checkedDatasetVersions = await verifyDatasets(store, layout, problems);
   const removedTempEntries = await removeLeftoverTempEntries(layout, tempStaleMs);
-  return { ok: problems.length === 0, checkedVersions, problems, removedTempEntries };
+  return { ok: problems.length === 0, checkedVersions, checkedDatasetVersions, problems, removedTempEntries, repairs };
 }

@@ -1,12 +1,31 @@
 // A minimal, real in-memory ModelStore for the lifecycle tests (the registry package has the real backends).
+import type { Dataset } from '../../contracts/dataset';
+import type { DatasetStore, DatasetVersion, RegisterDatasetInput } from '../../contracts/dataset-store';
 import type { ModelArtifact } from '../../contracts/model';
-import type { ModelStore, ModelVersion, RegisterModelInput, SetAliasOptions, VersionRef } from '../../contracts/store';
+import type {
+  AliasMove,
+  DatasetLineage,
+  ModelStore,
+  ModelVersion,
+  RegisterModelInput,
+  RollbackOptions,
+  SetAliasOptions,
+  VersionChangeOptions,
+  VersionRef,
+} from '../../contracts/store';
 import { ConflictError, NotFoundError } from '../../errors/errors';
+import { fingerprint } from '../../fingerprint/fingerprint';
+
+const lineageOf = ({ fingerprint, name, version }: DatasetLineage): DatasetLineage => ({
+  fingerprint,
+  ...(name === undefined ? {} : { name }),
+  ...(version === undefined ? {} : { version }),
+});
 
 export class MemoryModelStore implements ModelStore {
-  private readonly versions = new Map<string, { version: ModelVersion; artifact: string }[]>();
+  private readonly versions = new Map<string, ({ version: ModelVersion; artifact: string } | undefined)[]>();
   private readonly aliases = new Map<string, number>();
-  readonly aliasMoves: { alias: string; version: number; reason?: string }[] = [];
+  readonly aliasMoves: (AliasMove & { name: string })[] = [];
 
   async register(name: string, input: RegisterModelInput): Promise<ModelVersion> {
     const list = this.versions.get(name) ?? [];
@@ -19,9 +38,14 @@ export class MemoryModelStore implements ModelStore {
       metrics: input.metrics ?? {},
       tags: input.tags ?? {},
       description: input.description ?? '',
-      ...(input.dataset ? { dataset: input.dataset } : {}),
+      ...(input.dataset ? { dataset: lineageOf(input.dataset) } : {}),
       ...(input.parentVersion === undefined ? {} : { parentVersion: input.parentVersion }),
-      signature: { featureNames: input.artifact.featureNames, ...(input.artifact.classNames ? { classNames: input.artifact.classNames } : {}) },
+      signature: {
+        featureNames: input.artifact.featureNames,
+        featureTypes: input.featureTypes ?? input.artifact.featureNames.map(() => 'number'),
+        ...(input.artifact.classNames ? { classNames: input.artifact.classNames } : {}),
+      },
+      status: 'active',
       artifact: { format: input.artifact.format, formatVersion: input.artifact.formatVersion, sha256: '', bytes: artifact.length },
     };
     list.push({ version, artifact });
@@ -31,7 +55,8 @@ export class MemoryModelStore implements ModelStore {
 
   private entry(name: string, ref: VersionRef) {
     const list = this.versions.get(name) ?? [];
-    const number = typeof ref === 'number' ? ref : ref === 'latest' ? list.length : this.aliases.get(`${name}@${ref}`);
+    const latest = list.findLast((e) => e?.version.status === 'active')?.version.version;
+    const number = typeof ref === 'number' ? ref : ref === 'latest' ? latest : this.aliases.get(`${name}@${ref}`);
     const found = number === undefined ? undefined : list[number - 1];
     if (!found) throw new NotFoundError(`model "${name}" has no version ${String(ref)}`, { name });
     return found;
@@ -47,7 +72,7 @@ export class MemoryModelStore implements ModelStore {
   }
 
   async listVersions(name: string): Promise<ModelVersion[]> {
-    return (this.versions.get(name) ?? []).map((e) => e.version);
+    return (this.versions.get(name) ?? []).flatMap((e) => (e ? [e.version] : []));
   }
 
   async listModels(): Promise<string[]> {
@@ -60,11 +85,108 @@ export class MemoryModelStore implements ModelStore {
     if (options.expectedVersion !== undefined && (current ?? null) !== options.expectedVersion) {
       throw new ConflictError(`alias "${alias}" is at ${String(current)}, expected ${String(options.expectedVersion)}`);
     }
+    this.move(name, alias, version, current ?? null, 'set', options.reason ?? '');
+  }
+
+  private move(name: string, alias: string, version: number, previousVersion: number | null, kind: AliasMove['kind'], reason: string): AliasMove {
     this.aliases.set(`${name}@${alias}`, version);
-    this.aliasMoves.push({ alias, version, ...(options.reason ? { reason: options.reason } : {}) });
+    const move = { alias, version, previousVersion, kind, reason, at: new Date(0).toISOString() };
+    this.aliasMoves.push({ name, ...move });
+    return move;
   }
 
   async getAlias(name: string, alias: string): Promise<number | undefined> {
     return this.aliases.get(`${name}@${alias}`);
+  }
+
+  async aliasHistory(name: string, alias?: string): Promise<AliasMove[]> {
+    return this.aliasMoves.filter((m) => m.name === name && (alias === undefined || m.alias === alias)).map(({ name: _, ...move }) => move);
+  }
+
+  async rollback(name: string, alias: string, options: RollbackOptions = {}): Promise<AliasMove> {
+    const undo: (number | null)[] = [];
+    for (const move of await this.aliasHistory(name, alias)) {
+      if (move.kind === 'set') undo.push(move.previousVersion);
+      else undo.pop();
+    }
+    const target = undo[undo.length - 1];
+    const current = this.aliases.get(`${name}@${alias}`);
+    if (target === undefined || target === null || current === undefined) throw new ConflictError(`alias "${alias}" has nothing to roll back to`);
+    if (options.expectedVersion !== undefined && current !== options.expectedVersion) throw new ConflictError(`alias "${alias}" moved`);
+    return this.move(name, alias, target, current, 'rollback', options.reason ?? 'rollback');
+  }
+
+  private setStatus(name: string, version: number, status: ModelVersion['status']): ModelVersion {
+    const found = this.entry(name, version);
+    found.version = { ...found.version, status };
+    return found.version;
+  }
+
+  async archiveVersion(name: string, version: number, _options?: VersionChangeOptions): Promise<ModelVersion> {
+    return this.setStatus(name, version, 'archived');
+  }
+
+  async restoreVersion(name: string, version: number, _options?: VersionChangeOptions): Promise<ModelVersion> {
+    return this.setStatus(name, version, 'active');
+  }
+
+  async deleteVersion(name: string, version: number, _options?: VersionChangeOptions): Promise<void> {
+    this.entry(name, version);
+    this.versions.get(name)![version - 1] = undefined;
+  }
+}
+
+export class MemoryDatasetStore implements DatasetStore {
+  private readonly versions = new Map<string, { version: DatasetVersion; dataset: Dataset }[]>();
+
+  async registerDataset(name: string, input: RegisterDatasetInput): Promise<DatasetVersion> {
+    const list = this.versions.get(name) ?? [];
+    const print = fingerprint(input.dataset);
+    const same = list.find((e) => e.version.fingerprint === print);
+    if (same) return same.version;
+    const { dataset } = input;
+    const version: DatasetVersion = {
+      name,
+      version: list.length + 1,
+      fingerprint: print,
+      createdAt: new Date(0).toISOString(),
+      description: input.description ?? '',
+      tags: input.tags ?? {},
+      rows: dataset.target.length,
+      featureNames: dataset.featureNames,
+      featureTypes: dataset.featureTypes ?? dataset.featureNames.map(() => 'number'),
+      ...(dataset.classNames ? { classNames: dataset.classNames } : {}),
+      data: { sha256: '', bytes: 0 },
+    };
+    list.push({ version, dataset });
+    this.versions.set(name, list);
+    return version;
+  }
+
+  private entry(name: string, ref: number | 'latest') {
+    const list = this.versions.get(name) ?? [];
+    const found = list[(ref === 'latest' ? list.length : ref) - 1];
+    if (!found) throw new NotFoundError(`dataset "${name}" has no version ${ref}`, { name });
+    return found;
+  }
+
+  async getDatasetVersion(name: string, ref: number | 'latest'): Promise<DatasetVersion> {
+    return this.entry(name, ref).version;
+  }
+
+  async findDatasetVersion(name: string, print: string): Promise<DatasetVersion | undefined> {
+    return (this.versions.get(name) ?? []).find((e) => e.version.fingerprint === print)?.version;
+  }
+
+  async loadDataset(name: string, ref: number | 'latest'): Promise<{ version: DatasetVersion; dataset: Dataset }> {
+    return this.entry(name, ref);
+  }
+
+  async listDatasetVersions(name: string): Promise<DatasetVersion[]> {
+    return (this.versions.get(name) ?? []).map((e) => e.version);
+  }
+
+  async listDatasets(): Promise<string[]> {
+    return [...this.versions.keys()].sort();
   }
 }

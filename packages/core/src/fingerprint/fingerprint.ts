@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
-import { InvalidInputError, type Dataset } from '@mlops/core';
+import type { Dataset } from '../contracts/dataset';
+import { InvalidInputError } from '../errors/errors';
 
 const FORMAT_TAG = 'mlops-dataset-v1';
 

@@ -1,0 +1,139 @@
+import {
+  IntegrityError,
+  InvalidInputError,
+  NotFoundError,
+  type Dataset,
+  type DatasetStore,
+  type DatasetVersion,
+  type RegisterDatasetInput,
+} from '@mlops/core';
+import type pg from 'pg';
+import { parseChecked } from '../json/safe-parse';
+import { assertValidName, assertVersionNumber, LATEST } from '../names/names';
+import {
+  buildDatasetRecord,
+  checkDatasetRequest,
+  datasetLabel,
+  decodeStoredDataset,
+  describeDatasetRecordProblem,
+} from '../records/dataset-record';
+import type { Transaction } from './transaction';
+
+/**
+ * Dataset versions in the tables of a `PostgresModelStore` (`dataset_names`, `dataset_versions`). A
+ * registration locks the dataset's row, and `UNIQUE (name, fingerprint)` backs the rule that the same
+ * content is one version, stored once.
+ */
+export class PostgresDatasetStore implements DatasetStore {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly s: string,
+    private readonly transaction: Transaction,
+    private readonly now: () => Date,
+  ) {}
+
+  /** Stores a snapshot as the next version, or returns the existing version with the same fingerprint. */
+  async registerDataset(name: string, input: RegisterDatasetInput): Promise<DatasetVersion> {
+    const checked = checkDatasetRequest(name, input);
+    return this.transaction(async (db) => {
+      await db.query(`INSERT INTO ${this.s}.dataset_names (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [name]);
+      const { rows } = await db.query<{ latest_version: number }>(`SELECT latest_version FROM ${this.s}.dataset_names WHERE name = $1 FOR UPDATE`, [name]);
+      const same = await db.query<{ version: number; record: string }>(
+        `SELECT version, record FROM ${this.s}.dataset_versions WHERE name = $1 AND fingerprint = $2`,
+        [name, checked.fingerprint],
+      );
+      if (same.rows[0]) return this.parseRecord(name, same.rows[0].version, same.rows[0].record);
+      const version = rows[0]!.latest_version + 1;
+      const record = buildDatasetRecord(name, version, input, checked, this.now().toISOString());
+      await db.query(
+        `INSERT INTO ${this.s}.dataset_versions (name, version, fingerprint, record, data, sha256) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [name, version, checked.fingerprint, JSON.stringify(record), checked.bytes, checked.digest.sha256],
+      );
+      await db.query(`UPDATE ${this.s}.dataset_names SET latest_version = $2 WHERE name = $1`, [name, version]);
+      return record;
+    });
+  }
+
+  /** Metadata of a dataset version by number or `latest`. */
+  async getDatasetVersion(name: string, ref: number | 'latest'): Promise<DatasetVersion> {
+    const { version, record } = await this.row(name, ref, false);
+    return this.parseRecord(name, version, record);
+  }
+
+  /** The version of `name` whose content has this fingerprint, or `undefined`. */
+  async findDatasetVersion(name: string, fingerprint: string): Promise<DatasetVersion | undefined> {
+    assertValidName(name, 'dataset');
+    const { rows } = await this.pool.query<{ version: number; record: string }>(
+      `SELECT version, record FROM ${this.s}.dataset_versions WHERE name = $1 AND fingerprint = $2`,
+      [name, fingerprint],
+    );
+    return rows[0] ? this.parseRecord(name, rows[0].version, rows[0].record) : undefined;
+  }
+
+  /** Loads a snapshot; checksum, shape and fingerprint are verified (`IntegrityError`). */
+  async loadDataset(name: string, ref: number | 'latest'): Promise<{ version: DatasetVersion; dataset: Dataset }> {
+    const { version, record, data } = await this.row(name, ref, true);
+    const parsed = this.parseRecord(name, version, record);
+    return { version: parsed, dataset: decodeStoredDataset(parsed, data!) };
+  }
+
+  /** All versions of a dataset, oldest first; `[]` for an unknown name. */
+  async listDatasetVersions(name: string): Promise<DatasetVersion[]> {
+    assertValidName(name, 'dataset');
+    const { rows } = await this.pool.query<{ version: number; record: string }>(
+      `SELECT version, record FROM ${this.s}.dataset_versions WHERE name = $1 ORDER BY version`,
+      [name],
+    );
+    return rows.map((r) => this.parseRecord(name, r.version, r.record));
+  }
+
+  /** Names of all datasets with at least one version, sorted. */
+  async listDatasets(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ name: string }>(`SELECT name FROM ${this.s}.dataset_names WHERE latest_version > 0 ORDER BY name COLLATE "C"`);
+    return rows.map((r) => r.name);
+  }
+
+  /** Every stored dataset row, for `verify()`. */
+  async checkAll(): Promise<{ checked: number; problems: { name: string; version: number; problem: string }[] }> {
+    const { rows } = await this.pool.query<{ name: string; version: number; record: string; data: Buffer }>(
+      `SELECT name, version, record, data FROM ${this.s}.dataset_versions ORDER BY name COLLATE "C", version`,
+    );
+    const problems: { name: string; version: number; problem: string }[] = [];
+    for (const row of rows) {
+      try {
+        decodeStoredDataset(this.parseRecord(row.name, row.version, row.record), row.data);
+      } catch (error) {
+        problems.push({ name: row.name, version: row.version, problem: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return { checked: rows.length, problems };
+  }
+
+  private async row(name: string, ref: number | 'latest', withData: boolean): Promise<{ version: number; record: string; data?: Buffer }> {
+    assertValidName(name, 'dataset');
+    if (ref !== LATEST) {
+      if (typeof ref !== 'number') throw new InvalidInputError(`a dataset version ref must be a version number or "latest", got ${String(ref)}`, { name });
+      assertVersionNumber(ref);
+    }
+    const { rows } = await this.pool.query<{ version: number; record: string; data?: Buffer }>(
+      `SELECT version, record${withData ? ', data' : ''} FROM ${this.s}.dataset_versions
+       WHERE name = $1 AND version = ${ref === LATEST ? `(SELECT latest_version FROM ${this.s}.dataset_names WHERE name = $1)` : '$2'}`,
+      ref === LATEST ? [name] : [name, ref],
+    );
+    if (rows[0]) return rows[0];
+    const known = await this.pool.query(`SELECT 1 FROM ${this.s}.dataset_names WHERE name = $1 AND latest_version > 0`, [name]);
+    throw new NotFoundError(`${datasetLabel(name)} ${known.rowCount && ref !== LATEST ? `has no version ${ref}` : 'does not exist'}`, {
+      name,
+      ...(ref === LATEST ? {} : { version: ref }),
+    });
+  }
+
+  private parseRecord(name: string, version: number, text: string): DatasetVersion {
+    const parsed = parseChecked<DatasetVersion>(text, describeDatasetRecordProblem);
+    if (!parsed.ok) throw new IntegrityError(`record of ${datasetLabel(name, version)} is corrupt: ${parsed.reason}`, { name, version });
+    if (parsed.value.name !== name || parsed.value.version !== version) {
+      throw new IntegrityError(`record of ${datasetLabel(name, version)} contradicts its row`, { name, version });
+    }
+    return parsed.value;
+  }
+}

@@ -1,0 +1,159 @@
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  IntegrityError,
+  InvalidInputError,
+  NotFoundError,
+  type Dataset,
+  type DatasetStore,
+  type DatasetVersion,
+  type RegisterDatasetInput,
+} from '@mlops/core';
+import { ensureDirectoryDurably, fsyncDirectory, pathExists, writeFileDurably } from '../fs/durable';
+import { isNotFound } from '../fs/errno';
+import { DATASET_DATA_FILE, DATASET_RECORD_FILE, VERSION_DIR_PATTERN, type StoreLayout } from '../fs/layout';
+import { withDirectoryLock, type DirectoryLockOptions } from '../fs/lock';
+import { tempEntryName } from '../fs/owner';
+import { parseChecked } from '../json/safe-parse';
+import { assertValidName, assertVersionNumber, LATEST, NAME_PATTERN } from '../names/names';
+import {
+  buildDatasetRecord,
+  checkDatasetRequest,
+  datasetLabel,
+  decodeStoredDataset,
+  describeDatasetRecordProblem,
+} from '../records/dataset-record';
+
+/**
+ * Dataset versions in the same directory as a `FileSystemModelStore` (`<root>/datasets/`). A snapshot is
+ * staged under `tmp/` and published by one directory rename under a per-dataset lock, after checking that
+ * no version of that name has the same fingerprint: same content, same version, one copy.
+ */
+export class FileSystemDatasetStore implements DatasetStore {
+  constructor(
+    private readonly layout: StoreLayout,
+    private readonly now: () => Date,
+    private readonly lockOptions: Omit<DirectoryLockOptions, 'description' | 'tmpDir'>,
+  ) {}
+
+  /** Stores a snapshot as the next version, or returns the existing version with the same fingerprint. */
+  async registerDataset(name: string, input: RegisterDatasetInput): Promise<DatasetVersion> {
+    const checked = checkDatasetRequest(name, input);
+    const existing = await this.findDatasetVersion(name, checked.fingerprint);
+    if (existing) return existing;
+    const versionsDir = this.layout.datasetVersionsDir(name);
+    await ensureDirectoryDurably(versionsDir);
+    await mkdir(this.layout.tmpDir(), { recursive: true });
+    const lock = { ...this.lockOptions, tmpDir: this.layout.tmpDir(), description: datasetLabel(name) };
+    return withDirectoryLock(this.layout.datasetLockDir(name), lock, async () => {
+      const raced = await this.findDatasetVersion(name, checked.fingerprint);
+      if (raced) return raced;
+      const numbers = await this.versionNumbers(name);
+      const version = (numbers[numbers.length - 1] ?? 0) + 1;
+      const record = buildDatasetRecord(name, version, input, checked, this.now().toISOString());
+      const staging = this.layout.tmpEntry(tempEntryName('dataset'));
+      await mkdir(staging);
+      try {
+        await writeFileDurably(join(staging, DATASET_DATA_FILE), checked.bytes);
+        await writeFileDurably(join(staging, DATASET_RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
+        await fsyncDirectory(staging);
+        await rename(staging, this.layout.datasetVersionDir(name, version));
+      } catch (error) {
+        await rm(staging, { recursive: true, force: true });
+        throw error;
+      }
+      await fsyncDirectory(versionsDir);
+      return record;
+    });
+  }
+
+  /** Metadata of a dataset version by number or `latest`. */
+  async getDatasetVersion(name: string, ref: number | 'latest'): Promise<DatasetVersion> {
+    assertValidName(name, 'dataset');
+    return this.readRecord(name, await this.resolve(name, ref));
+  }
+
+  /** The version of `name` whose content has this fingerprint, or `undefined` (scans the records). */
+  async findDatasetVersion(name: string, fingerprint: string): Promise<DatasetVersion | undefined> {
+    const versions = await this.listDatasetVersions(name);
+    return versions.find((version) => version.fingerprint === fingerprint);
+  }
+
+  /** Loads a snapshot; checksum, shape and fingerprint are verified (`IntegrityError`). */
+  async loadDataset(name: string, ref: number | 'latest'): Promise<{ version: DatasetVersion; dataset: Dataset }> {
+    const version = await this.getDatasetVersion(name, ref);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(this.layout.datasetDataFile(name, version.version));
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      throw new IntegrityError(`data of ${datasetLabel(name, version.version)} is missing`, { name, version: version.version, cause: error });
+    }
+    return { version, dataset: decodeStoredDataset(version, bytes) };
+  }
+
+  /** All versions of a dataset, oldest first; `[]` for an unknown name. */
+  async listDatasetVersions(name: string): Promise<DatasetVersion[]> {
+    assertValidName(name, 'dataset');
+    const numbers = await this.versionNumbers(name);
+    return Promise.all(numbers.map((version) => this.readRecord(name, version)));
+  }
+
+  /** Names of all datasets with at least one version, sorted. */
+  async listDatasets(): Promise<string[]> {
+    let entries;
+    try {
+      entries = await readdir(this.layout.datasetsDir(), { withFileTypes: true });
+    } catch (error) {
+      if (isNotFound(error)) return [];
+      throw error;
+    }
+    const names = entries.filter((entry) => entry.isDirectory() && NAME_PATTERN.test(entry.name)).map((entry) => entry.name);
+    const withVersions = await Promise.all(names.map(async (name) => ((await this.versionNumbers(name)).length > 0 ? name : undefined)));
+    return withVersions.filter((name): name is string => name !== undefined).sort();
+  }
+
+  /** Version numbers present for a dataset, ascending. */
+  async versionNumbers(name: string): Promise<number[]> {
+    let entries: string[];
+    try {
+      entries = await readdir(this.layout.datasetVersionsDir(name));
+    } catch (error) {
+      if (isNotFound(error)) return [];
+      throw error;
+    }
+    return entries.filter((entry) => VERSION_DIR_PATTERN.test(entry)).map(Number).sort((a, b) => a - b);
+  }
+
+  private async resolve(name: string, ref: number | 'latest'): Promise<number> {
+    if (ref === LATEST) {
+      const numbers = await this.versionNumbers(name);
+      const latest = numbers[numbers.length - 1];
+      if (latest === undefined) throw new NotFoundError(`${datasetLabel(name)} does not exist`, { name });
+      return latest;
+    }
+    if (typeof ref !== 'number') throw new InvalidInputError(`a dataset version ref must be a version number or "latest", got ${String(ref)}`, { name });
+    assertVersionNumber(ref);
+    return ref;
+  }
+
+  private async readRecord(name: string, version: number): Promise<DatasetVersion> {
+    let text: string;
+    try {
+      text = await readFile(this.layout.datasetRecordFile(name, version), 'utf8');
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      if (await pathExists(this.layout.datasetVersionDir(name, version))) {
+        throw new IntegrityError(`${datasetLabel(name, version)} has no readable ${DATASET_RECORD_FILE}`, { name, version, cause: error });
+      }
+      const exists = await pathExists(this.layout.datasetVersionsDir(name));
+      throw new NotFoundError(`${datasetLabel(name)} ${exists ? `has no version ${version}` : 'does not exist'}`, { name, version });
+    }
+    const parsed = parseChecked<DatasetVersion>(text, describeDatasetRecordProblem);
+    if (!parsed.ok) throw new IntegrityError(`record of ${datasetLabel(name, version)} is corrupt: ${parsed.reason}`, { name, version });
+    if (parsed.value.name !== name || parsed.value.version !== version) {
+      throw new IntegrityError(`record of ${datasetLabel(name, version)} contradicts its location`, { name, version });
+    }
+    return parsed.value;
+  }
+}
