@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kolmogorovNSurvival, smirnovSurvival } from './kolmogorov';
+import { durbinMatrixCdf, kolmogorovNSurvival, pomeranzCdf, smirnovSurvival } from './kolmogorov';
 import { logGamma } from './special';
 
 const close = (actual: number, expected: number, relative = 1e-9) =>
@@ -13,11 +13,27 @@ describe('Kolmogorov distributions', () => {
     close(logGamma(12001), 100717.55842168367, 1e-14);
   });
 
-  it('matches kstwo.sf where scipy uses the same method', () => {
+  it('matches kstwo.sf in every region of scipy\'s method choice', () => {
     close(smirnovSurvival(20, 0.3), 0.021533604376327058);
-    // n ≤ 140 with n·x² ≤ 4: scipy uses the Pomeranz recursion, Pelz–Good here is within 1e-3 (a known gap).
-    close(kolmogorovNSurvival(20, 0.3), 0.04306706665851623, 1e-3);
     close(kolmogorovNSurvival(200, 0.08), 0.1463961356372503); // Pelz–Good
+    // [n, x, kstwo.sf(x, n)] from scipy (identical in 1.10.1 and 1.17.1)
+    const cases: [number, number, number][] = [
+      [20, 0.3, 0.04306706665851623], // Pomeranz
+      [20, 0.15, 0.7044671549442872], // Durbin matrix
+      [6, 0.4, 0.22402938271604955], // Pomeranz
+      [50, 0.1, 0.6623112704658186], // Pomeranz
+      [100, 0.05, 0.9532159710635725], // Durbin matrix
+      [140, 0.16, 0.0013440163244194184], // Pomeranz, deep tail
+      [10, 0.2, 0.7487190399999999], // Pomeranz
+      [500, 0.02, 0.9859871786857471], // Durbin matrix, large n
+      [5000, 0.005, 0.9995858441477996], // Durbin matrix
+      [30000, 0.004, 0.7215638359391143], // Pelz–Good
+      [1000, 0.03, 0.3226902143914636], // Pelz–Good
+      [80000, 0.0009, 0.9999999422062169], // Durbin matrix near the origin
+    ];
+    for (const [n, x, p] of cases) close(kolmogorovNSurvival(n, x), p);
+    close(1 - durbinMatrixCdf(20, 0.15), 0.7044671549442872);
+    close(1 - pomeranzCdf(20, 0.3), 0.04306706665851623);
     expect(kolmogorovNSurvival(100000, 0.07)).toBe(0);
     close(kolmogorovNSurvival(100000, 0.002), 0.8178408363081542);
   });

@@ -181,7 +181,7 @@ export class PostgresModelStore implements ModelStore {
     }
     if (ref === LATEST) {
       const { rows } = await this.pool.query<{ latest: number | null; known: boolean }>(
-        `SELECT (SELECT max(version) FROM ${this.s}.versions WHERE name = $1 AND status = 'active') AS latest,
+        `SELECT (SELECT version FROM ${this.s}.versions WHERE name = $1 AND status = 'active' ORDER BY version DESC LIMIT 1) AS latest,
                 EXISTS (SELECT 1 FROM ${this.s}.models WHERE name = $1) AS known`,
         [name],
       );

@@ -71,6 +71,8 @@ export class FileSystemModelStore implements ModelStore {
   private readonly lockStaleMs: number;
   private readonly lockTimeoutMs: number;
   private readonly tempStaleMs: number;
+  /** Highest version number seen per model: a lower bound of the current one (numbers are never freed). */
+  private readonly latestSeen = new Map<string, number>();
 
   constructor(options: FileSystemModelStoreOptions) {
     if (!isRecord(options) || typeof options.root !== 'string' || options.root === '') {
@@ -370,17 +372,26 @@ export class FileSystemModelStore implements ModelStore {
       .sort((a, b) => a - b);
   }
 
+  /**
+   * The highest version number taken (deleted ones included). Numbers are gap-free and never freed, so
+   * after one directory listing per model this only probes upward from the last answer: one `stat` per call.
+   */
   private async latestVersion(name: string): Promise<number> {
-    const numbers = await this.versionNumbers(name);
-    return numbers[numbers.length - 1] ?? 0;
+    let latest = this.latestSeen.get(name);
+    if (latest === undefined) {
+      const numbers = await this.versionNumbers(name);
+      latest = numbers[numbers.length - 1] ?? 0;
+    }
+    while (await pathExists(this.layout.versionDir(name, latest + 1))) latest++;
+    if (latest > 0) this.latestSeen.set(name, latest);
+    return latest;
   }
 
   /** The newest version that is neither archived nor deleted, or 0. */
   private async latestActiveVersion(name: string): Promise<number> {
-    const numbers = await this.versionNumbers(name);
-    for (let i = numbers.length - 1; i >= 0; i--) {
-      const record = await this.readRecordUnlessDeleted(name, numbers[i]!);
-      if (record?.status === 'active') return record.version;
+    for (let version = await this.latestVersion(name); version >= 1; version--) {
+      const record = await this.readRecordUnlessDeleted(name, version);
+      if (record?.status === 'active') return version;
     }
     return 0;
   }
