@@ -1,6 +1,10 @@
 export { ksTest, type KsTestOptions, type KsTestResult } from './stats/ks-test';
-export { chooseDriftMethod, detectDrift, type DetectDriftOptions, type DriftMethod } from './drift/detect-drift';
+export { chooseDriftMethod, detectDrift, type DetectDriftOptions, type DriftInput, type DriftMethod } from './drift/detect-drift';
+export type { ColumnarData, TabularInput } from './drift/columns';
 export { createAccuracyMonitor, type AccuracyMonitor, type AccuracyMonitorOptions } from './performance/accuracy-monitor';
 export { chiSquareTest, zTestProportions, type TestResult } from './stats/categorical';
 export { jensenShannonDistance, populationStabilityIndex, wassersteinDistance, type PsiOptions } from './stats/distances';
 export { chiSquareSurvival, normalSurvival } from './stats/special';
+export { FeatureSketch, type FeatureSketchJson, type FeatureSketchOptions, type SketchPoint } from './sketch/feature-sketch';
+export { DatasetSketch, sketchDataset, type DatasetSketchJson } from './sketch/dataset-sketch';
+export { sketchKsStatistic, sketchWassersteinDistance } from './sketch/sketch-stats';

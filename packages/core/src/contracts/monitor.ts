@@ -28,6 +28,8 @@ export interface DriftReport {
   readonly referenceRows: number;
   /** Rows in the current sample. */
   readonly currentRows: number;
+  /** `exact` on the data itself, `sketch` on mergeable sketches (approximate; see the monitor package). */
+  readonly mode?: 'exact' | 'sketch';
 }
 
 /** Accuracy of one labelled batch against a threshold. */

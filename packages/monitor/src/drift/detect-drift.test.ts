@@ -1,5 +1,6 @@
 import { InvalidInputError, RandomState } from '@mlops/core';
 import { describe, expect, it } from 'vitest';
+import { DatasetSketch, sketchDataset } from '../sketch/dataset-sketch';
 import { ksTest } from '../stats/ks-test';
 import { detectDrift } from './detect-drift';
 
@@ -22,7 +23,7 @@ describe('detectDrift', () => {
     ]);
     const b = ksTest(reference.map((r) => r[1]!), current.map((r) => r[1]!));
     expect(report.features[1]).toEqual({ feature: 'b', test: 'ks', statistic: b.statistic, pValue: b.pValue, threshold: 0.05, drifted: true });
-    expect(report).toMatchObject({ driftedCount: 1, referenceRows: 300, currentRows: 200, datasetDrift: false });
+    expect(report).toMatchObject({ driftedCount: 1, referenceRows: 300, currentRows: 200, datasetDrift: false, mode: 'exact' });
     expect(report.driftedShare).toBeCloseTo(1 / 3, 15);
     expect(detectDrift(reference, current, { featureNames, driftShare: 0.3 }).datasetDrift).toBe(true);
   });
@@ -84,5 +85,60 @@ describe('detectDrift', () => {
     expect(() => detectDrift([[1, NaN, 3]], good, { featureNames })).toThrow('reference row 0, column 1 (b) is NaN');
     expect(() => detectDrift(good, good, { featureNames, alpha: 0 })).toThrow(InvalidInputError);
     expect(() => detectDrift(good, good, { featureNames, driftShare: 1.5 })).toThrow('driftShare must be in (0, 1], got 1.5');
+  });
+
+  it('accepts columns keyed by feature name (typed arrays) and gives the same report as rows', () => {
+    const reference = batch(1, 300, 0);
+    const current = batch(2, 200, 0.3);
+    const columns = (rows: number[][]) => Object.fromEntries(featureNames.map((name, j) => [name, Float64Array.from(rows, (r) => r[j]!)]));
+    expect(detectDrift(columns(reference), columns(current), { featureNames })).toEqual(detectDrift(reference, current, { featureNames }));
+    expect(detectDrift(columns(reference), current, { featureNames })).toEqual(detectDrift(reference, current, { featureNames }));
+    expect(() => detectDrift({ a: [1], b: [2] }, current, { featureNames })).toThrow('reference lacks column "c" (an array of numbers)');
+    expect(() => detectDrift({ a: [1], b: [2, 3], c: [1] }, current, { featureNames })).toThrow('reference column "b" has 2 values, expected 1');
+    expect(() => detectDrift({ a: [1], b: [Number.NaN], c: [1] }, current, { featureNames })).toThrow(
+      'reference row 0, column 1 (b) is NaN: expected a finite number',
+    );
+    expect(() => detectDrift({ ...columns(reference), d: [1] }, current, { featureNames })).toThrow('reference has column "d", which is not a feature');
+  });
+
+  it('runs on mergeable sketches: same verdicts, KS statistics at most the exact ones', () => {
+    const reference = batch(11, 3000, 0);
+    const current = batch(12, 2000, 0.05);
+    const methods = { a: 'ks', b: 'ks', c: 'ks' } as const;
+    const exact = detectDrift(reference, current, { featureNames, methods });
+    // Sketch the reference in three parts, as three days of logs, and merge them.
+    const days = [reference.slice(0, 1000), reference.slice(1000, 2500), reference.slice(2500)].map((rows) => sketchDataset(rows, { featureNames }));
+    const merged = days.reduce((a, b) => a.merge(b));
+    const stored = DatasetSketch.fromJSON(JSON.parse(JSON.stringify(merged.toJSON())));
+    const sketched = detectDrift(stored, current, { featureNames, methods });
+    expect(sketched).toMatchObject({ mode: 'sketch', referenceRows: 3000, currentRows: 2000 });
+    expect(sketched.features.map((f) => f.drifted)).toEqual(exact.features.map((f) => f.drifted));
+    sketched.features.forEach((f, j) => {
+      expect(f.statistic).toBeLessThanOrEqual(exact.features[j]!.statistic);
+      expect(exact.features[j]!.statistic - f.statistic).toBeLessThan(2e-3);
+    });
+    const auto = detectDrift(sketchDataset(batch(13, 2000, 0), { featureNames }), sketchDataset(batch(14, 2000, 0.5), { featureNames }), { featureNames });
+    expect(auto.features.map((f) => [f.test, f.drifted])).toEqual([
+      ['wasserstein', false],
+      ['wasserstein', true],
+      ['wasserstein', false],
+    ]);
+  });
+
+  it('uses exact value counts for categorical columns in sketch mode, and says when it cannot', () => {
+    const random = new RandomState(5);
+    const rows = (n: number, p: number) => Array.from({ length: n }, () => [random.random() < p ? 1 : 0, Math.floor(random.random() * 4), random.random()]);
+    const names = ['flag', 'level', 'score'];
+    const reference = rows(500, 0.3);
+    const current = rows(400, 0.5);
+    const exact = detectDrift(reference, current, { featureNames: names });
+    const sketched = detectDrift(sketchDataset(reference, { featureNames: names }), current, { featureNames: names });
+    expect(sketched.features.slice(0, 2)).toEqual(exact.features.slice(0, 2)); // z-test and chi-square: identical
+    expect(() => detectDrift(sketchDataset(reference, { featureNames: names }), current, { featureNames: names, methods: { score: 'chisquare' } })).toThrow(
+      'chisquare needs the value counts of "score"; a sketch keeps them only for columns with at most 6 distinct values',
+    );
+    expect(() => detectDrift(sketchDataset(reference, { featureNames: ['x', 'y', 'z'] }), current, { featureNames: names })).toThrow(
+      'the reference sketch has features [x,y,z], expected [flag,level,score]',
+    );
   });
 });

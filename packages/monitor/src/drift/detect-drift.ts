@@ -1,7 +1,15 @@
-import { assertFeatureRows, InvalidInputError, type DriftReport, type FeatureDrift, type FeatureRows } from '@mlops/core';
+import { InvalidInputError, type DriftReport, type FeatureDrift } from '@mlops/core';
+import { DatasetSketch } from '../sketch/dataset-sketch';
+import type { FeatureSketch } from '../sketch/feature-sketch';
+import { sketchKsStatistic, sketchWassersteinDistance } from '../sketch/sketch-stats';
 import { chiSquareTest, zTestProportions } from '../stats/categorical';
 import { jensenShannonDistance, wassersteinDistance } from '../stats/distances';
+import { kolmogorovNSurvival } from '../stats/kolmogorov';
 import { ksTest } from '../stats/ks-test';
+import { columnsOf, type TabularInput } from './columns';
+
+/** What `detectDrift` compares: rows, columns keyed by feature name (typed arrays welcome), or a sketch. */
+export type DriftInput = TabularInput | DatasetSketch;
 
 /** Per-column drift method: statistical tests (`ks`, `chisquare`, `z`) or distances (`wasserstein`, `jensenshannon`). */
 export type DriftMethod = 'ks' | 'chisquare' | 'z' | 'wasserstein' | 'jensenshannon';
@@ -22,12 +30,6 @@ export interface DetectDriftOptions {
   readonly correction?: 'bonferroni' | 'benjamini-hochberg';
 }
 
-function column(rows: FeatureRows, j: number): Float64Array {
-  const values = new Float64Array(rows.length);
-  for (let i = 0; i < rows.length; i++) values[i] = rows[i]![j]!;
-  return values;
-}
-
 function assertFraction(value: number, what: string): void {
   if (!(value > 0 && value <= 1)) throw new InvalidInputError(`${what} must be in (0, 1], got ${value}`);
 }
@@ -37,48 +39,121 @@ function assertFraction(value: number, what: string): void {
  * columns with > 5 distinct values, the Z-test for binary ones, chi-square for the rest; with more rows,
  * the Wasserstein distance normalised by the reference's standard deviation, or Jensen–Shannon.
  */
-export function chooseDriftMethod(reference: Float64Array): DriftMethod {
-  const distinct = new Set(reference).size;
-  if (reference.length <= 1000) return distinct > 5 ? 'ks' : distinct <= 2 ? 'z' : 'chisquare';
+export function chooseDriftMethod(reference: ArrayLike<number>): DriftMethod {
+  const seen = new Set<number>();
+  for (let i = 0; i < reference.length && seen.size <= 5; i++) seen.add(reference[i]!);
+  return methodFor(reference.length, seen.size);
+}
+
+function methodFor(rows: number, distinct: number): DriftMethod {
+  if (rows <= 1000) return distinct > 5 ? 'ks' : distinct <= 2 ? 'z' : 'chisquare';
   return distinct > 5 ? 'wasserstein' : 'jensenshannon';
 }
 
-function categoryCounts(reference: Float64Array, current: Float64Array): [number[], number[]] {
-  const categories = [...new Set([...reference, ...current])].sort((a, b) => a - b);
-  const index = new Map(categories.map((c, i) => [c, i]));
-  const count = (values: Float64Array) => {
-    const counts = new Array<number>(categories.length).fill(0);
-    for (const v of values) counts[index.get(v)!]!++;
-    return counts;
-  };
-  return [count(reference), count(current)];
+type Counts = ReadonlyMap<number, number>;
+
+function countValues(values: ArrayLike<number>): Counts {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < values.length; i++) counts.set(values[i]!, (counts.get(values[i]!) ?? 0) + 1);
+  return counts;
 }
 
-function measure(method: DriftMethod, ref: Float64Array, cur: Float64Array): { statistic: number; pValue?: number } {
+/** Counts of both samples over their union of values, in ascending value order. */
+function alignCounts(reference: Counts, current: Counts): [number[], number[]] {
+  const categories = [...new Set([...reference.keys(), ...current.keys()])].sort((a, b) => a - b);
+  return [categories.map((c) => reference.get(c) ?? 0), categories.map((c) => current.get(c) ?? 0)];
+}
+
+/** One column of each side: exact values, or a sketch. */
+type Side = { readonly values: ArrayLike<number> } | { readonly sketch: FeatureSketch };
+
+function rowsOf(side: Side): number {
+  return 'values' in side ? side.values.length : side.sketch.count;
+}
+
+function countsOf(side: Side, method: DriftMethod, feature: string): Counts {
+  if ('values' in side) return countValues(side.values);
+  const counts = side.sketch.valueCounts;
+  if (!counts) {
+    throw new InvalidInputError(
+      `${method} needs the value counts of "${feature}"; a sketch keeps them only for columns with at most 6 distinct values`,
+      { columnName: feature },
+    );
+  }
+  return counts;
+}
+
+function choose(side: Side): DriftMethod {
+  if ('values' in side) return chooseDriftMethod(side.values);
+  return methodFor(side.sketch.count, side.sketch.valueCounts?.size ?? Infinity);
+}
+
+function referenceStd(side: Side): number {
+  if ('sketch' in side) return Math.sqrt(side.sketch.variance);
+  const values = side.values;
+  let mean = 0;
+  for (let i = 0; i < values.length; i++) mean += values[i]!;
+  mean /= values.length;
+  let squares = 0;
+  for (let i = 0; i < values.length; i++) squares += (values[i]! - mean) ** 2;
+  return Math.sqrt(squares / values.length);
+}
+
+function measure(method: DriftMethod, ref: Side, cur: Side, feature: string): { statistic: number; pValue?: number } {
   switch (method) {
     case 'ks': {
-      const { statistic, pValue } = ksTest(ref, cur);
-      return { statistic, pValue };
+      if ('values' in ref && 'values' in cur) {
+        const { statistic, pValue } = ksTest(ref.values, cur.values);
+        return { statistic, pValue };
+      }
+      const [a, b] = [(ref as { sketch: FeatureSketch }).sketch, (cur as { sketch: FeatureSketch }).sketch];
+      const statistic = sketchKsStatistic(a, b);
+      const [m, n] = a.count >= b.count ? [a.count, b.count] : [b.count, a.count];
+      return { statistic, pValue: Math.min(1, Math.max(0, kolmogorovNSurvival(Math.round((m * n) / (m + n)), statistic))) };
     }
     case 'chisquare': {
-      const [r, c] = categoryCounts(ref, cur);
+      const [r, c] = alignCounts(countsOf(ref, method, feature), countsOf(cur, method, feature));
       return r.length < 2 ? { statistic: 0, pValue: 1 } : chiSquareTest(r, c);
     }
     case 'z': {
-      const [r, c] = categoryCounts(ref, cur);
-      if (r.length > 2) throw new InvalidInputError(`the Z-test needs a binary column, found ${r.length} values`);
-      return zTestProportions(r[0]!, ref.length, c[0]!, cur.length);
+      const [r, c] = alignCounts(countsOf(ref, method, feature), countsOf(cur, method, feature));
+      if (r.length > 2) throw new InvalidInputError(`the Z-test needs a binary column, "${feature}" has ${r.length} values`, { columnName: feature });
+      return zTestProportions(r[0]!, rowsOf(ref), c[0]!, rowsOf(cur));
     }
     case 'wasserstein': {
-      const mean = ref.reduce((a, b) => a + b, 0) / ref.length;
-      const std = Math.sqrt(ref.reduce((a, v) => a + (v - mean) ** 2, 0) / ref.length);
-      return { statistic: wassersteinDistance(ref, cur) / Math.max(std, 0.001) };
+      const distance =
+        'values' in ref && 'values' in cur
+          ? wassersteinDistance(ref.values, cur.values)
+          : sketchWassersteinDistance((ref as { sketch: FeatureSketch }).sketch, (cur as { sketch: FeatureSketch }).sketch);
+      return { statistic: distance / Math.max(referenceStd(ref), 0.001) };
     }
     case 'jensenshannon': {
-      const [r, c] = categoryCounts(ref, cur);
+      const [r, c] = alignCounts(countsOf(ref, method, feature), countsOf(cur, method, feature));
       return { statistic: jensenShannonDistance(r, c) };
     }
   }
+}
+
+/** Both inputs as per-feature sides: exact columns, or sketches when either input is a sketch. */
+function sidesOf(reference: DriftInput, current: DriftInput, featureNames: readonly string[]): { ref: Side[]; cur: Side[]; mode: 'exact' | 'sketch' } {
+  if (!(reference instanceof DatasetSketch) && !(current instanceof DatasetSketch)) {
+    const ref = columnsOf(reference, featureNames, 'reference').map((values) => ({ values }));
+    const cur = columnsOf(current, featureNames, 'current').map((values) => ({ values }));
+    return { ref, cur, mode: 'exact' };
+  }
+  const template = (reference instanceof DatasetSketch ? reference : current) as DatasetSketch;
+  const options = { relativeAccuracy: template.features[0]!.relativeAccuracy, maxBuckets: template.features[0]!.maxBuckets };
+  const asSketch = (input: DriftInput, what: string): DatasetSketch => {
+    if (!(input instanceof DatasetSketch)) return new DatasetSketch(featureNames, options).add(input);
+    if (JSON.stringify(input.featureNames) !== JSON.stringify(featureNames)) {
+      throw new InvalidInputError(`the ${what} sketch has features [${input.featureNames}], expected [${featureNames}]`);
+    }
+    if (input.rows === 0) throw new InvalidInputError(`the ${what} sketch is empty`);
+    return input;
+  };
+  const ref = asSketch(reference, 'reference').features.map((sketch) => ({ sketch }));
+  const cur = asSketch(current, 'current').features.map((sketch) => ({ sketch }));
+  return { ref, cur, mode: 'sketch' };
 }
 
 /** p-values adjusted for testing many columns at once. */
@@ -101,8 +176,11 @@ function correct(pValues: number[], correction: DetectDriftOptions['correction']
  * Per-feature drift between a reference sample (e.g. training data) and a current one (e.g. last
  * day's requests), each column with the method {@link chooseDriftMethod} picks (or `methods` names),
  * and the dataset verdict: drift when the share of drifted columns reaches `driftShare`.
+ * Each side may be rows, columns keyed by feature name, or a `DatasetSketch`; with a sketch on either
+ * side the comparison runs on sketches (`mode: 'sketch'`, KS p-values asymptotic; see `FeatureSketch`
+ * for the error bound).
  */
-export function detectDrift(reference: FeatureRows, current: FeatureRows, options: DetectDriftOptions): DriftReport {
+export function detectDrift(reference: DriftInput, current: DriftInput, options: DetectDriftOptions): DriftReport {
   const alpha = options.alpha ?? 0.05;
   const distanceThreshold = options.distanceThreshold ?? 0.1;
   const driftShare = options.driftShare ?? 0.5;
@@ -110,16 +188,14 @@ export function detectDrift(reference: FeatureRows, current: FeatureRows, option
   assertFraction(driftShare, 'driftShare');
   if (!(distanceThreshold > 0)) throw new InvalidInputError(`distanceThreshold must be > 0, got ${distanceThreshold}`);
   const columns = options.featureNames.length;
-  const shape = { columns, featureNames: options.featureNames };
-  assertFeatureRows(reference, { ...shape, what: 'reference' });
-  assertFeatureRows(current, { ...shape, what: 'current' });
+  if (columns === 0) throw new InvalidInputError('featureNames is empty');
   for (const name of Object.keys(options.methods ?? {})) {
     if (!options.featureNames.includes(name)) throw new InvalidInputError(`methods names "${name}", which is not a feature`, { columnName: name });
   }
+  const { ref, cur, mode } = sidesOf(reference, current, options.featureNames);
   const measured = options.featureNames.map((feature, j) => {
-    const ref = column(reference, j);
-    const method = options.methods?.[feature] ?? chooseDriftMethod(ref);
-    return { feature, method, ...measure(method, ref, column(current, j)) };
+    const method = options.methods?.[feature] ?? choose(ref[j]!);
+    return { feature, method, ...measure(method, ref[j]!, cur[j]!, feature) };
   });
   const tested = measured.filter((m) => m.pValue !== undefined);
   const adjusted = correct(tested.map((m) => m.pValue!), options.correction);
@@ -137,7 +213,8 @@ export function detectDrift(reference: FeatureRows, current: FeatureRows, option
     driftedCount,
     driftedShare,
     datasetDrift: driftedShare >= driftShare,
-    referenceRows: reference.length,
-    currentRows: current.length,
+    referenceRows: rowsOf(ref[0]!),
+    currentRows: rowsOf(cur[0]!),
+    mode,
   };
 }
