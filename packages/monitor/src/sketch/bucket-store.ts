@@ -5,11 +5,11 @@
  * the multiset of indices added, not on their order, so merging stores is exact.
  */
 export class BucketStore {
-  private counts = new Float64Array(0);
-  private offset = 0;
+  /** The window of counts (read by hot loops together with {@link BucketStore.offset}; replaced when the window moves). */
+  counts = new Float64Array(0);
+  /** Bucket index of `counts[0]`. */
+  offset = 0;
   private floor = -Infinity;
-  private lowest = Infinity;
-  private highest = -Infinity;
   /** Number of values counted. */
   total = 0;
 
@@ -32,25 +32,44 @@ export class BucketStore {
 
   /** Adds `count` to bucket `index` (or to the floor bucket, below it). */
   add(index: number, count = 1): void {
+    const slot = Math.max(index, this.floor) - this.offset;
+    if (slot >= 0 && slot < this.counts.length) {
+      this.counts[slot]! += count;
+      this.total += count;
+      return;
+    }
+    this.addOutsideWindow(index, count);
+  }
+
+  private addOutsideWindow(index: number, count: number): void {
     let at = Math.max(index, this.floor);
-    const lowest = Math.min(this.lowest, at);
-    const highest = Math.max(this.highest, at);
+    const [low, high] = this.usedRange();
+    const lowest = Math.min(low, at);
+    const highest = Math.max(high, at);
     if (highest - lowest + 1 > this.maxBuckets) {
       this.floor = highest - this.maxBuckets + 1;
       this.window(this.floor, this.maxBuckets);
       at = Math.max(at, this.floor);
-      this.lowest = Math.max(lowest, this.floor);
-    } else {
-      if (this.counts.length === 0) this.window(at - 32, Math.min(64, this.maxBuckets));
-      else if (at < this.offset || at >= this.offset + this.counts.length) {
-        const size = Math.min(this.maxBuckets, Math.max(highest - lowest + 1, this.counts.length * 2));
-        this.window(at < this.offset ? highest - size + 1 : lowest, size);
-      }
-      this.lowest = lowest;
+    } else if (this.counts.length === 0) {
+      this.window(at - 32, Math.min(64, this.maxBuckets));
+    } else if (at < this.offset || at >= this.offset + this.counts.length) {
+      const size = Math.min(this.maxBuckets, Math.max(highest - lowest + 1, this.counts.length * 2));
+      this.window(at < this.offset ? highest - size + 1 : lowest, size);
     }
-    this.highest = highest;
     this.counts[at - this.offset]! += count;
     this.total += count;
+  }
+
+  /** Lowest and highest index holding a count (`[Infinity, -Infinity]` when empty). */
+  private usedRange(): [number, number] {
+    let low = Infinity;
+    let high = -Infinity;
+    for (let i = 0; i < this.counts.length; i++) {
+      if (this.counts[i] === 0) continue;
+      if (low === Infinity) low = this.offset + i;
+      high = this.offset + i;
+    }
+    return [low, high];
   }
 
   /** Non-empty buckets in ascending index order; with `floor`, indices below it are reported as `floor`. */

@@ -105,28 +105,71 @@ export class FeatureSketch {
 
   /** Adds finite values; `what` names them in errors (e.g. `reference column "age"`). */
   add(values: ArrayLike<number>, what = 'values'): this {
-    let { count, mean, m2, min, max } = this;
-    for (let i = 0; i < values.length; i++) {
+    const n = values.length;
+    if (n === 0) return this;
+    const inverseLogGamma = 1 / this.logGamma;
+    const { positive, negative } = this;
+    let { min, max, zero } = this;
+    let sum = 0;
+    // Hot loop: bucket counts are incremented in place; a store is called only when its window must move.
+    // Once a store has folded its lowest buckets, its window starts at its floor: lower indices go to slot 0.
+    let [pCounts, pOffset, nCounts, nOffset] = [positive.counts, positive.offset, negative.counts, negative.offset];
+    let [pFolded, nFolded] = [positive.collapsed, negative.collapsed];
+    let pAdded = 0;
+    let nAdded = 0;
+    for (let i = 0; i < n; i++) {
       const x = values[i]!;
-      if (typeof x !== 'number' || !Number.isFinite(x)) {
+      if (typeof x !== 'number' || x - x !== 0) {
         throw new InvalidInputError(`${what} row ${i} is ${String(x)}: expected a finite number`, { row: i });
       }
-      count++;
-      const delta = x - mean;
-      mean += delta / count;
-      m2 += delta * (x - mean);
+      sum += x;
       if (x < min) min = x;
       if (x > max) max = x;
-      if (x > MIN_MAGNITUDE) this.positive.add(Math.ceil(Math.log(x) / this.logGamma));
-      else if (x < -MIN_MAGNITUDE) this.negative.add(Math.ceil(Math.log(-x) / this.logGamma));
-      else this.zero++;
-      if (this.exact) {
-        this.exact.set(x, (this.exact.get(x) ?? 0) + 1);
+      if (x > MIN_MAGNITUDE) {
+        let slot = Math.ceil(Math.log(x) * inverseLogGamma) - pOffset;
+        if (slot < 0 && pFolded) slot = 0;
+        if (slot >= 0 && slot < pCounts.length) {
+          pCounts[slot]!++;
+          pAdded++;
+        } else {
+          positive.add(slot + pOffset);
+          [pCounts, pOffset, pFolded] = [positive.counts, positive.offset, positive.collapsed];
+        }
+      } else if (x < -MIN_MAGNITUDE) {
+        let slot = Math.ceil(Math.log(-x) * inverseLogGamma) - nOffset;
+        if (slot < 0 && nFolded) slot = 0;
+        if (slot >= 0 && slot < nCounts.length) {
+          nCounts[slot]!++;
+          nAdded++;
+        } else {
+          negative.add(slot + nOffset);
+          [nCounts, nOffset, nFolded] = [negative.counts, negative.offset, negative.collapsed];
+        }
+      } else zero++;
+    }
+    positive.total += pAdded;
+    negative.total += nAdded;
+    // Moments of the batch (two passes, for accuracy), merged into the running ones (Chan et al.).
+    const mean = sum / n;
+    let m2 = 0;
+    for (let i = 0; i < n; i++) m2 += (values[i]! - mean) ** 2;
+    this.mergeMoments(n, mean, m2);
+    Object.assign(this, { min, max, zero });
+    if (this.exact) {
+      for (let i = 0; i < n && this.exact; i++) {
+        this.exact.set(values[i]!, (this.exact.get(values[i]!) ?? 0) + 1);
         if (this.exact.size > MAX_EXACT_VALUES) this.exact = undefined;
       }
     }
-    Object.assign(this, { count, mean, m2, min, max });
     return this;
+  }
+
+  private mergeMoments(count: number, mean: number, m2: number): void {
+    const total = this.count + count;
+    const delta = mean - this.mean;
+    this.m2 = this.m2 + m2 + (delta * delta * this.count * count) / total;
+    this.mean = this.mean + (delta * count) / total;
+    this.count = total;
   }
 
   /** Adds another sketch's values (same `relativeAccuracy` and `maxBuckets`); the result is as if built from both. */
@@ -137,11 +180,7 @@ export class FeatureSketch {
       );
     }
     if (other.count === 0) return this;
-    const count = this.count + other.count;
-    const delta = other.mean - this.mean;
-    this.m2 = this.m2 + other.m2 + (delta * delta * this.count * other.count) / count;
-    this.mean = this.mean + (delta * other.count) / count;
-    this.count = count;
+    this.mergeMoments(other.count, other.mean, other.m2);
     this.min = Math.min(this.min, other.min);
     this.max = Math.max(this.max, other.max);
     for (const [index, n] of other.positive.entries()) this.positive.add(index, n);

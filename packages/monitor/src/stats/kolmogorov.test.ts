@@ -15,6 +15,7 @@ describe('Kolmogorov distributions', () => {
 
   it('matches kstwo.sf in every region of scipy\'s method choice', () => {
     close(smirnovSurvival(20, 0.3), 0.021533604376327058);
+    close(smirnovSurvival(2000000, 0.001), 0.018303432023617325);
     close(kolmogorovNSurvival(200, 0.08), 0.1463961356372503); // Pelz–Good
     // [n, x, kstwo.sf(x, n)] from scipy (identical in 1.10.1 and 1.17.1)
     const cases: [number, number, number][] = [
@@ -30,6 +31,11 @@ describe('Kolmogorov distributions', () => {
       [30000, 0.004, 0.7215638359391143], // Pelz–Good
       [1000, 0.03, 0.3226902143914636], // Pelz–Good
       [80000, 0.0009, 0.9999999422062169], // Durbin matrix near the origin
+      [500000, 0.003, 0.00024632301239186754], // twice the Smirnov tail, summation stopped early
+      [500000, 0.0025, 0.0038544560212235442],
+      [200000, 0.01, 8.433125699870092e-18],
+      [2000000, 0.001, 0.03660662431970485], // n > 1,000,000: scipy's smirnov approximation
+      [2000000, 0.0005, 0.6991771101944892], // Pelz–Good
     ];
     for (const [n, x, p] of cases) close(kolmogorovNSurvival(n, x), p);
     close(1 - durbinMatrixCdf(20, 0.15), 0.7044671549442872);
