@@ -14,11 +14,11 @@ const executablePath = process.env.MLOPS_CHROMIUM ?? '/usr/bin/chromium';
 const artifacts = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-artifacts');
 
 describe('drift report in Chromium', () => {
-  it.skipIf(existsSync(executablePath) || process.env.CI !== 'true')('needs Chromium in CI (bash scripts/chromium.sh installs it)', () => {
-    throw new Error(`no Chromium at ${executablePath}: CI must render the report`);
-  });
-
-  it.runIf(existsSync(executablePath))('renders the table and every chart with no console errors and no network requests', async () => {
+  it('renders the table and every chart with no console errors and no network requests', async (context) => {
+    if (!existsSync(executablePath)) {
+      if (process.env.CI === 'true') throw new Error(`no Chromium at ${executablePath}: CI must render the report (bash scripts/chromium.sh)`);
+      context.skip(); // locally without Chromium: `bash scripts/chromium.sh` installs it
+    }
     const names = Array.from({ length: 12 }, (_, j) => (j === 3 ? 'petal <width> & "length"' : `feature_${j}`));
     const reference = drifted(21, 600, 12, 0, 0);
     const current = drifted(22, 500, 12, 4, 0.25);
