@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,7 +42,11 @@ describe('iris lifecycle example', () => {
     expect(summary.decision.challenger?.version).toBe(2);
     expect(summary.decision.challenger!.holdoutAccuracy).toBeGreaterThan(summary.decision.champion!.holdoutAccuracy!);
     expect(summary.productionVersion).toBe(2);
-    expect(lines).toHaveLength(11);
+    expect(lines).toHaveLength(12);
+    expect(summary.loggedAccuracy).toBe(summary.shiftedAccuracy);
+    expect(summary.reportPath).toBe(join(root, 'monitoring', 'drift-report.html'));
+    expect(readFileSync(summary.reportPath, 'utf8')).toContain('<svg class="histogram"');
+    expect(readFileSync(summary.predictionLogPath, 'utf8').trim().split('\n')).toHaveLength(240); // 120 predictions + 120 labels
     expect(summary.datasetVersion).toBe(1);
 
     const store = new FileSystemModelStore({ root });

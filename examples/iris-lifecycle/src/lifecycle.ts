@@ -1,6 +1,9 @@
 import { runRetrainStep, type DriftReport, type RetrainDecision } from '@mlops/core';
 import { fingerprint, loadIris, trainTestSplit } from '@mlops/data';
-import { createAccuracyMonitor, detectDrift } from '@mlops/monitor';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { accuracyAlert, createAccuracyMonitor, createAlerter, detectDrift, PredictionLog, renderDriftReport, rollingMetrics } from '@mlops/monitor';
 import { FileSystemModelStore, loadModel, PostgresModelStore } from '@mlops/registry';
 import { accuracy, mlRandomForestCodec, randomForestCodec, randomForestTrainer } from '@mlops/train';
 import { shiftBatch } from './shift';
@@ -26,6 +29,11 @@ export interface IrisLifecycleSummary {
   readonly drift: DriftReport;
   readonly shiftedAccuracy: number;
   readonly alerts: number;
+  /** The NDJSON prediction log and the HTML drift report the monitoring step wrote. */
+  readonly predictionLogPath: string;
+  readonly reportPath: string;
+  /** Accuracy of the served version over the logged, labelled predictions. */
+  readonly loggedAccuracy: number;
   readonly decision: RetrainDecision;
   readonly productionVersion: number;
 }
@@ -38,6 +46,8 @@ export interface IrisLifecycleOptions {
   readonly postgres?: { readonly url: string; readonly schema?: string };
   /** Receives one readable line per step. */
   readonly log?: (line: string) => void;
+  /** Where the prediction log and the drift report go (default `<registryRoot>/monitoring`, or a temporary directory). */
+  readonly monitoringDir?: string;
 }
 
 /** Codecs the registry's artifacts are read with: this package's forest, and ml-random-forest models registered earlier. */
@@ -106,10 +116,28 @@ async function runLoop(options: IrisLifecycleOptions, openStore: OpenStore, wher
   const drifted = drift.features.filter((f) => f.drifted).map((f) => `${f.feature} (KS ${f.statistic.toFixed(3)}, p ${f.pValue?.toExponential(2)})`);
   log(`monitor  shifted batch of ${fresh.target.length} rows: drift in ${drifted.join(', ') || 'nothing'}; dataset drift ${drift.datasetDrift ? 'yes' : 'no'}`);
 
+  const monitoringDir =
+    options.monitoringDir ?? (options.postgres || !options.registryRoot ? mkdtempSync(join(tmpdir(), 'mlops-monitoring-')) : join(options.registryRoot, 'monitoring'));
+  mkdirSync(monitoringDir, { recursive: true });
+  const reportPath = join(monitoringDir, 'drift-report.html');
+  writeFileSync(reportPath, renderDriftReport(drift, { reference: train.features, current: fresh.features, title: 'iris: training data vs shifted batch' }));
+
+  // Every served prediction goes to the log; the reviewed labels are joined to it later.
+  const predictionLog = new PredictionLog({ path: join(monitoringDir, 'predictions.ndjson') });
+  const servedPredictions = served.predict(fresh.features);
+  const logged = await predictionLog.append(
+    fresh.features.map((inputs, i) => ({ model: 'iris', version: served.version.version, inputs, prediction: servedPredictions[i]! })),
+  );
+  for (const [i, record] of logged.entries()) await predictionLog.label(record.id, fresh.target[i]!);
+  const [window] = rollingMetrics(await predictionLog.read({ model: 'iris' }), { count: 1000 });
+  const loggedAccuracy = window?.accuracy ?? Number.NaN;
+
   let alerts = 0;
-  const monitor = createAccuracyMonitor({ threshold: 0.85, onAlert: () => void alerts++ });
-  const check = await monitor.check(fresh.target, served.predict(fresh.features));
-  log(`         accuracy ${check.accuracy.toFixed(4)} on the labelled batch ${check.alert ? `< ${check.threshold} → alert` : `≥ ${check.threshold}`}`);
+  const alerter = createAlerter({ count: () => void alerts++ });
+  const monitor = createAccuracyMonitor({ threshold: 0.85, onAlert: (c) => alerter.send(accuracyAlert(c, { model: 'iris', version: served.version.version })) });
+  const check = await monitor.check(fresh.target, servedPredictions);
+  log(`         ${logged.length} predictions logged, labels joined: accuracy ${check.accuracy.toFixed(4)} (F1 ${window?.f1.toFixed(4)}) ${check.alert ? `< ${check.threshold} → alert` : `≥ ${check.threshold}`}`);
+  log(`         drift report ${reportPath}`);
 
   const decision = await runRetrainStep({
     store: reopened,
@@ -141,6 +169,9 @@ async function runLoop(options: IrisLifecycleOptions, openStore: OpenStore, wher
     drift,
     shiftedAccuracy: check.accuracy,
     alerts,
+    predictionLogPath: predictionLog.path,
+    reportPath,
+    loggedAccuracy,
     decision,
     productionVersion,
   };

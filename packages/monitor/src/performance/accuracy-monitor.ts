@@ -5,7 +5,7 @@ export interface AccuracyMonitorOptions {
   /** Accuracy under which an alert fires (default 0.85, as in the reference loop). */
   readonly threshold?: number;
   /** Called with the check whenever accuracy falls under the threshold. */
-  readonly onAlert?: (check: AccuracyCheck) => void | Promise<void>;
+  readonly onAlert?: (check: AccuracyCheck) => unknown;
   /** Clock (default `() => new Date()`). */
   readonly now?: () => Date;
 }
