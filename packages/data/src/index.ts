@@ -4,3 +4,4 @@ export type { SplitSize } from './split/split-sizes';
 export { selectRows } from './rows/select-rows';
 /** Content fingerprint of a dataset (defined in `@mlops/core`, re-exported for convenience). */
 export { fingerprint } from '@mlops/core';
+export * from './tabular/index';

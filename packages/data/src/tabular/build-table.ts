@@ -1,0 +1,218 @@
+import { createDataset, InvalidInputError, type Dataset } from '@mlops/core';
+import { normaliseSpecs, type ColumnSpec, type ColumnSpecs, type ColumnType, type MissingPolicy } from './column-spec';
+import { DEFAULT_MISSING_VALUES, featureTypeOf, isMissing, parseCell, TableEncoding, type CellPlace, type FeatureEncoding } from './encoding';
+import { isStandardSchema, type StandardSchemaV1 } from './standard-schema';
+
+/** Options shared by every table loader. */
+export interface TableOptions {
+  /** The column to predict. */
+  readonly target: string;
+  /** Feature columns, in order (default: every column but the target, in file order). */
+  readonly features?: readonly string[];
+  /** Column types (default: inferred — numeric text or numbers → `number`, true/false → `boolean`, else `category`). */
+  readonly columns?: ColumnSpecs;
+  /** A Standard Schema validator (zod, valibot, …) each record must pass; it may also coerce values. */
+  readonly schema?: StandardSchemaV1;
+  /** What to do with missing values, for columns whose spec does not say (default `error`). */
+  readonly missing?: MissingPolicy;
+  /** Text that means missing (default `''`, `NA`, `N/A`, `NaN`, `nan`, `null`, `NULL`). */
+  readonly missingValues?: readonly string[];
+  /** `classification` (default: the target's values become `classNames`) or `regression` (numeric target). */
+  readonly task?: 'classification' | 'regression';
+  /** Class names in index order (default: the target values, sorted as scikit-learn's `LabelEncoder`). */
+  readonly classNames?: readonly string[];
+  /** Dataset name. */
+  readonly name?: string;
+}
+
+/** A loaded table: the dataset, the encoding to apply at prediction time, and what was missing. */
+export interface LoadedTable {
+  readonly dataset: Dataset;
+  readonly encoding: TableEncoding;
+  /** Missing values per column (only columns that had some). */
+  readonly missing: Readonly<Record<string, number>>;
+  /** Lines (or record indices) of rows dropped for missing values. */
+  readonly droppedRows: readonly number[];
+}
+
+/** One raw record and where it came from. */
+export interface SourceRecord {
+  readonly at: CellPlace;
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+function issuePath(path: readonly (PropertyKey | { readonly key: PropertyKey })[] | undefined): string {
+  return (path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)).join('.');
+}
+
+async function validated(records: AsyncIterable<SourceRecord> | Iterable<SourceRecord>, schema: StandardSchemaV1 | undefined): Promise<SourceRecord[]> {
+  const out: SourceRecord[] = [];
+  for await (const record of records) {
+    if (!schema) {
+      out.push(record);
+      continue;
+    }
+    const result = await schema['~standard'].validate(record.values);
+    if (result.issues) {
+      const first = result.issues[0]!;
+      const column = issuePath(first.path);
+      const where = `${record.at.what} ${record.at.line}${column ? `, column "${column}"` : ''}`;
+      throw new InvalidInputError(`${where} fails the schema: ${first.message}${result.issues.length > 1 ? ` (and ${result.issues.length - 1} more issues)` : ''}`, {
+        row: record.at.line,
+        ...(column ? { columnName: column } : {}),
+      });
+    }
+    if (typeof result.value !== 'object' || result.value === null) throw new InvalidInputError(`the schema turned ${record.at.what} ${record.at.line} into a non-object`);
+    out.push({ at: record.at, values: result.value as Record<string, unknown> });
+  }
+  return out;
+}
+
+function inferType(records: readonly SourceRecord[], column: string, missingValues: readonly string[]): ColumnType {
+  let sawBoolean = false;
+  let sawOther = false;
+  for (const { values } of records) {
+    const value = values[column];
+    if (isMissing(value, missingValues)) continue;
+    if (typeof value === 'boolean') sawBoolean = true;
+    else if (typeof value === 'number' ? Number.isFinite(value) : typeof value === 'string' && Number.isFinite(Number(value.trim()))) continue;
+    else sawOther = true;
+  }
+  return sawOther ? 'category' : sawBoolean ? 'boolean' : 'number';
+}
+
+function resolveImpute(policy: MissingPolicy, spec: ColumnSpec, present: readonly (number | string)[], column: string): number | string | undefined {
+  if (typeof policy !== 'object') return undefined;
+  const how = policy.impute;
+  if (present.length === 0) throw new InvalidInputError(`column "${column}" has no values to impute from`, { columnName: column });
+  if (how === 'mode') {
+    const counts = new Map<number | string, number>();
+    for (const v of present) counts.set(v, (counts.get(v) ?? 0) + 1);
+    return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))[0]![0];
+  }
+  if (how === 'mean' || how === 'median') {
+    if (spec.type === 'category') throw new InvalidInputError(`column "${column}" is a category: impute it with "mode" or a value, not "${how}"`, { columnName: column });
+    const numbers = (present as number[]).slice().sort((a, b) => a - b);
+    const mid = numbers.length >> 1;
+    const value = how === 'mean' ? numbers.reduce((s, v) => s + v, 0) / numbers.length : numbers.length % 2 ? numbers[mid]! : (numbers[mid - 1]! + numbers[mid]!) / 2;
+    return spec.type === 'number' ? value : Math.round(value);
+  }
+  return typeof how === 'boolean' ? (how ? 1 : 0) : (parseCell(how, spec.type, column, { line: 0, what: 'row' }) as number | string);
+}
+
+/**
+ * Turns raw records into a `Dataset` plus the `TableEncoding` to reuse at prediction time: validates them
+ * (optionally with a Standard Schema), types every column (given or inferred), handles missing values by
+ * the chosen policy, encodes categories and the target. Errors name the line and column.
+ */
+export async function buildTable(records: AsyncIterable<SourceRecord> | Iterable<SourceRecord>, options: TableOptions): Promise<LoadedTable> {
+  if (typeof options?.target !== 'string' || options.target === '') throw new InvalidInputError('a "target" column is needed');
+  if (options.schema !== undefined && !isStandardSchema(options.schema)) throw new InvalidInputError('schema must be a Standard Schema validator (zod, valibot, …)');
+  const missingValues = options.missingValues ?? DEFAULT_MISSING_VALUES;
+  const specs = normaliseSpecs(options.columns ?? {});
+  const rows = await validated(records, options.schema);
+  if (rows.length === 0) throw new InvalidInputError('the table has no rows');
+  const header = Object.keys(rows[0]!.values);
+  const target = options.target;
+  if (!rows.some((r) => Object.hasOwn(r.values, target))) throw new InvalidInputError(`the target column "${target}" is not in the table (columns: ${header.join(', ')})`, { columnName: target });
+  const features = options.features ?? header.filter((c) => c !== target);
+  if (features.length === 0) throw new InvalidInputError('the table has no feature columns');
+  if (features.includes(target)) throw new InvalidInputError(`the target "${target}" cannot also be a feature`, { columnName: target });
+  for (const name of features) {
+    if (!rows.some((r) => Object.hasOwn(r.values, name))) throw new InvalidInputError(`feature column "${name}" is not in the table`, { columnName: name });
+  }
+
+  const columnSpecs = features.map((name): ColumnSpec => specs.get(name) ?? { type: inferType(rows, name, missingValues) });
+  const policies = columnSpecs.map((spec) => spec.missing ?? options.missing ?? 'error');
+  const categoryCodes = columnSpecs.map((spec) => (spec.categories ? new Map(spec.categories.map((c, i) => [c, i])) : undefined));
+  const missingCounts: Record<string, number> = {};
+  const dropped = new Set<number>();
+
+  // Pass 1: parse present cells, note missing ones.
+  const cells: ((number | string | undefined)[])[] = rows.map((row, i) =>
+    features.map((name, j) => {
+      const value = row.values[name];
+      if (isMissing(value, missingValues)) {
+        missingCounts[name] = (missingCounts[name] ?? 0) + 1;
+        const policy = policies[j]!;
+        if (policy === 'error') {
+          throw new InvalidInputError(`${row.at.what} ${row.at.line}, column "${name}" is missing (set the missing option to "drop" or { impute })`, {
+            row: row.at.line,
+            columnName: name,
+          });
+        }
+        if (policy === 'drop') dropped.add(i);
+        return undefined;
+      }
+      return parseCell(value, columnSpecs[j]!.type, name, row.at, categoryCodes[j]);
+    }),
+  );
+  // Target.
+  const task = options.task ?? 'classification';
+  const targetRaw = rows.map((row, i) => {
+    const value = row.values[target];
+    if (!isMissing(value, missingValues)) return value;
+    missingCounts[target] = (missingCounts[target] ?? 0) + 1;
+    if ((options.missing ?? 'error') === 'drop') {
+      dropped.add(i);
+      return undefined;
+    }
+    throw new InvalidInputError(`${row.at.what} ${row.at.line}, target column "${target}" is missing`, { row: row.at.line, columnName: target });
+  });
+  const kept = rows.map((_, i) => i).filter((i) => !dropped.has(i));
+  if (kept.length === 0) throw new InvalidInputError('every row was dropped for missing values');
+
+  // Pass 2: categories, imputation, encoding.
+  const encodings: FeatureEncoding[] = features.map((name, j) => {
+    const spec = columnSpecs[j]!;
+    const present = kept.map((i) => cells[i]![j]).filter((v): v is number | string => v !== undefined);
+    let categories = spec.categories;
+    if (spec.type === 'category' && !categories) categories = [...new Set(present as string[])].sort();
+    const imputed = resolveImpute(policies[j]!, spec, present, name);
+    const codes = spec.type === 'category' ? new Map(categories!.map((c, i) => [c, i])) : undefined;
+    const encode = (v: number | string) => (codes && typeof v === 'string' ? codes.get(v) ?? Number.NaN : (v as number));
+    if (imputed !== undefined && codes && typeof imputed === 'string' && !codes.has(imputed)) {
+      throw new InvalidInputError(`column "${name}" imputes ${JSON.stringify(imputed)}, which is not one of its categories`, { columnName: name });
+    }
+    for (const i of kept) {
+      const v = cells[i]![j];
+      cells[i]![j] = v === undefined ? encode(imputed!) : encode(v);
+    }
+    return {
+      name,
+      type: spec.type,
+      ...(categories ? { categories } : {}),
+      ...(imputed === undefined ? {} : { impute: encode(imputed) }),
+    };
+  });
+
+  let target_: number[];
+  let classNames: string[] | undefined;
+  if (task === 'regression') {
+    target_ = kept.map((i) => parseCell(targetRaw[i], 'number', target, rows[i]!.at) as number);
+  } else {
+    const labels = kept.map((i) => String(targetRaw[i]).trim());
+    classNames = options.classNames ? [...options.classNames] : [...new Set(labels)].sort();
+    const index = new Map(classNames.map((c, k) => [c, k]));
+    target_ = kept.map((i, k) => {
+      const code = index.get(labels[k]!);
+      if (code === undefined) {
+        throw new InvalidInputError(`${rows[i]!.at.what} ${rows[i]!.at.line}, target "${labels[k]}" is not one of the classes (${classNames!.join(', ')})`, {
+          row: rows[i]!.at.line,
+          columnName: target,
+        });
+      }
+      return code;
+    });
+  }
+  const dataset = createDataset({
+    features: kept.map((i) => cells[i] as number[]),
+    target: target_,
+    featureNames: features,
+    featureTypes: columnSpecs.map((s) => featureTypeOf(s.type)),
+    ...(classNames ? { classNames } : {}),
+    ...(options.name === undefined ? {} : { name: options.name }),
+  });
+  const encoding = new TableEncoding({ features: encodings, target: { name: target, ...(classNames ? { classNames } : {}) }, missingValues });
+  return { dataset, encoding, missing: missingCounts, droppedRows: [...dropped].sort((a, b) => a - b).map((i) => rows[i]!.at.line) };
+}
