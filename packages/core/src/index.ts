@@ -4,3 +4,4 @@ export * from './validation/index';
 export * from './lifecycle/index';
 export * from './random/index';
 export * from './fingerprint/index';
+export * from './schedule/index';

@@ -10,8 +10,8 @@ export { DatasetSketch, sketchDataset, type DatasetSketchJson } from './sketch/d
 export { sketchKsStatistic, sketchWassersteinDistance } from './sketch/sketch-stats';
 export { PredictionLog, type PredictionEntry, type PredictionLogOptions, type PredictionQuery, type PredictionRecord } from './log/prediction-log';
 export { macroF1, rollingMetrics, windowedMetrics, type WindowMetrics, type WindowSpec } from './performance/windows';
-export { ManualClock, systemClock, type Clock } from './schedule/clock';
-export { DAY_MS, nextUtcTime, schedule, type ScheduledTask, type ScheduleOptions } from './schedule/schedule';
+/** Scheduling lives in `@mlops/core` (the lifecycle controller uses it too); re-exported here for convenience. */
+export { DAY_MS, ManualClock, nextUtcTime, schedule, systemClock, type Clock, type ScheduledTask, type ScheduleOptions } from '@mlops/core';
 export { accuracyAlert, createAlerter, driftAlert, type Alert, type AlertChannel, type AlertContext, type Alerter, type Delivery } from './alerts/alerts';
 export { webhookChannel, type WebhookChannel, type WebhookOptions } from './alerts/webhook';
 export { createMonitorMetrics, type MetricsServer, type MonitorMetrics, type MonitorMetricsOptions, type ServeOptions } from './metrics/prometheus';

@@ -16,3 +16,4 @@ export type {
 } from './store';
 export type { DatasetStore, DatasetVersion, RegisterDatasetInput } from './dataset-store';
 export type { AccuracyCheck, DriftReport, FeatureDrift } from './monitor';
+export type { DecisionLog, DecisionRecord, LifecycleAction, LifecycleTrigger } from './decision-log';

@@ -8,6 +8,7 @@ import {
   NotFoundError,
   type Dataset,
   type DatasetStore,
+  type DecisionLog,
   type ModelArtifact,
   type ModelStore,
 } from '@mlops/core';
@@ -23,6 +24,7 @@ import type { VerifyReport } from '../store/options';
 export interface ConformanceSubject {
   readonly store: ModelStore & {
     readonly datasets: DatasetStore;
+    readonly decisions: DecisionLog;
     verify(): Promise<VerifyReport>;
     searchVersions(query?: VersionQuery): Promise<VersionPage>;
   };
@@ -299,6 +301,23 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
         'featureTypes has 1 entries but the model has 2 features',
       );
       expect((await store.listVersions('linked')).map((v) => v.version)).toEqual([1, 2]);
+    });
+
+    it('keeps each model\'s lifecycle decisions in order and validates them', async () => {
+      const { store } = subject;
+      const base = { runId: 'r1', at: '2026-01-01T00:00:00.000Z', model: 'decided', trigger: 'accuracy' } as const;
+      await store.decisions.appendDecision({ ...base, phase: 'started', championVersion: 1, training: { name: 'decided-training', version: 2, fingerprint: 'ab' } });
+      await store.decisions.appendDecision({ ...base, phase: 'registered', challengerVersion: 2 });
+      await store.decisions.appendDecision({ ...base, phase: 'done', action: 'promoted', reason: 'better', productionVersion: 2, metrics: { accuracy: 0.9 } });
+      await store.decisions.appendDecision({ ...base, model: 'other', phase: 'done', action: 'kept' });
+      const listed = await store.decisions.listDecisions('decided');
+      expect(listed.map((r) => r.phase)).toEqual(['started', 'registered', 'done']);
+      expect(listed[2]).toEqual({ ...base, phase: 'done', action: 'promoted', reason: 'better', productionVersion: 2, metrics: { accuracy: 0.9 } });
+      await expect(store.decisions.appendDecision({ ...base, phase: 'done', action: 'exploded' as never })).rejects.toThrow(
+        'cannot record a decision: "action" is not a lifecycle action',
+      );
+      await expect(store.decisions.appendDecision({ ...base, model: '../x', phase: 'done' })).rejects.toThrow(InvalidNameError);
+      expect(await store.decisions.listDecisions('nobody')).toEqual([]);
     });
 
     it('detects a flipped byte anywhere in a stored artifact', async () => {

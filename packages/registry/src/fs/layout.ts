@@ -14,6 +14,8 @@ import { assertValidName } from '../names/names';
  * <root>/models/<name>/aliases/<alias>.json         { alias, version, updatedAt }
  * <root>/models/<name>/alias-history.ndjson         one alias move per line
  * <root>/models/<name>/.lock/                       per-model lock (alias moves)
+ * <root>/models/<name>/decisions.ndjson             lifecycle decisions, one per line
+ * <root>/models/<name>/.decisions.lock/             lock of the decision log
  * <root>/datasets/<name>/versions/<n>/dataset.json  metadata (DatasetVersion)
  * <root>/datasets/<name>/versions/<n>/data.json     the snapshot, exactly the checksummed bytes
  * <root>/datasets/<name>/.lock/                     per-dataset lock (registration)
@@ -109,6 +111,16 @@ export class StoreLayout {
   /** `<root>/models/<name>/.lock`. */
   lockDir(name: string): string {
     return this.inside(this.modelDir(name), '.lock');
+  }
+
+  /** `<root>/models/<name>/decisions.ndjson`. */
+  decisionFile(name: string): string {
+    return this.inside(this.modelDir(name), 'decisions.ndjson');
+  }
+
+  /** `<root>/models/<name>/.decisions.lock`. */
+  decisionLockDir(name: string): string {
+    return this.inside(this.modelDir(name), '.decisions.lock');
   }
 
   /** `<root>/datasets`. */

@@ -3,6 +3,8 @@ import {
   InvalidInputError,
   NotFoundError,
   type AliasMove,
+  type DecisionLog,
+  type DecisionRecord,
   type ModelArtifact,
   type ModelStore,
   type ModelVersion,
@@ -29,6 +31,7 @@ import {
   resolveFeatureTypes,
 } from '../records/requests';
 import { buildVersionRecord, describeVersionRecordProblem, type StoredVersionRecord } from '../records/version-record';
+import { checkedDecision, describeDecisionProblem } from '../records/decision-record';
 import { assertAliasable, assertNoAliases, deletedVersionError } from '../records/version-state';
 import { checkQuery, type VersionPage, type VersionQuery } from '../search/search';
 import type { VerifyProblem, VerifyReport } from '../store/options';
@@ -62,6 +65,8 @@ type Row = { record: string; status: VersionStatus };
 export class PostgresModelStore implements ModelStore {
   /** The dataset versions kept in the same schema; model lineage naming a dataset version is checked against it. */
   readonly datasets: PostgresDatasetStore;
+  /** The lifecycle decision log kept in the same schema. */
+  readonly decisions: DecisionLog;
   private readonly pool: pg.Pool;
   private readonly ownsPool: boolean;
   private readonly s: string;
@@ -78,6 +83,23 @@ export class PostgresModelStore implements ModelStore {
     this.now = options.now ?? (() => new Date());
     this.transaction = transactionRunner(this.pool);
     this.datasets = new PostgresDatasetStore(this.pool, this.s, this.transaction, this.now);
+    this.decisions = {
+      appendDecision: async (record) => {
+        const problem = describeDecisionProblem(record);
+        if (problem) throw new InvalidInputError(`cannot record a decision: ${problem}`);
+        assertValidName(record.model, 'model');
+        await this.pool.query(`INSERT INTO ${this.s}.decisions (model, record) VALUES ($1, $2)`, [record.model, JSON.stringify(checkedDecision(record))]);
+      },
+      listDecisions: async (model) => {
+        assertValidName(model, 'model');
+        const { rows } = await this.pool.query<{ id: string; record: string }>(`SELECT id, record FROM ${this.s}.decisions WHERE model = $1 ORDER BY id`, [model]);
+        return rows.map((r) => {
+          const parsed = parseChecked<DecisionRecord>(r.record, describeDecisionProblem);
+          if (!parsed.ok) throw new IntegrityError(`decision ${r.id} of ${label(model)} is corrupt: ${parsed.reason}`, { name: model });
+          return parsed.value;
+        });
+      },
+    };
   }
 
   /** Creates the schema and tables if missing (idempotent; safe to run from several processes). */
@@ -132,6 +154,10 @@ export class PostgresModelStore implements ModelStore {
         sha256 char(64) NOT NULL,
         PRIMARY KEY (name, version),
         UNIQUE (name, fingerprint))`);
+      await db.query(`CREATE TABLE IF NOT EXISTS ${s}.decisions (
+        id bigserial PRIMARY KEY,
+        model text NOT NULL CHECK (model ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$'),
+        record text NOT NULL)`);
     });
   }
 

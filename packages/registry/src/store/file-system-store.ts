@@ -44,6 +44,7 @@ import {
   type Tombstone,
 } from '../records/version-state';
 import { FileSystemDatasetStore } from './file-system-dataset-store';
+import { FileSystemDecisionLog } from './file-system-decision-log';
 import { isRecord } from '../records/shape';
 import { buildVersionRecord, describeVersionRecordProblem, type StoredVersionRecord } from '../records/version-record';
 import type { FileSystemModelStoreOptions, VerifyReport } from './options';
@@ -66,6 +67,8 @@ export class FileSystemModelStore implements ModelStore {
   readonly root: string;
   /** The dataset versions kept in the same directory; model lineage naming a dataset version is checked against it. */
   readonly datasets: FileSystemDatasetStore;
+  /** The lifecycle decision log kept with the models (`createLifecycle({ decisions: store.decisions })`). */
+  readonly decisions: FileSystemDecisionLog;
   private readonly layout: StoreLayout;
   private readonly now: () => Date;
   private readonly lockStaleMs: number;
@@ -85,6 +88,7 @@ export class FileSystemModelStore implements ModelStore {
     this.lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
     this.tempStaleMs = options.tempStaleMs ?? 3_600_000;
     this.datasets = new FileSystemDatasetStore(this.layout, this.now, { staleMs: this.lockStaleMs, timeoutMs: this.lockTimeoutMs });
+    this.decisions = new FileSystemDecisionLog(this.layout, { staleMs: this.lockStaleMs, timeoutMs: this.lockTimeoutMs });
   }
 
   /** Stores a new version: numbers 1, 2, 3… per name, assigned atomically even across processes. */

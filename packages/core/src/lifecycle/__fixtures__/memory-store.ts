@@ -1,6 +1,7 @@
 // A minimal, real in-memory ModelStore for the lifecycle tests (the registry package has the real backends).
 import type { Dataset } from '../../contracts/dataset';
 import type { DatasetStore, DatasetVersion, RegisterDatasetInput } from '../../contracts/dataset-store';
+import type { DecisionLog, DecisionRecord } from '../../contracts/decision-log';
 import type { ModelArtifact } from '../../contracts/model';
 import type {
   AliasMove,
@@ -188,5 +189,23 @@ export class MemoryDatasetStore implements DatasetStore {
 
   async listDatasets(): Promise<string[]> {
     return [...this.versions.keys()].sort();
+  }
+}
+
+export class MemoryDecisionLog implements DecisionLog {
+  readonly records: DecisionRecord[] = [];
+  /** Makes the next append of this phase throw once, as a crash at that moment would stop the run. */
+  failOn: DecisionRecord['phase'] | undefined;
+
+  async appendDecision(record: DecisionRecord): Promise<void> {
+    if (this.failOn === record.phase) {
+      this.failOn = undefined;
+      throw new Error(`crash before writing "${record.phase}"`);
+    }
+    this.records.push(record);
+  }
+
+  async listDecisions(model: string): Promise<DecisionRecord[]> {
+    return this.records.filter((r) => r.model === model);
   }
 }

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@mlops/core';
+import { InvalidInputError } from '../errors/errors';
 import { systemClock, type Clock } from './clock';
 
 /** One day in milliseconds, for `schedule(check, { everyMs: DAY_MS })`. */

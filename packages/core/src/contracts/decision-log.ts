@@ -1,0 +1,43 @@
+/** What set a lifecycle run off. */
+export type LifecycleTrigger = 'bootstrap' | 'new-data' | 'accuracy' | 'drift' | 'schedule' | 'rollback' | 'manual';
+
+/** The outcome of a lifecycle run. */
+export type LifecycleAction = 'bootstrapped' | 'kept' | 'promoted' | 'rejected' | 'rolled-back' | 'abandoned';
+
+/**
+ * One line of a model's decision log. A retraining run writes `started` (with its training data), then
+ * `registered` (with the challenger version), then `done` (with the action and why); a run without
+ * `done` was interrupted, and the lifecycle resumes it from the last phase it reached.
+ */
+export interface DecisionRecord {
+  /** The run this line belongs to. */
+  readonly runId: string;
+  readonly phase: 'started' | 'registered' | 'done';
+  /** When this line was written, ISO 8601. */
+  readonly at: string;
+  readonly model: string;
+  readonly trigger: LifecycleTrigger;
+  /** On `done`: what was decided. */
+  readonly action?: LifecycleAction;
+  /** On `done`: one readable sentence. */
+  readonly reason?: string;
+  /** Production version when the run started. */
+  readonly championVersion?: number;
+  /** The version this run registered. */
+  readonly challengerVersion?: number;
+  /** Production version when the run ended. */
+  readonly productionVersion?: number;
+  /** Training and holdout data, as registered dataset versions (what a resumed run retrains on). */
+  readonly training?: { readonly name: string; readonly version: number; readonly fingerprint: string };
+  readonly holdout?: { readonly name: string; readonly version: number; readonly fingerprint: string };
+  /** Accuracy figures behind the decision (champion on new data, both on the holdout). */
+  readonly metrics?: Readonly<Record<string, number>>;
+}
+
+/** An append-only log of lifecycle decisions per model, kept with the registry. */
+export interface DecisionLog {
+  /** Appends one record durably. */
+  appendDecision(record: DecisionRecord): Promise<void>;
+  /** Every record of a model, oldest first. */
+  listDecisions(model: string): Promise<DecisionRecord[]>;
+}

@@ -1,0 +1,138 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Dataset } from '../contracts/dataset';
+import { ManualClock } from '../schedule/clock';
+import { createDataset } from '../validation/dataset';
+import { centroidCodec, centroidTrainer } from './__fixtures__/centroid-trainer';
+import { MemoryDatasetStore, MemoryDecisionLog, MemoryModelStore } from './__fixtures__/memory-store';
+import { createLifecycle, type LifecycleEvent, type LifecycleOptions } from './controller';
+
+// Two classes on one feature: class 0 around `low`, class 1 around `high`.
+function blobs(low: number, high: number, n = 10): Dataset {
+  const features: number[][] = [];
+  const target: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const jitter = (i % 5) * 0.1 - 0.2;
+    features.push([low + jitter], [high + jitter]);
+    target.push(0, 1);
+  }
+  return createDataset({ features, target, featureNames: ['x'], classNames: ['a', 'b'] });
+}
+
+describe('createLifecycle', () => {
+  let store: MemoryModelStore;
+  let datasets: MemoryDatasetStore;
+  let decisions: MemoryDecisionLog;
+  let runs: number;
+  const make = (extra: Partial<LifecycleOptions> = {}) =>
+    createLifecycle({
+      modelName: 'toy',
+      trainer: centroidTrainer,
+      codecs: [centroidCodec],
+      store,
+      datasets,
+      decisions,
+      reference: blobs(0, 2),
+      holdout: blobs(2, 4, 5),
+      clock: new ManualClock(new Date('2026-02-01T00:00:00Z')),
+      newRunId: () => `run-${++runs}`,
+      ...extra,
+    });
+  beforeEach(() => {
+    store = new MemoryModelStore();
+    datasets = new MemoryDatasetStore();
+    decisions = new MemoryDecisionLog();
+    runs = 0;
+  });
+
+  it('bootstraps, keeps a model that still scores, and retrains and promotes when accuracy drops', async () => {
+    const lifecycle = make();
+    const seen: LifecycleEvent['type'][] = [];
+    lifecycle.on((event) => seen.push(event.type));
+    const first = await lifecycle.bootstrap();
+    expect(first).toMatchObject({ runId: 'run-1', trigger: 'bootstrap', action: 'bootstrapped', challengerVersion: 1, productionVersion: 1 });
+    expect(seen).toEqual(['run-started', 'challenger-registered', 'decision']);
+    expect(decisions.records.map((r) => `${r.runId}:${r.phase}`)).toEqual(['run-1:started', 'run-1:registered', 'run-1:done']);
+    expect(decisions.records[0]!.training).toEqual({ name: 'toy-training', version: 1, fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((await store.getVersion('toy', 1)).dataset).toEqual({ name: 'toy-training', version: 1, fingerprint: decisions.records[0]!.training!.fingerprint });
+
+    const kept = await lifecycle.ingest(blobs(0, 2, 4));
+    expect(kept).toMatchObject({ trigger: 'new-data', action: 'kept', productionVersion: 1, metrics: { championAccuracy: 1, batchRows: 8 } });
+    expect(kept.reason).toBe('v1 accuracy 1 on 8 new rows is at or above 0.85');
+
+    const shifted = await lifecycle.ingest(blobs(2, 4));
+    expect(shifted).toMatchObject({ trigger: 'accuracy', action: 'promoted', championVersion: 1, challengerVersion: 2, productionVersion: 2 });
+    expect(shifted.reason).toMatch(/^accuracy 0\.5 fell under 0\.85; challenger v2 scored 0\.\d+ vs 0\.5 on the holdout and was promoted$/);
+    const v2 = await store.getVersion('toy', 2);
+    expect(v2).toMatchObject({ parentVersion: 1, tags: { lifecycleRun: 'run-3', trigger: 'accuracy' }, dataset: { name: 'toy-training', version: 2 } });
+    expect(lifecycle.trainingData.target).toHaveLength(20 + 8 + 20);
+  });
+
+  it('rejects a challenger that is not better by the margin, retrains on drift, and rolls back', async () => {
+    const lifecycle = make({ policy: { minImprovement: 0.9 }, detectDrift: () => ({ datasetDrift: true }) });
+    await lifecycle.bootstrap();
+    const rejected = await lifecycle.ingest(blobs(0, 2, 4)); // accuracy holds, but the batch "drifted"
+    expect(rejected).toMatchObject({ trigger: 'drift', action: 'rejected', championVersion: 1, challengerVersion: 2, productionVersion: 1 });
+    expect(rejected.reason).toMatch(/^the new data drifted; challenger v2 scored .* not above v1's .* \+ 0\.9 on the holdout: kept v1$/);
+
+    const promoting = make({ policy: { retrainOnNewData: true } });
+    expect(await promoting.ingest(blobs(2, 4))).toMatchObject({ action: 'promoted', productionVersion: 3 });
+    const back = await promoting.rollback('v3 misbehaves in production');
+    expect(back).toMatchObject({ trigger: 'rollback', action: 'rolled-back', championVersion: 3, productionVersion: 1 });
+    expect(back.reason).toBe('v3 misbehaves in production: "production" moved back from v3 to v1');
+    expect(decisions.records.at(-1)).toMatchObject({ phase: 'done', action: 'rolled-back', productionVersion: 1 });
+  });
+
+  it('resumes a run that crashed before recording its challenger, without registering it twice', async () => {
+    const lifecycle = make();
+    await lifecycle.bootstrap();
+    decisions.failOn = 'registered';
+    const fitsBefore = centroidTrainer.fits;
+    await expect(lifecycle.ingest(blobs(2, 4))).rejects.toThrow('crash before writing "registered"');
+    expect((await store.listVersions('toy')).map((v) => v.version)).toEqual([1, 2]); // v2 registered, run not finished
+    expect(await store.getAlias('toy', 'production')).toBe(1);
+
+    const restarted = make(); // a new process: fresh state, same registry
+    const resumed = await restarted.resume();
+    expect(resumed).toMatchObject({ runId: 'run-2', action: 'promoted', challengerVersion: 2, productionVersion: 2 });
+    expect(centroidTrainer.fits - fitsBefore).toBe(1); // trained once, before the crash
+    expect((await store.listVersions('toy')).map((v) => v.version)).toEqual([1, 2]);
+    expect(await restarted.resume()).toBeUndefined();
+    expect(restarted.trainingData.target).toHaveLength(40);
+  });
+
+  it('resumes a run that crashed after promoting, recording what had happened', async () => {
+    const lifecycle = make();
+    await lifecycle.bootstrap();
+    decisions.failOn = 'done';
+    await expect(lifecycle.ingest(blobs(2, 4))).rejects.toThrow('crash before writing "done"');
+    expect(await store.getAlias('toy', 'production')).toBe(2);
+    const resumed = await make().resume();
+    expect(resumed).toMatchObject({ action: 'promoted', challengerVersion: 2, productionVersion: 2 });
+    expect(resumed!.reason).toBe('v2 was already promoted when the interrupted run resumed');
+  });
+
+  it('evaluates on a schedule with an injectable clock and streams events', async () => {
+    const clock = new ManualClock(new Date('2026-02-01T00:00:00Z'));
+    const lifecycle = make({ clock });
+    await lifecycle.bootstrap();
+    const stream = lifecycle.events();
+    let day = 0;
+    const task = lifecycle.start(() => (++day === 2 ? blobs(2, 4) : blobs(0, 2, 2)));
+    await clock.advance(2 * 86_400_000 + 1000);
+    task.stop();
+    const decided: string[] = [];
+    for await (const event of stream) {
+      if (event.type === 'decision') decided.push(`${event.decision.trigger}:${event.decision.action}`);
+      if (decided.length === 2) break;
+    }
+    // evaluate() only scores: the retrain uses the training data (no new rows), so the challenger is no better.
+    expect(decided).toEqual(['schedule:kept', 'schedule:rejected']);
+    expect(task.runs).toBe(2);
+  });
+
+  it('refuses batches with other columns', async () => {
+    const lifecycle = make();
+    const other = createDataset({ features: [[1, 2]], target: [0], featureNames: ['x', 'y'], classNames: ['a', 'b'] });
+    await expect(lifecycle.ingest(other)).rejects.toThrow('a new batch must have the features [x] and classes [a,b] of the training data');
+  });
+});

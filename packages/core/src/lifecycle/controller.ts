@@ -1,0 +1,363 @@
+import { randomUUID } from 'node:crypto';
+import type { Dataset } from '../contracts/dataset';
+import type { DatasetStore, DatasetVersion } from '../contracts/dataset-store';
+import type { DecisionLog, DecisionRecord, LifecycleAction, LifecycleTrigger } from '../contracts/decision-log';
+import type { JsonObject } from '../contracts/json';
+import type { Model, ModelCodec } from '../contracts/model';
+import type { ModelStore } from '../contracts/store';
+import type { Trainer } from '../contracts/trainer';
+import { ConflictError, InvalidInputError } from '../errors/errors';
+import { systemClock, type Clock } from '../schedule/clock';
+import { DAY_MS, schedule, type ScheduledTask } from '../schedule/schedule';
+import { decodeModel } from '../validation/codecs';
+import { concatDatasets } from '../validation/dataset';
+import { accuracyScore } from '../validation/metrics';
+import { EventStream } from './events';
+
+/** When the lifecycle retrains, and what a challenger must do to be promoted. */
+export interface LifecyclePolicy {
+  /** Accuracy under which the champion is replaced if it can be (default 0.85, as the reference loop). */
+  readonly threshold?: number;
+  /** How much better than the champion, on the holdout, a challenger must be (default 0: strictly better). */
+  readonly minImprovement?: number;
+  /** The alias that serves production (default `production`). */
+  readonly alias?: string;
+  /** Retrain whenever labelled data arrives, even when accuracy holds and nothing drifted (default false). */
+  readonly retrainOnNewData?: boolean;
+  /** Retrain when `detectDrift` reports drift in a new batch (default true). */
+  readonly retrainOnDrift?: boolean;
+  /** Period of the scheduled evaluation started by `start()` (default one day). */
+  readonly evaluateEveryMs?: number;
+}
+
+/** Options of {@link createLifecycle}. */
+export interface LifecycleOptions<Params extends JsonObject = JsonObject> {
+  readonly modelName: string;
+  readonly trainer: Trainer<Params>;
+  /** Codecs to load champions with. */
+  readonly codecs: readonly ModelCodec[];
+  readonly store: ModelStore;
+  /** Where training and holdout snapshots are versioned (what an interrupted run resumes from). */
+  readonly datasets: DatasetStore;
+  /** Where every decision is recorded. */
+  readonly decisions: DecisionLog;
+  /** Data the first model is trained on; new batches are added to it. */
+  readonly reference: Dataset;
+  /** Labelled data the champion and challengers are compared on. */
+  readonly holdout: Dataset;
+  readonly params?: Partial<Params>;
+  readonly policy?: LifecyclePolicy;
+  /** Drift test of a new batch against the champion's training data (e.g. `detectDrift` from @mlops/monitor). */
+  readonly detectDrift?: (reference: Dataset, current: Dataset) => boolean | { readonly datasetDrift: boolean };
+  /** Clock for times and the scheduled evaluation (default the system clock). */
+  readonly clock?: Clock;
+  /** Run ids (default `crypto.randomUUID`). */
+  readonly newRunId?: () => string;
+}
+
+/** What one lifecycle run decided, as plain data. */
+export interface LifecycleDecision {
+  readonly runId: string;
+  readonly trigger: LifecycleTrigger;
+  readonly action: LifecycleAction;
+  readonly reason: string;
+  readonly championVersion?: number;
+  readonly challengerVersion?: number;
+  readonly productionVersion?: number;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly decidedAt: string;
+}
+
+/** Everything the lifecycle tells its listeners. */
+export type LifecycleEvent =
+  | { readonly type: 'run-started'; readonly runId: string; readonly trigger: LifecycleTrigger; readonly resumed: boolean }
+  | { readonly type: 'challenger-registered'; readonly runId: string; readonly version: number }
+  | { readonly type: 'decision'; readonly decision: LifecycleDecision }
+  | { readonly type: 'error'; readonly error: unknown };
+
+/** A model's automated lifecycle. */
+export interface Lifecycle {
+  /** Trains and promotes a first model when the alias does not exist yet; otherwise keeps it. */
+  bootstrap(): Promise<LifecycleDecision>;
+  /**
+   * New labelled data arrived: scores the champion on it, adds it to the training data, and retrains when
+   * accuracy is under the threshold, the batch drifted, or the policy retrains on every batch.
+   */
+  ingest(batch: Dataset): Promise<LifecycleDecision>;
+  /** Scores the champion on labelled data (a scheduled check; feed new rows with `ingest`) and retrains if accuracy is under the threshold. */
+  evaluate(labelled: Dataset): Promise<LifecycleDecision>;
+  /** Moves the alias back to the previous production version (the registry's rollback) and records it. */
+  rollback(reason?: string): Promise<LifecycleDecision>;
+  /** Finishes a run a crash interrupted (without registering twice); `undefined` when none is pending. */
+  resume(): Promise<LifecycleDecision | undefined>;
+  /** Evaluates on `labelled()` every `evaluateEveryMs` (daily by default); skips when it returns nothing. */
+  start(labelled: () => Promise<Dataset | undefined> | Dataset | undefined): ScheduledTask;
+  /** Subscribes to events; returns an unsubscribe function. */
+  on(listener: (event: LifecycleEvent) => void): () => void;
+  /** Events as an async iterator. */
+  events(): AsyncIterableIterator<LifecycleEvent>;
+  /** The decision log of this model, oldest first. */
+  history(): Promise<DecisionRecord[]>;
+  /** Training data the next challenger would be trained on. */
+  readonly trainingData: Dataset;
+}
+
+const round = (x: number) => x.toFixed(4).replace(/0+$/, '').replace(/\.$/, '');
+const RUN_TAG = 'lifecycleRun';
+
+/**
+ * The automated lifecycle: triggers (new labelled data, a scheduled evaluation, accuracy under the
+ * threshold, drift) lead to retraining on reference + new data; a challenger is promoted only if it beats
+ * the champion on the holdout by the margin, by compare-and-set on the alias. Every run is recorded in the
+ * decision log in phases (`started` with its training data, `registered`, `done`) and emitted as events,
+ * so a run killed at any moment is finished by `resume()` without registering a second version.
+ */
+export function createLifecycle<Params extends JsonObject>(options: LifecycleOptions<Params>): Lifecycle {
+  const { modelName, trainer, store, datasets, decisions } = options;
+  if (typeof modelName !== 'string' || modelName === '') throw new InvalidInputError('createLifecycle needs a modelName');
+  const policy = options.policy ?? {};
+  const threshold = policy.threshold ?? 0.85;
+  const minImprovement = policy.minImprovement ?? 0;
+  const alias = policy.alias ?? 'production';
+  if (!(threshold >= 0 && threshold <= 1)) throw new InvalidInputError(`threshold must be in [0, 1], got ${threshold}`);
+  const clock = options.clock ?? systemClock;
+  const newRunId = options.newRunId ?? randomUUID;
+  const now = () => new Date(clock.now()).toISOString();
+  const events = new EventStream<LifecycleEvent>();
+  const trainingName = `${modelName}-training`;
+  const holdoutName = `${modelName}-holdout`;
+  let training = options.reference;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  /** Runs one lifecycle operation at a time, in call order. */
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = queue.then(work);
+    queue = result.catch(() => undefined);
+    return result;
+  };
+
+  const accuracyOf = (model: Model, data: Dataset) => accuracyScore(data.target, model.predict(data.features));
+  const loadChampion = async (version: number) => decodeModel((await store.loadArtifact(modelName, version)).artifact, options.codecs);
+  const ref = (v: DatasetVersion) => ({ name: v.name, version: v.version, fingerprint: v.fingerprint });
+
+  const finish = async (
+    base: { runId: string; trigger: LifecycleTrigger; championVersion?: number; challengerVersion?: number },
+    action: LifecycleAction,
+    reason: string,
+    metrics: Record<string, number>,
+  ): Promise<LifecycleDecision> => {
+    const productionVersion = await store.getAlias(modelName, alias);
+    const decision: LifecycleDecision = {
+      ...base,
+      action,
+      reason,
+      ...(productionVersion === undefined ? {} : { productionVersion }),
+      metrics,
+      decidedAt: now(),
+    };
+    await decisions.appendDecision({
+      runId: base.runId,
+      phase: 'done',
+      at: decision.decidedAt,
+      model: modelName,
+      trigger: base.trigger,
+      action,
+      reason,
+      ...(base.championVersion === undefined ? {} : { championVersion: base.championVersion }),
+      ...(base.challengerVersion === undefined ? {} : { challengerVersion: base.challengerVersion }),
+      ...(productionVersion === undefined ? {} : { productionVersion }),
+      metrics,
+    });
+    events.emit({ type: 'decision', decision });
+    return decision;
+  };
+
+  /** Phases 2–3 of a run: the challenger (trained, or found if a crashed attempt registered it), then the decision. */
+  const complete = async (started: DecisionRecord, data: Dataset, holdout: Dataset, registered?: number): Promise<LifecycleDecision> => {
+    const { runId, trigger, championVersion } = started;
+    const metrics: Record<string, number> = { ...started.metrics };
+    let challengerVersion = registered ?? (await store.listVersions(modelName)).find((v) => v.tags[RUN_TAG] === runId)?.version;
+    let challengerModel: Model;
+    if (challengerVersion === undefined) {
+      challengerModel = await trainer.fit(data, options.params);
+      const record = await store.register(modelName, {
+        artifact: challengerModel.toArtifact(),
+        metrics: { holdoutAccuracy: accuracyOf(challengerModel, holdout) },
+        tags: { [RUN_TAG]: runId, trigger, trainer: trainer.name },
+        ...(started.training ? { dataset: started.training } : {}),
+        ...(championVersion === undefined ? {} : { parentVersion: championVersion }),
+        ...(data.featureTypes ? { featureTypes: data.featureTypes } : {}),
+      });
+      challengerVersion = record.version;
+    } else {
+      challengerModel = await loadChampion(challengerVersion);
+    }
+    if (registered === undefined) {
+      await decisions.appendDecision({ ...started, phase: 'registered', at: now(), challengerVersion });
+      events.emit({ type: 'challenger-registered', runId, version: challengerVersion });
+    }
+    const base = { runId, trigger, ...(championVersion === undefined ? {} : { championVersion }), challengerVersion };
+    const challengerAccuracy = accuracyOf(challengerModel, holdout);
+    metrics.challengerHoldoutAccuracy = challengerAccuracy;
+    const current = await store.getAlias(modelName, alias);
+    if (current === challengerVersion) {
+      // A crashed attempt already moved the alias: the decision was made, only its record is missing.
+      return finish(base, championVersion === undefined ? 'bootstrapped' : 'promoted', `v${challengerVersion} was already promoted when the interrupted run resumed`, metrics);
+    }
+    try {
+      if (championVersion === undefined) {
+        await store.setAlias(modelName, alias, challengerVersion, { expectedVersion: null, reason: `bootstrap (run ${runId})` });
+        return finish(base, 'bootstrapped', `no "${alias}" model existed; trained v${challengerVersion} (holdout accuracy ${round(challengerAccuracy)}) and promoted it`, metrics);
+      }
+      const championAccuracy = accuracyOf(await loadChampion(championVersion), holdout);
+      metrics.championHoldoutAccuracy = championAccuracy;
+      if (challengerAccuracy > championAccuracy + minImprovement) {
+        await store.setAlias(modelName, alias, challengerVersion, {
+          expectedVersion: championVersion,
+          reason: `${trigger}: v${challengerVersion} ${round(challengerAccuracy)} vs v${championVersion} ${round(championAccuracy)} on the holdout (run ${runId})`,
+        });
+        return finish(base, 'promoted', `${describe(trigger, metrics)}; challenger v${challengerVersion} scored ${round(challengerAccuracy)} vs ${round(championAccuracy)} on the holdout and was promoted`, metrics);
+      }
+      const margin = minImprovement > 0 ? ` + ${minImprovement}` : '';
+      return finish(base, 'rejected', `${describe(trigger, metrics)}; challenger v${challengerVersion} scored ${round(challengerAccuracy)}, not above v${championVersion}'s ${round(championAccuracy)}${margin} on the holdout: kept v${championVersion}`, metrics);
+    } catch (error) {
+      if (!ConflictError.isInstance(error)) throw error;
+      return finish(base, 'abandoned', `"${alias}" moved while the run was deciding (${(error as Error).message}); v${challengerVersion} stays registered, unpromoted`, metrics);
+    }
+  };
+
+  const describe = (trigger: LifecycleTrigger, metrics: Record<string, number>): string => {
+    const fresh = metrics.championAccuracy;
+    switch (trigger) {
+      case 'accuracy':
+      case 'schedule':
+        return `accuracy ${round(fresh ?? Number.NaN)} fell under ${threshold}`;
+      case 'drift':
+        return 'the new data drifted';
+      case 'new-data':
+        return 'new labelled data arrived';
+      default:
+        return trigger;
+    }
+  };
+
+  /** Phase 1 of a run: version its data, record `started`, then complete it. */
+  const retrain = async (trigger: LifecycleTrigger, metrics: Record<string, number>): Promise<LifecycleDecision> => {
+    const runId = newRunId();
+    const championVersion = await store.getAlias(modelName, alias);
+    const trainingVersion = await datasets.registerDataset(trainingName, { dataset: training, description: `training data of ${modelName}` });
+    const holdoutVersion = await datasets.registerDataset(holdoutName, { dataset: options.holdout, description: `holdout of ${modelName}` });
+    const started: DecisionRecord = {
+      runId,
+      phase: 'started',
+      at: now(),
+      model: modelName,
+      trigger,
+      ...(championVersion === undefined ? {} : { championVersion }),
+      training: ref(trainingVersion),
+      holdout: ref(holdoutVersion),
+      metrics,
+    };
+    await decisions.appendDecision(started);
+    events.emit({ type: 'run-started', runId, trigger, resumed: false });
+    return complete(started, training, options.holdout);
+  };
+
+  const keep = async (trigger: LifecycleTrigger, reason: string, metrics: Record<string, number>): Promise<LifecycleDecision> => {
+    const championVersion = await store.getAlias(modelName, alias);
+    return finish({ runId: newRunId(), trigger, ...(championVersion === undefined ? {} : { championVersion }) }, 'kept', reason, metrics);
+  };
+
+  const checkBatch = (batch: Dataset, what: string) => {
+    if (JSON.stringify(batch.featureNames) !== JSON.stringify(training.featureNames) || JSON.stringify(batch.classNames) !== JSON.stringify(training.classNames)) {
+      throw new InvalidInputError(`${what} must have the features [${training.featureNames}] and classes [${training.classNames ?? ''}] of the training data`);
+    }
+  };
+
+  const run = <T>(work: () => Promise<T>) =>
+    serial(async () => {
+      try {
+        return await work();
+      } catch (error) {
+        events.emit({ type: 'error', error });
+        throw error;
+      }
+    });
+
+  const lifecycle: Lifecycle = {
+    get trainingData() {
+      return training;
+    },
+    bootstrap: () =>
+      run(async () => {
+        const champion = await store.getAlias(modelName, alias);
+        if (champion !== undefined) return keep('bootstrap', `"${alias}" already serves v${champion}`, {});
+        return retrain('bootstrap', {});
+      }),
+    ingest: (batch) =>
+      run(async () => {
+        checkBatch(batch, 'a new batch');
+        const champion = await store.getAlias(modelName, alias);
+        const before = training;
+        training = concatDatasets(training, batch);
+        if (champion === undefined) return retrain('bootstrap', {});
+        const championAccuracy = accuracyOf(await loadChampion(champion), batch);
+        const metrics = { championAccuracy, batchRows: batch.target.length };
+        if (championAccuracy < threshold) return retrain('accuracy', metrics);
+        const drift = options.detectDrift?.(before, batch);
+        const drifted = typeof drift === 'object' ? drift.datasetDrift : drift === true;
+        if (drifted && (policy.retrainOnDrift ?? true)) return retrain('drift', metrics);
+        if (policy.retrainOnNewData) return retrain('new-data', metrics);
+        return keep('new-data', `v${champion} accuracy ${round(championAccuracy)} on ${batch.target.length} new rows is at or above ${threshold}${options.detectDrift ? ' and nothing drifted' : ''}`, metrics);
+      }),
+    evaluate: (labelled) =>
+      run(async () => {
+        checkBatch(labelled, 'labelled data');
+        const champion = await store.getAlias(modelName, alias);
+        if (champion === undefined) return retrain('bootstrap', {});
+        const championAccuracy = accuracyOf(await loadChampion(champion), labelled);
+        const metrics = { championAccuracy, batchRows: labelled.target.length };
+        if (championAccuracy < threshold) return retrain('schedule', metrics);
+        return keep('schedule', `v${champion} accuracy ${round(championAccuracy)} on ${labelled.target.length} labelled rows is at or above ${threshold}`, metrics);
+      }),
+    rollback: (reason = 'rollback') =>
+      run(async () => {
+        const champion = await store.getAlias(modelName, alias);
+        const move = await store.rollback(modelName, alias, { reason, ...(champion === undefined ? {} : { expectedVersion: champion }) });
+        return finish(
+          { runId: newRunId(), trigger: 'rollback', ...(champion === undefined ? {} : { championVersion: champion }) },
+          'rolled-back',
+          `${reason}: "${alias}" moved back from v${move.previousVersion} to v${move.version}`,
+          {},
+        );
+      }),
+    resume: () =>
+      run(async () => {
+        const history = await decisions.listDecisions(modelName);
+        const done = new Set(history.filter((r) => r.phase === 'done').map((r) => r.runId));
+        const open = history.filter((r) => r.phase !== 'done' && !done.has(r.runId));
+        const lastStarted = [...open].reverse().find((r) => r.phase === 'started');
+        if (!lastStarted) return undefined;
+        const registered = open.find((r) => r.runId === lastStarted.runId && r.phase === 'registered')?.challengerVersion;
+        if (!lastStarted.training || !lastStarted.holdout) throw new InvalidInputError(`run ${lastStarted.runId} recorded no training data to resume from`);
+        const data = (await datasets.loadDataset(lastStarted.training.name, lastStarted.training.version)).dataset;
+        const holdout = (await datasets.loadDataset(lastStarted.holdout.name, lastStarted.holdout.version)).dataset;
+        training = data;
+        events.emit({ type: 'run-started', runId: lastStarted.runId, trigger: lastStarted.trigger, resumed: true });
+        return complete(lastStarted, data, holdout, registered);
+      }),
+    start(labelled) {
+      return schedule(
+        async () => {
+          const data = await labelled();
+          if (data) await lifecycle.evaluate(data);
+        },
+        { everyMs: policy.evaluateEveryMs ?? DAY_MS, clock, onError: (error) => events.emit({ type: 'error', error }) },
+      );
+    },
+    on: (listener) => events.on(listener),
+    events: () => events.iterate(),
+    history: () => decisions.listDecisions(modelName),
+  };
+  return lifecycle;
+}

@@ -1,0 +1,41 @@
+import type { DecisionRecord } from '@mlops/core';
+import { isFiniteNumberMap, isPositiveInteger, isRecord, isTimestamp } from './shape';
+
+const TRIGGERS = new Set(['bootstrap', 'new-data', 'accuracy', 'drift', 'schedule', 'rollback', 'manual']);
+const ACTIONS = new Set(['bootstrapped', 'kept', 'promoted', 'rejected', 'rolled-back', 'abandoned']);
+const PHASES = new Set(['started', 'registered', 'done']);
+
+function describeDataRef(value: unknown, at: string): string | undefined {
+  if (!isRecord(value) || typeof value.name !== 'string' || !isPositiveInteger(value.version) || typeof value.fingerprint !== 'string') {
+    return `"${at}" must be { name, version, fingerprint }`;
+  }
+  return undefined;
+}
+
+/** Why a value is not a valid decision record, or `undefined`. */
+export function describeDecisionProblem(value: unknown): string | undefined {
+  if (!isRecord(value)) return 'the record must be an object';
+  if (typeof value.runId !== 'string' || value.runId === '') return '"runId" must be a non-empty string';
+  if (!PHASES.has(value.phase as string)) return '"phase" must be started, registered or done';
+  if (!isTimestamp(value.at)) return '"at" must be an ISO 8601 timestamp';
+  if (typeof value.model !== 'string' || value.model === '') return '"model" must be a non-empty string';
+  if (!TRIGGERS.has(value.trigger as string)) return '"trigger" is not a lifecycle trigger';
+  if (value.action !== undefined && !ACTIONS.has(value.action as string)) return '"action" is not a lifecycle action';
+  if (value.reason !== undefined && typeof value.reason !== 'string') return '"reason" must be a string';
+  for (const key of ['championVersion', 'challengerVersion', 'productionVersion'] as const) {
+    if (value[key] !== undefined && !isPositiveInteger(value[key])) return `"${key}" must be a positive integer`;
+  }
+  for (const key of ['training', 'holdout'] as const) {
+    if (value[key] !== undefined) {
+      const problem = describeDataRef(value[key], key);
+      if (problem) return problem;
+    }
+  }
+  if (value.metrics !== undefined && !isFiniteNumberMap(value.metrics)) return '"metrics" must map names to finite numbers';
+  return undefined;
+}
+
+/** A validated copy of a decision record (so nothing else of the caller's object is stored). */
+export function checkedDecision(record: DecisionRecord): DecisionRecord {
+  return JSON.parse(JSON.stringify(record)) as DecisionRecord;
+}

@@ -1,0 +1,59 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { IntegrityError, InvalidInputError, type DecisionLog, type DecisionRecord } from '@mlops/core';
+import { appendLineDurably, ensureDirectoryDurably } from '../fs/durable';
+import { isNotFound } from '../fs/errno';
+import type { StoreLayout } from '../fs/layout';
+import { withDirectoryLock, type DirectoryLockOptions } from '../fs/lock';
+import { parseChecked } from '../json/safe-parse';
+import { assertValidName } from '../names/names';
+import { checkedDecision, describeDecisionProblem } from '../records/decision-record';
+import { modelLabel } from '../records/requests';
+
+
+/**
+ * Lifecycle decisions of each model in `<root>/models/<name>/decisions.ndjson`, appended durably under
+ * the model's decision lock. A last line cut short by a crash is skipped on read and cut off by the next
+ * append; other damage is an `IntegrityError` naming the line.
+ */
+export class FileSystemDecisionLog implements DecisionLog {
+  constructor(
+    private readonly layout: StoreLayout,
+    private readonly lockOptions: Omit<DirectoryLockOptions, 'description' | 'tmpDir'>,
+  ) {}
+
+  /** Appends one record durably (validated first). */
+  async appendDecision(record: DecisionRecord): Promise<void> {
+    const problem = describeDecisionProblem(record);
+    if (problem) throw new InvalidInputError(`cannot record a decision: ${problem}`);
+    assertValidName(record.model, 'model');
+    await ensureDirectoryDurably(this.layout.modelDir(record.model));
+    await mkdir(this.layout.tmpDir(), { recursive: true });
+    const lock = { ...this.lockOptions, tmpDir: this.layout.tmpDir(), description: `decisions of ${modelLabel(record.model)}` };
+    await withDirectoryLock(this.layout.decisionLockDir(record.model), lock, () =>
+      appendLineDurably(this.layout.decisionFile(record.model), JSON.stringify(checkedDecision(record))),
+    );
+  }
+
+  /** Every record of a model, oldest first (`[]` when none). */
+  async listDecisions(model: string): Promise<DecisionRecord[]> {
+    assertValidName(model, 'model');
+    let text: string;
+    try {
+      text = await readFile(this.layout.decisionFile(model), 'utf8');
+    } catch (error) {
+      if (isNotFound(error)) return [];
+      throw error;
+    }
+    const lines = text.split('\n');
+    const records: DecisionRecord[] = [];
+    lines.forEach((line, index) => {
+      if (line.trim() === '') return;
+      const parsed = parseChecked<DecisionRecord>(line, describeDecisionProblem);
+      if (parsed.ok) records.push(parsed.value);
+      else if (index !== lines.length - 1) {
+        throw new IntegrityError(`decisions of ${modelLabel(model)} are corrupt at line ${index + 1}: ${parsed.reason}`, { name: model });
+      }
+    });
+    return records;
+  }
+}
