@@ -1,12 +1,12 @@
 import { runRetrainStep, type DriftReport, type RetrainDecision } from '@mlops/core';
-import { fingerprint, loadIris, trainTestSplit } from '@mlops/data';
+import { fingerprint, loadIris, shiftFeatures, trainTestSplit } from '@mlops/data';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accuracyAlert, createAccuracyMonitor, createAlerter, detectDrift, PredictionLog, renderDriftReport, rollingMetrics } from '@mlops/monitor';
 import { FileSystemModelStore, loadModel, PostgresModelStore } from '@mlops/registry';
 import { accuracy, mlRandomForestCodec, randomForestCodec, randomForestTrainer } from '@mlops/train';
-import { shiftBatch } from './shift';
+
 
 /** scikit-learn 1.2's `RandomForestClassifier(random_state=42)` predictions on the iris test split (seed 42). */
 export const SKLEARN_TEST_PREDICTIONS = [
@@ -110,8 +110,8 @@ async function runLoop(options: IrisLifecycleOptions, openStore: OpenStore, wher
   log(`load     new registry instance: iris@production = v${served.version.version}, checksum verified, predictions ${reloadedIdentical ? 'identical' : 'DIFFERENT'}`);
 
   // Production: a new measuring device reads petals larger. A labelled batch comes back from review.
-  const fresh = shiftBatch(train, { seed: 7, offsets: PETAL_SHIFT });
-  const holdout = shiftBatch(test, { seed: 8, offsets: PETAL_SHIFT });
+  const fresh = shiftFeatures(train, { seed: 7, offsets: PETAL_SHIFT });
+  const holdout = shiftFeatures(test, { seed: 8, offsets: PETAL_SHIFT });
   const drift = detectDrift(train.features, fresh.features, { featureNames: train.featureNames });
   const drifted = drift.features.filter((f) => f.drifted).map((f) => `${f.feature} (KS ${f.statistic.toFixed(3)}, p ${f.pValue?.toExponential(2)})`);
   log(`monitor  shifted batch of ${fresh.target.length} rows: drift in ${drifted.join(', ') || 'nothing'}; dataset drift ${drift.datasetDrift ? 'yes' : 'no'}`);

@@ -5,3 +5,4 @@ export { selectRows } from './rows/select-rows';
 /** Content fingerprint of a dataset (defined in `@mlops/core`, re-exported for convenience). */
 export { fingerprint } from '@mlops/core';
 export * from './tabular/index';
+export { shiftFeatures, type ShiftOptions } from './simulate/shift-features';

@@ -1,6 +1,6 @@
-import { createDataset, RandomState, type Dataset } from '@mlops/core';
+import { createDataset, InvalidInputError, RandomState, type Dataset } from '@mlops/core';
 
-/** How a simulated production batch differs from the training data. */
+/** How a simulated production batch differs from the data it is made from. */
 export interface ShiftOptions {
   /** Seed of the measurement noise. */
   readonly seed: number;
@@ -11,10 +11,14 @@ export interface ShiftOptions {
 }
 
 /**
- * A deterministic "the world changed" batch: the same labelled rows with some features offset and
- * jittered, as when a measuring device is replaced. Labels stay true, so accuracy can be measured.
+ * A deterministic "the world changed" batch for drills and tests of monitoring: the same labelled rows
+ * with some features offset and jittered (seeded), as when a measuring device is replaced. Labels stay
+ * true, so accuracy can be measured on it. Unknown feature names are an error.
  */
-export function shiftBatch(dataset: Dataset, options: ShiftOptions): Dataset {
+export function shiftFeatures(dataset: Dataset, options: ShiftOptions): Dataset {
+  for (const name of Object.keys(options.offsets)) {
+    if (!dataset.featureNames.includes(name)) throw new InvalidInputError(`shiftFeatures: "${name}" is not a feature`, { columnName: name });
+  }
   const random = new RandomState(options.seed);
   const noise = options.noise ?? 0.1;
   const offsets = dataset.featureNames.map((name) => options.offsets[name] ?? 0);

@@ -1,0 +1,94 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DecisionRecord } from '@mlops/core';
+import { FileSystemModelStore } from '@mlops/registry';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runRetrainOnDrift } from './story';
+
+const roots: string[] = [];
+function tempRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), 'mlops-retrain-test-'));
+  roots.push(root);
+  return root;
+}
+afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
+const exampleDir = join(import.meta.dirname, '..');
+
+describe('retrain on drift', () => {
+  it('bootstraps v1, keeps it, retrains and promotes v2 on the shift, rejects a poisoned candidate, rolls back', async () => {
+    const root = tempRoot();
+    const lines: string[] = [];
+    const summary = await runRetrainOnDrift({ registryRoot: root, log: (line) => lines.push(line) });
+    expect(summary.decisions.map((d) => [d.trigger, d.action, d.productionVersion])).toEqual([
+      ['bootstrap', 'bootstrapped', 1],
+      ['new-data', 'kept', 1],
+      ['accuracy', 'promoted', 2],
+      ['accuracy', 'rejected', 2],
+      ['rollback', 'rolled-back', 1],
+    ]);
+    expect(summary.accuracyAlerts).toBe(2);
+    expect(summary.versions).toBe(3);
+    expect(lines.some((line) => line.includes('drift: petal length (cm), petal width (cm)'))).toBe(true);
+
+    const store = new FileSystemModelStore({ root });
+    const v2 = await store.getVersion('iris', 2);
+    const training = await store.datasets.getDatasetVersion('iris-training', v2.dataset!.version!);
+    expect(v2.dataset).toEqual({ name: 'iris-training', version: training.version, fingerprint: training.fingerprint });
+    expect(training.rows).toBe(150); // 90 reference + 30 + 30 new rows
+    expect(v2.parentVersion).toBe(1);
+    expect((await store.aliasHistory('iris', 'production')).map((m) => [m.kind, m.version])).toEqual([
+      ['set', 1],
+      ['set', 2],
+      ['rollback', 1],
+    ]);
+    const log = await store.decisions.listDecisions('iris');
+    expect(log.filter((r) => r.phase === 'done')).toHaveLength(5);
+    expect((await store.verify()).ok).toBe(true);
+  });
+
+  it('runs as a script', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', tempRoot()], { cwd: exampleDir, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('→ PROMOTED: accuracy 0.5 fell under 0.85; challenger v2 scored');
+    expect(result.stdout).toContain('done: production = iris v1');
+  });
+
+  it('survives SIGKILL at random moments of a retrain: a restart resumes without registering twice', async () => {
+    const worker = join(exampleDir, 'src', '__fixtures__', 'crash-worker.ts');
+    const outcomes: string[] = [];
+    let seed = 12345;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let kill = 0; kill < 8; kill++) {
+      const root = tempRoot();
+      const child = spawn(process.execPath, ['--import', 'tsx', worker, 'ingest', root], { cwd: exampleDir, stdio: ['ignore', 'pipe', 'pipe'] });
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve())); // the worker is up
+      await new Promise((resolve) => setTimeout(resolve, 50 + random() * 700));
+      child.kill('SIGKILL');
+      await exited;
+      const after = spawnSync(process.execPath, ['--import', 'tsx', worker, 'resume', root], { cwd: exampleDir, encoding: 'utf8' });
+      expect(after.stderr).toBe('');
+      const state = JSON.parse(after.stdout) as {
+        resumed: string | null;
+        production: number | null;
+        versions: { version: number; run: string }[];
+        decisions: DecisionRecord[];
+        verify: { ok: boolean };
+      };
+      outcomes.push(state.resumed ?? 'nothing to resume');
+      // Never two versions of one run; production is a complete, registered version; every started run is done.
+      const runs = state.versions.map((v) => v.run);
+      expect(new Set(runs).size).toBe(runs.length);
+      if (state.production !== null) expect(state.versions.map((v) => v.version)).toContain(state.production);
+      const started = new Set(state.decisions.filter((d) => d.phase === 'started').map((d) => d.runId));
+      const done = new Set(state.decisions.filter((d) => d.phase === 'done').map((d) => d.runId));
+      expect([...started].filter((run) => !done.has(run))).toEqual([]);
+      expect(state.verify.ok).toBe(true);
+    }
+    // The kills landed at different moments: at least one run had to be resumed.
+    expect(outcomes.some((o) => o !== 'nothing to resume')).toBe(true);
+  }, 120_000);
+});
