@@ -38,6 +38,8 @@ export interface MonitorMetrics {
   recordAccuracy(model: string, version: number, check: AccuracyCheck | number): void;
   /** Sets accuracy, F1 and window size gauges from a performance window. */
   recordWindow(window: WindowMetrics): void;
+  /** Observes how long serving one request took (seconds), for `mlops_prediction_duration_seconds`. */
+  recordLatency(model: string, version: number, seconds: number): void;
   /** Sets the drift score and flag of every feature, and the share of drifted features, of a model. */
   recordDrift(model: string, report: DriftReport): void;
   /** The text exposition Prometheus scrapes. */
@@ -49,8 +51,8 @@ export interface MonitorMetrics {
 /**
  * Prometheus metrics for monitored models: `mlops_predictions_total{model,version}`,
  * `mlops_model_accuracy{model,version}`, `mlops_model_f1{model,version}`, `mlops_window_rows{model,version}`,
- * `mlops_feature_drift_score{model,feature,test}` (KS statistic or distance), `mlops_feature_drifted{model,feature}`
- * and `mlops_dataset_drift_share{model}`.
+ * `mlops_prediction_duration_seconds{model,version}` (histogram), `mlops_feature_drift_score{model,feature,test}`
+ * (KS statistic or distance), `mlops_feature_drifted{model,feature}` and `mlops_dataset_drift_share{model}`.
  */
 export function createMonitorMetrics(options: MonitorMetricsOptions = {}): MonitorMetrics {
   const prefix = options.prefix ?? 'mlops_';
@@ -70,6 +72,13 @@ export function createMonitorMetrics(options: MonitorMetricsOptions = {}): Monit
     registers,
   });
   const drifted = new client.Gauge({ name: `${prefix}feature_drifted`, help: '1 when the feature drifted, else 0.', labelNames: ['model', 'feature'] as const, registers });
+  const latency = new client.Histogram({
+    name: `${prefix}prediction_duration_seconds`,
+    help: 'Time to serve one prediction request, per model version.',
+    labelNames: versionLabels,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers,
+  });
   const driftShare = new client.Gauge({ name: `${prefix}dataset_drift_share`, help: 'Share of drifted features.', labelNames: ['model'] as const, registers });
 
   const labels = (model: string, version: number) => {
@@ -86,6 +95,10 @@ export function createMonitorMetrics(options: MonitorMetricsOptions = {}): Monit
     },
     recordAccuracy(model, version, check) {
       accuracy.set(labels(model, version), typeof check === 'number' ? check : check.accuracy);
+    },
+    recordLatency(model, version, seconds) {
+      if (!(Number.isFinite(seconds) && seconds >= 0)) throw new InvalidInputError(`latency must be ≥ 0 seconds, got ${seconds}`);
+      latency.observe(labels(model, version), seconds);
     },
     recordWindow(window) {
       const l = labels(window.model, window.version);

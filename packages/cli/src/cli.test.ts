@@ -1,0 +1,109 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadIris, shiftFeatures } from '@mlops/data';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const cwd = join(import.meta.dirname, '..');
+const dir = mkdtempSync(join(tmpdir(), 'mlops-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const registry = join(dir, 'registry');
+
+function mlops(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd, encoding: 'utf8', env: { ...process.env, MLOPS_REGISTRY: registry } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function writeCsv(path: string, header: string[], rows: (string | number)[][]): string {
+  writeFileSync(path, [header.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n');
+  return path;
+}
+
+const iris = loadIris();
+const names = iris.featureNames;
+const irisCsv = writeCsv(join(dir, 'iris.csv'), [...names, 'species'], iris.features.map((r, i) => [...r, iris.classNames![iris.target[i]!]!]));
+const shifted = shiftFeatures(iris, { seed: 3, offsets: { 'petal length (cm)': 1.5, 'petal width (cm)': 0.6 } });
+const shiftedCsv = writeCsv(join(dir, 'shifted.csv'), [...names, 'species'], shifted.features.map((r, i) => [...r, iris.classNames![iris.target[i]!]!]));
+
+describe('mlops CLI, end to end', () => {
+  it('trains from a CSV, registers, and sets production on the first version', () => {
+    const first = mlops('train', '--data', irisCsv, '--target', 'species', '--name', 'flowers', '--trees', '30', '--json');
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    const result = JSON.parse(first.stdout);
+    expect(result).toMatchObject({ name: 'flowers', version: 1, trainRows: 120, testRows: 30, alias: 'production', dataset: { name: 'flowers-training', version: 1 } });
+    expect(result.accuracy).toBeGreaterThan(0.9);
+    const second = mlops('train', '--data', irisCsv, '--target', 'species', '--name', 'flowers', '--trees', '10', '--seed', '7');
+    expect(second.status).toBe(0);
+    expect(second.stdout).toMatch(/^data {5}150 rows × 4 features/m);
+    expect(second.stdout).toMatch(/^saved {4}flowers v2: accuracy [01]\.\d{4} on 30 held-out rows; dataset flowers-training v\d$/m);
+    expect(second.stderr).toMatch(/train {4}trees: 10\/10/); // progress goes to stderr (plain lines when not a TTY)
+  });
+
+  it('lists, shows, promotes, rolls back and verifies', () => {
+    const listed = JSON.parse(mlops('registry', 'list', 'flowers', '--json').stdout);
+    expect(listed).toMatchObject({ name: 'flowers', total: 2, production: 1 });
+    expect(listed.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    expect(mlops('registry', 'list').stdout.trim()).toBe('flowers');
+    expect(JSON.parse(mlops('registry', 'show', 'flowers@production', '--json').stdout)).toMatchObject({ name: 'flowers', version: 1 });
+    expect(mlops('registry', 'promote', 'flowers', '2', '--reason', 'better').stdout.trim()).toBe('flowers@production: v1 → v2');
+    expect(mlops('registry', 'rollback', 'flowers').stdout.trim()).toBe('flowers@production: v2 → v1 (rollback)');
+    const verified = mlops('registry', 'verify');
+    expect(verified.status).toBe(0);
+    expect(verified.stdout).toMatch(/^ok: 2 model versions, 2 dataset versions checked/);
+  });
+
+  it('predicts a file of records, encoded as at training time', () => {
+    const input = writeCsv(join(dir, 'input.csv'), names, [iris.features[0]!, iris.features[100]!]);
+    const plain = mlops('predict', '--model', 'flowers@production', '--input', input);
+    expect(plain.stdout).toBe('# flowers v1: 2 predictions\nrow,prediction\n0,setosa\n1,virginica\n');
+    writeFileSync(join(dir, 'input.json'), JSON.stringify([Object.fromEntries(names.map((n, j) => [n, iris.features[50]![j]]))]));
+    const json = JSON.parse(mlops('predict', '--model', 'flowers@1', '--input', join(dir, 'input.json'), '--json').stdout);
+    expect(json).toEqual({ model: 'flowers', version: 1, predictions: [{ row: 0, prediction: 1, class: 'versicolor' }] });
+  });
+
+  it('compares two files for drift, writes the HTML report, and can fail a pipeline on drift', () => {
+    const html = join(dir, 'report.html');
+    const same = mlops('monitor', '--reference', irisCsv, '--current', irisCsv, '--target', 'species', '--fail-on-drift');
+    expect(same.status).toBe(0);
+    expect(same.stdout).toMatch(/^dataset drift: no \(0\/4 features, 150 vs 150 rows\)/);
+    const drifted = mlops('monitor', '--reference', irisCsv, '--current', shiftedCsv, '--target', 'species', '--html', html, '--fail-on-drift');
+    expect(drifted.status).toBe(3);
+    expect(drifted.stdout).toContain('DRIFT petal length (cm): ks');
+    expect(readFileSync(html, 'utf8')).toContain('<svg class="histogram"');
+    const json = JSON.parse(mlops('monitor', '--reference', irisCsv, '--current', shiftedCsv, '--target', 'species', '--json').stdout);
+    expect(json.features.find((f: { feature: string }) => f.feature === 'petal length (cm)').drifted).toBe(true);
+  });
+
+  it('fails with one line and a non-zero code', () => {
+    const missing = mlops('train');
+    expect([missing.status, missing.stderr]).toEqual([2, 'mlops: Missing required argument: --data\n']);
+    const notFound = mlops('predict', '--model', 'flowers@staging', '--input', irisCsv);
+    expect([notFound.status, notFound.stderr]).toEqual([1, 'mlops: model "flowers" has no alias "staging"\n']);
+    const badInput = writeCsv(join(dir, 'bad.csv'), names, [[1, 2, 'x', 4]]);
+    const bad = mlops('predict', '--model', 'flowers@production', '--input', badInput);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe('mlops: row 0, column "petal length (cm)" is "x": expected a number\n');
+    expect(mlops('registry', 'list', '--registry', '').stderr).toMatch(/^mlops: /);
+  });
+
+  it('serves as a process until SIGTERM', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--model', 'flowers@production', '--port', '0'], {
+      cwd,
+      env: { ...process.env, MLOPS_REGISTRY: registry },
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        const match = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(chunk.toString());
+        if (match) resolve(match[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+    });
+    const health = await (await fetch(`${url}/health`)).json();
+    expect(health).toMatchObject({ status: 'ok', model: 'flowers', version: 1 });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});

@@ -1,0 +1,110 @@
+import { defineCommand } from 'citty';
+import { openRegistry, parseModelRef } from '../shared/open-store';
+import { createOutput } from '../shared/output';
+
+const common = {
+  registry: { type: 'string', description: 'Registry directory or postgres:// URL (or MLOPS_REGISTRY)' },
+  json: { type: 'boolean', description: 'Print the result as JSON' },
+} as const;
+
+async function withRegistry<T>(location: string | undefined, work: (store: Awaited<ReturnType<typeof openRegistry>>['store']) => Promise<T>): Promise<T> {
+  const { store, close } = await openRegistry(location);
+  try {
+    return await work(store);
+  } finally {
+    await close();
+  }
+}
+
+const list = defineCommand({
+  meta: { name: 'list', description: 'List models, or the versions of one model (newest first)' },
+  args: { name: { type: 'positional', required: false, description: 'Model name' }, ...common },
+  run: ({ args }) =>
+    withRegistry(args.registry, async (store) => {
+      const out = createOutput(Boolean(args.json));
+      if (!args.name) {
+        const models = await store.listModels();
+        out.result(models, () => (models.length ? models.join('\n') : '(no models)'));
+        return;
+      }
+      const { versions, total } = await store.searchVersions({ name: args.name, limit: 1000 });
+      const production = await store.getAlias(args.name, 'production');
+      out.result({ name: args.name, total, production: production ?? null, versions }, () =>
+        versions
+          .map((v) => `v${v.version}${v.version === production ? ' (production)' : ''}  ${v.createdAt}  ${v.status}  ${Object.entries(v.metrics).map(([k, m]) => `${k}=${m.toFixed(4)}`).join(' ')}  ${v.description}`)
+          .join('\n'),
+      );
+    }),
+});
+
+const show = defineCommand({
+  meta: { name: 'show', description: 'Show one version (name@version|alias)' },
+  args: { model: { type: 'positional', required: true, description: 'e.g. iris@production' }, ...common },
+  run: ({ args }) =>
+    withRegistry(args.registry, async (store) => {
+      const { name, ref } = parseModelRef(args.model);
+      const version = await store.getVersion(name, ref);
+      createOutput(Boolean(args.json)).result(version, () => {
+        const { tags, ...rest } = version;
+        const shownTags = Object.fromEntries(Object.entries(tags).filter(([k]) => k !== 'mlops.encoding'));
+        return JSON.stringify({ ...rest, tags: shownTags }, null, 2);
+      });
+    }),
+});
+
+const promote = defineCommand({
+  meta: { name: 'promote', description: 'Point an alias (default production) at a version, by compare-and-set' },
+  args: {
+    name: { type: 'positional', required: true, description: 'Model name' },
+    version: { type: 'positional', required: true, description: 'Version number' },
+    alias: { type: 'string', default: 'production', description: 'Alias to move' },
+    reason: { type: 'string', description: 'Why (kept in the alias history)' },
+    ...common,
+  },
+  run: ({ args }) =>
+    withRegistry(args.registry, async (store) => {
+      const version = Number(args.version);
+      const before = await store.getAlias(args.name, args.alias);
+      await store.setAlias(args.name, args.alias, version, { expectedVersion: before ?? null, reason: args.reason ?? 'mlops registry promote' });
+      createOutput(Boolean(args.json)).result({ name: args.name, alias: args.alias, from: before ?? null, to: version }, () =>
+        `${args.name}@${args.alias}: ${before === undefined ? 'created at' : `v${before} →`} v${version}`,
+      );
+    }),
+});
+
+const rollback = defineCommand({
+  meta: { name: 'rollback', description: 'Move an alias (default production) back to its previous version' },
+  args: {
+    name: { type: 'positional', required: true, description: 'Model name' },
+    alias: { type: 'string', default: 'production', description: 'Alias to move back' },
+    reason: { type: 'string', description: 'Why (kept in the alias history)' },
+    ...common,
+  },
+  run: ({ args }) =>
+    withRegistry(args.registry, async (store) => {
+      const move = await store.rollback(args.name, args.alias, { reason: args.reason ?? 'mlops registry rollback' });
+      createOutput(Boolean(args.json)).result(move, () => `${args.name}@${args.alias}: v${move.previousVersion} → v${move.version} (rollback)`);
+    }),
+});
+
+const verify = defineCommand({
+  meta: { name: 'verify', description: 'Check every checksum and record (exit code 1 on problems)' },
+  args: { ...common },
+  run: ({ args }) =>
+    withRegistry(args.registry, async (store) => {
+      const report = await store.verify();
+      createOutput(Boolean(args.json)).result(report, () =>
+        [
+          `${report.ok ? 'ok' : 'PROBLEMS'}: ${report.checkedVersions} model versions, ${report.checkedDatasetVersions} dataset versions checked`,
+          ...report.problems.map((p) => `  ${p.kind ?? 'model'} ${p.name}${p.version ? ` v${p.version}` : ''}: ${p.problem}`),
+          ...report.repairs.map((r) => `  repaired: ${r}`),
+        ].join('\n'),
+      );
+      if (!report.ok) process.exitCode = 1;
+    }),
+});
+
+export const registry = defineCommand({
+  meta: { name: 'registry', description: 'List, show, promote, roll back and verify registered models' },
+  subCommands: { list, show, promote, rollback, verify },
+});

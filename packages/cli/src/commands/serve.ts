@@ -1,0 +1,35 @@
+import { defineCommand } from 'citty';
+import { startPredictionServer } from '../serve/server';
+import { openRegistry, parseModelRef } from '../shared/open-store';
+
+export const serve = defineCommand({
+  meta: { name: 'serve', description: 'Serve a model over HTTP: POST /predict, GET /health, GET /metrics' },
+  args: {
+    model: { type: 'string', required: true, description: 'name@alias or name@version (e.g. iris@production)' },
+    port: { type: 'string', default: '8080', description: 'Port (0: any free port)' },
+    host: { type: 'string', default: '127.0.0.1', description: 'Interface to listen on' },
+    registry: { type: 'string', description: 'Registry directory or postgres:// URL (or MLOPS_REGISTRY)' },
+    'reload-ms': { type: 'string', default: '2000', description: 'How often to check whether the alias moved' },
+  },
+  async run({ args }) {
+    const { name, ref } = parseModelRef(args.model);
+    const { store, close } = await openRegistry(args.registry);
+    const server = await startPredictionServer({
+      store,
+      name,
+      ref,
+      port: Number(args.port),
+      host: args.host,
+      reloadMs: Number(args['reload-ms']),
+      log: (line) => console.log(line),
+    });
+    console.log(`serving ${name}@${ref} (v${server.version}) on ${server.url}: POST /predict, GET /health, GET /metrics`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await server.close();
+    await close();
+  },
+});

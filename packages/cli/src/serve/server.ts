@@ -1,0 +1,162 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InvalidInputError, type VersionRef } from '@mlops/core';
+import { createMonitorMetrics } from '@mlops/monitor';
+import type { Registry } from '../shared/open-store';
+import { parseJson } from '../shared/safe-json';
+import { loadServedModel, type ServedModel } from '../shared/served-model';
+
+/** Options of {@link startPredictionServer}. */
+export interface PredictionServerOptions {
+  readonly store: Registry;
+  readonly name: string;
+  /** Version number or alias (default `production`); an alias is followed when it moves. */
+  readonly ref?: VersionRef;
+  readonly port?: number;
+  readonly host?: string;
+  /** How often to check whether the alias moved (default 2,000 ms; 0 disables hot reload). */
+  readonly reloadMs?: number;
+  /** Largest request body accepted (default 1 MiB). */
+  readonly maxBodyBytes?: number;
+  /** One line per notable event (reloads). */
+  readonly log?: (line: string) => void;
+}
+
+/** A running prediction server. */
+export interface PredictionServer {
+  readonly url: string;
+  /** The version currently served. */
+  readonly version: number;
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.off('data', onData);
+      req.resume(); // drain the rest so the 413 reaches the client instead of a reset connection
+      reject(new HttpError(413, `request body over ${limit} bytes`));
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...(status === 413 ? { connection: 'close' } : {}) };
+  res.writeHead(status, headers).end(text);
+}
+
+/**
+ * Serves a registered model over HTTP: `POST /predict` with `{ "rows": [...] }` (records by column name
+ * or positional rows, validated against the version's signature) → `{ model, version, predictions, classes }`;
+ * `GET /health`; `GET /metrics` (Prometheus). When `ref` is an alias, a move of the alias is picked up
+ * (hot reload) without dropping requests.
+ */
+export async function startPredictionServer(options: PredictionServerOptions): Promise<PredictionServer> {
+  const { store, name } = options;
+  const ref = options.ref ?? 'production';
+  const log = options.log ?? (() => {});
+  const limit = options.maxBodyBytes ?? 1 << 20;
+  let served: ServedModel = await loadServedModel(store, name, ref);
+  let loadedAt = new Date().toISOString();
+  const metrics = createMonitorMetrics();
+
+  const predict = async (req: IncomingMessage, res: ServerResponse) => {
+    const started = process.hrtime.bigint();
+    const body = parseJson(await readBody(req, limit), 'the request body');
+    const rows = Array.isArray(body) ? body : (body as { rows?: unknown } | null)?.rows;
+    if (!Array.isArray(rows)) throw new HttpError(400, 'send {"rows": [...]}: records by column name, or positional rows');
+    const model = served; // one model for the whole request, even if a reload swaps it meanwhile
+    const predictions = model.predict(rows);
+    const version = model.registered.version.version;
+    metrics.recordPredictions(name, version, predictions.length);
+    send(res, 200, {
+      model: name,
+      version,
+      predictions,
+      ...(model.classNames ? { classes: predictions.map((p) => model.classNames![p]) } : {}),
+    });
+    metrics.recordLatency(name, version, Number(process.hrtime.bigint() - started) / 1e9);
+  };
+
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const route = `${req.method} ${path}`;
+    const handle = async () => {
+      if (route === 'POST /predict') return predict(req, res);
+      if (route === 'GET /health') {
+        return send(res, 200, { status: 'ok', model: name, ref, version: served.registered.version.version, loadedAt });
+      }
+      if (route === 'GET /metrics') {
+        const text = await metrics.metrics();
+        res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
+        return;
+      }
+      const known = ['/predict', '/health', '/metrics'].includes(path);
+      throw new HttpError(known ? 405 : 404, known ? `${req.method} is not allowed on ${path}` : `no route ${path}`);
+    };
+    handle().catch((error: unknown) => {
+      if (res.headersSent) return;
+      if (error instanceof HttpError) return send(res, error.status, { error: error.message });
+      if (InvalidInputError.isInstance(error)) return send(res, 400, { error: error.message });
+      send(res, 500, { error: error instanceof Error ? error.message : String(error) });
+    });
+  });
+
+  let reloading = false;
+  const reload = async () => {
+    if (reloading || typeof ref !== 'string') return;
+    reloading = true;
+    try {
+      const current = await store.getAlias(name, ref).catch(() => undefined);
+      if (current !== undefined && current !== served.registered.version.version) {
+        const next = await loadServedModel(store, name, current);
+        log(`reload: ${name}@${ref} moved from v${served.registered.version.version} to v${current}`);
+        served = next;
+        loadedAt = new Date().toISOString();
+      }
+    } catch (error) {
+      log(`reload failed, still serving v${served.registered.version.version}: ${(error as Error).message}`);
+    } finally {
+      reloading = false;
+    }
+  };
+  const reloadMs = options.reloadMs ?? 2000;
+  const timer = reloadMs > 0 && typeof ref === 'string' && ref !== 'latest' ? setInterval(() => void reload(), reloadMs) : undefined;
+  timer?.unref();
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8080, host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    get version() {
+      return served.registered.version.version;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        if (timer) clearInterval(timer);
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
