@@ -30,6 +30,8 @@ export interface DecisionRecord {
   /** Training and holdout data, as registered dataset versions (what a resumed run retrains on). */
   readonly training?: { readonly name: string; readonly version: number; readonly fingerprint: string };
   readonly holdout?: { readonly name: string; readonly version: number; readonly fingerprint: string };
+  /** Where the new data came from (e.g. a file of a watched directory), so it is not ingested twice. */
+  readonly source?: string;
   /** Accuracy figures behind the decision (champion on new data, both on the holdout). */
   readonly metrics?: Readonly<Record<string, number>>;
 }

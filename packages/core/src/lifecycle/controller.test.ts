@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Dataset } from '../contracts/dataset';
 import { ManualClock } from '../schedule/clock';
@@ -134,5 +137,35 @@ describe('createLifecycle', () => {
     const lifecycle = make();
     const other = createDataset({ features: [[1, 2]], target: [0], featureNames: ['x', 'y'], classNames: ['a', 'b'] });
     await expect(lifecycle.ingest(other)).rejects.toThrow('a new batch must have the features [x] and classes [a,b] of the training data');
+  });
+
+  it('watches a directory: each new file is ingested once, also across restarts', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mlops-watch-'));
+    try {
+      const clock = new ManualClock(new Date('2026-02-01T00:00:00Z'));
+      const load = async (path: string) => (path.endsWith('shifted.csv') ? blobs(2, 4) : blobs(0, 2, 4));
+      const lifecycle = make({ clock });
+      await lifecycle.bootstrap();
+      await writeFile(join(dir, '01-monday.csv'), 'x');
+      await writeFile(join(dir, 'notes.txt'), 'ignored');
+      const watcher = lifecycle.watch(dir, { load, everyMs: 1000 });
+      await clock.advance(10);
+      await writeFile(join(dir, '02-shifted.csv'), 'x');
+      await clock.advance(1000);
+      await clock.advance(1000);
+      watcher.stop();
+      const sources = decisions.records.filter((r) => r.phase === 'done' && r.source).map((r) => [r.source!.slice(dir.length + 1), r.action]);
+      expect(sources).toEqual([
+        ['01-monday.csv', 'kept'],
+        ['02-shifted.csv', 'promoted'],
+      ]);
+      // A restarted process skips the files the decision log already names.
+      const again = make({ clock }).watch(dir, { load, everyMs: 1000 });
+      await clock.advance(10);
+      again.stop();
+      expect(decisions.records.filter((r) => r.phase === 'done')).toHaveLength(3);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

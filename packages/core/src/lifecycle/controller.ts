@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Dataset } from '../contracts/dataset';
 import type { DatasetStore, DatasetVersion } from '../contracts/dataset-store';
 import type { DecisionLog, DecisionRecord, LifecycleAction, LifecycleTrigger } from '../contracts/decision-log';
@@ -75,6 +77,16 @@ export type LifecycleEvent =
   | { readonly type: 'decision'; readonly decision: LifecycleDecision }
   | { readonly type: 'error'; readonly error: unknown };
 
+/** Options of {@link Lifecycle.watch}. */
+export interface WatchOptions {
+  /** Turns a file into a labelled batch (e.g. `(path) => loadCsv({ path }, …).then((t) => t.dataset)`). */
+  readonly load: (path: string) => Promise<Dataset> | Dataset;
+  /** Which file names are data (default: names ending in `.csv`). */
+  readonly match?: (fileName: string) => boolean;
+  /** Polling period (default 60,000 ms). */
+  readonly everyMs?: number;
+}
+
 /** A model's automated lifecycle. */
 export interface Lifecycle {
   /** Trains and promotes a first model when the alias does not exist yet; otherwise keeps it. */
@@ -83,7 +95,13 @@ export interface Lifecycle {
    * New labelled data arrived: scores the champion on it, adds it to the training data, and retrains when
    * accuracy is under the threshold, the batch drifted, or the policy retrains on every batch.
    */
-  ingest(batch: Dataset): Promise<LifecycleDecision>;
+  ingest(batch: Dataset, options?: { readonly source?: string }): Promise<LifecycleDecision>;
+  /**
+   * Watches a directory for new data files (polled every `everyMs`, default one minute): each new file
+   * (`match`, default `.csv`) is loaded with `load` and ingested once — files already recorded as a source
+   * in the decision log are skipped after a restart too. Errors go to the `error` event.
+   */
+  watch(directory: string, options: WatchOptions): ScheduledTask;
   /** Scores the champion on labelled data (a scheduled check; feed new rows with `ingest`) and retrains if accuracy is under the threshold. */
   evaluate(labelled: Dataset): Promise<LifecycleDecision>;
   /** Moves the alias back to the previous production version (the registry's rollback) and records it. */
@@ -141,14 +159,15 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
   const ref = (v: DatasetVersion) => ({ name: v.name, version: v.version, fingerprint: v.fingerprint });
 
   const finish = async (
-    base: { runId: string; trigger: LifecycleTrigger; championVersion?: number; challengerVersion?: number },
+    base: { runId: string; trigger: LifecycleTrigger; championVersion?: number; challengerVersion?: number; source?: string },
     action: LifecycleAction,
     reason: string,
     metrics: Record<string, number>,
   ): Promise<LifecycleDecision> => {
     const productionVersion = await store.getAlias(modelName, alias);
+    const { source, ...shown } = base;
     const decision: LifecycleDecision = {
-      ...base,
+      ...shown,
       action,
       reason,
       ...(productionVersion === undefined ? {} : { productionVersion }),
@@ -166,6 +185,7 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
       ...(base.championVersion === undefined ? {} : { championVersion: base.championVersion }),
       ...(base.challengerVersion === undefined ? {} : { challengerVersion: base.challengerVersion }),
       ...(productionVersion === undefined ? {} : { productionVersion }),
+      ...(source === undefined ? {} : { source }),
       metrics,
     });
     events.emit({ type: 'decision', decision });
@@ -196,7 +216,7 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
       await decisions.appendDecision({ ...started, phase: 'registered', at: now(), challengerVersion });
       events.emit({ type: 'challenger-registered', runId, version: challengerVersion });
     }
-    const base = { runId, trigger, ...(championVersion === undefined ? {} : { championVersion }), challengerVersion };
+    const base = { runId, trigger, ...(championVersion === undefined ? {} : { championVersion }), challengerVersion, ...(started.source === undefined ? {} : { source: started.source }) };
     const challengerAccuracy = accuracyOf(challengerModel, holdout);
     metrics.challengerHoldoutAccuracy = challengerAccuracy;
     const current = await store.getAlias(modelName, alias);
@@ -242,7 +262,7 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
   };
 
   /** Phase 1 of a run: version its data, record `started`, then complete it. */
-  const retrain = async (trigger: LifecycleTrigger, metrics: Record<string, number>): Promise<LifecycleDecision> => {
+  const retrain = async (trigger: LifecycleTrigger, metrics: Record<string, number>, source?: string): Promise<LifecycleDecision> => {
     const runId = newRunId();
     const championVersion = await store.getAlias(modelName, alias);
     const trainingVersion = await datasets.registerDataset(trainingName, { dataset: training, description: `training data of ${modelName}` });
@@ -256,6 +276,7 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
       ...(championVersion === undefined ? {} : { championVersion }),
       training: ref(trainingVersion),
       holdout: ref(holdoutVersion),
+      ...(source === undefined ? {} : { source }),
       metrics,
     };
     await decisions.appendDecision(started);
@@ -263,9 +284,9 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
     return complete(started, training, options.holdout);
   };
 
-  const keep = async (trigger: LifecycleTrigger, reason: string, metrics: Record<string, number>): Promise<LifecycleDecision> => {
+  const keep = async (trigger: LifecycleTrigger, reason: string, metrics: Record<string, number>, source?: string): Promise<LifecycleDecision> => {
     const championVersion = await store.getAlias(modelName, alias);
-    return finish({ runId: newRunId(), trigger, ...(championVersion === undefined ? {} : { championVersion }) }, 'kept', reason, metrics);
+    return finish({ runId: newRunId(), trigger, ...(championVersion === undefined ? {} : { championVersion }), ...(source === undefined ? {} : { source }) }, 'kept', reason, metrics);
   };
 
   const checkBatch = (batch: Dataset, what: string) => {
@@ -294,22 +315,44 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
         if (champion !== undefined) return keep('bootstrap', `"${alias}" already serves v${champion}`, {});
         return retrain('bootstrap', {});
       }),
-    ingest: (batch) =>
+    ingest: (batch, ingestOptions = {}) =>
       run(async () => {
         checkBatch(batch, 'a new batch');
+        const source = ingestOptions.source;
         const champion = await store.getAlias(modelName, alias);
         const before = training;
         training = concatDatasets(training, batch);
-        if (champion === undefined) return retrain('bootstrap', {});
+        if (champion === undefined) return retrain('bootstrap', {}, source);
         const championAccuracy = accuracyOf(await loadChampion(champion), batch);
         const metrics = { championAccuracy, batchRows: batch.target.length };
-        if (championAccuracy < threshold) return retrain('accuracy', metrics);
+        if (championAccuracy < threshold) return retrain('accuracy', metrics, source);
         const drift = options.detectDrift?.(before, batch);
         const drifted = typeof drift === 'object' ? drift.datasetDrift : drift === true;
-        if (drifted && (policy.retrainOnDrift ?? true)) return retrain('drift', metrics);
-        if (policy.retrainOnNewData) return retrain('new-data', metrics);
-        return keep('new-data', `v${champion} accuracy ${round(championAccuracy)} on ${batch.target.length} new rows is at or above ${threshold}${options.detectDrift ? ' and nothing drifted' : ''}`, metrics);
+        if (drifted && (policy.retrainOnDrift ?? true)) return retrain('drift', metrics, source);
+        if (policy.retrainOnNewData) return retrain('new-data', metrics, source);
+        return keep('new-data', `v${champion} accuracy ${round(championAccuracy)} on ${batch.target.length} new rows is at or above ${threshold}${options.detectDrift ? ' and nothing drifted' : ''}`, metrics, source);
       }),
+    watch(directory, watchOptions) {
+      const match = watchOptions.match ?? ((name: string) => name.toLowerCase().endsWith('.csv'));
+      const seen = new Set<string>();
+      let known: Promise<Set<string>> | undefined;
+      const tick = async () => {
+        known ??= decisions.listDecisions(modelName).then((records) => new Set(records.flatMap((r) => (r.source ? [r.source] : []))));
+        const done = await known;
+        for (const name of (await readdir(directory)).filter(match).sort()) {
+          const path = join(directory, name);
+          if (seen.has(path) || done.has(path)) continue;
+          seen.add(path);
+          await lifecycle.ingest(await watchOptions.load(path), { source: path });
+        }
+      };
+      return schedule(tick, {
+        everyMs: watchOptions.everyMs ?? 60_000,
+        firstAt: new Date(clock.now()),
+        clock,
+        onError: (error) => events.emit({ type: 'error', error }),
+      });
+    },
     evaluate: (labelled) =>
       run(async () => {
         checkBatch(labelled, 'labelled data');

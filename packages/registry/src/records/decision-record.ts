@@ -31,6 +31,7 @@ export function describeDecisionProblem(value: unknown): string | undefined {
       if (problem) return problem;
     }
   }
+  if (value.source !== undefined && typeof value.source !== 'string') return '"source" must be a string';
   if (value.metrics !== undefined && !isFiniteNumberMap(value.metrics)) return '"metrics" must map names to finite numbers';
   return undefined;
 }
