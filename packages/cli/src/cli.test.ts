@@ -15,7 +15,7 @@ function mlops(...args: string[]): { status: number | null; stdout: string; stde
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-function writeCsv(path: string, header: string[], rows: (string | number)[][]): string {
+function writeCsv(path: string, header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   writeFileSync(path, [header.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n');
   return path;
 }

@@ -1,15 +1,8 @@
-import { InvalidInputError } from '@mlops/core';
+import { InvalidInputError, parseJsonSafely } from '@mlops/core';
 
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** JSON.parse that refuses prototype keys (untrusted request bodies and files). */
+/** Parses untrusted JSON (request bodies, files), refusing prototype keys; `InvalidInputError` naming `what`. */
 export function parseJson(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text, (key, value: unknown) => {
-      if (FORBIDDEN.has(key)) throw new SyntaxError(`the key "${key}" is not allowed`);
-      return value;
-    });
-  } catch (error) {
-    throw new InvalidInputError(`${what} is not valid JSON: ${(error as Error).message}`);
-  }
+  const parsed = parseJsonSafely(text);
+  if (!parsed.ok) throw new InvalidInputError(`${what} is not valid JSON: ${parsed.reason}`);
+  return parsed.value;
 }

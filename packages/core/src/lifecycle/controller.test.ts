@@ -5,21 +5,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Dataset } from '../contracts/dataset';
 import { ManualClock } from '../schedule/clock';
 import { createDataset } from '../validation/dataset';
+import { blobs } from './__fixtures__/blobs';
 import { centroidCodec, centroidTrainer } from './__fixtures__/centroid-trainer';
 import { MemoryDatasetStore, MemoryDecisionLog, MemoryModelStore } from './__fixtures__/memory-store';
 import { createLifecycle, type LifecycleEvent, type LifecycleOptions } from './controller';
 
-// Two classes on one feature: class 0 around `low`, class 1 around `high`.
-function blobs(low: number, high: number, n = 10): Dataset {
-  const features: number[][] = [];
-  const target: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const jitter = (i % 5) * 0.1 - 0.2;
-    features.push([low + jitter], [high + jitter]);
-    target.push(0, 1);
-  }
-  return createDataset({ features, target, featureNames: ['x'], classNames: ['a', 'b'] });
-}
 
 describe('createLifecycle', () => {
   let store: MemoryModelStore;
@@ -148,10 +138,17 @@ describe('createLifecycle', () => {
       await lifecycle.bootstrap();
       await writeFile(join(dir, '01-monday.csv'), 'x');
       await writeFile(join(dir, 'notes.txt'), 'ignored');
+      // The watcher reads the real directory: wait for its decisions rather than for a number of event-loop turns.
+      const doneCount = () => decisions.records.filter((r) => r.phase === 'done').length;
+      const until = async (count: number) => {
+        for (const deadline = Date.now() + 10_000; doneCount() < count && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 5));
+      };
       const watcher = lifecycle.watch(dir, { load, everyMs: 1000 });
       await clock.advance(10);
+      await until(2);
       await writeFile(join(dir, '02-shifted.csv'), 'x');
       await clock.advance(1000);
+      await until(3);
       await clock.advance(1000);
       watcher.stop();
       const sources = decisions.records.filter((r) => r.phase === 'done' && r.source).map((r) => [r.source!.slice(dir.length + 1), r.action]);
@@ -162,6 +159,7 @@ describe('createLifecycle', () => {
       // A restarted process skips the files the decision log already names.
       const again = make({ clock }).watch(dir, { load, everyMs: 1000 });
       await clock.advance(10);
+      await new Promise((r) => setTimeout(r, 200)); // time for a (wrong) second ingest to show up
       again.stop();
       expect(decisions.records.filter((r) => r.phase === 'done')).toHaveLength(3);
     } finally {

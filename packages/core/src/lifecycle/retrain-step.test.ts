@@ -1,22 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Dataset } from '../contracts/dataset';
 import { concatDatasets, createDataset } from '../validation/dataset';
+import { blobs } from './__fixtures__/blobs';
 import { centroidCodec, centroidTrainer } from './__fixtures__/centroid-trainer';
 import { MemoryDatasetStore, MemoryModelStore } from './__fixtures__/memory-store';
 import { fingerprint } from '../fingerprint/fingerprint';
 import { runRetrainStep } from './retrain-step';
 
-// Two classes on one feature: class 0 around `low`, class 1 around `high`.
-function blobs(low: number, high: number, n = 10): Dataset {
-  const features: number[][] = [];
-  const target: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const jitter = (i % 5) * 0.1 - 0.2;
-    features.push([low + jitter], [high + jitter]);
-    target.push(0, 1);
-  }
-  return createDataset({ features, target, featureNames: ['x'], classNames: ['a', 'b'], name: 'blobs' });
-}
 
 const reference = blobs(0, 2);
 const clock = () => new Date('2026-01-02T03:04:05.000Z');

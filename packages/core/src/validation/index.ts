@@ -4,3 +4,4 @@ export { accuracyScore } from './metrics';
 export { decodeModel } from './codecs';
 export { encodeLabels, type EncodedLabels } from './labels';
 export { assertFeatureTypes, checkFeatureTypes, FEATURE_TYPES, isFeatureType } from './feature-types';
+export { FORBIDDEN_KEYS, parseJsonSafely, type ParseResult } from './safe-json';

@@ -2,23 +2,16 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
-import { InvalidInputError } from '@mlops/core';
+import { InvalidInputError, parseJsonSafely } from '@mlops/core';
 import { buildTable, type LoadedTable, type SourceRecord, type TableOptions } from './build-table';
 
 /** JSON or NDJSON text, or a file path. */
 export type JsonSource = { readonly text: string } | { readonly path: string };
 
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
-
 function parseSafely(text: string, where: string): unknown {
-  try {
-    return JSON.parse(text, (key, value: unknown) => {
-      if (FORBIDDEN.has(key)) throw new SyntaxError(`the key "${key}" is not allowed`);
-      return value;
-    });
-  } catch (error) {
-    throw new InvalidInputError(`${where} is not valid JSON: ${(error as Error).message}`, { cause: error });
-  }
+  const parsed = parseJsonSafely(text);
+  if (!parsed.ok) throw new InvalidInputError(`${where} is not valid JSON: ${parsed.reason}`);
+  return parsed.value;
 }
 
 function asRecord(value: unknown, where: string, at: SourceRecord['at']): SourceRecord {

@@ -115,7 +115,7 @@ describe('schemas, JSON and NDJSON', () => {
     const loaded = await loadNdjson({ text }, { target: 'churned', task: 'classification' });
     expect(loaded.dataset.target).toEqual([0, 1, 0]);
     await expect(loadNdjson({ text: `${text}{"age": 3,` }, { target: 'churned' })).rejects.toThrow(/^line 5 is not valid JSON/);
-    await expect(loadJson({ text: '[{"__proto__": {"x": 1}, "y": 1}]' }, { target: 'y' })).rejects.toThrow('the key "__proto__" is not allowed');
+    await expect(loadJson({ text: '[{"__proto__": {"x": 1}, "y": 1}]' }, { target: 'y' })).rejects.toThrow('forbidden key "__proto__"');
     const regression = await loadJson({ text: '[{"x": 1, "y": 2.5}, {"x": 2, "y": 4.5}]' }, { target: 'y', task: 'regression' });
     expect(regression.dataset.target).toEqual([2.5, 4.5]);
     expect(regression.dataset.classNames).toBeUndefined();

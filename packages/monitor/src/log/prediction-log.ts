@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
-import { InvalidInputError, IntegrityError } from '@mlops/core';
+import { FORBIDDEN_KEYS, InvalidInputError, IntegrityError, parseJsonSafely } from '@mlops/core';
 
 /** One logged prediction, with its label once one was joined. */
 export interface PredictionRecord {
@@ -59,8 +59,6 @@ export interface PredictionLogOptions {
 type PredictionLine = { type: 'prediction'; id: string; time: string; model: string; version: number; inputs: PredictionRecord['inputs']; prediction: number };
 type LabelLine = { type: 'label'; id: string; time: string; label: number };
 
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
-
 function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
@@ -69,7 +67,7 @@ function checkInputs(inputs: unknown): string | undefined {
   if (Array.isArray(inputs)) return inputs.every(isFiniteNumber) ? undefined : 'inputs must be finite numbers';
   if (typeof inputs !== 'object' || inputs === null) return 'inputs must be an array or an object of numbers';
   for (const [key, value] of Object.entries(inputs)) {
-    if (FORBIDDEN.has(key)) return `inputs may not use the key "${key}"`;
+    if (FORBIDDEN_KEYS.has(key)) return `inputs may not use the key "${key}"`;
     if (!isFiniteNumber(value)) return `inputs.${key} must be a finite number`;
   }
   return undefined;
@@ -88,12 +86,6 @@ function describeLine(value: unknown): string | undefined {
   return checkInputs(line.inputs);
 }
 
-function parseLine(text: string): unknown {
-  return JSON.parse(text, (key, value: unknown) => {
-    if (FORBIDDEN.has(key)) throw new SyntaxError(`forbidden key "${key}"`);
-    return value;
-  });
-}
 
 /** Cuts off a last line without its newline (an append a crash interrupted), so the next line starts clean. */
 async function cutTornTail(handle: import('node:fs/promises').FileHandle): Promise<void> {
@@ -178,14 +170,9 @@ export class PredictionLog {
     const labels = new Map<string, LabelLine>();
     lines.forEach((raw, index) => {
       if (raw.trim() === '') return;
-      let value: unknown;
-      let problem: string | undefined;
-      try {
-        value = parseLine(raw);
-        problem = describeLine(value);
-      } catch (error) {
-        problem = `not valid JSON (${(error as Error).message})`;
-      }
+      const parsed = parseJsonSafely(raw);
+      const value = parsed.ok ? parsed.value : undefined;
+      const problem = parsed.ok ? describeLine(value) : parsed.reason;
       if (problem) {
         if (index === lines.length - 1) return; // a last line without its newline: a write cut short
         throw new IntegrityError(`${this.path} line ${index + 1} is damaged: ${problem}`, { row: index });

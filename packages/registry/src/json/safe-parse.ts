@@ -1,25 +1,6 @@
-/** Keys that could reach `Object.prototype` when parsed data is later merged or assigned. */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+import { parseJsonSafely, type ParseResult } from '@mlops/core';
 
-/** Outcome of a safe parse: the value, or why it was rejected. */
-export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
-
-class ForbiddenKeyFound extends Error {}
-
-function rejectForbiddenKeys(key: string, value: unknown): unknown {
-  if (FORBIDDEN_KEYS.has(key)) throw new ForbiddenKeyFound(`forbidden key ${JSON.stringify(key)}`);
-  return value;
-}
-
-/** Parses JSON text, rejecting malformed text and any `__proto__`, `constructor` or `prototype` key at any depth. */
-export function parseJsonSafely(text: string): ParseResult<unknown> {
-  try {
-    return { ok: true, value: JSON.parse(text, rejectForbiddenKeys) };
-  } catch (error) {
-    if (error instanceof ForbiddenKeyFound) return { ok: false, reason: error.message };
-    return { ok: false, reason: `not valid JSON (${error instanceof Error ? error.message : String(error)})` };
-  }
-}
+export { FORBIDDEN_KEYS, parseJsonSafely, type ParseResult } from '@mlops/core';
 
 /** {@link parseJsonSafely}, then a structural check: `describeProblem` returns why the value is invalid, or `undefined`. */
 export function parseChecked<T>(text: string, describeProblem: (value: unknown) => string | undefined): ParseResult<T> {
