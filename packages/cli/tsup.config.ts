@@ -1,11 +1,9 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.config.base';
 
-// A command-line program: one ESM entry with a shebang.
-export default defineConfig({
-  entry: { cli: 'src/cli.ts' },
-  format: ['esm'],
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  banner: { js: '#!/usr/bin/env node' },
-});
+// The library entry (the prediction server, for embedding) as every package builds it, and the `mlops`
+// program: one ESM file with a shebang.
+export default defineConfig([
+  packageBuild as object,
+  { entry: { cli: 'src/cli.ts' }, format: ['esm'], sourcemap: true, target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+]);
