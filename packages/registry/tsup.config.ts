@@ -1,3 +1,5 @@
+import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.config.base';
 
-export default packageBuild;
+// `shims` gives the CommonJS build an `import.meta.url`, used to load an optional-path dependency lazily.
+export default defineConfig({ ...(packageBuild as object), shims: true });

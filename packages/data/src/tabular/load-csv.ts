@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { InvalidInputError } from '@mlops/core';
-import { parse, CsvError } from 'csv-parse';
+import { createRequire } from 'node:module';
+import type * as CsvParse from 'csv-parse';
 import { buildTable, type LoadedTable, type SourceRecord, type TableOptions } from './build-table';
 
 /** Options of {@link loadCsv}. */
@@ -17,7 +18,16 @@ export interface CsvOptions extends TableOptions {
 /** CSV text, a file path, or a readable stream of CSV bytes. */
 export type CsvSource = { readonly text: string } | { readonly path: string } | Readable;
 
+let csvParse: typeof CsvParse | undefined;
+
+/** csv-parse, loaded on the first CSV: apps that never read CSV do not load or bundle it. */
+function loadCsvParse(): typeof CsvParse {
+  csvParse ??= createRequire(import.meta.url)('csv-parse') as typeof CsvParse;
+  return csvParse;
+}
+
 async function* records(source: CsvSource, options: CsvOptions): AsyncGenerator<SourceRecord> {
+  const { parse, CsvError } = loadCsvParse();
   const input = source instanceof Readable ? source : 'text' in source ? Readable.from([source.text]) : createReadStream(source.path);
   const parser = input.pipe(
     parse({
@@ -36,7 +46,7 @@ async function* records(source: CsvSource, options: CsvOptions): AsyncGenerator<
     }
   } catch (error) {
     if (error instanceof CsvError) {
-      const line = (error as CsvError & { lines?: number }).lines;
+      const line = (error as { lines?: number }).lines;
       throw new InvalidInputError(`CSV${line === undefined ? '' : ` line ${line}`}: ${error.message}`, { ...(line === undefined ? {} : { row: line }), cause: error });
     }
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new InvalidInputError(`CSV file not found: ${(source as { path: string }).path}`, { cause: error });

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { InvalidInputError, type AccuracyCheck, type DriftReport } from '@mlops/core';
-import client from 'prom-client';
+import type * as PromClient from 'prom-client';
 import type { WindowMetrics } from '../performance/windows';
 
 /** Options of {@link createMonitorMetrics}. */
@@ -9,7 +10,7 @@ export interface MonitorMetricsOptions {
   /** Metric name prefix (default `mlops_`). */
   readonly prefix?: string;
   /** Registry to register into (default: a new one, so nothing global is touched). */
-  readonly registry?: client.Registry;
+  readonly registry?: PromClient.Registry;
   /** Also collect Node.js process metrics (default false). */
   readonly processMetrics?: boolean;
 }
@@ -31,7 +32,7 @@ export interface MetricsServer {
 
 /** Model-monitoring metrics in Prometheus' format (prom-client). */
 export interface MonitorMetrics {
-  readonly registry: client.Registry;
+  readonly registry: PromClient.Registry;
   /** Counts served predictions of a model version. */
   recordPredictions(model: string, version: number, count?: number): void;
   /** Sets the accuracy gauge of a model version from an accuracy check. */
@@ -48,6 +49,17 @@ export interface MonitorMetrics {
   serve(options?: ServeOptions): Promise<MetricsServer>;
 }
 
+let promClient: typeof PromClient | undefined;
+
+/**
+ * prom-client, loaded on first use: an app that imports only the statistics of this package does not
+ * load it, and bundlers do not pull it into bundles that never create metrics.
+ */
+function loadPromClient(): typeof PromClient {
+  promClient ??= createRequire(import.meta.url)('prom-client') as typeof PromClient;
+  return promClient;
+}
+
 /**
  * Prometheus metrics for monitored models: `mlops_predictions_total{model,version}`,
  * `mlops_model_accuracy{model,version}`, `mlops_model_f1{model,version}`, `mlops_window_rows{model,version}`,
@@ -57,6 +69,7 @@ export interface MonitorMetrics {
 export function createMonitorMetrics(options: MonitorMetricsOptions = {}): MonitorMetrics {
   const prefix = options.prefix ?? 'mlops_';
   if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(prefix)) throw new InvalidInputError(`metric prefix ${JSON.stringify(prefix)} is not a valid Prometheus name`);
+  const client = loadPromClient();
   const registry = options.registry ?? new client.Registry();
   const registers = [registry];
   if (options.processMetrics) client.collectDefaultMetrics({ register: registry, prefix });

@@ -15,7 +15,8 @@ import {
   type VersionRef,
   type VersionStatus,
 } from '@mlops/core';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 import { parseChecked } from '../json/safe-parse';
 import { assertValidName, assertVersionNumber, LATEST, quoteName } from '../names/names';
 import { rollbackTarget } from '../records/alias-record';
@@ -56,6 +57,14 @@ const label = modelLabel;
 
 type Row = { record: string; status: VersionStatus };
 
+let pgModule: typeof pg | undefined;
+
+/** `pg`, loaded when the first PostgreSQL store is created: filesystem-only apps never load or bundle it. */
+function loadPg(): typeof pg {
+  pgModule ??= createRequire(import.meta.url)('pg') as typeof pg;
+  return pgModule;
+}
+
 /**
  * A `ModelStore` in PostgreSQL for teams: version records and artifacts (bytea, sha256-checked on every
  * load) in constrained tables. A version number and its row are written in one transaction under a row
@@ -77,7 +86,7 @@ export class PostgresModelStore implements ModelStore {
     const schema = options.schema ?? 'mlops';
     if (!SCHEMA_PATTERN.test(schema)) throw new InvalidInputError(`schema ${JSON.stringify(schema)} must match ${SCHEMA_PATTERN}`);
     if (!options.pool && !options.connectionString) throw new InvalidInputError('PostgresModelStore needs a connectionString or a pool');
-    this.pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 4 });
+    this.pool = options.pool ?? new (loadPg().Pool)({ connectionString: options.connectionString, max: 4 });
     this.ownsPool = !options.pool;
     this.s = `"${schema}"`;
     this.now = options.now ?? (() => new Date());

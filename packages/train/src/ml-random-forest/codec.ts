@@ -1,5 +1,5 @@
 import { InvalidArtifactError, type JsonObject, type Model, type ModelArtifact, type ModelCodec } from '@mlops/core';
-import { RandomForestClassifier } from 'ml-random-forest';
+import { loadMlRandomForest } from './load';
 import { artifactNames, artifactParams } from '../shared/artifact-fields';
 import { ML_RANDOM_FOREST_FORMAT, RandomForestModel } from './model';
 import { validateForestPayload } from './validate-payload';
@@ -36,7 +36,7 @@ export function fromMlRandomForestJSON(json: unknown, names: MlRandomForestImpor
   const classNames = artifactNames(names.classNames, 'classNames', ML_RANDOM_FOREST_FORMAT);
   const payload = plainJson(json);
   validateForestPayload(payload, featureNames.length, classNames.length);
-  const forest = RandomForestClassifier.load(JSON.parse(JSON.stringify(payload)));
+  const forest = loadMlRandomForest().RandomForestClassifier.load(JSON.parse(JSON.stringify(payload)));
   return new RandomForestModel(forest, payload as JsonObject, [...featureNames], [...classNames], names.params ?? {});
 }
 

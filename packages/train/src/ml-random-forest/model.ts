@@ -1,5 +1,5 @@
 import { assertFeatureRows, type FeatureRows, type JsonObject, type Model, type ModelArtifact } from '@mlops/core';
-import { RandomForestClassifier } from 'ml-random-forest';
+import type { RandomForestClassifier } from 'ml-random-forest';
 
 /** Artifact format written by this package's random forest. */
 export const ML_RANDOM_FOREST_FORMAT = 'ml-random-forest';

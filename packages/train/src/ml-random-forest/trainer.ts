@@ -1,6 +1,6 @@
 import type { Dataset, Trainer } from '@mlops/core';
 import { classificationData } from '../shared/classification-data';
-import { RandomForestClassifier } from 'ml-random-forest';
+import { loadMlRandomForest } from './load';
 import { RandomForestModel } from './model';
 import { resolveMaxFeatures } from '../params/max-features';
 import { resolveParams, type MlRandomForestParams } from './params';
@@ -20,7 +20,7 @@ export function mlRandomForestTrainer(defaults: Partial<MlRandomForestParams> = 
       const params = resolveParams({ ...defaults, ...overrides });
       const { dataset: data } = classificationData(dataset);
       const perTree = resolveMaxFeatures(params.maxFeatures, data.featureNames.length);
-      const forest = new RandomForestClassifier({
+      const forest = new (loadMlRandomForest().RandomForestClassifier)({
         nEstimators: params.nEstimators,
         maxFeatures: perTree,
         replacement: false,
