@@ -27,6 +27,7 @@ export interface PredictionServer {
   readonly url: string;
   /** The version currently served. */
   readonly version: number;
+  /** Stops the server and its reload timer. */
   close(): Promise<void>;
 }
 

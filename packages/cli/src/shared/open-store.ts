@@ -4,8 +4,16 @@ import { FileSystemModelStore, PostgresModelStore } from '@mlops/registry';
 /** Either registry backend. */
 export type Registry = FileSystemModelStore | PostgresModelStore;
 
+/** An opened registry and how to release it. */
+export interface OpenedRegistry {
+  /** The store. */
+  readonly store: Registry;
+  /** Closes its connections (PostgreSQL); nothing to do for a directory. */
+  readonly close: () => Promise<void>;
+}
+
 /** Opens `--registry`: a directory, or a `postgres://` URL (tables created if missing). */
-export async function openRegistry(location: string | undefined): Promise<{ store: Registry; close: () => Promise<void> }> {
+export async function openRegistry(location: string | undefined): Promise<OpenedRegistry> {
   const where = location ?? process.env.MLOPS_REGISTRY;
   if (!where) throw new InvalidInputError('no registry: pass --registry <dir|postgres://…> or set MLOPS_REGISTRY');
   if (/^postgres(ql)?:\/\//.test(where)) {

@@ -14,7 +14,7 @@ export interface ErrorLocation {
   readonly version?: number;
 }
 
-/** Options shared by every @mlops error. */
+/** Options shared by every `@mlops` error. */
 export interface MlopsErrorOptions extends ErrorLocation {
   /** The underlying error, if any. */
   readonly cause?: unknown;
@@ -30,7 +30,7 @@ export function hasErrorMarker(value: unknown, className: string): boolean {
 }
 
 /**
- * Base class of every error thrown by @mlops packages. `code` is stable across releases; `isInstance`
+ * Base class of every error thrown by `@mlops` packages. `code` is stable across releases; `isInstance`
  * works even when two copies of @mlops/core are installed (it checks a `Symbol.for` marker, not the prototype).
  */
 export class MlopsError extends Error {
@@ -64,7 +64,7 @@ export class MlopsError extends Error {
     this.name = className;
   }
 
-  /** True for any @mlops error, from any installed copy of @mlops/core. */
+  /** True for any `@mlops` error, from any installed copy of `@mlops/core`. */
   static isInstance(value: unknown): value is MlopsError {
     return hasErrorMarker(value, 'MlopsError');
   }

@@ -3,10 +3,15 @@
 
 /** A validator that follows the Standard Schema v1 interface. */
 export interface StandardSchemaV1<Input = unknown, Output = Input> {
+  /** The Standard Schema properties. */
   readonly '~standard': {
+    /** Always 1. */
     readonly version: 1;
+    /** The library that made the validator. */
     readonly vendor: string;
+    /** Validates (and may transform) a value; returns the output value or the issues. */
     readonly validate: (value: unknown) => StandardResult<Output> | Promise<StandardResult<Output>>;
+    /** Input and output types, for inference only. */
     readonly types?: { readonly input: Input; readonly output: Output } | undefined;
   };
 }

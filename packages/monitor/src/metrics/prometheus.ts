@@ -27,6 +27,7 @@ export interface ServeOptions {
 export interface MetricsServer {
   /** e.g. `http://127.0.0.1:9464/metrics`. */
   readonly url: string;
+  /** Stops listening. */
   close(): Promise<void>;
 }
 

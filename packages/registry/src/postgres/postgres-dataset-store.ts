@@ -25,6 +25,7 @@ import type { Transaction } from './transaction';
  * content is one version, stored once.
  */
 export class PostgresDatasetStore implements DatasetStore {
+  /** Created by the model store of the same root or schema (`store.datasets`). @internal */
   constructor(
     private readonly pool: pg.Pool,
     private readonly s: string,

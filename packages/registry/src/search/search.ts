@@ -1,7 +1,7 @@
 import { InvalidInputError, type ModelVersion, type VersionStatus } from '@mlops/core';
 import { assertValidName, assertVersionNumber } from '../names/names';
 
-/** What {@link searchVersions} looks for; every given condition must hold. */
+/** What `searchVersions` looks for; every given condition must hold. */
 export interface VersionQuery {
   /** Only this model. */
   readonly name?: string;

@@ -30,6 +30,7 @@ import {
  * no version of that name has the same fingerprint: same content, same version, one copy.
  */
 export class FileSystemDatasetStore implements DatasetStore {
+  /** Created by the model store of the same root or schema (`store.datasets`). @internal */
   constructor(
     private readonly layout: StoreLayout,
     private readonly now: () => Date,

@@ -16,6 +16,7 @@ import { modelLabel } from '../records/requests';
  * append; other damage is an `IntegrityError` naming the line.
  */
 export class FileSystemDecisionLog implements DecisionLog {
+  /** Created by the model store of the same root (`store.decisions`). @internal */
   constructor(
     private readonly layout: StoreLayout,
     private readonly lockOptions: Omit<DirectoryLockOptions, 'description' | 'tmpDir'>,

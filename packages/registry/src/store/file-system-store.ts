@@ -239,7 +239,7 @@ export class FileSystemModelStore implements ModelStore {
     });
   }
 
-  /** Removes what a tombstoned version still holds; returns the removed file names. */
+  /** Removes what a tombstoned version still holds; returns the removed file names (used by `verify()`). @internal */
   async finishDeletion(name: string, version: number): Promise<string[]> {
     const removed: string[] = [];
     for (const file of [ARTIFACT_FILE, STATUS_FILE, VERSION_FILE]) {
@@ -480,7 +480,7 @@ export class FileSystemModelStore implements ModelStore {
     return parsed.value.status;
   }
 
-  /** Reads and validates a tombstone (for `verify()`); `undefined` when the version is not deleted. */
+  /** Reads and validates a tombstone (for `verify()`); `undefined` when the version is not deleted. @internal */
   async readTombstone(name: string, version: number): Promise<Tombstone | undefined> {
     let text: string;
     try {

@@ -10,7 +10,7 @@ export abstract class ForestModelBase {
   /** Always `mlops-random-forest`. */
   readonly format = RANDOM_FOREST_FORMAT;
 
-  /** Wraps fitted forest data with its feature names and hyperparameters. */
+  /** Wraps fitted forest data with its feature names and hyperparameters (models come from trainers and codecs). @internal */
   constructor(
     protected readonly forest: ForestData,
     /** Feature names in column order. */

@@ -7,7 +7,7 @@ export { RANDOM_FOREST_FORMAT } from './forest-model-base';
 
 /** A classification forest grown by this package's engine, behind the core `Model` contract. */
 export class RandomForestClassifierModel extends ForestModelBase implements Model {
-  /** Wraps fitted forest data with its names and hyperparameters. */
+  /** Wraps fitted forest data with its names and hyperparameters (models come from trainers and codecs). @internal */
   constructor(
     forest: ForestData,
     featureNames: readonly string[],
