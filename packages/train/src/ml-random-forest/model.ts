@@ -1,5 +1,13 @@
 import { assertFeatureRows, type FeatureRows, type JsonObject, type Model, type ModelArtifact } from '@mlops/core';
-import type { RandomForestClassifier } from 'ml-random-forest';
+
+/**
+ * The part of a trained ml-random-forest classifier this model uses (structural, so the published types
+ * do not depend on ml-random-forest's own declarations).
+ */
+export interface MlForestPredictor {
+  /** Each tree's predicted class per row: a matrix with `rows` and `getRow(i)`. */
+  predictionValues(rows: number[][]): { readonly rows: number; getRow(index: number): number[] };
+}
 
 /** Artifact format written by this package's random forest. */
 export const ML_RANDOM_FOREST_FORMAT = 'ml-random-forest';
@@ -11,7 +19,7 @@ export class RandomForestModel implements Model {
 
   /** Wraps a trained forest; `payload` is its JSON (kept so artifacts round-trip byte for byte). */
   constructor(
-    private readonly forest: RandomForestClassifier,
+    private readonly forest: MlForestPredictor,
     private readonly payload: JsonObject,
     /** Feature names in column order. */
     readonly featureNames: readonly string[],
