@@ -5,8 +5,16 @@ import { assertFeatureRows, type FeatureRows, type JsonObject, type Model, type 
  * do not depend on ml-random-forest's own declarations).
  */
 export interface MlForestPredictor {
-  /** Each tree's predicted class per row: a matrix with `rows` and `getRow(i)`. */
-  predictionValues(rows: number[][]): { readonly rows: number; getRow(index: number): number[] };
+  /** Each tree's predicted class per row. */
+  predictionValues(rows: number[][]): TreeVotes;
+}
+
+/** A matrix of votes: one row per input row, one column per tree. */
+export interface TreeVotes {
+  /** Number of input rows. */
+  readonly rows: number;
+  /** The trees' predicted classes for input row `index`. */
+  getRow(index: number): number[];
 }
 
 /** Artifact format written by this package's random forest. */
