@@ -1,5 +1,5 @@
 import type { AliasMove } from '@mlops/core';
-import { parseChecked } from '../json/safe-parse';
+import { parseNdjson, type NdjsonLineProblem } from '../json/safe-parse';
 import { isPositiveInteger, isRecord, isTimestamp } from './shape';
 
 /** Content of `aliases/<alias>.json`. */
@@ -36,29 +36,12 @@ export function describeAliasMoveProblem(value: unknown): string | undefined {
 }
 
 /** One unreadable line of `alias-history.ndjson`. */
-export interface HistoryLineProblem {
-  /** One-based line number. */
-  readonly line: number;
-  /** What is wrong with it. */
-  readonly problem: string;
-  /** True for the last line of a file that does not end in a newline: an append interrupted by a crash. */
-  readonly torn: boolean;
-}
+export type HistoryLineProblem = NdjsonLineProblem;
 
-/** Parses `alias-history.ndjson` text into moves, collecting unreadable lines instead of throwing. */
+/** Parses `alias-history.ndjson` text into moves (old lines without `kind` are `set`), collecting unreadable lines instead of throwing. */
 export function parseAliasHistory(text: string): { moves: AliasMove[]; problems: HistoryLineProblem[] } {
-  const lines = text.split('\n');
-  const moves: AliasMove[] = [];
-  const problems: HistoryLineProblem[] = [];
-  lines.forEach((line, index) => {
-    if (line.trim() === '') return;
-    const parsed = parseChecked<AliasMove>(line, describeAliasMoveProblem);
-    if (parsed.ok) {
-      const { alias, version, previousVersion, kind = 'set', reason, at } = parsed.value;
-      moves.push({ alias, version, previousVersion, kind, reason, at });
-    }
-    else problems.push({ line: index + 1, problem: parsed.reason, torn: index === lines.length - 1 });
-  });
+  const { values, problems } = parseNdjson<AliasMove>(text, describeAliasMoveProblem);
+  const moves = values.map(({ alias, version, previousVersion, kind = 'set', reason, at }) => ({ alias, version, previousVersion, kind, reason, at }));
   return { moves, problems };
 }
 

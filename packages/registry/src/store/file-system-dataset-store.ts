@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   IntegrityError,
@@ -11,11 +11,12 @@ import {
 } from '@mlops/core';
 import { ensureDirectoryDurably, fsyncDirectory, pathExists, writeFileDurably } from '../fs/durable';
 import { isNotFound } from '../fs/errno';
-import { DATASET_DATA_FILE, DATASET_RECORD_FILE, VERSION_DIR_PATTERN, type StoreLayout } from '../fs/layout';
+import { DATASET_DATA_FILE, DATASET_RECORD_FILE, type StoreLayout } from '../fs/layout';
+import { namesIn, versionNumbersIn } from '../fs/listing';
 import { withDirectoryLock, type DirectoryLockOptions } from '../fs/lock';
 import { tempEntryName } from '../fs/owner';
 import { parseChecked } from '../json/safe-parse';
-import { assertValidName, assertVersionNumber, LATEST, NAME_PATTERN } from '../names/names';
+import { assertValidName, assertVersionNumber, LATEST } from '../names/names';
 import {
   buildDatasetRecord,
   checkDatasetRequest,
@@ -102,28 +103,12 @@ export class FileSystemDatasetStore implements DatasetStore {
 
   /** Names of all datasets with at least one version, sorted. */
   async listDatasets(): Promise<string[]> {
-    let entries;
-    try {
-      entries = await readdir(this.layout.datasetsDir(), { withFileTypes: true });
-    } catch (error) {
-      if (isNotFound(error)) return [];
-      throw error;
-    }
-    const names = entries.filter((entry) => entry.isDirectory() && NAME_PATTERN.test(entry.name)).map((entry) => entry.name);
-    const withVersions = await Promise.all(names.map(async (name) => ((await this.versionNumbers(name)).length > 0 ? name : undefined)));
-    return withVersions.filter((name): name is string => name !== undefined).sort();
+    return namesIn(this.layout.datasetsDir(), async (name) => (await this.versionNumbers(name)).length > 0);
   }
 
   /** Version numbers present for a dataset, ascending. */
-  async versionNumbers(name: string): Promise<number[]> {
-    let entries: string[];
-    try {
-      entries = await readdir(this.layout.datasetVersionsDir(name));
-    } catch (error) {
-      if (isNotFound(error)) return [];
-      throw error;
-    }
-    return entries.filter((entry) => VERSION_DIR_PATTERN.test(entry)).map(Number).sort((a, b) => a - b);
+  versionNumbers(name: string): Promise<number[]> {
+    return versionNumbersIn(this.layout.datasetVersionsDir(name));
   }
 
   private async resolve(name: string, ref: number | 'latest'): Promise<number> {

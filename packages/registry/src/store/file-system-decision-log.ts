@@ -4,7 +4,7 @@ import { appendLineDurably, ensureDirectoryDurably } from '../fs/durable';
 import { isNotFound } from '../fs/errno';
 import type { StoreLayout } from '../fs/layout';
 import { withDirectoryLock, type DirectoryLockOptions } from '../fs/lock';
-import { parseChecked } from '../json/safe-parse';
+import { parseNdjson } from '../json/safe-parse';
 import { assertValidName } from '../names/names';
 import { checkedDecision, describeDecisionProblem } from '../records/decision-record';
 import { modelLabel } from '../records/requests';
@@ -45,16 +45,9 @@ export class FileSystemDecisionLog implements DecisionLog {
       if (isNotFound(error)) return [];
       throw error;
     }
-    const lines = text.split('\n');
-    const records: DecisionRecord[] = [];
-    lines.forEach((line, index) => {
-      if (line.trim() === '') return;
-      const parsed = parseChecked<DecisionRecord>(line, describeDecisionProblem);
-      if (parsed.ok) records.push(parsed.value);
-      else if (index !== lines.length - 1) {
-        throw new IntegrityError(`decisions of ${modelLabel(model)} are corrupt at line ${index + 1}: ${parsed.reason}`, { name: model });
-      }
-    });
+    const { values: records, problems } = parseNdjson<DecisionRecord>(text, describeDecisionProblem);
+    const damage = problems.find((problem) => !problem.torn);
+    if (damage) throw new IntegrityError(`decisions of ${modelLabel(model)} are corrupt at line ${damage.line}: ${damage.problem}`, { name: model });
     return records;
   }
 }

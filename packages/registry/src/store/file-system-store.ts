@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
   IntegrityError,
@@ -17,7 +17,8 @@ import {
 } from '@mlops/core';
 import { appendLineDurably, ensureDirectoryDurably, fsyncDirectory, pathExists, writeFileDurably } from '../fs/durable';
 import { errorCode, isNotFound } from '../fs/errno';
-import { ARTIFACT_FILE, STATUS_FILE, StoreLayout, VERSION_DIR_PATTERN, VERSION_FILE } from '../fs/layout';
+import { ARTIFACT_FILE, STATUS_FILE, StoreLayout, VERSION_FILE } from '../fs/layout';
+import { listDir, namesIn, versionNumbersIn } from '../fs/listing';
 import { withDirectoryLock, type DirectoryLockOptions } from '../fs/lock';
 import { tempEntryName } from '../fs/owner';
 import { parseChecked } from '../json/safe-parse';
@@ -169,16 +170,7 @@ export class FileSystemModelStore implements ModelStore {
 
   /** Names of all models with at least one version, sorted. */
   async listModels(): Promise<string[]> {
-    let entries;
-    try {
-      entries = await readdir(this.layout.modelsDir(), { withFileTypes: true });
-    } catch (error) {
-      if (isNotFound(error)) return [];
-      throw error;
-    }
-    const names = entries.filter((entry) => entry.isDirectory() && NAME_PATTERN.test(entry.name)).map((entry) => entry.name);
-    const withVersions = await Promise.all(names.map(async (name) => ((await this.latestVersion(name)) > 0 ? name : undefined)));
-    return withVersions.filter((name): name is string => name !== undefined).sort();
+    return namesIn(this.layout.modelsDir(), async (name) => (await this.latestVersion(name)) > 0);
   }
 
   /**
@@ -298,13 +290,7 @@ export class FileSystemModelStore implements ModelStore {
 
   /** Aliases of the model pointing at `version`, sorted. */
   private async aliasesAt(name: string, version: number): Promise<string[]> {
-    let entries: string[];
-    try {
-      entries = await readdir(this.layout.aliasesDir(name));
-    } catch (error) {
-      if (isNotFound(error)) return [];
-      throw error;
-    }
+    const entries = await listDir(this.layout.aliasesDir(name));
     const aliases = entries.filter((e) => e.endsWith('.json')).map((e) => e.slice(0, -'.json'.length)).filter((a) => NAME_PATTERN.test(a));
     const pointing = await Promise.all(aliases.map(async (alias) => ((await this.getAlias(name, alias)) === version ? alias : undefined)));
     return pointing.filter((alias): alias is string => alias !== undefined).sort();
@@ -362,18 +348,8 @@ export class FileSystemModelStore implements ModelStore {
     return verifyStore(this, this.layout, this.tempStaleMs);
   }
 
-  private async versionNumbers(name: string): Promise<number[]> {
-    let entries: string[];
-    try {
-      entries = await readdir(this.layout.versionsDir(name));
-    } catch (error) {
-      if (isNotFound(error)) return [];
-      throw error;
-    }
-    return entries
-      .filter((entry) => VERSION_DIR_PATTERN.test(entry))
-      .map(Number)
-      .sort((a, b) => a - b);
+  private versionNumbers(name: string): Promise<number[]> {
+    return versionNumbersIn(this.layout.versionsDir(name));
   }
 
   /**

@@ -1,20 +1,12 @@
-import { lstat, readdir, readFile, rm } from 'node:fs/promises';
+import { lstat, readFile, rm } from 'node:fs/promises';
 import { isNotFound } from '../fs/errno';
 import { VERSION_DIR_PATTERN, type StoreLayout } from '../fs/layout';
+import { listDir } from '../fs/listing';
 import { mayBeAlive, ownerOfTempEntry } from '../fs/owner';
 import { NAME_PATTERN } from '../names/names';
 import { parseAliasHistory } from '../records/alias-record';
 import type { FileSystemModelStore } from './file-system-store';
 import type { VerifyProblem, VerifyReport } from './options';
-
-async function listDir(path: string): Promise<string[]> {
-  try {
-    return (await readdir(path)).sort();
-  } catch (error) {
-    if (isNotFound(error)) return [];
-    throw error;
-  }
-}
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
