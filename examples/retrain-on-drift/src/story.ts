@@ -1,4 +1,4 @@
-import { concatDatasets, createDataset, createLifecycle, type Dataset, type Lifecycle, type LifecycleDecision } from '@mlops/core';
+import { concatDatasets, createDataset, createLifecycle, decodeModel, type Dataset, type Lifecycle, type LifecycleDecision } from '@mlops/core';
 import { loadIris, shiftFeatures, trainTestSplit } from '@mlops/data';
 import { createAccuracyMonitor, detectDrift } from '@mlops/monitor';
 import { FileSystemModelStore } from '@mlops/registry';
@@ -69,9 +69,8 @@ export async function runRetrainOnDrift(options: { registryRoot: string; log?: (
   const monitor = createAccuracyMonitor({ threshold: 0.85, onAlert: () => void accuracyAlerts++ });
   const watch = async (name: string, batch: Dataset) => {
     const production = await store.getAlias('iris', 'production');
-    const served = production === undefined ? undefined : (await store.loadArtifact('iris', production)).artifact;
-    if (served) {
-      const model = CODECS.find((c) => c.format === served.format)!.decode(served);
+    if (production !== undefined) {
+      const model = decodeModel((await store.loadArtifact('iris', production)).artifact, CODECS);
       const check = await monitor.check(batch.target, model.predict(batch.features));
       const drift = detectDrift(lifecycle.trainingData.features, batch.features, { featureNames: batch.featureNames });
       const drifted = drift.features.filter((f) => f.drifted).map((f) => f.feature);

@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
-import { loadIris, loadCsv, loadJson, loadNdjson, type LoadedTable, type TableOptions } from '@mlops/data';
-import { TableEncoding } from '@mlops/data';
+import { loadCsv, loadIris, loadJson, loadNdjson, TableEncoding, type LoadedTable, type TableOptions } from '@mlops/data';
 import { InvalidInputError } from '@mlops/core';
+import { parseJson } from './safe-json';
 
 /** Loads `--data`: `iris`, or a .csv / .json / .ndjson file. */
 export async function readTable(data: string, options: TableOptions): Promise<LoadedTable> {
@@ -31,10 +31,12 @@ export async function readRecords(path: string): Promise<Record<string, unknown>
   });
   if (ext === '.csv' || ext === '.tsv') return parse(text, { columns: true, skip_empty_lines: true, bom: true, delimiter: ext === '.tsv' ? '\t' : ',' }) as Record<string, unknown>[];
   if (ext === '.json') {
-    const value = JSON.parse(text) as unknown;
+    const value = parseJson(text, path);
     if (!Array.isArray(value)) throw new InvalidInputError(`${path} must hold a JSON array of records`);
     return value as Record<string, unknown>[];
   }
-  if (ext === '.ndjson' || ext === '.jsonl') return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+  if (ext === '.ndjson' || ext === '.jsonl') {
+    return text.split('\n').flatMap((line, i) => (line.trim() ? [parseJson(line, `${path} line ${i + 1}`) as Record<string, unknown>] : []));
+  }
   throw new InvalidInputError(`cannot read ${JSON.stringify(path)}: use a .csv, .tsv, .json or .ndjson file`);
 }
