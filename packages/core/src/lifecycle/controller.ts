@@ -155,7 +155,16 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
   };
 
   const accuracyOf = (model: Model, data: Dataset) => accuracyScore(data.target, model.predict(data.features));
-  const loadChampion = async (version: number) => decodeModel((await store.loadArtifact(modelName, version)).artifact, options.codecs);
+  // Versions are immutable: a decoded model is reused while it is one of the last few loaded.
+  const loaded = new Map<number, Model>();
+  const loadChampion = async (version: number): Promise<Model> => {
+    const cached = loaded.get(version);
+    if (cached) return cached;
+    const model = decodeModel((await store.loadArtifact(modelName, version)).artifact, options.codecs);
+    loaded.set(version, model);
+    if (loaded.size > 4) loaded.delete(loaded.keys().next().value!);
+    return model;
+  };
   const ref = (v: DatasetVersion) => ({ name: v.name, version: v.version, fingerprint: v.fingerprint });
 
   const finish = async (
