@@ -57,7 +57,8 @@ describe('mlops CLI, end to end', () => {
   it('predicts a file of records, encoded as at training time', () => {
     const input = writeCsv(join(dir, 'input.csv'), names, [iris.features[0]!, iris.features[100]!]);
     const plain = mlops('predict', '--model', 'flowers@production', '--input', input);
-    expect(plain.stdout).toBe('# flowers v1: 2 predictions\nrow,prediction\n0,setosa\n1,virginica\n');
+    expect(plain.stdout).toBe('row,prediction\n0,setosa\n1,virginica\n');
+    expect(plain.stderr).toBe('flowers v1: 2 predictions\n');
     writeFileSync(join(dir, 'input.json'), JSON.stringify([Object.fromEntries(names.map((n, j) => [n, iris.features[50]![j]]))]));
     const json = JSON.parse(mlops('predict', '--model', 'flowers@1', '--input', join(dir, 'input.json'), '--json').stdout);
     expect(json).toEqual({ model: 'flowers', version: 1, predictions: [{ row: 0, prediction: 1, class: 'versicolor' }] });

@@ -1,5 +1,6 @@
 import { defineCommand } from 'citty';
 import { openRegistry, parseModelRef } from '../shared/open-store';
+import { toCsv } from '../shared/csv';
 import { createOutput } from '../shared/output';
 import { readRecords } from '../shared/read-table';
 import { loadServedModel } from '../shared/served-model';
@@ -22,9 +23,9 @@ export const predict = defineCommand({
       const predictions = model.predict(records);
       const version = model.registered.version.version;
       const rows = predictions.map((prediction, row) => ({ row, prediction, ...(model.classNames ? { class: model.classNames[prediction] } : {}) }));
-      out.result({ model: name, version, predictions: rows }, () =>
-        [`# ${name} v${version}: ${rows.length} predictions`, 'row,prediction', ...rows.map((r) => `${r.row},${r.class ?? r.prediction}`)].join('\n'),
-      );
+      if (!out.json) process.stderr.write(`${name} v${version}: ${rows.length} predictions\n`);
+      // stdout is plain CSV (RFC 4180, formula cells neutralised) so it can be piped or opened in a spreadsheet.
+      out.result({ model: name, version, predictions: rows }, () => toCsv(['row', 'prediction'], rows.map((r) => [r.row, r.class ?? r.prediction])).trimEnd());
     } finally {
       await close();
     }

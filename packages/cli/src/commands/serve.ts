@@ -10,6 +10,9 @@ export const serve = defineCommand({
     host: { type: 'string', default: '127.0.0.1', description: 'Interface to listen on' },
     registry: { type: 'string', description: 'Registry directory or postgres:// URL (or MLOPS_REGISTRY)' },
     'reload-ms': { type: 'string', default: '2000', description: 'How often to check whether the alias moved' },
+    'headers-timeout-ms': { type: 'string', default: '10000', description: 'Time a client has to send its request headers' },
+    'request-timeout-ms': { type: 'string', default: '30000', description: 'Time a client has to send its whole request' },
+    'keep-alive-timeout-ms': { type: 'string', default: '5000', description: 'How long an idle keep-alive connection stays open' },
   },
   async run({ args }) {
     const { name, ref } = parseModelRef(args.model);
@@ -21,6 +24,9 @@ export const serve = defineCommand({
       port: Number(args.port),
       host: args.host,
       reloadMs: Number(args['reload-ms']),
+      headersTimeoutMs: Number(args['headers-timeout-ms']),
+      requestTimeoutMs: Number(args['request-timeout-ms']),
+      keepAliveTimeoutMs: Number(args['keep-alive-timeout-ms']),
       log: (line) => console.log(line),
     });
     console.log(`serving ${name}@${ref} (v${server.version}) on ${server.url}: POST /predict, GET /health, GET /metrics`);

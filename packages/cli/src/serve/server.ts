@@ -18,8 +18,14 @@ export interface PredictionServerOptions {
   readonly reloadMs?: number;
   /** Largest request body accepted (default 1 MiB). */
   readonly maxBodyBytes?: number;
-  /** One line per notable event (reloads). */
+  /** One line per notable event (reloads, unexpected errors). */
   readonly log?: (line: string) => void;
+  /** Time a client has to send the request headers (default 10,000 ms); a stalled client is cut off with 408. */
+  readonly headersTimeoutMs?: number;
+  /** Time a client has to send the whole request, body included (default 30,000 ms). */
+  readonly requestTimeoutMs?: number;
+  /** How long an idle keep-alive connection stays open (default 5,000 ms). */
+  readonly keepAliveTimeoutMs?: number;
 }
 
 /** A running prediction server. */
@@ -57,6 +63,21 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
+/** The path of a request target; a malformed target (`//[`, `http://[`, `//a:99999/`) is a 400, never a crash. */
+function pathOf(req: IncomingMessage): string {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    throw new HttpError(400, 'malformed request target');
+  }
+}
+
+function timeoutOption(value: number | undefined, fallback: number, name: string): number {
+  const ms = value ?? fallback;
+  if (!Number.isInteger(ms) || ms < 1 || ms > 3_600_000) throw new InvalidInputError(`${name} must be an integer number of milliseconds in [1, 3600000], got ${ms}`);
+  return ms;
+}
+
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...(status === 413 ? { connection: 'close' } : {}) };
@@ -74,6 +95,9 @@ export async function startPredictionServer(options: PredictionServerOptions): P
   const ref = options.ref ?? 'production';
   const log = options.log ?? (() => {});
   const limit = options.maxBodyBytes ?? 1 << 20;
+  const headersTimeout = timeoutOption(options.headersTimeoutMs, 10_000, 'headersTimeoutMs');
+  const requestTimeout = timeoutOption(options.requestTimeoutMs, 30_000, 'requestTimeoutMs');
+  const keepAliveTimeout = timeoutOption(options.keepAliveTimeoutMs, 5_000, 'keepAliveTimeoutMs');
   let served: ServedModel = await loadServedModel(store, name, ref);
   let loadedAt = new Date().toISOString();
   const metrics = createMonitorMetrics();
@@ -96,29 +120,35 @@ export async function startPredictionServer(options: PredictionServerOptions): P
     metrics.recordLatency(name, version, Number(process.hrtime.bigint() - started) / 1e9);
   };
 
-  const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = pathOf(req);
     const route = `${req.method} ${path}`;
-    const handle = async () => {
-      if (route === 'POST /predict') return predict(req, res);
-      if (route === 'GET /health') {
-        return send(res, 200, { status: 'ok', model: name, ref, version: served.registered.version.version, loadedAt });
-      }
-      if (route === 'GET /metrics') {
-        const text = await metrics.metrics();
-        res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
-        return;
-      }
-      const known = ['/predict', '/health', '/metrics'].includes(path);
-      throw new HttpError(known ? 405 : 404, known ? `${req.method} is not allowed on ${path}` : `no route ${path}`);
-    };
-    handle().catch((error: unknown) => {
-      if (res.headersSent) return;
-      if (error instanceof HttpError) return send(res, error.status, { error: error.message });
-      if (InvalidInputError.isInstance(error)) return send(res, 400, { error: error.message });
-      send(res, 500, { error: error instanceof Error ? error.message : String(error) });
-    });
-  });
+    if (route === 'POST /predict') return predict(req, res);
+    if (route === 'GET /health') {
+      return send(res, 200, { status: 'ok', model: name, ref, version: served.registered.version.version, loadedAt });
+    }
+    if (route === 'GET /metrics') {
+      const text = await metrics.metrics();
+      res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
+      return;
+    }
+    const known = ['/predict', '/health', '/metrics'].includes(path);
+    throw new HttpError(known ? 405 : 404, known ? `${req.method} is not allowed on ${path}` : `no route ${path}`);
+  };
+  const fail = (res: ServerResponse, error: unknown) => {
+    if (res.headersSent) return void res.destroy();
+    if (error instanceof HttpError) return send(res, error.status, { error: error.message });
+    if (InvalidInputError.isInstance(error)) return send(res, 400, { error: error.message });
+    log(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+    send(res, 500, { error: 'internal error' });
+  };
+
+  const server: Server = createServer(
+    // Node checks the two timeouts on this interval (30 s by default, too coarse for short timeouts).
+    { headersTimeout, requestTimeout: Math.max(requestTimeout, headersTimeout), keepAliveTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) },
+    // Everything a request can throw ends in an answer (handle is async): one request never stops the server.
+    (req, res) => void handle(req, res).catch((error: unknown) => fail(res, error)),
+  );
 
   let reloading = false;
   const reload = async () => {

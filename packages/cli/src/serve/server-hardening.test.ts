@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadIris } from '@mlops/data';
+import { FileSystemModelStore } from '@mlops/registry';
+import { randomForestTrainer } from '@mlops/train';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpRequest, rawRequest } from './__fixtures__/raw-http';
+import { startPredictionServer, type PredictionServer } from './server';
+
+const root = mkdtempSync(join(tmpdir(), 'mlops-serve-hardening-'));
+const store = new FileSystemModelStore({ root });
+let server: PredictionServer;
+const port = () => Number(new URL(server.url).port);
+
+beforeAll(async () => {
+  const model = await randomForestTrainer({ nEstimators: 5, seed: 1 }).fit(loadIris());
+  await store.register('iris', { artifact: model.toArtifact() });
+  server = await startPredictionServer({ store, name: 'iris', ref: 1, port: 0, headersTimeoutMs: 300, requestTimeoutMs: 600, keepAliveTimeoutMs: 200 });
+});
+afterAll(async () => {
+  await server?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('prediction server: malformed requests', () => {
+  it.each(['//[', 'http://[', '//a:99999/health', '//%', '///[', 'http://a:-1/', '//[::1'])('answers 400 to the request target %j and keeps serving', async (target) => {
+    const answer = await rawRequest(port(), httpRequest('GET', target));
+    expect(answer.status).toBe(400);
+    expect(answer.text).toContain('{"error":"malformed request target"}');
+    expect((await rawRequest(port(), httpRequest('GET', '/health'))).status).toBe(200);
+  });
+
+  it('cuts off a client that stalls in its headers (408) or its body, and keeps serving', async () => {
+    const started = Date.now();
+    const headers = await rawRequest(port(), 'GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\n', 5000);
+    expect(headers.status).toBe(408);
+    const body = await rawRequest(port(), 'POST /predict HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 100\r\n\r\n{"rows":', 5000);
+    expect(body.status).toBe(408);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect((await rawRequest(port(), httpRequest('GET', '/health'))).status).toBe(200);
+  });
+
+  it('closes an idle keep-alive connection after keepAliveTimeoutMs', async () => {
+    const socket = connect(port(), '127.0.0.1');
+    const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now())));
+    socket.on('data', () => undefined);
+    socket.write('GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n');
+    const opened = Date.now();
+    expect((await closed) - opened).toBeLessThan(3000);
+  });
+
+  it('rejects timeouts that are not whole milliseconds in range', async () => {
+    for (const headersTimeoutMs of [0, -1, Number.POSITIVE_INFINITY, Number.NaN, 1.5]) {
+      await expect(startPredictionServer({ store, name: 'iris', ref: 1, port: 0, headersTimeoutMs })).rejects.toThrow(
+        /^headersTimeoutMs must be an integer number of milliseconds in \[1, 3600000\]/,
+      );
+    }
+  });
+});
