@@ -64,6 +64,21 @@ describe('mlops CLI, end to end', () => {
     expect(json).toEqual({ model: 'flowers', version: 1, predictions: [{ row: 0, prediction: 1, class: 'versicolor' }] });
   });
 
+  it('writes class names that look like formulas or hold separators as safe CSV', async () => {
+    const { parse } = await import('csv-parse/sync');
+    const evil = ["=cmd|' /C calc'!A0", 'a,b\nINJECTED,ROW'];
+    const rows = Array.from({ length: 40 }, (_, i) => `${i % 2 ? 5 + i / 10 : 1 + i / 10},"${evil[i % 2]!.replaceAll('"', '""')}"`);
+    writeFileSync(join(dir, 'evil.csv'), `x,label\n${rows.join('\n')}\n`);
+    expect(mlops('train', '--data', join(dir, 'evil.csv'), '--target', 'label', '--name', 'evil', '--trees', '5').status).toBe(0);
+    writeFileSync(join(dir, 'evil-input.csv'), 'x\n1\n9\n');
+    const out = mlops('predict', '--model', 'evil@production', '--input', join(dir, 'evil-input.csv'));
+    expect(out.stdout).toBe('row,prediction\n0,\'=cmd|\' /C calc\'!A0\n1,"a,b\nINJECTED,ROW"\n');
+    expect(parse(out.stdout, { columns: true })).toEqual([
+      { row: '0', prediction: "'=cmd|' /C calc'!A0" },
+      { row: '1', prediction: 'a,b\nINJECTED,ROW' },
+    ]);
+  });
+
   it('compares two files for drift, writes the HTML report, and can fail a pipeline on drift', () => {
     const html = join(dir, 'report.html');
     const same = mlops('monitor', '--reference', irisCsv, '--current', irisCsv, '--target', 'species', '--fail-on-drift');
