@@ -76,12 +76,12 @@ describe('alerts', () => {
     const alerter = createAlerter({ busy: webhookChannel(busy.url, { retries: 2, sleep: async (ms) => void waits.push(ms) }) });
     const alert = accuracyAlert(check, { now: at });
     expect(await alerter.send(alert)).toEqual([
-      { channel: 'busy', ok: false, error: `webhook ${new URL(busy.url).origin} failed after 3 attempts: HTTP 429` },
+      { channel: 'busy', ok: false, error: `webhook ${new URL(busy.url).origin}/*** failed after 3 attempts: HTTP 429` },
     ]);
     expect(waits).toEqual([2000, 2000]);
     const bad = await server((_, res) => res.writeHead(400).end());
     const rejected = await createAlerter({ bad: webhookChannel(bad.url, { sleep: async () => {} }) }).send(alert);
-    expect(rejected[0]?.error).toBe(`webhook ${new URL(bad.url).origin} answered HTTP 400; not retried`);
+    expect(rejected[0]?.error).toBe(`webhook ${new URL(bad.url).origin}/*** answered HTTP 400; not retried`);
     expect(bad.requests).toHaveLength(1);
   });
 
@@ -90,7 +90,7 @@ describe('alerts', () => {
     const slow = webhookChannel(silent.url, { timeoutMs: 100, retries: 1, backoffMs: 10 });
     const started = Date.now();
     const [delivery] = await createAlerter({ slow }).send(accuracyAlert(check, { now: at }));
-    expect(delivery).toEqual({ channel: 'slow', ok: false, error: `webhook ${new URL(silent.url).origin} failed after 2 attempts: timed out after 100 ms` });
+    expect(delivery).toEqual({ channel: 'slow', ok: false, error: `webhook ${new URL(silent.url).origin}/*** failed after 2 attempts: timed out after 100 ms` });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(silent.requests.length).toBeLessThanOrEqual(2);
     const closed = await server(() => {});
