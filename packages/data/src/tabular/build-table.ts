@@ -1,6 +1,7 @@
-import { createDataset, InvalidInputError, type Dataset } from '@mlops/core';
+import { createDataset, FORBIDDEN_KEYS, InvalidInputError, type Dataset } from '@mlops/core';
 import { normaliseSpecs, type ColumnSpec, type ColumnSpecs, type ColumnType, type MissingPolicy } from './column-spec';
-import { DEFAULT_MISSING_VALUES, featureTypeOf, isMissing, parseCell, TableEncoding, type CellPlace, type FeatureEncoding } from './encoding';
+import { DEFAULT_MISSING_VALUES, featureTypeOf, isMissing, isScalar, parseCell, TableEncoding, type CellPlace, type FeatureEncoding } from './encoding';
+import { parseDecimal } from './number-grammar';
 import { isStandardSchema, type StandardSchemaV1 } from './standard-schema';
 
 /** Options shared by every table loader. */
@@ -9,13 +10,16 @@ export interface TableOptions {
   readonly target: string;
   /** Feature columns, in order (default: every column but the target, in file order). */
   readonly features?: readonly string[];
-  /** Column types (default: inferred — numeric text or numbers → `number`, true/false → `boolean`, else `category`). */
+  /**
+   * Column types (default: inferred — finite numbers or decimal text as {@link parseDecimal} reads it → `number`
+   * (`0x10`, `" 3 "`, `Infinity`, `1_000` are not numbers), true/false → `boolean`, else `category`).
+   */
   readonly columns?: ColumnSpecs;
   /** A Standard Schema validator (zod, valibot, …) each record must pass; it may also coerce values. */
   readonly schema?: StandardSchemaV1;
   /** What to do with missing values, for columns whose spec does not say (default `error`). */
   readonly missing?: MissingPolicy;
-  /** Text that means missing (default `''`, `NA`, `N/A`, `NaN`, `nan`, `null`, `NULL`). */
+  /** Text that means missing (default `''`, `NA`, `N/A`, `NaN`, `nan`, `null`, `NULL`), compared after trimming. */
   readonly missingValues?: readonly string[];
   /** `classification` (default: the target's values become `classNames`) or `regression` (numeric target). */
   readonly task?: 'classification' | 'regression';
@@ -41,6 +45,10 @@ export interface SourceRecord {
   readonly values: Readonly<Record<string, unknown>>;
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function issuePath(path: readonly (PropertyKey | { readonly key: PropertyKey })[] | undefined): string {
   return (path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)).join('.');
 }
@@ -48,6 +56,7 @@ function issuePath(path: readonly (PropertyKey | { readonly key: PropertyKey })[
 async function validated(records: AsyncIterable<SourceRecord> | Iterable<SourceRecord>, schema: StandardSchemaV1 | undefined): Promise<SourceRecord[]> {
   const out: SourceRecord[] = [];
   for await (const record of records) {
+    if (!isRecord(record?.values)) throw new InvalidInputError(`${record?.at?.what ?? 'row'} ${record?.at?.line ?? out.length} must be an object of column values`);
     if (!schema) {
       out.push(record);
       continue;
@@ -62,12 +71,13 @@ async function validated(records: AsyncIterable<SourceRecord> | Iterable<SourceR
         ...(column ? { columnName: column } : {}),
       });
     }
-    if (typeof result.value !== 'object' || result.value === null) throw new InvalidInputError(`the schema turned ${record.at.what} ${record.at.line} into a non-object`);
+    if (!isRecord(result.value)) throw new InvalidInputError(`the schema turned ${record.at.what} ${record.at.line} into a non-object`);
     out.push({ at: record.at, values: result.value as Record<string, unknown> });
   }
   return out;
 }
 
+/** `number` when every present value is a finite number or decimal text ({@link parseDecimal}), `boolean` for booleans, else `category`. */
 function inferType(records: readonly SourceRecord[], column: string, missingValues: readonly string[]): ColumnType {
   let sawBoolean = false;
   let sawOther = false;
@@ -75,10 +85,66 @@ function inferType(records: readonly SourceRecord[], column: string, missingValu
     const value = values[column];
     if (isMissing(value, missingValues)) continue;
     if (typeof value === 'boolean') sawBoolean = true;
-    else if (typeof value === 'number' ? Number.isFinite(value) : typeof value === 'string' && Number.isFinite(Number(value.trim()))) continue;
+    else if (typeof value === 'number' ? Number.isFinite(value) : typeof value === 'string' && parseDecimal(value) !== undefined) continue;
     else sawOther = true;
   }
   return sawOther ? 'category' : sawBoolean ? 'boolean' : 'number';
+}
+
+/** A column name that could reach `Object.prototype` (`__proto__`, `constructor`, `prototype`) is refused everywhere. */
+function checkName(name: string, what: string, options: { row?: number } = {}): void {
+  if (FORBIDDEN_KEYS.has(name)) {
+    throw new InvalidInputError(`${what} "${name}" is a forbidden column name (__proto__, constructor and prototype are refused)`, { ...options, columnName: name });
+  }
+}
+
+/**
+ * The first record's columns are the table's columns: a later record with another column is an error (never
+ * silently ignored; a column it lacks is a missing value). Every cell must be a scalar (no objects or arrays).
+ */
+function checkRecords(rows: readonly SourceRecord[]): string[] {
+  const header = Object.keys(rows[0]!.values);
+  const known = new Set(header);
+  for (const { at, values } of rows) {
+    for (const column of Object.keys(values)) {
+      checkName(column, `${at.what} ${at.line}: column`, { row: at.line });
+      if (!known.has(column)) {
+        throw new InvalidInputError(`${at.what} ${at.line} has column "${column}", which the first record does not have (columns: ${header.join(', ')})`, {
+          row: at.line,
+          columnName: column,
+        });
+      }
+      const value = values[column];
+      if (!isScalar(value)) {
+        throw new InvalidInputError(`${at.what} ${at.line}, column "${column}" is ${Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`}: expected a single value (text, number or boolean)`, {
+          row: at.line,
+          columnName: column,
+        });
+      }
+    }
+  }
+  return header;
+}
+
+function checkOptions(options: TableOptions): void {
+  if (typeof options !== 'object' || options === null) throw new InvalidInputError('options with a "target" column are needed');
+  if (typeof options.target !== 'string' || options.target === '') throw new InvalidInputError('a "target" column is needed');
+  checkName(options.target, 'the target');
+  if (options.features !== undefined) {
+    if (!Array.isArray(options.features) || !options.features.every((f) => typeof f === 'string')) throw new InvalidInputError('features must be a list of column names');
+    for (const name of options.features) checkName(name, 'feature');
+    const twice = options.features.find((f, i) => options.features!.indexOf(f) !== i);
+    if (twice !== undefined) throw new InvalidInputError(`feature "${twice}" is listed twice`, { columnName: twice });
+  }
+  if (options.task !== undefined && options.task !== 'classification' && options.task !== 'regression') {
+    throw new InvalidInputError(`task must be "classification" or "regression", not ${JSON.stringify(options.task)}`);
+  }
+  if (options.classNames !== undefined && (!Array.isArray(options.classNames) || !options.classNames.every((c) => typeof c === 'string'))) {
+    throw new InvalidInputError('classNames must be a list of strings');
+  }
+  if (options.missingValues !== undefined && (!Array.isArray(options.missingValues) || !options.missingValues.every((c) => typeof c === 'string'))) {
+    throw new InvalidInputError('missingValues must be a list of strings');
+  }
 }
 
 function resolveImpute(policy: MissingPolicy, spec: ColumnSpec, present: readonly (number | string)[], column: string): number | string | undefined {
@@ -97,22 +163,33 @@ function resolveImpute(policy: MissingPolicy, spec: ColumnSpec, present: readonl
     const value = how === 'mean' ? numbers.reduce((s, v) => s + v, 0) / numbers.length : numbers.length % 2 ? numbers[mid]! : (numbers[mid - 1]! + numbers[mid]!) / 2;
     return spec.type === 'number' ? value : Math.round(value);
   }
-  return typeof how === 'boolean' ? (how ? 1 : 0) : (parseCell(how, spec.type, column, { line: 0, what: 'row' }) as number | string);
+  if (typeof how === 'boolean') return how ? 1 : 0;
+  if (typeof how !== 'number' && typeof how !== 'string') throw new InvalidInputError(`column "${column}": impute must be "mean", "median", "mode" or a value`, { columnName: column });
+  try {
+    return parseCell(how, spec.type, column, { line: 0, what: 'row' });
+  } catch (error) {
+    throw new InvalidInputError(`column "${column}" imputes ${JSON.stringify(how)}, which is not a valid ${spec.type} value`, { columnName: column, cause: error });
+  }
 }
 
 /**
  * Turns raw records into a `Dataset` plus the `TableEncoding` to reuse at prediction time: validates them
  * (optionally with a Standard Schema), types every column (given or inferred), handles missing values by
- * the chosen policy, encodes categories and the target. Errors name the line and column.
+ * the chosen policy, encodes categories and the target. Errors (`InvalidInputError`) name the line and column.
+ *
+ * Nothing is changed silently: the first record's keys are the columns, and a later record with another key
+ * is an error (a key it lacks is a missing value); an object or array cell is an error; the column names
+ * `__proto__`, `constructor` and `prototype` are refused (in records, `target` and `features`); number text
+ * must follow {@link parseDecimal} exactly (no trimming), while boolean, category and missing-token text is trimmed.
  */
 export async function buildTable(records: AsyncIterable<SourceRecord> | Iterable<SourceRecord>, options: TableOptions): Promise<LoadedTable> {
-  if (typeof options?.target !== 'string' || options.target === '') throw new InvalidInputError('a "target" column is needed');
+  checkOptions(options);
   if (options.schema !== undefined && !isStandardSchema(options.schema)) throw new InvalidInputError('schema must be a Standard Schema validator (zod, valibot, …)');
   const missingValues = options.missingValues ?? DEFAULT_MISSING_VALUES;
   const specs = normaliseSpecs(options.columns ?? {});
   const rows = await validated(records, options.schema);
   if (rows.length === 0) throw new InvalidInputError('the table has no rows');
-  const header = Object.keys(rows[0]!.values);
+  const header = checkRecords(rows);
   const target = options.target;
   if (!rows.some((r) => Object.hasOwn(r.values, target))) throw new InvalidInputError(`the target column "${target}" is not in the table (columns: ${header.join(', ')})`, { columnName: target });
   const features = options.features ?? header.filter((c) => c !== target);

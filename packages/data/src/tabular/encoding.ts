@@ -1,5 +1,6 @@
 import { InvalidInputError, type FeatureType } from '@mlops/core';
 import type { ColumnType } from './column-spec';
+import { parseDecimal } from './number-grammar';
 
 /** How one feature column becomes numbers. */
 export interface FeatureEncoding {
@@ -37,23 +38,33 @@ function place(at: CellPlace, column: string): string {
   return `${at.what} ${at.line}, column "${column}"`;
 }
 
-/** True for `undefined`, `null`, `NaN` and the missing tokens (after trimming). */
+/** True for the cell values a table can hold: strings, numbers, booleans, `null` and `undefined` (never objects or arrays). */
+export function isScalar(value: unknown): value is string | number | boolean | null | undefined {
+  return value === null || value === undefined || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+/** True for `undefined`, `null`, `NaN` and the missing tokens (text is trimmed before it is compared to them). */
 export function isMissing(value: unknown, missingValues: readonly string[]): boolean {
   if (value === undefined || value === null) return true;
   if (typeof value === 'number') return Number.isNaN(value);
   return typeof value === 'string' && missingValues.includes(value.trim());
 }
 
-/** Parses one present value as `type` (a category's code comes from `categories`); `InvalidInputError` naming the cell. */
+/**
+ * Parses one present value as `type` (a category's code comes from `categories`); `InvalidInputError` naming the cell.
+ * Objects and arrays are never accepted. Number text must follow {@link parseDecimal} exactly (not trimmed:
+ * `" 3 "` is an error); boolean and category text is trimmed.
+ */
 export function parseCell(value: unknown, type: ColumnType, column: string, at: CellPlace, categories?: ReadonlyMap<string, number>): number | string {
   const where = place(at, column);
-  const fail = (expected: string) =>
-    new InvalidInputError(`${where} is ${JSON.stringify(value)}: expected ${expected}`, { row: at.line, columnName: column });
+  const shown = isScalar(value) ? JSON.stringify(value) : Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`;
+  const fail = (expected: string) => new InvalidInputError(`${where} is ${shown}: expected ${expected}`, { row: at.line, columnName: column });
+  if (!isScalar(value)) throw fail(`a single ${type === 'category' ? 'category (text)' : type} value`);
   switch (type) {
     case 'number':
     case 'integer': {
-      const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : Number.NaN;
-      if (!Number.isFinite(n)) throw fail(type === 'integer' ? 'an integer' : 'a number');
+      const n = typeof value === 'number' ? value : typeof value === 'string' ? parseDecimal(value) : undefined;
+      if (n === undefined || !Number.isFinite(n)) throw fail(`${type === 'integer' ? 'an integer' : 'a number'} (decimal digits, optional sign, point and exponent)`);
       if (type === 'integer' && !Number.isInteger(n)) throw fail('an integer');
       return n;
     }
@@ -65,7 +76,7 @@ export function parseCell(value: unknown, type: ColumnType, column: string, at: 
       throw fail('a boolean (true/false, 1/0, yes/no)');
     }
     case 'category': {
-      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw fail('a category (text)');
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw fail('a category (text)'); // null/undefined
       const text = String(value).trim();
       if (!categories) return text;
       const code = categories.get(text);
@@ -94,11 +105,14 @@ export class TableEncoding {
   readonly target: { readonly name: string; readonly classNames?: readonly string[] };
   readonly missingValues: readonly string[];
   private readonly codes: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /** Columns a record may carry: the features and the target. */
+  private readonly known: ReadonlySet<string>;
 
   constructor(json: Omit<TableEncodingJson, 'format' | 'formatVersion'>) {
     this.features = Object.freeze(json.features.map((f) => Object.freeze({ ...f })));
     this.target = Object.freeze({ ...json.target });
     this.missingValues = Object.freeze([...json.missingValues]);
+    this.known = new Set([...this.features.map((f) => f.name), this.target.name]);
     this.codes = new Map(
       this.features.filter((f) => f.type === 'category').map((f) => [f.name, new Map((f.categories ?? []).map((c, i) => [c, i]))]),
     );
@@ -113,12 +127,21 @@ export class TableEncoding {
    * Encodes records (objects keyed by column name, e.g. parsed CSV rows or JSON request bodies) into
    * feature rows: categories to their codes, missing values imputed where the column imputed at training
    * time; anything else missing, unknown or malformed is an `InvalidInputError` naming the row and column.
+   * A column that is neither a feature nor the target (which prediction files may carry) is an error too.
    */
   encode(records: readonly Readonly<Record<string, unknown>>[]): number[][] {
     if (!Array.isArray(records)) throw new InvalidInputError('encode needs an array of records');
     return records.map((record, row) => {
       if (typeof record !== 'object' || record === null || Array.isArray(record)) {
         throw new InvalidInputError(`row ${row} must be an object of column values`, { row });
+      }
+      for (const column of Object.keys(record)) {
+        if (!this.known.has(column)) {
+          throw new InvalidInputError(`row ${row} has column "${column}", which is neither a feature nor the target "${this.target.name}" of this encoding`, {
+            row,
+            columnName: column,
+          });
+        }
       }
       return this.features.map((feature) => {
         const value = Object.hasOwn(record, feature.name) ? record[feature.name] : undefined;

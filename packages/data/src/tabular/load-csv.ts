@@ -1,17 +1,21 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { InvalidInputError } from '@mlops/core';
+import { FORBIDDEN_KEYS, InvalidInputError } from '@mlops/core';
 import { createRequire } from 'node:module';
 import type * as CsvParse from 'csv-parse';
 import { buildTable, type LoadedTable, type SourceRecord, type TableOptions } from './build-table';
+import { checkSource, fileError } from './source';
 
 /** Options of {@link loadCsv}. */
 export interface CsvOptions extends TableOptions {
-  /** Field delimiter (default `,`). */
+  /** Field delimiter (default `,`): a non-empty string without line breaks or the quote character. */
   readonly delimiter?: string;
-  /** `true` (default): the first line names the columns; or give the names when the file has no header. */
+  /**
+   * `true` (default): the first line names the columns; or give the names when the file has no header.
+   * Names must be unique and not `__proto__`, `constructor` or `prototype` (an `InvalidInputError` otherwise).
+   */
   readonly header?: true | readonly string[];
-  /** Quote character (default `"`). */
+  /** Quote character (default `"`): exactly one character, not a line break nor part of the delimiter. */
   readonly quote?: string;
 }
 
@@ -26,38 +30,81 @@ function loadCsvParse(): typeof CsvParse {
   return csvParse;
 }
 
-async function* records(source: CsvSource, options: CsvOptions): AsyncGenerator<SourceRecord> {
+/** Checks column names (from the header line or the `header` option): unique, and no prototype keys. */
+function checkHeader(names: readonly unknown[], where: string, row?: number): string[] {
+  const seen = new Map<string, number>();
+  names.forEach((name, i) => {
+    if (typeof name !== 'string') throw new InvalidInputError(`${where}: column ${i + 1} must be named by a string`, { column: i });
+    const at = { ...(row === undefined ? {} : { row }), column: i, columnName: name };
+    if (FORBIDDEN_KEYS.has(name)) throw new InvalidInputError(`${where}: column ${i + 1} is named "${name}", a forbidden column name (__proto__, constructor and prototype are refused)`, at);
+    const first = seen.get(name);
+    if (first !== undefined) throw new InvalidInputError(`${where}: columns ${first + 1} and ${i + 1} are both named "${name}"; column names must be unique`, at);
+    seen.set(name, i);
+  });
+  return names as string[];
+}
+
+/** Checks the delimiter and quote options (csv-parse would throw raw errors or misread the file). */
+function checkDialect(options: CsvOptions | undefined): { delimiter: string; quote: string } {
+  const delimiter = options?.delimiter ?? ',';
+  const quote = options?.quote ?? '"';
+  if (typeof delimiter !== 'string' || delimiter === '' || /[\r\n]/.test(delimiter)) {
+    throw new InvalidInputError(`the CSV delimiter must be a non-empty string without line breaks, not ${JSON.stringify(delimiter)}`);
+  }
+  if (typeof quote !== 'string' || quote.length !== 1 || /[\r\n]/.test(quote)) {
+    throw new InvalidInputError(`the CSV quote must be a single character other than a line break, not ${JSON.stringify(quote)}`);
+  }
+  if (delimiter.includes(quote)) throw new InvalidInputError(`the CSV delimiter ${JSON.stringify(delimiter)} cannot contain the quote ${JSON.stringify(quote)}`);
+  return { delimiter, quote };
+}
+
+/** The column names the `header` option gives, or `undefined` to read them from the first line. */
+function givenNames(header: CsvOptions['header']): string[] | undefined {
+  if (header === undefined || header === true) return undefined;
+  if (!Array.isArray(header)) throw new InvalidInputError('the CSV header option must be true or a list of column names');
+  return checkHeader(header, 'CSV header option');
+}
+
+async function* records(source: CsvSource, dialect: { delimiter: string; quote: string }, given: string[] | undefined): AsyncGenerator<SourceRecord> {
   const { parse, CsvError } = loadCsvParse();
-  const input = source instanceof Readable ? source : 'text' in source ? Readable.from([source.text]) : createReadStream(source.path);
-  const parser = input.pipe(
-    parse({
-      delimiter: options.delimiter ?? ',',
-      quote: options.quote ?? '"',
-      columns: options.header === undefined || options.header === true ? true : [...options.header],
-      bom: true,
-      skip_empty_lines: true,
-      info: true,
-    }),
-  );
-  input.on('error', (error: Error) => parser.destroy(error));
+  const path = source instanceof Readable ? undefined : 'path' in source ? source.path : undefined;
+  let names = given;
   try {
-    for await (const { info, record } of parser as AsyncIterable<{ info: { lines: number }; record: Record<string, string> }>) {
-      yield { at: { line: info.lines, what: 'line' }, values: record };
+    const input = source instanceof Readable ? source : 'text' in source ? Readable.from([source.text]) : createReadStream(source.path);
+    // Fields come as arrays: we name them, so a duplicate or prototype-key header can never drop a column.
+    const parser = input.pipe(parse({ ...dialect, bom: true, skip_empty_lines: true, info: true }));
+    input.on('error', (error: Error) => parser.destroy(error));
+    for await (const { info, record } of parser as AsyncIterable<{ info: { lines: number }; record: string[] }>) {
+      const line = info.lines;
+      if (names === undefined) {
+        names = checkHeader(record, `CSV line ${line} (header)`, line);
+        continue;
+      }
+      if (record.length !== names.length) {
+        throw new InvalidInputError(`CSV line ${line}: Invalid Record Length: expected ${names.length} fields, got ${record.length}`, { row: line });
+      }
+      yield { at: { line, what: 'line' }, values: Object.fromEntries(names.map((name, i) => [name, record[i]])) };
     }
   } catch (error) {
+    if (InvalidInputError.isInstance(error)) throw error;
     if (error instanceof CsvError) {
       const line = (error as { lines?: number }).lines;
       throw new InvalidInputError(`CSV${line === undefined ? '' : ` line ${line}`}: ${error.message}`, { ...(line === undefined ? {} : { row: line }), cause: error });
     }
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new InvalidInputError(`CSV file not found: ${(source as { path: string }).path}`, { cause: error });
-    throw error;
+    if (path !== undefined) throw fileError('CSV', path, error);
+    throw error; // the caller's stream failed
   }
 }
 
 /**
  * Loads CSV into a `Dataset` (streamed through `csv-parse`; quotes, BOM, custom delimiters), typed,
- * validated and encoded as {@link TableOptions} describe. Errors name the CSV line and column.
+ * validated and encoded as {@link TableOptions} describe. Errors are `InvalidInputError`s naming the CSV
+ * line and column: duplicate or prototype-key (`__proto__`, `constructor`, `prototype`) header names,
+ * ragged lines, a bad delimiter or quote, a source that is not `{ text }`, `{ path }` or a stream, a path
+ * that is missing or a directory. (Errors of a caller's own stream are passed on as they are.)
  */
-export function loadCsv(source: CsvSource, options: CsvOptions): Promise<LoadedTable> {
-  return buildTable(records(source, options), options);
+export async function loadCsv(source: CsvSource, options: CsvOptions): Promise<LoadedTable> {
+  const checked = source instanceof Readable ? source : checkSource(source, 'CSV');
+  const dialect = checkDialect(options);
+  return buildTable(records(checked, dialect, givenNames(options?.header)), options);
 }

@@ -4,13 +4,14 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { InvalidInputError, parseJsonSafely } from '@mlops/core';
 import { buildTable, type LoadedTable, type SourceRecord, type TableOptions } from './build-table';
+import { checkSource, fileError, stripBom } from './source';
 
 /** JSON or NDJSON text, or a file path. */
 export type JsonSource = { readonly text: string } | { readonly path: string };
 
-function parseSafely(text: string, where: string): unknown {
+function parseSafely(text: string, where: string, row?: number): unknown {
   const parsed = parseJsonSafely(text);
-  if (!parsed.ok) throw new InvalidInputError(`${where} is not valid JSON: ${parsed.reason}`);
+  if (!parsed.ok) throw new InvalidInputError(`${where} is not valid JSON: ${parsed.reason}`, row === undefined ? {} : { row });
   return parsed.value;
 }
 
@@ -21,33 +22,42 @@ function asRecord(value: unknown, where: string, at: SourceRecord['at']): Source
   return { at, values: value as Record<string, unknown> };
 }
 
-/** Loads a JSON array of records (`[{ "sepal": 5.1, …, "species": "setosa" }, …]`); errors name the record index. */
+/**
+ * Loads a JSON array of records (`[{ "sepal": 5.1, …, "species": "setosa" }, …]`); a leading BOM is ignored.
+ * The first record's keys are the columns: a later record with another key, a nested object or array, or a
+ * `__proto__`/`constructor`/`prototype` key is an `InvalidInputError` naming the record index and column.
+ */
 export async function loadJson(source: JsonSource, options: TableOptions): Promise<LoadedTable> {
-  const text = 'text' in source ? source.text : await readFile(source.path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw error.code === 'ENOENT' ? new InvalidInputError(`JSON file not found: ${source.path}`, { cause: error }) : error;
+  const checked = checkSource(source, 'JSON');
+  const text = 'text' in checked ? checked.text : await readFile(checked.path, 'utf8').catch((error: unknown) => {
+    throw fileError('JSON', checked.path, error);
   });
-  const parsed = parseSafely(text, 'the JSON input');
+  const parsed = parseSafely(stripBom(text), 'the JSON input');
   if (!Array.isArray(parsed)) throw new InvalidInputError('the JSON input must be an array of records');
   return buildTable(parsed.map((value, i) => asRecord(value, `record ${i}`, { line: i, what: 'row' })), options);
 }
 
 async function* ndjsonRecords(source: JsonSource): AsyncGenerator<SourceRecord> {
-  const input = 'text' in source ? Readable.from([source.text]) : createReadStream(source.path);
-  const lines = createInterface({ input, crlfDelay: Infinity });
   let line = 0;
   try {
-    for await (const text of lines) {
+    const input = 'text' in source ? Readable.from([source.text]) : createReadStream(source.path);
+    const lines = createInterface({ input, crlfDelay: Infinity });
+    for await (const raw of lines) {
       line++;
+      const text = line === 1 ? stripBom(raw) : raw;
       if (text.trim() === '') continue;
-      yield asRecord(parseSafely(text, `line ${line}`), `line ${line}`, { line, what: 'line' });
+      yield asRecord(parseSafely(text, `line ${line}`, line), `line ${line}`, { line, what: 'line' });
     }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new InvalidInputError(`NDJSON file not found: ${(source as { path: string }).path}`, { cause: error });
-    throw error;
+    if (InvalidInputError.isInstance(error) || 'text' in source) throw error;
+    throw fileError('NDJSON', source.path, error);
   }
 }
 
-/** Loads NDJSON, one record per line (streamed); errors name the line. */
-export function loadNdjson(source: JsonSource, options: TableOptions): Promise<LoadedTable> {
-  return buildTable(ndjsonRecords(source), options);
+/**
+ * Loads NDJSON, one record per line (streamed; a leading BOM is ignored); errors name the line, with the
+ * same rules as {@link loadJson} for columns and values.
+ */
+export async function loadNdjson(source: JsonSource, options: TableOptions): Promise<LoadedTable> {
+  return buildTable(ndjsonRecords(checkSource(source, 'NDJSON')), options);
 }

@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { loadIris } from '../iris/load-iris';
+import { buildTable } from './build-table';
 import { TableEncoding } from './encoding';
 import { loadCsv } from './load-csv';
 import { loadJson, loadNdjson } from './load-json';
@@ -119,5 +120,131 @@ describe('schemas, JSON and NDJSON', () => {
     const regression = await loadJson({ text: '[{"x": 1, "y": 2.5}, {"x": 2, "y": 4.5}]' }, { target: 'y', task: 'regression' });
     expect(regression.dataset.target).toEqual([2.5, 4.5]);
     expect(regression.dataset.classNames).toBeUndefined();
+  });
+});
+
+/** Runs `load` and returns what it rejected with (or threw); `undefined` when it succeeded. */
+async function failureOf(load: () => Promise<unknown>): Promise<unknown> {
+  return Promise.resolve()
+    .then(load)
+    .then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+}
+
+/** Expects `load` to fail with an `InvalidInputError` whose message matches. */
+async function expectInvalid(load: () => Promise<unknown>, message: string | RegExp): Promise<InvalidInputError> {
+  const error = await failureOf(load);
+  expect(InvalidInputError.isInstance(error), `expected an InvalidInputError, got ${String(error)}`).toBe(true);
+  expect((error as Error).message).toMatch(message);
+  return error as InvalidInputError;
+}
+
+describe('loaders never change data silently (A)', () => {
+  it('rejects duplicate CSV column names, naming both columns and the header line', async () => {
+    const error = await expectInvalid(() => loadCsv({ text: 'a,b,a,y\n1,2,3,x\n' }, { target: 'y' }), 'CSV line 1 (header): columns 1 and 3 are both named "a"');
+    expect([error.row, error.column, error.columnName]).toEqual([1, 2, 'a']);
+    await expectInvalid(() => loadCsv({ text: '\uFEFFy,y\nx,z\n' }, { target: 'y' }), 'columns 1 and 2 are both named "y"');
+    await expectInvalid(() => loadCsv({ text: '1,2,x\n' }, { target: 'y', header: ['a', 'a', 'y'] }), 'CSV header option: columns 1 and 2 are both named "a"');
+  });
+
+  it('refuses prototype keys (__proto__, constructor, prototype) as column names instead of dropping the column', async () => {
+    for (const name of ['__proto__', 'constructor', 'prototype']) {
+      await expectInvalid(() => loadCsv({ text: `${name},b,y\n1,2,x\n` }, { target: 'y' }), `CSV line 1 (header): column 1 is named "${name}", a forbidden column name`);
+      await expectInvalid(() => loadCsv({ text: '1,2,x\n' }, { target: 'y', header: ['a', name, 'y'] }), `column 2 is named "${name}"`);
+      await expectInvalid(() => loadCsv({ text: `a,${name}\n1,2\n` }, { target: name }), `the target "${name}" is a forbidden column name`);
+      await expectInvalid(() => loadNdjson({ text: `{"a": 1, "${name}": 2, "y": "x"}` }, { target: 'y' }), `forbidden key "${name}"`);
+    }
+    // Records handed to buildTable directly: an own "__proto__" key is refused too.
+    const values = JSON.parse('{"a": 1, "__proto__": 2, "y": "x"}') as Record<string, unknown>;
+    await expectInvalid(() => buildTable([{ at: { line: 0, what: 'row' }, values }], { target: 'y' }), 'row 0: column "__proto__" is a forbidden column name');
+  });
+
+  it('rejects a JSON or NDJSON key that the first record does not have, naming the record and column', async () => {
+    const text = '[{"x": 1, "y": "a"}, {"x": 2, "z": 3, "y": "b"}]';
+    const error = await expectInvalid(() => loadJson({ text }, { target: 'y' }), 'row 1 has column "z", which the first record does not have (columns: x, y)');
+    expect([error.row, error.columnName]).toEqual([1, 'z']);
+    await expectInvalid(() => loadNdjson({ text: '{"x": 1, "y": "a"}\n\n{"x": 2, "y": "b", "w": 0}\n' }, { target: 'y' }), 'line 3 has column "w"');
+    // A key the first record lacks is a missing value, handled by the missing policy (never dropped silently).
+    await expectInvalid(() => loadJson({ text: '[{"x": 1, "y": "a"}, {"y": "b"}]' }, { target: 'y' }), 'row 1, column "x" is missing');
+  });
+
+  it('rejects object and array values in features and target, naming the record and column', async () => {
+    await expectInvalid(() => loadJson({ text: '[{"x": 1, "y": {"a": 1}}, {"x": 2, "y": "b"}]' }, { target: 'y' }), 'row 0, column "y" is a value of type object');
+    await expectInvalid(() => loadJson({ text: '[{"x": 1, "y": "a"}, {"x": 2, "y": ["b"]}]' }, { target: 'y' }), 'row 1, column "y" is an array');
+    await expectInvalid(() => loadNdjson({ text: '{"x": 1, "y": "a"}\n{"x": [1], "y": "b"}' }, { target: 'y', columns: { x: 'boolean' } }), 'line 2, column "x" is an array');
+    const { encoding } = await loadJson({ text: '[{"x": true, "y": "a"}, {"x": false, "y": "b"}]' }, { target: 'y' });
+    expect(encoding.features[0]!.type).toBe('boolean');
+    expect(() => encoding.encode([{ x: [true] }])).toThrow('row 0, column "x" is an array: expected a single boolean value');
+    expect(() => encoding.encode([{ x: { valueOf: () => 1 } }])).toThrow('row 0, column "x" is a value of type object');
+  });
+
+  it('strips a BOM at the start of JSON and NDJSON text, as CSV does', async () => {
+    const ndjson = await loadNdjson({ text: '\uFEFF{"x": 1, "y": "a"}\n{"x": 2, "y": "b"}\n' }, { target: 'y' });
+    expect(ndjson.dataset.featureNames).toEqual(['x']);
+    expect(ndjson.dataset.features).toEqual([[1], [2]]);
+    const json = await loadJson({ text: '\uFEFF[{"x": 1, "y": "a"}, {"x": 2, "y": "b"}]' }, { target: 'y' });
+    expect(json.dataset.features).toEqual([[1], [2]]);
+    await writeFile(join(dir, 'bom.ndjson'), '\uFEFF{"x": 3, "y": "a"}\n');
+    expect((await loadNdjson({ path: join(dir, 'bom.ndjson') }, { target: 'y' })).dataset.features).toEqual([[3]]);
+  });
+
+  it('gives an InvalidInputError for a directory, a missing file, a bad source, delimiter, quote or header option', async () => {
+    const options = { target: 'y' };
+    await expectInvalid(() => loadCsv({ path: dir }, options), `CSV path is a directory, not a file: ${dir}`);
+    await expectInvalid(() => loadJson({ path: dir }, options), 'JSON path is a directory');
+    await expectInvalid(() => loadNdjson({ path: dir }, options), 'NDJSON path is a directory');
+    await expectInvalid(() => loadNdjson({ path: join(dir, 'nope.ndjson') }, options), 'NDJSON file not found');
+    await expectInvalid(() => loadJson({ path: join(dir, 'nope.json') }, options), 'JSON file not found');
+    for (const source of [null, undefined, 42, 'a,b\n1,2', {}, { text: 5 }, { path: '' }, { path: 'a\0b' }, { text: 'a', path: 'b' }]) {
+      await expectInvalid(() => loadCsv(source as never, options), /^CSV source/);
+      await expectInvalid(() => loadJson(source as never, options), /^JSON source/);
+      await expectInvalid(() => loadNdjson(source as never, options), /^NDJSON source/);
+    }
+    for (const delimiter of ['', '\n', 'a\r', 7]) {
+      await expectInvalid(() => loadCsv({ text: 'a,y\n1,x\n' }, { ...options, delimiter: delimiter as never }), 'the CSV delimiter must be a non-empty string');
+    }
+    for (const quote of ['', 'ab', '\n', 5]) {
+      await expectInvalid(() => loadCsv({ text: 'a,y\n1,x\n' }, { ...options, quote: quote as never }), 'the CSV quote must be a single character');
+    }
+    await expectInvalid(() => loadCsv({ text: 'a,y\n1,x\n' }, { ...options, delimiter: '"' }), 'cannot contain the quote');
+    await expectInvalid(() => loadCsv({ text: 'a,y\n1,x\n' }, { ...options, header: 'a,y' as never }), 'the CSV header option must be true or a list');
+    await expectInvalid(() => loadCsv({ text: 'a,y\n1,x\n' }, null as never), 'options with a "target" column are needed');
+    await expectInvalid(() => loadCsv({ text: 'a,y\n1,x\n' }, { ...options, features: ['a', 'a'] }), 'feature "a" is listed twice');
+    // Multi-character delimiters still work.
+    expect((await loadCsv({ text: 'a::y\n1::x\n' }, { ...options, delimiter: '::' })).dataset.features).toEqual([[1]]);
+  });
+});
+
+describe('one number grammar: decimal and exponent only (B)', () => {
+  it('infers columns of hex, binary, octal, padded, Infinity or 1_000 text as categories, not numbers', async () => {
+    for (const odd of ['0x10', '0b11', '0o7', ' 3 ', 'Infinity', '1_000']) {
+      const text = `a,b,y\n"${odd}",1.5e1,p\n2,-.5,q\n`;
+      const { encoding, dataset } = await loadCsv({ text }, { target: 'y' });
+      expect(encoding.features.map((f) => f.type), odd).toEqual(['category', 'number']);
+      expect(dataset.features.map((row) => row[1])).toEqual([15, -0.5]);
+    }
+  });
+
+  it('rejects such text in number and integer columns, regression targets and impute values', async () => {
+    await expectInvalid(() => loadCsv({ text: 'a,y\n0x10,p\n' }, { target: 'y', columns: { a: 'number' } }), 'line 2, column "a" is "0x10": expected a number');
+    await expectInvalid(() => loadCsv({ text: 'a,y\n" 3 ",p\n' }, { target: 'y', columns: { a: 'integer' } }), 'line 2, column "a" is " 3 ": expected an integer');
+    await expectInvalid(() => loadCsv({ text: 'a,y\n1,0b11\n' }, { target: 'y', task: 'regression' }), 'line 2, column "y" is "0b11": expected a number');
+    await expectInvalid(
+      () => loadCsv({ text: 'a,b,y\n1,,p\n2,3,q\n' }, { target: 'y', columns: { b: { type: 'number', missing: { impute: '0x10' } } } }),
+      'column "b" imputes "0x10", which is not a valid number value',
+    );
+    const { encoding } = await loadCsv({ text: 'a,y\n1,p\n2,q\n' }, { target: 'y' });
+    expect(encoding.encode([{ a: '1e1' }, { a: 4 }])).toEqual([[10], [4]]);
+    for (const odd of ['0x10', ' 3 ', 'Infinity', '1_000', '0o7']) expect(() => encoding.encode([{ a: odd }]), odd).toThrow('row 0, column "a" is');
+  });
+
+  it('TableEncoding.encode rejects a column that is neither a feature nor the target, naming the row', async () => {
+    const { encoding } = await loadCsv({ text: 'a,b,y\n1,2,p\n3,4,q\n' }, { target: 'y' });
+    expect(encoding.encode([{ a: 1, b: 2, y: 'p' }])).toEqual([[1, 2]]); // the label may come along
+    expect(() => encoding.encode([{ a: 1, b: 2 }, { a: 1, b: 2, c: 3 }])).toThrow(
+      new InvalidInputError('row 1 has column "c", which is neither a feature nor the target "y" of this encoding', { row: 1, columnName: 'c' }),
+    );
   });
 });
