@@ -1,10 +1,12 @@
-import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { errorCode, isNotFound } from './errno';
 
 /** Writes `data` to `path` and fsyncs it before returning. `flag` `wx` (default) refuses to overwrite. */
 export async function writeFileDurably(path: string, data: string | Uint8Array, flag: 'w' | 'wx' = 'wx'): Promise<void> {
-  const handle = await open(path, flag, 0o644);
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | (flag === 'wx' ? constants.O_EXCL : constants.O_TRUNC);
+  const handle = await open(path, flags, 0o644);
   try {
     await handle.writeFile(data);
     await handle.sync();
@@ -19,7 +21,8 @@ export async function writeFileDurably(path: string, data: string | Uint8Array, 
  * Callers must serialise appends (e.g. hold a lock) for that to be safe.
  */
 export async function appendLineDurably(path: string, line: string): Promise<void> {
-  const handle = await open(path, 'a+', 0o644);
+  // O_NOFOLLOW: a symbolic link planted in place of the file is refused (ELOOP), never written through.
+  const handle = await open(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
   try {
     const { size } = await handle.stat();
     const keep = await lengthWithoutTornLine(handle, size);
@@ -69,13 +72,13 @@ export async function ensureDirectoryDurably(path: string): Promise<void> {
   for (const dir of created.reverse()) await fsyncDirectory(dirname(dir));
 }
 
-/** True when something exists at `path`. */
+/** True when something (a link included, not followed) exists at `path`; false when a component is missing or a file. */
 export async function pathExists(path: string): Promise<boolean> {
   try {
-    await stat(path);
+    await lstat(path);
     return true;
   } catch (error) {
-    if (isNotFound(error)) return false;
+    if (isNotFound(error) || errorCode(error) === 'ENOTDIR') return false;
     throw error;
   }
 }

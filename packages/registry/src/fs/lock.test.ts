@@ -41,13 +41,15 @@ describe('withDirectoryLock', () => {
     );
     expect(mostInside).toBe(1);
     expect(order.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(await readdir(dir)).toEqual([]);
+    expect(await readdir(dir)).toEqual(['tmp']); // locks are staged in tmp/, which is left empty
+    expect(await readdir(options.tmpDir)).toEqual([]);
   });
 
   it('releases the lock when the action throws', async () => {
     const { dir, lockDir, options } = await setup();
     await expect(withDirectoryLock(lockDir, options, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    expect(await readdir(dir)).toEqual([]);
+    expect(await readdir(dir)).toEqual(['tmp']);
+    expect(await readdir(options.tmpDir)).toEqual([]);
   });
 
   it('breaks a lock whose owner process on this host has died', async () => {
@@ -73,6 +75,15 @@ describe('withDirectoryLock', () => {
       }),
     ).rejects.toThrow(new ConflictError('model "iris" is locked by another writer (waited 20 ms)'));
     expect(ran).toBe(false);
-    expect(await readdir(dir)).toEqual(['.lock']);
+    expect(await readdir(dir)).toEqual(['.lock', 'tmp']);
+    expect(await readdir(options.tmpDir)).toEqual([]); // the staged lock of the waiter is gone
+  });
+
+  it('never leaves a lock without its owner, and breaks an owner-less one at once instead of waiting staleMs', async () => {
+    const { lockDir, options } = await setup();
+    await mkdir(lockDir); // what a crash between mkdir and the owner write used to leave
+    const started = Date.now();
+    expect(await withDirectoryLock(lockDir, options, async () => (await readdir(lockDir)).sort())).toEqual(['owner.json']);
+    expect(Date.now() - started).toBeLessThan(options.staleMs / 10);
   });
 });

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConflictError } from '@mlops/core';
 import { parseJsonSafely } from '../json/safe-parse';
 import { errorCode, isNotFound } from './errno';
+import { failpoint } from './failpoint';
 import { currentOwner, mayBeAlive, tempEntryName, type Owner } from './owner';
 
 /** How a directory lock waits and when it breaks an abandoned one. */
@@ -24,6 +25,8 @@ interface LockOwner extends Owner {
 }
 
 const OWNER_FILE = 'owner.json';
+/** A lock seen without its owner file for this long is broken (a release, which also removes it, takes far less). */
+const OWNERLESS_GRACE_MS = 1000;
 
 async function readLockOwner(lockDir: string): Promise<LockOwner | undefined> {
   try {
@@ -37,7 +40,11 @@ async function readLockOwner(lockDir: string): Promise<LockOwner | undefined> {
   }
 }
 
-/** Breaks the lock if it is abandoned (dead owner on this host, or older than `staleMs`). True when it was broken or is gone. */
+/**
+ * Breaks the lock if it is abandoned: its owner died on this host, it is older than `staleMs`, or it has had no
+ * readable owner for a second (locks are created whole with their owner file, so an owner-less one is debris).
+ * True when it was broken or is gone.
+ */
 async function breakIfStale(lockDir: string, options: DirectoryLockOptions): Promise<boolean> {
   let ageMs: number;
   try {
@@ -47,7 +54,8 @@ async function breakIfStale(lockDir: string, options: DirectoryLockOptions): Pro
     throw error;
   }
   const owner = await readLockOwner(lockDir);
-  const abandoned = ageMs > options.staleMs || (owner !== undefined && !mayBeAlive(owner));
+  // Owner-less for longer than a release takes: debris of a crash (or of a version that wrote the owner late).
+  const abandoned = ageMs > options.staleMs || (owner === undefined ? ageMs > OWNERLESS_GRACE_MS : !mayBeAlive(owner));
   if (!abandoned) return false;
   const tomb = join(options.tmpDir, tempEntryName('lock'));
   try {
@@ -58,7 +66,7 @@ async function breakIfStale(lockDir: string, options: DirectoryLockOptions): Pro
     throw error;
   }
   const moved = await readLockOwner(tomb);
-  if (owner !== undefined && moved?.token !== owner.token) {
+  if (moved?.token !== owner?.token) {
     // The lock was released and re-taken between our check and the rename: hand it back.
     await rename(tomb, lockDir).catch(() => undefined);
     return false;
@@ -68,36 +76,58 @@ async function breakIfStale(lockDir: string, options: DirectoryLockOptions): Pro
 }
 
 /**
- * Runs `action` while holding an exclusive lock shared by every process that uses the same `lockDir`:
- * `mkdir` is atomic, so exactly one caller creates the directory. Waiters retry with backoff; an
- * abandoned lock (its owner died on this host, or it is older than `staleMs`) is broken.
+ * Releases our lock: moved out of place by one atomic rename, then deleted. (Deleting it in place would empty it
+ * first, and a waiter's rename may land on the empty directory.) Only our own lock: if it was broken as stale
+ * meanwhile, the directory may be someone else's now.
+ */
+async function release(lockDir: string, tmpDir: string, token: string): Promise<void> {
+  if ((await readLockOwner(lockDir))?.token !== token) return;
+  const tomb = join(tmpDir, tempEntryName('unlock'));
+  try {
+    await rename(lockDir, tomb);
+  } catch (error) {
+    if (isNotFound(error)) return;
+    throw error;
+  }
+  if ((await readLockOwner(tomb))?.token !== token) await rename(tomb, lockDir).catch(() => undefined);
+  else await rm(tomb, { recursive: true, force: true });
+}
+
+/**
+ * Runs `action` while holding an exclusive lock shared by every process that uses the same `lockDir`. The lock
+ * is a directory holding its owner file, staged under `tmpDir` and renamed into place: the rename is atomic and
+ * fails when the lock exists, so exactly one caller gets it, and a lock never exists without its owner. Waiters
+ * retry with backoff; an abandoned lock (owner dead on this host, older than `staleMs`, or owner-less) is broken.
  */
 export async function withDirectoryLock<T>(lockDir: string, options: DirectoryLockOptions, action: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
-  let delayMs = 1;
-  for (;;) {
-    try {
-      await mkdir(lockDir);
-      break;
-    } catch (error) {
-      if (errorCode(error) !== 'EEXIST') throw error;
-    }
-    if (await breakIfStale(lockDir, options)) continue;
-    if (Date.now() >= deadline) {
-      throw new ConflictError(`${options.description} is locked by another writer (waited ${options.timeoutMs} ms)`);
-    }
-    await sleep(delayMs * (0.5 + Math.random()));
-    delayMs = Math.min(delayMs * 2, 50);
-  }
   const owner: LockOwner = { ...currentOwner(), token: randomUUID() };
-  let ownerWritten = false;
+  await mkdir(options.tmpDir, { recursive: true });
+  const staged = join(options.tmpDir, tempEntryName('lock'));
+  await mkdir(staged);
+  let held = false;
   try {
-    await writeFile(join(lockDir, OWNER_FILE), JSON.stringify({ ...owner, acquiredAt: new Date().toISOString() }));
-    ownerWritten = true;
+    await writeFile(join(staged, OWNER_FILE), JSON.stringify({ ...owner, acquiredAt: new Date().toISOString() }));
+    failpoint('lock:staged');
+    let delayMs = 1;
+    for (;;) {
+      try {
+        await rename(staged, lockDir);
+        held = true;
+        break;
+      } catch (error) {
+        if (!['EEXIST', 'ENOTEMPTY'].includes(errorCode(error) ?? '')) throw error;
+      }
+      if (await breakIfStale(lockDir, options)) continue;
+      if (Date.now() >= deadline) {
+        throw new ConflictError(`${options.description} is locked by another writer (waited ${options.timeoutMs} ms)`);
+      }
+      await sleep(delayMs * (0.5 + Math.random()));
+      delayMs = Math.min(delayMs * 2, 50);
+    }
     return await action();
   } finally {
-    // Release only our own lock: if it was broken as stale meanwhile, the directory may be someone else's now.
-    const holder = await readLockOwner(lockDir);
-    if (ownerWritten ? holder?.token === owner.token : holder === undefined) await rm(lockDir, { recursive: true, force: true });
+    if (!held) await rm(staged, { recursive: true, force: true });
+    else await release(lockDir, options.tmpDir, owner.token);
   }
 }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   IntegrityError,
@@ -10,7 +10,7 @@ import {
   type RegisterDatasetInput,
 } from '@mlops/core';
 import { ensureDirectoryDurably, fsyncDirectory, pathExists, writeFileDurably } from '../fs/durable';
-import { isNotFound } from '../fs/errno';
+import { assertContained, readOptionalFile, readOptionalText } from '../fs/containment';
 import { DATASET_DATA_FILE, DATASET_RECORD_FILE, type StoreLayout } from '../fs/layout';
 import { namesIn, versionNumbersIn } from '../fs/listing';
 import { withDirectoryLock, type DirectoryLockOptions } from '../fs/lock';
@@ -44,6 +44,7 @@ export class FileSystemDatasetStore implements DatasetStore {
     const existing = await this.findDatasetVersion(name, checked.fingerprint);
     if (existing) return existing;
     const versionsDir = this.layout.datasetVersionsDir(name);
+    for (const dir of [versionsDir, this.layout.datasetLockDir(name), this.layout.tmpDir()]) await assertContained(this.layout.root, dir, 'dir');
     await ensureDirectoryDurably(versionsDir);
     await mkdir(this.layout.tmpDir(), { recursive: true });
     const lock = { ...this.lockOptions, tmpDir: this.layout.tmpDir(), description: datasetLabel(name) };
@@ -84,13 +85,8 @@ export class FileSystemDatasetStore implements DatasetStore {
   /** Loads a snapshot; checksum, shape and fingerprint are verified (`IntegrityError`). */
   async loadDataset(name: string, ref: number | 'latest'): Promise<{ version: DatasetVersion; dataset: Dataset }> {
     const version = await this.getDatasetVersion(name, ref);
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(this.layout.datasetDataFile(name, version.version));
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-      throw new IntegrityError(`data of ${datasetLabel(name, version.version)} is missing`, { name, version: version.version, cause: error });
-    }
+    const bytes = await readOptionalFile(this.layout.root, this.layout.datasetDataFile(name, version.version));
+    if (bytes === undefined) throw new IntegrityError(`data of ${datasetLabel(name, version.version)} is missing`, { name, version: version.version });
     return { version, dataset: decodeStoredDataset(version, bytes) };
   }
 
@@ -103,12 +99,12 @@ export class FileSystemDatasetStore implements DatasetStore {
 
   /** Names of all datasets with at least one version, sorted. */
   async listDatasets(): Promise<string[]> {
-    return namesIn(this.layout.datasetsDir(), async (name) => (await this.versionNumbers(name)).length > 0);
+    return namesIn(this.layout.root, this.layout.datasetsDir(), async (name) => (await this.versionNumbers(name)).length > 0);
   }
 
   /** Version numbers present for a dataset, ascending. */
   versionNumbers(name: string): Promise<number[]> {
-    return versionNumbersIn(this.layout.datasetVersionsDir(name));
+    return versionNumbersIn(this.layout.root, this.layout.datasetVersionsDir(name));
   }
 
   private async resolve(name: string, ref: number | 'latest'): Promise<number> {
@@ -124,13 +120,10 @@ export class FileSystemDatasetStore implements DatasetStore {
   }
 
   private async readRecord(name: string, version: number): Promise<DatasetVersion> {
-    let text: string;
-    try {
-      text = await readFile(this.layout.datasetRecordFile(name, version), 'utf8');
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
+    const text = await readOptionalText(this.layout.root, this.layout.datasetRecordFile(name, version));
+    if (text === undefined) {
       if (await pathExists(this.layout.datasetVersionDir(name, version))) {
-        throw new IntegrityError(`${datasetLabel(name, version)} has no readable ${DATASET_RECORD_FILE}`, { name, version, cause: error });
+        throw new IntegrityError(`${datasetLabel(name, version)} has no readable ${DATASET_RECORD_FILE}`, { name, version });
       }
       const exists = await pathExists(this.layout.datasetVersionsDir(name));
       throw new NotFoundError(`${datasetLabel(name)} ${exists ? `has no version ${version}` : 'does not exist'}`, { name, version });

@@ -1,7 +1,7 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { IntegrityError, InvalidInputError, type DecisionLog, type DecisionRecord } from '@mlops/core';
 import { appendLineDurably, ensureDirectoryDurably } from '../fs/durable';
-import { isNotFound } from '../fs/errno';
+import { assertContained, readOptionalText } from '../fs/containment';
 import type { StoreLayout } from '../fs/layout';
 import { withDirectoryLock, type DirectoryLockOptions } from '../fs/lock';
 import { parseNdjson } from '../json/safe-parse';
@@ -27,6 +27,9 @@ export class FileSystemDecisionLog implements DecisionLog {
     const problem = describeDecisionProblem(record);
     if (problem) throw new InvalidInputError(`cannot record a decision: ${problem}`);
     assertValidName(record.model, 'model');
+    for (const [path, last] of [[this.layout.decisionFile(record.model), 'file'], [this.layout.decisionLockDir(record.model), 'dir'], [this.layout.tmpDir(), 'dir']] as const) {
+      await assertContained(this.layout.root, path, last);
+    }
     await ensureDirectoryDurably(this.layout.modelDir(record.model));
     await mkdir(this.layout.tmpDir(), { recursive: true });
     const lock = { ...this.lockOptions, tmpDir: this.layout.tmpDir(), description: `decisions of ${modelLabel(record.model)}` };
@@ -38,13 +41,8 @@ export class FileSystemDecisionLog implements DecisionLog {
   /** Every record of a model, oldest first (`[]` when none). */
   async listDecisions(model: string): Promise<DecisionRecord[]> {
     assertValidName(model, 'model');
-    let text: string;
-    try {
-      text = await readFile(this.layout.decisionFile(model), 'utf8');
-    } catch (error) {
-      if (isNotFound(error)) return [];
-      throw error;
-    }
+    const text = await readOptionalText(this.layout.root, this.layout.decisionFile(model));
+    if (text === undefined) return [];
     const { values: records, problems } = parseNdjson<DecisionRecord>(text, describeDecisionProblem);
     const damage = problems.find((problem) => !problem.torn);
     if (damage) throw new IntegrityError(`decisions of ${modelLabel(model)} are corrupt at line ${damage.line}: ${damage.problem}`, { name: model });

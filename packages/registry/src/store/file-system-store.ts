@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
   IntegrityError,
@@ -16,7 +16,9 @@ import {
   type VersionStatus,
 } from '@mlops/core';
 import { appendLineDurably, ensureDirectoryDurably, fsyncDirectory, pathExists, writeFileDurably } from '../fs/durable';
+import { assertContained, readOptionalFile, readOptionalText } from '../fs/containment';
 import { errorCode, isNotFound } from '../fs/errno';
+import { failpoint } from '../fs/failpoint';
 import { ARTIFACT_FILE, STATUS_FILE, StoreLayout, VERSION_FILE } from '../fs/layout';
 import { listDir, namesIn, versionNumbersIn } from '../fs/listing';
 import { withDirectoryLock, type DirectoryLockOptions } from '../fs/lock';
@@ -107,6 +109,8 @@ export class FileSystemModelStore implements ModelStore {
     const artifactBytes = bytes;
     const createdAt = this.now().toISOString();
     const versionsDir = this.layout.versionsDir(name);
+    await this.contained(versionsDir, 'dir');
+    await this.contained(this.layout.tmpDir(), 'dir');
     await ensureDirectoryDurably(versionsDir);
     await mkdir(this.layout.tmpDir(), { recursive: true });
 
@@ -170,7 +174,7 @@ export class FileSystemModelStore implements ModelStore {
 
   /** Names of all models with at least one version, sorted. */
   async listModels(): Promise<string[]> {
-    return namesIn(this.layout.modelsDir(), async (name) => (await this.latestVersion(name)) > 0);
+    return namesIn(this.root, this.layout.modelsDir(), async (name) => (await this.latestVersion(name)) > 0);
   }
 
   /**
@@ -181,6 +185,7 @@ export class FileSystemModelStore implements ModelStore {
     checkAliasRequest(name, alias, version, options);
     await this.readRecord(name, version); // fail fast, before creating directories
     await this.underModelLock(name, async () => {
+      await this.reconcileAliases(name, true);
       assertAliasable(await this.readRecord(name, version), alias);
       const current = await this.getAlias(name, alias);
       assertAliasExpectation(name, alias, current, options.expectedVersion);
@@ -196,6 +201,7 @@ export class FileSystemModelStore implements ModelStore {
     checkRollbackRequest(name, alias, options);
     if ((await this.getAlias(name, alias)) === undefined) throw nothingToRollBack(name, alias, undefined);
     return this.underModelLock(name, async () => {
+      await this.reconcileAliases(name, true);
       const current = await this.getAlias(name, alias);
       if (options.expectedVersion !== undefined) assertAliasExpectation(name, alias, current, options.expectedVersion);
       const target = rollbackTarget(await this.aliasHistory(name, alias));
@@ -234,6 +240,7 @@ export class FileSystemModelStore implements ModelStore {
   /** Removes what a tombstoned version still holds; returns the removed file names (used by `verify()`). @internal */
   async finishDeletion(name: string, version: number): Promise<string[]> {
     const removed: string[] = [];
+    await this.contained(this.layout.versionDir(name, version), 'dir');
     for (const file of [ARTIFACT_FILE, STATUS_FILE, VERSION_FILE]) {
       const path = join(this.layout.versionDir(name, version), file);
       if (await pathExists(path)) {
@@ -260,6 +267,8 @@ export class FileSystemModelStore implements ModelStore {
 
   /** Writes a small JSON file atomically: staged under `tmp/`, fsynced, renamed into place, directory fsynced. */
   private async placeFile(path: string, value: unknown): Promise<void> {
+    await this.contained(this.layout.tmpDir(), 'dir');
+    await this.contained(path, 'file');
     const staged = this.layout.tmpEntry(tempEntryName('place'));
     try {
       await writeFileDurably(staged, `${JSON.stringify(value)}\n`);
@@ -272,26 +281,76 @@ export class FileSystemModelStore implements ModelStore {
   }
 
   private async underModelLock<T>(name: string, action: () => Promise<T>): Promise<T> {
+    await this.contained(this.layout.aliasesDir(name), 'dir');
+    await this.contained(this.layout.lockDir(name), 'dir');
+    await this.contained(this.layout.tmpDir(), 'dir');
     await ensureDirectoryDurably(this.layout.aliasesDir(name));
     await mkdir(this.layout.tmpDir(), { recursive: true });
     return withDirectoryLock(this.layout.lockDir(name), this.lockOptions(name), action);
   }
 
-  /** Writes the alias file and appends the move to the history; the caller holds the model lock. */
+  /**
+   * Appends the move to the history first (the commit point), then writes the alias file; the caller holds the
+   * model lock. A crash between the two leaves a history ahead of the alias file, which
+   * {@link FileSystemModelStore.reconcileAliases} applies under the next lock (or `verify()`).
+   */
   private async moveAlias(name: string, move: Omit<AliasMove, 'at'>): Promise<AliasMove> {
-    const at = this.now().toISOString();
-    const record: AliasRecord = { alias: move.alias, version: move.version, updatedAt: at };
-    await this.placeFile(this.layout.aliasFile(name, move.alias), record);
-    const done: AliasMove = { ...move, at };
+    const done: AliasMove = { ...move, at: this.now().toISOString() };
+    await this.contained(this.layout.historyFile(name), 'file');
+    failpoint('alias:before-history');
     await appendLineDurably(this.layout.historyFile(name), JSON.stringify(done));
     await fsyncDirectory(this.layout.modelDir(name));
+    failpoint('alias:history-appended');
+    await this.placeFile(this.layout.aliasFile(name, move.alias), { alias: move.alias, version: move.version, updatedAt: done.at } satisfies AliasRecord);
+    failpoint('alias:placed');
     return done;
+  }
+
+  /**
+   * Makes every alias file of a model agree with its history after a crash, under the model lock; returns what
+   * it repaired. The newer side wins: a history line newer than the alias file (a move committed to the history
+   * whose alias file was never written) is applied to the file; an alias file newer than the history's last line
+   * for it (stores written before the history became the commit point) gets its missing history line.
+   * @internal
+   */
+  async reconcileAliases(name: string, locked = false): Promise<string[]> {
+    if (!locked) {
+      const untouched = (await this.aliasHistory(name)).length === 0 && (await this.aliasFileNames(name)).length === 0;
+      return untouched ? [] : this.underModelLock(name, () => this.reconcileAliases(name, true));
+    }
+    const repairs: string[] = [];
+    const lastMoves = new Map((await this.aliasHistory(name)).map((move) => [move.alias, move]));
+    const aliases = new Set([...lastMoves.keys(), ...(await this.aliasFileNames(name))]);
+    for (const alias of [...aliases].sort()) {
+      const record = await this.readAliasRecord(name, alias);
+      const move = lastMoves.get(alias);
+      if (move === undefined || move.version === record?.version) continue;
+      if (record === undefined || move.at >= record.updatedAt) {
+        await this.placeFile(this.layout.aliasFile(name, alias), { alias, version: move.version, updatedAt: move.at } satisfies AliasRecord);
+        repairs.push(`alias ${quoteName(alias)} of ${label(name)} set to version ${move.version}, as its history records`);
+      } else {
+        const missing: AliasMove = { alias, version: record.version, previousVersion: move.version, kind: 'set', reason: 'recovered by verify', at: record.updatedAt };
+        await appendLineDurably(this.layout.historyFile(name), JSON.stringify(missing));
+        repairs.push(`alias history of ${label(name)} completed with the move of ${quoteName(alias)} to version ${record.version}`);
+      }
+    }
+    return repairs;
+  }
+
+  /** Write and delete paths go through this: no symbolic link below the root, no file where a directory belongs. */
+  private contained(path: string, last: 'dir' | 'file'): Promise<void> {
+    return assertContained(this.root, path, last);
+  }
+
+  /** Alias names with a file under `aliases/`. */
+  private async aliasFileNames(name: string): Promise<string[]> {
+    const entries = await listDir(this.root, this.layout.aliasesDir(name));
+    return entries.filter((e) => e.endsWith('.json')).map((e) => e.slice(0, -'.json'.length)).filter((a) => NAME_PATTERN.test(a));
   }
 
   /** Aliases of the model pointing at `version`, sorted. */
   private async aliasesAt(name: string, version: number): Promise<string[]> {
-    const entries = await listDir(this.layout.aliasesDir(name));
-    const aliases = entries.filter((e) => e.endsWith('.json')).map((e) => e.slice(0, -'.json'.length)).filter((a) => NAME_PATTERN.test(a));
+    const aliases = await this.aliasFileNames(name);
     const pointing = await Promise.all(aliases.map(async (alias) => ((await this.getAlias(name, alias)) === version ? alias : undefined)));
     return pointing.filter((alias): alias is string => alias !== undefined).sort();
   }
@@ -299,29 +358,23 @@ export class FileSystemModelStore implements ModelStore {
   /** The version an alias points to, or `undefined` when it (or the model) does not exist. */
   async getAlias(name: string, alias: string): Promise<number | undefined> {
     assertValidName(name, 'model');
-    let text: string;
-    try {
-      text = await readFile(this.layout.aliasFile(name, alias), 'utf8');
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+    return (await this.readAliasRecord(name, alias))?.version;
+  }
+
+  private async readAliasRecord(name: string, alias: string): Promise<AliasRecord | undefined> {
+    const text = await readOptionalText(this.root, this.layout.aliasFile(name, alias));
+    if (text === undefined) return undefined;
     const parsed = parseChecked<AliasRecord>(text, (value) => describeAliasRecordProblem(value, alias));
     if (!parsed.ok) throw new IntegrityError(`alias ${quoteName(alias)} of ${label(name)} is corrupt: ${parsed.reason}`, { name });
-    return parsed.value.version;
+    return parsed.value;
   }
 
   /** Every move of the model's aliases (or of one alias), oldest first; a line torn by a crash is skipped. */
   async aliasHistory(name: string, alias?: string): Promise<AliasMove[]> {
     assertValidName(name, 'model');
     if (alias !== undefined) assertValidName(alias, 'alias');
-    let text: string;
-    try {
-      text = await readFile(this.layout.historyFile(name), 'utf8');
-    } catch (error) {
-      if (isNotFound(error)) return [];
-      throw error;
-    }
+    const text = await readOptionalText(this.root, this.layout.historyFile(name));
+    if (text === undefined) return [];
     const { moves, problems } = parseAliasHistory(text);
     const damage = problems.find((problem) => !problem.torn);
     if (damage) {
@@ -349,7 +402,7 @@ export class FileSystemModelStore implements ModelStore {
   }
 
   private versionNumbers(name: string): Promise<number[]> {
-    return versionNumbersIn(this.layout.versionsDir(name));
+    return versionNumbersIn(this.root, this.layout.versionsDir(name));
   }
 
   /**
@@ -418,16 +471,14 @@ export class FileSystemModelStore implements ModelStore {
   /** The validated record with its status, or `undefined` for a deleted (tombstoned) version. */
   private async readRecordUnlessDeleted(name: string, version: number): Promise<ModelVersion | undefined> {
     const [deleted, text] = await Promise.all([
-      pathExists(this.layout.tombstoneFile(name, version)).catch(() => false),
-      readFile(this.layout.versionFile(name, version), 'utf8').catch((error: unknown) => error as Error),
+      pathExists(this.layout.tombstoneFile(name, version)),
+      readOptionalText(this.root, this.layout.versionFile(name, version)),
     ]);
     if (deleted) return undefined;
-    if (text instanceof Error) {
-      const error = text;
-      if (!isNotFound(error) && errorCode(error) !== 'ENOTDIR') throw error;
+    if (text === undefined) {
       if (await pathExists(this.layout.tombstoneFile(name, version))) return undefined; // deleted meanwhile
       if (await pathExists(this.layout.versionDir(name, version))) {
-        throw new IntegrityError(`${label(name, version)} has no readable ${VERSION_FILE}`, { name, version, cause: error });
+        throw new IntegrityError(`${label(name, version)} has no readable ${VERSION_FILE}`, { name, version });
       }
       throw await this.notFound(name, `has no version ${version}`, version);
     }
@@ -444,13 +495,8 @@ export class FileSystemModelStore implements ModelStore {
   }
 
   private async readStatus(name: string, version: number): Promise<VersionStatus> {
-    let text: string;
-    try {
-      text = await readFile(this.layout.statusFile(name, version), 'utf8');
-    } catch (error) {
-      if (isNotFound(error)) return 'active';
-      throw error;
-    }
+    const text = await readOptionalText(this.root, this.layout.statusFile(name, version));
+    if (text === undefined) return 'active';
     const parsed = parseChecked<StatusRecord>(text, describeStatusRecordProblem);
     if (!parsed.ok) throw new IntegrityError(`${STATUS_FILE} of ${label(name, version)} is corrupt: ${parsed.reason}`, { name, version });
     return parsed.value.status;
@@ -458,13 +504,8 @@ export class FileSystemModelStore implements ModelStore {
 
   /** Reads and validates a tombstone (for `verify()`); `undefined` when the version is not deleted. @internal */
   async readTombstone(name: string, version: number): Promise<Tombstone | undefined> {
-    let text: string;
-    try {
-      text = await readFile(this.layout.tombstoneFile(name, version), 'utf8');
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+    const text = await readOptionalText(this.root, this.layout.tombstoneFile(name, version));
+    if (text === undefined) return undefined;
     const parsed = parseChecked<Tombstone>(text, (value) => describeTombstoneProblem(value, name, version));
     if (!parsed.ok) throw new IntegrityError(`tombstone of ${label(name, version)} is corrupt: ${parsed.reason}`, { name, version });
     return parsed.value;
@@ -472,13 +513,10 @@ export class FileSystemModelStore implements ModelStore {
 
   private async readArtifact(record: ModelVersion): Promise<ModelArtifact> {
     const { name, version } = record;
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(this.layout.artifactFile(name, version));
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
+    const bytes = await readOptionalFile(this.root, this.layout.artifactFile(name, version));
+    if (bytes === undefined) {
       if (await pathExists(this.layout.tombstoneFile(name, version))) throw deletedVersionError(name, version);
-      throw new IntegrityError(`artifact of ${label(name, version)} is missing`, { name, version, cause: error });
+      throw new IntegrityError(`artifact of ${label(name, version)} is missing`, { name, version });
     }
     return checkStoredArtifact(record, bytes);
   }

@@ -1,4 +1,6 @@
-import { lstat, readFile, rm } from 'node:fs/promises';
+import { lstat, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { assertContained, entryLabel, readOptionalText } from '../fs/containment';
 import { isNotFound } from '../fs/errno';
 import { VERSION_DIR_PATTERN, type StoreLayout } from '../fs/layout';
 import { listDir } from '../fs/listing';
@@ -12,10 +14,32 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Every symbolic link below the root (not followed), as paths; the registry never creates one. */
+async function findLinks(root: string): Promise<string[]> {
+  const links: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw error;
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isSymbolicLink()) links.push(path);
+      else if (entry.isDirectory()) await walk(path);
+    }
+  };
+  await walk(root);
+  return links.sort();
+}
+
 /** Removes `tmp/` entries whose writer is known to be gone, or that are older than `staleMs`. */
 async function removeLeftoverTempEntries(layout: StoreLayout, staleMs: number): Promise<string[]> {
   const removed: string[] = [];
-  for (const entry of await listDir(layout.tmpDir())) {
+  await assertContained(layout.root, layout.tmpDir(), 'dir');
+  for (const entry of await listDir(layout.root, layout.tmpDir())) {
     const path = layout.tmpEntry(entry);
     const owner = ownerOfTempEntry(entry);
     let ageMs: number;
@@ -26,6 +50,7 @@ async function removeLeftoverTempEntries(layout: StoreLayout, staleMs: number): 
       throw error;
     }
     if ((owner !== undefined && !mayBeAlive(owner)) || ageMs > staleMs) {
+      await assertContained(layout.root, path, (await lstat(path)).isDirectory() ? 'dir' : 'file');
       await rm(path, { recursive: true, force: true });
       removed.push(entry);
     }
@@ -44,7 +69,7 @@ async function verifyVersions(
   problems: VerifyProblem[],
   repairs: string[],
 ): Promise<Set<number>> {
-  const entries = await listDir(layout.versionsDir(name));
+  const entries = await listDir(layout.root, layout.versionsDir(name));
   const versions = entries.filter((entry) => VERSION_DIR_PATTERN.test(entry)).map(Number).sort((a, b) => a - b);
   for (const entry of entries.filter((e) => !VERSION_DIR_PATTERN.test(e))) {
     problems.push({ name, problem: `unexpected entry ${JSON.stringify(entry)} in versions/` });
@@ -74,12 +99,18 @@ async function verifyVersions(
 /** Checks every dataset version: record, checksum, shape and fingerprint; returns how many were checked. */
 async function verifyDatasets(store: FileSystemModelStore, layout: StoreLayout, problems: VerifyProblem[]): Promise<number> {
   let checked = 0;
-  for (const name of await listDir(layout.datasetsDir())) {
-    if (!NAME_PATTERN.test(name)) {
+  for (const name of await listDir(layout.root, layout.datasetsDir())) {
+    if (!NAME_PATTERN.test(name) || !(await isDirectory(join(layout.datasetsDir(), name)))) {
       problems.push({ kind: 'dataset', name, problem: `unexpected entry ${JSON.stringify(name)} in datasets/` });
       continue;
     }
-    const numbers = await store.datasets.versionNumbers(name);
+    let numbers: number[];
+    try {
+      numbers = await store.datasets.versionNumbers(name);
+    } catch (error) {
+      problems.push({ kind: 'dataset', name, problem: messageOf(error) });
+      continue;
+    }
     for (const version of numbers) {
       checked++;
       try {
@@ -104,7 +135,7 @@ async function verifyAliases(
   problems: VerifyProblem[],
 ): Promise<Map<string, number>> {
   const current = new Map<string, number>();
-  for (const entry of await listDir(layout.aliasesDir(name))) {
+  for (const entry of await listDir(layout.root, layout.aliasesDir(name))) {
     const alias = entry.endsWith('.json') ? entry.slice(0, -'.json'.length) : '';
     if (!NAME_PATTERN.test(alias)) {
       problems.push({ name, problem: `unexpected entry ${JSON.stringify(entry)} in aliases/` });
@@ -123,13 +154,7 @@ async function verifyAliases(
 }
 
 async function verifyHistory(layout: StoreLayout, name: string, aliases: ReadonlyMap<string, number>, problems: VerifyProblem[]): Promise<void> {
-  let text: string;
-  try {
-    text = await readFile(layout.historyFile(name), 'utf8');
-  } catch (error) {
-    if (isNotFound(error)) text = '';
-    else throw error;
-  }
+  const text = (await readOptionalText(layout.root, layout.historyFile(name))) ?? '';
   const { moves, problems: lineProblems } = parseAliasHistory(text);
   for (const { line, problem, torn } of lineProblems) {
     problems.push({ name, problem: `alias-history.ndjson line ${line} ${torn ? 'was cut short by an interrupted write' : 'is corrupt'}: ${problem}` });
@@ -144,25 +169,49 @@ async function verifyHistory(layout: StoreLayout, name: string, aliases: Readonl
   }
 }
 
+async function isDirectory(path: string): Promise<boolean> {
+  return (await lstat(path)).isDirectory();
+}
+
+/** Runs one check; what it throws becomes a problem, so `verify()` reports everything and never throws. */
+async function attempt<T>(problems: VerifyProblem[], name: string, check: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await check();
+  } catch (error) {
+    problems.push({ name, problem: messageOf(error) });
+    return undefined;
+  }
+}
+
 /**
  * The fsck behind `FileSystemModelStore.verify()`: checks every model and dataset, reports problems as data,
- * finishes interrupted deletions and cleans `tmp/`.
+ * finishes interrupted deletions and alias moves, and cleans `tmp/`. Symbolic links below the root are reported
+ * and never followed; a damaged layout (a file where a directory belongs) is reported, never thrown.
  */
 export async function verifyStore(store: FileSystemModelStore, layout: StoreLayout, tempStaleMs: number): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
   const repairs: string[] = [];
   let checkedVersions = 0;
-  for (const name of await listDir(layout.modelsDir())) {
-    if (!NAME_PATTERN.test(name)) {
+  const links = (await attempt(problems, '.', () => findLinks(layout.root))) ?? [];
+  for (const link of links) problems.push({ name: entryLabel(layout.root, link).slice(1, -1), problem: `${entryLabel(layout.root, link)} is a symbolic link, which the registry never follows` });
+  if (links.length > 0) {
+    // A link could send a repair (or a deletion) outside the root: report only, change nothing.
+    return { ok: false, checkedVersions, checkedDatasetVersions: 0, problems, removedTempEntries: [], repairs };
+  }
+  for (const name of (await attempt(problems, 'models', () => listDir(layout.root, layout.modelsDir()))) ?? []) {
+    if (!NAME_PATTERN.test(name) || !(await isDirectory(join(layout.modelsDir(), name)))) {
       problems.push({ name, problem: `unexpected entry ${JSON.stringify(name)} in models/` });
       continue;
     }
-    const versions = await verifyVersions(store, layout, name, problems, repairs);
-    checkedVersions += versions.size;
-    const aliases = await verifyAliases(store, layout, name, versions, problems);
-    await verifyHistory(layout, name, aliases, problems);
+    await attempt(problems, name, async () => {
+      const versions = await verifyVersions(store, layout, name, problems, repairs);
+      checkedVersions += versions.size;
+      repairs.push(...(await store.reconcileAliases(name)));
+      const aliases = await verifyAliases(store, layout, name, versions, problems);
+      await verifyHistory(layout, name, aliases, problems);
+    });
   }
-  const checkedDatasetVersions = await verifyDatasets(store, layout, problems);
-  const removedTempEntries = await removeLeftoverTempEntries(layout, tempStaleMs);
+  const checkedDatasetVersions = (await attempt(problems, 'datasets', () => verifyDatasets(store, layout, problems))) ?? 0;
+  const removedTempEntries = (await attempt(problems, 'tmp', () => removeLeftoverTempEntries(layout, tempStaleMs))) ?? [];
   return { ok: problems.length === 0, checkedVersions, checkedDatasetVersions, problems, removedTempEntries, repairs };
 }
