@@ -3,7 +3,8 @@ export type { FileSystemModelStoreOptions, VerifyProblem, VerifyReport } from '.
 export { FileSystemDatasetStore } from './store/file-system-dataset-store';
 export { FileSystemDecisionLog } from './store/file-system-decision-log';
 export { PostgresDatasetStore } from './postgres/postgres-dataset-store';
-export { NAME_PATTERN, assertValidName, type NameKind } from './names/names';
+export { NAME_PATTERN, assertValidName, isValidName, type NameKind } from './names/names';
+export { MAX_JSON_DEPTH } from './json/json-safety';
 export { PostgresModelStore, type PostgresModelStoreOptions } from './postgres/postgres-store';
 export { loadModel, type NamedRow, type RegisteredModel } from './serving/load-model';
 export type { VersionPage, VersionQuery } from './search/search';

@@ -42,4 +42,10 @@ export interface DecisionLog {
   appendDecision(record: DecisionRecord): Promise<void>;
   /** Every record of a model, oldest first. */
   listDecisions(model: string): Promise<DecisionRecord[]>;
+  /**
+   * Runs `work` holding the model's lifecycle lease: across every process sharing the registry, one holder at a
+   * time (others wait). A holder that dies loses the lease (a dead process's lock is broken, a dropped database
+   * session releases it), so an interrupted run is resumed once, by whoever takes the lease next.
+   */
+  withRunLease<T>(model: string, work: () => Promise<T>): Promise<T>;
 }

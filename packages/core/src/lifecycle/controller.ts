@@ -304,10 +304,11 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
     }
   };
 
+  // One run at a time in this process (serial) and across processes (the registry's run lease).
   const run = <T>(work: () => Promise<T>) =>
     serial(async () => {
       try {
-        return await work();
+        return await decisions.withRunLease(modelName, work);
       } catch (error) {
         events.emit({ type: 'error', error });
         throw error;

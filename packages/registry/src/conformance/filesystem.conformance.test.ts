@@ -2,9 +2,10 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileSystemModelStore } from '../store/file-system-store';
-import { describeModelStoreConformance } from './model-store-conformance';
+import { describeInputSafetyConformance } from './input-safety-conformance';
+import { describeModelStoreConformance, type ConformanceSubject } from './model-store-conformance';
 
-describeModelStoreConformance('filesystem', async () => {
+async function makeSubject(): Promise<ConformanceSubject> {
   const root = await mkdtemp(join(tmpdir(), 'mlops-conformance-'));
   const file = (name: string, version: number) => join(root, 'models', name, 'versions', String(version), 'artifact.json');
   const dataFile = (name: string, version: number) => join(root, 'datasets', name, 'versions', String(version), 'data.json');
@@ -26,4 +27,7 @@ describeModelStoreConformance('filesystem', async () => {
     },
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
-});
+}
+
+describeModelStoreConformance('filesystem', makeSubject);
+describeInputSafetyConformance('filesystem', makeSubject);

@@ -2,21 +2,22 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe, it } from 'vitest';
 import { PostgresModelStore } from '../postgres/postgres-store';
-import { describeModelStoreConformance } from './model-store-conformance';
+import { describeInputSafetyConformance } from './input-safety-conformance';
+import { describeModelStoreConformance, type ConformanceSubject } from './model-store-conformance';
 
 const url = process.env.MLOPS_PG_URL;
 
 if (url) {
-  describeModelStoreConformance('postgresql', async () => {
+  const makeSubject = async (pgUrl: string): Promise<ConformanceSubject> => {
     const schema = `conformance_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Pool({ connectionString: url, max: 2 });
-    const store = new PostgresModelStore({ connectionString: url, schema });
+    const admin = new pg.Pool({ connectionString: pgUrl, max: 2 });
+    const store = new PostgresModelStore({ connectionString: pgUrl, schema });
     await store.migrate();
     const flip = (table: string, column: string) =>
       `UPDATE "${schema}".${table} SET ${column} = overlay(${column} placing set_byte(substring(${column} from $3 + 1 for 1), 0, get_byte(${column}, $3) # 255) from $3 + 1 for 1) WHERE name = $1 AND version = $2`;
     return {
       store,
-      spec: `pg:${url}#${schema}`,
+      spec: `pg:${pgUrl}#${schema}`,
       artifactLength: async (name, version) =>
         (await admin.query<{ n: number }>(`SELECT length(artifact) AS n FROM "${schema}".versions WHERE name = $1 AND version = $2`, [name, version])).rows[0]!.n,
       flipArtifactByte: async (name, version, offset) => {
@@ -33,7 +34,9 @@ if (url) {
         await admin.end();
       },
     };
-  });
+  };
+  describeModelStoreConformance('postgresql', () => makeSubject(url));
+  describeInputSafetyConformance('postgresql', () => makeSubject(url));
 } else {
   describe('ModelStore conformance: postgresql', () => {
     it.skipIf(process.env.CI !== 'true')('needs MLOPS_PG_URL in CI (bash scripts/postgres.sh start prints it)', () => {

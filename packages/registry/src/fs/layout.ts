@@ -16,6 +16,7 @@ import { assertValidName } from '../names/names';
  * <root>/models/<name>/.lock/                       per-model lock (alias moves)
  * <root>/models/<name>/decisions.ndjson             lifecycle decisions, one per line
  * <root>/models/<name>/.decisions.lock/             lock of the decision log
+ * <root>/models/<name>/.run.lease/                  lifecycle run lease (one run at a time across processes)
  * <root>/datasets/<name>/versions/<n>/dataset.json  metadata (DatasetVersion)
  * <root>/datasets/<name>/versions/<n>/data.json     the snapshot, exactly the checksummed bytes
  * <root>/datasets/<name>/.lock/                     per-dataset lock (registration)
@@ -121,6 +122,11 @@ export class StoreLayout {
   /** `<root>/models/<name>/.decisions.lock`. */
   decisionLockDir(name: string): string {
     return this.inside(this.modelDir(name), '.decisions.lock');
+  }
+
+  /** `<root>/models/<name>/.run.lease`. */
+  runLeaseDir(name: string): string {
+    return this.inside(this.modelDir(name), '.run.lease');
   }
 
   /** `<root>/datasets`. */

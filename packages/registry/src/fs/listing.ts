@@ -1,5 +1,5 @@
 import { readdir } from 'node:fs/promises';
-import { NAME_PATTERN } from '../names/names';
+import { isValidName } from '../names/names';
 import { layoutError } from './containment';
 import { isNotFound } from './errno';
 import { VERSION_DIR_PATTERN } from './layout';
@@ -22,7 +22,7 @@ export async function versionNumbersIn(root: string, versionsDir: string): Promi
     .sort((a, b) => a - b);
 }
 
-/** Names of the real subdirectories (not links) of `dir` that are valid model or dataset names and pass `keep`, sorted. */
+/** Names of the real subdirectories (not links) of `dir` that are valid model or dataset names and pass `keep`, sorted (others are for `verify()` to report). */
 export async function namesIn(root: string, dir: string, keep: (name: string) => Promise<boolean>): Promise<string[]> {
   let entries;
   try {
@@ -31,7 +31,7 @@ export async function namesIn(root: string, dir: string, keep: (name: string) =>
     if (isNotFound(error)) return [];
     throw layoutError(root, error, dir);
   }
-  const names = entries.filter((entry) => entry.isDirectory() && NAME_PATTERN.test(entry.name)).map((entry) => entry.name);
+  const names = entries.filter((entry) => entry.isDirectory() && isValidName(entry.name)).map((entry) => entry.name);
   const kept = await Promise.all(names.map(async (name) => ((await keep(name)) ? name : undefined)));
   return kept.filter((name): name is string => name !== undefined).sort();
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConflictError } from '@mlops/core';
@@ -18,6 +18,8 @@ export interface DirectoryLockOptions {
   readonly timeoutMs: number;
   /** What is locked, for the timeout message. */
   readonly description: string;
+  /** While held, touch the lock this often so a long holder never looks stale (ms; default: no heartbeat). */
+  readonly heartbeatMs?: number;
 }
 
 interface LockOwner extends Owner {
@@ -125,7 +127,13 @@ export async function withDirectoryLock<T>(lockDir: string, options: DirectoryLo
       await sleep(delayMs * (0.5 + Math.random()));
       delayMs = Math.min(delayMs * 2, 50);
     }
-    return await action();
+    const beat = options.heartbeatMs ? setInterval(() => void utimes(lockDir, new Date(), new Date()).catch(() => undefined), options.heartbeatMs) : undefined;
+    beat?.unref();
+    try {
+      return await action();
+    } finally {
+      clearInterval(beat);
+    }
   } finally {
     if (!held) await rm(staged, { recursive: true, force: true });
     else await release(lockDir, options.tmpDir, owner.token);

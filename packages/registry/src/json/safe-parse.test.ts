@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findJsonProblem } from './json-safety';
+import { findJsonProblem, findTextProblem, MAX_JSON_DEPTH } from './json-safety';
 import { parseChecked, parseJsonSafely } from './safe-parse';
 
 describe('parseJsonSafely', () => {
@@ -49,5 +49,32 @@ describe('findJsonProblem', () => {
   it('allows the same object twice when it is not a cycle', () => {
     const shared = { w: 1 };
     expect(findJsonProblem({ a: shared, b: shared }, 'v')).toBeUndefined();
+  });
+
+  it(`caps nesting at MAX_JSON_DEPTH (${MAX_JSON_DEPTH}) levels without recursion, at any depth`, () => {
+    const nest = (levels: number): unknown => {
+      let value: unknown = {};
+      for (let i = 1; i < levels; i++) value = i % 2 ? [value] : { k: value };
+      return value;
+    };
+    expect(findJsonProblem(nest(MAX_JSON_DEPTH), 'v')).toBeUndefined();
+    expect(findJsonProblem(nest(MAX_JSON_DEPTH + 1), 'v')).toMatch(/^v(\[0\]|\.k)+ is nested more than 64 levels deep$/);
+    expect(findJsonProblem(nest(1_000_000), 'v')).toContain('is nested more than 64 levels deep');
+    expect(findJsonProblem({ payload: nest(MAX_JSON_DEPTH) }, 'artifact', 0)).toBeUndefined();
+    expect(findJsonProblem({ payload: nest(MAX_JSON_DEPTH + 1) }, 'artifact', 0)).toContain('artifact.payload');
+  });
+
+  it('rejects U+0000 and unpaired surrogates in strings and keys, naming the path', () => {
+    expect(findJsonProblem({ a: ['x', 'y\u0000'] }, 'v')).toBe('v.a[1] contains U+0000 (NUL), which cannot be stored');
+    expect(findJsonProblem({ 'odd key': { 'k\u0000': 1 } }, 'v')).toBe('v["odd key"] key "k\\u0000" contains U+0000 (NUL), which cannot be stored');
+    expect(findJsonProblem('\udfff', 'v')).toBe('v contains an unpaired surrogate U+DFFF (not well-formed Unicode)');
+    expect(findJsonProblem({ ok: 'tab\t esc\u001b \u{1F600}' }, 'v')).toBeUndefined();
+  });
+
+  it('findTextProblem also rejects C0 control characters but tab, line feed and carriage return', () => {
+    expect(findTextProblem('a\tb\nc\r\n', 'reason')).toBeUndefined();
+    expect(findTextProblem('a\u001bb', 'reason')).toBe('reason contains the control character U+001B (only tab, line feed and carriage return are allowed)');
+    expect(findTextProblem('a\u0000b', 'reason')).toBe('reason contains U+0000 (NUL), which cannot be stored');
+    expect(findTextProblem(3, 'reason')).toBeUndefined();
   });
 });

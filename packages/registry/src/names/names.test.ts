@@ -14,12 +14,26 @@ describe('assertValidName', () => {
     const rejected = ['', '.', '..', '../x', '/etc/x', '%2e%2e/x', 'a\u0000b', 'a\\b', 'a/b', '.hidden', '-x', 'a b', 'a\n', 'é', 'x'.repeat(129)];
     for (const name of rejected) expect(() => assertValidName(name, 'model')).toThrow(InvalidNameError);
     expect(() => assertValidName('a\u0000b', 'model')).toThrow(
-      new InvalidNameError('invalid model name "a\\u0000b": use 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit', {
+      new InvalidNameError('invalid model name "a\\u0000b": use 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit and not ending with "."', {
         name: 'a\u0000b',
       }),
     );
     expect(() => assertValidName('x'.repeat(300), 'alias')).toThrow(`invalid alias name "${'x'.repeat(140)}"… (300 chars)`);
     expect(() => assertValidName(undefined, 'model')).toThrow(new InvalidNameError('model name must be a string, got undefined'));
+  });
+
+  it('rejects Windows device names in any case, with or without an extension, and a trailing dot', () => {
+    const devices = ['CON', 'con', 'Con', 'PRN', 'AUX', 'aux', 'NUL', 'nul', 'COM0', 'com1', 'COM9', 'LPT0', 'lpt5', 'LPT9'];
+    for (const name of [...devices, ...devices.map((d) => `${d}.txt`), 'con.tar.gz', 'Aux.json', 'NUL.']) {
+      for (const kind of ['model', 'alias', 'dataset'] as const) expect(() => assertValidName(name, kind), name).toThrow(InvalidNameError);
+    }
+    expect(() => assertValidName('con.txt', 'dataset')).toThrow(
+      'invalid dataset name "con.txt": it is a reserved device name on Windows (CON, PRN, AUX, NUL, COM0-9, LPT0-9)',
+    );
+    for (const name of ['a.', 'x..', 'v1.0.']) expect(() => assertValidName(name, 'model'), name).toThrow('not ending with "."');
+    for (const name of ['console', 'conx', 'com10', 'lpt', 'auxiliary', 'nul_1', 'a.con', 'my-con.txt', 'prn2']) {
+      expect(() => assertValidName(name, 'model'), name).not.toThrow();
+    }
   });
 
   it('reserves "latest" and numbers for version refs, for aliases only', () => {

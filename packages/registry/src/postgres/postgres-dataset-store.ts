@@ -19,6 +19,8 @@ import {
 } from '../records/dataset-record';
 import type { Transaction } from './transaction';
 
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
 /**
  * Dataset versions in the tables of a `PostgresModelStore` (`dataset_names`, `dataset_versions`). A
  * registration locks the dataset's row, and `UNIQUE (name, fingerprint)` backs the rule that the same
@@ -61,9 +63,11 @@ export class PostgresDatasetStore implements DatasetStore {
     return this.parseRecord(name, version, record);
   }
 
-  /** The version of `name` whose content has this fingerprint, or `undefined`. */
+  /** The version of `name` whose content has this fingerprint, or `undefined` (also for a string no fingerprint can be). */
   async findDatasetVersion(name: string, fingerprint: string): Promise<DatasetVersion | undefined> {
     assertValidName(name, 'dataset');
+    // Stored fingerprints are 64 hex digits; anything else matches none (as on the filesystem) and may not reach SQL (e.g. U+0000).
+    if (typeof fingerprint !== 'string' || !SHA256_HEX.test(fingerprint)) return undefined;
     const { rows } = await this.pool.query<{ version: number; record: string }>(
       `SELECT version, record FROM ${this.s}.dataset_versions WHERE name = $1 AND fingerprint = $2`,
       [name, fingerprint],

@@ -108,6 +108,23 @@ export class PostgresModelStore implements ModelStore {
           return parsed.value;
         });
       },
+      // A session-level advisory lock on a dedicated connection: released on unlock, or by PostgreSQL when the
+      // holder's session ends (a crashed process), so an interrupted run is resumed once, by the next holder.
+      withRunLease: async (model, work) => {
+        assertValidName(model, 'model');
+        const db = await this.pool.connect();
+        const key = [schema, model];
+        try {
+          await db.query('SELECT pg_advisory_lock(hashtext($1), hashtext($2))', key);
+          try {
+            return await work();
+          } finally {
+            await db.query('SELECT pg_advisory_unlock(hashtext($1), hashtext($2))', key);
+          }
+        } finally {
+          db.release();
+        }
+      },
     };
   }
 

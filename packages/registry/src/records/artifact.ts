@@ -15,7 +15,10 @@ export function describeArtifactProblem(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Like {@link describeArtifactProblem}, and also requires plain JSON throughout (checked before storing). */
+/**
+ * Like {@link describeArtifactProblem}, and also requires plain JSON throughout (checked before storing):
+ * each field (`params`, `payload`, …) at most `MAX_JSON_DEPTH` levels deep, no U+0000 in any string.
+ */
 export function describeStorableArtifactProblem(value: unknown): string | undefined {
-  return describeArtifactProblem(value) ?? findJsonProblem(value, 'artifact');
+  return describeArtifactProblem(value) ?? findJsonProblem(value, 'artifact', 0);
 }

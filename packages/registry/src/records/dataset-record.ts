@@ -10,7 +10,7 @@ import {
   type DatasetVersion,
   type RegisterDatasetInput,
 } from '@mlops/core';
-import { findJsonProblem } from '../json/json-safety';
+import { findJsonProblem, findMapTextProblem, findTextProblem } from '../json/json-safety';
 import { parseChecked } from '../json/safe-parse';
 import { assertValidName, NAME_PATTERN, quoteName } from '../names/names';
 import { isPositiveInteger, isRecord, isStringArray, isStringMap, isTimestamp } from './shape';
@@ -64,7 +64,11 @@ export function encodeDataset(dataset: Dataset): Buffer {
   );
 }
 
-/** Validates a registerDataset call; returns the frozen dataset, its stored bytes, digest and fingerprint. */
+/**
+ * Validates a registerDataset call; returns the frozen dataset, its stored bytes, digest and fingerprint.
+ * Description and tags follow the free-text rule of model versions (no U+0000, no control characters
+ * but tab, line feed and carriage return); feature and class names may not hold U+0000.
+ */
 export function checkDatasetRequest(
   name: string,
   input: RegisterDatasetInput,
@@ -78,7 +82,11 @@ export function checkDatasetRequest(
   }
   if (input.description !== undefined && typeof input.description !== 'string') throw new InvalidInputError(`${cannot}: description must be a string`, { name });
   if (input.tags !== undefined && !isStringMap(input.tags)) throw new InvalidInputError(`${cannot}: tags must map names to strings`, { name });
+  const textProblem = findTextProblem(input.description, 'description') ?? findMapTextProblem(input.tags, 'tags');
+  if (textProblem) throw new InvalidInputError(`${cannot}: ${textProblem}`, { name });
   const dataset = createDataset(input.dataset);
+  const namesProblem = findJsonProblem({ featureNames: dataset.featureNames, classNames: dataset.classNames }, 'dataset', 0);
+  if (namesProblem) throw new InvalidInputError(`${cannot}: ${namesProblem}`, { name });
   const bytes = encodeDataset(dataset);
   const digest = { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
   return { dataset, bytes, digest, fingerprint: fingerprint(dataset) };

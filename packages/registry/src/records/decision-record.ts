@@ -1,4 +1,6 @@
-import type { DecisionRecord } from '@mlops/core';
+import { InvalidInputError, type DecisionRecord } from '@mlops/core';
+import { findJsonProblem, findMapTextProblem, findTextProblem } from '../json/json-safety';
+import { assertValidName } from '../names/names';
 import { isFiniteNumberMap, isPositiveInteger, isRecord, isTimestamp } from './shape';
 
 const TRIGGERS = new Set(['bootstrap', 'new-data', 'accuracy', 'drift', 'schedule', 'rollback', 'manual']);
@@ -36,7 +38,21 @@ export function describeDecisionProblem(value: unknown): string | undefined {
   return undefined;
 }
 
-/** A validated copy of a decision record (so nothing else of the caller's object is stored). */
+/**
+ * A validated copy of a decision record to append (so nothing else of the caller's object is stored),
+ * for a record {@link describeDecisionProblem} accepts. Input rules on top of that (`InvalidInputError`):
+ * plain JSON no deeper than `MAX_JSON_DEPTH` without U+0000; run id, reason, source and metric names
+ * without control characters but tab, line feed and carriage return; dataset refs naming valid datasets.
+ */
 export function checkedDecision(record: DecisionRecord): DecisionRecord {
+  const cannot = 'cannot record a decision';
+  const problem =
+    findJsonProblem(record, 'decision', 0) ??
+    findTextProblem(record.runId, 'runId') ??
+    findTextProblem(record.reason, 'reason') ??
+    findTextProblem(record.source, 'source') ??
+    findMapTextProblem(record.metrics, 'metrics');
+  if (problem) throw new InvalidInputError(`${cannot}: ${problem}`, { name: record.model });
+  for (const ref of [record.training, record.holdout]) if (ref !== undefined) assertValidName(ref.name, 'dataset');
   return JSON.parse(JSON.stringify(record)) as DecisionRecord;
 }

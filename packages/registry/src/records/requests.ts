@@ -11,6 +11,7 @@ import {
   type SetAliasOptions,
   type VersionChangeOptions,
 } from '@mlops/core';
+import { findTextProblem } from '../json/json-safety';
 import { assertValidName, assertVersionNumber, quoteName } from '../names/names';
 import { describeStorableArtifactProblem } from './artifact';
 import { datasetLabel } from './dataset-record';
@@ -22,6 +23,14 @@ export function modelLabel(name: string, version?: number): string {
   return version === undefined ? `model ${quoteName(name)}` : `model ${quoteName(name)} version ${version}`;
 }
 
+/** Throws `InvalidInputError` when a reason is not a string or holds what free text may not ({@link findTextProblem}). */
+function assertReason(reason: unknown, what: string, name: string): void {
+  if (reason === undefined) return;
+  if (typeof reason !== 'string') throw new InvalidInputError(`${what} must be a string`, { name });
+  const problem = findTextProblem(reason, what);
+  if (problem) throw new InvalidInputError(problem, { name });
+}
+
 /** Validates a register call (both backends); returns the artifact's canonical bytes and their digest. */
 export function checkRegisterRequest(name: string, input: RegisterModelInput): { bytes: Buffer; digest: ArtifactDigest } {
   assertValidName(name, 'model');
@@ -31,6 +40,8 @@ export function checkRegisterRequest(name: string, input: RegisterModelInput): {
   if (artifactProblem) throw new InvalidArtifactError(`${cannot}: ${artifactProblem}`, { name });
   const inputProblem = describeRegisterInputProblem(input);
   if (inputProblem) throw new InvalidInputError(`${cannot}: ${inputProblem}`, { name });
+  // The lineage's dataset name follows the name rules even without a version (nothing is looked up then).
+  if (input.dataset?.name !== undefined) assertValidName(input.dataset.name, 'dataset');
   const bytes = Buffer.from(JSON.stringify(input.artifact), 'utf8');
   return { bytes, digest: { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length } };
 }
@@ -43,7 +54,7 @@ export function checkAliasRequest(name: string, alias: string, version: number, 
   if (typeof options !== 'object' || options === null) throw new InvalidInputError('setAlias options must be an object', { name });
   const expected = options.expectedVersion;
   if (expected !== undefined && expected !== null) assertVersionNumber(expected, 'expectedVersion');
-  if (options.reason !== undefined && typeof options.reason !== 'string') throw new InvalidInputError('setAlias reason must be a string', { name });
+  assertReason(options.reason, 'setAlias reason', name);
 }
 
 /** The compare-and-set check of an alias move: `ConflictError` when `current` is not what the caller expected. */
@@ -96,7 +107,7 @@ export function checkRollbackRequest(name: string, alias: string, options: Rollb
   assertValidName(alias, 'alias');
   if (typeof options !== 'object' || options === null) throw new InvalidInputError('rollback options must be an object', { name });
   if (options.expectedVersion !== undefined) assertVersionNumber(options.expectedVersion, 'expectedVersion');
-  if (options.reason !== undefined && typeof options.reason !== 'string') throw new InvalidInputError('rollback reason must be a string', { name });
+  assertReason(options.reason, 'rollback reason', name);
 }
 
 /** `ConflictError` for a rollback with nowhere to go. */
@@ -113,6 +124,6 @@ export function checkChangeRequest(name: string, version: number, options: Versi
   assertValidName(name, 'model');
   assertVersionNumber(version);
   if (typeof options !== 'object' || options === null) throw new InvalidInputError('options must be an object', { name });
-  if (options.reason !== undefined && typeof options.reason !== 'string') throw new InvalidInputError('reason must be a string', { name });
+  assertReason(options.reason, 'reason', name);
   return options.reason ?? '';
 }

@@ -1,9 +1,15 @@
 import { isFeatureType, type DatasetLineage, type FeatureType, type JsonObject, type ModelArtifact, type ModelVersion, type RegisterModelInput } from '@mlops/core';
-import { findJsonProblem } from '../json/json-safety';
+import { findJsonProblem, findMapTextProblem, findTextProblem } from '../json/json-safety';
 import { NAME_PATTERN } from '../names/names';
 import { isFiniteNumberMap, isPositiveInteger, isRecord, isStringArray, isStringMap, isTimestamp } from './shape';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * A lineage fingerprint given at register time: lower-case hex, at most 64 digits (the sha256 that
+ * `fingerprint()` of `@mlops/core` returns, or a prefix of it).
+ */
+export const LINEAGE_FINGERPRINT_PATTERN = /^[0-9a-f]{1,64}$/;
 
 /** A version record as stored: everything but the `status`, which is kept beside it because it can change. */
 export type StoredVersionRecord = Omit<ModelVersion, 'status'>;
@@ -16,16 +22,25 @@ export interface ArtifactDigest {
   readonly bytes: number;
 }
 
-function describeLineageProblem(value: unknown, at: string): string | undefined {
+// `strict` (at register time) also checks the fingerprint's format; stored records are read leniently.
+function describeLineageProblem(value: unknown, at: string, strict = false): string | undefined {
   if (!isRecord(value)) return `${at} must be an object`;
   if (typeof value.fingerprint !== 'string' || value.fingerprint === '') return `${at}.fingerprint must be a non-empty string`;
+  if (strict && !LINEAGE_FINGERPRINT_PATTERN.test(value.fingerprint)) {
+    return `${at}.fingerprint must be 1-64 lower-case hex digits (a sha256 as fingerprint() returns it)`;
+  }
   if (value.name !== undefined && typeof value.name !== 'string') return `${at}.name must be a string`;
   if (value.version !== undefined && !isPositiveInteger(value.version)) return `${at}.version must be a positive integer`;
   if (value.version !== undefined && value.name === undefined) return `${at}.version needs ${at}.name (the dataset it is a version of)`;
   return undefined;
 }
 
-/** Why the metadata of a register call is malformed (the artifact is checked separately), or `undefined`. */
+/**
+ * Why the metadata of a register call is malformed (the artifact is checked separately), or `undefined`.
+ * Every field must be plain JSON no deeper than `MAX_JSON_DEPTH` without U+0000 in any string, and the
+ * short free text (description, tag keys and values, metric names) without other control characters
+ * than tab, line feed and carriage return. The lineage's dataset name is checked by the caller.
+ */
 export function describeRegisterInputProblem(input: RegisterModelInput): string | undefined {
   const fields = ['params', 'metrics', 'tags', 'description', 'dataset', 'parentVersion', 'featureTypes'] as const;
   for (const field of fields) {
@@ -36,8 +51,10 @@ export function describeRegisterInputProblem(input: RegisterModelInput): string 
   if (input.metrics !== undefined && !isFiniteNumberMap(input.metrics)) return 'metrics must map names to finite numbers';
   if (input.tags !== undefined && !isStringMap(input.tags)) return 'tags must map names to strings';
   if (input.description !== undefined && typeof input.description !== 'string') return 'description must be a string';
+  const textProblem = findTextProblem(input.description, 'description') ?? findMapTextProblem(input.tags, 'tags') ?? findMapTextProblem(input.metrics, 'metrics');
+  if (textProblem) return textProblem;
   if (input.dataset !== undefined) {
-    const problem = describeLineageProblem(input.dataset, 'dataset');
+    const problem = describeLineageProblem(input.dataset, 'dataset', true);
     if (problem) return problem;
   }
   if (input.parentVersion !== undefined && !isPositiveInteger(input.parentVersion)) {

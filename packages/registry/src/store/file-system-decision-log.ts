@@ -9,6 +9,10 @@ import { assertValidName } from '../names/names';
 import { checkedDecision, describeDecisionProblem } from '../records/decision-record';
 import { modelLabel } from '../records/requests';
 
+/** A run lease without a heartbeat for this long is abandoned. */
+const LEASE_STALE_MS = 60_000;
+/** How long a lifecycle waits for another process's run. */
+const LEASE_WAIT_MS = 3_600_000;
 
 /**
  * Lifecycle decisions of each model in `<root>/models/<name>/decisions.ndjson`, appended durably under
@@ -27,6 +31,7 @@ export class FileSystemDecisionLog implements DecisionLog {
     const problem = describeDecisionProblem(record);
     if (problem) throw new InvalidInputError(`cannot record a decision: ${problem}`);
     assertValidName(record.model, 'model');
+    const line = JSON.stringify(checkedDecision(record)); // every check before anything is created
     for (const [path, last] of [[this.layout.decisionFile(record.model), 'file'], [this.layout.decisionLockDir(record.model), 'dir'], [this.layout.tmpDir(), 'dir']] as const) {
       await assertContained(this.layout.root, path, last);
     }
@@ -34,8 +39,21 @@ export class FileSystemDecisionLog implements DecisionLog {
     await mkdir(this.layout.tmpDir(), { recursive: true });
     const lock = { ...this.lockOptions, tmpDir: this.layout.tmpDir(), description: `decisions of ${modelLabel(record.model)}` };
     await withDirectoryLock(this.layout.decisionLockDir(record.model), lock, () =>
-      appendLineDurably(this.layout.decisionFile(record.model), JSON.stringify(checkedDecision(record))),
+      appendLineDurably(this.layout.decisionFile(record.model), line),
     );
+  }
+
+  /**
+   * Runs `work` holding the model's lifecycle lease (`models/<name>/.run.lease/`, a lock with a heartbeat): one
+   * holder at a time across processes; a holder that died on this host loses it at once, one on another host
+   * after a minute without heartbeat. Waits up to an hour, then `ConflictError`.
+   */
+  async withRunLease<T>(model: string, work: () => Promise<T>): Promise<T> {
+    assertValidName(model, 'model');
+    for (const dir of [this.layout.runLeaseDir(model), this.layout.tmpDir()]) await assertContained(this.layout.root, dir, 'dir');
+    await ensureDirectoryDurably(this.layout.modelDir(model));
+    const lease = { tmpDir: this.layout.tmpDir(), staleMs: LEASE_STALE_MS, heartbeatMs: LEASE_STALE_MS / 4, timeoutMs: LEASE_WAIT_MS, description: `the lifecycle of ${modelLabel(model)}` };
+    return withDirectoryLock(this.layout.runLeaseDir(model), lease, work);
   }
 
   /** Every record of a model, oldest first (`[]` when none). */

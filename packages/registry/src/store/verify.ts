@@ -5,7 +5,7 @@ import { isNotFound } from '../fs/errno';
 import { VERSION_DIR_PATTERN, type StoreLayout } from '../fs/layout';
 import { listDir } from '../fs/listing';
 import { mayBeAlive, ownerOfTempEntry } from '../fs/owner';
-import { NAME_PATTERN } from '../names/names';
+import { isValidName, NAME_PATTERN } from '../names/names';
 import { parseAliasHistory } from '../records/alias-record';
 import type { FileSystemModelStore } from './file-system-store';
 import type { VerifyProblem, VerifyReport } from './options';
@@ -100,7 +100,7 @@ async function verifyVersions(
 async function verifyDatasets(store: FileSystemModelStore, layout: StoreLayout, problems: VerifyProblem[]): Promise<number> {
   let checked = 0;
   for (const name of await listDir(layout.root, layout.datasetsDir())) {
-    if (!NAME_PATTERN.test(name) || !(await isDirectory(join(layout.datasetsDir(), name)))) {
+    if (!isValidName(name) || !(await isDirectory(join(layout.datasetsDir(), name)))) {
       problems.push({ kind: 'dataset', name, problem: `unexpected entry ${JSON.stringify(name)} in datasets/` });
       continue;
     }
@@ -199,7 +199,7 @@ export async function verifyStore(store: FileSystemModelStore, layout: StoreLayo
     return { ok: false, checkedVersions, checkedDatasetVersions: 0, problems, removedTempEntries: [], repairs };
   }
   for (const name of (await attempt(problems, 'models', () => listDir(layout.root, layout.modelsDir()))) ?? []) {
-    if (!NAME_PATTERN.test(name) || !(await isDirectory(join(layout.modelsDir(), name)))) {
+    if (!isValidName(name) || !(await isDirectory(join(layout.modelsDir(), name)))) {
       problems.push({ name, problem: `unexpected entry ${JSON.stringify(name)} in models/` });
       continue;
     }

@@ -208,4 +208,22 @@ export class MemoryDecisionLog implements DecisionLog {
   async listDecisions(model: string): Promise<DecisionRecord[]> {
     return this.records.filter((r) => r.model === model);
   }
+
+  private readonly leases = new Map<string, Promise<unknown>>();
+  /** Most holders of one model's lease at once (1 when the lease works). */
+  mostHolders = 0;
+  private holders = 0;
+
+  withRunLease<T>(model: string, work: () => Promise<T>): Promise<T> {
+    const held = (this.leases.get(model) ?? Promise.resolve()).catch(() => undefined).then(async () => {
+      this.mostHolders = Math.max(this.mostHolders, ++this.holders);
+      try {
+        return await work();
+      } finally {
+        this.holders--;
+      }
+    });
+    this.leases.set(model, held);
+    return held;
+  }
 }
