@@ -1,7 +1,7 @@
 import { concatDatasets, createDataset, createLifecycle, decodeModel, type Dataset, type Lifecycle, type LifecycleDecision } from '@mlops/core';
 import { loadIris, shiftFeatures, trainTestSplit } from '@mlops/data';
 import { createAccuracyMonitor, detectDrift } from '@mlops/monitor';
-import { FileSystemModelStore } from '@mlops/registry';
+import { FileSystemModelStore, PostgresModelStore } from '@mlops/registry';
 import { mlRandomForestCodec, randomForestCodec, randomForestTrainer } from '@mlops/train';
 
 /** A new measuring device reads petals larger. */
@@ -21,14 +21,30 @@ export function storyData() {
   return { reference, holdout, batches: { sameWorld: batchBase, shifted, poisoned } };
 }
 
-/** The lifecycle of the story, on a filesystem registry (also what the crash test's child process runs). */
-export function storyLifecycle(root: string, extra: { trainDelayMs?: number } = {}): { lifecycle: Lifecycle; store: FileSystemModelStore } {
-  const store = new FileSystemModelStore({ root });
+/** A registry directory, or `postgres://…#schema` for a PostgreSQL registry. */
+export function openStory(location: string): FileSystemModelStore | PostgresModelStore {
+  if (!location.startsWith('postgres://')) return new FileSystemModelStore({ root: location });
+  const [connectionString, schema] = location.split('#');
+  return new PostgresModelStore({ connectionString: connectionString!, ...(schema ? { schema } : {}) });
+}
+
+/**
+ * The lifecycle of the story (also what the crash tests' child processes run). `trainDelayMs` slows training so a
+ * kill lands mid-run; `dieOnFit: n` makes the process SIGKILL itself when training starts for the n-th time.
+ */
+export function storyLifecycle(location: string, extra: { trainDelayMs?: number; dieOnFit?: number } = {}): { lifecycle: Lifecycle; store: FileSystemModelStore | PostgresModelStore } {
+  const store = openStory(location);
   const { reference, holdout } = storyData();
   const forest = randomForestTrainer({ nEstimators: 50, seed: 42 });
-  const trainer = extra.trainDelayMs
-    ? { ...forest, fit: async (data: Dataset, params?: object) => (await new Promise((r) => setTimeout(r, extra.trainDelayMs)), forest.fit(data, params as never)) }
-    : forest;
+  let fits = 0;
+  const trainer = {
+    ...forest,
+    fit: async (data: Dataset, params?: object) => {
+      if (++fits === extra.dieOnFit) process.kill(process.pid, 'SIGKILL');
+      if (extra.trainDelayMs) await new Promise((r) => setTimeout(r, extra.trainDelayMs));
+      return forest.fit(data, params as never);
+    },
+  };
   const lifecycle = createLifecycle({
     modelName: 'iris',
     trainer,

@@ -1,12 +1,14 @@
-// Child process of the crash test: `ingest <root>` bootstraps if needed and ingests the shifted batch
-// (training slowed down so a kill lands mid-run); `resume <root>` finishes an interrupted run and prints
-// the registry's state as JSON.
+// Child process of the crash tests: `ingest <registry>` bootstraps if needed and ingests the shifted batch
+// (training slowed down so a kill lands mid-run); `ingest-die <registry>` does the same but SIGKILLs itself
+// when the retrain starts training; `resume <registry>` finishes an interrupted run and prints the registry's
+// state as JSON. <registry> is a directory or `postgres://…#schema`.
 import { storyData, storyLifecycle } from '../story';
 
 const [mode, root] = process.argv.slice(2);
-if (!root || (mode !== 'ingest' && mode !== 'resume')) throw new Error('usage: crash-worker.ts ingest|resume <root>');
-const { lifecycle, store } = storyLifecycle(root, { trainDelayMs: mode === 'ingest' ? 150 : 0 });
-if (mode === 'ingest') {
+if (!root || (mode !== 'ingest' && mode !== 'ingest-die' && mode !== 'resume')) throw new Error('usage: crash-worker.ts ingest|ingest-die|resume <registry>');
+const { lifecycle, store } = storyLifecycle(root, mode === 'ingest' ? { trainDelayMs: 150 } : mode === 'ingest-die' ? { dieOnFit: 2 } : {});
+if ('migrate' in store) await store.migrate();
+if (mode !== 'resume') {
   process.stdout.write('ready\n');
   await lifecycle.bootstrap();
   await lifecycle.ingest(storyData().batches.shifted);
@@ -23,4 +25,5 @@ if (mode === 'ingest') {
       verify: await store.verify(),
     }),
   );
+  await ('close' in store ? store.close() : undefined);
 }

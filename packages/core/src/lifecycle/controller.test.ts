@@ -166,4 +166,13 @@ describe('createLifecycle', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('runs inside the registry run lease, so two lifecycles over one registry never run at once', async () => {
+    const first = make();
+    const second = make();
+    const results = await Promise.all([first.bootstrap(), second.bootstrap()]);
+    expect(decisions.mostHolders).toBe(1);
+    expect(results.map((r) => r.action).sort()).toEqual(['bootstrapped', 'kept']); // the second saw the first's version
+    expect((await store.listVersions('toy')).length).toBe(1);
+  });
 });
