@@ -59,3 +59,30 @@ describe('prediction server: malformed requests', () => {
     }
   });
 });
+
+describe('prediction server: one number grammar and no ignored columns for records', () => {
+  it('rejects hex, binary, padded and infinite numbers and unknown columns, naming row and column', async () => {
+    const { loadCsv } = await import('@mlops/data');
+    const { ENCODING_TAG } = await import('../shared/served-model');
+    const csv = 'age,plan,churn\n31,basic,no\n45,pro,yes\n22,basic,no\n51,pro,yes\n';
+    const { dataset, encoding } = await loadCsv({ text: csv }, { target: 'churn' });
+    const model = await randomForestTrainer({ nEstimators: 3, seed: 1 }).fit(dataset);
+    await store.register('churn', { artifact: model.toArtifact(), tags: { [ENCODING_TAG]: JSON.stringify(encoding.toJSON()) } });
+    const churn = await startPredictionServer({ store, name: 'churn', ref: 1, port: 0 });
+    try {
+      const post = async (rows: unknown[]) => {
+        const answer = await fetch(`${churn.url}/predict`, { method: 'POST', body: JSON.stringify({ rows }) });
+        return [answer.status, ((await answer.json()) as { error?: string }).error];
+      };
+      expect(await post([{ age: '40', plan: 'pro' }])).toEqual([200, undefined]);
+      for (const age of ['0x10', '0b11', '0o7', ' 3 ', 'Infinity', '1_000', '']) {
+        const [status, error] = await post([{ age, plan: 'pro' }]);
+        expect(status).toBe(400);
+        expect(error).toMatch(/^row 0, column "age"/);
+      }
+      expect(await post([{ age: 40, plan: 'pro', colour: 'red' }])).toEqual([400, expect.stringMatching(/row 0.*"colour"/)]);
+    } finally {
+      await churn.close();
+    }
+  });
+});
