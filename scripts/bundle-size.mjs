@@ -45,8 +45,14 @@ for (const [name, fn] of packages) {
   const entry = join(dir, 'dist', 'index.js');
   const all = `export * from ${JSON.stringify(entry)};`;
   const one = `import { ${fn} } from ${JSON.stringify(entry)}; console.log(${fn});`;
-  const [whole, single, wholeDeps, singleDeps] = await Promise.all([size(dir, all, false), size(dir, one, false), size(dir, all, true), size(dir, one, true)]);
-  if (single.gzip > whole.gzip) throw new Error(`@mlops/${name}: importing ${fn} costs more than the whole entry: tree-shaking is broken`);
+  const [whole, single, wholeDeps, singleDeps] = await Promise.all([
+    size(dir, all, false),
+    size(dir, one, false),
+    size(dir, all, true),
+    size(dir, one, true),
+  ]);
+  if (single.gzip > whole.gzip)
+    throw new Error(`@mlops/${name}: importing ${fn} costs more than the whole entry: tree-shaking is broken`);
   rows.push(
     `| \`@mlops/${name}\` | ${kb(whole.min)} / ${kb(whole.gzip)} | \`${fn}\`: ${kb(single.gzip)} (${Math.round((100 * single.gzip) / whole.gzip)}%) | ${kb(wholeDeps.gzip)} | ${kb(singleDeps.gzip)} |`,
   );

@@ -5,5 +5,11 @@ import { packageBuild } from '../../tsup.config.base';
 // program: one ESM file with a shebang.
 export default defineConfig([
   packageBuild as object,
-  { entry: { cli: 'src/cli.ts' }, format: ['esm'], sourcemap: true, target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  {
+    entry: { cli: 'src/cli.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+  },
 ]);

@@ -1,3 +1,8 @@
 import { defineProject } from 'vitest/config';
 
-export default defineProject({ test: { name: 'registry', typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' } } });
+export default defineProject({
+  test: {
+    name: 'registry',
+    typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+  },
+});

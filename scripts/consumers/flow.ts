@@ -13,7 +13,10 @@ const iris = loadIris();
 const { train, test } = trainTestSplit(iris, { testSize: 0.2, seed: 42 });
 const model = await randomForestTrainer({ nEstimators: 20, seed: 42 }).fit(train);
 const store = new FileSystemModelStore({ root: mkdtempSync(join(tmpdir(), 'consumer-registry-')) });
-const { version } = await store.register('iris', { artifact: model.toArtifact(), metrics: { accuracy: accuracy(test.target, model.predict(test.features)) } });
+const { version } = await store.register('iris', {
+  artifact: model.toArtifact(),
+  metrics: { accuracy: accuracy(test.target, model.predict(test.features)) },
+});
 await store.setAlias('iris', 'production', version, { expectedVersion: null });
 const served = decodeModel((await store.loadArtifact('iris', 'production')).artifact, [randomForestCodec]);
 const predictions: number[] = served.predict(test.features);
@@ -23,6 +26,9 @@ console.log(
     version,
     accuracy: accuracy(test.target, predictions),
     datasetDrift: report.datasetDrift,
-    ks: ksTest([0.61, -1.2, 0.35, 2.1, 0.0, -0.44, 1.37, 0.92, -0.05, 0.5, 1.8, -2.3], [1.1, 2.4, 0.7, 1.9, 3.05, 0.2, 1.45, 2.2, 0.95, 1.6, 2.75, 0.4, 1.25, 1.0]).pValue,
+    ks: ksTest(
+      [0.61, -1.2, 0.35, 2.1, 0.0, -0.44, 1.37, 0.92, -0.05, 0.5, 1.8, -2.3],
+      [1.1, 2.4, 0.7, 1.9, 3.05, 0.2, 1.45, 2.2, 0.95, 1.6, 2.75, 0.4, 1.25, 1.0],
+    ).pValue,
   }),
 );

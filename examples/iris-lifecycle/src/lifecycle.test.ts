@@ -53,7 +53,11 @@ describe('iris lifecycle example', () => {
     const v2 = await store.getVersion('iris', 'production');
     expect(v2.version).toBe(2);
     expect(v2.parentVersion).toBe(1);
-    expect((await store.getVersion('iris', 1)).dataset).toEqual({ fingerprint: summary.datasetFingerprint, name: 'iris-train', version: 1 });
+    expect((await store.getVersion('iris', 1)).dataset).toEqual({
+      fingerprint: summary.datasetFingerprint,
+      name: 'iris-train',
+      version: 1,
+    });
     const retrainData = await store.datasets.getDatasetVersion('iris-train', 2);
     expect(retrainData.rows).toBe(240); // the train split plus the labelled production batch
     expect(v2.dataset).toEqual({ fingerprint: retrainData.fingerprint, name: 'iris-train', version: 2 });

@@ -11,7 +11,11 @@ const pgAt = args.indexOf('--postgres');
 const postgres = pgAt >= 0 && args[pgAt + 1] ? { url: args[pgAt + 1]!, schema: `iris_${Date.now()}` } : undefined;
 const registryRoot = !postgres && args[0] ? resolve(args[0]) : mkdtempSync(join(tmpdir(), 'mlops-iris-'));
 console.log('@mlops · iris: train → save → load → predict → monitor → retrain\n');
-const summary = await runIrisLifecycle({ registryRoot, ...(postgres ? { postgres } : {}), log: (line) => console.log(line) });
+const summary = await runIrisLifecycle({
+  registryRoot,
+  ...(postgres ? { postgres } : {}),
+  log: (line) => console.log(line),
+});
 const ok = summary.matchesScikitLearn && summary.reloadedIdentical && summary.decision.action === 'promoted';
 if (!ok) {
   console.error('\nthe loop did not go as expected');

@@ -21,27 +21,40 @@ interface WorkerState {
 
 function resumeInChild(location: string): Promise<WorkerState> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', worker, 'resume', location], { cwd: exampleDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', worker, 'resume', location], {
+      cwd: exampleDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.stderr.on('data', (chunk) => (err += chunk));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as WorkerState) : reject(new Error(`resume exited ${code}: ${err}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as WorkerState) : reject(new Error(`resume exited ${code}: ${err}`)),
+    );
   });
 }
 
-const backends: [string, () => string][] = [['filesystem', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mlops-resume-'));
-  dirs.push(dir);
-  return join(dir, 'registry');
-}]];
+const backends: [string, () => string][] = [
+  [
+    'filesystem',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'mlops-resume-'));
+      dirs.push(dir);
+      return join(dir, 'registry');
+    },
+  ],
+];
 const pgUrl = process.env.MLOPS_PG_URL;
 if (pgUrl) backends.push(['postgresql', () => `${pgUrl}#resume_${randomBytes(4).toString('hex')}`]);
 
 describe.each(backends)('two processes resume one interrupted run (%s)', (_backend, newRegistry) => {
   it('registers one challenger and records one outcome: the second process finds the run done', async () => {
     const location = newRegistry();
-    const crashed = spawnSync(process.execPath, ['--import', 'tsx', worker, 'ingest-die', location], { cwd: exampleDir, encoding: 'utf8' });
+    const crashed = spawnSync(process.execPath, ['--import', 'tsx', worker, 'ingest-die', location], {
+      cwd: exampleDir,
+      encoding: 'utf8',
+    });
     expect(crashed.signal).toBe('SIGKILL'); // killed when the retrain started training: a started run, no challenger
     const [a, b] = await Promise.all([resumeInChild(location), resumeInChild(location)]);
     expect([a.resumed, b.resumed].sort()).toEqual(['promoted', null].sort());

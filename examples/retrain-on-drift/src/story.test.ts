@@ -49,7 +49,10 @@ describe('retrain on drift', () => {
   });
 
   it('runs as a script', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', tempRoot()], { cwd: exampleDir, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', tempRoot()], {
+      cwd: exampleDir,
+      encoding: 'utf8',
+    });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('→ PROMOTED: accuracy 0.5 fell under 0.85; challenger v2 scored');
@@ -60,16 +63,22 @@ describe('retrain on drift', () => {
     const worker = join(exampleDir, 'src', '__fixtures__', 'crash-worker.ts');
     const outcomes: string[] = [];
     let seed = 12345;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let kill = 0; kill < 8; kill++) {
       const root = tempRoot();
-      const child = spawn(process.execPath, ['--import', 'tsx', worker, 'ingest', root], { cwd: exampleDir, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', worker, 'ingest', root], {
+        cwd: exampleDir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const exited = new Promise((resolve) => child.once('exit', resolve));
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve())); // the worker is up
       await new Promise((resolve) => setTimeout(resolve, 50 + random() * 700));
       child.kill('SIGKILL');
       await exited;
-      const after = spawnSync(process.execPath, ['--import', 'tsx', worker, 'resume', root], { cwd: exampleDir, encoding: 'utf8' });
+      const after = spawnSync(process.execPath, ['--import', 'tsx', worker, 'resume', root], {
+        cwd: exampleDir,
+        encoding: 'utf8',
+      });
       expect(after.stderr).toBe('');
       const state = JSON.parse(after.stdout) as {
         resumed: string | null;

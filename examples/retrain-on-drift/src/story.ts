@@ -1,4 +1,12 @@
-import { concatDatasets, createDataset, createLifecycle, decodeModel, type Dataset, type Lifecycle, type LifecycleDecision } from '@mlops/core';
+import {
+  concatDatasets,
+  createDataset,
+  createLifecycle,
+  decodeModel,
+  type Dataset,
+  type Lifecycle,
+  type LifecycleDecision,
+} from '@mlops/core';
 import { loadIris, shiftFeatures, trainTestSplit } from '@mlops/data';
 import { createAccuracyMonitor, detectDrift } from '@mlops/monitor';
 import { FileSystemModelStore, PostgresModelStore } from '@mlops/registry';
@@ -12,7 +20,11 @@ export const CODECS = [randomForestCodec, mlRandomForestCodec];
 export function storyData() {
   const iris = loadIris();
   const { train: reference, test } = trainTestSplit(iris, { testSize: 0.4, seed: 3, stratify: iris.target });
-  const { train: holdoutBase, test: batchBase } = trainTestSplit(test, { testSize: 0.5, seed: 4, stratify: test.target });
+  const { train: holdoutBase, test: batchBase } = trainTestSplit(test, {
+    testSize: 0.5,
+    seed: 4,
+    stratify: test.target,
+  });
   // The holdout covers both worlds, so a model must handle old and new devices to win on it.
   const holdout = concatDatasets(holdoutBase, shiftFeatures(holdoutBase, { seed: 5, offsets: PETAL_SHIFT }));
   const shifted = shiftFeatures(batchBase, { seed: 11, offsets: PETAL_SHIFT });
@@ -32,7 +44,10 @@ export function openStory(location: string): FileSystemModelStore | PostgresMode
  * The lifecycle of the story (also what the crash tests' child processes run). `trainDelayMs` slows training so a
  * kill lands mid-run; `dieOnFit: n` makes the process SIGKILL itself when training starts for the n-th time.
  */
-export function storyLifecycle(location: string, extra: { trainDelayMs?: number; dieOnFit?: number } = {}): { lifecycle: Lifecycle; store: FileSystemModelStore | PostgresModelStore } {
+export function storyLifecycle(
+  location: string,
+  extra: { trainDelayMs?: number; dieOnFit?: number } = {},
+): { lifecycle: Lifecycle; store: FileSystemModelStore | PostgresModelStore } {
   const store = openStory(location);
   const { reference, holdout } = storyData();
   const forest = randomForestTrainer({ nEstimators: 50, seed: 42 });
@@ -68,13 +83,19 @@ export interface StorySummary {
 }
 
 /** v1 serves; the world shifts; the lifecycle retrains and promotes v2; a bad candidate is rejected; a rollback restores v1. */
-export async function runRetrainOnDrift(options: { registryRoot: string; log?: (line: string) => void }): Promise<StorySummary> {
+export async function runRetrainOnDrift(options: {
+  registryRoot: string;
+  log?: (line: string) => void;
+}): Promise<StorySummary> {
   const log = options.log ?? (() => {});
   const { lifecycle, store } = storyLifecycle(options.registryRoot);
   const { batches } = storyData();
   const decisions: LifecycleDecision[] = [];
   lifecycle.on((event) => {
-    if (event.type === 'run-started') log(`  · run ${event.runId.slice(0, 8)} started (${event.trigger}): training on ${lifecycle.trainingData.target.length} rows`);
+    if (event.type === 'run-started')
+      log(
+        `  · run ${event.runId.slice(0, 8)} started (${event.trigger}): training on ${lifecycle.trainingData.target.length} rows`,
+      );
     if (event.type === 'challenger-registered') log(`  · registered challenger iris v${event.version}`);
     if (event.type === 'decision') {
       decisions.push(event.decision);
@@ -90,7 +111,9 @@ export async function runRetrainOnDrift(options: { registryRoot: string; log?: (
       const check = await monitor.check(batch.target, model.predict(batch.features));
       const drift = detectDrift(lifecycle.trainingData.features, batch.features, { featureNames: batch.featureNames });
       const drifted = drift.features.filter((f) => f.drifted).map((f) => f.feature);
-      log(`${name}: ${batch.target.length} labelled rows → v${production} accuracy ${check.accuracy.toFixed(3)}${check.alert ? ' (ALERT < 0.85)' : ''}; drift: ${drifted.join(', ') || 'none'}`);
+      log(
+        `${name}: ${batch.target.length} labelled rows → v${production} accuracy ${check.accuracy.toFixed(3)}${check.alert ? ' (ALERT < 0.85)' : ''}; drift: ${drifted.join(', ') || 'none'}`,
+      );
     }
     await lifecycle.ingest(batch);
   };
@@ -104,6 +127,8 @@ export async function runRetrainOnDrift(options: { registryRoot: string; log?: (
   await lifecycle.rollback('old-device site reports wrong answers from v2');
   const productionVersion = await store.getAlias('iris', 'production');
   const versions = (await store.listVersions('iris')).length;
-  log(`done: production = iris v${productionVersion}; ${versions} versions; ${(await lifecycle.history()).length} decision-log lines in ${options.registryRoot}`);
+  log(
+    `done: production = iris v${productionVersion}; ${versions} versions; ${(await lifecycle.history()).length} decision-log lines in ${options.registryRoot}`,
+  );
   return { decisions, accuracyAlerts, productionVersion, versions };
 }

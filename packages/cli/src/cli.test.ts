@@ -11,7 +11,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const registry = join(dir, 'registry');
 
 function mlops(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd, encoding: 'utf8', env: { ...process.env, MLOPS_REGISTRY: registry } });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, MLOPS_REGISTRY: registry },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -22,22 +26,62 @@ function writeCsv(path: string, header: readonly string[], rows: readonly (reado
 
 const iris = loadIris();
 const names = iris.featureNames;
-const irisCsv = writeCsv(join(dir, 'iris.csv'), [...names, 'species'], iris.features.map((r, i) => [...r, iris.classNames![iris.target[i]!]!]));
+const irisCsv = writeCsv(
+  join(dir, 'iris.csv'),
+  [...names, 'species'],
+  iris.features.map((r, i) => [...r, iris.classNames![iris.target[i]!]!]),
+);
 const shifted = shiftFeatures(iris, { seed: 3, offsets: { 'petal length (cm)': 1.5, 'petal width (cm)': 0.6 } });
-const shiftedCsv = writeCsv(join(dir, 'shifted.csv'), [...names, 'species'], shifted.features.map((r, i) => [...r, iris.classNames![iris.target[i]!]!]));
+const shiftedCsv = writeCsv(
+  join(dir, 'shifted.csv'),
+  [...names, 'species'],
+  shifted.features.map((r, i) => [...r, iris.classNames![iris.target[i]!]!]),
+);
 
 describe('mlops CLI, end to end', () => {
   it('trains from a CSV, registers, and sets production on the first version', () => {
-    const first = mlops('train', '--data', irisCsv, '--target', 'species', '--name', 'flowers', '--trees', '30', '--json');
+    const first = mlops(
+      'train',
+      '--data',
+      irisCsv,
+      '--target',
+      'species',
+      '--name',
+      'flowers',
+      '--trees',
+      '30',
+      '--json',
+    );
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
     const result = JSON.parse(first.stdout);
-    expect(result).toMatchObject({ name: 'flowers', version: 1, trainRows: 120, testRows: 30, alias: 'production', dataset: { name: 'flowers-training', version: 1 } });
+    expect(result).toMatchObject({
+      name: 'flowers',
+      version: 1,
+      trainRows: 120,
+      testRows: 30,
+      alias: 'production',
+      dataset: { name: 'flowers-training', version: 1 },
+    });
     expect(result.accuracy).toBeGreaterThan(0.9);
-    const second = mlops('train', '--data', irisCsv, '--target', 'species', '--name', 'flowers', '--trees', '10', '--seed', '7');
+    const second = mlops(
+      'train',
+      '--data',
+      irisCsv,
+      '--target',
+      'species',
+      '--name',
+      'flowers',
+      '--trees',
+      '10',
+      '--seed',
+      '7',
+    );
     expect(second.status).toBe(0);
     expect(second.stdout).toMatch(/^data {5}150 rows × 4 features/m);
-    expect(second.stdout).toMatch(/^saved {4}flowers v2: accuracy [01]\.\d{4} on 30 held-out rows; dataset flowers-training v\d$/m);
+    expect(second.stdout).toMatch(
+      /^saved {4}flowers v2: accuracy [01]\.\d{4} on 30 held-out rows; dataset flowers-training v\d$/m,
+    );
     expect(second.stderr).toMatch(/train {4}trees: 10\/10/); // progress goes to stderr (plain lines when not a TTY)
   });
 
@@ -46,8 +90,13 @@ describe('mlops CLI, end to end', () => {
     expect(listed).toMatchObject({ name: 'flowers', total: 2, production: 1 });
     expect(listed.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
     expect(mlops('registry', 'list').stdout.trim()).toBe('flowers');
-    expect(JSON.parse(mlops('registry', 'show', 'flowers@production', '--json').stdout)).toMatchObject({ name: 'flowers', version: 1 });
-    expect(mlops('registry', 'promote', 'flowers', '2', '--reason', 'better').stdout.trim()).toBe('flowers@production: v1 → v2');
+    expect(JSON.parse(mlops('registry', 'show', 'flowers@production', '--json').stdout)).toMatchObject({
+      name: 'flowers',
+      version: 1,
+    });
+    expect(mlops('registry', 'promote', 'flowers', '2', '--reason', 'better').stdout.trim()).toBe(
+      'flowers@production: v1 → v2',
+    );
     expect(mlops('registry', 'rollback', 'flowers').stdout.trim()).toBe('flowers@production: v2 → v1 (rollback)');
     const verified = mlops('registry', 'verify');
     expect(verified.status).toBe(0);
@@ -59,20 +108,34 @@ describe('mlops CLI, end to end', () => {
     const plain = mlops('predict', '--model', 'flowers@production', '--input', input);
     expect(plain.stdout).toBe('row,prediction\n0,setosa\n1,virginica\n');
     expect(plain.stderr).toBe('flowers v1: 2 predictions\n');
-    writeFileSync(join(dir, 'input.json'), JSON.stringify([Object.fromEntries(names.map((n, j) => [n, iris.features[50]![j]]))]));
-    const json = JSON.parse(mlops('predict', '--model', 'flowers@1', '--input', join(dir, 'input.json'), '--json').stdout);
-    expect(json).toEqual({ model: 'flowers', version: 1, predictions: [{ row: 0, prediction: 1, class: 'versicolor' }] });
+    writeFileSync(
+      join(dir, 'input.json'),
+      JSON.stringify([Object.fromEntries(names.map((n, j) => [n, iris.features[50]![j]]))]),
+    );
+    const json = JSON.parse(
+      mlops('predict', '--model', 'flowers@1', '--input', join(dir, 'input.json'), '--json').stdout,
+    );
+    expect(json).toEqual({
+      model: 'flowers',
+      version: 1,
+      predictions: [{ row: 0, prediction: 1, class: 'versicolor' }],
+    });
   });
 
   it('writes class names that look like formulas or hold separators as safe CSV', async () => {
     const { parse } = await import('csv-parse/sync');
     const evil = ["=cmd|' /C calc'!A0", 'a,b\nINJECTED,ROW'];
-    const rows = Array.from({ length: 40 }, (_, i) => `${i % 2 ? 5 + i / 10 : 1 + i / 10},"${evil[i % 2]!.replaceAll('"', '""')}"`);
+    const rows = Array.from(
+      { length: 40 },
+      (_, i) => `${i % 2 ? 5 + i / 10 : 1 + i / 10},"${evil[i % 2]!.replaceAll('"', '""')}"`,
+    );
     writeFileSync(join(dir, 'evil.csv'), `x,label\n${rows.join('\n')}\n`);
-    expect(mlops('train', '--data', join(dir, 'evil.csv'), '--target', 'label', '--name', 'evil', '--trees', '5').status).toBe(0);
+    expect(
+      mlops('train', '--data', join(dir, 'evil.csv'), '--target', 'label', '--name', 'evil', '--trees', '5').status,
+    ).toBe(0);
     writeFileSync(join(dir, 'evil-input.csv'), 'x\n1\n9\n');
     const out = mlops('predict', '--model', 'evil@production', '--input', join(dir, 'evil-input.csv'));
-    expect(out.stdout).toBe('row,prediction\n0,\'=cmd|\' /C calc\'!A0\n1,"a,b\nINJECTED,ROW"\n');
+    expect(out.stdout).toBe("row,prediction\n0,'=cmd|' /C calc'!A0\n1,\"a,b\nINJECTED,ROW\"\n");
     expect(parse(out.stdout, { columns: true })).toEqual([
       { row: '0', prediction: "'=cmd|' /C calc'!A0" },
       { row: '1', prediction: 'a,b\nINJECTED,ROW' },
@@ -81,14 +144,36 @@ describe('mlops CLI, end to end', () => {
 
   it('compares two files for drift, writes the HTML report, and can fail a pipeline on drift', () => {
     const html = join(dir, 'report.html');
-    const same = mlops('monitor', '--reference', irisCsv, '--current', irisCsv, '--target', 'species', '--fail-on-drift');
+    const same = mlops(
+      'monitor',
+      '--reference',
+      irisCsv,
+      '--current',
+      irisCsv,
+      '--target',
+      'species',
+      '--fail-on-drift',
+    );
     expect(same.status).toBe(0);
     expect(same.stdout).toMatch(/^dataset drift: no \(0\/4 features, 150 vs 150 rows\)/);
-    const drifted = mlops('monitor', '--reference', irisCsv, '--current', shiftedCsv, '--target', 'species', '--html', html, '--fail-on-drift');
+    const drifted = mlops(
+      'monitor',
+      '--reference',
+      irisCsv,
+      '--current',
+      shiftedCsv,
+      '--target',
+      'species',
+      '--html',
+      html,
+      '--fail-on-drift',
+    );
     expect(drifted.status).toBe(3);
     expect(drifted.stdout).toContain('DRIFT petal length (cm): ks');
     expect(readFileSync(html, 'utf8')).toContain('<svg class="histogram"');
-    const json = JSON.parse(mlops('monitor', '--reference', irisCsv, '--current', shiftedCsv, '--target', 'species', '--json').stdout);
+    const json = JSON.parse(
+      mlops('monitor', '--reference', irisCsv, '--current', shiftedCsv, '--target', 'species', '--json').stdout,
+    );
     expect(json.features.find((f: { feature: string }) => f.feature === 'petal length (cm)').drifted).toBe(true);
   });
 
@@ -105,10 +190,14 @@ describe('mlops CLI, end to end', () => {
   });
 
   it('serves as a process until SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--model', 'flowers@production', '--port', '0'], {
-      cwd,
-      env: { ...process.env, MLOPS_REGISTRY: registry },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', 'serve', '--model', 'flowers@production', '--port', '0'],
+      {
+        cwd,
+        env: { ...process.env, MLOPS_REGISTRY: registry },
+      },
+    );
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
         const match = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(chunk.toString());

@@ -28,7 +28,8 @@ function columns(seed: number, shifted: boolean): Record<string, Float64Array> {
   return Object.fromEntries(
     featureNames.map((name, j) => {
       const values = new Float64Array(rows);
-      for (let i = 0; i < rows; i++) values[i] = Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()) + (shifted ? 0.002 * j : 0);
+      for (let i = 0; i < rows; i++)
+        values[i] = Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()) + (shifted ? 0.002 * j : 0);
       return [name, values];
     }),
   );
@@ -41,13 +42,20 @@ function child(mode: string): void {
   let drifted = 0;
   if (mode === 'exact') drifted = detectDrift(reference, current, { featureNames, methods }).driftedCount;
   if (mode === 'sketch') {
-    const report = detectDrift(sketchDataset(reference, { featureNames }), sketchDataset(current, { featureNames }), { featureNames, methods });
+    const report = detectDrift(sketchDataset(reference, { featureNames }), sketchDataset(current, { featureNames }), {
+      featureNames,
+      methods,
+    });
     drifted = report.driftedCount;
   }
   if (mode === 'write') {
     const dir = process.env.BENCH_DIR!;
-    for (const [which, data] of [['reference', reference], ['current', current]] as const) {
-      for (const name of featureNames) writeFileSync(join(dir, `${which}-${name}.f64`), Buffer.from(data[name]!.buffer));
+    for (const [which, data] of [
+      ['reference', reference],
+      ['current', current],
+    ] as const) {
+      for (const name of featureNames)
+        writeFileSync(join(dir, `${which}-${name}.f64`), Buffer.from(data[name]!.buffer));
     }
   }
   const ms = performance.now() - start;
@@ -55,7 +63,11 @@ function child(mode: string): void {
 }
 
 function run(mode: string, env: NodeJS.ProcessEnv = process.env): { ms: number; drifted: number; maxRssMB: number } {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', here, `--${mode}`, String(rows)], { env, encoding: 'utf8', maxBuffer: 1 << 20 });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', here, `--${mode}`, String(rows)], {
+    env,
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(out) as { ms: number; drifted: number; maxRssMB: number };
 }
 
@@ -80,7 +92,9 @@ print((time.perf_counter() - t) * 1000)
 if (modeArg?.startsWith('--')) {
   child(modeArg.slice(2));
 } else {
-  console.log(`${rows.toLocaleString('en-US')} vs ${rows.toLocaleString('en-US')} rows × ${FEATURES} features, KS on every feature`);
+  console.log(
+    `${rows.toLocaleString('en-US')} vs ${rows.toLocaleString('en-US')} rows × ${FEATURES} features, KS on every feature`,
+  );
   const baseline = run('none');
   const exact = run('exact');
   const sketch = run('sketch');
@@ -98,5 +112,7 @@ if (modeArg?.startsWith('--')) {
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   console.log(row('exact KS', exact, 5));
   console.log(row('sketch KS (build both sketches + test)', sketch, 1.5));
-  console.log(`\nbaseline (data only): peak RSS ${baseline.maxRssMB.toFixed(0)} MB; scipy ks_2samp on the same data: ${scipyMs ? (scipyMs / 1000).toFixed(2) + ' s' : 'not available'}`);
+  console.log(
+    `\nbaseline (data only): peak RSS ${baseline.maxRssMB.toFixed(0)} MB; scipy ks_2samp on the same data: ${scipyMs ? (scipyMs / 1000).toFixed(2) + ' s' : 'not available'}`,
+  );
 }

@@ -1,18 +1,68 @@
 export { ksTest, type KsTestOptions, type KsTestResult } from './stats/ks-test';
-export { chooseDriftMethod, detectDrift, type DetectDriftOptions, type DriftInput, type DriftMethod } from './drift/detect-drift';
+export {
+  chooseDriftMethod,
+  detectDrift,
+  type DetectDriftOptions,
+  type DriftInput,
+  type DriftMethod,
+} from './drift/detect-drift';
 export type { ColumnarData, TabularInput } from './drift/columns';
-export { createAccuracyMonitor, type AccuracyMonitor, type AccuracyMonitorOptions } from './performance/accuracy-monitor';
+export {
+  createAccuracyMonitor,
+  type AccuracyMonitor,
+  type AccuracyMonitorOptions,
+} from './performance/accuracy-monitor';
 export { chiSquareTest, zTestProportions, type TestResult } from './stats/categorical';
-export { jensenShannonDistance, populationStabilityIndex, wassersteinDistance, type PsiOptions } from './stats/distances';
+export {
+  jensenShannonDistance,
+  populationStabilityIndex,
+  wassersteinDistance,
+  type PsiOptions,
+} from './stats/distances';
 export { chiSquareSurvival, normalSurvival } from './stats/special';
-export { FeatureSketch, type FeatureSketchJson, type FeatureSketchOptions, type SketchPoint } from './sketch/feature-sketch';
+export {
+  FeatureSketch,
+  type FeatureSketchJson,
+  type FeatureSketchOptions,
+  type SketchPoint,
+} from './sketch/feature-sketch';
 export { DatasetSketch, sketchDataset, type DatasetSketchJson } from './sketch/dataset-sketch';
 export { sketchKsStatistic, sketchWassersteinDistance } from './sketch/sketch-stats';
-export { PredictionLog, type PredictionEntry, type PredictionLogOptions, type PredictionQuery, type PredictionRecord } from './log/prediction-log';
+export {
+  PredictionLog,
+  type PredictionEntry,
+  type PredictionLogOptions,
+  type PredictionQuery,
+  type PredictionRecord,
+} from './log/prediction-log';
 export { macroF1, rollingMetrics, windowedMetrics, type WindowMetrics, type WindowSpec } from './performance/windows';
 /** Scheduling lives in `@mlops/core` (the lifecycle controller uses it too); re-exported here for convenience. */
-export { DAY_MS, ManualClock, nextUtcTime, schedule, systemClock, type Clock, type ScheduledTask, type ScheduleOptions } from '@mlops/core';
-export { accuracyAlert, createAlerter, driftAlert, type Alert, type AlertChannel, type AlertContext, type Alerter, type Delivery } from './alerts/alerts';
+export {
+  DAY_MS,
+  ManualClock,
+  nextUtcTime,
+  schedule,
+  systemClock,
+  type Clock,
+  type ScheduledTask,
+  type ScheduleOptions,
+} from '@mlops/core';
+export {
+  accuracyAlert,
+  createAlerter,
+  driftAlert,
+  type Alert,
+  type AlertChannel,
+  type AlertContext,
+  type Alerter,
+  type Delivery,
+} from './alerts/alerts';
 export { webhookChannel, type WebhookChannel, type WebhookOptions } from './alerts/webhook';
-export { createMonitorMetrics, type MetricsServer, type MonitorMetrics, type MonitorMetricsOptions, type ServeOptions } from './metrics/prometheus';
+export {
+  createMonitorMetrics,
+  type MetricsServer,
+  type MonitorMetrics,
+  type MonitorMetricsOptions,
+  type ServeOptions,
+} from './metrics/prometheus';
 export { renderDriftReport, type DriftReportOptions } from './report/render-drift-report';

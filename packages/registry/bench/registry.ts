@@ -8,7 +8,13 @@ import type { ModelArtifact } from '@mlops/core';
 import { FileSystemModelStore, PostgresModelStore } from '../src/index';
 
 const versions = Number(process.argv[2] ?? 10_000);
-const artifact: ModelArtifact = { format: 'bench', formatVersion: 1, featureNames: ['a', 'b'], params: {}, payload: { weights: [0.5, -0.25] } };
+const artifact: ModelArtifact = {
+  format: 'bench',
+  formatVersion: 1,
+  featureNames: ['a', 'b'],
+  params: {},
+  payload: { weights: [0.5, -0.25] },
+};
 type Store = FileSystemModelStore | PostgresModelStore;
 
 async function time(repeats: number, op: () => Promise<unknown>): Promise<number> {
@@ -20,7 +26,8 @@ async function time(repeats: number, op: () => Promise<unknown>): Promise<number
 
 async function measure(label: string, store: Store): Promise<string[]> {
   const start = performance.now();
-  for (let i = 0; i < versions; i++) await store.register('bench', { artifact, metrics: { accuracy: (i % 100) / 100 } });
+  for (let i = 0; i < versions; i++)
+    await store.register('bench', { artifact, metrics: { accuracy: (i % 100) / 100 } });
   const registerMs = (performance.now() - start) / versions;
   await store.setAlias('bench', 'production', Math.floor(versions / 2));
   return [
@@ -44,6 +51,15 @@ if (process.env.MLOPS_PG_URL) {
   rows.push(await measure('postgresql', store));
   await store.close();
 }
-const header = ['backend', 'register ms', 'resolve alias ms', 'resolve latest ms', 'load artifact ms', 'list newest 50 ms'];
-console.log(`${versions.toLocaleString('en-US')} versions of one model; per-operation means (target: resolve ≤ 10 ms)\n`);
+const header = [
+  'backend',
+  'register ms',
+  'resolve alias ms',
+  'resolve latest ms',
+  'load artifact ms',
+  'list newest 50 ms',
+];
+console.log(
+  `${versions.toLocaleString('en-US')} versions of one model; per-operation means (target: resolve ≤ 10 ms)\n`,
+);
 console.log([header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n'));

@@ -20,7 +20,9 @@ if (kind === 'ours') {
   const dataset = { features: X.slice(0, n), target: y.slice(0, n), featureNames, classNames: ['a', 'b', 'c'] };
   const nJobs = Number(jobs);
   let t = performance.now();
-  const model = (await lib.randomForestTrainer({ nEstimators: 100, maxFeatures: 'sqrt', seed: 1 }, { nJobs }).fit(dataset)) as InstanceType<typeof lib.RandomForestClassifierModel>;
+  const model = (await lib
+    .randomForestTrainer({ nEstimators: 100, maxFeatures: 'sqrt', seed: 1 }, { nJobs })
+    .fit(dataset)) as InstanceType<typeof lib.RandomForestClassifierModel>;
   const trainMs = seconds(t) * 1000;
   trainPeakMb = process.resourceUsage().maxRSS / 1024;
   const xTest = flat(X.slice(n));
@@ -35,10 +37,24 @@ if (kind === 'ours') {
   t = performance.now();
   lib.randomForestCodec.decode(JSON.parse(text));
   const loadMs = seconds(t) * 1000;
-  result = { trainMs, testRowsPerS, batchRowsPerS, accuracy: accuracyOf(predicted), artifactBytes: Buffer.byteLength(text), loadMs };
+  result = {
+    trainMs,
+    testRowsPerS,
+    batchRowsPerS,
+    accuracy: accuracyOf(predicted),
+    artifactBytes: Buffer.byteLength(text),
+    loadMs,
+  };
 } else {
   let t = performance.now();
-  const forest = new RandomForestClassifier({ nEstimators: 100, maxFeatures: Math.floor(Math.sqrt(cols)), replacement: false, useSampleBagging: true, seed: 1, noOOB: true });
+  const forest = new RandomForestClassifier({
+    nEstimators: 100,
+    maxFeatures: Math.floor(Math.sqrt(cols)),
+    replacement: false,
+    useSampleBagging: true,
+    seed: 1,
+    noOOB: true,
+  });
   forest.train(X.slice(0, n), y.slice(0, n));
   const trainMs = seconds(t) * 1000;
   trainPeakMb = process.resourceUsage().maxRSS / 1024;
@@ -52,6 +68,13 @@ if (kind === 'ours') {
   t = performance.now();
   RandomForestClassifier.load(JSON.parse(text));
   const loadMs = seconds(t) * 1000;
-  result = { trainMs, testRowsPerS, batchRowsPerS, accuracy: accuracyOf(predicted), artifactBytes: Buffer.byteLength(text), loadMs };
+  result = {
+    trainMs,
+    testRowsPerS,
+    batchRowsPerS,
+    accuracy: accuracyOf(predicted),
+    artifactBytes: Buffer.byteLength(text),
+    loadMs,
+  };
 }
 console.log(JSON.stringify({ ...result, trainPeakMb, peakMb: process.resourceUsage().maxRSS / 1024 }));

@@ -12,7 +12,12 @@ export {
 export { resolveMaxFeatures, type MaxFeatures } from './params/max-features';
 
 export { mlRandomForestTrainer } from './ml-random-forest/trainer';
-export { RandomForestModel, ML_RANDOM_FOREST_FORMAT, type MlForestPredictor, type TreeVotes } from './ml-random-forest/model';
+export {
+  RandomForestModel,
+  ML_RANDOM_FOREST_FORMAT,
+  type MlForestPredictor,
+  type TreeVotes,
+} from './ml-random-forest/model';
 export { mlRandomForestCodec, fromMlRandomForestJSON, type MlRandomForestImport } from './ml-random-forest/codec';
 export { DEFAULT_ML_RANDOM_FOREST_PARAMS, type MlRandomForestParams } from './ml-random-forest/params';
 

@@ -5,8 +5,12 @@
 import { storyData, storyLifecycle } from '../story';
 
 const [mode, root] = process.argv.slice(2);
-if (!root || (mode !== 'ingest' && mode !== 'ingest-die' && mode !== 'resume')) throw new Error('usage: crash-worker.ts ingest|ingest-die|resume <registry>');
-const { lifecycle, store } = storyLifecycle(root, mode === 'ingest' ? { trainDelayMs: 150 } : mode === 'ingest-die' ? { dieOnFit: 2 } : {});
+if (!root || (mode !== 'ingest' && mode !== 'ingest-die' && mode !== 'resume'))
+  throw new Error('usage: crash-worker.ts ingest|ingest-die|resume <registry>');
+const { lifecycle, store } = storyLifecycle(
+  root,
+  mode === 'ingest' ? { trainDelayMs: 150 } : mode === 'ingest-die' ? { dieOnFit: 2 } : {},
+);
 if ('migrate' in store) await store.migrate();
 if (mode !== 'resume') {
   process.stdout.write('ready\n');

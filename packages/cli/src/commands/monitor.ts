@@ -6,23 +6,36 @@ import { createOutput } from '../shared/output';
 import { readRecords } from '../shared/read-table';
 
 /** Columns of both files as numbers: numeric columns as they are, text columns as codes of their sorted union of values. */
-function toColumns(reference: Record<string, unknown>[], current: Record<string, unknown>[], exclude: string | undefined) {
+function toColumns(
+  reference: Record<string, unknown>[],
+  current: Record<string, unknown>[],
+  exclude: string | undefined,
+) {
   const names = Object.keys(reference[0] ?? {}).filter((name) => name !== exclude);
   if (names.length === 0) throw new InvalidInputError('the reference file has no columns to compare');
-  for (const name of names) if (!current.some((r) => Object.hasOwn(r, name))) throw new InvalidInputError(`the current file lacks column "${name}"`, { columnName: name });
-  const numeric = (v: unknown) => (typeof v === 'number' ? Number.isFinite(v) : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)));
+  for (const name of names)
+    if (!current.some((r) => Object.hasOwn(r, name)))
+      throw new InvalidInputError(`the current file lacks column "${name}"`, { columnName: name });
+  const numeric = (v: unknown) =>
+    typeof v === 'number' ? Number.isFinite(v) : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v));
   const columns = (rows: Record<string, unknown>[], name: string, codes?: Map<string, number>) =>
     Float64Array.from(rows, (r, i) => {
       const v = r[name];
       if (codes) return codes.get(String(v))!;
-      if (!numeric(v)) throw new InvalidInputError(`row ${i}, column "${name}" is ${JSON.stringify(v)}: expected a number`, { row: i, columnName: name });
+      if (!numeric(v))
+        throw new InvalidInputError(`row ${i}, column "${name}" is ${JSON.stringify(v)}: expected a number`, {
+          row: i,
+          columnName: name,
+        });
       return Number(v);
     });
   const ref: Record<string, Float64Array> = {};
   const cur: Record<string, Float64Array> = {};
   for (const name of names) {
     const isNumeric = [...reference, ...current].every((r) => numeric(r[name]));
-    const codes = isNumeric ? undefined : new Map([...new Set([...reference, ...current].map((r) => String(r[name])))].sort().map((v, i) => [v, i]));
+    const codes = isNumeric
+      ? undefined
+      : new Map([...new Set([...reference, ...current].map((r) => String(r[name])))].sort().map((v, i) => [v, i]));
     ref[name] = columns(reference, name, codes);
     cur[name] = columns(current, name, codes);
   }
@@ -32,7 +45,11 @@ function toColumns(reference: Record<string, unknown>[], current: Record<string,
 export const monitor = defineCommand({
   meta: { name: 'monitor', description: 'Compare two tables for drift; optionally write an HTML report' },
   args: {
-    reference: { type: 'string', required: true, description: 'Reference rows (.csv / .json / .ndjson), e.g. the training data' },
+    reference: {
+      type: 'string',
+      required: true,
+      description: 'Reference rows (.csv / .json / .ndjson), e.g. the training data',
+    },
     current: { type: 'string', required: true, description: 'Current rows, e.g. last day of requests' },
     target: { type: 'string', description: 'A column to leave out (the label)' },
     html: { type: 'string', description: 'Write the drift report to this HTML file' },
@@ -44,11 +61,22 @@ export const monitor = defineCommand({
     const [referenceRows, currentRows] = await Promise.all([readRecords(args.reference), readRecords(args.current)]);
     const { names, ref, cur } = toColumns(referenceRows, currentRows, args.target);
     const report = detectDrift(ref, cur, { featureNames: names });
-    if (args.html) await writeFile(args.html, renderDriftReport(report, { reference: ref, current: cur, title: `Drift: ${args.current} vs ${args.reference}` }));
+    if (args.html)
+      await writeFile(
+        args.html,
+        renderDriftReport(report, {
+          reference: ref,
+          current: cur,
+          title: `Drift: ${args.current} vs ${args.reference}`,
+        }),
+      );
     out.result(report, () =>
       [
         `dataset drift: ${report.datasetDrift ? 'YES' : 'no'} (${report.driftedCount}/${report.features.length} features, ${report.referenceRows} vs ${report.currentRows} rows)`,
-        ...report.features.map((f) => `  ${f.drifted ? 'DRIFT' : 'ok   '} ${f.feature}: ${f.test} ${f.statistic.toFixed(4)}${f.pValue === undefined ? '' : ` p=${f.pValue.toExponential(3)}`}`),
+        ...report.features.map(
+          (f) =>
+            `  ${f.drifted ? 'DRIFT' : 'ok   '} ${f.feature}: ${f.test} ${f.statistic.toFixed(4)}${f.pValue === undefined ? '' : ` p=${f.pValue.toExponential(3)}`}`,
+        ),
         ...(args.html ? [`report: ${args.html}`] : []),
       ].join('\n'),
     );

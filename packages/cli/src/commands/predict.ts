@@ -22,10 +22,19 @@ export const predict = defineCommand({
       const records = await readRecords(args.input);
       const predictions = model.predict(records);
       const version = model.registered.version.version;
-      const rows = predictions.map((prediction, row) => ({ row, prediction, ...(model.classNames ? { class: model.classNames[prediction] } : {}) }));
+      const rows = predictions.map((prediction, row) => ({
+        row,
+        prediction,
+        ...(model.classNames ? { class: model.classNames[prediction] } : {}),
+      }));
       if (!out.json) process.stderr.write(`${name} v${version}: ${rows.length} predictions\n`);
       // stdout is plain CSV (RFC 4180, formula cells neutralised) so it can be piped or opened in a spreadsheet.
-      out.result({ model: name, version, predictions: rows }, () => toCsv(['row', 'prediction'], rows.map((r) => [r.row, r.class ?? r.prediction])).trimEnd());
+      out.result({ model: name, version, predictions: rows }, () =>
+        toCsv(
+          ['row', 'prediction'],
+          rows.map((r) => [r.row, r.class ?? r.prediction]),
+        ).trimEnd(),
+      );
     } finally {
       await close();
     }

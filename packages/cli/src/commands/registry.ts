@@ -7,7 +7,10 @@ const common = {
   json: { type: 'boolean', description: 'Print the result as JSON' },
 } as const;
 
-async function withRegistry<T>(location: string | undefined, work: (store: Awaited<ReturnType<typeof openRegistry>>['store']) => Promise<T>): Promise<T> {
+async function withRegistry<T>(
+  location: string | undefined,
+  work: (store: Awaited<ReturnType<typeof openRegistry>>['store']) => Promise<T>,
+): Promise<T> {
   const { store, close } = await openRegistry(location);
   try {
     return await work(store);
@@ -31,7 +34,14 @@ const list = defineCommand({
       const production = await store.getAlias(args.name, 'production');
       out.result({ name: args.name, total, production: production ?? null, versions }, () =>
         versions
-          .map((v) => `v${v.version}${v.version === production ? ' (production)' : ''}  ${v.createdAt}  ${v.status}  ${Object.entries(v.metrics).map(([k, m]) => `${k}=${m.toFixed(4)}`).join(' ')}  ${v.description}`)
+          .map(
+            (v) =>
+              `v${v.version}${v.version === production ? ' (production)' : ''}  ${v.createdAt}  ${v.status}  ${Object.entries(
+                v.metrics,
+              )
+                .map(([k, m]) => `${k}=${m.toFixed(4)}`)
+                .join(' ')}  ${v.description}`,
+          )
           .join('\n'),
       );
     }),
@@ -65,9 +75,13 @@ const promote = defineCommand({
     withRegistry(args.registry, async (store) => {
       const version = Number(args.version);
       const before = await store.getAlias(args.name, args.alias);
-      await store.setAlias(args.name, args.alias, version, { expectedVersion: before ?? null, reason: args.reason ?? 'mlops registry promote' });
-      createOutput(Boolean(args.json)).result({ name: args.name, alias: args.alias, from: before ?? null, to: version }, () =>
-        `${args.name}@${args.alias}: ${before === undefined ? 'created at' : `v${before} →`} v${version}`,
+      await store.setAlias(args.name, args.alias, version, {
+        expectedVersion: before ?? null,
+        reason: args.reason ?? 'mlops registry promote',
+      });
+      createOutput(Boolean(args.json)).result(
+        { name: args.name, alias: args.alias, from: before ?? null, to: version },
+        () => `${args.name}@${args.alias}: ${before === undefined ? 'created at' : `v${before} →`} v${version}`,
       );
     }),
 });
@@ -83,7 +97,10 @@ const rollback = defineCommand({
   run: ({ args }) =>
     withRegistry(args.registry, async (store) => {
       const move = await store.rollback(args.name, args.alias, { reason: args.reason ?? 'mlops registry rollback' });
-      createOutput(Boolean(args.json)).result(move, () => `${args.name}@${args.alias}: v${move.previousVersion} → v${move.version} (rollback)`);
+      createOutput(Boolean(args.json)).result(
+        move,
+        () => `${args.name}@${args.alias}: v${move.previousVersion} → v${move.version} (rollback)`,
+      );
     }),
 });
 
@@ -96,7 +113,9 @@ const verify = defineCommand({
       createOutput(Boolean(args.json)).result(report, () =>
         [
           `${report.ok ? 'ok' : 'PROBLEMS'}: ${report.checkedVersions} model versions, ${report.checkedDatasetVersions} dataset versions checked`,
-          ...report.problems.map((p) => `  ${p.kind ?? 'model'} ${p.name}${p.version ? ` v${p.version}` : ''}: ${p.problem}`),
+          ...report.problems.map(
+            (p) => `  ${p.kind ?? 'model'} ${p.name}${p.version ? ` v${p.version}` : ''}: ${p.problem}`,
+          ),
           ...report.repairs.map((r) => `  repaired: ${r}`),
         ].join('\n'),
       );

@@ -10,9 +10,21 @@ export const serve = defineCommand({
     host: { type: 'string', default: '127.0.0.1', description: 'Interface to listen on' },
     registry: { type: 'string', description: 'Registry directory or postgres:// URL (or MLOPS_REGISTRY)' },
     'reload-ms': { type: 'string', default: '2000', description: 'How often to check whether the alias moved' },
-    'headers-timeout-ms': { type: 'string', default: '10000', description: 'Time a client has to send its request headers' },
-    'request-timeout-ms': { type: 'string', default: '30000', description: 'Time a client has to send its whole request' },
-    'keep-alive-timeout-ms': { type: 'string', default: '5000', description: 'How long an idle keep-alive connection stays open' },
+    'headers-timeout-ms': {
+      type: 'string',
+      default: '10000',
+      description: 'Time a client has to send its request headers',
+    },
+    'request-timeout-ms': {
+      type: 'string',
+      default: '30000',
+      description: 'Time a client has to send its whole request',
+    },
+    'keep-alive-timeout-ms': {
+      type: 'string',
+      default: '5000',
+      description: 'How long an idle keep-alive connection stays open',
+    },
   },
   async run({ args }) {
     const { name, ref } = parseModelRef(args.model);
@@ -29,7 +41,9 @@ export const serve = defineCommand({
       keepAliveTimeoutMs: Number(args['keep-alive-timeout-ms']),
       log: (line) => console.log(line),
     });
-    console.log(`serving ${name}@${ref} (v${server.version}) on ${server.url}: POST /predict, GET /health, GET /metrics`);
+    console.log(
+      `serving ${name}@${ref} (v${server.version}) on ${server.url}: POST /predict, GET /health, GET /metrics`,
+    );
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

@@ -17,7 +17,11 @@ export const train = defineCommand({
     trees: { type: 'string', default: '100', description: 'Number of trees' },
     seed: { type: 'string', default: '42', description: 'Seed of the split and the forest' },
     'test-size': { type: 'string', default: '0.2', description: 'Share of rows held out for the accuracy' },
-    alias: { type: 'string', default: 'production', description: 'Alias set to the new version if it does not exist yet' },
+    alias: {
+      type: 'string',
+      default: 'production',
+      description: 'Alias set to the new version if it does not exist yet',
+    },
     json: { type: 'boolean', description: 'Print the result as JSON' },
   },
   async run({ args }) {
@@ -27,15 +31,27 @@ export const train = defineCommand({
     const name = args.name ?? (args.data === 'iris' ? 'iris' : basename(args.data, extname(args.data)));
     const seed = Number(args.seed);
     const { dataset, encoding, missing } = await readTable(args.data, { target, name });
-    out.line(`data     ${dataset.target.length} rows × ${dataset.featureNames.length} features (${dataset.featureNames.join(', ')}); classes ${dataset.classNames?.join(', ')}`);
+    out.line(
+      `data     ${dataset.target.length} rows × ${dataset.featureNames.length} features (${dataset.featureNames.join(', ')}); classes ${dataset.classNames?.join(', ')}`,
+    );
     if (Object.keys(missing).length > 0) out.line(`         missing values: ${JSON.stringify(missing)}`);
-    const { train: part, test } = trainTestSplit(dataset, { testSize: Number(args['test-size']), seed, stratify: dataset.target });
-    const trainer = randomForestTrainer({ nEstimators: Number(args.trees), seed }, { onProgress: progress('train    trees', out) });
+    const { train: part, test } = trainTestSplit(dataset, {
+      testSize: Number(args['test-size']),
+      seed,
+      stratify: dataset.target,
+    });
+    const trainer = randomForestTrainer(
+      { nEstimators: Number(args.trees), seed },
+      { onProgress: progress('train    trees', out) },
+    );
     const model = await trainer.fit(part);
     const testAccuracy = accuracy(test.target, model.predict(test.features));
     const { store, close } = await openRegistry(args.registry);
     try {
-      const snapshot = await store.datasets.registerDataset(`${name}-training`, { dataset: part, description: `training split of ${args.data}` });
+      const snapshot = await store.datasets.registerDataset(`${name}-training`, {
+        dataset: part,
+        description: `training split of ${args.data}`,
+      });
       const registered = await store.register(name, {
         artifact: model.toArtifact(),
         metrics: { accuracy: testAccuracy },
@@ -44,7 +60,11 @@ export const train = defineCommand({
         description: `random forest (${args.trees} trees, seed ${seed}) on ${args.data}`,
       });
       const aliased = (await store.getAlias(name, args.alias)) === undefined;
-      if (aliased) await store.setAlias(name, args.alias, registered.version, { expectedVersion: null, reason: 'first model (mlops train)' });
+      if (aliased)
+        await store.setAlias(name, args.alias, registered.version, {
+          expectedVersion: null,
+          reason: 'first model (mlops train)',
+        });
       const result = {
         name,
         version: registered.version,

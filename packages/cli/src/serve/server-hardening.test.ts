@@ -17,7 +17,15 @@ const port = () => Number(new URL(server.url).port);
 beforeAll(async () => {
   const model = await randomForestTrainer({ nEstimators: 5, seed: 1 }).fit(loadIris());
   await store.register('iris', { artifact: model.toArtifact() });
-  server = await startPredictionServer({ store, name: 'iris', ref: 1, port: 0, headersTimeoutMs: 300, requestTimeoutMs: 600, keepAliveTimeoutMs: 200 });
+  server = await startPredictionServer({
+    store,
+    name: 'iris',
+    ref: 1,
+    port: 0,
+    headersTimeoutMs: 300,
+    requestTimeoutMs: 600,
+    keepAliveTimeoutMs: 200,
+  });
 });
 afterAll(async () => {
   await server?.close();
@@ -25,18 +33,25 @@ afterAll(async () => {
 });
 
 describe('prediction server: malformed requests', () => {
-  it.each(['//[', 'http://[', '//a:99999/health', '//%', '///[', 'http://a:-1/', '//[::1'])('answers 400 to the request target %j and keeps serving', async (target) => {
-    const answer = await rawRequest(port(), httpRequest('GET', target));
-    expect(answer.status).toBe(400);
-    expect(answer.text).toContain('{"error":"malformed request target"}');
-    expect((await rawRequest(port(), httpRequest('GET', '/health'))).status).toBe(200);
-  });
+  it.each(['//[', 'http://[', '//a:99999/health', '//%', '///[', 'http://a:-1/', '//[::1'])(
+    'answers 400 to the request target %j and keeps serving',
+    async (target) => {
+      const answer = await rawRequest(port(), httpRequest('GET', target));
+      expect(answer.status).toBe(400);
+      expect(answer.text).toContain('{"error":"malformed request target"}');
+      expect((await rawRequest(port(), httpRequest('GET', '/health'))).status).toBe(200);
+    },
+  );
 
   it('cuts off a client that stalls in its headers (408) or its body, and keeps serving', async () => {
     const started = Date.now();
     const headers = await rawRequest(port(), 'GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\n', 5000);
     expect(headers.status).toBe(408);
-    const body = await rawRequest(port(), 'POST /predict HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 100\r\n\r\n{"rows":', 5000);
+    const body = await rawRequest(
+      port(),
+      'POST /predict HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 100\r\n\r\n{"rows":',
+      5000,
+    );
     expect(body.status).toBe(408);
     expect(Date.now() - started).toBeLessThan(4000);
     expect((await rawRequest(port(), httpRequest('GET', '/health'))).status).toBe(200);
@@ -67,7 +82,10 @@ describe('prediction server: one number grammar and no ignored columns for recor
     const csv = 'age,plan,churn\n31,basic,no\n45,pro,yes\n22,basic,no\n51,pro,yes\n';
     const { dataset, encoding } = await loadCsv({ text: csv }, { target: 'churn' });
     const model = await randomForestTrainer({ nEstimators: 3, seed: 1 }).fit(dataset);
-    await store.register('churn', { artifact: model.toArtifact(), tags: { [ENCODING_TAG]: JSON.stringify(encoding.toJSON()) } });
+    await store.register('churn', {
+      artifact: model.toArtifact(),
+      tags: { [ENCODING_TAG]: JSON.stringify(encoding.toJSON()) },
+    });
     const churn = await startPredictionServer({ store, name: 'churn', ref: 1, port: 0 });
     try {
       const post = async (rows: unknown[]) => {
@@ -80,7 +98,10 @@ describe('prediction server: one number grammar and no ignored columns for recor
         expect(status).toBe(400);
         expect(error).toMatch(/^row 0, column "age"/);
       }
-      expect(await post([{ age: 40, plan: 'pro', colour: 'red' }])).toEqual([400, expect.stringMatching(/row 0.*"colour"/)]);
+      expect(await post([{ age: 40, plan: 'pro', colour: 'red' }])).toEqual([
+        400,
+        expect.stringMatching(/row 0.*"colour"/),
+      ]);
     } finally {
       await churn.close();
     }

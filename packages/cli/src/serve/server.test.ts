@@ -12,7 +12,11 @@ const store = new FileSystemModelStore({ root });
 const iris = loadIris();
 let server: PredictionServer;
 const post = (body: unknown) =>
-  fetch(`${server.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  fetch(`${server.url}/predict`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 beforeAll(async () => {
   for (const seed of [1, 2]) {
@@ -31,7 +35,12 @@ describe('prediction server over real HTTP', () => {
   it('predicts positional rows and records, with class names and the version', async () => {
     const response = await post({ rows: [iris.features[0], iris.features[100]] });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ model: 'iris', version: 1, predictions: [0, 2], classes: ['setosa', 'virginica'] });
+    expect(await response.json()).toEqual({
+      model: 'iris',
+      version: 1,
+      predictions: [0, 2],
+      classes: ['setosa', 'virginica'],
+    });
     const record = Object.fromEntries(iris.featureNames.map((name, j) => [name, iris.features[60]![j]]));
     expect(await (await post([record])).json()).toMatchObject({ predictions: [1], classes: ['versicolor'] });
     expect(await (await post({ rows: [] })).json()).toMatchObject({ predictions: [] });
@@ -40,7 +49,10 @@ describe('prediction server over real HTTP', () => {
   it('rejects input that does not match the signature, naming the row and feature', async () => {
     const short = await post({ rows: [[1, 2, 3]] });
     expect(short.status).toBe(400);
-    expect(await short.json()).toEqual({ error: 'row 0 has 3 values but iris v1 takes 4 (sepal length (cm), sepal width (cm), petal length (cm), petal width (cm))' });
+    expect(await short.json()).toEqual({
+      error:
+        'row 0 has 3 values but iris v1 takes 4 (sepal length (cm), sepal width (cm), petal length (cm), petal width (cm))',
+    });
     const unknown = await post({ rows: [{ 'sepal length (cm)': 1, colour: 2 }] });
     expect(await unknown.json()).toEqual({ error: 'row 0 has feature "colour", which iris v1 does not take' });
     expect((await post('{"rows": [')).status).toBe(400);
@@ -52,7 +64,12 @@ describe('prediction server over real HTTP', () => {
   });
 
   it('reports health and Prometheus metrics', async () => {
-    expect(await (await fetch(`${server.url}/health`)).json()).toMatchObject({ status: 'ok', model: 'iris', ref: 'production', version: 1 });
+    expect(await (await fetch(`${server.url}/health`)).json()).toMatchObject({
+      status: 'ok',
+      model: 'iris',
+      ref: 'production',
+      version: 1,
+    });
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/^mlops_predictions_total\{model="iris",version="1"\} \d+$/m);
     expect(metrics).toContain('# TYPE mlops_prediction_duration_seconds histogram');

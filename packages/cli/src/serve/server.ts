@@ -74,13 +74,18 @@ function pathOf(req: IncomingMessage): string {
 
 function timeoutOption(value: number | undefined, fallback: number, name: string): number {
   const ms = value ?? fallback;
-  if (!Number.isInteger(ms) || ms < 1 || ms > 3_600_000) throw new InvalidInputError(`${name} must be an integer number of milliseconds in [1, 3600000], got ${ms}`);
+  if (!Number.isInteger(ms) || ms < 1 || ms > 3_600_000)
+    throw new InvalidInputError(`${name} must be an integer number of milliseconds in [1, 3600000], got ${ms}`);
   return ms;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...(status === 413 ? { connection: 'close' } : {}) };
+  const headers = {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+    ...(status === 413 ? { connection: 'close' } : {}),
+  };
   res.writeHead(status, headers).end(text);
 }
 
@@ -106,7 +111,8 @@ export async function startPredictionServer(options: PredictionServerOptions): P
     const started = process.hrtime.bigint();
     const body = parseJson(await readBody(req, limit), 'the request body');
     const rows = Array.isArray(body) ? body : (body as { rows?: unknown } | null)?.rows;
-    if (!Array.isArray(rows)) throw new HttpError(400, 'send {"rows": [...]}: records by column name, or positional rows');
+    if (!Array.isArray(rows))
+      throw new HttpError(400, 'send {"rows": [...]}: records by column name, or positional rows');
     const model = served; // one model for the whole request, even if a reload swaps it meanwhile
     const predictions = model.predict(rows);
     const version = model.registered.version.version;
@@ -145,7 +151,12 @@ export async function startPredictionServer(options: PredictionServerOptions): P
 
   const server: Server = createServer(
     // Node checks the two timeouts on this interval (30 s by default, too coarse for short timeouts).
-    { headersTimeout, requestTimeout: Math.max(requestTimeout, headersTimeout), keepAliveTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) },
+    {
+      headersTimeout,
+      requestTimeout: Math.max(requestTimeout, headersTimeout),
+      keepAliveTimeout,
+      connectionsCheckingInterval: Math.min(1000, headersTimeout),
+    },
     // Everything a request can throw ends in an answer (handle is async): one request never stops the server.
     (req, res) => void handle(req, res).catch((error: unknown) => fail(res, error)),
   );
@@ -169,7 +180,10 @@ export async function startPredictionServer(options: PredictionServerOptions): P
     }
   };
   const reloadMs = options.reloadMs ?? 2000;
-  const timer = reloadMs > 0 && typeof ref === 'string' && ref !== 'latest' ? setInterval(() => void reload(), reloadMs) : undefined;
+  const timer =
+    reloadMs > 0 && typeof ref === 'string' && ref !== 'latest'
+      ? setInterval(() => void reload(), reloadMs)
+      : undefined;
   timer?.unref();
 
   const host = options.host ?? '127.0.0.1';

@@ -13,5 +13,7 @@ export function neutraliseCell(value: string | number | boolean): string | numbe
 
 /** RFC 4180 CSV (quotes doubled, fields with `,` `"` or line breaks quoted, CRLF-free `\n` lines), cells neutralised. */
 export function toCsv(header: readonly string[], rows: readonly (readonly (string | number | boolean)[])[]): string {
-  return stringify([header.map(neutraliseCell), ...rows.map((row) => row.map(neutraliseCell))], { quoted_match: /^\s|\s$/ });
+  return stringify([header.map(neutraliseCell), ...rows.map((row) => row.map(neutraliseCell))], {
+    quoted_match: /^\s|\s$/,
+  });
 }

@@ -29,6 +29,7 @@ export function parseModelRef(text: string): { name: string; ref: string | numbe
   const at = text.lastIndexOf('@');
   const name = at === -1 ? text : text.slice(0, at);
   const raw = at === -1 ? 'latest' : text.slice(at + 1);
-  if (name === '' || raw === '') throw new InvalidInputError(`model must be <name>[@<version|alias>], got ${JSON.stringify(text)}`);
+  if (name === '' || raw === '')
+    throw new InvalidInputError(`model must be <name>[@<version|alias>], got ${JSON.stringify(text)}`);
   return { name, ref: /^[0-9]+$/.test(raw) ? Number(raw) : raw };
 }

@@ -20,7 +20,11 @@ export function createOutput(json: boolean, stream: NodeJS.WriteStream = process
 }
 
 /** A progress bar on a TTY (redrawn in place), plain milestone lines elsewhere (every 25%). */
-export function progress(label: string, out: Output, stream: NodeJS.WriteStream = process.stderr): (done: number, total: number) => void {
+export function progress(
+  label: string,
+  out: Output,
+  stream: NodeJS.WriteStream = process.stderr,
+): (done: number, total: number) => void {
   let lastQuarter = -1;
   return (done, total) => {
     if (out.json) return;
@@ -28,7 +32,9 @@ export function progress(label: string, out: Output, stream: NodeJS.WriteStream 
     if (stream.isTTY) {
       const width = 30;
       const filled = Math.round(share * width);
-      stream.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
+      stream.write(
+        `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`,
+      );
       return;
     }
     const quarter = Math.floor(share * 4);

@@ -1,5 +1,13 @@
 import { extname } from 'node:path';
-import { loadCsv, loadIris, loadJson, loadNdjson, TableEncoding, type LoadedTable, type TableOptions } from '@mlops/data';
+import {
+  loadCsv,
+  loadIris,
+  loadJson,
+  loadNdjson,
+  TableEncoding,
+  type LoadedTable,
+  type TableOptions,
+} from '@mlops/data';
 import { InvalidInputError } from '@mlops/core';
 import { parseJson } from './safe-json';
 
@@ -15,7 +23,8 @@ export async function readTable(data: string, options: TableOptions): Promise<Lo
     return { dataset, encoding, missing: {}, droppedRows: [] };
   }
   const ext = extname(data).toLowerCase();
-  if (ext === '.csv' || ext === '.tsv') return loadCsv({ path: data }, { ...options, ...(ext === '.tsv' ? { delimiter: '\t' } : {}) });
+  if (ext === '.csv' || ext === '.tsv')
+    return loadCsv({ path: data }, { ...options, ...(ext === '.tsv' ? { delimiter: '\t' } : {}) });
   if (ext === '.json') return loadJson({ path: data }, options);
   if (ext === '.ndjson' || ext === '.jsonl') return loadNdjson({ path: data }, options);
   throw new InvalidInputError(`cannot read ${JSON.stringify(data)}: use iris, or a .csv, .tsv, .json or .ndjson file`);
@@ -29,14 +38,22 @@ export async function readRecords(path: string): Promise<Record<string, unknown>
   const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw error.code === 'ENOENT' ? new InvalidInputError(`input file not found: ${path}`) : error;
   });
-  if (ext === '.csv' || ext === '.tsv') return parse(text, { columns: true, skip_empty_lines: true, bom: true, delimiter: ext === '.tsv' ? '\t' : ',' }) as Record<string, unknown>[];
+  if (ext === '.csv' || ext === '.tsv')
+    return parse(text, {
+      columns: true,
+      skip_empty_lines: true,
+      bom: true,
+      delimiter: ext === '.tsv' ? '\t' : ',',
+    }) as Record<string, unknown>[];
   if (ext === '.json') {
     const value = parseJson(text, path);
     if (!Array.isArray(value)) throw new InvalidInputError(`${path} must hold a JSON array of records`);
     return value as Record<string, unknown>[];
   }
   if (ext === '.ndjson' || ext === '.jsonl') {
-    return text.split('\n').flatMap((line, i) => (line.trim() ? [parseJson(line, `${path} line ${i + 1}`) as Record<string, unknown>] : []));
+    return text
+      .split('\n')
+      .flatMap((line, i) => (line.trim() ? [parseJson(line, `${path} line ${i + 1}`) as Record<string, unknown>] : []));
   }
   throw new InvalidInputError(`cannot read ${JSON.stringify(path)}: use a .csv, .tsv, .json or .ndjson file`);
 }

@@ -25,7 +25,10 @@ export interface ServedModel {
 export async function loadServedModel(store: Registry, name: string, ref: VersionRef): Promise<ServedModel> {
   const registered = await loadModel(store, name, ref, CODECS);
   const tag = registered.version.tags[ENCODING_TAG];
-  const encoding = tag === undefined ? undefined : TableEncoding.fromJSON(parseJson(tag, `the encoding of ${name} v${registered.version.version}`) as never);
+  const encoding =
+    tag === undefined
+      ? undefined
+      : TableEncoding.fromJSON(parseJson(tag, `the encoding of ${name} v${registered.version.version}`) as never);
   return {
     registered,
     encoding,

@@ -26,7 +26,9 @@ function markerOf(className: string): symbol {
 
 /** True when `value` carries the cross-copy marker of error class `className`. */
 export function hasErrorMarker(value: unknown, className: string): boolean {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[markerOf(className)] === true;
+  return (
+    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[markerOf(className)] === true
+  );
 }
 
 /**

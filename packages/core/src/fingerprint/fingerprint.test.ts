@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { fingerprint } from './fingerprint';
 
 const tiny = createDataset({
-  features: [[1, 2.5], [-0, 3]],
+  features: [
+    [1, 2.5],
+    [-0, 3],
+  ],
   target: [0, 1],
   featureNames: ['a', 'b'],
   classNames: ['x', 'y'],
@@ -27,7 +30,9 @@ describe('fingerprint', () => {
     const { classNames: _, ...regression } = tiny;
     expect(fingerprint(regression)).not.toBe(fingerprint({ ...regression, classNames: [] }));
     // Length prefixes keep name boundaries unambiguous.
-    expect(fingerprint({ ...tiny, featureNames: ['ab', ''] })).not.toBe(fingerprint({ ...tiny, featureNames: ['a', 'b'] }));
+    expect(fingerprint({ ...tiny, featureNames: ['ab', ''] })).not.toBe(
+      fingerprint({ ...tiny, featureNames: ['a', 'b'] }),
+    );
   });
 
   it('changes when any value, target or the row order changes (property)', () => {
@@ -41,7 +46,12 @@ describe('fingerprint', () => {
       fc.property(matrix, fc.nat(), fc.double({ min: 1e-6, max: 1e6, noNaN: true }), (rows, at, delta) => {
         const cols = rows[0]!.length;
         const make = (features: number[][], target = features.map((_, i) => i % 2)): Dataset =>
-          createDataset({ features, target, featureNames: Array.from({ length: cols }, (_, j) => `f${j}`), classNames: ['a', 'b'] });
+          createDataset({
+            features,
+            target,
+            featureNames: Array.from({ length: cols }, (_, j) => `f${j}`),
+            classNames: ['a', 'b'],
+          });
         const base = make(rows);
         const cell = at % (rows.length * cols);
         const changed = rows.map((r) => [...r]);
@@ -49,7 +59,14 @@ describe('fingerprint', () => {
         const old = changed[r]![cell % cols]!;
         changed[r]![cell % cols] = old + delta === old ? old * 2 + 1 : old + delta;
         expect(fingerprint(make(changed))).not.toBe(fingerprint(base));
-        expect(fingerprint(make(rows, rows.map((_, i) => (i === 0 ? 1 : i % 2))))).not.toBe(fingerprint(base));
+        expect(
+          fingerprint(
+            make(
+              rows,
+              rows.map((_, i) => (i === 0 ? 1 : i % 2)),
+            ),
+          ),
+        ).not.toBe(fingerprint(base));
         const swapped = [rows[1]!, rows[0]!, ...rows.slice(2)];
         fc.pre(JSON.stringify(rows[0]) !== JSON.stringify(rows[1]));
         expect(fingerprint(make(swapped, base.target.slice() as number[]))).not.toBe(fingerprint(base));

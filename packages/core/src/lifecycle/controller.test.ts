@@ -10,7 +10,6 @@ import { centroidCodec, centroidTrainer } from './__fixtures__/centroid-trainer'
 import { MemoryDatasetStore, MemoryDecisionLog, MemoryModelStore } from './__fixtures__/memory-store';
 import { createLifecycle, type LifecycleEvent, type LifecycleOptions } from './controller';
 
-
 describe('createLifecycle', () => {
   let store: MemoryModelStore;
   let datasets: MemoryDatasetStore;
@@ -42,21 +41,56 @@ describe('createLifecycle', () => {
     const seen: LifecycleEvent['type'][] = [];
     lifecycle.on((event) => seen.push(event.type));
     const first = await lifecycle.bootstrap();
-    expect(first).toMatchObject({ runId: 'run-1', trigger: 'bootstrap', action: 'bootstrapped', challengerVersion: 1, productionVersion: 1 });
+    expect(first).toMatchObject({
+      runId: 'run-1',
+      trigger: 'bootstrap',
+      action: 'bootstrapped',
+      challengerVersion: 1,
+      productionVersion: 1,
+    });
     expect(seen).toEqual(['run-started', 'challenger-registered', 'decision']);
-    expect(decisions.records.map((r) => `${r.runId}:${r.phase}`)).toEqual(['run-1:started', 'run-1:registered', 'run-1:done']);
-    expect(decisions.records[0]!.training).toEqual({ name: 'toy-training', version: 1, fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    expect((await store.getVersion('toy', 1)).dataset).toEqual({ name: 'toy-training', version: 1, fingerprint: decisions.records[0]!.training!.fingerprint });
+    expect(decisions.records.map((r) => `${r.runId}:${r.phase}`)).toEqual([
+      'run-1:started',
+      'run-1:registered',
+      'run-1:done',
+    ]);
+    expect(decisions.records[0]!.training).toEqual({
+      name: 'toy-training',
+      version: 1,
+      fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect((await store.getVersion('toy', 1)).dataset).toEqual({
+      name: 'toy-training',
+      version: 1,
+      fingerprint: decisions.records[0]!.training!.fingerprint,
+    });
 
     const kept = await lifecycle.ingest(blobs(0, 2, 4));
-    expect(kept).toMatchObject({ trigger: 'new-data', action: 'kept', productionVersion: 1, metrics: { championAccuracy: 1, batchRows: 8 } });
+    expect(kept).toMatchObject({
+      trigger: 'new-data',
+      action: 'kept',
+      productionVersion: 1,
+      metrics: { championAccuracy: 1, batchRows: 8 },
+    });
     expect(kept.reason).toBe('v1 accuracy 1 on 8 new rows is at or above 0.85');
 
     const shifted = await lifecycle.ingest(blobs(2, 4));
-    expect(shifted).toMatchObject({ trigger: 'accuracy', action: 'promoted', championVersion: 1, challengerVersion: 2, productionVersion: 2 });
-    expect(shifted.reason).toMatch(/^accuracy 0\.5 fell under 0\.85; challenger v2 scored 0\.\d+ vs 0\.5 on the holdout and was promoted$/);
+    expect(shifted).toMatchObject({
+      trigger: 'accuracy',
+      action: 'promoted',
+      championVersion: 1,
+      challengerVersion: 2,
+      productionVersion: 2,
+    });
+    expect(shifted.reason).toMatch(
+      /^accuracy 0\.5 fell under 0\.85; challenger v2 scored 0\.\d+ vs 0\.5 on the holdout and was promoted$/,
+    );
     const v2 = await store.getVersion('toy', 2);
-    expect(v2).toMatchObject({ parentVersion: 1, tags: { lifecycleRun: 'run-3', trigger: 'accuracy' }, dataset: { name: 'toy-training', version: 2 } });
+    expect(v2).toMatchObject({
+      parentVersion: 1,
+      tags: { lifecycleRun: 'run-3', trigger: 'accuracy' },
+      dataset: { name: 'toy-training', version: 2 },
+    });
     expect(lifecycle.trainingData.target).toHaveLength(20 + 8 + 20);
   });
 
@@ -64,13 +98,26 @@ describe('createLifecycle', () => {
     const lifecycle = make({ policy: { minImprovement: 0.9 }, detectDrift: () => ({ datasetDrift: true }) });
     await lifecycle.bootstrap();
     const rejected = await lifecycle.ingest(blobs(0, 2, 4)); // accuracy holds, but the batch "drifted"
-    expect(rejected).toMatchObject({ trigger: 'drift', action: 'rejected', championVersion: 1, challengerVersion: 2, productionVersion: 1 });
-    expect(rejected.reason).toMatch(/^the new data drifted; challenger v2 scored .* not above v1's .* \+ 0\.9 on the holdout: kept v1$/);
+    expect(rejected).toMatchObject({
+      trigger: 'drift',
+      action: 'rejected',
+      championVersion: 1,
+      challengerVersion: 2,
+      productionVersion: 1,
+    });
+    expect(rejected.reason).toMatch(
+      /^the new data drifted; challenger v2 scored .* not above v1's .* \+ 0\.9 on the holdout: kept v1$/,
+    );
 
     const promoting = make({ policy: { retrainOnNewData: true } });
     expect(await promoting.ingest(blobs(2, 4))).toMatchObject({ action: 'promoted', productionVersion: 3 });
     const back = await promoting.rollback('v3 misbehaves in production');
-    expect(back).toMatchObject({ trigger: 'rollback', action: 'rolled-back', championVersion: 3, productionVersion: 1 });
+    expect(back).toMatchObject({
+      trigger: 'rollback',
+      action: 'rolled-back',
+      championVersion: 3,
+      productionVersion: 1,
+    });
     expect(back.reason).toBe('v3 misbehaves in production: "production" moved back from v3 to v1');
     expect(decisions.records.at(-1)).toMatchObject({ phase: 'done', action: 'rolled-back', productionVersion: 1 });
   });
@@ -126,7 +173,9 @@ describe('createLifecycle', () => {
   it('refuses batches with other columns', async () => {
     const lifecycle = make();
     const other = createDataset({ features: [[1, 2]], target: [0], featureNames: ['x', 'y'], classNames: ['a', 'b'] });
-    await expect(lifecycle.ingest(other)).rejects.toThrow('a new batch must have the features [x] and classes [a,b] of the training data');
+    await expect(lifecycle.ingest(other)).rejects.toThrow(
+      'a new batch must have the features [x] and classes [a,b] of the training data',
+    );
   });
 
   it('watches a directory: each new file is ingested once, also across restarts', async () => {
@@ -141,7 +190,8 @@ describe('createLifecycle', () => {
       // The watcher reads the real directory: wait for its decisions rather than for a number of event-loop turns.
       const doneCount = () => decisions.records.filter((r) => r.phase === 'done').length;
       const until = async (count: number) => {
-        for (const deadline = Date.now() + 10_000; doneCount() < count && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 5));
+        for (const deadline = Date.now() + 10_000; doneCount() < count && Date.now() < deadline; )
+          await new Promise((r) => setTimeout(r, 5));
       };
       const watcher = lifecycle.watch(dir, { load, everyMs: 1000 });
       await clock.advance(10);
@@ -151,7 +201,9 @@ describe('createLifecycle', () => {
       await until(3);
       await clock.advance(1000);
       watcher.stop();
-      const sources = decisions.records.filter((r) => r.phase === 'done' && r.source).map((r) => [r.source!.slice(dir.length + 1), r.action]);
+      const sources = decisions.records
+        .filter((r) => r.phase === 'done' && r.source)
+        .map((r) => [r.source!.slice(dir.length + 1), r.action]);
       expect(sources).toEqual([
         ['01-monday.csv', 'kept'],
         ['02-shifted.csv', 'promoted'],

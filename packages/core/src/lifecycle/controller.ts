@@ -72,7 +72,12 @@ export interface LifecycleDecision {
 
 /** Everything the lifecycle tells its listeners. */
 export type LifecycleEvent =
-  | { readonly type: 'run-started'; readonly runId: string; readonly trigger: LifecycleTrigger; readonly resumed: boolean }
+  | {
+      readonly type: 'run-started';
+      readonly runId: string;
+      readonly trigger: LifecycleTrigger;
+      readonly resumed: boolean;
+    }
   | { readonly type: 'challenger-registered'; readonly runId: string; readonly version: number }
   | { readonly type: 'decision'; readonly decision: LifecycleDecision }
   | { readonly type: 'error'; readonly error: unknown };
@@ -132,7 +137,8 @@ const RUN_TAG = 'lifecycleRun';
  */
 export function createLifecycle<Params extends JsonObject>(options: LifecycleOptions<Params>): Lifecycle {
   const { modelName, trainer, store, datasets, decisions } = options;
-  if (typeof modelName !== 'string' || modelName === '') throw new InvalidInputError('createLifecycle needs a modelName');
+  if (typeof modelName !== 'string' || modelName === '')
+    throw new InvalidInputError('createLifecycle needs a modelName');
   const policy = options.policy ?? {};
   const threshold = policy.threshold ?? 0.85;
   const minImprovement = policy.minImprovement ?? 0;
@@ -168,7 +174,13 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
   const ref = (v: DatasetVersion) => ({ name: v.name, version: v.version, fingerprint: v.fingerprint });
 
   const finish = async (
-    base: { runId: string; trigger: LifecycleTrigger; championVersion?: number; challengerVersion?: number; source?: string },
+    base: {
+      runId: string;
+      trigger: LifecycleTrigger;
+      championVersion?: number;
+      challengerVersion?: number;
+      source?: string;
+    },
     action: LifecycleAction,
     reason: string,
     metrics: Record<string, number>,
@@ -202,10 +214,16 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
   };
 
   /** Phases 2–3 of a run: the challenger (trained, or found if a crashed attempt registered it), then the decision. */
-  const complete = async (started: DecisionRecord, data: Dataset, holdout: Dataset, registered?: number): Promise<LifecycleDecision> => {
+  const complete = async (
+    started: DecisionRecord,
+    data: Dataset,
+    holdout: Dataset,
+    registered?: number,
+  ): Promise<LifecycleDecision> => {
     const { runId, trigger, championVersion } = started;
     const metrics: Record<string, number> = { ...started.metrics };
-    let challengerVersion = registered ?? (await store.listVersions(modelName)).find((v) => v.tags[RUN_TAG] === runId)?.version;
+    let challengerVersion =
+      registered ?? (await store.listVersions(modelName)).find((v) => v.tags[RUN_TAG] === runId)?.version;
     let challengerModel: Model;
     if (challengerVersion === undefined) {
       challengerModel = await trainer.fit(data, options.params);
@@ -225,18 +243,37 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
       await decisions.appendDecision({ ...started, phase: 'registered', at: now(), challengerVersion });
       events.emit({ type: 'challenger-registered', runId, version: challengerVersion });
     }
-    const base = { runId, trigger, ...(championVersion === undefined ? {} : { championVersion }), challengerVersion, ...(started.source === undefined ? {} : { source: started.source }) };
+    const base = {
+      runId,
+      trigger,
+      ...(championVersion === undefined ? {} : { championVersion }),
+      challengerVersion,
+      ...(started.source === undefined ? {} : { source: started.source }),
+    };
     const challengerAccuracy = accuracyOf(challengerModel, holdout);
     metrics.challengerHoldoutAccuracy = challengerAccuracy;
     const current = await store.getAlias(modelName, alias);
     if (current === challengerVersion) {
       // A crashed attempt already moved the alias: the decision was made, only its record is missing.
-      return finish(base, championVersion === undefined ? 'bootstrapped' : 'promoted', `v${challengerVersion} was already promoted when the interrupted run resumed`, metrics);
+      return finish(
+        base,
+        championVersion === undefined ? 'bootstrapped' : 'promoted',
+        `v${challengerVersion} was already promoted when the interrupted run resumed`,
+        metrics,
+      );
     }
     try {
       if (championVersion === undefined) {
-        await store.setAlias(modelName, alias, challengerVersion, { expectedVersion: null, reason: `bootstrap (run ${runId})` });
-        return finish(base, 'bootstrapped', `no "${alias}" model existed; trained v${challengerVersion} (holdout accuracy ${round(challengerAccuracy)}) and promoted it`, metrics);
+        await store.setAlias(modelName, alias, challengerVersion, {
+          expectedVersion: null,
+          reason: `bootstrap (run ${runId})`,
+        });
+        return finish(
+          base,
+          'bootstrapped',
+          `no "${alias}" model existed; trained v${challengerVersion} (holdout accuracy ${round(challengerAccuracy)}) and promoted it`,
+          metrics,
+        );
       }
       const championAccuracy = accuracyOf(await loadChampion(championVersion), holdout);
       metrics.championHoldoutAccuracy = championAccuracy;
@@ -245,13 +282,28 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
           expectedVersion: championVersion,
           reason: `${trigger}: v${challengerVersion} ${round(challengerAccuracy)} vs v${championVersion} ${round(championAccuracy)} on the holdout (run ${runId})`,
         });
-        return finish(base, 'promoted', `${describe(trigger, metrics)}; challenger v${challengerVersion} scored ${round(challengerAccuracy)} vs ${round(championAccuracy)} on the holdout and was promoted`, metrics);
+        return finish(
+          base,
+          'promoted',
+          `${describe(trigger, metrics)}; challenger v${challengerVersion} scored ${round(challengerAccuracy)} vs ${round(championAccuracy)} on the holdout and was promoted`,
+          metrics,
+        );
       }
       const margin = minImprovement > 0 ? ` + ${minImprovement}` : '';
-      return finish(base, 'rejected', `${describe(trigger, metrics)}; challenger v${challengerVersion} scored ${round(challengerAccuracy)}, not above v${championVersion}'s ${round(championAccuracy)}${margin} on the holdout: kept v${championVersion}`, metrics);
+      return finish(
+        base,
+        'rejected',
+        `${describe(trigger, metrics)}; challenger v${challengerVersion} scored ${round(challengerAccuracy)}, not above v${championVersion}'s ${round(championAccuracy)}${margin} on the holdout: kept v${championVersion}`,
+        metrics,
+      );
     } catch (error) {
       if (!ConflictError.isInstance(error)) throw error;
-      return finish(base, 'abandoned', `"${alias}" moved while the run was deciding (${(error as Error).message}); v${challengerVersion} stays registered, unpromoted`, metrics);
+      return finish(
+        base,
+        'abandoned',
+        `"${alias}" moved while the run was deciding (${(error as Error).message}); v${challengerVersion} stays registered, unpromoted`,
+        metrics,
+      );
     }
   };
 
@@ -271,11 +323,21 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
   };
 
   /** Phase 1 of a run: version its data, record `started`, then complete it. */
-  const retrain = async (trigger: LifecycleTrigger, metrics: Record<string, number>, source?: string): Promise<LifecycleDecision> => {
+  const retrain = async (
+    trigger: LifecycleTrigger,
+    metrics: Record<string, number>,
+    source?: string,
+  ): Promise<LifecycleDecision> => {
     const runId = newRunId();
     const championVersion = await store.getAlias(modelName, alias);
-    const trainingVersion = await datasets.registerDataset(trainingName, { dataset: training, description: `training data of ${modelName}` });
-    const holdoutVersion = await datasets.registerDataset(holdoutName, { dataset: options.holdout, description: `holdout of ${modelName}` });
+    const trainingVersion = await datasets.registerDataset(trainingName, {
+      dataset: training,
+      description: `training data of ${modelName}`,
+    });
+    const holdoutVersion = await datasets.registerDataset(holdoutName, {
+      dataset: options.holdout,
+      description: `holdout of ${modelName}`,
+    });
     const started: DecisionRecord = {
       runId,
       phase: 'started',
@@ -293,14 +355,34 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
     return complete(started, training, options.holdout);
   };
 
-  const keep = async (trigger: LifecycleTrigger, reason: string, metrics: Record<string, number>, source?: string): Promise<LifecycleDecision> => {
+  const keep = async (
+    trigger: LifecycleTrigger,
+    reason: string,
+    metrics: Record<string, number>,
+    source?: string,
+  ): Promise<LifecycleDecision> => {
     const championVersion = await store.getAlias(modelName, alias);
-    return finish({ runId: newRunId(), trigger, ...(championVersion === undefined ? {} : { championVersion }), ...(source === undefined ? {} : { source }) }, 'kept', reason, metrics);
+    return finish(
+      {
+        runId: newRunId(),
+        trigger,
+        ...(championVersion === undefined ? {} : { championVersion }),
+        ...(source === undefined ? {} : { source }),
+      },
+      'kept',
+      reason,
+      metrics,
+    );
   };
 
   const checkBatch = (batch: Dataset, what: string) => {
-    if (JSON.stringify(batch.featureNames) !== JSON.stringify(training.featureNames) || JSON.stringify(batch.classNames) !== JSON.stringify(training.classNames)) {
-      throw new InvalidInputError(`${what} must have the features [${training.featureNames}] and classes [${training.classNames ?? ''}] of the training data`);
+    if (
+      JSON.stringify(batch.featureNames) !== JSON.stringify(training.featureNames) ||
+      JSON.stringify(batch.classNames) !== JSON.stringify(training.classNames)
+    ) {
+      throw new InvalidInputError(
+        `${what} must have the features [${training.featureNames}] and classes [${training.classNames ?? ''}] of the training data`,
+      );
     }
   };
 
@@ -340,14 +422,21 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
         const drifted = typeof drift === 'object' ? drift.datasetDrift : drift === true;
         if (drifted && (policy.retrainOnDrift ?? true)) return retrain('drift', metrics, source);
         if (policy.retrainOnNewData) return retrain('new-data', metrics, source);
-        return keep('new-data', `v${champion} accuracy ${round(championAccuracy)} on ${batch.target.length} new rows is at or above ${threshold}${options.detectDrift ? ' and nothing drifted' : ''}`, metrics, source);
+        return keep(
+          'new-data',
+          `v${champion} accuracy ${round(championAccuracy)} on ${batch.target.length} new rows is at or above ${threshold}${options.detectDrift ? ' and nothing drifted' : ''}`,
+          metrics,
+          source,
+        );
       }),
     watch(directory, watchOptions) {
       const match = watchOptions.match ?? ((name: string) => name.toLowerCase().endsWith('.csv'));
       const seen = new Set<string>();
       let known: Promise<Set<string>> | undefined;
       const tick = async () => {
-        known ??= decisions.listDecisions(modelName).then((records) => new Set(records.flatMap((r) => (r.source ? [r.source] : []))));
+        known ??= decisions
+          .listDecisions(modelName)
+          .then((records) => new Set(records.flatMap((r) => (r.source ? [r.source] : []))));
         const done = await known;
         for (const name of (await readdir(directory)).filter(match).sort()) {
           const path = join(directory, name);
@@ -371,12 +460,19 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
         const championAccuracy = accuracyOf(await loadChampion(champion), labelled);
         const metrics = { championAccuracy, batchRows: labelled.target.length };
         if (championAccuracy < threshold) return retrain('schedule', metrics);
-        return keep('schedule', `v${champion} accuracy ${round(championAccuracy)} on ${labelled.target.length} labelled rows is at or above ${threshold}`, metrics);
+        return keep(
+          'schedule',
+          `v${champion} accuracy ${round(championAccuracy)} on ${labelled.target.length} labelled rows is at or above ${threshold}`,
+          metrics,
+        );
       }),
     rollback: (reason = 'rollback') =>
       run(async () => {
         const champion = await store.getAlias(modelName, alias);
-        const move = await store.rollback(modelName, alias, { reason, ...(champion === undefined ? {} : { expectedVersion: champion }) });
+        const move = await store.rollback(modelName, alias, {
+          reason,
+          ...(champion === undefined ? {} : { expectedVersion: champion }),
+        });
         return finish(
           { runId: newRunId(), trigger: 'rollback', ...(champion === undefined ? {} : { championVersion: champion }) },
           'rolled-back',
@@ -391,8 +487,11 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
         const open = history.filter((r) => r.phase !== 'done' && !done.has(r.runId));
         const lastStarted = [...open].reverse().find((r) => r.phase === 'started');
         if (!lastStarted) return undefined;
-        const registered = open.find((r) => r.runId === lastStarted.runId && r.phase === 'registered')?.challengerVersion;
-        if (!lastStarted.training || !lastStarted.holdout) throw new InvalidInputError(`run ${lastStarted.runId} recorded no training data to resume from`);
+        const registered = open.find(
+          (r) => r.runId === lastStarted.runId && r.phase === 'registered',
+        )?.challengerVersion;
+        if (!lastStarted.training || !lastStarted.holdout)
+          throw new InvalidInputError(`run ${lastStarted.runId} recorded no training data to resume from`);
         const data = (await datasets.loadDataset(lastStarted.training.name, lastStarted.training.version)).dataset;
         const holdout = (await datasets.loadDataset(lastStarted.holdout.name, lastStarted.holdout.version)).dataset;
         training = data;

@@ -7,13 +7,19 @@ import { MemoryDatasetStore, MemoryModelStore } from './__fixtures__/memory-stor
 import { fingerprint } from '../fingerprint/fingerprint';
 import { runRetrainStep } from './retrain-step';
 
-
 const reference = blobs(0, 2);
 const clock = () => new Date('2026-01-02T03:04:05.000Z');
 
 describe('runRetrainStep', () => {
   let store: MemoryModelStore;
-  const base = () => ({ store, trainer: centroidTrainer, codecs: [centroidCodec], modelName: 'toy', reference, now: clock });
+  const base = () => ({
+    store,
+    trainer: centroidTrainer,
+    codecs: [centroidCodec],
+    modelName: 'toy',
+    reference,
+    now: clock,
+  });
   beforeEach(() => {
     store = new MemoryModelStore();
   });
@@ -29,16 +35,28 @@ describe('runRetrainStep', () => {
       decidedAt: '2026-01-02T03:04:05.000Z',
     });
     expect(await store.getAlias('toy', 'production')).toBe(1);
-    expect((await store.getVersion('toy', 1)).dataset).toEqual({ fingerprint: fingerprint(concatDatasets(reference, blobs(0, 2, 2))), name: 'blobs' });
+    expect((await store.getVersion('toy', 1)).dataset).toEqual({
+      fingerprint: fingerprint(concatDatasets(reference, blobs(0, 2, 2))),
+      name: 'blobs',
+    });
   });
 
   it('versions the training data and links the model version to it when given a dataset store', async () => {
     const datasets = new MemoryDatasetStore();
     const fresh = blobs(0, 2, 2);
-    await runRetrainStep({ ...base(), fresh, holdout: blobs(0, 2, 4), datasets: { store: datasets, name: 'toy-train' } });
+    await runRetrainStep({
+      ...base(),
+      fresh,
+      holdout: blobs(0, 2, 4),
+      datasets: { store: datasets, name: 'toy-train' },
+    });
     const snapshot = await datasets.getDatasetVersion('toy-train', 1);
     expect(snapshot.fingerprint).toBe(fingerprint(concatDatasets(reference, fresh)));
-    expect((await store.getVersion('toy', 1)).dataset).toEqual({ fingerprint: snapshot.fingerprint, name: 'toy-train', version: 1 });
+    expect((await store.getVersion('toy', 1)).dataset).toEqual({
+      fingerprint: snapshot.fingerprint,
+      name: 'toy-train',
+      version: 1,
+    });
   });
 
   it('keeps the champion while accuracy holds', async () => {
@@ -53,7 +71,12 @@ describe('runRetrainStep', () => {
     await runRetrainStep({ ...base(), fresh: blobs(0, 2, 2), holdout: blobs(0, 2, 4) });
     // The world shifted: class 0 now sits at 1.4, class 1 at 3.4. Old centroids (0, 2) call every class-0 row (1.2–1.6) class 1.
     const shifted = blobs(1.4, 3.4);
-    const decision = await runRetrainStep({ ...base(), reference: shifted, fresh: shifted, holdout: blobs(1.4, 3.4, 5) });
+    const decision = await runRetrainStep({
+      ...base(),
+      reference: shifted,
+      fresh: shifted,
+      holdout: blobs(1.4, 3.4, 5),
+    });
     expect(decision.action).toBe('promoted');
     expect(decision.champion).toEqual({ version: 1, freshAccuracy: 0.5, holdoutAccuracy: 0.5 });
     expect(decision.challenger).toEqual({ version: 2, holdoutAccuracy: 1 });

@@ -90,7 +90,8 @@ export async function runRetrainStep<Params extends JsonObject>(
 
   const training = concatDatasets(options.reference, options.fresh);
   const lineage = async (): Promise<DatasetLineage> => {
-    if (!options.datasets) return { fingerprint: fingerprint(training), ...(training.name ? { name: training.name } : {}) };
+    if (!options.datasets)
+      return { fingerprint: fingerprint(training), ...(training.name ? { name: training.name } : {}) };
     const description = `${modelName} retraining data: reference + fresh rows`;
     return options.datasets.store.registerDataset(options.datasets.name, { dataset: training, description });
   };

@@ -31,7 +31,9 @@ describe('RandomState (numpy legacy MT19937)', () => {
       1, 4, 25, 1369975286, 1882953283, 4201435347, 3,
     ]);
     // a = list(range(12)); np.random.RandomState(11).shuffle(a)
-    expect(new RandomState(11).shuffle(Array.from({ length: 12 }, (_, i) => i))).toEqual([6, 3, 8, 10, 2, 11, 4, 5, 7, 1, 0, 9]);
+    expect(new RandomState(11).shuffle(Array.from({ length: 12 }, (_, i) => i))).toEqual([
+      6, 3, 8, 10, 2, 11, 4, 5, 7, 1, 0, 9,
+    ]);
   });
 
   it('rejects seeds numpy rejects', () => {

@@ -85,7 +85,8 @@ export class RandomState {
 
   /** A shuffled `[0, 1, …, n − 1]` (`permutation(n)`). */
   permutation(n: number): number[] {
-    if (!Number.isInteger(n) || n < 0) throw new InvalidInputError(`permutation needs a non-negative integer, got ${String(n)}`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new InvalidInputError(`permutation needs a non-negative integer, got ${String(n)}`);
     return this.shuffle(Array.from({ length: n }, (_, i) => i));
   }
 

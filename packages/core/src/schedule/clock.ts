@@ -54,7 +54,8 @@ export class ManualClock implements Clock {
       await settle();
       let nextId: number | undefined;
       let next: { due: number; callback: () => void } | undefined;
-      for (const [id, timer] of this.timers) if (timer.due <= target && (!next || timer.due < next.due)) [nextId, next] = [id, timer];
+      for (const [id, timer] of this.timers)
+        if (timer.due <= target && (!next || timer.due < next.due)) [nextId, next] = [id, timer];
       if (!next) break;
       this.timers.delete(nextId!);
       this.time = next.due;

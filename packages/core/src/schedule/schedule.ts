@@ -48,8 +48,11 @@ export function nextUtcTime(hour: number, minute = 0, now: Date = new Date()): D
 export function schedule(task: (plannedAt: Date) => unknown, options: ScheduleOptions): ScheduledTask {
   const clock = options.clock ?? systemClock;
   const every = options.everyMs;
-  if (!(Number.isFinite(every) && every > 0)) throw new InvalidInputError(`everyMs must be a positive number, got ${every}`);
-  const onError = options.onError ?? ((error: unknown, at: Date) => console.error(`scheduled run of ${at.toISOString()} failed:`, error));
+  if (!(Number.isFinite(every) && every > 0))
+    throw new InvalidInputError(`everyMs must be a positive number, got ${every}`);
+  const onError =
+    options.onError ??
+    ((error: unknown, at: Date) => console.error(`scheduled run of ${at.toISOString()} failed:`, error));
   let next = options.firstAt ? options.firstAt.getTime() : clock.now() + every;
   if (!Number.isFinite(next)) throw new InvalidInputError('firstAt is not a valid date');
   let handle: unknown;

@@ -30,10 +30,27 @@ describe('createDataset', () => {
     expect(() => createDataset({ ...base, featureTypes: ['boolean', 'number'] })).toThrow(
       'features row 1, column 0 (x) is 3: expected 0 or 1 (boolean feature)',
     );
-    expect(() => createDataset({ ...base, features: [[1, 2], [3, 4.5], [5, 6]], featureTypes: ['number', 'integer'] })).toThrow(
-      expect.objectContaining({ message: 'features row 1, column 1 (y) is 4.5: expected an integer', row: 1, column: 1, columnName: 'y' }),
+    expect(() =>
+      createDataset({
+        ...base,
+        features: [
+          [1, 2],
+          [3, 4.5],
+          [5, 6],
+        ],
+        featureTypes: ['number', 'integer'],
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        message: 'features row 1, column 1 (y) is 4.5: expected an integer',
+        row: 1,
+        column: 1,
+        columnName: 'y',
+      }),
     );
-    expect(() => createDataset({ ...base, featureTypes: ['number'] })).toThrow('featureTypes has 1 entries but there are 2 features');
+    expect(() => createDataset({ ...base, featureTypes: ['number'] })).toThrow(
+      'featureTypes has 1 entries but there are 2 features',
+    );
     expect(() => createDataset({ ...base, featureTypes: ['number', 'text' as never] })).toThrow(
       'featureTypes[1] is "text": expected one of number, integer, boolean',
     );
@@ -75,12 +92,13 @@ describe('concatDatasets', () => {
     expect(() => concatDatasets(a, createDataset({ ...base, featureNames: ['x', 'z'] }))).toThrow(
       'cannot concatenate datasets with different features: [x,y] vs [x,z]',
     );
-    expect(() => concatDatasets(a, createDataset({ ...base, classNames: ['n', 'y'] }))).toThrow(
-      'different classes',
-    );
+    expect(() => concatDatasets(a, createDataset({ ...base, classNames: ['n', 'y'] }))).toThrow('different classes');
     expect(() => concatDatasets(a, createDataset({ ...base, featureTypes: ['integer', 'number'] }))).toThrow(
       'cannot concatenate datasets with different feature types: [number,number] vs [integer,number]',
     );
-    expect(concatDatasets(a, createDataset({ ...base, featureTypes: ['number', 'number'] })).featureTypes).toEqual(['number', 'number']);
+    expect(concatDatasets(a, createDataset({ ...base, featureTypes: ['number', 'number'] })).featureTypes).toEqual([
+      'number',
+      'number',
+    ]);
   });
 });

@@ -41,7 +41,8 @@ export function createDataset(input: DatasetInput): Dataset {
     assertNames(input.classNames, 'class name');
   }
   input.target.forEach((value, i) => {
-    const ok = classes === undefined ? Number.isFinite(value) : Number.isInteger(value) && value >= 0 && value < classes;
+    const ok =
+      classes === undefined ? Number.isFinite(value) : Number.isInteger(value) && value >= 0 && value < classes;
     if (!ok) {
       const expected = classes === undefined ? 'a finite number' : `a class index in [0, ${classes - 1}]`;
       throw new InvalidInputError(`target row ${i} is ${String(value)}: expected ${expected}`, { row: i });
@@ -64,14 +65,20 @@ function sameNames(a: readonly string[] | undefined, b: readonly string[] | unde
 /** Rows of `a` followed by rows of `b`; both must have the same feature and class names. */
 export function concatDatasets(a: Dataset, b: Dataset): Dataset {
   if (!sameNames(a.featureNames, b.featureNames)) {
-    throw new InvalidInputError(`cannot concatenate datasets with different features: [${a.featureNames}] vs [${b.featureNames}]`);
+    throw new InvalidInputError(
+      `cannot concatenate datasets with different features: [${a.featureNames}] vs [${b.featureNames}]`,
+    );
   }
   const typesOf = (d: Dataset) => d.featureTypes ?? d.featureNames.map(() => 'number');
   if (!sameNames(typesOf(a), typesOf(b))) {
-    throw new InvalidInputError(`cannot concatenate datasets with different feature types: [${typesOf(a)}] vs [${typesOf(b)}]`);
+    throw new InvalidInputError(
+      `cannot concatenate datasets with different feature types: [${typesOf(a)}] vs [${typesOf(b)}]`,
+    );
   }
   if (!sameNames(a.classNames, b.classNames)) {
-    throw new InvalidInputError(`cannot concatenate datasets with different classes: [${a.classNames}] vs [${b.classNames}]`);
+    throw new InvalidInputError(
+      `cannot concatenate datasets with different classes: [${a.classNames}] vs [${b.classNames}]`,
+    );
   }
   return createDataset({
     features: [...a.features, ...b.features],

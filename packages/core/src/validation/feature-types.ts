@@ -28,10 +28,14 @@ function fits(type: FeatureType, value: number): boolean {
 export function checkFeatureTypes(types: unknown, columns: number, what = 'featureTypes'): FeatureType[] {
   if (types === undefined) return Array.from({ length: columns }, () => 'number' as const);
   if (!Array.isArray(types)) throw new InvalidInputError(`${what} must be an array`);
-  if (types.length !== columns) throw new InvalidInputError(`${what} has ${types.length} entries but there are ${columns} features`);
+  if (types.length !== columns)
+    throw new InvalidInputError(`${what} has ${types.length} entries but there are ${columns} features`);
   types.forEach((type, j) => {
     if (!isFeatureType(type)) {
-      throw new InvalidInputError(`${what}[${j}] is ${JSON.stringify(type)}: expected one of ${FEATURE_TYPES.join(', ')}`, { column: j });
+      throw new InvalidInputError(
+        `${what}[${j}] is ${JSON.stringify(type)}: expected one of ${FEATURE_TYPES.join(', ')}`,
+        { column: j },
+      );
     }
   });
   return [...(types as FeatureType[])];

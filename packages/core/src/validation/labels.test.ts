@@ -11,7 +11,9 @@ describe('encodeLabels', () => {
     expect(encodeLabels(['b', 'B', 'a'])).toEqual({ target: [2, 0, 1], classNames: ['B', 'a', 'b'] });
   });
   it('refuses mixed, missing and non-finite labels', () => {
-    expect(() => encodeLabels([1, 'a'])).toThrow('label at row 1 is "a": labels must be all finite numbers or all strings');
+    expect(() => encodeLabels([1, 'a'])).toThrow(
+      'label at row 1 is "a": labels must be all finite numbers or all strings',
+    );
     expect(() => encodeLabels([1, NaN])).toThrow('label at row 1 is NaN');
     expect(() => encodeLabels([])).toThrow('labels are empty');
   });

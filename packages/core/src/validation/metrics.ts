@@ -3,7 +3,9 @@ import { InvalidInputError } from '../errors/errors';
 /** Share of positions where `predicted[i] === actual[i]`. Both must be non-empty and equally long. */
 export function accuracyScore(actual: readonly number[], predicted: readonly number[]): number {
   if (actual.length !== predicted.length) {
-    throw new InvalidInputError(`accuracy needs equal lengths: ${actual.length} actual vs ${predicted.length} predicted`);
+    throw new InvalidInputError(
+      `accuracy needs equal lengths: ${actual.length} actual vs ${predicted.length} predicted`,
+    );
   }
   if (actual.length === 0) throw new InvalidInputError('accuracy of zero rows is undefined');
   let hits = 0;

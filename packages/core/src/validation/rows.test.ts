@@ -15,7 +15,12 @@ function errorOf(fn: () => unknown): InvalidInputError {
 
 describe('assertFeatureRows', () => {
   it('returns the column count of a valid matrix', () => {
-    expect(assertFeatureRows([[1, 2, 3], [4, 5, 6]])).toBe(3);
+    expect(
+      assertFeatureRows([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+    ).toBe(3);
   });
 
   it('rejects no rows unless allowed', () => {
@@ -31,7 +36,13 @@ describe('assertFeatureRows', () => {
 
   it('names row, column and feature of a non-finite value', () => {
     const error = errorOf(() =>
-      assertFeatureRows([[1, 2], [3, Number.NaN]], { featureNames: ['a', 'b'], what: 'predict input' }),
+      assertFeatureRows(
+        [
+          [1, 2],
+          [3, Number.NaN],
+        ],
+        { featureNames: ['a', 'b'], what: 'predict input' },
+      ),
     );
     expect(error.message).toBe('predict input row 1, column 1 (b) is NaN: expected a finite number');
     expect([error.row, error.column, error.columnName]).toEqual([1, 1, 'b']);

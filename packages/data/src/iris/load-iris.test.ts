@@ -6,7 +6,12 @@ describe('loadIris', () => {
   const iris = loadIris();
   it('has scikit-learn names and shape', () => {
     expect(iris.name).toBe('iris');
-    expect(iris.featureNames).toEqual(['sepal length (cm)', 'sepal width (cm)', 'petal length (cm)', 'petal width (cm)']);
+    expect(iris.featureNames).toEqual([
+      'sepal length (cm)',
+      'sepal width (cm)',
+      'petal length (cm)',
+      'petal width (cm)',
+    ]);
     expect(iris.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
     expect(iris.features).toHaveLength(150);
     expect([0, 1, 2].map((c) => iris.target.filter((t) => t === c).length)).toEqual([50, 50, 50]);

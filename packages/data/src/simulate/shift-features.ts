@@ -17,7 +17,8 @@ export interface ShiftOptions {
  */
 export function shiftFeatures(dataset: Dataset, options: ShiftOptions): Dataset {
   for (const name of Object.keys(options.offsets)) {
-    if (!dataset.featureNames.includes(name)) throw new InvalidInputError(`shiftFeatures: "${name}" is not a feature`, { columnName: name });
+    if (!dataset.featureNames.includes(name))
+      throw new InvalidInputError(`shiftFeatures: "${name}" is not a feature`, { columnName: name });
   }
   const random = new RandomState(options.seed);
   const noise = options.noise ?? 0.1;

@@ -18,14 +18,38 @@ function numbered(n: number, target: readonly number[] = Array.from({ length: n 
 const cases: [string, number, TrainTestSplitOptions, number[], number[]][] = [
   ['fraction', 10, { testSize: 0.3, seed: 0 }, [9, 1, 6, 7, 3, 0, 5], [2, 8, 4]],
   ['integer test size', 17, { testSize: 5, seed: 123 }, [7, 0, 10, 11, 3, 1, 6, 15, 12, 2, 14, 13], [4, 9, 16, 8, 5]],
-  ['train size only', 20, { trainSize: 0.5, seed: 7 }, [10, 14, 8, 16, 9, 12, 7, 3, 4, 15], [1, 17, 2, 5, 11, 0, 18, 6, 13, 19]],
-  ['both sizes, largest seed', 25, { testSize: 0.2, trainSize: 0.6, seed: 4294967295 }, [9, 15, 1, 5, 22, 14, 21, 6, 13, 16, 10, 17, 11, 19, 0], [23, 8, 24, 18, 4]],
+  [
+    'train size only',
+    20,
+    { trainSize: 0.5, seed: 7 },
+    [10, 14, 8, 16, 9, 12, 7, 3, 4, 15],
+    [1, 17, 2, 5, 11, 0, 18, 6, 13, 19],
+  ],
+  [
+    'both sizes, largest seed',
+    25,
+    { testSize: 0.2, trainSize: 0.6, seed: 4294967295 },
+    [9, 15, 1, 5, 22, 14, 21, 6, 13, 16, 10, 17, 11, 19, 0],
+    [23, 8, 24, 18, 4],
+  ],
   ['default test size', 12, { seed: 1 }, [10, 1, 6, 0, 7, 11, 9, 8, 5], [2, 3, 4]],
   ['no shuffle', 9, { testSize: 0.34, shuffle: false }, [0, 1, 2, 3, 4], [5, 6, 7, 8]],
   ['no shuffle, half', 11, { testSize: 0.5, shuffle: false }, [0, 1, 2, 3, 4], [5, 6, 7, 8, 9, 10]],
   ['integer sizes, rows left out', 8, { trainSize: 3, testSize: 2, seed: 99 }, [4, 5, 0], [6, 2]],
-  ['stratified, tied classes', 9, { testSize: 5, seed: 31, stratify: [0, 0, 0, 1, 1, 1, 2, 2, 2] }, [3, 7, 2, 1], [4, 0, 6, 5, 8]],
-  ['stratified by train size', 12, { trainSize: 0.5, seed: 8, stratify: [1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0] }, [8, 10, 11, 5, 2, 1], [7, 3, 6, 4, 9, 0]],
+  [
+    'stratified, tied classes',
+    9,
+    { testSize: 5, seed: 31, stratify: [0, 0, 0, 1, 1, 1, 2, 2, 2] },
+    [3, 7, 2, 1],
+    [4, 0, 6, 5, 8],
+  ],
+  [
+    'stratified by train size',
+    12,
+    { trainSize: 0.5, seed: 8, stratify: [1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0] },
+    [8, 10, 11, 5, 2, 1],
+    [7, 3, 6, 4, 9, 0],
+  ],
 ];
 
 describe('trainTestSplit matches scikit-learn', () => {
@@ -50,8 +74,8 @@ describe('trainTestSplit matches scikit-learn', () => {
 
     const byDefault = trainTestSplit(loadIris());
     expect(byDefault.testIndices).toEqual([
-      114, 62, 33, 107, 7, 100, 40, 86, 76, 71, 134, 51, 73, 54, 63, 37, 78, 90, 45, 16, 121, 66, 24, 8, 126, 22, 44, 97,
-      93, 26, 137, 84, 27, 127, 132, 59, 18, 83,
+      114, 62, 33, 107, 7, 100, 40, 86, 76, 71, 134, 51, 73, 54, 63, 37, 78, 90, 45, 16, 121, 66, 24, 8, 126, 22, 44,
+      97, 93, 26, 137, 84, 27, 127, 132, 59, 18, 83,
     ]);
     expect(byDefault.trainIndices.slice(0, 8)).toEqual([61, 92, 112, 2, 141, 43, 10, 60]);
   });

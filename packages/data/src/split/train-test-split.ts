@@ -37,11 +37,19 @@ function stratifiedIndices(labels: readonly number[], nTrain: number, nTest: num
   if (counts[smallest]! < 2) {
     throw new InvalidInputError(`class ${classes[smallest]} has only 1 member: stratifying needs at least 2 per class`);
   }
-  for (const [n, what] of [[nTrain, 'train'], [nTest, 'test']] as const) {
-    if (n < classes.length) throw new InvalidInputError(`${what} size ${n} is smaller than the ${classes.length} classes`);
+  for (const [n, what] of [
+    [nTrain, 'train'],
+    [nTest, 'test'],
+  ] as const) {
+    if (n < classes.length)
+      throw new InvalidInputError(`${what} size ${n} is smaller than the ${classes.length} classes`);
   }
   const trainCounts = approximateMode(counts, nTrain, random);
-  const testCounts = approximateMode(counts.map((c, i) => c - trainCounts[i]!), nTest, random);
+  const testCounts = approximateMode(
+    counts.map((c, i) => c - trainCounts[i]!),
+    nTest,
+    random,
+  );
   const train: number[] = [];
   const test: number[] = [];
   members.forEach((rows, k) => {
@@ -73,7 +81,9 @@ export function trainTestSplit(dataset: Dataset, options: TrainTestSplitOptions 
     if (labels.length !== rows) throw new InvalidInputError(`stratify has ${labels.length} labels for ${rows} rows`);
     labels.forEach((label, row) => {
       if (!Number.isFinite(label)) {
-        throw new InvalidInputError(`stratify label at row ${row} is ${String(label)}: expected a finite number`, { row });
+        throw new InvalidInputError(`stratify label at row ${row} is ${String(label)}: expected a finite number`, {
+          row,
+        });
       }
     });
     ({ trainIndices, testIndices } = stratifiedIndices(labels, nTrain, nTest, new RandomState(seed)));

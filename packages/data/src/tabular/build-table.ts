@@ -1,6 +1,15 @@
 import { createDataset, FORBIDDEN_KEYS, InvalidInputError, type Dataset } from '@mlops/core';
 import { normaliseSpecs, type ColumnSpec, type ColumnSpecs, type ColumnType, type MissingPolicy } from './column-spec';
-import { DEFAULT_MISSING_VALUES, featureTypeOf, isMissing, isScalar, parseCell, TableEncoding, type CellPlace, type FeatureEncoding } from './encoding';
+import {
+  DEFAULT_MISSING_VALUES,
+  featureTypeOf,
+  isMissing,
+  isScalar,
+  parseCell,
+  TableEncoding,
+  type CellPlace,
+  type FeatureEncoding,
+} from './encoding';
 import { parseDecimal } from './number-grammar';
 import { isStandardSchema, type StandardSchemaV1 } from './standard-schema';
 
@@ -53,10 +62,16 @@ function issuePath(path: readonly (PropertyKey | { readonly key: PropertyKey })[
   return (path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)).join('.');
 }
 
-async function validated(records: AsyncIterable<SourceRecord> | Iterable<SourceRecord>, schema: StandardSchemaV1 | undefined): Promise<SourceRecord[]> {
+async function validated(
+  records: AsyncIterable<SourceRecord> | Iterable<SourceRecord>,
+  schema: StandardSchemaV1 | undefined,
+): Promise<SourceRecord[]> {
   const out: SourceRecord[] = [];
   for await (const record of records) {
-    if (!isRecord(record?.values)) throw new InvalidInputError(`${record?.at?.what ?? 'row'} ${record?.at?.line ?? out.length} must be an object of column values`);
+    if (!isRecord(record?.values))
+      throw new InvalidInputError(
+        `${record?.at?.what ?? 'row'} ${record?.at?.line ?? out.length} must be an object of column values`,
+      );
     if (!schema) {
       out.push(record);
       continue;
@@ -66,12 +81,16 @@ async function validated(records: AsyncIterable<SourceRecord> | Iterable<SourceR
       const first = result.issues[0]!;
       const column = issuePath(first.path);
       const where = `${record.at.what} ${record.at.line}${column ? `, column "${column}"` : ''}`;
-      throw new InvalidInputError(`${where} fails the schema: ${first.message}${result.issues.length > 1 ? ` (and ${result.issues.length - 1} more issues)` : ''}`, {
-        row: record.at.line,
-        ...(column ? { columnName: column } : {}),
-      });
+      throw new InvalidInputError(
+        `${where} fails the schema: ${first.message}${result.issues.length > 1 ? ` (and ${result.issues.length - 1} more issues)` : ''}`,
+        {
+          row: record.at.line,
+          ...(column ? { columnName: column } : {}),
+        },
+      );
     }
-    if (!isRecord(result.value)) throw new InvalidInputError(`the schema turned ${record.at.what} ${record.at.line} into a non-object`);
+    if (!isRecord(result.value))
+      throw new InvalidInputError(`the schema turned ${record.at.what} ${record.at.line} into a non-object`);
     out.push({ at: record.at, values: result.value as Record<string, unknown> });
   }
   return out;
@@ -85,7 +104,12 @@ function inferType(records: readonly SourceRecord[], column: string, missingValu
     const value = values[column];
     if (isMissing(value, missingValues)) continue;
     if (typeof value === 'boolean') sawBoolean = true;
-    else if (typeof value === 'number' ? Number.isFinite(value) : typeof value === 'string' && parseDecimal(value) !== undefined) continue;
+    else if (
+      typeof value === 'number'
+        ? Number.isFinite(value)
+        : typeof value === 'string' && parseDecimal(value) !== undefined
+    )
+      continue;
     else sawOther = true;
   }
   return sawOther ? 'category' : sawBoolean ? 'boolean' : 'number';
@@ -94,7 +118,10 @@ function inferType(records: readonly SourceRecord[], column: string, missingValu
 /** A column name that could reach `Object.prototype` (`__proto__`, `constructor`, `prototype`) is refused everywhere. */
 function checkName(name: string, what: string, options: { row?: number } = {}): void {
   if (FORBIDDEN_KEYS.has(name)) {
-    throw new InvalidInputError(`${what} "${name}" is a forbidden column name (__proto__, constructor and prototype are refused)`, { ...options, columnName: name });
+    throw new InvalidInputError(
+      `${what} "${name}" is a forbidden column name (__proto__, constructor and prototype are refused)`,
+      { ...options, columnName: name },
+    );
   }
 }
 
@@ -109,17 +136,23 @@ function checkRecords(rows: readonly SourceRecord[]): string[] {
     for (const column of Object.keys(values)) {
       checkName(column, `${at.what} ${at.line}: column`, { row: at.line });
       if (!known.has(column)) {
-        throw new InvalidInputError(`${at.what} ${at.line} has column "${column}", which the first record does not have (columns: ${header.join(', ')})`, {
-          row: at.line,
-          columnName: column,
-        });
+        throw new InvalidInputError(
+          `${at.what} ${at.line} has column "${column}", which the first record does not have (columns: ${header.join(', ')})`,
+          {
+            row: at.line,
+            columnName: column,
+          },
+        );
       }
       const value = values[column];
       if (!isScalar(value)) {
-        throw new InvalidInputError(`${at.what} ${at.line}, column "${column}" is ${Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`}: expected a single value (text, number or boolean)`, {
-          row: at.line,
-          columnName: column,
-        });
+        throw new InvalidInputError(
+          `${at.what} ${at.line}, column "${column}" is ${Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`}: expected a single value (text, number or boolean)`,
+          {
+            row: at.line,
+            columnName: column,
+          },
+        );
       }
     }
   }
@@ -127,11 +160,14 @@ function checkRecords(rows: readonly SourceRecord[]): string[] {
 }
 
 function checkOptions(options: TableOptions): void {
-  if (typeof options !== 'object' || options === null) throw new InvalidInputError('options with a "target" column are needed');
-  if (typeof options.target !== 'string' || options.target === '') throw new InvalidInputError('a "target" column is needed');
+  if (typeof options !== 'object' || options === null)
+    throw new InvalidInputError('options with a "target" column are needed');
+  if (typeof options.target !== 'string' || options.target === '')
+    throw new InvalidInputError('a "target" column is needed');
   checkName(options.target, 'the target');
   if (options.features !== undefined) {
-    if (!Array.isArray(options.features) || !options.features.every((f) => typeof f === 'string')) throw new InvalidInputError('features must be a list of column names');
+    if (!Array.isArray(options.features) || !options.features.every((f) => typeof f === 'string'))
+      throw new InvalidInputError('features must be a list of column names');
     for (const name of options.features) checkName(name, 'feature');
     const twice = options.features.find((f, i) => options.features!.indexOf(f) !== i);
     if (twice !== undefined) throw new InvalidInputError(`feature "${twice}" is listed twice`, { columnName: twice });
@@ -139,36 +175,62 @@ function checkOptions(options: TableOptions): void {
   if (options.task !== undefined && options.task !== 'classification' && options.task !== 'regression') {
     throw new InvalidInputError(`task must be "classification" or "regression", not ${JSON.stringify(options.task)}`);
   }
-  if (options.classNames !== undefined && (!Array.isArray(options.classNames) || !options.classNames.every((c) => typeof c === 'string'))) {
+  if (
+    options.classNames !== undefined &&
+    (!Array.isArray(options.classNames) || !options.classNames.every((c) => typeof c === 'string'))
+  ) {
     throw new InvalidInputError('classNames must be a list of strings');
   }
-  if (options.missingValues !== undefined && (!Array.isArray(options.missingValues) || !options.missingValues.every((c) => typeof c === 'string'))) {
+  if (
+    options.missingValues !== undefined &&
+    (!Array.isArray(options.missingValues) || !options.missingValues.every((c) => typeof c === 'string'))
+  ) {
     throw new InvalidInputError('missingValues must be a list of strings');
   }
 }
 
-function resolveImpute(policy: MissingPolicy, spec: ColumnSpec, present: readonly (number | string)[], column: string): number | string | undefined {
+function resolveImpute(
+  policy: MissingPolicy,
+  spec: ColumnSpec,
+  present: readonly (number | string)[],
+  column: string,
+): number | string | undefined {
   if (typeof policy !== 'object') return undefined;
   const how = policy.impute;
-  if (present.length === 0) throw new InvalidInputError(`column "${column}" has no values to impute from`, { columnName: column });
+  if (present.length === 0)
+    throw new InvalidInputError(`column "${column}" has no values to impute from`, { columnName: column });
   if (how === 'mode') {
     const counts = new Map<number | string, number>();
     for (const v of present) counts.set(v, (counts.get(v) ?? 0) + 1);
     return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))[0]![0];
   }
   if (how === 'mean' || how === 'median') {
-    if (spec.type === 'category') throw new InvalidInputError(`column "${column}" is a category: impute it with "mode" or a value, not "${how}"`, { columnName: column });
+    if (spec.type === 'category')
+      throw new InvalidInputError(`column "${column}" is a category: impute it with "mode" or a value, not "${how}"`, {
+        columnName: column,
+      });
     const numbers = (present as number[]).slice().sort((a, b) => a - b);
     const mid = numbers.length >> 1;
-    const value = how === 'mean' ? numbers.reduce((s, v) => s + v, 0) / numbers.length : numbers.length % 2 ? numbers[mid]! : (numbers[mid - 1]! + numbers[mid]!) / 2;
+    const value =
+      how === 'mean'
+        ? numbers.reduce((s, v) => s + v, 0) / numbers.length
+        : numbers.length % 2
+          ? numbers[mid]!
+          : (numbers[mid - 1]! + numbers[mid]!) / 2;
     return spec.type === 'number' ? value : Math.round(value);
   }
   if (typeof how === 'boolean') return how ? 1 : 0;
-  if (typeof how !== 'number' && typeof how !== 'string') throw new InvalidInputError(`column "${column}": impute must be "mean", "median", "mode" or a value`, { columnName: column });
+  if (typeof how !== 'number' && typeof how !== 'string')
+    throw new InvalidInputError(`column "${column}": impute must be "mean", "median", "mode" or a value`, {
+      columnName: column,
+    });
   try {
     return parseCell(how, spec.type, column, { line: 0, what: 'row' });
   } catch (error) {
-    throw new InvalidInputError(`column "${column}" imputes ${JSON.stringify(how)}, which is not a valid ${spec.type} value`, { columnName: column, cause: error });
+    throw new InvalidInputError(
+      `column "${column}" imputes ${JSON.stringify(how)}, which is not a valid ${spec.type} value`,
+      { columnName: column, cause: error },
+    );
   }
 }
 
@@ -182,41 +244,57 @@ function resolveImpute(policy: MissingPolicy, spec: ColumnSpec, present: readonl
  * `__proto__`, `constructor` and `prototype` are refused (in records, `target` and `features`); number text
  * must follow {@link parseDecimal} exactly (no trimming), while boolean, category and missing-token text is trimmed.
  */
-export async function buildTable(records: AsyncIterable<SourceRecord> | Iterable<SourceRecord>, options: TableOptions): Promise<LoadedTable> {
+export async function buildTable(
+  records: AsyncIterable<SourceRecord> | Iterable<SourceRecord>,
+  options: TableOptions,
+): Promise<LoadedTable> {
   checkOptions(options);
-  if (options.schema !== undefined && !isStandardSchema(options.schema)) throw new InvalidInputError('schema must be a Standard Schema validator (zod, valibot, …)');
+  if (options.schema !== undefined && !isStandardSchema(options.schema))
+    throw new InvalidInputError('schema must be a Standard Schema validator (zod, valibot, …)');
   const missingValues = options.missingValues ?? DEFAULT_MISSING_VALUES;
   const specs = normaliseSpecs(options.columns ?? {});
   const rows = await validated(records, options.schema);
   if (rows.length === 0) throw new InvalidInputError('the table has no rows');
   const header = checkRecords(rows);
   const target = options.target;
-  if (!rows.some((r) => Object.hasOwn(r.values, target))) throw new InvalidInputError(`the target column "${target}" is not in the table (columns: ${header.join(', ')})`, { columnName: target });
+  if (!rows.some((r) => Object.hasOwn(r.values, target)))
+    throw new InvalidInputError(`the target column "${target}" is not in the table (columns: ${header.join(', ')})`, {
+      columnName: target,
+    });
   const features = options.features ?? header.filter((c) => c !== target);
   if (features.length === 0) throw new InvalidInputError('the table has no feature columns');
-  if (features.includes(target)) throw new InvalidInputError(`the target "${target}" cannot also be a feature`, { columnName: target });
+  if (features.includes(target))
+    throw new InvalidInputError(`the target "${target}" cannot also be a feature`, { columnName: target });
   for (const name of features) {
-    if (!rows.some((r) => Object.hasOwn(r.values, name))) throw new InvalidInputError(`feature column "${name}" is not in the table`, { columnName: name });
+    if (!rows.some((r) => Object.hasOwn(r.values, name)))
+      throw new InvalidInputError(`feature column "${name}" is not in the table`, { columnName: name });
   }
 
-  const columnSpecs = features.map((name): ColumnSpec => specs.get(name) ?? { type: inferType(rows, name, missingValues) });
+  const columnSpecs = features.map(
+    (name): ColumnSpec => specs.get(name) ?? { type: inferType(rows, name, missingValues) },
+  );
   const policies = columnSpecs.map((spec) => spec.missing ?? options.missing ?? 'error');
-  const categoryCodes = columnSpecs.map((spec) => (spec.categories ? new Map(spec.categories.map((c, i) => [c, i])) : undefined));
+  const categoryCodes = columnSpecs.map((spec) =>
+    spec.categories ? new Map(spec.categories.map((c, i) => [c, i])) : undefined,
+  );
   const missingCounts: Record<string, number> = {};
   const dropped = new Set<number>();
 
   // Pass 1: parse present cells, note missing ones.
-  const cells: ((number | string | undefined)[])[] = rows.map((row, i) =>
+  const cells: (number | string | undefined)[][] = rows.map((row, i) =>
     features.map((name, j) => {
       const value = row.values[name];
       if (isMissing(value, missingValues)) {
         missingCounts[name] = (missingCounts[name] ?? 0) + 1;
         const policy = policies[j]!;
         if (policy === 'error') {
-          throw new InvalidInputError(`${row.at.what} ${row.at.line}, column "${name}" is missing (set the missing option to "drop" or { impute })`, {
-            row: row.at.line,
-            columnName: name,
-          });
+          throw new InvalidInputError(
+            `${row.at.what} ${row.at.line}, column "${name}" is missing (set the missing option to "drop" or { impute })`,
+            {
+              row: row.at.line,
+              columnName: name,
+            },
+          );
         }
         if (policy === 'drop') dropped.add(i);
         return undefined;
@@ -234,7 +312,10 @@ export async function buildTable(records: AsyncIterable<SourceRecord> | Iterable
       dropped.add(i);
       return undefined;
     }
-    throw new InvalidInputError(`${row.at.what} ${row.at.line}, target column "${target}" is missing`, { row: row.at.line, columnName: target });
+    throw new InvalidInputError(`${row.at.what} ${row.at.line}, target column "${target}" is missing`, {
+      row: row.at.line,
+      columnName: target,
+    });
   });
   const kept = rows.map((_, i) => i).filter((i) => !dropped.has(i));
   if (kept.length === 0) throw new InvalidInputError('every row was dropped for missing values');
@@ -247,9 +328,13 @@ export async function buildTable(records: AsyncIterable<SourceRecord> | Iterable
     if (spec.type === 'category' && !categories) categories = [...new Set(present as string[])].sort();
     const imputed = resolveImpute(policies[j]!, spec, present, name);
     const codes = spec.type === 'category' ? new Map(categories!.map((c, i) => [c, i])) : undefined;
-    const encode = (v: number | string) => (codes && typeof v === 'string' ? codes.get(v) ?? Number.NaN : (v as number));
+    const encode = (v: number | string) =>
+      codes && typeof v === 'string' ? (codes.get(v) ?? Number.NaN) : (v as number);
     if (imputed !== undefined && codes && typeof imputed === 'string' && !codes.has(imputed)) {
-      throw new InvalidInputError(`column "${name}" imputes ${JSON.stringify(imputed)}, which is not one of its categories`, { columnName: name });
+      throw new InvalidInputError(
+        `column "${name}" imputes ${JSON.stringify(imputed)}, which is not one of its categories`,
+        { columnName: name },
+      );
     }
     for (const i of kept) {
       const v = cells[i]![j];
@@ -274,10 +359,13 @@ export async function buildTable(records: AsyncIterable<SourceRecord> | Iterable
     target_ = kept.map((i, k) => {
       const code = index.get(labels[k]!);
       if (code === undefined) {
-        throw new InvalidInputError(`${rows[i]!.at.what} ${rows[i]!.at.line}, target "${labels[k]}" is not one of the classes (${classNames!.join(', ')})`, {
-          row: rows[i]!.at.line,
-          columnName: target,
-        });
+        throw new InvalidInputError(
+          `${rows[i]!.at.what} ${rows[i]!.at.line}, target "${labels[k]}" is not one of the classes (${classNames!.join(', ')})`,
+          {
+            row: rows[i]!.at.line,
+            columnName: target,
+          },
+        );
       }
       return code;
     });
@@ -290,6 +378,15 @@ export async function buildTable(records: AsyncIterable<SourceRecord> | Iterable
     ...(classNames ? { classNames } : {}),
     ...(options.name === undefined ? {} : { name: options.name }),
   });
-  const encoding = new TableEncoding({ features: encodings, target: { name: target, ...(classNames ? { classNames } : {}) }, missingValues });
-  return { dataset, encoding, missing: missingCounts, droppedRows: [...dropped].sort((a, b) => a - b).map((i) => rows[i]!.at.line) };
+  const encoding = new TableEncoding({
+    features: encodings,
+    target: { name: target, ...(classNames ? { classNames } : {}) },
+    missingValues,
+  });
+  return {
+    dataset,
+    encoding,
+    missing: missingCounts,
+    droppedRows: [...dropped].sort((a, b) => a - b).map((i) => rows[i]!.at.line),
+  };
 }

@@ -4,7 +4,10 @@ import { InvalidInputError } from '@mlops/core';
 export type ColumnType = 'number' | 'integer' | 'boolean' | 'category';
 
 /** How missing values of a column are handled: an error naming the line (default), dropping the row, or imputing. */
-export type MissingPolicy = 'error' | 'drop' | { readonly impute: 'mean' | 'median' | 'mode' | number | string | boolean };
+export type MissingPolicy =
+  | 'error'
+  | 'drop'
+  | { readonly impute: 'mean' | 'median' | 'mode' | number | string | boolean };
 
 /** One column of a {@link ColumnSpecs} schema. */
 export interface ColumnSpec {
@@ -21,23 +24,44 @@ const TYPES: readonly ColumnType[] = ['number', 'integer', 'boolean', 'category'
 
 /** Normalises shorthand (`'number'`) to full specs and checks them. */
 export function normaliseSpecs(specs: ColumnSpecs): Map<string, ColumnSpec> {
-  if (typeof specs !== 'object' || specs === null) throw new InvalidInputError('the column specs must be an object of column name → type');
+  if (typeof specs !== 'object' || specs === null)
+    throw new InvalidInputError('the column specs must be an object of column name → type');
   const out = new Map<string, ColumnSpec>();
   for (const [name, raw] of Object.entries(specs)) {
     const spec: ColumnSpec = typeof raw === 'string' ? { type: raw } : raw;
     if (!TYPES.includes(spec?.type)) {
-      throw new InvalidInputError(`column "${name}" has type ${JSON.stringify(spec?.type)}: expected one of ${TYPES.join(', ')}`, { columnName: name });
+      throw new InvalidInputError(
+        `column "${name}" has type ${JSON.stringify(spec?.type)}: expected one of ${TYPES.join(', ')}`,
+        { columnName: name },
+      );
     }
     if (spec.categories !== undefined) {
-      if (spec.type !== 'category') throw new InvalidInputError(`column "${name}" lists categories but is not a category column`, { columnName: name });
-      if (!Array.isArray(spec.categories) || spec.categories.length === 0 || !spec.categories.every((c) => typeof c === 'string')) {
-        throw new InvalidInputError(`column "${name}": categories must be a non-empty list of strings`, { columnName: name });
+      if (spec.type !== 'category')
+        throw new InvalidInputError(`column "${name}" lists categories but is not a category column`, {
+          columnName: name,
+        });
+      if (
+        !Array.isArray(spec.categories) ||
+        spec.categories.length === 0 ||
+        !spec.categories.every((c) => typeof c === 'string')
+      ) {
+        throw new InvalidInputError(`column "${name}": categories must be a non-empty list of strings`, {
+          columnName: name,
+        });
       }
-      if (new Set(spec.categories).size !== spec.categories.length) throw new InvalidInputError(`column "${name}" lists a category twice`, { columnName: name });
+      if (new Set(spec.categories).size !== spec.categories.length)
+        throw new InvalidInputError(`column "${name}" lists a category twice`, { columnName: name });
     }
     const missing = spec.missing;
-    if (missing !== undefined && missing !== 'error' && missing !== 'drop' && !(typeof missing === 'object' && missing !== null && 'impute' in missing)) {
-      throw new InvalidInputError(`column "${name}": missing must be "error", "drop" or { impute }`, { columnName: name });
+    if (
+      missing !== undefined &&
+      missing !== 'error' &&
+      missing !== 'drop' &&
+      !(typeof missing === 'object' && missing !== null && 'impute' in missing)
+    ) {
+      throw new InvalidInputError(`column "${name}": missing must be "error", "drop" or { impute }`, {
+        columnName: name,
+      });
     }
     out.set(name, spec);
   }

@@ -6,8 +6,25 @@ const make = (features: number[][], target: number[]) =>
   createDataset({ features, target, featureNames: ['id', 'x'], classNames: ['no', 'yes'] });
 
 describe('diffDatasets', () => {
-  const a = make([[1, 10], [2, 20], [3, 30], [4, 40]], [0, 0, 1, 1]);
-  const b = make([[1, 10], [2, 25], [4, 40], [5, 50], [6, 60]], [0, 0, 1, 1, 1]);
+  const a = make(
+    [
+      [1, 10],
+      [2, 20],
+      [3, 30],
+      [4, 40],
+    ],
+    [0, 0, 1, 1],
+  );
+  const b = make(
+    [
+      [1, 10],
+      [2, 25],
+      [4, 40],
+      [5, 50],
+      [6, 60],
+    ],
+    [0, 0, 1, 1, 1],
+  );
 
   it('matches rows by a key column: added, removed and changed', () => {
     const diff = diffDatasets(a, b, { key: 'id' });
@@ -30,7 +47,19 @@ describe('diffDatasets', () => {
   it('refuses datasets with other columns and duplicate keys', () => {
     const other = createDataset({ features: [[1]], target: [0], featureNames: ['id'], classNames: ['no', 'yes'] });
     expect(() => diffDatasets(a, other)).toThrow('datasets have different features: [id,x] vs [id]');
-    expect(() => diffDatasets(a, make([[1, 1], [1, 2]], [0, 1]), { key: 'id' })).toThrow('key "id" value 1 appears twice in the second dataset');
+    expect(() =>
+      diffDatasets(
+        a,
+        make(
+          [
+            [1, 1],
+            [1, 2],
+          ],
+          [0, 1],
+        ),
+        { key: 'id' },
+      ),
+    ).toThrow('key "id" value 1 appears twice in the second dataset');
     expect(() => diffDatasets(a, b, { key: 'nope' })).toThrow('key "nope" is not a feature');
   });
 });

@@ -72,7 +72,11 @@ export function diffDatasets(a: Dataset, b: Dataset, options: { readonly key?: s
     const index = (data: Dataset, which: string) => {
       const map = new Map<number, number>();
       data.features.forEach((row, i) => {
-        if (map.has(row[k]!)) throw new InvalidInputError(`key "${options.key}" value ${row[k]} appears twice in ${which}`, { row: i, columnName: options.key });
+        if (map.has(row[k]!))
+          throw new InvalidInputError(`key "${options.key}" value ${row[k]} appears twice in ${which}`, {
+            row: i,
+            columnName: options.key,
+          });
         map.set(row[k]!, i);
       });
       return map;
@@ -104,9 +108,15 @@ export function diffDatasets(a: Dataset, b: Dataset, options: { readonly key?: s
     const before = summary(a, j);
     const after = summary(b, j);
     const delta = after.mean - before.mean;
-    return { feature, before, after, meanShift: before.std > 0 ? delta / before.std : delta === 0 ? 0 : Math.sign(delta) * Infinity };
+    return {
+      feature,
+      before,
+      after,
+      meanShift: before.std > 0 ? delta / before.std : delta === 0 ? 0 : Math.sign(delta) * Infinity,
+    };
   });
-  const shares = (data: Dataset) => data.classNames!.map((_, c) => data.target.filter((t) => t === c).length / data.target.length);
+  const shares = (data: Dataset) =>
+    data.classNames!.map((_, c) => data.target.filter((t) => t === c).length / data.target.length);
   return {
     rowsBefore: a.features.length,
     rowsAfter: b.features.length,

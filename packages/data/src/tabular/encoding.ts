@@ -40,7 +40,13 @@ function place(at: CellPlace, column: string): string {
 
 /** True for the cell values a table can hold: strings, numbers, booleans, `null` and `undefined` (never objects or arrays). */
 export function isScalar(value: unknown): value is string | number | boolean | null | undefined {
-  return value === null || value === undefined || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+  return (
+    value === null ||
+    value === undefined ||
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean'
+  );
 }
 
 /** True for `undefined`, `null`, `NaN` and the missing tokens (text is trimmed before it is compared to them). */
@@ -55,16 +61,30 @@ export function isMissing(value: unknown, missingValues: readonly string[]): boo
  * Objects and arrays are never accepted. Number text must follow {@link parseDecimal} exactly (not trimmed:
  * `" 3 "` is an error); boolean and category text is trimmed.
  */
-export function parseCell(value: unknown, type: ColumnType, column: string, at: CellPlace, categories?: ReadonlyMap<string, number>): number | string {
+export function parseCell(
+  value: unknown,
+  type: ColumnType,
+  column: string,
+  at: CellPlace,
+  categories?: ReadonlyMap<string, number>,
+): number | string {
   const where = place(at, column);
-  const shown = isScalar(value) ? JSON.stringify(value) : Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`;
-  const fail = (expected: string) => new InvalidInputError(`${where} is ${shown}: expected ${expected}`, { row: at.line, columnName: column });
+  const shown = isScalar(value)
+    ? JSON.stringify(value)
+    : Array.isArray(value)
+      ? 'an array'
+      : `a value of type ${typeof value}`;
+  const fail = (expected: string) =>
+    new InvalidInputError(`${where} is ${shown}: expected ${expected}`, { row: at.line, columnName: column });
   if (!isScalar(value)) throw fail(`a single ${type === 'category' ? 'category (text)' : type} value`);
   switch (type) {
     case 'number':
     case 'integer': {
       const n = typeof value === 'number' ? value : typeof value === 'string' ? parseDecimal(value) : undefined;
-      if (n === undefined || !Number.isFinite(n)) throw fail(`${type === 'integer' ? 'an integer' : 'a number'} (decimal digits, optional sign, point and exponent)`);
+      if (n === undefined || !Number.isFinite(n))
+        throw fail(
+          `${type === 'integer' ? 'an integer' : 'a number'} (decimal digits, optional sign, point and exponent)`,
+        );
       if (type === 'integer' && !Number.isInteger(n)) throw fail('an integer');
       return n;
     }
@@ -76,15 +96,19 @@ export function parseCell(value: unknown, type: ColumnType, column: string, at: 
       throw fail('a boolean (true/false, 1/0, yes/no)');
     }
     case 'category': {
-      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw fail('a category (text)'); // null/undefined
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+        throw fail('a category (text)'); // null/undefined
       const text = String(value).trim();
       if (!categories) return text;
       const code = categories.get(text);
       if (code === undefined) {
-        throw new InvalidInputError(`${where} is ${JSON.stringify(text)}, which is not one of its categories (${[...categories.keys()].join(', ')})`, {
-          row: at.line,
-          columnName: column,
-        });
+        throw new InvalidInputError(
+          `${where} is ${JSON.stringify(text)}, which is not one of its categories (${[...categories.keys()].join(', ')})`,
+          {
+            row: at.line,
+            columnName: column,
+          },
+        );
       }
       return code;
     }
@@ -114,7 +138,9 @@ export class TableEncoding {
     this.missingValues = Object.freeze([...json.missingValues]);
     this.known = new Set([...this.features.map((f) => f.name), this.target.name]);
     this.codes = new Map(
-      this.features.filter((f) => f.type === 'category').map((f) => [f.name, new Map((f.categories ?? []).map((c, i) => [c, i]))]),
+      this.features
+        .filter((f) => f.type === 'category')
+        .map((f) => [f.name, new Map((f.categories ?? []).map((c, i) => [c, i]))]),
     );
   }
 
@@ -137,40 +163,66 @@ export class TableEncoding {
       }
       for (const column of Object.keys(record)) {
         if (!this.known.has(column)) {
-          throw new InvalidInputError(`row ${row} has column "${column}", which is neither a feature nor the target "${this.target.name}" of this encoding`, {
-            row,
-            columnName: column,
-          });
+          throw new InvalidInputError(
+            `row ${row} has column "${column}", which is neither a feature nor the target "${this.target.name}" of this encoding`,
+            {
+              row,
+              columnName: column,
+            },
+          );
         }
       }
       return this.features.map((feature) => {
         const value = Object.hasOwn(record, feature.name) ? record[feature.name] : undefined;
         if (isMissing(value, this.missingValues)) {
           if (feature.impute !== undefined) return feature.impute;
-          throw new InvalidInputError(`row ${row}, column "${feature.name}" is missing`, { row, columnName: feature.name });
+          throw new InvalidInputError(`row ${row}, column "${feature.name}" is missing`, {
+            row,
+            columnName: feature.name,
+          });
         }
-        return parseCell(value, feature.type, feature.name, { line: row, what: 'row' }, this.codes.get(feature.name)) as number;
+        return parseCell(
+          value,
+          feature.type,
+          feature.name,
+          { line: row, what: 'row' },
+          this.codes.get(feature.name),
+        ) as number;
       });
     });
   }
 
   /** The encoding as JSON-safe data, to store next to the model. */
   toJSON(): TableEncodingJson {
-    return { format: 'mlops-table-encoding', formatVersion: 1, features: this.features, target: this.target, missingValues: this.missingValues };
+    return {
+      format: 'mlops-table-encoding',
+      formatVersion: 1,
+      features: this.features,
+      target: this.target,
+      missingValues: this.missingValues,
+    };
   }
 
   /** Rebuilds an encoding from {@link TableEncoding.toJSON}, validating it (`InvalidInputError`). */
   static fromJSON(json: TableEncodingJson): TableEncoding {
     const bad = (why: string) => new InvalidInputError(`invalid table encoding: ${why}`);
-    if (typeof json !== 'object' || json === null || json.format !== 'mlops-table-encoding' || json.formatVersion !== 1) throw bad('not an mlops-table-encoding v1');
+    if (typeof json !== 'object' || json === null || json.format !== 'mlops-table-encoding' || json.formatVersion !== 1)
+      throw bad('not an mlops-table-encoding v1');
     if (!Array.isArray(json.features) || json.features.length === 0) throw bad('features must be a non-empty list');
     for (const f of json.features) {
-      if (typeof f?.name !== 'string' || !['number', 'integer', 'boolean', 'category'].includes(f.type)) throw bad('each feature needs a name and a type');
-      if (f.type === 'category' && (!Array.isArray(f.categories) || !(f.categories as unknown[]).every((c) => typeof c === "string"))) throw bad(`category feature "${f.name}" needs its categories`);
-      if (f.impute !== undefined && !Number.isFinite(f.impute)) throw bad(`feature "${f.name}" has a non-numeric impute value`);
+      if (typeof f?.name !== 'string' || !['number', 'integer', 'boolean', 'category'].includes(f.type))
+        throw bad('each feature needs a name and a type');
+      if (
+        f.type === 'category' &&
+        (!Array.isArray(f.categories) || !(f.categories as unknown[]).every((c) => typeof c === 'string'))
+      )
+        throw bad(`category feature "${f.name}" needs its categories`);
+      if (f.impute !== undefined && !Number.isFinite(f.impute))
+        throw bad(`feature "${f.name}" has a non-numeric impute value`);
     }
     if (typeof json.target?.name !== 'string') throw bad('target needs a name');
-    if (!Array.isArray(json.missingValues) || !json.missingValues.every((v) => typeof v === 'string')) throw bad('missingValues must be strings');
+    if (!Array.isArray(json.missingValues) || !json.missingValues.every((v) => typeof v === 'string'))
+      throw bad('missingValues must be strings');
     return new TableEncoding(json);
   }
 }

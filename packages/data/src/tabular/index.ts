@@ -1,6 +1,12 @@
 export { buildTable, type LoadedTable, type SourceRecord, type TableOptions } from './build-table';
 export type { ColumnSpec, ColumnSpecs, ColumnType, MissingPolicy } from './column-spec';
-export { DEFAULT_MISSING_VALUES, TableEncoding, type CellPlace, type FeatureEncoding, type TableEncodingJson } from './encoding';
+export {
+  DEFAULT_MISSING_VALUES,
+  TableEncoding,
+  type CellPlace,
+  type FeatureEncoding,
+  type TableEncodingJson,
+} from './encoding';
 export { loadCsv, type CsvOptions, type CsvSource } from './load-csv';
 export { parseDecimal } from './number-grammar';
 export { loadJson, loadNdjson, type JsonSource } from './load-json';

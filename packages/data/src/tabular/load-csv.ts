@@ -34,11 +34,20 @@ function loadCsvParse(): typeof CsvParse {
 function checkHeader(names: readonly unknown[], where: string, row?: number): string[] {
   const seen = new Map<string, number>();
   names.forEach((name, i) => {
-    if (typeof name !== 'string') throw new InvalidInputError(`${where}: column ${i + 1} must be named by a string`, { column: i });
+    if (typeof name !== 'string')
+      throw new InvalidInputError(`${where}: column ${i + 1} must be named by a string`, { column: i });
     const at = { ...(row === undefined ? {} : { row }), column: i, columnName: name };
-    if (FORBIDDEN_KEYS.has(name)) throw new InvalidInputError(`${where}: column ${i + 1} is named "${name}", a forbidden column name (__proto__, constructor and prototype are refused)`, at);
+    if (FORBIDDEN_KEYS.has(name))
+      throw new InvalidInputError(
+        `${where}: column ${i + 1} is named "${name}", a forbidden column name (__proto__, constructor and prototype are refused)`,
+        at,
+      );
     const first = seen.get(name);
-    if (first !== undefined) throw new InvalidInputError(`${where}: columns ${first + 1} and ${i + 1} are both named "${name}"; column names must be unique`, at);
+    if (first !== undefined)
+      throw new InvalidInputError(
+        `${where}: columns ${first + 1} and ${i + 1} are both named "${name}"; column names must be unique`,
+        at,
+      );
     seen.set(name, i);
   });
   return names as string[];
@@ -49,28 +58,45 @@ function checkDialect(options: CsvOptions | undefined): { delimiter: string; quo
   const delimiter = options?.delimiter ?? ',';
   const quote = options?.quote ?? '"';
   if (typeof delimiter !== 'string' || delimiter === '' || /[\r\n]/.test(delimiter)) {
-    throw new InvalidInputError(`the CSV delimiter must be a non-empty string without line breaks, not ${JSON.stringify(delimiter)}`);
+    throw new InvalidInputError(
+      `the CSV delimiter must be a non-empty string without line breaks, not ${JSON.stringify(delimiter)}`,
+    );
   }
   if (typeof quote !== 'string' || quote.length !== 1 || /[\r\n]/.test(quote)) {
-    throw new InvalidInputError(`the CSV quote must be a single character other than a line break, not ${JSON.stringify(quote)}`);
+    throw new InvalidInputError(
+      `the CSV quote must be a single character other than a line break, not ${JSON.stringify(quote)}`,
+    );
   }
-  if (delimiter.includes(quote)) throw new InvalidInputError(`the CSV delimiter ${JSON.stringify(delimiter)} cannot contain the quote ${JSON.stringify(quote)}`);
+  if (delimiter.includes(quote))
+    throw new InvalidInputError(
+      `the CSV delimiter ${JSON.stringify(delimiter)} cannot contain the quote ${JSON.stringify(quote)}`,
+    );
   return { delimiter, quote };
 }
 
 /** The column names the `header` option gives, or `undefined` to read them from the first line. */
 function givenNames(header: CsvOptions['header']): string[] | undefined {
   if (header === undefined || header === true) return undefined;
-  if (!Array.isArray(header)) throw new InvalidInputError('the CSV header option must be true or a list of column names');
+  if (!Array.isArray(header))
+    throw new InvalidInputError('the CSV header option must be true or a list of column names');
   return checkHeader(header, 'CSV header option');
 }
 
-async function* records(source: CsvSource, dialect: { delimiter: string; quote: string }, given: string[] | undefined): AsyncGenerator<SourceRecord> {
+async function* records(
+  source: CsvSource,
+  dialect: { delimiter: string; quote: string },
+  given: string[] | undefined,
+): AsyncGenerator<SourceRecord> {
   const { parse, CsvError } = loadCsvParse();
   const path = source instanceof Readable ? undefined : 'path' in source ? source.path : undefined;
   let names = given;
   try {
-    const input = source instanceof Readable ? source : 'text' in source ? Readable.from([source.text]) : createReadStream(source.path);
+    const input =
+      source instanceof Readable
+        ? source
+        : 'text' in source
+          ? Readable.from([source.text])
+          : createReadStream(source.path);
     // Fields come as arrays: we name them, so a duplicate or prototype-key header can never drop a column.
     const parser = input.pipe(parse({ ...dialect, bom: true, skip_empty_lines: true, info: true }));
     input.on('error', (error: Error) => parser.destroy(error));
@@ -81,7 +107,10 @@ async function* records(source: CsvSource, dialect: { delimiter: string; quote: 
         continue;
       }
       if (record.length !== names.length) {
-        throw new InvalidInputError(`CSV line ${line}: Invalid Record Length: expected ${names.length} fields, got ${record.length}`, { row: line });
+        throw new InvalidInputError(
+          `CSV line ${line}: Invalid Record Length: expected ${names.length} fields, got ${record.length}`,
+          { row: line },
+        );
       }
       yield { at: { line, what: 'line' }, values: Object.fromEntries(names.map((name, i) => [name, record[i]])) };
     }
@@ -89,7 +118,10 @@ async function* records(source: CsvSource, dialect: { delimiter: string; quote: 
     if (InvalidInputError.isInstance(error)) throw error;
     if (error instanceof CsvError) {
       const line = (error as { lines?: number }).lines;
-      throw new InvalidInputError(`CSV${line === undefined ? '' : ` line ${line}`}: ${error.message}`, { ...(line === undefined ? {} : { row: line }), cause: error });
+      throw new InvalidInputError(`CSV${line === undefined ? '' : ` line ${line}`}: ${error.message}`, {
+        ...(line === undefined ? {} : { row: line }),
+        cause: error,
+      });
     }
     if (path !== undefined) throw fileError('CSV', path, error);
     throw error; // the caller's stream failed

@@ -11,7 +11,8 @@ export type JsonSource = { readonly text: string } | { readonly path: string };
 
 function parseSafely(text: string, where: string, row?: number): unknown {
   const parsed = parseJsonSafely(text);
-  if (!parsed.ok) throw new InvalidInputError(`${where} is not valid JSON: ${parsed.reason}`, row === undefined ? {} : { row });
+  if (!parsed.ok)
+    throw new InvalidInputError(`${where} is not valid JSON: ${parsed.reason}`, row === undefined ? {} : { row });
   return parsed.value;
 }
 
@@ -29,12 +30,18 @@ function asRecord(value: unknown, where: string, at: SourceRecord['at']): Source
  */
 export async function loadJson(source: JsonSource, options: TableOptions): Promise<LoadedTable> {
   const checked = checkSource(source, 'JSON');
-  const text = 'text' in checked ? checked.text : await readFile(checked.path, 'utf8').catch((error: unknown) => {
-    throw fileError('JSON', checked.path, error);
-  });
+  const text =
+    'text' in checked
+      ? checked.text
+      : await readFile(checked.path, 'utf8').catch((error: unknown) => {
+          throw fileError('JSON', checked.path, error);
+        });
   const parsed = parseSafely(stripBom(text), 'the JSON input');
   if (!Array.isArray(parsed)) throw new InvalidInputError('the JSON input must be an array of records');
-  return buildTable(parsed.map((value, i) => asRecord(value, `record ${i}`, { line: i, what: 'row' })), options);
+  return buildTable(
+    parsed.map((value, i) => asRecord(value, `record ${i}`, { line: i, what: 'row' })),
+    options,
+  );
 }
 
 async function* ndjsonRecords(source: JsonSource): AsyncGenerator<SourceRecord> {

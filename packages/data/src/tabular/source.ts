@@ -16,7 +16,9 @@ export function checkSource(source: unknown, kind: string): CheckedSource {
       throw new InvalidInputError(`${kind} source: path must be a non-empty file path`);
     }
   }
-  throw new InvalidInputError(`${kind} source must be { text } or { path }${kind === 'CSV' ? ' or a readable stream' : ''}, not ${source === null ? 'null' : typeof source}`);
+  throw new InvalidInputError(
+    `${kind} source must be { text } or { path }${kind === 'CSV' ? ' or a readable stream' : ''}, not ${source === null ? 'null' : typeof source}`,
+  );
 }
 
 /** Strips a leading byte order mark, as the CSV reader does. */
@@ -28,6 +30,10 @@ export function stripBom(text: string): string {
 export function fileError(kind: string, path: string, error: unknown): InvalidInputError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') return new InvalidInputError(`${kind} file not found: ${path}`, { cause: error });
-  if (code === 'EISDIR') return new InvalidInputError(`${kind} path is a directory, not a file: ${path}`, { cause: error });
-  return new InvalidInputError(`${kind} file cannot be read: ${path} (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+  if (code === 'EISDIR')
+    return new InvalidInputError(`${kind} path is a directory, not a file: ${path}`, { cause: error });
+  return new InvalidInputError(
+    `${kind} file cannot be read: ${path} (${error instanceof Error ? error.message : String(error)})`,
+    { cause: error },
+  );
 }

@@ -30,5 +30,10 @@ export interface StandardIssue {
 /** True for any Standard Schema v1 validator. */
 export function isStandardSchema(value: unknown): value is StandardSchemaV1 {
   const standard = (value as { '~standard'?: { version?: unknown; validate?: unknown } } | null)?.['~standard'];
-  return typeof standard === 'object' && standard !== null && standard.version === 1 && typeof standard.validate === 'function';
+  return (
+    typeof standard === 'object' &&
+    standard !== null &&
+    standard.version === 1 &&
+    typeof standard.validate === 'function'
+  );
 }

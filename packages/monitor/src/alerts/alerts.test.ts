@@ -8,7 +8,9 @@ const at = () => new Date('2026-05-01T06:00:00Z');
 const check = { accuracy: 0.8, rows: 120, threshold: 0.85, alert: true, checkedAt: '2026-05-01T06:00:00.000Z' };
 
 /** A real HTTP server on 127.0.0.1 that answers requests with `reply(n)` and records what it received. */
-async function server(reply: (n: number, res: ServerResponse) => void): Promise<{ url: string; requests: { headers: IncomingMessage['headers']; body: string }[]; server: Server }> {
+async function server(
+  reply: (n: number, res: ServerResponse) => void,
+): Promise<{ url: string; requests: { headers: IncomingMessage['headers']; body: string }[]; server: Server }> {
   const requests: { headers: IncomingMessage['headers']; body: string }[] = [];
   const srv = createServer((req, res) => {
     let body = '';
@@ -49,14 +51,20 @@ describe('alerts', () => {
       referenceRows: 100,
       currentRows: 50,
     };
-    expect(driftAlert(report, { model: 'iris', now: at })?.message).toBe('data drift for model "iris": 1 of 2 features drifted (a)');
+    expect(driftAlert(report, { model: 'iris', now: at })?.message).toBe(
+      'data drift for model "iris": 1 of 2 features drifted (a)',
+    );
     expect(driftAlert({ ...report, datasetDrift: false })).toBeUndefined();
   });
 
   it('POSTs the alert as JSON to a real HTTP server, retrying 503s with exponential backoff', async () => {
     const hook = await server((n, res) => res.writeHead(n < 3 ? 503 : 200).end());
     const waits: number[] = [];
-    const channel = webhookChannel(hook.url, { backoffMs: 200, headers: { authorization: 'Bearer t' }, sleep: async (ms) => void waits.push(ms) });
+    const channel = webhookChannel(hook.url, {
+      backoffMs: 200,
+      headers: { authorization: 'Bearer t' },
+      sleep: async (ms) => void waits.push(ms),
+    });
     const alert = accuracyAlert(check, { model: 'iris', version: 2, now: at }) as Alert;
     const alerter = createAlerter({ webhook: channel });
     expect(await alerter.send(alert)).toEqual([{ channel: 'webhook', ok: true }]);
@@ -73,10 +81,16 @@ describe('alerts', () => {
   it('honours Retry-After, gives up after its retries, and does not retry a 400', async () => {
     const busy = await server((_, res) => res.writeHead(429, { 'retry-after': '2' }).end());
     const waits: number[] = [];
-    const alerter = createAlerter({ busy: webhookChannel(busy.url, { retries: 2, sleep: async (ms) => void waits.push(ms) }) });
+    const alerter = createAlerter({
+      busy: webhookChannel(busy.url, { retries: 2, sleep: async (ms) => void waits.push(ms) }),
+    });
     const alert = accuracyAlert(check, { now: at });
     expect(await alerter.send(alert)).toEqual([
-      { channel: 'busy', ok: false, error: `webhook ${new URL(busy.url).origin}/*** failed after 3 attempts: HTTP 429` },
+      {
+        channel: 'busy',
+        ok: false,
+        error: `webhook ${new URL(busy.url).origin}/*** failed after 3 attempts: HTTP 429`,
+      },
     ]);
     expect(waits).toEqual([2000, 2000]);
     const bad = await server((_, res) => res.writeHead(400).end());
@@ -90,13 +104,19 @@ describe('alerts', () => {
     const slow = webhookChannel(silent.url, { timeoutMs: 100, retries: 1, backoffMs: 10 });
     const started = Date.now();
     const [delivery] = await createAlerter({ slow }).send(accuracyAlert(check, { now: at }));
-    expect(delivery).toEqual({ channel: 'slow', ok: false, error: `webhook ${new URL(silent.url).origin}/*** failed after 2 attempts: timed out after 100 ms` });
+    expect(delivery).toEqual({
+      channel: 'slow',
+      ok: false,
+      error: `webhook ${new URL(silent.url).origin}/*** failed after 2 attempts: timed out after 100 ms`,
+    });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(silent.requests.length).toBeLessThanOrEqual(2);
     const closed = await server(() => {});
     const url = closed.url;
     await new Promise((resolve) => closed.server.close(resolve));
-    const [refused] = await createAlerter({ gone: webhookChannel(url, { retries: 0 }) }).send(accuracyAlert(check, { now: at }));
+    const [refused] = await createAlerter({ gone: webhookChannel(url, { retries: 0 }) }).send(
+      accuracyAlert(check, { now: at }),
+    );
     expect(refused?.error).toMatch(/failed after 1 attempts: network error: connect ECONNREFUSED/);
   });
 

@@ -58,7 +58,12 @@ export function driftAlert(report: DriftReport, context: AlertContext = {}): Ale
       driftedShare: report.driftedShare,
       referenceRows: report.referenceRows,
       currentRows: report.currentRows,
-      features: drifted.map((f) => ({ feature: f.feature, test: f.test, statistic: f.statistic, ...(f.pValue === undefined ? {} : { pValue: f.pValue }) })),
+      features: drifted.map((f) => ({
+        feature: f.feature,
+        test: f.test,
+        statistic: f.statistic,
+        ...(f.pValue === undefined ? {} : { pValue: f.pValue }),
+      })),
     },
   };
 }

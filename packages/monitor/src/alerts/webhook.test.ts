@@ -5,7 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAlerter, type Alert } from './alerts';
 import { webhookChannel, type WebhookOptions } from './webhook';
 
-const alert: Alert = { kind: 'accuracy', message: 'accuracy fell', at: '2026-05-01T06:00:00.000Z', details: { accuracy: 0.8 } };
+const alert: Alert = {
+  kind: 'accuracy',
+  message: 'accuracy fell',
+  at: '2026-05-01T06:00:00.000Z',
+  details: { accuracy: 0.8 },
+};
 
 interface Recorded {
   url: string;
@@ -15,7 +20,9 @@ interface Recorded {
 }
 
 /** A real HTTP server on 127.0.0.1 that records each request, then answers it with `reply`. */
-async function server(reply: (req: Recorded, res: ServerResponse) => void): Promise<{ port: number; requests: Recorded[]; server: Server }> {
+async function server(
+  reply: (req: Recorded, res: ServerResponse) => void,
+): Promise<{ port: number; requests: Recorded[]; server: Server }> {
   const requests: Recorded[] = [];
   const srv = createServer((req, res) => {
     let body = '';
@@ -72,7 +79,9 @@ describe('webhookChannel hardening', () => {
     expect(await deliver(webhookChannel(`${base}/hook/302/relative`))).toBe(
       `webhook ${base}/*** answered HTTP 302 redirecting to ${base}/***?key=***; redirects are refused, not retried`,
     );
-    expect(await deliver(webhookChannel(`${base}/hook/301/none`))).toBe(`webhook ${base}/*** answered HTTP 301 without a Location; redirects are refused, not retried`);
+    expect(await deliver(webhookChannel(`${base}/hook/301/none`))).toBe(
+      `webhook ${base}/*** answered HTTP 301 without a Location; redirects are refused, not retried`,
+    );
     expect(hook.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
       'POST /hook/301',
       'POST /hook/302',
@@ -157,7 +166,8 @@ describe('webhookChannel hardening', () => {
       `webhook http://***@127.0.0.1:${port}/***?token=*** failed after 1 attempts: network error: connect ECONNREFUSED 127.0.0.1:${port}`,
       'webhook URL is not a valid http(s) URL (not shown: it may hold credentials)',
     ]);
-    for (const message of errors) for (const secret of ['secret', 'abc', 'hunter2', 'zzz']) expect(message).not.toContain(secret);
+    for (const message of errors)
+      for (const secret of ['secret', 'abc', 'hunter2', 'zzz']) expect(message).not.toContain(secret);
     expect(hook.requests).toHaveLength(4);
     for (const request of hook.requests) {
       expect(request.url).toBe('/hook?token=abc');
@@ -175,23 +185,41 @@ describe('webhookChannel hardening', () => {
       [{ timeoutMs: Number.NaN }, 'webhook option timeoutMs must be a finite number in (0, 600000], got NaN'],
       [{ timeoutMs: 0 }, 'webhook option timeoutMs must be a finite number in (0, 600000], got 0'],
       [{ timeoutMs: 600_001 }, 'webhook option timeoutMs must be a finite number in (0, 600000], got 600001'],
-      [{ timeoutMs: '5' as unknown as number }, 'webhook option timeoutMs must be a finite number in (0, 600000], got a string'],
+      [
+        { timeoutMs: '5' as unknown as number },
+        'webhook option timeoutMs must be a finite number in (0, 600000], got a string',
+      ],
       [{ retries: 1.5 }, 'webhook option retries must be an integer in [0, 20], got 1.5'],
       [{ retries: 21 }, 'webhook option retries must be an integer in [0, 20], got 21'],
       [{ retries: -1 }, 'webhook option retries must be an integer in [0, 20], got -1'],
       [{ retries: Infinity }, 'webhook option retries must be an integer in [0, 20], got Infinity'],
       [{ backoffMs: -1 }, 'webhook option backoffMs must be a finite number in [0, 3600000], got -1'],
       [{ backoffMs: Number.NaN }, 'webhook option backoffMs must be a finite number in [0, 3600000], got NaN'],
-      [{ maxBackoffMs: Infinity }, 'webhook option maxBackoffMs must be a finite number in [backoffMs, 3600000], got Infinity'],
-      [{ backoffMs: 100, maxBackoffMs: 50 }, 'webhook option maxBackoffMs must be a finite number in [backoffMs, 3600000], got 50'],
+      [
+        { maxBackoffMs: Infinity },
+        'webhook option maxBackoffMs must be a finite number in [backoffMs, 3600000], got Infinity',
+      ],
+      [
+        { backoffMs: 100, maxBackoffMs: 50 },
+        'webhook option maxBackoffMs must be a finite number in [backoffMs, 3600000], got 50',
+      ],
       [{ maxResponseBytes: -1 }, 'webhook option maxResponseBytes must be an integer ≥ 0, got -1'],
       [{ maxResponseBytes: 1.5 }, 'webhook option maxResponseBytes must be an integer ≥ 0, got 1.5'],
       [{ maxResponseBytes: Infinity }, 'webhook option maxResponseBytes must be an integer ≥ 0, got Infinity'],
-      [{ headers: { authorization: 1 as unknown as string } }, 'webhook option headers["authorization"] must be a string'],
-      [{ headers: { authorization: 'Bearer tok\nen' } }, 'webhook option headers["authorization"] is not a valid header name and value'],
+      [
+        { headers: { authorization: 1 as unknown as string } },
+        'webhook option headers["authorization"] must be a string',
+      ],
+      [
+        { headers: { authorization: 'Bearer tok\nen' } },
+        'webhook option headers["authorization"] is not a valid header name and value',
+      ],
       [{ headers: 'x' as unknown as Record<string, string> }, 'webhook option headers must be an object of strings'],
       [{ allowHosts: [''] }, 'webhook option allowHosts must be an array of non-empty host names'],
-      [{ allowHosts: '127.0.0.1' as unknown as string[] }, 'webhook option allowHosts must be an array of non-empty host names'],
+      [
+        { allowHosts: '127.0.0.1' as unknown as string[] },
+        'webhook option allowHosts must be an array of non-empty host names',
+      ],
       [{ body: 'x' as unknown as () => unknown }, 'webhook option body must be a function'],
       [{ sleep: 5 as unknown as () => Promise<void> }, 'webhook option sleep must be a function'],
     ];
@@ -200,13 +228,17 @@ describe('webhookChannel hardening', () => {
       expect(InvalidInputError.isInstance(error)).toBe(true);
       expect(error.message).toBe(message);
     }
-    expect(() => webhookChannel(url, { timeoutMs: 600_000, retries: 20, backoffMs: 0, maxBackoffMs: 0, maxResponseBytes: 0 })).not.toThrow();
+    expect(() =>
+      webhookChannel(url, { timeoutMs: 600_000, retries: 20, backoffMs: 0, maxBackoffMs: 0, maxResponseBytes: 0 }),
+    ).not.toThrow();
     expect(() => webhookChannel(url, { retries: 0, backoffMs: 60_000 })).not.toThrow(); // maxBackoffMs defaults to ≥ backoffMs
   });
 
   it('allowHosts pins the webhook host: exact, case-insensitive, and an empty list allows none', async () => {
     const hook = await server((_, res) => res.writeHead(204).end());
-    expect(await deliver(webhookChannel(`http://127.0.0.1:${hook.port}/hook`, { allowHosts: ['127.0.0.1'] }))).toBeUndefined();
+    expect(
+      await deliver(webhookChannel(`http://127.0.0.1:${hook.port}/hook`, { allowHosts: ['127.0.0.1'] })),
+    ).toBeUndefined();
     expect(hook.requests).toHaveLength(1);
     expect(() => webhookChannel('https://Hooks.Example.com/x', { allowHosts: ['hooks.example.COM'] })).not.toThrow();
     expect(() => webhookChannel('http://[::1]:8080/x', { allowHosts: ['::1'] })).not.toThrow();

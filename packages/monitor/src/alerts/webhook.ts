@@ -64,7 +64,8 @@ function option(ok: boolean, name: string, rule: string, value: unknown): void {
   if (!ok) throw new InvalidInputError(`webhook option ${name} must be ${rule}, got ${shown(value)}`);
 }
 
-const finiteIn = (value: unknown, min: number, max: number): boolean => typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max;
+const finiteIn = (value: unknown, min: number, max: number): boolean =>
+  typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max;
 
 /**
  * An alert channel that POSTs the alert as JSON to `url`, with a timeout per attempt and retries with
@@ -80,8 +81,10 @@ const finiteIn = (value: unknown, min: number, max: number): boolean => typeof v
 export function webhookChannel(url: string, options: WebhookOptions = {}): WebhookChannel {
   const parsed = URL.canParse(url) ? new URL(url) : undefined;
   // The raw text is never shown: it may hold credentials.
-  if (!parsed) throw new InvalidInputError('webhook URL is not a valid http(s) URL (not shown: it may hold credentials)');
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new InvalidInputError(`webhook URL must be http(s), got ${parsed.protocol}`);
+  if (!parsed)
+    throw new InvalidInputError('webhook URL is not a valid http(s) URL (not shown: it may hold credentials)');
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new InvalidInputError(`webhook URL must be http(s), got ${parsed.protocol}`);
   const label = redactUrl(parsed);
 
   const { allowHosts, headers: extra } = options;
@@ -100,13 +103,34 @@ export function webhookChannel(url: string, options: WebhookOptions = {}): Webho
   const backoffMs = options.backoffMs ?? 500;
   const maxBackoffMs = options.maxBackoffMs ?? Math.max(30_000, typeof backoffMs === 'number' ? backoffMs : 0);
   const maxResponseBytes = options.maxResponseBytes ?? 65_536;
-  option(finiteIn(timeoutMs, Number.MIN_VALUE, MAX_TIMEOUT_MS), 'timeoutMs', `a finite number in (0, ${MAX_TIMEOUT_MS}]`, timeoutMs);
-  option(Number.isInteger(retries) && finiteIn(retries, 0, MAX_RETRIES), 'retries', `an integer in [0, ${MAX_RETRIES}]`, retries);
+  option(
+    finiteIn(timeoutMs, Number.MIN_VALUE, MAX_TIMEOUT_MS),
+    'timeoutMs',
+    `a finite number in (0, ${MAX_TIMEOUT_MS}]`,
+    timeoutMs,
+  );
+  option(
+    Number.isInteger(retries) && finiteIn(retries, 0, MAX_RETRIES),
+    'retries',
+    `an integer in [0, ${MAX_RETRIES}]`,
+    retries,
+  );
   option(finiteIn(backoffMs, 0, MAX_BACKOFF_MS), 'backoffMs', `a finite number in [0, ${MAX_BACKOFF_MS}]`, backoffMs);
-  option(finiteIn(maxBackoffMs, backoffMs, MAX_BACKOFF_MS), 'maxBackoffMs', `a finite number in [backoffMs, ${MAX_BACKOFF_MS}]`, maxBackoffMs);
-  option(Number.isSafeInteger(maxResponseBytes) && maxResponseBytes >= 0, 'maxResponseBytes', 'an integer ≥ 0', maxResponseBytes);
+  option(
+    finiteIn(maxBackoffMs, backoffMs, MAX_BACKOFF_MS),
+    'maxBackoffMs',
+    `a finite number in [backoffMs, ${MAX_BACKOFF_MS}]`,
+    maxBackoffMs,
+  );
+  option(
+    Number.isSafeInteger(maxResponseBytes) && maxResponseBytes >= 0,
+    'maxResponseBytes',
+    'an integer ≥ 0',
+    maxResponseBytes,
+  );
   for (const name of ['body', 'sleep'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') throw new InvalidInputError(`webhook option ${name} must be a function`);
+    if (options[name] !== undefined && typeof options[name] !== 'function')
+      throw new InvalidInputError(`webhook option ${name} must be a function`);
   }
 
   // Credentials move from the URL (which fetch refuses) to a Basic authorization header; the query stays.
@@ -114,10 +138,14 @@ export function webhookChannel(url: string, options: WebhookOptions = {}): Webho
   target.username = target.password = target.hash = '';
   const headers = new Headers({ 'content-type': 'application/json', 'user-agent': '@mlops/monitor' });
   if (parsed.username || parsed.password) {
-    headers.set('authorization', `Basic ${Buffer.from(`${decode(parsed.username)}:${decode(parsed.password)}`).toString('base64')}`);
+    headers.set(
+      'authorization',
+      `Basic ${Buffer.from(`${decode(parsed.username)}:${decode(parsed.password)}`).toString('base64')}`,
+    );
   }
   if (extra !== undefined) {
-    if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) throw new InvalidInputError('webhook option headers must be an object of strings');
+    if (extra === null || typeof extra !== 'object' || Array.isArray(extra))
+      throw new InvalidInputError('webhook option headers must be an object of strings');
     for (const [name, value] of Object.entries(extra)) {
       const key = `headers[${JSON.stringify(name)}]`;
       if (typeof value !== 'string') throw new InvalidInputError(`webhook option ${key} must be a string`);
@@ -131,7 +159,8 @@ export function webhookChannel(url: string, options: WebhookOptions = {}): Webho
   const sleep = options.sleep ?? ((ms: number) => delay(ms));
   const toBody = options.body ?? ((alert: Alert) => alert);
   // Belt and braces: a network error's text never repeats the URL.
-  const scrub = (text: string) => [url, parsed.href, target.href].reduce((t, secret) => t.split(secret).join(label), text);
+  const scrub = (text: string) =>
+    [url, parsed.href, target.href].reduce((t, secret) => t.split(secret).join(label), text);
 
   const channel = async (alert: Alert): Promise<void> => {
     const body = JSON.stringify(toBody(alert));
@@ -141,18 +170,29 @@ export function webhookChannel(url: string, options: WebhookOptions = {}): Webho
       let wait = Math.min(maxBackoffMs, backoffMs * 2 ** (attempt - 1));
       let response: Response;
       try {
-        response = await fetch(target, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+        response = await fetch(target, {
+          method: 'POST',
+          headers,
+          body,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(timeoutMs),
+        });
       } catch (error) {
         const name = (error as { name?: string }).name;
         const cause = (error as { cause?: { message?: string } }).cause?.message;
-        reason = name === 'TimeoutError' || name === 'AbortError' ? `timed out after ${timeoutMs} ms` : `network error: ${scrub(String(cause ?? (error as Error).message))}`;
+        reason =
+          name === 'TimeoutError' || name === 'AbortError'
+            ? `timed out after ${timeoutMs} ms`
+            : `network error: ${scrub(String(cause ?? (error as Error).message))}`;
         if (attempt <= retries) await sleep(wait);
         continue;
       }
       await drain(response, maxResponseBytes);
       if (response.ok) return;
       if (response.status >= 300 && response.status < 400) {
-        throw new Error(`webhook ${label} answered HTTP ${response.status} ${where(response, target)}; redirects are refused, not retried`);
+        throw new Error(
+          `webhook ${label} answered HTTP ${response.status} ${where(response, target)}; redirects are refused, not retried`,
+        );
       }
       reason = `HTTP ${response.status}`;
       if (!RETRYABLE.has(response.status)) throw new Error(`webhook ${label} answered ${reason}; not retried`);

@@ -23,25 +23,36 @@ export function columnsOf(data: TabularInput, featureNames: readonly string[], w
       return values;
     });
   }
-  if (typeof data !== 'object' || data === null) throw new InvalidInputError(`${what} must be rows or columns keyed by feature name`);
+  if (typeof data !== 'object' || data === null)
+    throw new InvalidInputError(`${what} must be rows or columns keyed by feature name`);
   for (const key of Object.keys(data)) {
-    if (!featureNames.includes(key)) throw new InvalidInputError(`${what} has column "${key}", which is not a feature`, { columnName: key });
+    if (!featureNames.includes(key))
+      throw new InvalidInputError(`${what} has column "${key}", which is not a feature`, { columnName: key });
   }
   let rows: number | undefined;
   return featureNames.map((name, j) => {
     const values = (data as ColumnarData)[name];
     if (!Object.hasOwn(data, name) || !isArrayLike(values)) {
-      throw new InvalidInputError(`${what} lacks column "${name}" (an array of numbers)`, { column: j, columnName: name });
+      throw new InvalidInputError(`${what} lacks column "${name}" (an array of numbers)`, {
+        column: j,
+        columnName: name,
+      });
     }
     if (rows === undefined) rows = values.length;
     if (values.length !== rows) {
-      throw new InvalidInputError(`${what} column "${name}" has ${values.length} values, expected ${rows}`, { column: j, columnName: name });
+      throw new InvalidInputError(`${what} column "${name}" has ${values.length} values, expected ${rows}`, {
+        column: j,
+        columnName: name,
+      });
     }
     if (rows === 0) throw new InvalidInputError(`${what} has no rows`);
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new InvalidInputError(`${what} row ${i}, column ${j} (${name}) is ${String(v)}: expected a finite number`, { row: i, column: j, columnName: name });
+        throw new InvalidInputError(
+          `${what} row ${i}, column ${j} (${name}) is ${String(v)}: expected a finite number`,
+          { row: i, column: j, columnName: name },
+        );
       }
     }
     return values;

@@ -21,9 +21,25 @@ describe('detectDrift', () => {
       ['b', true],
       ['c', false],
     ]);
-    const b = ksTest(reference.map((r) => r[1]!), current.map((r) => r[1]!));
-    expect(report.features[1]).toEqual({ feature: 'b', test: 'ks', statistic: b.statistic, pValue: b.pValue, threshold: 0.05, drifted: true });
-    expect(report).toMatchObject({ driftedCount: 1, referenceRows: 300, currentRows: 200, datasetDrift: false, mode: 'exact' });
+    const b = ksTest(
+      reference.map((r) => r[1]!),
+      current.map((r) => r[1]!),
+    );
+    expect(report.features[1]).toEqual({
+      feature: 'b',
+      test: 'ks',
+      statistic: b.statistic,
+      pValue: b.pValue,
+      threshold: 0.05,
+      drifted: true,
+    });
+    expect(report).toMatchObject({
+      driftedCount: 1,
+      referenceRows: 300,
+      currentRows: 200,
+      datasetDrift: false,
+      mode: 'exact',
+    });
     expect(report.driftedShare).toBeCloseTo(1 / 3, 15);
     expect(detectDrift(reference, current, { featureNames, driftShare: 0.3 }).datasetDrift).toBe(true);
   });
@@ -37,7 +53,11 @@ describe('detectDrift', () => {
   it('chooses tests as Evidently does, and distances for large references', () => {
     const random = new RandomState(9);
     const rows = (n: number, shift: number) =>
-      Array.from({ length: n }, () => [random.random() + shift, Math.floor(random.random() * 4), random.random() < 0.5 ? 0 : 1]);
+      Array.from({ length: n }, () => [
+        random.random() + shift,
+        Math.floor(random.random() * 4),
+        random.random() < 0.5 ? 0 : 1,
+      ]);
     const names = ['numeric', 'category', 'binary'];
     const small = detectDrift(rows(300, 0), rows(300, 0), { featureNames: names });
     expect(small.features.map((f) => f.test)).toEqual(['ks', 'chisquare', 'z']);
@@ -52,16 +72,22 @@ describe('detectDrift', () => {
     expect(large.features[0]!.threshold).toBe(0.1);
     const forced = detectDrift(rows(50, 0), rows(50, 0), { featureNames: names, methods: { numeric: 'wasserstein' } });
     expect(forced.features[0]!.test).toBe('wasserstein');
-    expect(() => detectDrift(rows(5, 0), rows(5, 0), { featureNames: names, methods: { other: 'ks' } })).toThrow('methods names "other"');
+    expect(() => detectDrift(rows(5, 0), rows(5, 0), { featureNames: names, methods: { other: 'ks' } })).toThrow(
+      'methods names "other"',
+    );
   });
 
   it('corrects p-values for many columns (Bonferroni, Benjamini–Hochberg)', () => {
     const reference = batch(1, 300, 0);
     const current = batch(2, 200, 0.3);
     const plain = detectDrift(reference, current, { featureNames }).features.map((f) => f.pValue!);
-    const bonferroni = detectDrift(reference, current, { featureNames, correction: 'bonferroni' }).features.map((f) => f.pValue!);
+    const bonferroni = detectDrift(reference, current, { featureNames, correction: 'bonferroni' }).features.map(
+      (f) => f.pValue!,
+    );
     expect(bonferroni).toEqual(plain.map((p) => Math.min(1, p * 3)));
-    const bh = detectDrift(reference, current, { featureNames, correction: 'benjamini-hochberg' }).features.map((f) => f.pValue!);
+    const bh = detectDrift(reference, current, { featureNames, correction: 'benjamini-hochberg' }).features.map(
+      (f) => f.pValue!,
+    );
     const order = [...plain].sort((a, b) => a - b);
     // The smallest p-value is multiplied by 3/1 unless a larger rank gives less; every adjusted value ≥ the raw one.
     bh.forEach((p, i) => expect(p).toBeGreaterThanOrEqual(plain[i]!));
@@ -73,7 +99,8 @@ describe('detectDrift', () => {
     const random = new RandomState(9);
     const sample = () => Array.from({ length: 500 }, () => [random.random()]);
     let flagged = 0;
-    for (let s = 0; s < 1000; s++) if (detectDrift(sample(), sample(), { featureNames: ['x'] }).features[0]!.drifted) flagged++;
+    for (let s = 0; s < 1000; s++)
+      if (detectDrift(sample(), sample(), { featureNames: ['x'] }).features[0]!.drifted) flagged++;
     expect(flagged / 1000).toBeGreaterThanOrEqual(0.04);
     expect(flagged / 1000).toBeLessThanOrEqual(0.06);
     expect(flagged).toBe(50);
@@ -84,21 +111,34 @@ describe('detectDrift', () => {
     expect(() => detectDrift(good, [[1, 2]], { featureNames })).toThrow('current row 0 has 2 values, expected 3');
     expect(() => detectDrift([[1, NaN, 3]], good, { featureNames })).toThrow('reference row 0, column 1 (b) is NaN');
     expect(() => detectDrift(good, good, { featureNames, alpha: 0 })).toThrow(InvalidInputError);
-    expect(() => detectDrift(good, good, { featureNames, driftShare: 1.5 })).toThrow('driftShare must be in (0, 1], got 1.5');
+    expect(() => detectDrift(good, good, { featureNames, driftShare: 1.5 })).toThrow(
+      'driftShare must be in (0, 1], got 1.5',
+    );
   });
 
   it('accepts columns keyed by feature name (typed arrays) and gives the same report as rows', () => {
     const reference = batch(1, 300, 0);
     const current = batch(2, 200, 0.3);
-    const columns = (rows: number[][]) => Object.fromEntries(featureNames.map((name, j) => [name, Float64Array.from(rows, (r) => r[j]!)]));
-    expect(detectDrift(columns(reference), columns(current), { featureNames })).toEqual(detectDrift(reference, current, { featureNames }));
-    expect(detectDrift(columns(reference), current, { featureNames })).toEqual(detectDrift(reference, current, { featureNames }));
-    expect(() => detectDrift({ a: [1], b: [2] }, current, { featureNames })).toThrow('reference lacks column "c" (an array of numbers)');
-    expect(() => detectDrift({ a: [1], b: [2, 3], c: [1] }, current, { featureNames })).toThrow('reference column "b" has 2 values, expected 1');
+    const columns = (rows: number[][]) =>
+      Object.fromEntries(featureNames.map((name, j) => [name, Float64Array.from(rows, (r) => r[j]!)]));
+    expect(detectDrift(columns(reference), columns(current), { featureNames })).toEqual(
+      detectDrift(reference, current, { featureNames }),
+    );
+    expect(detectDrift(columns(reference), current, { featureNames })).toEqual(
+      detectDrift(reference, current, { featureNames }),
+    );
+    expect(() => detectDrift({ a: [1], b: [2] }, current, { featureNames })).toThrow(
+      'reference lacks column "c" (an array of numbers)',
+    );
+    expect(() => detectDrift({ a: [1], b: [2, 3], c: [1] }, current, { featureNames })).toThrow(
+      'reference column "b" has 2 values, expected 1',
+    );
     expect(() => detectDrift({ a: [1], b: [Number.NaN], c: [1] }, current, { featureNames })).toThrow(
       'reference row 0, column 1 (b) is NaN: expected a finite number',
     );
-    expect(() => detectDrift({ ...columns(reference), d: [1] }, current, { featureNames })).toThrow('reference has column "d", which is not a feature');
+    expect(() => detectDrift({ ...columns(reference), d: [1] }, current, { featureNames })).toThrow(
+      'reference has column "d", which is not a feature',
+    );
   });
 
   it('runs on mergeable sketches: same verdicts, KS statistics at most the exact ones', () => {
@@ -107,7 +147,9 @@ describe('detectDrift', () => {
     const methods = { a: 'ks', b: 'ks', c: 'ks' } as const;
     const exact = detectDrift(reference, current, { featureNames, methods });
     // Sketch the reference in three parts, as three days of logs, and merge them.
-    const days = [reference.slice(0, 1000), reference.slice(1000, 2500), reference.slice(2500)].map((rows) => sketchDataset(rows, { featureNames }));
+    const days = [reference.slice(0, 1000), reference.slice(1000, 2500), reference.slice(2500)].map((rows) =>
+      sketchDataset(rows, { featureNames }),
+    );
     const merged = days.reduce((a, b) => a.merge(b));
     const stored = DatasetSketch.fromJSON(JSON.parse(JSON.stringify(merged.toJSON())));
     const sketched = detectDrift(stored, current, { featureNames, methods });
@@ -117,7 +159,11 @@ describe('detectDrift', () => {
       expect(f.statistic).toBeLessThanOrEqual(exact.features[j]!.statistic);
       expect(exact.features[j]!.statistic - f.statistic).toBeLessThan(2e-3);
     });
-    const auto = detectDrift(sketchDataset(batch(13, 2000, 0), { featureNames }), sketchDataset(batch(14, 2000, 0.5), { featureNames }), { featureNames });
+    const auto = detectDrift(
+      sketchDataset(batch(13, 2000, 0), { featureNames }),
+      sketchDataset(batch(14, 2000, 0.5), { featureNames }),
+      { featureNames },
+    );
     expect(auto.features.map((f) => [f.test, f.drifted])).toEqual([
       ['wasserstein', false],
       ['wasserstein', true],
@@ -127,18 +173,24 @@ describe('detectDrift', () => {
 
   it('uses exact value counts for categorical columns in sketch mode, and says when it cannot', () => {
     const random = new RandomState(5);
-    const rows = (n: number, p: number) => Array.from({ length: n }, () => [random.random() < p ? 1 : 0, Math.floor(random.random() * 4), random.random()]);
+    const rows = (n: number, p: number) =>
+      Array.from({ length: n }, () => [random.random() < p ? 1 : 0, Math.floor(random.random() * 4), random.random()]);
     const names = ['flag', 'level', 'score'];
     const reference = rows(500, 0.3);
     const current = rows(400, 0.5);
     const exact = detectDrift(reference, current, { featureNames: names });
     const sketched = detectDrift(sketchDataset(reference, { featureNames: names }), current, { featureNames: names });
     expect(sketched.features.slice(0, 2)).toEqual(exact.features.slice(0, 2)); // z-test and chi-square: identical
-    expect(() => detectDrift(sketchDataset(reference, { featureNames: names }), current, { featureNames: names, methods: { score: 'chisquare' } })).toThrow(
+    expect(() =>
+      detectDrift(sketchDataset(reference, { featureNames: names }), current, {
+        featureNames: names,
+        methods: { score: 'chisquare' },
+      }),
+    ).toThrow(
       'chisquare needs the value counts of "score"; a sketch keeps them only for columns with at most 6 distinct values',
     );
-    expect(() => detectDrift(sketchDataset(reference, { featureNames: ['x', 'y', 'z'] }), current, { featureNames: names })).toThrow(
-      'the reference sketch has features [x,y,z], expected [flag,level,score]',
-    );
+    expect(() =>
+      detectDrift(sketchDataset(reference, { featureNames: ['x', 'y', 'z'] }), current, { featureNames: names }),
+    ).toThrow('the reference sketch has features [x,y,z], expected [flag,level,score]');
   });
 });

@@ -109,7 +109,10 @@ function measure(method: DriftMethod, ref: Side, cur: Side, feature: string): { 
       const [a, b] = [(ref as { sketch: FeatureSketch }).sketch, (cur as { sketch: FeatureSketch }).sketch];
       const statistic = sketchKsStatistic(a, b);
       const [m, n] = a.count >= b.count ? [a.count, b.count] : [b.count, a.count];
-      return { statistic, pValue: Math.min(1, Math.max(0, kolmogorovNSurvival(Math.round((m * n) / (m + n)), statistic))) };
+      return {
+        statistic,
+        pValue: Math.min(1, Math.max(0, kolmogorovNSurvival(Math.round((m * n) / (m + n)), statistic))),
+      };
     }
     case 'chisquare': {
       const [r, c] = alignCounts(countsOf(ref, method, feature), countsOf(cur, method, feature));
@@ -117,14 +120,20 @@ function measure(method: DriftMethod, ref: Side, cur: Side, feature: string): { 
     }
     case 'z': {
       const [r, c] = alignCounts(countsOf(ref, method, feature), countsOf(cur, method, feature));
-      if (r.length > 2) throw new InvalidInputError(`the Z-test needs a binary column, "${feature}" has ${r.length} values`, { columnName: feature });
+      if (r.length > 2)
+        throw new InvalidInputError(`the Z-test needs a binary column, "${feature}" has ${r.length} values`, {
+          columnName: feature,
+        });
       return zTestProportions(r[0]!, rowsOf(ref), c[0]!, rowsOf(cur));
     }
     case 'wasserstein': {
       const distance =
         'values' in ref && 'values' in cur
           ? wassersteinDistance(ref.values, cur.values)
-          : sketchWassersteinDistance((ref as { sketch: FeatureSketch }).sketch, (cur as { sketch: FeatureSketch }).sketch);
+          : sketchWassersteinDistance(
+              (ref as { sketch: FeatureSketch }).sketch,
+              (cur as { sketch: FeatureSketch }).sketch,
+            );
       return { statistic: distance / Math.max(referenceStd(ref), 0.001) };
     }
     case 'jensenshannon': {
@@ -135,18 +144,27 @@ function measure(method: DriftMethod, ref: Side, cur: Side, feature: string): { 
 }
 
 /** Both inputs as per-feature sides: exact columns, or sketches when either input is a sketch. */
-function sidesOf(reference: DriftInput, current: DriftInput, featureNames: readonly string[]): { ref: Side[]; cur: Side[]; mode: 'exact' | 'sketch' } {
+function sidesOf(
+  reference: DriftInput,
+  current: DriftInput,
+  featureNames: readonly string[],
+): { ref: Side[]; cur: Side[]; mode: 'exact' | 'sketch' } {
   if (!(reference instanceof DatasetSketch) && !(current instanceof DatasetSketch)) {
     const ref = columnsOf(reference, featureNames, 'reference').map((values) => ({ values }));
     const cur = columnsOf(current, featureNames, 'current').map((values) => ({ values }));
     return { ref, cur, mode: 'exact' };
   }
   const template = (reference instanceof DatasetSketch ? reference : current) as DatasetSketch;
-  const options = { relativeAccuracy: template.features[0]!.relativeAccuracy, maxBuckets: template.features[0]!.maxBuckets };
+  const options = {
+    relativeAccuracy: template.features[0]!.relativeAccuracy,
+    maxBuckets: template.features[0]!.maxBuckets,
+  };
   const asSketch = (input: DriftInput, what: string): DatasetSketch => {
     if (!(input instanceof DatasetSketch)) return new DatasetSketch(featureNames, options).add(input);
     if (JSON.stringify(input.featureNames) !== JSON.stringify(featureNames)) {
-      throw new InvalidInputError(`the ${what} sketch has features [${input.featureNames}], expected [${featureNames}]`);
+      throw new InvalidInputError(
+        `the ${what} sketch has features [${input.featureNames}], expected [${featureNames}]`,
+      );
     }
     if (input.rows === 0) throw new InvalidInputError(`the ${what} sketch is empty`);
     return input;
@@ -190,7 +208,8 @@ export function detectDrift(reference: DriftInput, current: DriftInput, options:
   const columns = options.featureNames.length;
   if (columns === 0) throw new InvalidInputError('featureNames is empty');
   for (const name of Object.keys(options.methods ?? {})) {
-    if (!options.featureNames.includes(name)) throw new InvalidInputError(`methods names "${name}", which is not a feature`, { columnName: name });
+    if (!options.featureNames.includes(name))
+      throw new InvalidInputError(`methods names "${name}", which is not a feature`, { columnName: name });
   }
   const { ref, cur, mode } = sidesOf(reference, current, options.featureNames);
   const measured = options.featureNames.map((feature, j) => {
@@ -198,13 +217,29 @@ export function detectDrift(reference: DriftInput, current: DriftInput, options:
     return { feature, method, ...measure(method, ref[j]!, cur[j]!, feature) };
   });
   const tested = measured.filter((m) => m.pValue !== undefined);
-  const adjusted = correct(tested.map((m) => m.pValue!), options.correction);
+  const adjusted = correct(
+    tested.map((m) => m.pValue!),
+    options.correction,
+  );
   const features: FeatureDrift[] = measured.map((m) => {
     if (m.pValue === undefined) {
-      return { feature: m.feature, test: m.method, statistic: m.statistic, threshold: distanceThreshold, drifted: m.statistic >= distanceThreshold };
+      return {
+        feature: m.feature,
+        test: m.method,
+        statistic: m.statistic,
+        threshold: distanceThreshold,
+        drifted: m.statistic >= distanceThreshold,
+      };
     }
     const pValue = adjusted[tested.indexOf(m)]!;
-    return { feature: m.feature, test: m.method, statistic: m.statistic, pValue, threshold: alpha, drifted: pValue < alpha };
+    return {
+      feature: m.feature,
+      test: m.method,
+      statistic: m.statistic,
+      pValue,
+      threshold: alpha,
+      drifted: pValue < alpha,
+    };
   });
   const driftedCount = features.filter((f) => f.drifted).length;
   const driftedShare = driftedCount / columns;

@@ -19,18 +19,34 @@ function clock(start: string) {
 describe('PredictionLog', () => {
   it('appends NDJSON predictions and joins labels that arrive later', async () => {
     let n = 0;
-    const log = new PredictionLog({ path: join(dir, 'a.ndjson'), now: clock('2026-01-01T00:00:00Z'), newId: () => `p${++n}` });
+    const log = new PredictionLog({
+      path: join(dir, 'a.ndjson'),
+      now: clock('2026-01-01T00:00:00Z'),
+      newId: () => `p${++n}`,
+    });
     const [first] = await log.append({ model: 'iris', version: 1, inputs: [5.1, 3.5, 1.4, 0.2], prediction: 0 });
     await log.append([
       { model: 'iris', version: 1, inputs: { 'petal length (cm)': 4.7 }, prediction: 1 },
       { model: 'iris', version: 2, inputs: [6.3, 3.3, 6, 2.5], prediction: 2, id: 'custom' },
     ]);
-    expect(first).toEqual({ id: 'p1', time: '2026-01-01T00:00:01.000Z', model: 'iris', version: 1, inputs: [5.1, 3.5, 1.4, 0.2], prediction: 0 });
+    expect(first).toEqual({
+      id: 'p1',
+      time: '2026-01-01T00:00:01.000Z',
+      model: 'iris',
+      version: 1,
+      inputs: [5.1, 3.5, 1.4, 0.2],
+      prediction: 0,
+    });
     await log.label('p2', 2);
     await log.label('custom', 2);
     const text = await readFile(log.path, 'utf8');
     expect(text.split('\n')).toHaveLength(6);
-    expect(JSON.parse(text.split('\n')[3]!)).toEqual({ type: 'label', id: 'p2', time: '2026-01-01T00:00:04.000Z', label: 2 });
+    expect(JSON.parse(text.split('\n')[3]!)).toEqual({
+      type: 'label',
+      id: 'p2',
+      time: '2026-01-01T00:00:04.000Z',
+      label: 2,
+    });
 
     const all = await log.read();
     expect(all.map((r) => [r.id, r.prediction, r.label])).toEqual([
@@ -40,7 +56,7 @@ describe('PredictionLog', () => {
     ]);
     expect((await log.read({ version: 1, labelled: true })).map((r) => r.id)).toEqual(['p2']);
     expect((await log.read({ since: new Date('2026-01-01T00:00:02Z') })).map((r) => r.id)).toEqual(['p2', 'custom']);
-    expect((await log.read({ model: 'wine' }))).toEqual([]);
+    expect(await log.read({ model: 'wine' })).toEqual([]);
     expect(await new PredictionLog({ path: join(dir, 'missing.ndjson') }).read()).toEqual([]);
   });
 
@@ -51,8 +67,12 @@ describe('PredictionLog', () => {
       new InvalidInputError('prediction 1: inputs must be finite numbers', { row: 1 }),
     );
     await expect(log.append({ ...good, version: 0 })).rejects.toThrow('prediction: version must be a positive integer');
-    await expect(log.append({ ...good, inputs: JSON.parse('{"__proto__": 1}') })).rejects.toThrow('inputs may not use the key "__proto__"');
-    await expect(log.label('x', Number.POSITIVE_INFINITY)).rejects.toThrow('label for "x" must be a finite number, got Infinity');
+    await expect(log.append({ ...good, inputs: JSON.parse('{"__proto__": 1}') })).rejects.toThrow(
+      'inputs may not use the key "__proto__"',
+    );
+    await expect(log.label('x', Number.POSITIVE_INFINITY)).rejects.toThrow(
+      'label for "x" must be a finite number, got Infinity',
+    );
     expect(await log.read()).toEqual([]);
   });
 

@@ -56,7 +56,15 @@ export interface PredictionLogOptions {
   readonly sync?: boolean;
 }
 
-type PredictionLine = { type: 'prediction'; id: string; time: string; model: string; version: number; inputs: PredictionRecord['inputs']; prediction: number };
+type PredictionLine = {
+  type: 'prediction';
+  id: string;
+  time: string;
+  model: string;
+  version: number;
+  inputs: PredictionRecord['inputs'];
+  prediction: number;
+};
 type LabelLine = { type: 'label'; id: string; time: string; label: number };
 
 function isFiniteNumber(value: unknown): value is number {
@@ -77,15 +85,16 @@ function describeLine(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not an object';
   const line = value as Record<string, unknown>;
   if (typeof line.id !== 'string' || line.id === '') return '"id" must be a non-empty string';
-  if (typeof line.time !== 'string' || Number.isNaN(Date.parse(line.time))) return '"time" must be an ISO 8601 timestamp';
+  if (typeof line.time !== 'string' || Number.isNaN(Date.parse(line.time)))
+    return '"time" must be an ISO 8601 timestamp';
   if (line.type === 'label') return isFiniteNumber(line.label) ? undefined : '"label" must be a finite number';
   if (line.type !== 'prediction') return '"type" must be "prediction" or "label"';
   if (typeof line.model !== 'string' || line.model === '') return '"model" must be a non-empty string';
-  if (!Number.isSafeInteger(line.version) || (line.version as number) < 1) return '"version" must be a positive integer';
+  if (!Number.isSafeInteger(line.version) || (line.version as number) < 1)
+    return '"version" must be a positive integer';
   if (!isFiniteNumber(line.prediction)) return '"prediction" must be a finite number';
   return checkInputs(line.inputs);
 }
-
 
 /** Cuts off a last line without its newline (an append a crash interrupted), so the next line starts clean. */
 async function cutTornTail(handle: import('node:fs/promises').FileHandle): Promise<void> {
@@ -120,7 +129,8 @@ export class PredictionLog {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: PredictionLogOptions) {
-    if (typeof options?.path !== 'string' || options.path === '') throw new InvalidInputError('PredictionLog needs a "path"');
+    if (typeof options?.path !== 'string' || options.path === '')
+      throw new InvalidInputError('PredictionLog needs a "path"');
     this.path = options.path;
     this.now = options.now ?? (() => new Date());
     this.newId = options.newId ?? randomUUID;
@@ -132,18 +142,31 @@ export class PredictionLog {
     const list = Array.isArray(entries) ? entries : [entries as PredictionEntry];
     const lines = list.map((entry, i): PredictionLine => {
       const at = list.length > 1 ? `prediction ${i}` : 'prediction';
-      if (typeof entry !== 'object' || entry === null) throw new InvalidInputError(`${at} must be an object`, { row: i });
-      if (typeof entry.model !== 'string' || entry.model === '') throw new InvalidInputError(`${at}: model must be a non-empty string`, { row: i });
-      if (!Number.isSafeInteger(entry.version) || entry.version < 1) throw new InvalidInputError(`${at}: version must be a positive integer`, { row: i });
-      if (!isFiniteNumber(entry.prediction)) throw new InvalidInputError(`${at}: prediction must be a finite number`, { row: i });
+      if (typeof entry !== 'object' || entry === null)
+        throw new InvalidInputError(`${at} must be an object`, { row: i });
+      if (typeof entry.model !== 'string' || entry.model === '')
+        throw new InvalidInputError(`${at}: model must be a non-empty string`, { row: i });
+      if (!Number.isSafeInteger(entry.version) || entry.version < 1)
+        throw new InvalidInputError(`${at}: version must be a positive integer`, { row: i });
+      if (!isFiniteNumber(entry.prediction))
+        throw new InvalidInputError(`${at}: prediction must be a finite number`, { row: i });
       const problem = checkInputs(entry.inputs);
       if (problem) throw new InvalidInputError(`${at}: ${problem}`, { row: i });
       const time = entry.time === undefined ? this.now() : new Date(entry.time);
       if (Number.isNaN(time.getTime())) throw new InvalidInputError(`${at}: time is not a valid date`, { row: i });
       const id = entry.id ?? this.newId();
-      if (typeof id !== 'string' || id === '') throw new InvalidInputError(`${at}: id must be a non-empty string`, { row: i });
+      if (typeof id !== 'string' || id === '')
+        throw new InvalidInputError(`${at}: id must be a non-empty string`, { row: i });
       const inputs = Array.isArray(entry.inputs) ? [...entry.inputs] : { ...entry.inputs };
-      return { type: 'prediction', id, time: time.toISOString(), model: entry.model, version: entry.version, inputs, prediction: entry.prediction };
+      return {
+        type: 'prediction',
+        id,
+        time: time.toISOString(),
+        model: entry.model,
+        version: entry.version,
+        inputs,
+        prediction: entry.prediction,
+      };
     });
     await this.write(lines);
     return lines.map(({ type: _, ...record }) => record);
@@ -152,7 +175,8 @@ export class PredictionLog {
   /** Records the true label of a logged prediction (appended; joined on read). */
   async label(id: string, label: number, time: Date = this.now()): Promise<void> {
     if (typeof id !== 'string' || id === '') throw new InvalidInputError('label: id must be a non-empty string');
-    if (!isFiniteNumber(label)) throw new InvalidInputError(`label for "${id}" must be a finite number, got ${String(label)}`);
+    if (!isFiniteNumber(label))
+      throw new InvalidInputError(`label for "${id}" must be a finite number, got ${String(label)}`);
     await this.write([{ type: 'label', id, time: time.toISOString(), label }]);
   }
 

@@ -19,7 +19,13 @@ describe('createMonitorMetrics', () => {
     metrics.recordPredictions('iris', 1, 30);
     metrics.recordPredictions('iris', 1);
     metrics.recordPredictions('iris', 2, 5);
-    metrics.recordAccuracy('iris', 1, { accuracy: 0.8, rows: 120, threshold: 0.85, alert: true, checkedAt: '2026-01-01T00:00:00.000Z' });
+    metrics.recordAccuracy('iris', 1, {
+      accuracy: 0.8,
+      rows: 120,
+      threshold: 0.85,
+      alert: true,
+      checkedAt: '2026-01-01T00:00:00.000Z',
+    });
     metrics.recordWindow({ model: 'iris', version: 2, rows: 50, accuracy: 0.96, f1: 0.955, from: '', to: '' });
     metrics.recordDrift('iris', report);
     const server = await metrics.serve({ port: 0 });

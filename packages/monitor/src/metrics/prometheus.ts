@@ -69,23 +69,49 @@ function loadPromClient(): typeof PromClient {
  */
 export function createMonitorMetrics(options: MonitorMetricsOptions = {}): MonitorMetrics {
   const prefix = options.prefix ?? 'mlops_';
-  if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(prefix)) throw new InvalidInputError(`metric prefix ${JSON.stringify(prefix)} is not a valid Prometheus name`);
+  if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(prefix))
+    throw new InvalidInputError(`metric prefix ${JSON.stringify(prefix)} is not a valid Prometheus name`);
   const client = loadPromClient();
   const registry = options.registry ?? new client.Registry();
   const registers = [registry];
   if (options.processMetrics) client.collectDefaultMetrics({ register: registry, prefix });
   const versionLabels = ['model', 'version'] as const;
-  const predictions = new client.Counter({ name: `${prefix}predictions_total`, help: 'Predictions served, per model version.', labelNames: versionLabels, registers });
-  const accuracy = new client.Gauge({ name: `${prefix}model_accuracy`, help: 'Latest measured accuracy, per model version.', labelNames: versionLabels, registers });
-  const f1 = new client.Gauge({ name: `${prefix}model_f1`, help: 'Latest macro F1 over a window of labelled predictions.', labelNames: versionLabels, registers });
-  const windowRows = new client.Gauge({ name: `${prefix}window_rows`, help: 'Labelled predictions in the latest window.', labelNames: versionLabels, registers });
+  const predictions = new client.Counter({
+    name: `${prefix}predictions_total`,
+    help: 'Predictions served, per model version.',
+    labelNames: versionLabels,
+    registers,
+  });
+  const accuracy = new client.Gauge({
+    name: `${prefix}model_accuracy`,
+    help: 'Latest measured accuracy, per model version.',
+    labelNames: versionLabels,
+    registers,
+  });
+  const f1 = new client.Gauge({
+    name: `${prefix}model_f1`,
+    help: 'Latest macro F1 over a window of labelled predictions.',
+    labelNames: versionLabels,
+    registers,
+  });
+  const windowRows = new client.Gauge({
+    name: `${prefix}window_rows`,
+    help: 'Labelled predictions in the latest window.',
+    labelNames: versionLabels,
+    registers,
+  });
   const driftScore = new client.Gauge({
     name: `${prefix}feature_drift_score`,
     help: 'Drift statistic per feature (KS statistic, or the distance for wasserstein/jensenshannon).',
     labelNames: ['model', 'feature', 'test'] as const,
     registers,
   });
-  const drifted = new client.Gauge({ name: `${prefix}feature_drifted`, help: '1 when the feature drifted, else 0.', labelNames: ['model', 'feature'] as const, registers });
+  const drifted = new client.Gauge({
+    name: `${prefix}feature_drifted`,
+    help: '1 when the feature drifted, else 0.',
+    labelNames: ['model', 'feature'] as const,
+    registers,
+  });
   const latency = new client.Histogram({
     name: `${prefix}prediction_duration_seconds`,
     help: 'Time to serve one prediction request, per model version.',
@@ -93,25 +119,33 @@ export function createMonitorMetrics(options: MonitorMetricsOptions = {}): Monit
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers,
   });
-  const driftShare = new client.Gauge({ name: `${prefix}dataset_drift_share`, help: 'Share of drifted features.', labelNames: ['model'] as const, registers });
+  const driftShare = new client.Gauge({
+    name: `${prefix}dataset_drift_share`,
+    help: 'Share of drifted features.',
+    labelNames: ['model'] as const,
+    registers,
+  });
 
   const labels = (model: string, version: number) => {
     if (typeof model !== 'string' || model === '') throw new InvalidInputError('metrics need a model name');
-    if (!Number.isSafeInteger(version) || version < 1) throw new InvalidInputError(`metrics need a positive integer version, got ${version}`);
+    if (!Number.isSafeInteger(version) || version < 1)
+      throw new InvalidInputError(`metrics need a positive integer version, got ${version}`);
     return { model, version: String(version) };
   };
 
   const metrics: MonitorMetrics = {
     registry,
     recordPredictions(model, version, count = 1) {
-      if (!(Number.isFinite(count) && count >= 0)) throw new InvalidInputError(`prediction count must be ≥ 0, got ${count}`);
+      if (!(Number.isFinite(count) && count >= 0))
+        throw new InvalidInputError(`prediction count must be ≥ 0, got ${count}`);
       predictions.inc(labels(model, version), count);
     },
     recordAccuracy(model, version, check) {
       accuracy.set(labels(model, version), typeof check === 'number' ? check : check.accuracy);
     },
     recordLatency(model, version, seconds) {
-      if (!(Number.isFinite(seconds) && seconds >= 0)) throw new InvalidInputError(`latency must be ≥ 0 seconds, got ${seconds}`);
+      if (!(Number.isFinite(seconds) && seconds >= 0))
+        throw new InvalidInputError(`latency must be ≥ 0 seconds, got ${seconds}`);
       latency.observe(labels(model, version), seconds);
     },
     recordWindow(window) {
@@ -133,7 +167,9 @@ export function createMonitorMetrics(options: MonitorMetricsOptions = {}): Monit
       const server: Server = createServer((req, res) => {
         const path = new URL(req.url ?? '/', 'http://localhost').pathname;
         if (req.method !== 'GET' || path !== '/metrics') {
-          res.writeHead(path === '/metrics' ? 405 : 404, { 'content-type': 'text/plain' }).end(path === '/metrics' ? 'use GET\n' : 'not found\n');
+          res
+            .writeHead(path === '/metrics' ? 405 : 404, { 'content-type': 'text/plain' })
+            .end(path === '/metrics' ? 'use GET\n' : 'not found\n');
           return;
         }
         registry.metrics().then(
@@ -149,7 +185,8 @@ export function createMonitorMetrics(options: MonitorMetricsOptions = {}): Monit
       const { port } = server.address() as AddressInfo;
       return {
         url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/metrics`,
-        close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+        close: () =>
+          new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
       };
     },
   };

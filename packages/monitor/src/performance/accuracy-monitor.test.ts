@@ -10,8 +10,20 @@ describe('createAccuracyMonitor', () => {
     const monitor = createAccuracyMonitor({ now, onAlert: (check) => void alerts.push(check) });
     const good = await monitor.check([0, 1, 1, 0], [0, 1, 1, 0]);
     const bad = await monitor.check([0, 1, 1, 0, 2], [0, 1, 0, 1, 2]);
-    expect(good).toEqual({ accuracy: 1, rows: 4, threshold: 0.85, alert: false, checkedAt: '2026-01-01T00:00:00.000Z' });
-    expect(bad).toEqual({ accuracy: 0.6, rows: 5, threshold: 0.85, alert: true, checkedAt: '2026-01-02T00:00:00.000Z' });
+    expect(good).toEqual({
+      accuracy: 1,
+      rows: 4,
+      threshold: 0.85,
+      alert: false,
+      checkedAt: '2026-01-01T00:00:00.000Z',
+    });
+    expect(bad).toEqual({
+      accuracy: 0.6,
+      rows: 5,
+      threshold: 0.85,
+      alert: true,
+      checkedAt: '2026-01-02T00:00:00.000Z',
+    });
     expect(alerts).toEqual([bad]);
     expect(monitor.history).toEqual([good, bad]);
   });
@@ -32,6 +44,8 @@ describe('createAccuracyMonitor', () => {
 
   it('rejects bad thresholds and batches', async () => {
     expect(() => createAccuracyMonitor({ threshold: 2 })).toThrow('threshold must be in [0, 1], got 2');
-    await expect(createAccuracyMonitor().check([0], [0, 1])).rejects.toThrow('accuracy needs equal lengths: 1 actual vs 2 predicted');
+    await expect(createAccuracyMonitor().check([0], [0, 1])).rejects.toThrow(
+      'accuracy needs equal lengths: 1 actual vs 2 predicted',
+    );
   });
 });

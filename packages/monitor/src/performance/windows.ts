@@ -21,7 +21,9 @@ export interface WindowMetrics {
 /** Macro F1: the mean over classes (seen as label or prediction) of 2·TP / (2·TP + FP + FN); 0 for a class never right. */
 export function macroF1(actual: readonly number[], predicted: readonly number[]): number {
   if (actual.length !== predicted.length || actual.length === 0) {
-    throw new InvalidInputError(`macroF1 needs two equally long, non-empty lists, got ${actual.length} and ${predicted.length}`);
+    throw new InvalidInputError(
+      `macroF1 needs two equally long, non-empty lists, got ${actual.length} and ${predicted.length}`,
+    );
   }
   const classes = [...new Set([...actual, ...predicted])];
   let total = 0;
@@ -41,7 +43,8 @@ export function macroF1(actual: readonly number[], predicted: readonly number[])
 
 function checkSpec(window: WindowSpec): void {
   if ('count' in window) {
-    if (!Number.isInteger(window.count) || window.count < 1) throw new InvalidInputError(`window count must be an integer ≥ 1, got ${window.count}`);
+    if (!Number.isInteger(window.count) || window.count < 1)
+      throw new InvalidInputError(`window count must be an integer ≥ 1, got ${window.count}`);
   } else if (!(typeof window.ms === 'number' && window.ms > 0)) {
     throw new InvalidInputError(`window ms must be > 0, got ${String((window as { ms?: unknown }).ms)}`);
   }
@@ -79,10 +82,17 @@ function byVersion(records: readonly PredictionRecord[]): [string, number, Predi
  * The current rolling window per model version: its last `count` labelled predictions, or those made in
  * the `ms` milliseconds before `now`. Versions without labelled predictions in the window are left out.
  */
-export function rollingMetrics(records: readonly PredictionRecord[], window: WindowSpec, now: Date = new Date()): WindowMetrics[] {
+export function rollingMetrics(
+  records: readonly PredictionRecord[],
+  window: WindowSpec,
+  now: Date = new Date(),
+): WindowMetrics[] {
   checkSpec(window);
   return byVersion(records).flatMap(([model, version, list]) => {
-    const inWindow = 'count' in window ? list.slice(-window.count) : list.filter((r) => Date.parse(r.time) > now.getTime() - window.ms && Date.parse(r.time) <= now.getTime());
+    const inWindow =
+      'count' in window
+        ? list.slice(-window.count)
+        : list.filter((r) => Date.parse(r.time) > now.getTime() - window.ms && Date.parse(r.time) <= now.getTime());
     return inWindow.length > 0 ? [metrics(model, version, inWindow)] : [];
   });
 }

@@ -12,7 +12,11 @@ export interface Histogram {
 type Weighted = { values: ArrayLike<number>; weights?: ArrayLike<number> };
 
 /** Each feature's values (with weights, for a sketch) from rows, columns or a sketch. */
-export function weightedColumns(input: TabularInput | DatasetSketch, featureNames: readonly string[], what: string): Weighted[] {
+export function weightedColumns(
+  input: TabularInput | DatasetSketch,
+  featureNames: readonly string[],
+  what: string,
+): Weighted[] {
   if (input instanceof DatasetSketch) {
     return input.features.map((sketch) => {
       const points = sketch.points();

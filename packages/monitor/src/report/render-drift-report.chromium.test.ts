@@ -16,7 +16,8 @@ const artifacts = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'tes
 describe('drift report in Chromium', () => {
   it('renders the table and every chart with no console errors and no network requests', async (context) => {
     if (!existsSync(executablePath)) {
-      if (process.env.CI === 'true') throw new Error(`no Chromium at ${executablePath}: CI must render the report (bash scripts/chromium.sh)`);
+      if (process.env.CI === 'true')
+        throw new Error(`no Chromium at ${executablePath}: CI must render the report (bash scripts/chromium.sh)`);
       context.skip(); // locally without Chromium: `bash scripts/chromium.sh` installs it
     }
     const names = Array.from({ length: 12 }, (_, j) => (j === 3 ? 'petal <width> & "length"' : `feature_${j}`));
@@ -26,7 +27,10 @@ describe('drift report in Chromium', () => {
     const dir = await mkdtemp(join(tmpdir(), 'mlops-report-'));
     const file = join(dir, 'report.html');
     await writeFile(file, renderDriftReport(report, { reference, current, title: 'Drift report test' }));
-    const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    const browser = await chromium.launch({
+      executablePath,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const problems: string[] = [];
@@ -47,7 +51,9 @@ describe('drift report in Chromium', () => {
         const box = await charts.nth(i).boundingBox();
         expect(box && box.width > 100 && box.height > 50).toBe(true);
       }
-      const drawnBars = await page.locator('svg.histogram rect').evaluateAll((rects) => rects.filter((r) => r.getBoundingClientRect().height > 0).length);
+      const drawnBars = await page
+        .locator('svg.histogram rect')
+        .evaluateAll((rects) => rects.filter((r) => r.getBoundingClientRect().height > 0).length);
       expect(drawnBars).toBeGreaterThan(12 * 20);
       expect(problems).toEqual([]);
       expect(requests).toEqual([pathToFileURL(file).href]);

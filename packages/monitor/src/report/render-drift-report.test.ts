@@ -11,11 +11,19 @@ describe('renderDriftReport', () => {
   const report = detectDrift(reference, current, { featureNames });
 
   it('renders a self-contained page: summary, table with drifted columns first, one SVG histogram per feature', () => {
-    const html = renderDriftReport(report, { reference, current, title: 'iris drift', generatedAt: new Date('2026-01-01T00:00:00Z') });
+    const html = renderDriftReport(report, {
+      reference,
+      current,
+      title: 'iris drift',
+      generatedAt: new Date('2026-01-01T00:00:00Z'),
+    });
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).toContain('<title>iris drift</title>');
     expect(html).toContain('Generated 2026-01-01T00:00:00.000Z · 400 reference rows · 300 current rows');
-    const rows = [...html.matchAll(/<tr class="(drifted|stable)"><td class="name">([^<]*)<\/td>/g)].map((m) => [m[1], m[2]]);
+    const rows = [...html.matchAll(/<tr class="(drifted|stable)"><td class="name">([^<]*)<\/td>/g)].map((m) => [
+      m[1],
+      m[2],
+    ]);
     expect(rows).toEqual([
       ['drifted', expect.any(String)],
       ['drifted', expect.any(String)],
@@ -30,7 +38,10 @@ describe('renderDriftReport', () => {
   });
 
   it('draws histograms from sketches too, and renders without data as a table only', () => {
-    const fromSketches = renderDriftReport(report, { reference: sketchDataset(reference, { featureNames }), current: sketchDataset(current, { featureNames }) });
+    const fromSketches = renderDriftReport(report, {
+      reference: sketchDataset(reference, { featureNames }),
+      current: sketchDataset(current, { featureNames }),
+    });
     expect(fromSketches.match(/<svg class="histogram"/g)).toHaveLength(3);
     const tableOnly = renderDriftReport(report);
     expect(tableOnly).not.toContain('<svg');

@@ -37,7 +37,9 @@ function histogramSvg(feature: string, h: Histogram): string {
     const height = (share / peak) * (HEIGHT - 14);
     return `<rect class="${cls}" x="${(i * barWidth + inset).toFixed(1)}" y="${(HEIGHT - 14 - height).toFixed(1)}" width="${Math.max(barWidth / 2 - 1, 1).toFixed(1)}" height="${height.toFixed(1)}"><title>${cls} ${(share * 100).toFixed(1)}%</title></rect>`;
   };
-  const bars = h.reference.map((s, i) => bar(s, i, 'reference', 0)).join('') + h.current.map((s, i) => bar(s, i, 'current', barWidth / 2)).join('');
+  const bars =
+    h.reference.map((s, i) => bar(s, i, 'reference', 0)).join('') +
+    h.current.map((s, i) => bar(s, i, 'current', barWidth / 2)).join('');
   const low = formatNumber(h.edges[0]);
   const high = formatNumber(h.edges[h.edges.length - 1]);
   return (

@@ -22,7 +22,8 @@ export class DatasetSketch {
   readonly features: readonly FeatureSketch[];
 
   constructor(featureNames: readonly string[], options: FeatureSketchOptions = {}) {
-    if (!Array.isArray(featureNames) || featureNames.length === 0) throw new InvalidInputError('a dataset sketch needs feature names');
+    if (!Array.isArray(featureNames) || featureNames.length === 0)
+      throw new InvalidInputError('a dataset sketch needs feature names');
     this.featureNames = Object.freeze([...featureNames]);
     this.features = featureNames.map(() => new FeatureSketch(options));
   }
@@ -47,7 +48,9 @@ export class DatasetSketch {
   /** Adds another sketch of the same features; the result is as if built from both. */
   merge(other: DatasetSketch): this {
     if (JSON.stringify(other.featureNames) !== JSON.stringify(this.featureNames)) {
-      throw new InvalidInputError(`cannot merge sketches of different features: [${other.featureNames}] into [${this.featureNames}]`);
+      throw new InvalidInputError(
+        `cannot merge sketches of different features: [${other.featureNames}] into [${this.featureNames}]`,
+      );
     }
     other.features.forEach((sketch, j) => this.features[j]!.merge(sketch));
     return this;
@@ -55,26 +58,44 @@ export class DatasetSketch {
 
   /** The sketch as JSON-safe data. */
   toJSON(): DatasetSketchJson {
-    return { format: 'mlops-dataset-sketch', formatVersion: 1, featureNames: this.featureNames, features: this.features.map((f) => f.toJSON()) };
+    return {
+      format: 'mlops-dataset-sketch',
+      formatVersion: 1,
+      featureNames: this.featureNames,
+      features: this.features.map((f) => f.toJSON()),
+    };
   }
 
   /** Rebuilds a sketch from {@link DatasetSketch.toJSON} output, validating it. */
   static fromJSON(json: DatasetSketchJson): DatasetSketch {
-    if (typeof json !== 'object' || json === null || json.format !== 'mlops-dataset-sketch' || json.formatVersion !== 1) {
+    if (
+      typeof json !== 'object' ||
+      json === null ||
+      json.format !== 'mlops-dataset-sketch' ||
+      json.formatVersion !== 1
+    ) {
       throw new InvalidInputError('invalid dataset sketch: not an mlops-dataset-sketch v1');
     }
-    if (!Array.isArray(json.featureNames) || !Array.isArray(json.features) || json.features.length !== json.featureNames.length) {
+    if (
+      !Array.isArray(json.featureNames) ||
+      !Array.isArray(json.features) ||
+      json.features.length !== json.featureNames.length
+    ) {
       throw new InvalidInputError('invalid dataset sketch: one feature sketch per feature name is needed');
     }
     const sketch = new DatasetSketch(json.featureNames);
     const features = json.features.map((f) => FeatureSketch.fromJSON(f));
-    if (new Set(features.map((f) => f.count)).size > 1) throw new InvalidInputError('invalid dataset sketch: features hold different row counts');
+    if (new Set(features.map((f) => f.count)).size > 1)
+      throw new InvalidInputError('invalid dataset sketch: features hold different row counts');
     return Object.assign(sketch, { features });
   }
 }
 
 /** Sketches a table in one call: `new DatasetSketch(featureNames, options).add(data)`. */
-export function sketchDataset(data: TabularInput, options: FeatureSketchOptions & { readonly featureNames: readonly string[] }): DatasetSketch {
+export function sketchDataset(
+  data: TabularInput,
+  options: FeatureSketchOptions & { readonly featureNames: readonly string[] },
+): DatasetSketch {
   const { featureNames, ...sketchOptions } = options;
   return new DatasetSketch(featureNames, sketchOptions).add(data);
 }

@@ -74,7 +74,8 @@ export class FeatureSketch {
     const alpha = options.relativeAccuracy ?? 0.001;
     const maxBuckets = options.maxBuckets ?? 8192;
     if (!(alpha > 0 && alpha < 1)) throw new InvalidInputError(`relativeAccuracy must be in (0, 1), got ${alpha}`);
-    if (!Number.isInteger(maxBuckets) || maxBuckets < 16) throw new InvalidInputError(`maxBuckets must be an integer ≥ 16, got ${maxBuckets}`);
+    if (!Number.isInteger(maxBuckets) || maxBuckets < 16)
+      throw new InvalidInputError(`maxBuckets must be an integer ≥ 16, got ${maxBuckets}`);
     this.relativeAccuracy = alpha;
     this.maxBuckets = maxBuckets;
     this.gamma = (1 + alpha) / (1 - alpha);
@@ -203,7 +204,10 @@ export class FeatureSketch {
     const out: SketchPoint[] = [];
     const represent = (index: number) => (2 * this.gamma ** index) / (this.gamma + 1);
     const floors = alignTo
-      ? [Math.max(this.negative.floorIndex, alignTo.negative.floorIndex), Math.max(this.positive.floorIndex, alignTo.positive.floorIndex)]
+      ? [
+          Math.max(this.negative.floorIndex, alignTo.negative.floorIndex),
+          Math.max(this.positive.floorIndex, alignTo.positive.floorIndex),
+        ]
       : [-Infinity, -Infinity];
     const negatives = [...this.negative.entries(floors[0])].reverse();
     for (const [index, count] of negatives) out.push({ value: -represent(index), count });
@@ -234,14 +238,24 @@ export class FeatureSketch {
   /** Rebuilds a sketch from {@link FeatureSketch.toJSON} output, validating it (`InvalidInputError`). */
   static fromJSON(json: FeatureSketchJson): FeatureSketch {
     const bad = (why: string) => new InvalidInputError(`invalid feature sketch: ${why}`);
-    if (typeof json !== 'object' || json === null || json.format !== 'mlops-feature-sketch' || json.formatVersion !== 1) {
+    if (
+      typeof json !== 'object' ||
+      json === null ||
+      json.format !== 'mlops-feature-sketch' ||
+      json.formatVersion !== 1
+    ) {
       throw bad('not an mlops-feature-sketch v1');
     }
     const sketch = new FeatureSketch({ relativeAccuracy: json.relativeAccuracy, maxBuckets: json.maxBuckets });
     const pairs = (value: unknown, what: string): [number, number][] => {
       if (!Array.isArray(value)) throw bad(`${what} must be an array`);
       return value.map((pair, i) => {
-        if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((x) => typeof x === 'number' && Number.isFinite(x)) || !(pair[1] > 0)) {
+        if (
+          !Array.isArray(pair) ||
+          pair.length !== 2 ||
+          !pair.every((x) => typeof x === 'number' && Number.isFinite(x)) ||
+          !(pair[1] > 0)
+        ) {
           throw bad(`${what}[${i}] must be a [number, positive count] pair`);
         }
         return [pair[0], pair[1]];
@@ -256,15 +270,18 @@ export class FeatureSketch {
       sketch.negative.add(index, n);
     }
     const numbers = { count: json.count, mean: json.mean, m2: json.m2, zero: json.zero };
-    for (const [key, value] of Object.entries(numbers)) if (typeof value !== 'number' || !Number.isFinite(value)) throw bad(`${key} must be a finite number`);
+    for (const [key, value] of Object.entries(numbers))
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw bad(`${key} must be a finite number`);
     sketch.zero = json.zero;
     sketch.count = json.count;
     sketch.mean = json.mean;
     sketch.m2 = json.m2;
-    if (json.count > 0 && !(Number.isFinite(json.min) && Number.isFinite(json.max) && json.min <= json.max)) throw bad('min and max must be finite');
+    if (json.count > 0 && !(Number.isFinite(json.min) && Number.isFinite(json.max) && json.min <= json.max))
+      throw bad('min and max must be finite');
     sketch.min = json.count === 0 ? Infinity : json.min;
     sketch.max = json.count === 0 ? -Infinity : json.max;
-    if (sketch.positive.total + sketch.negative.total + sketch.zero !== sketch.count) throw bad('bucket counts do not add up to count');
+    if (sketch.positive.total + sketch.negative.total + sketch.zero !== sketch.count)
+      throw bad('bucket counts do not add up to count');
     sketch.exact = json.values === null ? undefined : new Map(pairs(json.values, 'values'));
     return sketch;
   }

@@ -2,9 +2,12 @@ import { InvalidInputError } from '@mlops/core';
 import type { FeatureSketch, SketchPoint } from './feature-sketch';
 
 function checkPair(a: FeatureSketch, b: FeatureSketch): [SketchPoint[], SketchPoint[]] {
-  if (a.count === 0 || b.count === 0) throw new InvalidInputError(`cannot compare an empty sketch (${a.count} and ${b.count} values)`);
+  if (a.count === 0 || b.count === 0)
+    throw new InvalidInputError(`cannot compare an empty sketch (${a.count} and ${b.count} values)`);
   if (a.relativeAccuracy !== b.relativeAccuracy) {
-    throw new InvalidInputError(`sketches of relative accuracy ${a.relativeAccuracy} and ${b.relativeAccuracy} cannot be compared`);
+    throw new InvalidInputError(
+      `sketches of relative accuracy ${a.relativeAccuracy} and ${b.relativeAccuracy} cannot be compared`,
+    );
   }
   return [a.points(b), b.points(a)];
 }

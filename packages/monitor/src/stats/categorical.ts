@@ -9,7 +9,8 @@ export interface TestResult {
 
 function assertCounts(counts: readonly number[], which: string): void {
   counts.forEach((c, i) => {
-    if (!Number.isFinite(c) || c < 0) throw new InvalidInputError(`${which} count ${i} is ${c}: expected a finite number ≥ 0`, { column: i });
+    if (!Number.isFinite(c) || c < 0)
+      throw new InvalidInputError(`${which} count ${i} is ${c}: expected a finite number ≥ 0`, { column: i });
   });
 }
 
@@ -17,7 +18,10 @@ function assertCounts(counts: readonly number[], which: string): void {
  * Chi-square test of independence on the 2 × k table of reference and current category counts
  * (scipy's `chi2_contingency(..., correction=False)`), with (2 − 1)(k − 1) degrees of freedom.
  */
-export function chiSquareTest(referenceCounts: readonly number[], currentCounts: readonly number[]): TestResult & { readonly dof: number } {
+export function chiSquareTest(
+  referenceCounts: readonly number[],
+  currentCounts: readonly number[],
+): TestResult & { readonly dof: number } {
   if (referenceCounts.length !== currentCounts.length) {
     throw new InvalidInputError(`reference has ${referenceCounts.length} categories, current ${currentCounts.length}`);
   }
@@ -31,7 +35,10 @@ export function chiSquareTest(referenceCounts: readonly number[], currentCounts:
   let statistic = 0;
   referenceCounts.forEach((_, j) => {
     const columnTotal = referenceCounts[j]! + currentCounts[j]!;
-    if (columnTotal === 0) throw new InvalidInputError(`category ${j} has no count in either sample: its expected frequency is zero`, { column: j });
+    if (columnTotal === 0)
+      throw new InvalidInputError(`category ${j} has no count in either sample: its expected frequency is zero`, {
+        column: j,
+      });
     rows.forEach((row, r) => {
       const expected = (rowTotals[r]! * columnTotal) / total;
       statistic += (row[j]! - expected) ** 2 / expected;
@@ -42,7 +49,12 @@ export function chiSquareTest(referenceCounts: readonly number[], currentCounts:
 }
 
 /** Two-sided two-proportion Z-test with the pooled proportion (successes out of trials in each sample). */
-export function zTestProportions(referenceSuccesses: number, referenceTrials: number, currentSuccesses: number, currentTrials: number): TestResult {
+export function zTestProportions(
+  referenceSuccesses: number,
+  referenceTrials: number,
+  currentSuccesses: number,
+  currentTrials: number,
+): TestResult {
   const pairs: [number, number, string][] = [
     [referenceSuccesses, referenceTrials, 'reference'],
     [currentSuccesses, currentTrials, 'current'],

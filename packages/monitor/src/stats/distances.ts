@@ -4,7 +4,8 @@ function finiteSorted(values: ArrayLike<number>, which: string): Float64Array {
   if (values.length === 0) throw new InvalidInputError(`the ${which} sample is empty`);
   const out = Float64Array.from(values as ArrayLike<number>);
   out.forEach((v, i) => {
-    if (!Number.isFinite(v)) throw new InvalidInputError(`${which} value ${i} is ${v}: expected a finite number`, { row: i });
+    if (!Number.isFinite(v))
+      throw new InvalidInputError(`${which} value ${i} is ${v}: expected a finite number`, { row: i });
   });
   return out.sort();
 }
@@ -30,7 +31,8 @@ export function wassersteinDistance(u: ArrayLike<number>, v: ArrayLike<number>):
 function distribution(values: readonly number[], which: string): number[] {
   const total = values.reduce((s, v) => s + v, 0);
   values.forEach((v, i) => {
-    if (!Number.isFinite(v) || v < 0) throw new InvalidInputError(`${which} weight ${i} is ${v}: expected a finite number ≥ 0`, { column: i });
+    if (!Number.isFinite(v) || v < 0)
+      throw new InvalidInputError(`${which} weight ${i} is ${v}: expected a finite number ≥ 0`, { column: i });
   });
   if (!(total > 0)) throw new InvalidInputError(`${which} weights sum to 0`);
   return values.map((v) => v / total);
@@ -42,7 +44,8 @@ function distribution(values: readonly number[], which: string): number[] {
  */
 export function jensenShannonDistance(p: readonly number[], q: readonly number[], base?: number): number {
   if (p.length !== q.length) throw new InvalidInputError(`distributions have ${p.length} and ${q.length} categories`);
-  if (base !== undefined && !(base > 0 && base !== 1)) throw new InvalidInputError(`base must be > 0 and ≠ 1, got ${base}`);
+  if (base !== undefined && !(base > 0 && base !== 1))
+    throw new InvalidInputError(`base must be > 0 and ≠ 1, got ${base}`);
   const a = distribution(p, 'reference');
   const b = distribution(q, 'current');
   let js = 0;
@@ -69,7 +72,11 @@ export interface PsiOptions {
  * at the k/bins quantiles, duplicates merged; values equal to an edge fall in the lower bin). An empty
  * bin counts as `epsilon`. Rule of thumb: < 0.1 stable, 0.1–0.25 moderate shift, > 0.25 large shift.
  */
-export function populationStabilityIndex(reference: ArrayLike<number>, current: ArrayLike<number>, options: PsiOptions = {}): number {
+export function populationStabilityIndex(
+  reference: ArrayLike<number>,
+  current: ArrayLike<number>,
+  options: PsiOptions = {},
+): number {
   const bins = options.bins ?? 10;
   const epsilon = options.epsilon ?? 1e-4;
   if (!Number.isInteger(bins) || bins < 2) throw new InvalidInputError(`bins must be an integer ≥ 2, got ${bins}`);

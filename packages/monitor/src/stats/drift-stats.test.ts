@@ -43,7 +43,9 @@ describe('categorical tests', () => {
     close(b.statistic, -0.894606130121643, 1e-14);
     close(b.pValue, 0.37099767373660797);
     expect(zTestProportions(0, 10, 0, 10)).toEqual({ statistic: 0, pValue: 1 });
-    expect(() => zTestProportions(11, 10, 1, 10)).toThrow('reference: 11 successes of 10 trials is not a valid proportion');
+    expect(() => zTestProportions(11, 10, 1, 10)).toThrow(
+      'reference: 11 successes of 10 trials is not a valid proportion',
+    );
   });
 });
 
@@ -66,8 +68,14 @@ describe('distances', () => {
   it('population stability index: 0 for identical, growing with the shift', () => {
     const ref = Array.from({ length: 1000 }, (_, i) => i / 1000);
     expect(populationStabilityIndex(ref, ref)).toBe(0);
-    const small = populationStabilityIndex(ref, ref.map((v) => v + 0.05));
-    const large = populationStabilityIndex(ref, ref.map((v) => v + 0.3));
+    const small = populationStabilityIndex(
+      ref,
+      ref.map((v) => v + 0.05),
+    );
+    const large = populationStabilityIndex(
+      ref,
+      ref.map((v) => v + 0.3),
+    );
     expect(small).toBeGreaterThan(0);
     expect(large).toBeGreaterThan(small);
     // The same binning written independently with numpy (searchsorted on the reference quantile edges):

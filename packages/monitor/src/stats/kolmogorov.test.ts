@@ -13,7 +13,7 @@ describe('Kolmogorov distributions', () => {
     close(logGamma(12001), 100717.55842168367, 1e-14);
   });
 
-  it('matches kstwo.sf in every region of scipy\'s method choice', () => {
+  it("matches kstwo.sf in every region of scipy's method choice", () => {
     close(smirnovSurvival(20, 0.3), 0.021533604376327058);
     close(smirnovSurvival(2000000, 0.001), 0.018303432023617325);
     close(kolmogorovNSurvival(200, 0.08), 0.1463961356372503); // Pelz–Good

@@ -106,7 +106,12 @@ function pelzGoodCdf(n: number, x: number): number {
     const m = 2 * kk - 1;
     const m2 = m * m;
     const qp = q ** (8 * kk);
-    const coeffs = [1, k1a + k1b * m2, k2a + k2b * m2 + k2c * m2 * m2, k3a + k3b * m2 + k3c * m2 * m2 + k3d * m2 * m2 * m2];
+    const coeffs = [
+      1,
+      k1a + k1b * m2,
+      k2a + k2b * m2 + k2c * m2 * m2,
+      k3a + k3b * m2 + k3c * m2 * m2 + k3d * m2 * m2 * m2,
+    ];
     for (let i = 0; i < 4; i++) k[i] = k[i]! * qp + coeffs[i]!;
   }
   const sqrt2pi = Math.sqrt(2 * Math.PI);

@@ -26,7 +26,9 @@ function sortedCopy(sample: ArrayLike<number>, which: string): Float64Array {
   for (let i = 0; i < sample.length; i++) {
     const v = sample[i]!;
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new InvalidInputError(`ksTest: ${which} sample value ${i} is ${String(v)}: expected a finite number`, { row: i });
+      throw new InvalidInputError(`ksTest: ${which} sample value ${i} is ${String(v)}: expected a finite number`, {
+        row: i,
+      });
     }
     sorted[i] = v;
   }
@@ -62,7 +64,11 @@ function ecdfGaps(a: Float64Array, b: Float64Array): { maxS: number; minS: numbe
  * from the pooled ECDFs (ties as scipy), an exact p-value for samples of up to 10,000 values and the
  * asymptotic one beyond. In exact mode the statistic is h/lcm(n1, n2) exactly, as scipy reports it.
  */
-export function ksTest(reference: ArrayLike<number>, current: ArrayLike<number>, options: KsTestOptions = {}): KsTestResult {
+export function ksTest(
+  reference: ArrayLike<number>,
+  current: ArrayLike<number>,
+  options: KsTestOptions = {},
+): KsTestResult {
   const a = sortedCopy(reference, 'reference');
   const b = sortedCopy(current, 'current');
   const n1 = a.length;

@@ -7,8 +7,10 @@ import { describeModelStoreConformance, type ConformanceSubject } from './model-
 
 async function makeSubject(): Promise<ConformanceSubject> {
   const root = await mkdtemp(join(tmpdir(), 'mlops-conformance-'));
-  const file = (name: string, version: number) => join(root, 'models', name, 'versions', String(version), 'artifact.json');
-  const dataFile = (name: string, version: number) => join(root, 'datasets', name, 'versions', String(version), 'data.json');
+  const file = (name: string, version: number) =>
+    join(root, 'models', name, 'versions', String(version), 'artifact.json');
+  const dataFile = (name: string, version: number) =>
+    join(root, 'datasets', name, 'versions', String(version), 'data.json');
   const flip = async (path: string, offset: number) => {
     const bytes = await readFile(path);
     bytes[offset]! ^= 0xff;

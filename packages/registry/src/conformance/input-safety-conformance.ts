@@ -17,10 +17,20 @@ import type { ConformanceSubject } from './model-store-conformance';
 
 type Store = ConformanceSubject['store'];
 
-const artifact = (payload: unknown = { weights: [1, 2] }, params: Record<string, unknown> = { l2: 0.1 }): ModelArtifact =>
+const artifact = (
+  payload: unknown = { weights: [1, 2] },
+  params: Record<string, unknown> = { l2: 0.1 },
+): ModelArtifact =>
   ({ format: 'linear', formatVersion: 1, featureNames: ['a', 'b'], params, payload }) as ModelArtifact;
 
-const data: Dataset = { features: [[1, 2], [3, 4]], target: [0, 1], featureNames: ['a', 'b'] };
+const data: Dataset = {
+  features: [
+    [1, 2],
+    [3, 4],
+  ],
+  target: [0, 1],
+  featureNames: ['a', 'b'],
+};
 
 /** `levels` nested objects (`{}` is 1 level), built without recursion. */
 function nestedObject(levels: number): JsonObject {
@@ -48,8 +58,33 @@ async function thrown(call: () => Promise<unknown>): Promise<unknown> {
 
 /** Names a store must reject (traversal, separators, NUL, Windows device names, trailing dot, too long). */
 export const NASTY_NAMES: readonly string[] = [
-  '', '.', '..', '../x', '../../evil', '/etc/passwd', 'a/b', 'a\\b', 'C:\\x', 'a\u0000b', 'x'.repeat(129), '.hidden', 'a.', 'a ',
-  'CON', 'con', 'Aux', 'NUL', 'nul.txt', 'prn.tar.gz', 'COM1', 'com0', 'LPT9', 'lpt1.log', 'é', '\u{1F600}', '\ud800',
+  '',
+  '.',
+  '..',
+  '../x',
+  '../../evil',
+  '/etc/passwd',
+  'a/b',
+  'a\\b',
+  'C:\\x',
+  'a\u0000b',
+  'x'.repeat(129),
+  '.hidden',
+  'a.',
+  'a ',
+  'CON',
+  'con',
+  'Aux',
+  'NUL',
+  'nul.txt',
+  'prn.tar.gz',
+  'COM1',
+  'com0',
+  'LPT9',
+  'lpt1.log',
+  'é',
+  '\u{1F600}',
+  '\ud800',
 ];
 
 /**
@@ -61,7 +96,10 @@ export async function fuzzStoreCalls(store: Store, options: { seed: number; numR
   const text = fc.oneof(
     fc.constantFrom(...NASTY_NAMES, 'iris', 'production', 'latest', '1', 'constructor', '__proto__', 'toString'),
     fc.string({ unit: 'binary', maxLength: 12 }),
-    fc.string({ unit: fc.constantFrom('a', 'Z', '0', '.', '_', '-', '/', '\\', '\u0000', ' ', '%', 'é', '\u001b', '\ud800'), maxLength: 10 }),
+    fc.string({
+      unit: fc.constantFrom('a', 'Z', '0', '.', '_', '-', '/', '\\', '\u0000', ' ', '%', 'é', '\u001b', '\ud800'),
+      maxLength: 10,
+    }),
     fc.integer({ min: 120, max: 5000 }).map((n) => 'x'.repeat(n)),
   );
   const ref = fc.oneof(text, fc.integer({ min: -2, max: 4 }), fc.constant(Number.NaN));
@@ -70,21 +108,42 @@ export async function fuzzStoreCalls(store: Store, options: { seed: number; numR
     fc.record({ op: fc.constant('register' as const), name: text, tags: map, description: text }),
     fc.record({ op: fc.constant('get' as const), name: text, ref }),
     fc.record({ op: fc.constant('alias' as const), name: text, alias: text, reason: text }),
-    fc.record({ op: fc.constant('search' as const), name: fc.option(text, { nil: undefined }), tags: map, metric: text }),
+    fc.record({
+      op: fc.constant('search' as const),
+      name: fc.option(text, { nil: undefined }),
+      tags: map,
+      metric: text,
+    }),
     fc.record({ op: fc.constant('dataset' as const), name: text, tags: map, description: text }),
     fc.record({ op: fc.constant('decision' as const), name: text, runId: text, reason: text }),
   );
   await fc.assert(
     fc.asyncProperty(call, async (c) => {
       try {
-        if (c.op === 'register') await store.register(c.name, { artifact: artifact(), tags: c.tags, description: c.description });
+        if (c.op === 'register')
+          await store.register(c.name, { artifact: artifact(), tags: c.tags, description: c.description });
         else if (c.op === 'get') await store.getVersion(c.name, c.ref);
         else if (c.op === 'alias') await store.setAlias(c.name, c.alias, 1, { reason: c.reason });
-        else if (c.op === 'search') await store.searchVersions({ ...(c.name === undefined ? {} : { name: c.name }), tags: c.tags, metric: { name: c.metric } });
-        else if (c.op === 'dataset') await store.datasets.registerDataset(c.name, { dataset: data, tags: c.tags, description: c.description });
-        else await store.decisions.appendDecision({ runId: c.runId, at: '2026-01-01T00:00:00.000Z', model: c.name, trigger: 'manual', phase: 'done', reason: c.reason });
+        else if (c.op === 'search')
+          await store.searchVersions({
+            ...(c.name === undefined ? {} : { name: c.name }),
+            tags: c.tags,
+            metric: { name: c.metric },
+          });
+        else if (c.op === 'dataset')
+          await store.datasets.registerDataset(c.name, { dataset: data, tags: c.tags, description: c.description });
+        else
+          await store.decisions.appendDecision({
+            runId: c.runId,
+            at: '2026-01-01T00:00:00.000Z',
+            model: c.name,
+            trigger: 'manual',
+            phase: 'done',
+            reason: c.reason,
+          });
       } catch (error) {
-        if (!MlopsError.isInstance(error)) throw new Error(`${c.op} threw a raw error: ${String(error)}`, { cause: error });
+        if (!MlopsError.isInstance(error))
+          throw new Error(`${c.op} threw a raw error: ${String(error)}`, { cause: error });
       }
     }),
     { ...options, endOnFailure: true },
@@ -102,7 +161,11 @@ export function describeInputSafetyConformance(label: string, makeSubject: () =>
 
     it('rejects U+0000 and unpaired surrogates in any string of a register input, naming the field, and stores nothing', async () => {
       const { store } = subject;
-      const cases: [Partial<RegisterModelInput> & { artifact?: ModelArtifact }, typeof InvalidInputError | typeof InvalidArtifactError, string][] = [
+      const cases: [
+        Partial<RegisterModelInput> & { artifact?: ModelArtifact },
+        typeof InvalidInputError | typeof InvalidArtifactError,
+        string,
+      ][] = [
         [{ description: 'a\u0000b' }, InvalidInputError, 'description contains U+0000'],
         [{ tags: { team: 'm\u0000l' } }, InvalidInputError, 'tags.team contains U+0000'],
         [{ tags: { 'te\u0000am': 'ml' } }, InvalidInputError, 'tags key "te\\u0000am" contains U+0000'],
@@ -111,8 +174,16 @@ export function describeInputSafetyConformance(label: string, makeSubject: () =>
         [{ params: { 'k\u0000': 1 } }, InvalidInputError, 'params key "k\\u0000" contains U+0000'],
         [{ description: 'half \ud800 pair' }, InvalidInputError, 'description contains an unpaired surrogate U+D800'],
         [{ artifact: artifact({ note: 'x\u0000' }) }, InvalidArtifactError, 'artifact.payload.note contains U+0000'],
-        [{ artifact: { ...artifact(), featureNames: ['a', 'b\u0000'] } }, InvalidArtifactError, 'artifact.featureNames[1] contains U+0000'],
-        [{ artifact: artifact(undefined, { s: '\udc00' }) }, InvalidArtifactError, 'artifact.params.s contains an unpaired surrogate U+DC00'],
+        [
+          { artifact: { ...artifact(), featureNames: ['a', 'b\u0000'] } },
+          InvalidArtifactError,
+          'artifact.featureNames[1] contains U+0000',
+        ],
+        [
+          { artifact: artifact(undefined, { s: '\udc00' }) },
+          InvalidArtifactError,
+          'artifact.params.s contains an unpaired surrogate U+DC00',
+        ],
       ];
       for (const [input, type, message] of cases) {
         const error = await thrown(() => store.register('nul-input', { artifact: artifact(), ...input }));
@@ -127,9 +198,16 @@ export function describeInputSafetyConformance(label: string, makeSubject: () =>
 
     it('rejects control characters in short free text but keeps tab, newline and any character in JSON data', async () => {
       const { store } = subject;
-      const inputs: Partial<RegisterModelInput>[] = [{ description: 'bell\u0007' }, { tags: { team: 'esc\u001b' } }, { tags: { 'a\u0001': 'b' } }, { metrics: { 'acc\u0008': 1 } }];
+      const inputs: Partial<RegisterModelInput>[] = [
+        { description: 'bell\u0007' },
+        { tags: { team: 'esc\u001b' } },
+        { tags: { 'a\u0001': 'b' } },
+        { metrics: { 'acc\u0008': 1 } },
+      ];
       for (const input of inputs) {
-        await expect(store.register('ctrl', { artifact: artifact(), ...input })).rejects.toThrow(/contains the control character U\+00/);
+        await expect(store.register('ctrl', { artifact: artifact(), ...input })).rejects.toThrow(
+          /contains the control character U\+00/,
+        );
       }
       expect(await store.listVersions('ctrl')).toEqual([]);
       const kept = await store.register('ctrl', {
@@ -139,8 +217,12 @@ export function describeInputSafetyConformance(label: string, makeSubject: () =>
         params: { s: 'bell\u0007' },
       });
       expect(await store.getVersion('ctrl', kept.version)).toEqual(kept);
-      expect((await store.loadArtifact('ctrl', kept.version)).artifact.payload).toEqual({ note: 'esc\u001b é \u{1F600}' });
-      expect((await store.searchVersions({ tags: { 'emoji \u{1F600}': 'ok' } })).versions.map((v) => v.name)).toEqual(['ctrl']);
+      expect((await store.loadArtifact('ctrl', kept.version)).artifact.payload).toEqual({
+        note: 'esc\u001b é \u{1F600}',
+      });
+      expect((await store.searchVersions({ tags: { 'emoji \u{1F600}': 'ok' } })).versions.map((v) => v.name)).toEqual([
+        'ctrl',
+      ]);
     });
 
     it('rejects U+0000 and control characters in reasons of alias moves, rollbacks, archive, restore and delete', async () => {
@@ -160,7 +242,10 @@ export function describeInputSafetyConformance(label: string, makeSubject: () =>
       expect(await store.getAlias('reasons', 'production')).toBe(2);
       expect(await store.getAlias('reasons', 'staging')).toBeUndefined();
       expect(await store.aliasHistory('reasons')).toHaveLength(2);
-      expect((await store.listVersions('reasons')).map((v) => [v.version, v.status])).toEqual([[1, 'active'], [2, 'active']]);
+      expect((await store.listVersions('reasons')).map((v) => [v.version, v.status])).toEqual([
+        [1, 'active'],
+        [2, 'active'],
+      ]);
       await store.archiveVersion('reasons', 1, { reason: 'multi\nline\treason' });
       expect((await store.getVersion('reasons', 1)).status).toBe('archived');
       expect((await store.verify()).ok).toBe(true);
@@ -168,18 +253,35 @@ export function describeInputSafetyConformance(label: string, makeSubject: () =>
 
     it('rejects U+0000 in dataset registrations, decisions and search queries alike', async () => {
       const { store } = subject;
-      const inputs: { description?: string; tags?: Record<string, string> }[] = [{ description: 'd\u0000' }, { tags: { 'k\u0000': 'v' } }, { tags: { k: 'bell\u0007' } }];
+      const inputs: { description?: string; tags?: Record<string, string> }[] = [
+        { description: 'd\u0000' },
+        { tags: { 'k\u0000': 'v' } },
+        { tags: { k: 'bell\u0007' } },
+      ];
       for (const input of inputs) {
-        await expect(store.datasets.registerDataset('nul-data', { dataset: data, ...input })).rejects.toThrow(InvalidInputError);
+        await expect(store.datasets.registerDataset('nul-data', { dataset: data, ...input })).rejects.toThrow(
+          InvalidInputError,
+        );
       }
-      await expect(store.datasets.registerDataset('nul-data', { dataset: { ...data, featureNames: ['a', 'b\u0000'] } })).rejects.toThrow(
-        'dataset.featureNames[1] contains U+0000',
-      );
+      await expect(
+        store.datasets.registerDataset('nul-data', { dataset: { ...data, featureNames: ['a', 'b\u0000'] } }),
+      ).rejects.toThrow('dataset.featureNames[1] contains U+0000');
       expect(await store.datasets.listDatasetVersions('nul-data')).toEqual([]);
       expect(await store.datasets.findDatasetVersion('nul-data', 'ab\u0000')).toBeUndefined();
 
-      const base = { runId: 'r1', at: '2026-01-01T00:00:00.000Z', model: 'nul-decided', trigger: 'manual', phase: 'done' } as const;
-      for (const bad of [{ reason: 'x\u0000' }, { source: 'esc\u001b' }, { runId: 'r\u0000' }, { metrics: { 'a\u0000': 1 } }]) {
+      const base = {
+        runId: 'r1',
+        at: '2026-01-01T00:00:00.000Z',
+        model: 'nul-decided',
+        trigger: 'manual',
+        phase: 'done',
+      } as const;
+      for (const bad of [
+        { reason: 'x\u0000' },
+        { source: 'esc\u001b' },
+        { runId: 'r\u0000' },
+        { metrics: { 'a\u0000': 1 } },
+      ]) {
         await expect(store.decisions.appendDecision({ ...base, ...bad })).rejects.toThrow(InvalidInputError);
       }
       await expect(
@@ -197,7 +299,11 @@ export function describeInputSafetyConformance(label: string, makeSubject: () =>
     it('matches tags and metrics by own properties only (constructor, toString, __proto__, hasOwnProperty)', async () => {
       const { store } = subject;
       await store.register('protos', { artifact: artifact(), metrics: { accuracy: 0.9 }, tags: { team: 'ml' } });
-      await store.register('protos', { artifact: artifact(), metrics: { toString: 0.5, hasOwnProperty: 0.25 }, tags: { toString: 'yes', hasOwnProperty: 'h' } });
+      await store.register('protos', {
+        artifact: artifact(),
+        metrics: { toString: 0.5, hasOwnProperty: 0.25 },
+        tags: { toString: 'yes', hasOwnProperty: 'h' },
+      });
       const found = async (query: Parameters<Store['searchVersions']>[0]) =>
         (await store.searchVersions({ name: 'protos', ...query })).versions.map((v) => v.version);
       for (const name of ['constructor', '__proto__', 'valueOf', 'isPrototypeOf']) {
@@ -219,9 +325,13 @@ export function describeInputSafetyConformance(label: string, makeSubject: () =>
       // Names that could reach Object.prototype cannot be registered at all.
       for (const key of ['constructor', '__proto__', 'prototype']) {
         const own = JSON.parse(`{${JSON.stringify(key)}:1}`) as Record<string, number>;
-        await expect(store.register('protos', { artifact: artifact(), metrics: own })).rejects.toThrow(`uses the forbidden key "${key}"`);
+        await expect(store.register('protos', { artifact: artifact(), metrics: own })).rejects.toThrow(
+          `uses the forbidden key "${key}"`,
+        );
         const ownTag = JSON.parse(`{${JSON.stringify(key)}:"x"}`) as Record<string, string>;
-        await expect(store.register('protos', { artifact: artifact(), tags: ownTag })).rejects.toThrow(InvalidInputError);
+        await expect(store.register('protos', { artifact: artifact(), tags: ownTag })).rejects.toThrow(
+          InvalidInputError,
+        );
       }
       expect((await store.listVersions('protos')).map((v) => v.version)).toEqual([1, 2]);
     });
@@ -253,11 +363,19 @@ export function describeInputSafetyConformance(label: string, makeSubject: () =>
           expect((error as Error).message).toContain(path);
           expect((error as Error).message).toContain(`nested more than ${MAX_JSON_DEPTH} levels deep`);
         }
-        await expect(store.datasets.registerDataset('deep-data', { dataset: data, tags: nestedObject(levels) as never })).rejects.toThrow(
+        await expect(
+          store.datasets.registerDataset('deep-data', { dataset: data, tags: nestedObject(levels) as never }),
+        ).rejects.toThrow(InvalidInputError);
+        const base = {
+          runId: 'r',
+          at: '2026-01-01T00:00:00.000Z',
+          model: 'deep',
+          trigger: 'manual',
+          phase: 'done',
+        } as const;
+        await expect(store.decisions.appendDecision({ ...base, extra: nestedObject(levels) } as never)).rejects.toThrow(
           InvalidInputError,
         );
-        const base = { runId: 'r', at: '2026-01-01T00:00:00.000Z', model: 'deep', trigger: 'manual', phase: 'done' } as const;
-        await expect(store.decisions.appendDecision({ ...base, extra: nestedObject(levels) } as never)).rejects.toThrow(InvalidInputError);
       }
       expect((await store.listVersions('deep')).map((v) => v.version)).toEqual([1]);
       expect(await store.datasets.listDatasetVersions('deep-data')).toEqual([]);
@@ -267,22 +385,46 @@ export function describeInputSafetyConformance(label: string, makeSubject: () =>
     it('validates lineage dataset names and fingerprints, with or without a version', async () => {
       const { store } = subject;
       for (const name of ['../../evil', '/etc/passwd', '', 'CON', 'a.', 'nul.txt', 'a\\b']) {
-        await expect(store.register('lineage', { artifact: artifact(), dataset: { name, fingerprint: 'ab12' } }), name).rejects.toThrow(InvalidNameError);
+        await expect(
+          store.register('lineage', { artifact: artifact(), dataset: { name, fingerprint: 'ab12' } }),
+          name,
+        ).rejects.toThrow(InvalidNameError);
       }
       for (const fingerprint of ['../x', 'xyz', 'AB12', 'ab 12', 'a'.repeat(65), 'sha256:ab12']) {
-        await expect(store.register('lineage', { artifact: artifact(), dataset: { name: 'iris', fingerprint } }), fingerprint).rejects.toThrow(
-          'dataset.fingerprint must be 1-64 lower-case hex digits',
-        );
+        await expect(
+          store.register('lineage', { artifact: artifact(), dataset: { name: 'iris', fingerprint } }),
+          fingerprint,
+        ).rejects.toThrow('dataset.fingerprint must be 1-64 lower-case hex digits');
       }
-      await expect(store.register('lineage', { artifact: artifact(), dataset: { fingerprint: '' } })).rejects.toThrow('dataset.fingerprint must be a non-empty string');
+      await expect(store.register('lineage', { artifact: artifact(), dataset: { fingerprint: '' } })).rejects.toThrow(
+        'dataset.fingerprint must be a non-empty string',
+      );
       expect(await store.listVersions('lineage')).toEqual([]);
-      const ok = await store.register('lineage', { artifact: artifact(), dataset: { name: 'iris-train', fingerprint: 'ab12'.repeat(16) } });
+      const ok = await store.register('lineage', {
+        artifact: artifact(),
+        dataset: { name: 'iris-train', fingerprint: 'ab12'.repeat(16) },
+      });
       expect(ok.dataset).toEqual({ name: 'iris-train', fingerprint: 'ab12'.repeat(16) });
     });
 
     it('rejects Windows device names and a trailing dot for models, aliases and datasets, any case, with or without extension', async () => {
       const { store } = subject;
-      for (const name of ['CON', 'con', 'Aux', 'nul', 'PRN', 'COM1', 'com9', 'LPT0', 'lpt3', 'con.txt', 'AUX.tar.gz', 'Nul.json', 'a.', 'x..']) {
+      for (const name of [
+        'CON',
+        'con',
+        'Aux',
+        'nul',
+        'PRN',
+        'COM1',
+        'com9',
+        'LPT0',
+        'lpt3',
+        'con.txt',
+        'AUX.tar.gz',
+        'Nul.json',
+        'a.',
+        'x..',
+      ]) {
         await expect(store.register(name, { artifact: artifact() }), name).rejects.toThrow(InvalidNameError);
         await expect(store.datasets.registerDataset(name, { dataset: data }), name).rejects.toThrow(InvalidNameError);
         await expect(store.getVersion(name, 1), name).rejects.toThrow(InvalidNameError);

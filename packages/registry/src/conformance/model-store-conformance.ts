@@ -57,7 +57,9 @@ const worker = join(here, '..', 'store', '__fixtures__', 'register-worker.ts');
 function children(count: number, args: (id: number) => string[]): Promise<string[]> {
   return Promise.all(
     Array.from({ length: count }, (_, id) =>
-      run(process.execPath, ['--import', 'tsx', worker, ...args(id)], { cwd: join(here, '..', '..') }).then((out) => out.stdout),
+      run(process.execPath, ['--import', 'tsx', worker, ...args(id)], { cwd: join(here, '..', '..') }).then(
+        (out) => out.stdout,
+      ),
     ),
   );
 }
@@ -112,7 +114,9 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
       );
       expect(await store.getAlias('iris', 'production')).toBe(2);
       expect((await store.getVersion('iris', 'production')).version).toBe(2);
-      expect((await store.aliasHistory('iris', 'production')).map((m) => [m.previousVersion, m.version, m.kind, m.reason])).toEqual([
+      expect(
+        (await store.aliasHistory('iris', 'production')).map((m) => [m.previousVersion, m.version, m.kind, m.reason]),
+      ).toEqual([
         [null, 1, 'set', 'first'],
         [1, 2, 'set', 'better'],
       ]);
@@ -123,7 +127,11 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
     it('searches by name, tag and metric, newest first, in pages', async () => {
       const { store } = subject;
       for (let i = 0; i < 5; i++) {
-        await store.register('search', { artifact: artifact([i, i]), metrics: { accuracy: 0.8 + i * 0.04 }, tags: { parity: i % 2 ? 'odd' : 'even' } });
+        await store.register('search', {
+          artifact: artifact([i, i]),
+          metrics: { accuracy: 0.8 + i * 0.04 },
+          tags: { parity: i % 2 ? 'odd' : 'even' },
+        });
       }
       const all = await store.searchVersions({ name: 'search' });
       expect(all.total).toBe(5);
@@ -144,7 +152,9 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
       await expect(store.getVersion('iris', 7)).rejects.toThrow('model "iris" has no version 7');
       await expect(store.getVersion('iris', 'staging')).rejects.toThrow('model "iris" has no alias "staging"');
       await expect(store.getVersion('wine', 1)).rejects.toThrow('model "wine" does not exist');
-      await expect(store.register('iris', { artifact: artifact([0, 0]), parentVersion: 99 })).rejects.toThrow(NotFoundError);
+      await expect(store.register('iris', { artifact: artifact([0, 0]), parentVersion: 99 })).rejects.toThrow(
+        NotFoundError,
+      );
       expect(await store.listVersions('wine')).toEqual([]);
     });
 
@@ -165,7 +175,13 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
       );
       for (const version of [1, 2, 3]) await store.setAlias('roll', 'production', version);
       const back = await store.rollback('roll', 'production', { reason: 'v3 misbehaves' });
-      expect(back).toMatchObject({ alias: 'production', version: 2, previousVersion: 3, kind: 'rollback', reason: 'v3 misbehaves' });
+      expect(back).toMatchObject({
+        alias: 'production',
+        version: 2,
+        previousVersion: 3,
+        kind: 'rollback',
+        reason: 'v3 misbehaves',
+      });
       expect(await store.getAlias('roll', 'production')).toBe(2);
       await expect(store.rollback('roll', 'production', { expectedVersion: 3 })).rejects.toThrow(ConflictError);
       expect((await store.rollback('roll', 'production', { expectedVersion: 2 })).version).toBe(1);
@@ -174,15 +190,9 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
       );
       await store.setAlias('roll', 'production', 3);
       expect((await store.rollback('roll', 'production')).version).toBe(1);
-      expect((await store.aliasHistory('roll', 'production')).map((m) => `${m.kind}:${m.previousVersion}->${m.version}`)).toEqual([
-        'set:null->1',
-        'set:1->2',
-        'set:2->3',
-        'rollback:3->2',
-        'rollback:2->1',
-        'set:1->3',
-        'rollback:3->1',
-      ]);
+      expect(
+        (await store.aliasHistory('roll', 'production')).map((m) => `${m.kind}:${m.previousVersion}->${m.version}`),
+      ).toEqual(['set:null->1', 'set:1->2', 'set:2->3', 'rollback:3->2', 'rollback:2->1', 'set:1->3', 'rollback:3->1']);
       expect((await store.verify()).ok).toBe(true);
     });
 
@@ -203,7 +213,9 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
       await expect(store.setAlias('retire', 'staging', 3)).rejects.toThrow(
         'cannot point alias "staging" at model "retire" version 3: it is archived; restore it first',
       );
-      expect((await store.searchVersions({ name: 'retire', status: 'archived' })).versions.map((v) => v.version)).toEqual([4, 3]);
+      expect(
+        (await store.searchVersions({ name: 'retire', status: 'archived' })).versions.map((v) => v.version),
+      ).toEqual([4, 3]);
       expect((await store.restoreVersion('retire', 3)).status).toBe('active');
       expect((await store.getVersion('retire', 'latest')).version).toBe(3);
 
@@ -220,7 +232,11 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
       ]);
       expect((await store.register('retire', { artifact: artifact([5, 0]) })).version).toBe(5);
       await store.deleteVersion('retire', 1);
-      for (const [version, weights] of [[2, [2, 0]], [3, [3, 0]], [5, [5, 0]]] as const) {
+      for (const [version, weights] of [
+        [2, [2, 0]],
+        [3, [3, 0]],
+        [5, [5, 0]],
+      ] as const) {
         expect((await store.loadArtifact('retire', version)).artifact).toEqual(artifact([...weights]));
       }
       expect(await store.getAlias('retire', 'production')).toBe(2);
@@ -229,8 +245,20 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
 
     it('versions datasets by content: same content, same version, one stored copy', async () => {
       const { store } = subject;
-      const data: Dataset = { features: [[1, -0], [2.5, 3]], target: [0, 1], featureNames: ['a', 'b'], classNames: ['no', 'yes'] };
-      const v1 = await store.datasets.registerDataset('train', { dataset: data, description: 'first', tags: { source: 'test' } });
+      const data: Dataset = {
+        features: [
+          [1, -0],
+          [2.5, 3],
+        ],
+        target: [0, 1],
+        featureNames: ['a', 'b'],
+        classNames: ['no', 'yes'],
+      };
+      const v1 = await store.datasets.registerDataset('train', {
+        dataset: data,
+        description: 'first',
+        tags: { source: 'test' },
+      });
       expect(v1).toMatchObject({
         name: 'train',
         version: 1,
@@ -242,9 +270,17 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
         featureTypes: ['number', 'number'],
         classNames: ['no', 'yes'],
       });
-      const again = await Promise.all(Array.from({ length: 5 }, () => store.datasets.registerDataset('train', { dataset: { ...data } })));
+      const again = await Promise.all(
+        Array.from({ length: 5 }, () => store.datasets.registerDataset('train', { dataset: { ...data } })),
+      );
       expect(again).toEqual(Array.from({ length: 5 }, () => v1));
-      const changed = { ...data, features: [[1, 0], [2.5, 3]] }; // -0 → 0 is a change of content
+      const changed = {
+        ...data,
+        features: [
+          [1, 0],
+          [2.5, 3],
+        ],
+      }; // -0 → 0 is a change of content
       const v2 = await store.datasets.registerDataset('train', { dataset: changed });
       expect(v2.version).toBe(2);
       expect(await subject.storedSnapshots('train')).toBe(2);
@@ -260,11 +296,21 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
       await expect(store.datasets.getDatasetVersion('train', 3)).rejects.toThrow(
         expect.objectContaining({ message: 'dataset "train" has no version 3', code: 'NOT_FOUND' }),
       );
-      await expect(store.datasets.getDatasetVersion('nothing', 'latest')).rejects.toThrow('dataset "nothing" does not exist');
-      await expect(store.datasets.registerDataset('../x', { dataset: data })).rejects.toThrow(InvalidNameError);
-      await expect(store.datasets.registerDataset('train', { dataset: { ...data, features: [[1, 2], [3, Number.NaN]] } })).rejects.toThrow(
-        'features row 1, column 1 (b) is NaN: expected a finite number',
+      await expect(store.datasets.getDatasetVersion('nothing', 'latest')).rejects.toThrow(
+        'dataset "nothing" does not exist',
       );
+      await expect(store.datasets.registerDataset('../x', { dataset: data })).rejects.toThrow(InvalidNameError);
+      await expect(
+        store.datasets.registerDataset('train', {
+          dataset: {
+            ...data,
+            features: [
+              [1, 2],
+              [3, Number.NaN],
+            ],
+          },
+        }),
+      ).rejects.toThrow('features row 1, column 1 (b) is NaN: expected a finite number');
       expect(await subject.storedSnapshots('train')).toBe(2);
 
       await subject.flipDatasetByte('train', 2, 40);
@@ -277,7 +323,17 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
 
     it('links model versions to the dataset version they were trained on', async () => {
       const { store } = subject;
-      const data: Dataset = { features: [[0, 1], [1, 0], [1, 1]], target: [0, 1, 1], featureNames: ['a', 'b'], featureTypes: ['boolean', 'integer'], classNames: ['no', 'yes'] };
+      const data: Dataset = {
+        features: [
+          [0, 1],
+          [1, 0],
+          [1, 1],
+        ],
+        target: [0, 1, 1],
+        featureNames: ['a', 'b'],
+        featureTypes: ['boolean', 'integer'],
+        classNames: ['no', 'yes'],
+      };
       const trained = await store.datasets.registerDataset('flags', { dataset: data });
       const model = await store.register('linked', { artifact: artifact([1, 1]), dataset: trained });
       expect(model.dataset).toEqual({ fingerprint: trained.fingerprint, name: 'flags', version: 1 });
@@ -285,38 +341,70 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
       await store.register('linked', { artifact: artifact([2, 2]) });
       const fed = await store.searchVersions({ dataset: { name: 'flags', version: 1 } });
       expect(fed.versions.map((v) => [v.name, v.version])).toEqual([['linked', 1]]);
-      await expect(store.register('linked', { artifact: artifact([1, 1]), dataset: { ...trained, version: 9 } })).rejects.toThrow(
-        expect.objectContaining({ message: 'cannot register model "linked": its lineage names dataset "flags" version 9, which is not registered', code: 'NOT_FOUND' }),
+      await expect(
+        store.register('linked', { artifact: artifact([1, 1]), dataset: { ...trained, version: 9 } }),
+      ).rejects.toThrow(
+        expect.objectContaining({
+          message:
+            'cannot register model "linked": its lineage names dataset "flags" version 9, which is not registered',
+          code: 'NOT_FOUND',
+        }),
       );
-      await expect(store.register('linked', { artifact: artifact([1, 1]), dataset: { ...trained, fingerprint: 'f'.repeat(64) } })).rejects.toThrow(
-        InvalidInputError,
-      );
-      await expect(store.register('linked', { artifact: { ...artifact([1, 1]), featureNames: ['a', 'c'] }, dataset: trained })).rejects.toThrow(
+      await expect(
+        store.register('linked', { artifact: artifact([1, 1]), dataset: { ...trained, fingerprint: 'f'.repeat(64) } }),
+      ).rejects.toThrow(InvalidInputError);
+      await expect(
+        store.register('linked', { artifact: { ...artifact([1, 1]), featureNames: ['a', 'c'] }, dataset: trained }),
+      ).rejects.toThrow(
         'cannot register model "linked": the model takes features [a, c] but dataset "flags" version 1 has [a, b]',
       );
-      await expect(store.register('linked', { artifact: artifact([1, 1]), dataset: { fingerprint: trained.fingerprint, version: 1 } })).rejects.toThrow(
-        'dataset.version needs dataset.name',
-      );
+      await expect(
+        store.register('linked', {
+          artifact: artifact([1, 1]),
+          dataset: { fingerprint: trained.fingerprint, version: 1 },
+        }),
+      ).rejects.toThrow('dataset.version needs dataset.name');
       await expect(store.register('linked', { artifact: artifact([1, 1]), featureTypes: ['number'] })).rejects.toThrow(
         'featureTypes has 1 entries but the model has 2 features',
       );
       expect((await store.listVersions('linked')).map((v) => v.version)).toEqual([1, 2]);
     });
 
-    it('keeps each model\'s lifecycle decisions in order and validates them', async () => {
+    it("keeps each model's lifecycle decisions in order and validates them", async () => {
       const { store } = subject;
       const base = { runId: 'r1', at: '2026-01-01T00:00:00.000Z', model: 'decided', trigger: 'accuracy' } as const;
-      await store.decisions.appendDecision({ ...base, phase: 'started', championVersion: 1, training: { name: 'decided-training', version: 2, fingerprint: 'ab' } });
+      await store.decisions.appendDecision({
+        ...base,
+        phase: 'started',
+        championVersion: 1,
+        training: { name: 'decided-training', version: 2, fingerprint: 'ab' },
+      });
       await store.decisions.appendDecision({ ...base, phase: 'registered', challengerVersion: 2 });
-      await store.decisions.appendDecision({ ...base, phase: 'done', action: 'promoted', reason: 'better', productionVersion: 2, metrics: { accuracy: 0.9 } });
+      await store.decisions.appendDecision({
+        ...base,
+        phase: 'done',
+        action: 'promoted',
+        reason: 'better',
+        productionVersion: 2,
+        metrics: { accuracy: 0.9 },
+      });
       await store.decisions.appendDecision({ ...base, model: 'other', phase: 'done', action: 'kept' });
       const listed = await store.decisions.listDecisions('decided');
       expect(listed.map((r) => r.phase)).toEqual(['started', 'registered', 'done']);
-      expect(listed[2]).toEqual({ ...base, phase: 'done', action: 'promoted', reason: 'better', productionVersion: 2, metrics: { accuracy: 0.9 } });
-      await expect(store.decisions.appendDecision({ ...base, phase: 'done', action: 'exploded' as never })).rejects.toThrow(
-        'cannot record a decision: "action" is not a lifecycle action',
+      expect(listed[2]).toEqual({
+        ...base,
+        phase: 'done',
+        action: 'promoted',
+        reason: 'better',
+        productionVersion: 2,
+        metrics: { accuracy: 0.9 },
+      });
+      await expect(
+        store.decisions.appendDecision({ ...base, phase: 'done', action: 'exploded' as never }),
+      ).rejects.toThrow('cannot record a decision: "action" is not a lifecycle action');
+      await expect(store.decisions.appendDecision({ ...base, model: '../x', phase: 'done' })).rejects.toThrow(
+        InvalidNameError,
       );
-      await expect(store.decisions.appendDecision({ ...base, model: '../x', phase: 'done' })).rejects.toThrow(InvalidNameError);
       expect(await store.decisions.listDecisions('nobody')).toEqual([]);
     });
 
@@ -340,7 +428,9 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
 
     it('gives concurrent registrations distinct consecutive numbers', async () => {
       const { store } = subject;
-      const versions = await Promise.all(Array.from({ length: 20 }, (_, i) => store.register('burst', { artifact: artifact([i, i]) })));
+      const versions = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.register('burst', { artifact: artifact([i, i]) })),
+      );
       expect(versions.map((v) => v.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     });
 

@@ -19,7 +19,12 @@ if (url) {
       store,
       spec: `pg:${pgUrl}#${schema}`,
       artifactLength: async (name, version) =>
-        (await admin.query<{ n: number }>(`SELECT length(artifact) AS n FROM "${schema}".versions WHERE name = $1 AND version = $2`, [name, version])).rows[0]!.n,
+        (
+          await admin.query<{ n: number }>(
+            `SELECT length(artifact) AS n FROM "${schema}".versions WHERE name = $1 AND version = $2`,
+            [name, version],
+          )
+        ).rows[0]!.n,
       flipArtifactByte: async (name, version, offset) => {
         await admin.query(flip('versions', 'artifact'), [name, version, offset]);
       },
@@ -27,7 +32,13 @@ if (url) {
         await admin.query(flip('dataset_versions', 'data'), [name, version, offset]);
       },
       storedSnapshots: async (name) =>
-        Number((await admin.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".dataset_versions WHERE name = $1`, [name])).rows[0]!.n),
+        Number(
+          (
+            await admin.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".dataset_versions WHERE name = $1`, [
+              name,
+            ])
+          ).rows[0]!.n,
+        ),
       cleanup: async () => {
         await store.close();
         await admin.query(`DROP SCHEMA "${schema}" CASCADE`);

@@ -29,7 +29,9 @@ export function layoutError(root: string, error: unknown, path?: string): unknow
   const damage = DAMAGE[errorCode(error) ?? ''];
   if (damage === undefined) return error;
   const at = path ?? (error as { path?: string }).path;
-  return new IntegrityError(`registry entry ${at === undefined ? '' : `${entryLabel(root, at)} `}${damage}`, { cause: error });
+  return new IntegrityError(`registry entry ${at === undefined ? '' : `${entryLabel(root, at)} `}${damage}`, {
+    cause: error,
+  });
 }
 
 /**
@@ -39,7 +41,8 @@ export function layoutError(root: string, error: unknown, path?: string): unknow
  */
 export async function assertContained(root: string, path: string, last: 'dir' | 'file'): Promise<void> {
   const parts = relative(root, path).split(sep).filter(Boolean);
-  if (parts[0] === '..' || isAbsolute(relative(root, path))) throw new IntegrityError(`${JSON.stringify(path)} is outside the registry root`);
+  if (parts[0] === '..' || isAbsolute(relative(root, path)))
+    throw new IntegrityError(`${JSON.stringify(path)} is outside the registry root`);
   let current = root;
   for (let i = 0; i < parts.length; i++) {
     current = join(current, parts[i]!);
@@ -52,8 +55,10 @@ export async function assertContained(root: string, path: string, last: 'dir' | 
     }
     const expected = i < parts.length - 1 ? 'dir' : last;
     if (stats.isSymbolicLink()) throw new IntegrityError(`registry entry ${entryLabel(root, current)} ${DAMAGE.ELOOP}`);
-    if (expected === 'dir' && !stats.isDirectory()) throw new IntegrityError(`registry entry ${entryLabel(root, current)} is a file where a directory belongs`);
-    if (expected === 'file' && !stats.isFile()) throw new IntegrityError(`registry entry ${entryLabel(root, current)} is not a regular file`);
+    if (expected === 'dir' && !stats.isDirectory())
+      throw new IntegrityError(`registry entry ${entryLabel(root, current)} is a file where a directory belongs`);
+    if (expected === 'file' && !stats.isFile())
+      throw new IntegrityError(`registry entry ${entryLabel(root, current)} is not a regular file`);
   }
 }
 

@@ -4,8 +4,16 @@ import { dirname } from 'node:path';
 import { errorCode, isNotFound } from './errno';
 
 /** Writes `data` to `path` and fsyncs it before returning. `flag` `wx` (default) refuses to overwrite. */
-export async function writeFileDurably(path: string, data: string | Uint8Array, flag: 'w' | 'wx' = 'wx'): Promise<void> {
-  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | (flag === 'wx' ? constants.O_EXCL : constants.O_TRUNC);
+export async function writeFileDurably(
+  path: string,
+  data: string | Uint8Array,
+  flag: 'w' | 'wx' = 'wx',
+): Promise<void> {
+  const flags =
+    constants.O_WRONLY |
+    constants.O_CREAT |
+    constants.O_NOFOLLOW |
+    (flag === 'wx' ? constants.O_EXCL : constants.O_TRUNC);
   const handle = await open(path, flags, 0o644);
   try {
     await handle.writeFile(data);
@@ -22,7 +30,11 @@ export async function writeFileDurably(path: string, data: string | Uint8Array, 
  */
 export async function appendLineDurably(path: string, line: string): Promise<void> {
   // O_NOFOLLOW: a symbolic link planted in place of the file is refused (ELOOP), never written through.
-  const handle = await open(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
+  const handle = await open(
+    path,
+    constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW,
+    0o644,
+  );
   try {
     const { size } = await handle.stat();
     const keep = await lengthWithoutTornLine(handle, size);

@@ -36,7 +36,9 @@ export class StoreLayout {
   private inside(...segments: string[]): string {
     const path = resolve(this.root, ...segments);
     if (!path.startsWith(this.rootPrefix)) {
-      throw new InvalidNameError(`path ${JSON.stringify(path)} would leave the registry root ${JSON.stringify(this.root)}`);
+      throw new InvalidNameError(
+        `path ${JSON.stringify(path)} would leave the registry root ${JSON.stringify(this.root)}`,
+      );
     }
     return path;
   }
@@ -69,7 +71,8 @@ export class StoreLayout {
 
   /** `<root>/models/<name>/versions/<version>`. */
   versionDir(name: string, version: number): string {
-    if (!Number.isSafeInteger(version) || version < 1) throw new InvalidNameError(`invalid version directory ${String(version)}`);
+    if (!Number.isSafeInteger(version) || version < 1)
+      throw new InvalidNameError(`invalid version directory ${String(version)}`);
     return this.inside(this.versionsDir(name), String(version));
   }
 
@@ -147,7 +150,8 @@ export class StoreLayout {
 
   /** `<root>/datasets/<name>/versions/<version>`. */
   datasetVersionDir(name: string, version: number): string {
-    if (!Number.isSafeInteger(version) || version < 1) throw new InvalidNameError(`invalid version directory ${String(version)}`);
+    if (!Number.isSafeInteger(version) || version < 1)
+      throw new InvalidNameError(`invalid version directory ${String(version)}`);
     return this.inside(this.datasetVersionsDir(name), String(version));
   }
 

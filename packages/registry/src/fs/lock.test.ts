@@ -9,7 +9,13 @@ import { hostTag } from './owner';
 
 async function setup(overrides: Partial<DirectoryLockOptions> = {}) {
   const dir = await tempDir();
-  const options: DirectoryLockOptions = { tmpDir: join(dir, 'tmp'), staleMs: 30_000, timeoutMs: 60_000, description: 'model "iris"', ...overrides };
+  const options: DirectoryLockOptions = {
+    tmpDir: join(dir, 'tmp'),
+    staleMs: 30_000,
+    timeoutMs: 60_000,
+    description: 'model "iris"',
+    ...overrides,
+  };
   return { dir, lockDir: join(dir, '.lock'), options };
 }
 
@@ -83,7 +89,9 @@ describe('withDirectoryLock', () => {
     const { lockDir, options } = await setup();
     await mkdir(lockDir); // what a crash between mkdir and the owner write used to leave
     const started = Date.now();
-    expect(await withDirectoryLock(lockDir, options, async () => (await readdir(lockDir)).sort())).toEqual(['owner.json']);
+    expect(await withDirectoryLock(lockDir, options, async () => (await readdir(lockDir)).sort())).toEqual([
+      'owner.json',
+    ]);
     expect(Date.now() - started).toBeLessThan(options.staleMs / 10);
   });
 });

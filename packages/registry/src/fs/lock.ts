@@ -101,7 +101,11 @@ async function release(lockDir: string, tmpDir: string, token: string): Promise<
  * fails when the lock exists, so exactly one caller gets it, and a lock never exists without its owner. Waiters
  * retry with backoff; an abandoned lock (owner dead on this host, older than `staleMs`, or owner-less) is broken.
  */
-export async function withDirectoryLock<T>(lockDir: string, options: DirectoryLockOptions, action: () => Promise<T>): Promise<T> {
+export async function withDirectoryLock<T>(
+  lockDir: string,
+  options: DirectoryLockOptions,
+  action: () => Promise<T>,
+): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
   const owner: LockOwner = { ...currentOwner(), token: randomUUID() };
   await mkdir(options.tmpDir, { recursive: true });
@@ -127,7 +131,9 @@ export async function withDirectoryLock<T>(lockDir: string, options: DirectoryLo
       await sleep(delayMs * (0.5 + Math.random()));
       delayMs = Math.min(delayMs * 2, 50);
     }
-    const beat = options.heartbeatMs ? setInterval(() => void utimes(lockDir, new Date(), new Date()).catch(() => undefined), options.heartbeatMs) : undefined;
+    const beat = options.heartbeatMs
+      ? setInterval(() => void utimes(lockDir, new Date(), new Date()).catch(() => undefined), options.heartbeatMs)
+      : undefined;
     beat?.unref();
     try {
       return await action();

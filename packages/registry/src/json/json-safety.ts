@@ -26,7 +26,9 @@ function codePoint(char: string): string {
 export function findStringProblem(text: string, at: string): string | undefined {
   const found = UNSTORABLE.exec(text);
   if (!found) return undefined;
-  return found[0] === '\u0000' ? `${at} contains U+0000 (NUL), which cannot be stored` : `${at} contains an unpaired surrogate ${codePoint(found[0])} (not well-formed Unicode)`;
+  return found[0] === '\u0000'
+    ? `${at} contains U+0000 (NUL), which cannot be stored`
+    : `${at} contains an unpaired surrogate ${codePoint(found[0])} (not well-formed Unicode)`;
 }
 
 /**
@@ -39,7 +41,9 @@ export function findTextProblem(text: unknown, at: string): string | undefined {
   const problem = findStringProblem(text, at);
   if (problem) return problem;
   const control = CONTROL.exec(text);
-  return control ? `${at} contains the control character ${codePoint(control[0])} (only tab, line feed and carriage return are allowed)` : undefined;
+  return control
+    ? `${at} contains the control character ${codePoint(control[0])} (only tab, line feed and carriage return are allowed)`
+    : undefined;
 }
 
 /** {@link findTextProblem} for every key and string value of a map such as `tags` or `metrics`. */
@@ -116,7 +120,10 @@ export function findJsonProblem(value: unknown, path: string, rootLevel = 1): st
         continue;
       }
       const item = array[index];
-      problem = item === undefined ? `${frame.at}[${index}] is undefined` : enter(item, `${frame.at}[${index}]`, frame.level + 1);
+      problem =
+        item === undefined
+          ? `${frame.at}[${index}] is undefined`
+          : enter(item, `${frame.at}[${index}]`, frame.level + 1);
     } else {
       if (index >= frame.entries.length) {
         ancestors.delete(stack.pop()!.value);
@@ -125,7 +132,10 @@ export function findJsonProblem(value: unknown, path: string, rootLevel = 1): st
       const [key, item] = frame.entries[index]!;
       const at = childPath(frame.at, key);
       if (FORBIDDEN_KEYS.has(key)) problem = `${at} uses the forbidden key ${JSON.stringify(key)}`;
-      else problem = findStringProblem(key, `${frame.at} key ${quoteName(key)}`) ?? (item === undefined ? undefined : enter(item, at, frame.level + 1));
+      else
+        problem =
+          findStringProblem(key, `${frame.at} key ${quoteName(key)}`) ??
+          (item === undefined ? undefined : enter(item, at, frame.level + 1));
     }
   }
   return problem;

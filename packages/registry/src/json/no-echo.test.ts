@@ -44,7 +44,10 @@ describe('unreadable stored JSON is described, never quoted', () => {
       expectNoEcho(parsed.reason);
       expect(parsed.reason).toContain(`${Buffer.byteLength(text)} bytes, sha256 ${sha256(text).slice(0, 16)}`);
     }
-    expect(parseJsonSafely('{"a": 1 x}')).toEqual({ ok: false, reason: expect.stringContaining('syntax error at character 8') });
+    expect(parseJsonSafely('{"a": 1 x}')).toEqual({
+      ok: false,
+      reason: expect.stringContaining('syntax error at character 8'),
+    });
     const deep = parseJsonSafely(`${'['.repeat(5000)}${']'.repeat(5000)}`);
     expect(!deep.ok && deep.reason).toContain('nested too deeply to read');
   });
@@ -53,7 +56,11 @@ describe('unreadable stored JSON is described, never quoted', () => {
     for (const text of unreadable) {
       const bytes = Buffer.from(text);
       const digest = { sha256: sha256(text), bytes: bytes.length };
-      const record = { name: 'iris', version: 1, artifact: { format: 'linear', formatVersion: 1, ...digest } } as unknown as StoredVersionRecord;
+      const record = {
+        name: 'iris',
+        version: 1,
+        artifact: { format: 'linear', formatVersion: 1, ...digest },
+      } as unknown as StoredVersionRecord;
       const artifactError = (() => {
         try {
           checkStoredArtifact(record, bytes);
@@ -109,7 +116,9 @@ describe('unreadable stored JSON is described, never quoted', () => {
     it('a corrupt version record gives an IntegrityError without its content', async () => {
       await store!.migrate();
       await store!.register('iris', { artifact });
-      await admin!.query(`UPDATE "${schema}".versions SET record = $1 WHERE name = 'iris' AND version = 1`, [`${SECRET} {"description": 1}`]);
+      await admin!.query(`UPDATE "${schema}".versions SET record = $1 WHERE name = 'iris' AND version = 1`, [
+        `${SECRET} {"description": 1}`,
+      ]);
       const error = await thrown(() => store!.getVersion('iris', 1));
       expect(IntegrityError.isInstance(error)).toBe(true);
       expectNoEcho(error.message);

@@ -13,7 +13,13 @@ function describeUnreadable(text: string, reason: string): string {
   const sha256 = createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 16);
   const position = /at position (\d+)/.exec(reason)?.[1];
   const where =
-    bytes === 0 ? 'empty' : /call stack/i.test(reason) ? 'nested too deeply to read' : position === undefined ? 'syntax error' : `syntax error at character ${position}`;
+    bytes === 0
+      ? 'empty'
+      : /call stack/i.test(reason)
+        ? 'nested too deeply to read'
+        : position === undefined
+          ? 'syntax error'
+          : `syntax error at character ${position}`;
   return `not valid JSON (${where}; ${bytes} bytes, sha256 ${sha256}…)`;
 }
 
@@ -46,7 +52,10 @@ export interface NdjsonLineProblem {
 }
 
 /** Parses NDJSON text line by line with {@link parseChecked}, collecting unreadable lines instead of throwing. */
-export function parseNdjson<T>(text: string, describeProblem: (value: unknown) => string | undefined): { values: T[]; problems: NdjsonLineProblem[] } {
+export function parseNdjson<T>(
+  text: string,
+  describeProblem: (value: unknown) => string | undefined,
+): { values: T[]; problems: NdjsonLineProblem[] } {
   const lines = text.split('\n');
   const values: T[] = [];
   const problems: NdjsonLineProblem[] = [];

@@ -14,7 +14,9 @@ describe('filesystem store fuzz: names, refs, tags and aliases', () => {
   it('answers every call with success or an MlopsError and writes nothing outside its root', async () => {
     parent = await mkdtemp(join(tmpdir(), 'mlops-names-fuzz-'));
     const store = new FileSystemModelStore({ root: join(parent, 'root') });
-    await store.register('iris', { artifact: { format: 'linear', formatVersion: 1, featureNames: ['a', 'b'], params: {}, payload: [1, 2] } });
+    await store.register('iris', {
+      artifact: { format: 'linear', formatVersion: 1, featureNames: ['a', 'b'], params: {}, payload: [1, 2] },
+    });
     await fuzzStoreCalls(store, { seed: 4242, numRuns: 400 });
     expect(await readdir(parent)).toEqual(['root']);
     expect((await store.verify()).ok).toBe(true);

@@ -11,26 +11,66 @@ describe('assertValidName', () => {
   });
 
   it('rejects traversal, separators, control characters and over-long names, quoting them visibly', () => {
-    const rejected = ['', '.', '..', '../x', '/etc/x', '%2e%2e/x', 'a\u0000b', 'a\\b', 'a/b', '.hidden', '-x', 'a b', 'a\n', 'é', 'x'.repeat(129)];
+    const rejected = [
+      '',
+      '.',
+      '..',
+      '../x',
+      '/etc/x',
+      '%2e%2e/x',
+      'a\u0000b',
+      'a\\b',
+      'a/b',
+      '.hidden',
+      '-x',
+      'a b',
+      'a\n',
+      'é',
+      'x'.repeat(129),
+    ];
     for (const name of rejected) expect(() => assertValidName(name, 'model')).toThrow(InvalidNameError);
     expect(() => assertValidName('a\u0000b', 'model')).toThrow(
-      new InvalidNameError('invalid model name "a\\u0000b": use 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit and not ending with "."', {
-        name: 'a\u0000b',
-      }),
+      new InvalidNameError(
+        'invalid model name "a\\u0000b": use 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit and not ending with "."',
+        {
+          name: 'a\u0000b',
+        },
+      ),
     );
-    expect(() => assertValidName('x'.repeat(300), 'alias')).toThrow(`invalid alias name "${'x'.repeat(140)}"… (300 chars)`);
-    expect(() => assertValidName(undefined, 'model')).toThrow(new InvalidNameError('model name must be a string, got undefined'));
+    expect(() => assertValidName('x'.repeat(300), 'alias')).toThrow(
+      `invalid alias name "${'x'.repeat(140)}"… (300 chars)`,
+    );
+    expect(() => assertValidName(undefined, 'model')).toThrow(
+      new InvalidNameError('model name must be a string, got undefined'),
+    );
   });
 
   it('rejects Windows device names in any case, with or without an extension, and a trailing dot', () => {
-    const devices = ['CON', 'con', 'Con', 'PRN', 'AUX', 'aux', 'NUL', 'nul', 'COM0', 'com1', 'COM9', 'LPT0', 'lpt5', 'LPT9'];
+    const devices = [
+      'CON',
+      'con',
+      'Con',
+      'PRN',
+      'AUX',
+      'aux',
+      'NUL',
+      'nul',
+      'COM0',
+      'com1',
+      'COM9',
+      'LPT0',
+      'lpt5',
+      'LPT9',
+    ];
     for (const name of [...devices, ...devices.map((d) => `${d}.txt`), 'con.tar.gz', 'Aux.json', 'NUL.']) {
-      for (const kind of ['model', 'alias', 'dataset'] as const) expect(() => assertValidName(name, kind), name).toThrow(InvalidNameError);
+      for (const kind of ['model', 'alias', 'dataset'] as const)
+        expect(() => assertValidName(name, kind), name).toThrow(InvalidNameError);
     }
     expect(() => assertValidName('con.txt', 'dataset')).toThrow(
       'invalid dataset name "con.txt": it is a reserved device name on Windows (CON, PRN, AUX, NUL, COM0-9, LPT0-9)',
     );
-    for (const name of ['a.', 'x..', 'v1.0.']) expect(() => assertValidName(name, 'model'), name).toThrow('not ending with "."');
+    for (const name of ['a.', 'x..', 'v1.0.'])
+      expect(() => assertValidName(name, 'model'), name).toThrow('not ending with "."');
     for (const name of ['console', 'conx', 'com10', 'lpt', 'auxiliary', 'nul_1', 'a.con', 'my-con.txt', 'prn2']) {
       expect(() => assertValidName(name, 'model'), name).not.toThrow();
     }
@@ -45,13 +85,21 @@ describe('assertValidName', () => {
 
   it('never accepts a name containing a path separator or starting with a dot (property)', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('a', 'Z', '0', '.', '_', '-', '/', '\\', '\u0000', ' ', '%', 'é'), maxLength: 12 }), (name) => {
-        if (NAME_PATTERN.test(name)) {
-          expect(name.includes('/') || name.includes('\\') || name.startsWith('.') || name.includes('\u0000')).toBe(false);
-        } else {
-          expect(() => assertValidName(name, 'model')).toThrow(InvalidNameError);
-        }
-      }),
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom('a', 'Z', '0', '.', '_', '-', '/', '\\', '\u0000', ' ', '%', 'é'),
+          maxLength: 12,
+        }),
+        (name) => {
+          if (NAME_PATTERN.test(name)) {
+            expect(name.includes('/') || name.includes('\\') || name.startsWith('.') || name.includes('\u0000')).toBe(
+              false,
+            );
+          } else {
+            expect(() => assertValidName(name, 'model')).toThrow(InvalidNameError);
+          }
+        },
+      ),
       { seed: 7, numRuns: 300 },
     );
   });
@@ -61,7 +109,10 @@ describe('assertVersionNumber', () => {
   it('accepts positive safe integers only', () => {
     expect(() => assertVersionNumber(1)).not.toThrow();
     expect(() => assertVersionNumber(Number.MAX_SAFE_INTEGER)).not.toThrow();
-    for (const bad of [0, -3, 2.5, Number.NaN, 2 ** 53, '1', null]) expect(() => assertVersionNumber(bad)).toThrow(InvalidInputError);
-    expect(() => assertVersionNumber('1', 'parentVersion')).toThrow('parentVersion must be a positive integer, got string');
+    for (const bad of [0, -3, 2.5, Number.NaN, 2 ** 53, '1', null])
+      expect(() => assertVersionNumber(bad)).toThrow(InvalidInputError);
+    expect(() => assertVersionNumber('1', 'parentVersion')).toThrow(
+      'parentVersion must be a positive integer, got string',
+    );
   });
 });

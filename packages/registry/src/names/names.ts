@@ -45,19 +45,27 @@ export function assertValidName(name: unknown, kind: NameKind): asserts name is 
     throw new InvalidNameError(`invalid ${kind} name ${quoteName(name)}: ${NAME_RULE}`, { name });
   }
   if (WINDOWS_DEVICE.test(name)) {
-    throw new InvalidNameError(`invalid ${kind} name ${quoteName(name)}: it is a reserved device name on Windows (CON, PRN, AUX, NUL, COM0-9, LPT0-9)`, { name });
+    throw new InvalidNameError(
+      `invalid ${kind} name ${quoteName(name)}: it is a reserved device name on Windows (CON, PRN, AUX, NUL, COM0-9, LPT0-9)`,
+      { name },
+    );
   }
   if (kind === 'alias' && name === LATEST) {
     throw new InvalidNameError(`invalid alias name "latest": it is reserved for the newest active version`, { name });
   }
   if (kind === 'alias' && /^[0-9]+$/.test(name)) {
-    throw new InvalidNameError(`invalid alias name ${quoteName(name)}: an alias cannot be a number (pass a number to refer to a version)`, { name });
+    throw new InvalidNameError(
+      `invalid alias name ${quoteName(name)}: an alias cannot be a number (pass a number to refer to a version)`,
+      { name },
+    );
   }
 }
 
 /** Throws `InvalidInputError` unless `value` is a positive safe integer (versions count from 1). */
 export function assertVersionNumber(value: unknown, what = 'version'): asserts value is number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidInputError(`${what} must be a positive integer, got ${typeof value === 'number' ? String(value) : typeof value}`);
+    throw new InvalidInputError(
+      `${what} must be a positive integer, got ${typeof value === 'number' ? String(value) : typeof value}`,
+    );
   }
 }

@@ -40,7 +40,10 @@ export class PostgresDatasetStore implements DatasetStore {
     const checked = checkDatasetRequest(name, input);
     return this.transaction(async (db) => {
       await db.query(`INSERT INTO ${this.s}.dataset_names (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [name]);
-      const { rows } = await db.query<{ latest_version: number }>(`SELECT latest_version FROM ${this.s}.dataset_names WHERE name = $1 FOR UPDATE`, [name]);
+      const { rows } = await db.query<{ latest_version: number }>(
+        `SELECT latest_version FROM ${this.s}.dataset_names WHERE name = $1 FOR UPDATE`,
+        [name],
+      );
       const same = await db.query<{ version: number; record: string }>(
         `SELECT version, record FROM ${this.s}.dataset_versions WHERE name = $1 AND fingerprint = $2`,
         [name, checked.fingerprint],
@@ -94,7 +97,9 @@ export class PostgresDatasetStore implements DatasetStore {
 
   /** Names of all datasets with at least one version, sorted. */
   async listDatasets(): Promise<string[]> {
-    const { rows } = await this.pool.query<{ name: string }>(`SELECT name FROM ${this.s}.dataset_names WHERE latest_version > 0 ORDER BY name COLLATE "C"`);
+    const { rows } = await this.pool.query<{ name: string }>(
+      `SELECT name FROM ${this.s}.dataset_names WHERE latest_version > 0 ORDER BY name COLLATE "C"`,
+    );
     return rows.map((r) => r.name);
   }
 
@@ -108,16 +113,27 @@ export class PostgresDatasetStore implements DatasetStore {
       try {
         decodeStoredDataset(this.parseRecord(row.name, row.version, row.record), row.data);
       } catch (error) {
-        problems.push({ name: row.name, version: row.version, problem: error instanceof Error ? error.message : String(error) });
+        problems.push({
+          name: row.name,
+          version: row.version,
+          problem: error instanceof Error ? error.message : String(error),
+        });
       }
     }
     return { checked: rows.length, problems };
   }
 
-  private async row(name: string, ref: number | 'latest', withData: boolean): Promise<{ version: number; record: string; data?: Buffer }> {
+  private async row(
+    name: string,
+    ref: number | 'latest',
+    withData: boolean,
+  ): Promise<{ version: number; record: string; data?: Buffer }> {
     assertValidName(name, 'dataset');
     if (ref !== LATEST) {
-      if (typeof ref !== 'number') throw new InvalidInputError(`a dataset version ref must be a version number or "latest", got ${String(ref)}`, { name });
+      if (typeof ref !== 'number')
+        throw new InvalidInputError(`a dataset version ref must be a version number or "latest", got ${String(ref)}`, {
+          name,
+        });
       assertVersionNumber(ref);
     }
     const { rows } = await this.pool.query<{ version: number; record: string; data?: Buffer }>(
@@ -126,16 +142,26 @@ export class PostgresDatasetStore implements DatasetStore {
       ref === LATEST ? [name] : [name, ref],
     );
     if (rows[0]) return rows[0];
-    const known = await this.pool.query(`SELECT 1 FROM ${this.s}.dataset_names WHERE name = $1 AND latest_version > 0`, [name]);
-    throw new NotFoundError(`${datasetLabel(name)} ${known.rowCount && ref !== LATEST ? `has no version ${ref}` : 'does not exist'}`, {
-      name,
-      ...(ref === LATEST ? {} : { version: ref }),
-    });
+    const known = await this.pool.query(
+      `SELECT 1 FROM ${this.s}.dataset_names WHERE name = $1 AND latest_version > 0`,
+      [name],
+    );
+    throw new NotFoundError(
+      `${datasetLabel(name)} ${known.rowCount && ref !== LATEST ? `has no version ${ref}` : 'does not exist'}`,
+      {
+        name,
+        ...(ref === LATEST ? {} : { version: ref }),
+      },
+    );
   }
 
   private parseRecord(name: string, version: number, text: string): DatasetVersion {
     const parsed = parseChecked<DatasetVersion>(text, describeDatasetRecordProblem);
-    if (!parsed.ok) throw new IntegrityError(`record of ${datasetLabel(name, version)} is corrupt: ${parsed.reason}`, { name, version });
+    if (!parsed.ok)
+      throw new IntegrityError(`record of ${datasetLabel(name, version)} is corrupt: ${parsed.reason}`, {
+        name,
+        version,
+      });
     if (parsed.value.name !== name || parsed.value.version !== version) {
       throw new IntegrityError(`record of ${datasetLabel(name, version)} contradicts its row`, { name, version });
     }

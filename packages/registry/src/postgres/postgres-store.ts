@@ -84,8 +84,10 @@ export class PostgresModelStore implements ModelStore {
 
   constructor(options: PostgresModelStoreOptions) {
     const schema = options.schema ?? 'mlops';
-    if (!SCHEMA_PATTERN.test(schema)) throw new InvalidInputError(`schema ${JSON.stringify(schema)} must match ${SCHEMA_PATTERN}`);
-    if (!options.pool && !options.connectionString) throw new InvalidInputError('PostgresModelStore needs a connectionString or a pool');
+    if (!SCHEMA_PATTERN.test(schema))
+      throw new InvalidInputError(`schema ${JSON.stringify(schema)} must match ${SCHEMA_PATTERN}`);
+    if (!options.pool && !options.connectionString)
+      throw new InvalidInputError('PostgresModelStore needs a connectionString or a pool');
     this.pool = options.pool ?? new (loadPg().Pool)({ connectionString: options.connectionString, max: 4 });
     this.ownsPool = !options.pool;
     this.s = `"${schema}"`;
@@ -97,14 +99,23 @@ export class PostgresModelStore implements ModelStore {
         const problem = describeDecisionProblem(record);
         if (problem) throw new InvalidInputError(`cannot record a decision: ${problem}`);
         assertValidName(record.model, 'model');
-        await this.pool.query(`INSERT INTO ${this.s}.decisions (model, record) VALUES ($1, $2)`, [record.model, JSON.stringify(checkedDecision(record))]);
+        await this.pool.query(`INSERT INTO ${this.s}.decisions (model, record) VALUES ($1, $2)`, [
+          record.model,
+          JSON.stringify(checkedDecision(record)),
+        ]);
       },
       listDecisions: async (model) => {
         assertValidName(model, 'model');
-        const { rows } = await this.pool.query<{ id: string; record: string }>(`SELECT id, record FROM ${this.s}.decisions WHERE model = $1 ORDER BY id`, [model]);
+        const { rows } = await this.pool.query<{ id: string; record: string }>(
+          `SELECT id, record FROM ${this.s}.decisions WHERE model = $1 ORDER BY id`,
+          [model],
+        );
         return rows.map((r) => {
           const parsed = parseChecked<DecisionRecord>(r.record, describeDecisionProblem);
-          if (!parsed.ok) throw new IntegrityError(`decision ${r.id} of ${label(model)} is corrupt: ${parsed.reason}`, { name: model });
+          if (!parsed.ok)
+            throw new IntegrityError(`decision ${r.id} of ${label(model)} is corrupt: ${parsed.reason}`, {
+              name: model,
+            });
           return parsed.value;
         });
       },
@@ -159,9 +170,13 @@ export class PostgresModelStore implements ModelStore {
         previous_version integer,
         reason text NOT NULL,
         at text NOT NULL)`);
-      await db.query(`ALTER TABLE ${s}.versions ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'archived'))`);
+      await db.query(
+        `ALTER TABLE ${s}.versions ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'archived'))`,
+      );
       await db.query(`ALTER TABLE ${s}.versions ADD COLUMN IF NOT EXISTS status_reason text NOT NULL DEFAULT ''`);
-      await db.query(`ALTER TABLE ${s}.alias_history ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'set' CHECK (kind IN ('set', 'rollback'))`);
+      await db.query(
+        `ALTER TABLE ${s}.alias_history ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'set' CHECK (kind IN ('set', 'rollback'))`,
+      );
       await db.query(`CREATE TABLE IF NOT EXISTS ${s}.deleted_versions (
         name text NOT NULL REFERENCES ${s}.models (name),
         version integer NOT NULL CHECK (version > 0),
@@ -195,7 +210,9 @@ export class PostgresModelStore implements ModelStore {
   /** Stores a new version: numbers 1, 2, 3… per name, gap-free across concurrent writers. */
   async register(name: string, input: RegisterModelInput): Promise<ModelVersion> {
     const { bytes, digest } = checkRegisterRequest(name, input);
-    const featureTypes = await resolveFeatureTypes(name, input, (dataset, version) => this.datasets.getDatasetVersion(dataset, version));
+    const featureTypes = await resolveFeatureTypes(name, input, (dataset, version) =>
+      this.datasets.getDatasetVersion(dataset, version),
+    );
     const cannot = `cannot register ${label(name)}`;
     const createdAt = this.now().toISOString();
     return this.transaction(async (db) => {
@@ -206,18 +223,18 @@ export class PostgresModelStore implements ModelStore {
       );
       const latest = rows[0]!.latest_version;
       if (input.parentVersion !== undefined && input.parentVersion > latest) {
-        throw new NotFoundError(`${cannot}: parent version ${input.parentVersion} does not exist`, { name, version: input.parentVersion });
+        throw new NotFoundError(`${cannot}: parent version ${input.parentVersion} does not exist`, {
+          name,
+          version: input.parentVersion,
+        });
       }
       const version = latest + 1;
       const record = buildVersionRecord(name, version, input, featureTypes, digest, createdAt);
       const recordJson = JSON.stringify(record);
-      await db.query(`INSERT INTO ${this.s}.versions (name, version, record, artifact, sha256) VALUES ($1, $2, $3, $4, $5)`, [
-        name,
-        version,
-        recordJson,
-        bytes,
-        digest.sha256,
-      ]);
+      await db.query(
+        `INSERT INTO ${this.s}.versions (name, version, record, artifact, sha256) VALUES ($1, $2, $3, $4, $5)`,
+        [name, version, recordJson, bytes, digest.sha256],
+      );
       await db.query(`UPDATE ${this.s}.models SET latest_version = $2 WHERE name = $1`, [name, version]);
       return { ...(JSON.parse(recordJson) as StoredVersionRecord), status: 'active' as const };
     });
@@ -229,7 +246,9 @@ export class PostgresModelStore implements ModelStore {
       return ref;
     }
     if (typeof ref !== 'string') {
-      throw new InvalidInputError(`a version ref must be a version number, an alias or "latest", got ${typeof ref}`, { name });
+      throw new InvalidInputError(`a version ref must be a version number, an alias or "latest", got ${typeof ref}`, {
+        name,
+      });
     }
     if (ref === LATEST) {
       const { rows } = await this.pool.query<{ latest: number | null; known: boolean }>(
@@ -238,20 +257,28 @@ export class PostgresModelStore implements ModelStore {
         [name],
       );
       const { latest, known } = rows[0]!;
-      if (latest === null) throw new NotFoundError(`${label(name)} ${known ? 'has no active versions' : 'does not exist'}`, { name });
+      if (latest === null)
+        throw new NotFoundError(`${label(name)} ${known ? 'has no active versions' : 'does not exist'}`, { name });
       return latest;
     }
     const version = await this.getAlias(name, ref);
     if (version === undefined) {
       const known = await this.pool.query(`SELECT 1 FROM ${this.s}.models WHERE name = $1`, [name]);
-      throw new NotFoundError(`${label(name)} ${known.rowCount ? `has no alias ${quoteName(ref)}` : 'does not exist'}`, { name });
+      throw new NotFoundError(
+        `${label(name)} ${known.rowCount ? `has no alias ${quoteName(ref)}` : 'does not exist'}`,
+        { name },
+      );
     }
     return version;
   }
 
   private parseRecord(name: string, version: number, row: Row): ModelVersion {
     const parsed = parseChecked<StoredVersionRecord>(row.record, describeVersionRecordProblem);
-    if (!parsed.ok) throw new IntegrityError(`version record of ${label(name, version)} is corrupt: ${parsed.reason}`, { name, version });
+    if (!parsed.ok)
+      throw new IntegrityError(`version record of ${label(name, version)} is corrupt: ${parsed.reason}`, {
+        name,
+        version,
+      });
     if (parsed.value.name !== name || parsed.value.version !== version) {
       throw new IntegrityError(`version record of ${label(name, version)} contradicts its row`, { name, version });
     }
@@ -259,17 +286,29 @@ export class PostgresModelStore implements ModelStore {
   }
 
   /** The NotFoundError for a version without a row: deleted, never registered, or an unknown model. */
-  private async missing(name: string, version: number, db: pg.Pool | pg.PoolClient = this.pool): Promise<NotFoundError> {
+  private async missing(
+    name: string,
+    version: number,
+    db: pg.Pool | pg.PoolClient = this.pool,
+  ): Promise<NotFoundError> {
     const { rows } = await db.query<{ known: boolean; deleted: boolean }>(
       `SELECT EXISTS (SELECT 1 FROM ${this.s}.models WHERE name = $1) AS known,
               EXISTS (SELECT 1 FROM ${this.s}.deleted_versions WHERE name = $1 AND version = $2) AS deleted`,
       [name, version],
     );
     if (rows[0]!.deleted) return deletedVersionError(name, version);
-    return new NotFoundError(`${label(name)} ${rows[0]!.known ? `has no version ${version}` : 'does not exist'}`, { name, version });
+    return new NotFoundError(`${label(name)} ${rows[0]!.known ? `has no version ${version}` : 'does not exist'}`, {
+      name,
+      version,
+    });
   }
 
-  private async record(name: string, version: number, db: pg.Pool | pg.PoolClient = this.pool, lock = false): Promise<ModelVersion> {
+  private async record(
+    name: string,
+    version: number,
+    db: pg.Pool | pg.PoolClient = this.pool,
+    lock = false,
+  ): Promise<ModelVersion> {
     const { rows } = await db.query<Row>(
       `SELECT record, status FROM ${this.s}.versions WHERE name = $1 AND version = $2${lock ? ' FOR UPDATE' : ''}`,
       [name, version],
@@ -309,7 +348,9 @@ export class PostgresModelStore implements ModelStore {
 
   /** Names of all models with at least one version, sorted. */
   async listModels(): Promise<string[]> {
-    const { rows } = await this.pool.query<{ name: string }>(`SELECT name FROM ${this.s}.models WHERE latest_version > 0 ORDER BY name COLLATE "C"`);
+    const { rows } = await this.pool.query<{ name: string }>(
+      `SELECT name FROM ${this.s}.models WHERE latest_version > 0 ORDER BY name COLLATE "C"`,
+    );
     return rows.map((r) => r.name);
   }
 
@@ -321,7 +362,13 @@ export class PostgresModelStore implements ModelStore {
       assertAliasable(await this.record(name, version, db), alias);
       const current = await this.aliasIn(db, name, alias);
       assertAliasExpectation(name, alias, current, options.expectedVersion);
-      await this.moveAlias(db, name, { alias, version, previousVersion: current ?? null, kind: 'set', reason: options.reason ?? '' });
+      await this.moveAlias(db, name, {
+        alias,
+        version,
+        previousVersion: current ?? null,
+        kind: 'set',
+        reason: options.reason ?? '',
+      });
     });
   }
 
@@ -333,9 +380,16 @@ export class PostgresModelStore implements ModelStore {
       const current = await this.aliasIn(db, name, alias);
       if (options.expectedVersion !== undefined) assertAliasExpectation(name, alias, current, options.expectedVersion);
       const target = rollbackTarget(await this.historyIn(db, name, alias));
-      if (current === undefined || target === undefined || target === null) throw nothingToRollBack(name, alias, current);
+      if (current === undefined || target === undefined || target === null)
+        throw nothingToRollBack(name, alias, current);
       assertAliasable(await this.record(name, target, db), alias);
-      return this.moveAlias(db, name, { alias, version: target, previousVersion: current, kind: 'rollback', reason: options.reason ?? 'rollback' });
+      return this.moveAlias(db, name, {
+        alias,
+        version: target,
+        previousVersion: current,
+        kind: 'rollback',
+        reason: options.reason ?? 'rollback',
+      });
     });
   }
 
@@ -357,29 +411,40 @@ export class PostgresModelStore implements ModelStore {
       await this.record(name, version, db, true);
       assertNoAliases(name, version, await this.aliasesAt(db, name, version), 'delete');
       await db.query(`DELETE FROM ${this.s}.versions WHERE name = $1 AND version = $2`, [name, version]);
-      await db.query(`INSERT INTO ${this.s}.deleted_versions (name, version, deleted_at, reason) VALUES ($1, $2, $3, $4)`, [
-        name,
-        version,
-        this.now().toISOString(),
-        reason,
-      ]);
+      await db.query(
+        `INSERT INTO ${this.s}.deleted_versions (name, version, deleted_at, reason) VALUES ($1, $2, $3, $4)`,
+        [name, version, this.now().toISOString(), reason],
+      );
     });
   }
 
-  private async changeStatus(name: string, version: number, status: VersionStatus, options: VersionChangeOptions): Promise<ModelVersion> {
+  private async changeStatus(
+    name: string,
+    version: number,
+    status: VersionStatus,
+    options: VersionChangeOptions,
+  ): Promise<ModelVersion> {
     const reason = checkChangeRequest(name, version, options);
     return this.transaction(async (db) => {
       await db.query(`SELECT 1 FROM ${this.s}.models WHERE name = $1 FOR UPDATE`, [name]);
       const record = await this.record(name, version, db, true);
       if (record.status === status) return record;
       if (status === 'archived') assertNoAliases(name, version, await this.aliasesAt(db, name, version), 'archive');
-      await db.query(`UPDATE ${this.s}.versions SET status = $3, status_reason = $4 WHERE name = $1 AND version = $2`, [name, version, status, reason]);
+      await db.query(`UPDATE ${this.s}.versions SET status = $3, status_reason = $4 WHERE name = $1 AND version = $2`, [
+        name,
+        version,
+        status,
+        reason,
+      ]);
       return { ...record, status };
     });
   }
 
   private async aliasIn(db: pg.PoolClient, name: string, alias: string): Promise<number | undefined> {
-    const { rows } = await db.query<{ version: number }>(`SELECT version FROM ${this.s}.aliases WHERE name = $1 AND alias = $2`, [name, alias]);
+    const { rows } = await db.query<{ version: number }>(
+      `SELECT version FROM ${this.s}.aliases WHERE name = $1 AND alias = $2`,
+      [name, alias],
+    );
     return rows[0]?.version;
   }
 
@@ -406,19 +471,36 @@ export class PostgresModelStore implements ModelStore {
   }
 
   private async historyIn(db: pg.Pool | pg.PoolClient, name: string, alias?: string): Promise<AliasMove[]> {
-    const { rows } = await db.query<{ alias: string; version: number; previous_version: number | null; kind: AliasMove['kind']; reason: string; at: string }>(
+    const { rows } = await db.query<{
+      alias: string;
+      version: number;
+      previous_version: number | null;
+      kind: AliasMove['kind'];
+      reason: string;
+      at: string;
+    }>(
       `SELECT alias, version, previous_version, kind, reason, at FROM ${this.s}.alias_history
        WHERE name = $1 AND ($2::text IS NULL OR alias = $2) ORDER BY id`,
       [name, alias ?? null],
     );
-    return rows.map((r) => ({ alias: r.alias, version: r.version, previousVersion: r.previous_version, kind: r.kind, reason: r.reason, at: r.at }));
+    return rows.map((r) => ({
+      alias: r.alias,
+      version: r.version,
+      previousVersion: r.previous_version,
+      kind: r.kind,
+      reason: r.reason,
+      at: r.at,
+    }));
   }
 
   /** The version an alias points to, or `undefined`. */
   async getAlias(name: string, alias: string): Promise<number | undefined> {
     assertValidName(name, 'model');
     assertValidName(alias, 'alias');
-    const { rows } = await this.pool.query<{ version: number }>(`SELECT version FROM ${this.s}.aliases WHERE name = $1 AND alias = $2`, [name, alias]);
+    const { rows } = await this.pool.query<{ version: number }>(
+      `SELECT version FROM ${this.s}.aliases WHERE name = $1 AND alias = $2`,
+      [name, alias],
+    );
     return rows[0]?.version;
   }
 
@@ -436,7 +518,8 @@ export class PostgresModelStore implements ModelStore {
     const args: unknown[] = [];
     const arg = (value: unknown) => `$${args.push(value)}`;
     if (query.name !== undefined) where.push(`name = ${arg(query.name)}`);
-    if (query.tags && Object.keys(query.tags).length > 0) where.push(`record::jsonb -> 'tags' @> ${arg(JSON.stringify(query.tags))}::jsonb`);
+    if (query.tags && Object.keys(query.tags).length > 0)
+      where.push(`record::jsonb -> 'tags' @> ${arg(JSON.stringify(query.tags))}::jsonb`);
     const m = query.metric;
     if (m) {
       const value = `(record::jsonb -> 'metrics' ->> ${arg(m.name)})::float8`;
@@ -452,12 +535,15 @@ export class PostgresModelStore implements ModelStore {
        ORDER BY record::jsonb ->> 'createdAt' DESC, name COLLATE "C" DESC, version DESC LIMIT ${arg(limit)} OFFSET ${arg(offset)}`,
       args,
     );
-    const total = rows[0] ? Number(rows[0].total) : (await this.searchCount(filter, args.slice(0, -2)));
+    const total = rows[0] ? Number(rows[0].total) : await this.searchCount(filter, args.slice(0, -2));
     return { versions: rows.map((r) => this.parseRecord(r.name, r.version, r)), total };
   }
 
   private async searchCount(filter: string, args: unknown[]): Promise<number> {
-    const { rows } = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.s}.versions ${filter}`, args);
+    const { rows } = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${this.s}.versions ${filter}`,
+      args,
+    );
     return Number(rows[0]!.n);
   }
 
@@ -474,7 +560,11 @@ export class PostgresModelStore implements ModelStore {
       try {
         checkStoredArtifact(this.parseRecord(row.name, row.version, row), row.artifact);
       } catch (error) {
-        problems.push({ name: row.name, version: row.version, problem: error instanceof Error ? error.message : String(error) });
+        problems.push({
+          name: row.name,
+          version: row.version,
+          problem: error instanceof Error ? error.message : String(error),
+        });
       }
     }
     const datasets = await this.datasets.checkAll();

@@ -29,7 +29,8 @@ export function describeAliasMoveProblem(value: unknown): string | undefined {
   if (value.previousVersion !== null && !isPositiveInteger(value.previousVersion)) {
     return '"previousVersion" must be a positive integer or null';
   }
-  if (value.kind !== undefined && value.kind !== 'set' && value.kind !== 'rollback') return '"kind" must be "set" or "rollback"';
+  if (value.kind !== undefined && value.kind !== 'set' && value.kind !== 'rollback')
+    return '"kind" must be "set" or "rollback"';
   if (typeof value.reason !== 'string') return '"reason" must be a string';
   if (!isTimestamp(value.at)) return '"at" must be an ISO 8601 timestamp';
   return undefined;
@@ -41,7 +42,14 @@ export type HistoryLineProblem = NdjsonLineProblem;
 /** Parses `alias-history.ndjson` text into moves (old lines without `kind` are `set`), collecting unreadable lines instead of throwing. */
 export function parseAliasHistory(text: string): { moves: AliasMove[]; problems: HistoryLineProblem[] } {
   const { values, problems } = parseNdjson<AliasMove>(text, describeAliasMoveProblem);
-  const moves = values.map(({ alias, version, previousVersion, kind = 'set', reason, at }) => ({ alias, version, previousVersion, kind, reason, at }));
+  const moves = values.map(({ alias, version, previousVersion, kind = 'set', reason, at }) => ({
+    alias,
+    version,
+    previousVersion,
+    kind,
+    reason,
+    at,
+  }));
   return { moves, problems };
 }
 

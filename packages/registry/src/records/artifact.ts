@@ -9,7 +9,8 @@ export function describeArtifactProblem(value: unknown): string | undefined {
     return '"formatVersion" must be an integer';
   }
   if (!isStringArray(value.featureNames)) return '"featureNames" must be an array of strings';
-  if (value.classNames !== undefined && !isStringArray(value.classNames)) return '"classNames" must be an array of strings';
+  if (value.classNames !== undefined && !isStringArray(value.classNames))
+    return '"classNames" must be an array of strings';
   if (!isRecord(value.params)) return '"params" must be an object';
   if (value.payload === undefined) return '"payload" is missing';
   return undefined;

@@ -75,17 +75,24 @@ export function checkDatasetRequest(
 ): { dataset: Dataset; bytes: Buffer; digest: ArtifactDigest; fingerprint: string } {
   assertValidName(name, 'dataset');
   const cannot = `cannot register ${datasetLabel(name)}`;
-  if (!isRecord(input) || !isRecord(input.dataset)) throw new InvalidInputError(`${cannot}: input must be an object with a "dataset"`, { name });
+  if (!isRecord(input) || !isRecord(input.dataset))
+    throw new InvalidInputError(`${cannot}: input must be an object with a "dataset"`, { name });
   for (const field of ['description', 'tags'] as const) {
     const problem = input[field] === undefined ? undefined : findJsonProblem(input[field], field);
     if (problem) throw new InvalidInputError(`${cannot}: ${problem}`, { name });
   }
-  if (input.description !== undefined && typeof input.description !== 'string') throw new InvalidInputError(`${cannot}: description must be a string`, { name });
-  if (input.tags !== undefined && !isStringMap(input.tags)) throw new InvalidInputError(`${cannot}: tags must map names to strings`, { name });
+  if (input.description !== undefined && typeof input.description !== 'string')
+    throw new InvalidInputError(`${cannot}: description must be a string`, { name });
+  if (input.tags !== undefined && !isStringMap(input.tags))
+    throw new InvalidInputError(`${cannot}: tags must map names to strings`, { name });
   const textProblem = findTextProblem(input.description, 'description') ?? findMapTextProblem(input.tags, 'tags');
   if (textProblem) throw new InvalidInputError(`${cannot}: ${textProblem}`, { name });
   const dataset = createDataset(input.dataset);
-  const namesProblem = findJsonProblem({ featureNames: dataset.featureNames, classNames: dataset.classNames }, 'dataset', 0);
+  const namesProblem = findJsonProblem(
+    { featureNames: dataset.featureNames, classNames: dataset.classNames },
+    'dataset',
+    0,
+  );
   if (namesProblem) throw new InvalidInputError(`${cannot}: ${namesProblem}`, { name });
   const bytes = encodeDataset(dataset);
   const digest = { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
@@ -121,19 +128,27 @@ export function describeDatasetRecordProblem(value: unknown): string | undefined
   if (!isRecord(value)) return 'the record must be an object';
   if (typeof value.name !== 'string' || !NAME_PATTERN.test(value.name)) return '"name" must be a valid dataset name';
   if (!isPositiveInteger(value.version)) return '"version" must be a positive integer';
-  if (typeof value.fingerprint !== 'string' || !SHA256_HEX.test(value.fingerprint)) return '"fingerprint" must be 64 lower-case hex digits';
+  if (typeof value.fingerprint !== 'string' || !SHA256_HEX.test(value.fingerprint))
+    return '"fingerprint" must be 64 lower-case hex digits';
   if (!isTimestamp(value.createdAt)) return '"createdAt" must be an ISO 8601 timestamp';
   if (typeof value.description !== 'string') return '"description" must be a string';
   if (!isStringMap(value.tags)) return '"tags" must map names to strings';
   if (!isPositiveInteger(value.rows)) return '"rows" must be a positive integer';
   if (!isStringArray(value.featureNames)) return '"featureNames" must be an array of strings';
-  if (!Array.isArray(value.featureTypes) || value.featureTypes.length !== value.featureNames.length || !value.featureTypes.every(isFeatureType)) {
+  if (
+    !Array.isArray(value.featureTypes) ||
+    value.featureTypes.length !== value.featureNames.length ||
+    !value.featureTypes.every(isFeatureType)
+  ) {
     return '"featureTypes" must give a feature type per feature';
   }
-  if (value.classNames !== undefined && !isStringArray(value.classNames)) return '"classNames" must be an array of strings';
+  if (value.classNames !== undefined && !isStringArray(value.classNames))
+    return '"classNames" must be an array of strings';
   const data = value.data;
-  if (!isRecord(data) || typeof data.sha256 !== 'string' || !SHA256_HEX.test(data.sha256)) return '"data.sha256" must be 64 lower-case hex digits';
-  if (typeof data.bytes !== 'number' || !Number.isSafeInteger(data.bytes) || data.bytes < 0) return '"data.bytes" must be a non-negative integer';
+  if (!isRecord(data) || typeof data.sha256 !== 'string' || !SHA256_HEX.test(data.sha256))
+    return '"data.sha256" must be 64 lower-case hex digits';
+  if (typeof data.bytes !== 'number' || !Number.isSafeInteger(data.bytes) || data.bytes < 0)
+    return '"data.bytes" must be a non-negative integer';
   return undefined;
 }
 
@@ -148,10 +163,14 @@ export function decodeStoredDataset(record: DatasetVersion, bytes: Uint8Array): 
     new IntegrityError(`${at} ${problem}`, { name: record.name, version: record.version, ...(cause ? { cause } : {}) });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (sha256 !== record.data.sha256 || bytes.length !== record.data.bytes) {
-    throw fail(`failed its checksum: expected sha256 ${record.data.sha256} (${record.data.bytes} bytes), found ${sha256} (${bytes.length} bytes)`);
+    throw fail(
+      `failed its checksum: expected sha256 ${record.data.sha256} (${record.data.bytes} bytes), found ${sha256} (${bytes.length} bytes)`,
+    );
   }
   const parsed = parseChecked<Record<string, unknown>>(Buffer.from(bytes).toString('utf8'), (value) =>
-    isRecord(value) && value.format === DATASET_FORMAT && value.formatVersion === FORMAT_VERSION ? undefined : `is not ${DATASET_FORMAT} v${FORMAT_VERSION}`,
+    isRecord(value) && value.format === DATASET_FORMAT && value.formatVersion === FORMAT_VERSION
+      ? undefined
+      : `is not ${DATASET_FORMAT} v${FORMAT_VERSION}`,
   );
   if (!parsed.ok) throw fail(`is invalid: ${parsed.reason}`);
   const stored = parsed.value;
@@ -172,10 +191,14 @@ export function decodeStoredDataset(record: DatasetVersion, bytes: Uint8Array): 
   } catch (error) {
     throw fail(`is invalid: ${error instanceof Error ? error.message : String(error)}`, error);
   }
-  if (JSON.stringify(dataset.featureNames) !== JSON.stringify(record.featureNames)) throw fail('contradicts its record: feature names differ');
-  if (JSON.stringify(dataset.featureTypes) !== JSON.stringify(record.featureTypes)) throw fail('contradicts its record: feature types differ');
-  if (JSON.stringify(dataset.classNames ?? null) !== JSON.stringify(record.classNames ?? null)) throw fail('contradicts its record: class names differ');
+  if (JSON.stringify(dataset.featureNames) !== JSON.stringify(record.featureNames))
+    throw fail('contradicts its record: feature names differ');
+  if (JSON.stringify(dataset.featureTypes) !== JSON.stringify(record.featureTypes))
+    throw fail('contradicts its record: feature types differ');
+  if (JSON.stringify(dataset.classNames ?? null) !== JSON.stringify(record.classNames ?? null))
+    throw fail('contradicts its record: class names differ');
   const actual = fingerprint(dataset);
-  if (actual !== record.fingerprint) throw fail(`contradicts its record: fingerprint ${actual}, expected ${record.fingerprint}`);
+  if (actual !== record.fingerprint)
+    throw fail(`contradicts its record: fingerprint ${actual}, expected ${record.fingerprint}`);
   return dataset;
 }

@@ -8,7 +8,12 @@ const ACTIONS = new Set(['bootstrapped', 'kept', 'promoted', 'rejected', 'rolled
 const PHASES = new Set(['started', 'registered', 'done']);
 
 function describeDataRef(value: unknown, at: string): string | undefined {
-  if (!isRecord(value) || typeof value.name !== 'string' || !isPositiveInteger(value.version) || typeof value.fingerprint !== 'string') {
+  if (
+    !isRecord(value) ||
+    typeof value.name !== 'string' ||
+    !isPositiveInteger(value.version) ||
+    typeof value.fingerprint !== 'string'
+  ) {
     return `"${at}" must be { name, version, fingerprint }`;
   }
   return undefined;
@@ -34,7 +39,8 @@ export function describeDecisionProblem(value: unknown): string | undefined {
     }
   }
   if (value.source !== undefined && typeof value.source !== 'string') return '"source" must be a string';
-  if (value.metrics !== undefined && !isFiniteNumberMap(value.metrics)) return '"metrics" must map names to finite numbers';
+  if (value.metrics !== undefined && !isFiniteNumberMap(value.metrics))
+    return '"metrics" must map names to finite numbers';
   return undefined;
 }
 

@@ -32,7 +32,10 @@ function assertReason(reason: unknown, what: string, name: string): void {
 }
 
 /** Validates a register call (both backends); returns the artifact's canonical bytes and their digest. */
-export function checkRegisterRequest(name: string, input: RegisterModelInput): { bytes: Buffer; digest: ArtifactDigest } {
+export function checkRegisterRequest(
+  name: string,
+  input: RegisterModelInput,
+): { bytes: Buffer; digest: ArtifactDigest } {
   assertValidName(name, 'model');
   const cannot = `cannot register ${modelLabel(name)}`;
   if (!isRecord(input)) throw new InvalidInputError(`${cannot}: input must be an object`, { name });
@@ -51,14 +54,20 @@ export function checkAliasRequest(name: string, alias: string, version: number, 
   assertValidName(name, 'model');
   assertValidName(alias, 'alias');
   assertVersionNumber(version);
-  if (typeof options !== 'object' || options === null) throw new InvalidInputError('setAlias options must be an object', { name });
+  if (typeof options !== 'object' || options === null)
+    throw new InvalidInputError('setAlias options must be an object', { name });
   const expected = options.expectedVersion;
   if (expected !== undefined && expected !== null) assertVersionNumber(expected, 'expectedVersion');
   assertReason(options.reason, 'setAlias reason', name);
 }
 
 /** The compare-and-set check of an alias move: `ConflictError` when `current` is not what the caller expected. */
-export function assertAliasExpectation(name: string, alias: string, current: number | undefined, expected: number | null | undefined): void {
+export function assertAliasExpectation(
+  name: string,
+  alias: string,
+  current: number | undefined,
+  expected: number | null | undefined,
+): void {
   if (expected === undefined || (current ?? null) === expected) return;
   const actual = current === undefined ? 'does not exist' : `points at version ${current}`;
   const wanted = expected === null ? 'it not to exist' : `version ${expected}`;
@@ -90,13 +99,23 @@ export async function resolveFeatureTypes(
     dataset = await getDatasetVersion(lineage.name, lineage.version);
   } catch (error) {
     if (!NotFoundError.isInstance(error)) throw error;
-    throw new NotFoundError(`${cannot}: its lineage names ${linked}, which is not registered`, { name: lineage.name, version: lineage.version, cause: error });
+    throw new NotFoundError(`${cannot}: its lineage names ${linked}, which is not registered`, {
+      name: lineage.name,
+      version: lineage.version,
+      cause: error,
+    });
   }
   if (dataset.fingerprint !== lineage.fingerprint) {
-    throw new InvalidInputError(`${cannot}: its lineage gives fingerprint ${lineage.fingerprint} but ${linked} has ${dataset.fingerprint}`, { name });
+    throw new InvalidInputError(
+      `${cannot}: its lineage gives fingerprint ${lineage.fingerprint} but ${linked} has ${dataset.fingerprint}`,
+      { name },
+    );
   }
   if (JSON.stringify(dataset.featureNames) !== JSON.stringify(featureNames)) {
-    throw new InvalidInputError(`${cannot}: the model takes features [${featureNames.join(', ')}] but ${linked} has [${dataset.featureNames.join(', ')}]`, { name });
+    throw new InvalidInputError(
+      `${cannot}: the model takes features [${featureNames.join(', ')}] but ${linked} has [${dataset.featureNames.join(', ')}]`,
+      { name },
+    );
   }
   return input.featureTypes ?? dataset.featureTypes;
 }
@@ -105,14 +124,16 @@ export async function resolveFeatureTypes(
 export function checkRollbackRequest(name: string, alias: string, options: RollbackOptions): void {
   assertValidName(name, 'model');
   assertValidName(alias, 'alias');
-  if (typeof options !== 'object' || options === null) throw new InvalidInputError('rollback options must be an object', { name });
+  if (typeof options !== 'object' || options === null)
+    throw new InvalidInputError('rollback options must be an object', { name });
   if (options.expectedVersion !== undefined) assertVersionNumber(options.expectedVersion, 'expectedVersion');
   assertReason(options.reason, 'rollback reason', name);
 }
 
 /** `ConflictError` for a rollback with nowhere to go. */
 export function nothingToRollBack(name: string, alias: string, current: number | undefined): ConflictError {
-  const where = current === undefined ? 'does not exist' : `points at version ${current} and has no earlier version to return to`;
+  const where =
+    current === undefined ? 'does not exist' : `points at version ${current} and has no earlier version to return to`;
   return new ConflictError(`cannot roll back alias ${quoteName(alias)} of ${modelLabel(name)}: it ${where}`, {
     name,
     ...(current === undefined ? {} : { version: current }),
@@ -123,7 +144,8 @@ export function nothingToRollBack(name: string, alias: string, current: number |
 export function checkChangeRequest(name: string, version: number, options: VersionChangeOptions): string {
   assertValidName(name, 'model');
   assertVersionNumber(version);
-  if (typeof options !== 'object' || options === null) throw new InvalidInputError('options must be an object', { name });
+  if (typeof options !== 'object' || options === null)
+    throw new InvalidInputError('options must be an object', { name });
   assertReason(options.reason, 'reason', name);
   return options.reason ?? '';
 }

@@ -1,4 +1,12 @@
-import { isFeatureType, type DatasetLineage, type FeatureType, type JsonObject, type ModelArtifact, type ModelVersion, type RegisterModelInput } from '@mlops/core';
+import {
+  isFeatureType,
+  type DatasetLineage,
+  type FeatureType,
+  type JsonObject,
+  type ModelArtifact,
+  type ModelVersion,
+  type RegisterModelInput,
+} from '@mlops/core';
 import { findJsonProblem, findMapTextProblem, findTextProblem } from '../json/json-safety';
 import { NAME_PATTERN } from '../names/names';
 import { isFiniteNumberMap, isPositiveInteger, isRecord, isStringArray, isStringMap, isTimestamp } from './shape';
@@ -25,13 +33,16 @@ export interface ArtifactDigest {
 // `strict` (at register time) also checks the fingerprint's format; stored records are read leniently.
 function describeLineageProblem(value: unknown, at: string, strict = false): string | undefined {
   if (!isRecord(value)) return `${at} must be an object`;
-  if (typeof value.fingerprint !== 'string' || value.fingerprint === '') return `${at}.fingerprint must be a non-empty string`;
+  if (typeof value.fingerprint !== 'string' || value.fingerprint === '')
+    return `${at}.fingerprint must be a non-empty string`;
   if (strict && !LINEAGE_FINGERPRINT_PATTERN.test(value.fingerprint)) {
     return `${at}.fingerprint must be 1-64 lower-case hex digits (a sha256 as fingerprint() returns it)`;
   }
   if (value.name !== undefined && typeof value.name !== 'string') return `${at}.name must be a string`;
-  if (value.version !== undefined && !isPositiveInteger(value.version)) return `${at}.version must be a positive integer`;
-  if (value.version !== undefined && value.name === undefined) return `${at}.version needs ${at}.name (the dataset it is a version of)`;
+  if (value.version !== undefined && !isPositiveInteger(value.version))
+    return `${at}.version must be a positive integer`;
+  if (value.version !== undefined && value.name === undefined)
+    return `${at}.version needs ${at}.name (the dataset it is a version of)`;
   return undefined;
 }
 
@@ -48,10 +59,14 @@ export function describeRegisterInputProblem(input: RegisterModelInput): string 
     if (problem) return problem;
   }
   if (input.params !== undefined && !isRecord(input.params)) return 'params must be an object';
-  if (input.metrics !== undefined && !isFiniteNumberMap(input.metrics)) return 'metrics must map names to finite numbers';
+  if (input.metrics !== undefined && !isFiniteNumberMap(input.metrics))
+    return 'metrics must map names to finite numbers';
   if (input.tags !== undefined && !isStringMap(input.tags)) return 'tags must map names to strings';
   if (input.description !== undefined && typeof input.description !== 'string') return 'description must be a string';
-  const textProblem = findTextProblem(input.description, 'description') ?? findMapTextProblem(input.tags, 'tags') ?? findMapTextProblem(input.metrics, 'metrics');
+  const textProblem =
+    findTextProblem(input.description, 'description') ??
+    findMapTextProblem(input.tags, 'tags') ??
+    findMapTextProblem(input.metrics, 'metrics');
   if (textProblem) return textProblem;
   if (input.dataset !== undefined) {
     const problem = describeLineageProblem(input.dataset, 'dataset', true);
@@ -60,7 +75,8 @@ export function describeRegisterInputProblem(input: RegisterModelInput): string 
   if (input.parentVersion !== undefined && !isPositiveInteger(input.parentVersion)) {
     return 'parentVersion must be a positive integer';
   }
-  if (input.featureTypes !== undefined) return describeFeatureTypesProblem(input.featureTypes, input.artifact.featureNames.length, 'featureTypes');
+  if (input.featureTypes !== undefined)
+    return describeFeatureTypesProblem(input.featureTypes, input.artifact.featureNames.length, 'featureTypes');
   return undefined;
 }
 
@@ -105,7 +121,12 @@ export function buildVersionRecord(
       featureTypes: [...featureTypes],
       ...(artifact.classNames === undefined ? {} : { classNames: [...artifact.classNames] }),
     },
-    artifact: { format: artifact.format, formatVersion: artifact.formatVersion, sha256: digest.sha256, bytes: digest.bytes },
+    artifact: {
+      format: artifact.format,
+      formatVersion: artifact.formatVersion,
+      sha256: digest.sha256,
+      bytes: digest.bytes,
+    },
   };
 }
 
@@ -115,7 +136,8 @@ function describeArtifactFactsProblem(value: unknown): string | undefined {
   if (typeof value.formatVersion !== 'number' || !Number.isSafeInteger(value.formatVersion)) {
     return '"artifact.formatVersion" must be an integer';
   }
-  if (typeof value.sha256 !== 'string' || !SHA256_HEX.test(value.sha256)) return '"artifact.sha256" must be 64 lower-case hex digits';
+  if (typeof value.sha256 !== 'string' || !SHA256_HEX.test(value.sha256))
+    return '"artifact.sha256" must be 64 lower-case hex digits';
   if (typeof value.bytes !== 'number' || !Number.isSafeInteger(value.bytes) || value.bytes < 0) {
     return '"artifact.bytes" must be a non-negative integer';
   }
@@ -136,12 +158,19 @@ export function describeVersionRecordProblem(value: unknown): string | undefined
     const problem = describeLineageProblem(value.dataset, '"dataset"');
     if (problem) return problem;
   }
-  if (value.parentVersion !== undefined && !isPositiveInteger(value.parentVersion)) return '"parentVersion" must be a positive integer';
+  if (value.parentVersion !== undefined && !isPositiveInteger(value.parentVersion))
+    return '"parentVersion" must be a positive integer';
   const signature = value.signature;
-  if (!isRecord(signature) || !isStringArray(signature.featureNames)) return '"signature.featureNames" must be an array of strings';
-  const typesProblem = describeFeatureTypesProblem(signature.featureTypes, signature.featureNames.length, '"signature.featureTypes"');
+  if (!isRecord(signature) || !isStringArray(signature.featureNames))
+    return '"signature.featureNames" must be an array of strings';
+  const typesProblem = describeFeatureTypesProblem(
+    signature.featureTypes,
+    signature.featureNames.length,
+    '"signature.featureTypes"',
+  );
   if (typesProblem) return typesProblem;
-  if (signature.classNames !== undefined && !isStringArray(signature.classNames)) return '"signature.classNames" must be an array of strings';
+  if (signature.classNames !== undefined && !isStringArray(signature.classNames))
+    return '"signature.classNames" must be an array of strings';
   return describeArtifactFactsProblem(value.artifact);
 }
 
@@ -152,7 +181,9 @@ export function describeArtifactMismatch(record: StoredVersionRecord, artifact: 
   }
   const same = (a: readonly string[] | undefined, b: readonly string[] | undefined) =>
     JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-  if (!same(artifact.featureNames, record.signature.featureNames)) return 'artifact feature names differ from the record signature';
-  if (!same(artifact.classNames, record.signature.classNames)) return 'artifact class names differ from the record signature';
+  if (!same(artifact.featureNames, record.signature.featureNames))
+    return 'artifact feature names differ from the record signature';
+  if (!same(artifact.classNames, record.signature.classNames))
+    return 'artifact class names differ from the record signature';
   return undefined;
 }

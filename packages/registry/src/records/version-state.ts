@@ -33,7 +33,8 @@ export function describeStatusRecordProblem(value: unknown): string | undefined 
 /** Why a parsed `deleted.json` is not a valid tombstone for `name` version `version`, or `undefined`. */
 export function describeTombstoneProblem(value: unknown, name: string, version: number): string | undefined {
   if (!isRecord(value)) return 'the tombstone must be an object';
-  if (value.name !== name || !isPositiveInteger(value.version) || value.version !== version) return 'the tombstone names another version';
+  if (value.name !== name || !isPositiveInteger(value.version) || value.version !== version)
+    return 'the tombstone names another version';
   if (!isTimestamp(value.deletedAt)) return '"deletedAt" must be an ISO 8601 timestamp';
   if (typeof value.reason !== 'string') return '"reason" must be a string';
   return undefined;

@@ -40,17 +40,25 @@ export function checkQuery(query: VersionQuery): { limit: number; offset: number
   if (query.tags !== undefined) {
     if (!isObject(query.tags)) throw new InvalidInputError('tags must map tag names to strings');
     for (const [key, value] of Object.entries(query.tags)) {
-      if (typeof value !== 'string') throw new InvalidInputError(`tags must map tag names to strings, got ${typeof value} for ${JSON.stringify(key)}`);
+      if (typeof value !== 'string')
+        throw new InvalidInputError(
+          `tags must map tag names to strings, got ${typeof value} for ${JSON.stringify(key)}`,
+        );
       const problem = findStringProblem(key, 'a tag name') ?? findStringProblem(value, 'a tag value');
       if (problem) throw new InvalidInputError(`cannot search: ${problem}`);
     }
   }
   const limit = query.limit ?? 50;
   const offset = query.offset ?? 0;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new InvalidInputError(`limit must be an integer in [1, 1000], got ${String(limit)}`);
-  if (!Number.isInteger(offset) || offset < 0) throw new InvalidInputError(`offset must be an integer ≥ 0, got ${String(offset)}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new InvalidInputError(`limit must be an integer in [1, 1000], got ${String(limit)}`);
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new InvalidInputError(`offset must be an integer ≥ 0, got ${String(offset)}`);
   const m = query.metric;
-  if (m !== undefined && (!isObject(m) || typeof m.name !== 'string' || [m.min, m.max].some((v) => v !== undefined && !Number.isFinite(v)))) {
+  if (
+    m !== undefined &&
+    (!isObject(m) || typeof m.name !== 'string' || [m.min, m.max].some((v) => v !== undefined && !Number.isFinite(v)))
+  ) {
     throw new InvalidInputError('metric must name a metric and give finite min and/or max');
   }
   const metricProblem = m === undefined ? undefined : findStringProblem(m.name, 'the metric name');
@@ -78,15 +86,19 @@ export function matches(version: ModelVersion, query: VersionQuery): boolean {
   const m = query.metric;
   if (m) {
     const value = Object.hasOwn(version.metrics, m.name) ? version.metrics[m.name] : undefined;
-    if (value === undefined || (m.min !== undefined && value < m.min) || (m.max !== undefined && value > m.max)) return false;
+    if (value === undefined || (m.min !== undefined && value < m.min) || (m.max !== undefined && value > m.max))
+      return false;
   }
   if (query.status !== undefined && version.status !== query.status) return false;
   const d = query.dataset;
-  if (d && (version.dataset?.name !== d.name || (d.version !== undefined && version.dataset.version !== d.version))) return false;
+  if (d && (version.dataset?.name !== d.name || (d.version !== undefined && version.dataset.version !== d.version)))
+    return false;
   return true;
 }
 
 /** Newest first: by creation time, then model name, then version number, all descending. */
 export function newestFirst(a: ModelVersion, b: ModelVersion): number {
-  return b.createdAt.localeCompare(a.createdAt) || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0) || b.version - a.version;
+  return (
+    b.createdAt.localeCompare(a.createdAt) || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0) || b.version - a.version
+  );
 }

@@ -15,7 +15,9 @@ describe('registry types', () => {
 
   it('predicts named rows with booleans for boolean features, or positional rows', () => {
     expectTypeOf<NamedRow>().toEqualTypeOf<Readonly<Record<string, number | boolean>>>();
-    expectTypeOf<RegisteredModel['predict']>().parameter(0).toMatchTypeOf<readonly (readonly number[])[] | readonly NamedRow[]>();
+    expectTypeOf<RegisteredModel['predict']>()
+      .parameter(0)
+      .toMatchTypeOf<readonly (readonly number[])[] | readonly NamedRow[]>();
     expectTypeOf<RegisteredModel['predict']>().returns.toEqualTypeOf<number[]>();
   });
 });

@@ -21,7 +21,14 @@ const linearCodec: ModelCodec = {
     };
   },
 };
-const artifact: ModelArtifact = { format: 'linear', formatVersion: 1, featureNames: ['a', 'b'], classNames: ['no', 'yes'], params: {}, payload: { weights: [1, -1] } };
+const artifact: ModelArtifact = {
+  format: 'linear',
+  formatVersion: 1,
+  featureNames: ['a', 'b'],
+  classNames: ['no', 'yes'],
+  params: {},
+  payload: { weights: [1, -1] },
+};
 
 let root: string;
 beforeAll(async () => {
@@ -36,8 +43,18 @@ describe('loadModel', () => {
     await store.setAlias('m', 'production', 1);
     const served = await loadModel(store, 'm', 'production', [linearCodec]);
     expect(served.version.version).toBe(1);
-    expect(served.predict([[2, 1], [0, 3]])).toEqual([1, 0]);
-    expect(served.predict([{ b: 1, a: 2 }, { a: 0, b: 3 }])).toEqual([1, 0]);
+    expect(
+      served.predict([
+        [2, 1],
+        [0, 3],
+      ]),
+    ).toEqual([1, 0]);
+    expect(
+      served.predict([
+        { b: 1, a: 2 },
+        { a: 0, b: 3 },
+      ]),
+    ).toEqual([1, 0]);
     expect(() => served.predict([[1, 2, 3]])).toThrow('row 0 has 3 values but m v1 takes 2 (a, b)');
     expect(() => served.predict([{ a: 1 }])).toThrow('row 0 lacks feature "b" that m v1 needs');
     expect(() => served.predict([{ a: 1, b: 2, c: 3 }])).toThrow('row 0 has feature "c", which m v1 does not take');
@@ -49,17 +66,52 @@ describe('loadModel', () => {
     const typed = await store.register('typed', { artifact, featureTypes: ['integer', 'boolean'] });
     expect(typed.signature.featureTypes).toEqual(['integer', 'boolean']);
     const served = await loadModel(store, 'typed', 1, [linearCodec]);
-    expect(served.predict([[2, 1], [3, 0]])).toEqual([1, 1]);
-    expect(served.predict([{ a: 2, b: true }, { a: 0, b: false }])).toEqual([1, 0]);
-    expect(() => served.predict([[2, 1], [2.5, 0]])).toThrow(
-      expect.objectContaining({ message: 'predict input for typed v1 row 1, column 0 (a) is 2.5: expected an integer', row: 1, column: 0, columnName: 'a' }),
+    expect(
+      served.predict([
+        [2, 1],
+        [3, 0],
+      ]),
+    ).toEqual([1, 1]);
+    expect(
+      served.predict([
+        { a: 2, b: true },
+        { a: 0, b: false },
+      ]),
+    ).toEqual([1, 0]);
+    expect(() =>
+      served.predict([
+        [2, 1],
+        [2.5, 0],
+      ]),
+    ).toThrow(
+      expect.objectContaining({
+        message: 'predict input for typed v1 row 1, column 0 (a) is 2.5: expected an integer',
+        row: 1,
+        column: 0,
+        columnName: 'a',
+      }),
     );
-    expect(() => served.predict([{ a: 1, b: 2 }])).toThrow('predict input for typed v1 row 0, column 1 (b) is 2: expected 0 or 1 (boolean feature)');
-    expect(() => served.predict([{ a: true, b: 1 }])).toThrow('row 0, feature "a" is true but typed v1 takes integer values there');
-    expect(() => served.predict([[1, Number.NaN]])).toThrow('predict input for typed v1 row 0, column 1 (b) is NaN: expected a finite number');
+    expect(() => served.predict([{ a: 1, b: 2 }])).toThrow(
+      'predict input for typed v1 row 0, column 1 (b) is 2: expected 0 or 1 (boolean feature)',
+    );
+    expect(() => served.predict([{ a: true, b: 1 }])).toThrow(
+      'row 0, feature "a" is true but typed v1 takes integer values there',
+    );
+    expect(() => served.predict([[1, Number.NaN]])).toThrow(
+      'predict input for typed v1 row 0, column 1 (b) is NaN: expected a finite number',
+    );
 
     const data = await store.datasets.registerDataset('flags', {
-      dataset: { features: [[1, 0], [2, 1]], target: [0, 1], featureNames: ['a', 'b'], featureTypes: ['number', 'boolean'], classNames: ['no', 'yes'] },
+      dataset: {
+        features: [
+          [1, 0],
+          [2, 1],
+        ],
+        target: [0, 1],
+        featureNames: ['a', 'b'],
+        featureTypes: ['number', 'boolean'],
+        classNames: ['no', 'yes'],
+      },
     });
     const linked = await store.register('linked', { artifact, dataset: data });
     expect(linked.signature.featureTypes).toEqual(['number', 'boolean']);

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { FileSystemModelStore } from './file-system-store';
 import { ARTIFACT, tempDir } from './__fixtures__/temp-root';
 
-
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 describe('concurrent registration', () => {
@@ -17,7 +16,14 @@ describe('concurrent registration', () => {
     // Each record landed in the directory of its own number, with its own writer's tag.
     expect(listed.map((v) => v.tags.writer).sort((a, b) => Number(a) - Number(b))).toEqual(range(20).map(String));
     for (const record of registered) expect(listed[record.version - 1]).toEqual(record);
-    expect(await store.verify()).toEqual({ ok: true, checkedVersions: 20, checkedDatasetVersions: 0, problems: [], removedTempEntries: [], repairs: [] });
+    expect(await store.verify()).toEqual({
+      ok: true,
+      checkedVersions: 20,
+      checkedDatasetVersions: 0,
+      problems: [],
+      removedTempEntries: [],
+      repairs: [],
+    });
   });
   // Multi-process registration (8 × 50) and alias claims run for every backend in src/conformance/.
 });

@@ -5,7 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { ARTIFACT, snapshot, tempDir } from './__fixtures__/temp-root';
 import { FileSystemModelStore } from './file-system-store';
 
-const dataset = (shift: number) => createDataset({ features: [[1 + shift, 2], [3, 4]], target: [0, 1], featureNames: ['a', 'b'], classNames: ['no', 'yes'] });
+const dataset = (shift: number) =>
+  createDataset({
+    features: [
+      [1 + shift, 2],
+      [3, 4],
+    ],
+    target: [0, 1],
+    featureNames: ['a', 'b'],
+    classNames: ['no', 'yes'],
+  });
 
 /** A registry with two versions, an alias, a decision and a dataset, beside an `outside/` directory. */
 async function populated() {
@@ -17,7 +26,13 @@ async function populated() {
   await store.register('iris', { artifact: ARTIFACT });
   await store.register('iris', { artifact: ARTIFACT });
   await store.setAlias('iris', 'production', 1);
-  await store.decisions.appendDecision({ model: 'iris', runId: 'r1', phase: 'started', at: '2024-01-01T00:00:00.000Z', trigger: 'bootstrap' });
+  await store.decisions.appendDecision({
+    model: 'iris',
+    runId: 'r1',
+    phase: 'started',
+    at: '2024-01-01T00:00:00.000Z',
+    trigger: 'bootstrap',
+  });
   await store.datasets.registerDataset('flowers', { dataset: dataset(0) });
   await mkdir(join(root, 'tmp'), { recursive: true });
   return { root, outside, store };
@@ -42,7 +57,17 @@ async function everyWrite(store: FileSystemModelStore): Promise<string[]> {
     ['rollback', () => store.rollback('iris', 'production')],
     ['archive', () => store.archiveVersion('iris', 2)],
     ['delete', () => store.deleteVersion('iris', 2)],
-    ['decision', () => store.decisions.appendDecision({ model: 'iris', runId: 'r2', phase: 'started', at: '2024-01-01T00:00:00.000Z', trigger: 'manual' })],
+    [
+      'decision',
+      () =>
+        store.decisions.appendDecision({
+          model: 'iris',
+          runId: 'r2',
+          phase: 'started',
+          at: '2024-01-01T00:00:00.000Z',
+          trigger: 'manual',
+        }),
+    ],
     ['dataset', () => store.datasets.registerDataset('flowers', { dataset: dataset(1) })],
   ];
   for (const [what, call] of calls) {
@@ -71,18 +96,24 @@ const LINKABLE = [
 ];
 
 describe('the filesystem store never follows a symbolic link out of its root', () => {
-  it.each(LINKABLE)('with %s replaced by a link: no write or delete lands outside, verify() reports the link', async (entry) => {
-    const { root, outside, store } = await populated();
-    await linkOut(root, outside, entry);
-    const before = await snapshot(outside);
-    const errors = await everyWrite(store);
-    expect(await snapshot(outside)).toEqual(before);
-    expect(errors.length).toBeGreaterThan(0); // the link was met and refused
-    const report = await store.verify();
-    expect(report.ok).toBe(false);
-    expect(report.problems).toContainEqual({ name: entry, problem: `"${entry}" is a symbolic link, which the registry never follows` });
-    expect(await snapshot(outside)).toEqual(before); // verify repaired and cleaned nothing through the link
-  });
+  it.each(LINKABLE)(
+    'with %s replaced by a link: no write or delete lands outside, verify() reports the link',
+    async (entry) => {
+      const { root, outside, store } = await populated();
+      await linkOut(root, outside, entry);
+      const before = await snapshot(outside);
+      const errors = await everyWrite(store);
+      expect(await snapshot(outside)).toEqual(before);
+      expect(errors.length).toBeGreaterThan(0); // the link was met and refused
+      const report = await store.verify();
+      expect(report.ok).toBe(false);
+      expect(report.problems).toContainEqual({
+        name: entry,
+        problem: `"${entry}" is a symbolic link, which the registry never follows`,
+      });
+      expect(await snapshot(outside)).toEqual(before); // verify repaired and cleaned nothing through the link
+    },
+  );
 
   it('refuses with an IntegrityError naming the entry', async () => {
     const { root, outside, store } = await populated();
@@ -104,7 +135,15 @@ describe('the filesystem store never follows a symbolic link out of its root', (
 });
 
 describe('a damaged layout gives typed errors, and verify() reports it without throwing', () => {
-  const FILE_FOR_DIR = ['models/iris/aliases', 'models/iris/versions', 'models/iris/versions/1', 'tmp', 'datasets/flowers/versions', 'models', 'datasets'];
+  const FILE_FOR_DIR = [
+    'models/iris/aliases',
+    'models/iris/versions',
+    'models/iris/versions/1',
+    'tmp',
+    'datasets/flowers/versions',
+    'models',
+    'datasets',
+  ];
 
   it.each(FILE_FOR_DIR)('with a file where %s belongs', async (entry) => {
     const { root, store } = await populated();
@@ -151,7 +190,9 @@ describe('a damaged layout gives typed errors, and verify() reports it without t
     await rm(join(root, 'models/iris/aliases'), { recursive: true });
     await writeFile(join(root, 'models/iris/aliases'), '');
     await expect(store.getAlias('iris', 'production')).rejects.toThrow(
-      new IntegrityError('registry entry "models/iris/aliases/production.json" runs through a file where a directory belongs'),
+      new IntegrityError(
+        'registry entry "models/iris/aliases/production.json" runs through a file where a directory belongs',
+      ),
     );
     await rename(join(root, 'models/iris/aliases'), join(root, 'x'));
     await mkdir(join(root, 'models/iris/aliases/production.json'), { recursive: true });

@@ -72,16 +72,23 @@ describe('alias moves are crash-consistent (a deterministic SIGKILL at each step
     await store.setAlias('iris', 'production', 3);
     crashAt('alias:history-appended', root, 'rollback', 'iris', 'production');
     expect(await store.getAlias('iris', 'production')).toBe(3);
-    expect((await store.verify()).repairs).toEqual(['alias "production" of model "iris" set to version 2, as its history records']);
+    expect((await store.verify()).repairs).toEqual([
+      'alias "production" of model "iris" set to version 2, as its history records',
+    ]);
     expect((await store.rollback('iris', 'production')).version).toBe(1);
   });
 
   it('a store whose alias file moved without its history line (older versions crashed there) gets the line back', async () => {
     const { root, store } = await threeVersions();
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(join(root, 'models/iris/aliases/production.json'), JSON.stringify({ alias: 'production', version: 3, updatedAt: '2999-01-01T00:00:00.000Z' }));
+    await writeFile(
+      join(root, 'models/iris/aliases/production.json'),
+      JSON.stringify({ alias: 'production', version: 3, updatedAt: '2999-01-01T00:00:00.000Z' }),
+    );
     const report = await store.verify();
-    expect(report.repairs).toEqual(['alias history of model "iris" completed with the move of "production" to version 3']);
+    expect(report.repairs).toEqual([
+      'alias history of model "iris" completed with the move of "production" to version 3',
+    ]);
     expect(report.problems).toEqual([]);
     expect((await store.rollback('iris', 'production')).version).toBe(2);
   });

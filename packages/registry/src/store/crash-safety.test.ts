@@ -18,7 +18,14 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'mlops-crash-'));
   bundle = join(work, 'crash-worker.mjs');
   // One bundle, so each of the 200 children starts as plain node in tens of milliseconds.
-  await build({ entryPoints: [join(here, '__fixtures__', 'crash-worker.ts')], bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'error' });
+  await build({
+    entryPoints: [join(here, '__fixtures__', 'crash-worker.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: bundle,
+    logLevel: 'error',
+  });
 });
 afterAll(() => rm(work, { recursive: true, force: true }));
 
@@ -34,7 +41,9 @@ function registerThenKill(root: string, name: string, delayMs: number): Promise<
       armed = true;
       setTimeout(() => child.kill('SIGKILL'), delayMs);
     });
-    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`child exited with ${code}: ${stderr}`))));
+    child.on('exit', (code, signal) =>
+      signal === 'SIGKILL' ? resolve() : reject(new Error(`child exited with ${code}: ${stderr}`)),
+    );
   });
 }
 
@@ -59,7 +68,9 @@ describe('crash safety', () => {
       interrupted += report.removedTempEntries.length;
       if (round % 10 === 9) {
         const before = (await store.getVersion('lane0', 'latest')).version;
-        const next = await store.register('lane0', { artifact: { format: 'crash-test', formatVersion: 1, featureNames: ['x'], params: {}, payload: null } });
+        const next = await store.register('lane0', {
+          artifact: { format: 'crash-test', formatVersion: 1, featureNames: ['x'], params: {}, payload: null },
+        });
         expect(next.version).toBe(before + 1);
       }
     }

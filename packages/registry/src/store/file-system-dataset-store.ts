@@ -44,7 +44,8 @@ export class FileSystemDatasetStore implements DatasetStore {
     const existing = await this.findDatasetVersion(name, checked.fingerprint);
     if (existing) return existing;
     const versionsDir = this.layout.datasetVersionsDir(name);
-    for (const dir of [versionsDir, this.layout.datasetLockDir(name), this.layout.tmpDir()]) await assertContained(this.layout.root, dir, 'dir');
+    for (const dir of [versionsDir, this.layout.datasetLockDir(name), this.layout.tmpDir()])
+      await assertContained(this.layout.root, dir, 'dir');
     await ensureDirectoryDurably(versionsDir);
     await mkdir(this.layout.tmpDir(), { recursive: true });
     const lock = { ...this.lockOptions, tmpDir: this.layout.tmpDir(), description: datasetLabel(name) };
@@ -86,7 +87,11 @@ export class FileSystemDatasetStore implements DatasetStore {
   async loadDataset(name: string, ref: number | 'latest'): Promise<{ version: DatasetVersion; dataset: Dataset }> {
     const version = await this.getDatasetVersion(name, ref);
     const bytes = await readOptionalFile(this.layout.root, this.layout.datasetDataFile(name, version.version));
-    if (bytes === undefined) throw new IntegrityError(`data of ${datasetLabel(name, version.version)} is missing`, { name, version: version.version });
+    if (bytes === undefined)
+      throw new IntegrityError(`data of ${datasetLabel(name, version.version)} is missing`, {
+        name,
+        version: version.version,
+      });
     return { version, dataset: decodeStoredDataset(version, bytes) };
   }
 
@@ -99,7 +104,11 @@ export class FileSystemDatasetStore implements DatasetStore {
 
   /** Names of all datasets with at least one version, sorted. */
   async listDatasets(): Promise<string[]> {
-    return namesIn(this.layout.root, this.layout.datasetsDir(), async (name) => (await this.versionNumbers(name)).length > 0);
+    return namesIn(
+      this.layout.root,
+      this.layout.datasetsDir(),
+      async (name) => (await this.versionNumbers(name)).length > 0,
+    );
   }
 
   /** Version numbers present for a dataset, ascending. */
@@ -114,7 +123,10 @@ export class FileSystemDatasetStore implements DatasetStore {
       if (latest === undefined) throw new NotFoundError(`${datasetLabel(name)} does not exist`, { name });
       return latest;
     }
-    if (typeof ref !== 'number') throw new InvalidInputError(`a dataset version ref must be a version number or "latest", got ${String(ref)}`, { name });
+    if (typeof ref !== 'number')
+      throw new InvalidInputError(`a dataset version ref must be a version number or "latest", got ${String(ref)}`, {
+        name,
+      });
     assertVersionNumber(ref);
     return ref;
   }
@@ -123,13 +135,23 @@ export class FileSystemDatasetStore implements DatasetStore {
     const text = await readOptionalText(this.layout.root, this.layout.datasetRecordFile(name, version));
     if (text === undefined) {
       if (await pathExists(this.layout.datasetVersionDir(name, version))) {
-        throw new IntegrityError(`${datasetLabel(name, version)} has no readable ${DATASET_RECORD_FILE}`, { name, version });
+        throw new IntegrityError(`${datasetLabel(name, version)} has no readable ${DATASET_RECORD_FILE}`, {
+          name,
+          version,
+        });
       }
       const exists = await pathExists(this.layout.datasetVersionsDir(name));
-      throw new NotFoundError(`${datasetLabel(name)} ${exists ? `has no version ${version}` : 'does not exist'}`, { name, version });
+      throw new NotFoundError(`${datasetLabel(name)} ${exists ? `has no version ${version}` : 'does not exist'}`, {
+        name,
+        version,
+      });
     }
     const parsed = parseChecked<DatasetVersion>(text, describeDatasetRecordProblem);
-    if (!parsed.ok) throw new IntegrityError(`record of ${datasetLabel(name, version)} is corrupt: ${parsed.reason}`, { name, version });
+    if (!parsed.ok)
+      throw new IntegrityError(`record of ${datasetLabel(name, version)} is corrupt: ${parsed.reason}`, {
+        name,
+        version,
+      });
     if (parsed.value.name !== name || parsed.value.version !== version) {
       throw new IntegrityError(`record of ${datasetLabel(name, version)} contradicts its location`, { name, version });
     }

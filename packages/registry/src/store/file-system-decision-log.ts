@@ -32,12 +32,20 @@ export class FileSystemDecisionLog implements DecisionLog {
     if (problem) throw new InvalidInputError(`cannot record a decision: ${problem}`);
     assertValidName(record.model, 'model');
     const line = JSON.stringify(checkedDecision(record)); // every check before anything is created
-    for (const [path, last] of [[this.layout.decisionFile(record.model), 'file'], [this.layout.decisionLockDir(record.model), 'dir'], [this.layout.tmpDir(), 'dir']] as const) {
+    for (const [path, last] of [
+      [this.layout.decisionFile(record.model), 'file'],
+      [this.layout.decisionLockDir(record.model), 'dir'],
+      [this.layout.tmpDir(), 'dir'],
+    ] as const) {
       await assertContained(this.layout.root, path, last);
     }
     await ensureDirectoryDurably(this.layout.modelDir(record.model));
     await mkdir(this.layout.tmpDir(), { recursive: true });
-    const lock = { ...this.lockOptions, tmpDir: this.layout.tmpDir(), description: `decisions of ${modelLabel(record.model)}` };
+    const lock = {
+      ...this.lockOptions,
+      tmpDir: this.layout.tmpDir(),
+      description: `decisions of ${modelLabel(record.model)}`,
+    };
     await withDirectoryLock(this.layout.decisionLockDir(record.model), lock, () =>
       appendLineDurably(this.layout.decisionFile(record.model), line),
     );
@@ -50,9 +58,16 @@ export class FileSystemDecisionLog implements DecisionLog {
    */
   async withRunLease<T>(model: string, work: () => Promise<T>): Promise<T> {
     assertValidName(model, 'model');
-    for (const dir of [this.layout.runLeaseDir(model), this.layout.tmpDir()]) await assertContained(this.layout.root, dir, 'dir');
+    for (const dir of [this.layout.runLeaseDir(model), this.layout.tmpDir()])
+      await assertContained(this.layout.root, dir, 'dir');
     await ensureDirectoryDurably(this.layout.modelDir(model));
-    const lease = { tmpDir: this.layout.tmpDir(), staleMs: LEASE_STALE_MS, heartbeatMs: LEASE_STALE_MS / 4, timeoutMs: LEASE_WAIT_MS, description: `the lifecycle of ${modelLabel(model)}` };
+    const lease = {
+      tmpDir: this.layout.tmpDir(),
+      staleMs: LEASE_STALE_MS,
+      heartbeatMs: LEASE_STALE_MS / 4,
+      timeoutMs: LEASE_WAIT_MS,
+      description: `the lifecycle of ${modelLabel(model)}`,
+    };
     return withDirectoryLock(this.layout.runLeaseDir(model), lease, work);
   }
 
@@ -63,7 +78,11 @@ export class FileSystemDecisionLog implements DecisionLog {
     if (text === undefined) return [];
     const { values: records, problems } = parseNdjson<DecisionRecord>(text, describeDecisionProblem);
     const damage = problems.find((problem) => !problem.torn);
-    if (damage) throw new IntegrityError(`decisions of ${modelLabel(model)} are corrupt at line ${damage.line}: ${damage.problem}`, { name: model });
+    if (damage)
+      throw new IntegrityError(
+        `decisions of ${modelLabel(model)} are corrupt at line ${damage.line}: ${damage.problem}`,
+        { name: model },
+      );
     return records;
   }
 }

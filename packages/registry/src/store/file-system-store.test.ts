@@ -78,7 +78,12 @@ describe('FileSystemModelStore.register', () => {
       tags: {},
       signature: { featureNames: ['sepal length (cm)', 'petal width (cm)'], featureTypes: ['number', 'number'] },
       status: 'active',
-      artifact: { format: 'test-linear', formatVersion: 1, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), bytes: 164 },
+      artifact: {
+        format: 'test-linear',
+        formatVersion: 1,
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        bytes: 164,
+      },
     });
     expect('dataset' in record || 'parentVersion' in record || 'classNames' in record.signature).toBe(false);
   });
@@ -114,13 +119,21 @@ describe('FileSystemModelStore.register', () => {
       new InvalidArtifactError('cannot register model "iris": "format" must be a non-empty string', { name: 'iris' }),
     );
     await expect(bad({ ...ARTIFACT, formatVersion: 1.5 })).rejects.toThrow('"formatVersion" must be an integer');
-    await expect(bad({ ...ARTIFACT, featureNames: ['a', 2] })).rejects.toThrow('"featureNames" must be an array of strings');
-    await expect(bad({ ...ARTIFACT, classNames: 'setosa' })).rejects.toThrow('"classNames" must be an array of strings');
+    await expect(bad({ ...ARTIFACT, featureNames: ['a', 2] })).rejects.toThrow(
+      '"featureNames" must be an array of strings',
+    );
+    await expect(bad({ ...ARTIFACT, classNames: 'setosa' })).rejects.toThrow(
+      '"classNames" must be an array of strings',
+    );
     await expect(bad({ ...ARTIFACT, params: [] })).rejects.toThrow('"params" must be an object');
     await expect(bad({ ...ARTIFACT, payload: undefined })).rejects.toThrow('"payload" is missing');
     await expect(bad({ ...ARTIFACT, payload: { w: [1, Number.NaN] } })).rejects.toThrow('artifact.payload.w[1] is NaN');
-    await expect(bad({ ...ARTIFACT, payload: { at: new Date(0) } })).rejects.toThrow('artifact.payload.at is a Date object');
-    await expect(bad({ ...ARTIFACT, payload: cycle })).rejects.toThrow('artifact.payload.self refers back to one of its parents');
+    await expect(bad({ ...ARTIFACT, payload: { at: new Date(0) } })).rejects.toThrow(
+      'artifact.payload.at is a Date object',
+    );
+    await expect(bad({ ...ARTIFACT, payload: cycle })).rejects.toThrow(
+      'artifact.payload.self refers back to one of its parents',
+    );
     await expect(bad({ ...ARTIFACT, payload: JSON.parse('{"__proto__":{"polluted":1}}') })).rejects.toThrow(
       'artifact.payload.__proto__ uses the forbidden key "__proto__"',
     );
@@ -132,7 +145,9 @@ describe('FileSystemModelStore.register', () => {
     await expect(bad(ARTIFACT, { parentVersion: 7 })).rejects.toThrow(
       new NotFoundError('cannot register model "iris": parent version 7 does not exist', { name: 'iris', version: 7 }),
     );
-    await expect(bad(ARTIFACT, { dataset: { fingerprint: '' } })).rejects.toThrow('dataset.fingerprint must be a non-empty string');
+    await expect(bad(ARTIFACT, { dataset: { fingerprint: '' } })).rejects.toThrow(
+      'dataset.fingerprint must be a non-empty string',
+    );
     await expect(store.register('../iris', { artifact: ARTIFACT })).rejects.toThrow(InvalidNameError);
 
     expect(await snapshot(root)).toEqual(before);
@@ -159,7 +174,9 @@ describe('FileSystemModelStore reads', () => {
 
   it('resolves latest to the highest version', async () => {
     const { store } = await newStore();
-    await expect(store.getVersion('iris', 'latest')).rejects.toThrow(new NotFoundError('model "iris" does not exist', { name: 'iris' }));
+    await expect(store.getVersion('iris', 'latest')).rejects.toThrow(
+      new NotFoundError('model "iris" does not exist', { name: 'iris' }),
+    );
     await store.register('iris', { artifact: ARTIFACT });
     await store.register('iris', { artifact: ARTIFACT, description: 'newest' });
     expect((await store.getVersion('iris', 'latest')).version).toBe(2);
@@ -172,8 +189,12 @@ describe('FileSystemModelStore reads', () => {
     const missingVersion = await store.getVersion('iris', 7).catch((error: unknown) => error);
     expect(missingVersion).toEqual(new NotFoundError('model "iris" has no version 7', { name: 'iris', version: 7 }));
     expect(missingVersion).toMatchObject({ modelName: 'iris', version: 7, code: 'NOT_FOUND' });
-    await expect(store.loadArtifact('iris', 'staging')).rejects.toThrow(new NotFoundError('model "iris" has no alias "staging"', { name: 'iris' }));
-    await expect(store.getVersion('wine', 1)).rejects.toThrow(new NotFoundError('model "wine" does not exist', { name: 'wine', version: 1 }));
+    await expect(store.loadArtifact('iris', 'staging')).rejects.toThrow(
+      new NotFoundError('model "iris" has no alias "staging"', { name: 'iris' }),
+    );
+    await expect(store.getVersion('wine', 1)).rejects.toThrow(
+      new NotFoundError('model "wine" does not exist', { name: 'wine', version: 1 }),
+    );
     expect(await store.listVersions('wine')).toEqual([]);
     expect(await store.getAlias('wine', 'production')).toBeUndefined();
   });
@@ -213,11 +234,15 @@ describe('FileSystemModelStore aliases', () => {
     expect(await store.getAlias('iris', 'production')).toBe(3);
     expect((await store.getVersion('iris', 'production')).version).toBe(3);
 
-    const stale = await store.setAlias('iris', 'production', 2, { expectedVersion: 1 }).catch((error: unknown) => error);
-    expect(stale).toEqual(new ConflictError('alias "production" of model "iris" points at version 3; expected version 1', {
+    const stale = await store
+      .setAlias('iris', 'production', 2, { expectedVersion: 1 })
+      .catch((error: unknown) => error);
+    expect(stale).toEqual(
+      new ConflictError('alias "production" of model "iris" points at version 3; expected version 1', {
         name: 'iris',
         version: 3,
-      }));
+      }),
+    );
     await expect(store.setAlias('iris', 'production', 2, { expectedVersion: null })).rejects.toThrow(
       new ConflictError('alias "production" of model "iris" points at version 3; expected it not to exist', {
         name: 'iris',
@@ -248,10 +273,16 @@ describe('FileSystemModelStore aliases', () => {
   it('refuses missing versions, reserved and numeric alias names', async () => {
     const { store } = await newStore();
     await store.register('iris', { artifact: ARTIFACT });
-    await expect(store.setAlias('iris', 'production', 2)).rejects.toThrow(new NotFoundError('model "iris" has no version 2', { name: 'iris', version: 2 }));
-    await expect(store.setAlias('wine', 'production', 1)).rejects.toThrow(new NotFoundError('model "wine" does not exist', { name: 'wine', version: 1 }));
+    await expect(store.setAlias('iris', 'production', 2)).rejects.toThrow(
+      new NotFoundError('model "iris" has no version 2', { name: 'iris', version: 2 }),
+    );
+    await expect(store.setAlias('wine', 'production', 1)).rejects.toThrow(
+      new NotFoundError('model "wine" does not exist', { name: 'wine', version: 1 }),
+    );
     await expect(store.setAlias('iris', 'latest', 1)).rejects.toThrow(
-      new InvalidNameError('invalid alias name "latest": it is reserved for the newest active version', { name: 'latest' }),
+      new InvalidNameError('invalid alias name "latest": it is reserved for the newest active version', {
+        name: 'latest',
+      }),
     );
     await expect(store.setAlias('iris', '42', 1)).rejects.toThrow(InvalidNameError);
     await expect(store.setAlias('iris', 'production', 1, { expectedVersion: 0 })).rejects.toThrow(
@@ -311,7 +342,10 @@ describe('FileSystemModelStore archive and delete on disk', () => {
 
     // A crash after the tombstone was committed but before the files were removed:
     const tombstone = await readFile(join(root, 'models/iris/versions/2/deleted.json'));
-    await writeFile(join(root, 'models/iris/versions/3/deleted.json'), tombstone.toString().replace('"version":2', '"version":3'));
+    await writeFile(
+      join(root, 'models/iris/versions/3/deleted.json'),
+      tombstone.toString().replace('"version":2', '"version":3'),
+    );
     await expect(store.getVersion('iris', 3)).rejects.toThrow('model "iris" version 3 was deleted');
     expect((await store.listVersions('iris')).map((v) => [v.version, v.status])).toEqual([[1, 'archived']]);
     await expect(store.getVersion('iris', 'latest')).rejects.toThrow('model "iris" has no active versions');
@@ -331,14 +365,30 @@ describe('FileSystemModelStore archive and delete on disk', () => {
       'status.json of model "iris" version 1 is corrupt: "status" must be "active" or "archived"',
     );
     expect((await store.verify()).problems).toEqual([
-      { name: 'iris', version: 1, problem: 'status.json of model "iris" version 1 is corrupt: "status" must be "active" or "archived"' },
-      { name: 'iris', version: 2, problem: 'tombstone of model "iris" version 2 is corrupt: the tombstone names another version' },
+      {
+        name: 'iris',
+        version: 1,
+        problem: 'status.json of model "iris" version 1 is corrupt: "status" must be "active" or "archived"',
+      },
+      {
+        name: 'iris',
+        version: 2,
+        problem: 'tombstone of model "iris" version 2 is corrupt: the tombstone names another version',
+      },
     ]);
   });
 
   it('stores a dataset snapshot once, under datasets/, and never writes outside the root for bad names', async () => {
     const { root, store } = await newStore();
-    const dataset = { features: [[1, 2], [3, 4]], target: [0, 1], featureNames: ['a', 'b'], classNames: ['x', 'y'] };
+    const dataset = {
+      features: [
+        [1, 2],
+        [3, 4],
+      ],
+      target: [0, 1],
+      featureNames: ['a', 'b'],
+      classNames: ['x', 'y'],
+    };
     await store.datasets.registerDataset('toy', { dataset });
     await store.datasets.registerDataset('toy', { dataset });
     expect(Object.keys(await snapshot(join(root, 'datasets'))).sort()).toEqual([

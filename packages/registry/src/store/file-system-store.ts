@@ -25,7 +25,12 @@ import { withDirectoryLock, type DirectoryLockOptions } from '../fs/lock';
 import { tempEntryName } from '../fs/owner';
 import { parseChecked } from '../json/safe-parse';
 import { assertValidName, assertVersionNumber, LATEST, NAME_PATTERN, quoteName } from '../names/names';
-import { describeAliasRecordProblem, parseAliasHistory, rollbackTarget, type AliasRecord } from '../records/alias-record';
+import {
+  describeAliasRecordProblem,
+  parseAliasHistory,
+  rollbackTarget,
+  type AliasRecord,
+} from '../records/alias-record';
 import { checkStoredArtifact } from '../records/stored-artifact';
 import {
   assertAliasExpectation,
@@ -90,14 +95,22 @@ export class FileSystemModelStore implements ModelStore {
     this.lockStaleMs = options.lockStaleMs ?? 30_000;
     this.lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
     this.tempStaleMs = options.tempStaleMs ?? 3_600_000;
-    this.datasets = new FileSystemDatasetStore(this.layout, this.now, { staleMs: this.lockStaleMs, timeoutMs: this.lockTimeoutMs });
-    this.decisions = new FileSystemDecisionLog(this.layout, { staleMs: this.lockStaleMs, timeoutMs: this.lockTimeoutMs });
+    this.datasets = new FileSystemDatasetStore(this.layout, this.now, {
+      staleMs: this.lockStaleMs,
+      timeoutMs: this.lockTimeoutMs,
+    });
+    this.decisions = new FileSystemDecisionLog(this.layout, {
+      staleMs: this.lockStaleMs,
+      timeoutMs: this.lockTimeoutMs,
+    });
   }
 
   /** Stores a new version: numbers 1, 2, 3… per name, assigned atomically even across processes. */
   async register(name: string, input: RegisterModelInput): Promise<ModelVersion> {
     const { bytes, digest } = checkRegisterRequest(name, input);
-    const featureTypes = await resolveFeatureTypes(name, input, (dataset, version) => this.datasets.getDatasetVersion(dataset, version));
+    const featureTypes = await resolveFeatureTypes(name, input, (dataset, version) =>
+      this.datasets.getDatasetVersion(dataset, version),
+    );
     const cannot = `cannot register ${label(name)}`;
     if (input.parentVersion !== undefined && !(await pathExists(this.layout.versionDir(name, input.parentVersion)))) {
       throw new NotFoundError(`${cannot}: parent version ${input.parentVersion} does not exist`, {
@@ -151,10 +164,13 @@ export class FileSystemModelStore implements ModelStore {
       return await this.readRecord(name, version);
     } catch (error) {
       if (alias === undefined || !NotFoundError.isInstance(error)) throw error;
-      throw new IntegrityError(`alias ${quoteName(alias)} of ${label(name)} points at version ${version}, which does not exist`, {
-        name,
-        version,
-      });
+      throw new IntegrityError(
+        `alias ${quoteName(alias)} of ${label(name)} points at version ${version}, which does not exist`,
+        {
+          name,
+          version,
+        },
+      );
     }
   }
 
@@ -189,7 +205,13 @@ export class FileSystemModelStore implements ModelStore {
       assertAliasable(await this.readRecord(name, version), alias);
       const current = await this.getAlias(name, alias);
       assertAliasExpectation(name, alias, current, options.expectedVersion);
-      await this.moveAlias(name, { alias, version, previousVersion: current ?? null, kind: 'set', reason: options.reason ?? '' });
+      await this.moveAlias(name, {
+        alias,
+        version,
+        previousVersion: current ?? null,
+        kind: 'set',
+        reason: options.reason ?? '',
+      });
     });
   }
 
@@ -205,9 +227,16 @@ export class FileSystemModelStore implements ModelStore {
       const current = await this.getAlias(name, alias);
       if (options.expectedVersion !== undefined) assertAliasExpectation(name, alias, current, options.expectedVersion);
       const target = rollbackTarget(await this.aliasHistory(name, alias));
-      if (current === undefined || target === undefined || target === null) throw nothingToRollBack(name, alias, current);
+      if (current === undefined || target === undefined || target === null)
+        throw nothingToRollBack(name, alias, current);
       assertAliasable(await this.readRecord(name, target), alias);
-      return this.moveAlias(name, { alias, version: target, previousVersion: current, kind: 'rollback', reason: options.reason ?? 'rollback' });
+      return this.moveAlias(name, {
+        alias,
+        version: target,
+        previousVersion: current,
+        kind: 'rollback',
+        reason: options.reason ?? 'rollback',
+      });
     });
   }
 
@@ -252,7 +281,12 @@ export class FileSystemModelStore implements ModelStore {
     return removed;
   }
 
-  private async changeStatus(name: string, version: number, status: VersionStatus, options: VersionChangeOptions): Promise<ModelVersion> {
+  private async changeStatus(
+    name: string,
+    version: number,
+    status: VersionStatus,
+    options: VersionChangeOptions,
+  ): Promise<ModelVersion> {
     const reason = checkChangeRequest(name, version, options);
     await this.readRecord(name, version);
     return this.underModelLock(name, async () => {
@@ -301,7 +335,11 @@ export class FileSystemModelStore implements ModelStore {
     await appendLineDurably(this.layout.historyFile(name), JSON.stringify(done));
     await fsyncDirectory(this.layout.modelDir(name));
     failpoint('alias:history-appended');
-    await this.placeFile(this.layout.aliasFile(name, move.alias), { alias: move.alias, version: move.version, updatedAt: done.at } satisfies AliasRecord);
+    await this.placeFile(this.layout.aliasFile(name, move.alias), {
+      alias: move.alias,
+      version: move.version,
+      updatedAt: done.at,
+    } satisfies AliasRecord);
     failpoint('alias:placed');
     return done;
   }
@@ -326,12 +364,27 @@ export class FileSystemModelStore implements ModelStore {
       const move = lastMoves.get(alias);
       if (move === undefined || move.version === record?.version) continue;
       if (record === undefined || move.at >= record.updatedAt) {
-        await this.placeFile(this.layout.aliasFile(name, alias), { alias, version: move.version, updatedAt: move.at } satisfies AliasRecord);
-        repairs.push(`alias ${quoteName(alias)} of ${label(name)} set to version ${move.version}, as its history records`);
+        await this.placeFile(this.layout.aliasFile(name, alias), {
+          alias,
+          version: move.version,
+          updatedAt: move.at,
+        } satisfies AliasRecord);
+        repairs.push(
+          `alias ${quoteName(alias)} of ${label(name)} set to version ${move.version}, as its history records`,
+        );
       } else {
-        const missing: AliasMove = { alias, version: record.version, previousVersion: move.version, kind: 'set', reason: 'recovered by verify', at: record.updatedAt };
+        const missing: AliasMove = {
+          alias,
+          version: record.version,
+          previousVersion: move.version,
+          kind: 'set',
+          reason: 'recovered by verify',
+          at: record.updatedAt,
+        };
         await appendLineDurably(this.layout.historyFile(name), JSON.stringify(missing));
-        repairs.push(`alias history of ${label(name)} completed with the move of ${quoteName(alias)} to version ${record.version}`);
+        repairs.push(
+          `alias history of ${label(name)} completed with the move of ${quoteName(alias)} to version ${record.version}`,
+        );
       }
     }
     return repairs;
@@ -345,13 +398,18 @@ export class FileSystemModelStore implements ModelStore {
   /** Alias names with a file under `aliases/`. */
   private async aliasFileNames(name: string): Promise<string[]> {
     const entries = await listDir(this.root, this.layout.aliasesDir(name));
-    return entries.filter((e) => e.endsWith('.json')).map((e) => e.slice(0, -'.json'.length)).filter((a) => NAME_PATTERN.test(a));
+    return entries
+      .filter((e) => e.endsWith('.json'))
+      .map((e) => e.slice(0, -'.json'.length))
+      .filter((a) => NAME_PATTERN.test(a));
   }
 
   /** Aliases of the model pointing at `version`, sorted. */
   private async aliasesAt(name: string, version: number): Promise<string[]> {
     const aliases = await this.aliasFileNames(name);
-    const pointing = await Promise.all(aliases.map(async (alias) => ((await this.getAlias(name, alias)) === version ? alias : undefined)));
+    const pointing = await Promise.all(
+      aliases.map(async (alias) => ((await this.getAlias(name, alias)) === version ? alias : undefined)),
+    );
     return pointing.filter((alias): alias is string => alias !== undefined).sort();
   }
 
@@ -365,7 +423,8 @@ export class FileSystemModelStore implements ModelStore {
     const text = await readOptionalText(this.root, this.layout.aliasFile(name, alias));
     if (text === undefined) return undefined;
     const parsed = parseChecked<AliasRecord>(text, (value) => describeAliasRecordProblem(value, alias));
-    if (!parsed.ok) throw new IntegrityError(`alias ${quoteName(alias)} of ${label(name)} is corrupt: ${parsed.reason}`, { name });
+    if (!parsed.ok)
+      throw new IntegrityError(`alias ${quoteName(alias)} of ${label(name)} is corrupt: ${parsed.reason}`, { name });
     return parsed.value;
   }
 
@@ -378,7 +437,9 @@ export class FileSystemModelStore implements ModelStore {
     const { moves, problems } = parseAliasHistory(text);
     const damage = problems.find((problem) => !problem.torn);
     if (damage) {
-      throw new IntegrityError(`alias history of ${label(name)} is corrupt at line ${damage.line}: ${damage.problem}`, { name });
+      throw new IntegrityError(`alias history of ${label(name)} is corrupt at line ${damage.line}: ${damage.problem}`, {
+        name,
+      });
     }
     return alias === undefined ? moves : moves.filter((move) => move.alias === alias);
   }
@@ -450,7 +511,9 @@ export class FileSystemModelStore implements ModelStore {
       return { version: ref };
     }
     if (typeof ref !== 'string') {
-      throw new InvalidInputError(`a version ref must be a version number, an alias or "latest", got ${typeof ref}`, { name });
+      throw new InvalidInputError(`a version ref must be a version number, an alias or "latest", got ${typeof ref}`, {
+        name,
+      });
     }
     if (ref === LATEST) {
       const latest = await this.latestActiveVersion(name);
@@ -483,7 +546,11 @@ export class FileSystemModelStore implements ModelStore {
       throw await this.notFound(name, `has no version ${version}`, version);
     }
     const parsed = parseChecked<StoredVersionRecord>(text, describeVersionRecordProblem);
-    if (!parsed.ok) throw new IntegrityError(`version record of ${label(name, version)} is corrupt: ${parsed.reason}`, { name, version });
+    if (!parsed.ok)
+      throw new IntegrityError(`version record of ${label(name, version)} is corrupt: ${parsed.reason}`, {
+        name,
+        version,
+      });
     const record = parsed.value;
     if (record.name !== name || record.version !== version) {
       throw new IntegrityError(
@@ -498,7 +565,11 @@ export class FileSystemModelStore implements ModelStore {
     const text = await readOptionalText(this.root, this.layout.statusFile(name, version));
     if (text === undefined) return 'active';
     const parsed = parseChecked<StatusRecord>(text, describeStatusRecordProblem);
-    if (!parsed.ok) throw new IntegrityError(`${STATUS_FILE} of ${label(name, version)} is corrupt: ${parsed.reason}`, { name, version });
+    if (!parsed.ok)
+      throw new IntegrityError(`${STATUS_FILE} of ${label(name, version)} is corrupt: ${parsed.reason}`, {
+        name,
+        version,
+      });
     return parsed.value.status;
   }
 
@@ -507,7 +578,8 @@ export class FileSystemModelStore implements ModelStore {
     const text = await readOptionalText(this.root, this.layout.tombstoneFile(name, version));
     if (text === undefined) return undefined;
     const parsed = parseChecked<Tombstone>(text, (value) => describeTombstoneProblem(value, name, version));
-    if (!parsed.ok) throw new IntegrityError(`tombstone of ${label(name, version)} is corrupt: ${parsed.reason}`, { name, version });
+    if (!parsed.ok)
+      throw new IntegrityError(`tombstone of ${label(name, version)} is corrupt: ${parsed.reason}`, { name, version });
     return parsed.value;
   }
 

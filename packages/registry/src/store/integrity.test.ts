@@ -50,12 +50,16 @@ describe('artifact checksum', () => {
   it('catches any change of any byte (property)', async () => {
     const { store, artifactPath, original } = await storeWithOneVersion();
     await fc.assert(
-      fc.asyncProperty(fc.nat({ max: original.length - 1 }), fc.integer({ min: 1, max: 255 }), async (position, mask) => {
-        const changed = Buffer.from(original);
-        changed[position] = (changed[position] ?? 0) ^ mask;
-        await writeFile(artifactPath, changed);
-        await expect(store.loadArtifact('iris', 'latest')).rejects.toThrow(IntegrityError);
-      }),
+      fc.asyncProperty(
+        fc.nat({ max: original.length - 1 }),
+        fc.integer({ min: 1, max: 255 }),
+        async (position, mask) => {
+          const changed = Buffer.from(original);
+          changed[position] = (changed[position] ?? 0) ^ mask;
+          await writeFile(artifactPath, changed);
+          await expect(store.loadArtifact('iris', 'latest')).rejects.toThrow(IntegrityError);
+        },
+      ),
       { numRuns: 100, seed: 42 },
     );
   });
@@ -79,13 +83,18 @@ describe('artifact checksum', () => {
     const { store, artifactPath, versionPath } = await storeWithOneVersion();
     await forgeArtifact(artifactPath, versionPath, JSON.stringify({ ...ARTIFACT, featureNames: 'x' }));
     await expect(store.loadArtifact('iris', 1)).rejects.toThrow(
-      new InvalidArtifactError('artifact of model "iris" version 1 is invalid: "featureNames" must be an array of strings', {
-        name: 'iris',
-        version: 1,
-      }),
+      new InvalidArtifactError(
+        'artifact of model "iris" version 1 is invalid: "featureNames" must be an array of strings',
+        {
+          name: 'iris',
+          version: 1,
+        },
+      ),
     );
     await forgeArtifact(artifactPath, versionPath, '{"format":');
-    await expect(store.loadArtifact('iris', 1)).rejects.toThrow(/^artifact of model "iris" version 1 is invalid: not valid JSON/);
+    await expect(store.loadArtifact('iris', 1)).rejects.toThrow(
+      /^artifact of model "iris" version 1 is invalid: not valid JSON/,
+    );
     await forgeArtifact(artifactPath, versionPath, JSON.stringify({ ...ARTIFACT, format: 'other' }));
     await expect(store.loadArtifact('iris', 1)).rejects.toThrow(
       new IntegrityError(
@@ -94,7 +103,9 @@ describe('artifact checksum', () => {
       ),
     );
     await forgeArtifact(artifactPath, versionPath, JSON.stringify({ ...ARTIFACT, classNames: ['a', 'b'] }));
-    await expect(store.loadArtifact('iris', 1)).rejects.toThrow('artifact class names differ from the record signature');
+    await expect(store.loadArtifact('iris', 1)).rejects.toThrow(
+      'artifact class names differ from the record signature',
+    );
   });
 });
 
@@ -112,7 +123,9 @@ describe('prototype pollution', () => {
       await forgeArtifact(artifactPath, versionPath, text);
       const error = await store.loadArtifact('iris', 1).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(InvalidArtifactError);
-      expect((error as Error).message).toMatch(/^artifact of model "iris" version 1 is invalid: forbidden key "(__proto__|prototype)"$/);
+      expect((error as Error).message).toMatch(
+        /^artifact of model "iris" version 1 is invalid: forbidden key "(__proto__|prototype)"$/,
+      );
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     }
   });
@@ -125,20 +138,28 @@ describe('prototype pollution', () => {
     await writeFile(versionPath, `{"__proto__":{"polluted":"yes"},${original.trim().slice(1)}`);
     const error = await store.getVersion('iris', 1).catch((e: unknown) => e);
     expect(error).toEqual(
-      new IntegrityError('version record of model "iris" version 1 is corrupt: forbidden key "__proto__"', { name: 'iris', version: 1 }),
+      new IntegrityError('version record of model "iris" version 1 is corrupt: forbidden key "__proto__"', {
+        name: 'iris',
+        version: 1,
+      }),
     );
     await expect(store.listVersions('iris')).rejects.toThrow(IntegrityError);
     await writeFile(versionPath, original);
 
     const aliasPath = join(root, 'models/iris/aliases/production.json');
-    await writeFile(aliasPath, '{"alias":"production","version":1,"updatedAt":"2024-01-01T00:00:00Z","constructor":{"prototype":{"polluted":1}}}');
+    await writeFile(
+      aliasPath,
+      '{"alias":"production","version":1,"updatedAt":"2024-01-01T00:00:00Z","constructor":{"prototype":{"polluted":1}}}',
+    );
     await expect(store.getAlias('iris', 'production')).rejects.toThrow(
       new IntegrityError('alias "production" of model "iris" is corrupt: forbidden key "prototype"', { name: 'iris' }),
     );
 
     await writeFile(join(root, 'models/iris/alias-history.ndjson'), '{"__proto__":{"polluted":1}}\n');
     await expect(store.aliasHistory('iris')).rejects.toThrow(
-      new IntegrityError('alias history of model "iris" is corrupt at line 1: forbidden key "__proto__"', { name: 'iris' }),
+      new IntegrityError('alias history of model "iris" is corrupt at line 1: forbidden key "__proto__"', {
+        name: 'iris',
+      }),
     );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -150,7 +171,10 @@ describe('tampered records', () => {
     const record = JSON.parse(await readFile(versionPath, 'utf8')) as Record<string, unknown>;
     const cases: [unknown, string][] = [
       [{ ...record, metrics: { accuracy: 'high' } }, 'is corrupt: "metrics" must map names to finite numbers'],
-      [{ ...record, artifact: { ...(record.artifact as object), sha256: 'XYZ' } }, 'is corrupt: "artifact.sha256" must be 64 lower-case hex digits'],
+      [
+        { ...record, artifact: { ...(record.artifact as object), sha256: 'XYZ' } },
+        'is corrupt: "artifact.sha256" must be 64 lower-case hex digits',
+      ],
       [{ ...record, version: 2 }, 'contradicts its location: it says model "iris" version 2'],
       [{ ...record, name: 'wine' }, 'contradicts its location: it says model "wine" version 1'],
       [[record], 'is corrupt: the record must be an object'],
@@ -164,9 +188,15 @@ describe('tampered records', () => {
     await rm(versionPath);
     await expect(store.getVersion('iris', 1)).rejects.toThrow('model "iris" version 1 has no readable version.json');
     await mkdir(join(root, 'models/iris/aliases'), { recursive: true });
-    await writeFile(join(root, 'models/iris/aliases/production.json'), '{"alias":"production","version":9,"updatedAt":"2024-01-01T00:00:00Z"}');
+    await writeFile(
+      join(root, 'models/iris/aliases/production.json'),
+      '{"alias":"production","version":9,"updatedAt":"2024-01-01T00:00:00Z"}',
+    );
     await expect(store.getVersion('iris', 'production')).rejects.toThrow(
-      new IntegrityError('alias "production" of model "iris" points at version 9, which does not exist', { name: 'iris', version: 9 }),
+      new IntegrityError('alias "production" of model "iris" points at version 9, which does not exist', {
+        name: 'iris',
+        version: 9,
+      }),
     );
   });
 
@@ -182,7 +212,11 @@ describe('tampered records', () => {
         await store.loadArtifact('iris', 1);
         outcomes.add('loaded');
       } catch (error) {
-        expect(MlopsError.isInstance(error) && (error as MlopsError).modelName === 'iris' && (error as MlopsError).version === 1).toBe(true);
+        expect(
+          MlopsError.isInstance(error) &&
+            (error as MlopsError).modelName === 'iris' &&
+            (error as MlopsError).version === 1,
+        ).toBe(true);
         outcomes.add((error as Error).name);
       }
     }

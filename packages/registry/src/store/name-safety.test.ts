@@ -4,7 +4,21 @@ import { describe, expect, it } from 'vitest';
 import { FileSystemModelStore } from './file-system-store';
 import { ARTIFACT, snapshot, tempDir } from './__fixtures__/temp-root';
 
-const INVALID_NAMES = ['../x', '/etc/x', '%2e%2e/x', '..', '.', '', 'a\u0000b', 'a\\b', '..\\..\\x', 'a/b', 'x'.repeat(129), ' iris', 'iris\n'];
+const INVALID_NAMES = [
+  '../x',
+  '/etc/x',
+  '%2e%2e/x',
+  '..',
+  '.',
+  '',
+  'a\u0000b',
+  'a\\b',
+  '..\\..\\x',
+  'a/b',
+  'x'.repeat(129),
+  ' iris',
+  'iris\n',
+];
 
 /** Every store operation that takes a model name or an alias, with `bad` in that position. */
 function operations(store: FileSystemModelStore, bad: string): [string, () => Promise<unknown>][] {

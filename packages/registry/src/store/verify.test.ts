@@ -18,7 +18,14 @@ async function populatedStore() {
 describe('verify', () => {
   it('reports a clean store as ok', async () => {
     const { store } = await populatedStore();
-    expect(await store.verify()).toEqual({ ok: true, checkedVersions: 5, checkedDatasetVersions: 0, problems: [], removedTempEntries: [], repairs: [] });
+    expect(await store.verify()).toEqual({
+      ok: true,
+      checkedVersions: 5,
+      checkedDatasetVersions: 0,
+      problems: [],
+      removedTempEntries: [],
+      repairs: [],
+    });
     expect(await new FileSystemModelStore({ root: await tempDir() }).verify()).toEqual({
       ok: true,
       checkedVersions: 0,
@@ -51,7 +58,10 @@ describe('verify', () => {
     await writeFile(artifactPath, flipped);
     await rename(join(iris, 'versions/3'), join(iris, 'versions/6'));
     await mkdir(join(iris, 'versions/notes'));
-    await writeFile(join(iris, 'aliases/staging.json'), '{"alias":"staging","version":9,"updatedAt":"2024-01-01T00:00:00Z"}');
+    await writeFile(
+      join(iris, 'aliases/staging.json'),
+      '{"alias":"staging","version":9,"updatedAt":"2024-01-01T00:00:00Z"}',
+    );
     await writeFile(join(iris, 'aliases/README'), 'x');
     await appendFile(join(iris, 'alias-history.ndjson'), '{"alias":"produ');
     await mkdir(join(root, 'models', '.DS_Store'));
@@ -70,16 +80,32 @@ describe('verify', () => {
           version: 1,
           problem: `artifact of model "iris" version 1 failed its checksum: expected sha256 ${ARTIFACT_SHA256} (201 bytes), found ${flippedSha} (201 bytes)`,
         },
-        { name: 'iris', version: 6, problem: 'version record of model "iris" version 6 contradicts its location: it says model "iris" version 3' },
+        {
+          name: 'iris',
+          version: 6,
+          problem: 'version record of model "iris" version 6 contradicts its location: it says model "iris" version 3',
+        },
         { name: 'iris', version: 3, problem: 'version 3 is missing (versions go up to 6)' },
         { name: 'iris', version: 5, problem: 'version 5 is missing (versions go up to 6)' },
         { name: 'iris', problem: 'unexpected entry "README" in aliases/' },
-        { name: 'iris', alias: 'staging', version: 9, problem: 'alias "staging" points at version 9, which does not exist or was deleted' },
         {
           name: 'iris',
-          problem: expect.stringMatching(/^alias-history\.ndjson line 2 was cut short by an interrupted write: not valid JSON \(/),
+          alias: 'staging',
+          version: 9,
+          problem: 'alias "staging" points at version 9, which does not exist or was deleted',
         },
-        { name: 'iris', alias: 'staging', version: 9, problem: 'alias "staging" points at version 9 but alias-history.ndjson has no entry for it' },
+        {
+          name: 'iris',
+          problem: expect.stringMatching(
+            /^alias-history\.ndjson line 2 was cut short by an interrupted write: not valid JSON \(/,
+          ),
+        },
+        {
+          name: 'iris',
+          alias: 'staging',
+          version: 9,
+          problem: 'alias "staging" points at version 9 but alias-history.ndjson has no entry for it',
+        },
       ],
       removedTempEntries: [abandoned, 'junk-old'].sort(),
       repairs: [],

@@ -70,7 +70,10 @@ async function verifyVersions(
   repairs: string[],
 ): Promise<Set<number>> {
   const entries = await listDir(layout.root, layout.versionsDir(name));
-  const versions = entries.filter((entry) => VERSION_DIR_PATTERN.test(entry)).map(Number).sort((a, b) => a - b);
+  const versions = entries
+    .filter((entry) => VERSION_DIR_PATTERN.test(entry))
+    .map(Number)
+    .sort((a, b) => a - b);
   for (const entry of entries.filter((e) => !VERSION_DIR_PATTERN.test(e))) {
     problems.push({ name, problem: `unexpected entry ${JSON.stringify(entry)} in versions/` });
   }
@@ -79,7 +82,8 @@ async function verifyVersions(
     try {
       if (await store.readTombstone(name, version)) {
         const removed = await store.finishDeletion(name, version);
-        if (removed.length > 0) repairs.push(`finished deleting model "${name}" version ${version}: removed ${removed.join(', ')}`);
+        if (removed.length > 0)
+          repairs.push(`finished deleting model "${name}" version ${version}: removed ${removed.join(', ')}`);
         continue;
       }
       live.add(version);
@@ -91,13 +95,18 @@ async function verifyVersions(
   const present = new Set(versions);
   const latest = versions[versions.length - 1] ?? 0;
   for (let version = 1; version < latest; version++) {
-    if (!present.has(version)) problems.push({ name, version, problem: `version ${version} is missing (versions go up to ${latest})` });
+    if (!present.has(version))
+      problems.push({ name, version, problem: `version ${version} is missing (versions go up to ${latest})` });
   }
   return live;
 }
 
 /** Checks every dataset version: record, checksum, shape and fingerprint; returns how many were checked. */
-async function verifyDatasets(store: FileSystemModelStore, layout: StoreLayout, problems: VerifyProblem[]): Promise<number> {
+async function verifyDatasets(
+  store: FileSystemModelStore,
+  layout: StoreLayout,
+  problems: VerifyProblem[],
+): Promise<number> {
   let checked = 0;
   for (const name of await listDir(layout.root, layout.datasetsDir())) {
     if (!isValidName(name) || !(await isDirectory(join(layout.datasetsDir(), name)))) {
@@ -121,7 +130,13 @@ async function verifyDatasets(store: FileSystemModelStore, layout: StoreLayout, 
     }
     const latest = numbers[numbers.length - 1] ?? 0;
     for (let version = 1; version < latest; version++) {
-      if (!numbers.includes(version)) problems.push({ kind: 'dataset', name, version, problem: `version ${version} is missing (versions go up to ${latest})` });
+      if (!numbers.includes(version))
+        problems.push({
+          kind: 'dataset',
+          name,
+          version,
+          problem: `version ${version} is missing (versions go up to ${latest})`,
+        });
     }
   }
   return checked;
@@ -145,7 +160,13 @@ async function verifyAliases(
       const version = await store.getAlias(name, alias);
       if (version === undefined) continue; // removed meanwhile
       current.set(alias, version);
-      if (!versions.has(version)) problems.push({ name, alias, version, problem: `alias "${alias}" points at version ${version}, which does not exist or was deleted` });
+      if (!versions.has(version))
+        problems.push({
+          name,
+          alias,
+          version,
+          problem: `alias "${alias}" points at version ${version}, which does not exist or was deleted`,
+        });
     } catch (error) {
       problems.push({ name, alias, problem: messageOf(error) });
     }
@@ -153,18 +174,31 @@ async function verifyAliases(
   return current;
 }
 
-async function verifyHistory(layout: StoreLayout, name: string, aliases: ReadonlyMap<string, number>, problems: VerifyProblem[]): Promise<void> {
+async function verifyHistory(
+  layout: StoreLayout,
+  name: string,
+  aliases: ReadonlyMap<string, number>,
+  problems: VerifyProblem[],
+): Promise<void> {
   const text = (await readOptionalText(layout.root, layout.historyFile(name))) ?? '';
   const { moves, problems: lineProblems } = parseAliasHistory(text);
   for (const { line, problem, torn } of lineProblems) {
-    problems.push({ name, problem: `alias-history.ndjson line ${line} ${torn ? 'was cut short by an interrupted write' : 'is corrupt'}: ${problem}` });
+    problems.push({
+      name,
+      problem: `alias-history.ndjson line ${line} ${torn ? 'was cut short by an interrupted write' : 'is corrupt'}: ${problem}`,
+    });
   }
   const lastMove = new Map(moves.map((move) => [move.alias, move.version]));
   for (const [alias, version] of aliases) {
     const recorded = lastMove.get(alias);
     if (recorded !== version) {
       const said = recorded === undefined ? 'has no entry for it' : `last records version ${recorded}`;
-      problems.push({ name, alias, version, problem: `alias "${alias}" points at version ${version} but alias-history.ndjson ${said}` });
+      problems.push({
+        name,
+        alias,
+        version,
+        problem: `alias "${alias}" points at version ${version} but alias-history.ndjson ${said}`,
+      });
     }
   }
 }
@@ -188,12 +222,20 @@ async function attempt<T>(problems: VerifyProblem[], name: string, check: () => 
  * finishes interrupted deletions and alias moves, and cleans `tmp/`. Symbolic links below the root are reported
  * and never followed; a damaged layout (a file where a directory belongs) is reported, never thrown.
  */
-export async function verifyStore(store: FileSystemModelStore, layout: StoreLayout, tempStaleMs: number): Promise<VerifyReport> {
+export async function verifyStore(
+  store: FileSystemModelStore,
+  layout: StoreLayout,
+  tempStaleMs: number,
+): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
   const repairs: string[] = [];
   let checkedVersions = 0;
   const links = (await attempt(problems, '.', () => findLinks(layout.root))) ?? [];
-  for (const link of links) problems.push({ name: entryLabel(layout.root, link).slice(1, -1), problem: `${entryLabel(layout.root, link)} is a symbolic link, which the registry never follows` });
+  for (const link of links)
+    problems.push({
+      name: entryLabel(layout.root, link).slice(1, -1),
+      problem: `${entryLabel(layout.root, link)} is a symbolic link, which the registry never follows`,
+    });
   if (links.length > 0) {
     // A link could send a repair (or a deletion) outside the root: report only, change nothing.
     return { ok: false, checkedVersions, checkedDatasetVersions: 0, problems, removedTempEntries: [], repairs };
@@ -211,7 +253,9 @@ export async function verifyStore(store: FileSystemModelStore, layout: StoreLayo
       await verifyHistory(layout, name, aliases, problems);
     });
   }
-  const checkedDatasetVersions = (await attempt(problems, 'datasets', () => verifyDatasets(store, layout, problems))) ?? 0;
-  const removedTempEntries = (await attempt(problems, 'tmp', () => removeLeftoverTempEntries(layout, tempStaleMs))) ?? [];
+  const checkedDatasetVersions =
+    (await attempt(problems, 'datasets', () => verifyDatasets(store, layout, problems))) ?? 0;
+  const removedTempEntries =
+    (await attempt(problems, 'tmp', () => removeLeftoverTempEntries(layout, tempStaleMs))) ?? [];
   return { ok: problems.length === 0, checkedVersions, checkedDatasetVersions, problems, removedTempEntries, repairs };
 }

@@ -38,11 +38,17 @@ describe('binning', () => {
 
 describe('fitForest', () => {
   it('grows the exact tree a tiny dataset calls for', () => {
-    const forest = fitForest(Float64Array.from([0, 1, 2, 3]), 4, 1, { kind: 'classification', y: Int32Array.from([0, 0, 1, 1]), classes: 2 }, {
-      nEstimators: 1,
-      bootstrap: false,
-      maxFeatures: 'all',
-    });
+    const forest = fitForest(
+      Float64Array.from([0, 1, 2, 3]),
+      4,
+      1,
+      { kind: 'classification', y: Int32Array.from([0, 0, 1, 1]), classes: 2 },
+      {
+        nEstimators: 1,
+        bootstrap: false,
+        maxFeatures: 'all',
+      },
+    );
     const tree = forest.trees[0]!;
     expect(tree.nodeCount).toBe(3);
     expect([...tree.feature]).toEqual([0, -1, -1]);
@@ -57,7 +63,13 @@ describe('fitForest', () => {
     const x = Float64Array.from({ length: 1000 }, () => random.random());
     const y = Int32Array.from(x, (v, i) => (v > 0.5 ? 1 : 0) ^ (i % 7 === 0 ? 1 : 0));
     const stump = (splitter: 'hist' | 'exact') =>
-      fitForest(x, 1000, 1, { kind: 'classification', y, classes: 2 }, { nEstimators: 1, bootstrap: false, maxDepth: 1, splitter }).trees[0]!;
+      fitForest(
+        x,
+        1000,
+        1,
+        { kind: 'classification', y, classes: 2 },
+        { nEstimators: 1, bootstrap: false, maxDepth: 1, splitter },
+      ).trees[0]!;
     // scikit-learn 1.2's DecisionTreeClassifier(max_depth=1) splits between the same neighbours,
     // 0.49778283101845744 and 0.498805218379999 (its threshold 0.49829402565956116 is the midpoint of their
     // float32 roundings: scikit-learn's trees work in float32; this engine keeps float64).
@@ -69,36 +81,67 @@ describe('fitForest', () => {
   });
 
   it('learns iris and separable blobs', () => {
-    const forest = fitForest(flat(irisTrain.features), 120, 4, { kind: 'classification', y: Int32Array.from(irisTrain.target), classes: 3 }, { seed: 42 });
+    const forest = fitForest(
+      flat(irisTrain.features),
+      120,
+      4,
+      { kind: 'classification', y: Int32Array.from(irisTrain.target), classes: 3 },
+      { seed: 42 },
+    );
     const predicted = predictForest(forest, flat(irisTest.features), 30);
     expect(predicted.filter((p, i) => p === irisTest.target[i]).length).toBeGreaterThanOrEqual(29);
     const train = blobs(600, 6, 1);
     const test = blobs(300, 6, 2);
-    const blobForest = fitForest(train.x, 600, 6, { kind: 'classification', y: train.y, classes: 3 }, { seed: 3, nEstimators: 30 });
+    const blobForest = fitForest(
+      train.x,
+      600,
+      6,
+      { kind: 'classification', y: train.y, classes: 3 },
+      { seed: 3, nEstimators: 30 },
+    );
     const hits = predictForest(blobForest, test.x, 300).filter((p, i) => p === test.y[i]).length;
     expect(hits / 300).toBeGreaterThanOrEqual(0.9);
   });
 
   it('is deterministic per seed', () => {
     const { x, y } = blobs(200, 5, 4);
-    const a = encodeForest(fitForest(x, 200, 5, { kind: 'classification', y, classes: 3 }, { seed: 9, nEstimators: 10 }));
-    const b = encodeForest(fitForest(x, 200, 5, { kind: 'classification', y, classes: 3 }, { seed: 9, nEstimators: 10 }));
-    const c = encodeForest(fitForest(x, 200, 5, { kind: 'classification', y, classes: 3 }, { seed: 10, nEstimators: 10 }));
+    const a = encodeForest(
+      fitForest(x, 200, 5, { kind: 'classification', y, classes: 3 }, { seed: 9, nEstimators: 10 }),
+    );
+    const b = encodeForest(
+      fitForest(x, 200, 5, { kind: 'classification', y, classes: 3 }, { seed: 9, nEstimators: 10 }),
+    );
+    const c = encodeForest(
+      fitForest(x, 200, 5, { kind: 'classification', y, classes: 3 }, { seed: 10, nEstimators: 10 }),
+    );
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
     expect(JSON.stringify(c)).not.toBe(JSON.stringify(a));
   });
 
   it('honours maxDepth and minSamplesLeaf', () => {
     const { x, y } = blobs(300, 4, 5);
-    const stumps = fitForest(x, 300, 4, { kind: 'classification', y, classes: 3 }, { nEstimators: 5, maxDepth: 1, seed: 1 });
+    const stumps = fitForest(
+      x,
+      300,
+      4,
+      { kind: 'classification', y, classes: 3 },
+      { nEstimators: 5, maxDepth: 1, seed: 1 },
+    );
     stumps.trees.forEach((t) => expect(t.nodeCount).toBe(3));
-    const bushy = fitForest(x, 300, 4, { kind: 'classification', y, classes: 3 }, { nEstimators: 3, minSamplesLeaf: 40, bootstrap: false, seed: 1 });
+    const bushy = fitForest(
+      x,
+      300,
+      4,
+      { kind: 'classification', y, classes: 3 },
+      { nEstimators: 3, minSamplesLeaf: 40, bootstrap: false, seed: 1 },
+    );
     // No leaf may hold fewer than 40 rows: count rows per leaf by routing the training data.
     for (const tree of bushy.trees) {
       const perLeaf = new Map<number, number>();
       for (let r = 0; r < 300; r++) {
         let node = 0;
-        while (tree.feature[node]! >= 0) node = x[r * 4 + tree.feature[node]!]! <= tree.threshold[node]! ? tree.left[node]! : tree.left[node]! + 1;
+        while (tree.feature[node]! >= 0)
+          node = x[r * 4 + tree.feature[node]!]! <= tree.threshold[node]! ? tree.left[node]! : tree.left[node]! + 1;
         perLeaf.set(node, (perLeaf.get(node) ?? 0) + 1);
       }
       expect(Math.min(...perLeaf.values())).toBeGreaterThanOrEqual(40);
@@ -107,13 +150,31 @@ describe('fitForest', () => {
 
   it('names bad input', () => {
     const y = Int32Array.from([0, 1]);
-    expect(() => fitForest(Float64Array.from([1, NaN, 3, 4]), 2, 2, { kind: 'classification', y, classes: 2 })).toThrow('features row 0, column 1 is NaN');
-    expect(() => fitForest(Float64Array.from([1, 2, 3]), 2, 2, { kind: 'classification', y, classes: 2 })).toThrow('features has 3 values, expected 2 × 2');
-    expect(() => fitForest(new Float64Array(0), 0, 2, { kind: 'classification', y: new Int32Array(0), classes: 2 })).toThrow('features has no rows');
-    expect(() => fitForest(Float64Array.from([1, 2]), 2, 1, { kind: 'classification', y: Int32Array.from([1, 1]), classes: 2 })).toThrow('training data has 1 class');
-    expect(() => fitForest(Float64Array.from([1, 2]), 2, 1, { kind: 'classification', y: Int32Array.from([0, 2]), classes: 2 })).toThrow(InvalidInputError);
-    const forest = fitForest(Float64Array.from([1, 2]), 2, 1, { kind: 'classification', y, classes: 2 }, { nEstimators: 1 });
-    expect(() => predictForest(forest, Float64Array.from([1, 2]), 1)).toThrow('predict input has 2 values, expected 1 × 1');
+    expect(() => fitForest(Float64Array.from([1, NaN, 3, 4]), 2, 2, { kind: 'classification', y, classes: 2 })).toThrow(
+      'features row 0, column 1 is NaN',
+    );
+    expect(() => fitForest(Float64Array.from([1, 2, 3]), 2, 2, { kind: 'classification', y, classes: 2 })).toThrow(
+      'features has 3 values, expected 2 × 2',
+    );
+    expect(() =>
+      fitForest(new Float64Array(0), 0, 2, { kind: 'classification', y: new Int32Array(0), classes: 2 }),
+    ).toThrow('features has no rows');
+    expect(() =>
+      fitForest(Float64Array.from([1, 2]), 2, 1, { kind: 'classification', y: Int32Array.from([1, 1]), classes: 2 }),
+    ).toThrow('training data has 1 class');
+    expect(() =>
+      fitForest(Float64Array.from([1, 2]), 2, 1, { kind: 'classification', y: Int32Array.from([0, 2]), classes: 2 }),
+    ).toThrow(InvalidInputError);
+    const forest = fitForest(
+      Float64Array.from([1, 2]),
+      2,
+      1,
+      { kind: 'classification', y, classes: 2 },
+      { nEstimators: 1 },
+    );
+    expect(() => predictForest(forest, Float64Array.from([1, 2]), 1)).toThrow(
+      'predict input has 2 values, expected 1 × 1',
+    );
   });
 });
 
@@ -137,7 +198,8 @@ describe('serialisation', () => {
   });
 
   it('rejects structural damage with a named reason', () => {
-    const broken = (patch: Partial<Record<keyof typeof encoded, unknown>>) => () => decodeForest({ ...encoded, ...patch });
+    const broken = (patch: Partial<Record<keyof typeof encoded, unknown>>) => () =>
+      decodeForest({ ...encoded, ...patch });
     expect(broken({ formatVersion: 2 })).toThrow('invalid forest: formatVersion 2 is not supported (supported: 1)');
     expect(broken({ cols: 0 })).toThrow('cols must be an integer in [1, 1048576]');
     expect(broken({ feature: 'AAAA' })).toThrow(/feature holds 0.75 values, expected \d+/);
@@ -149,7 +211,9 @@ describe('serialisation', () => {
     );
     const feature = new Int32Array(Uint8Array.from(Buffer.from(encoded.feature, 'base64')).buffer);
     feature[0] = 4;
-    expect(broken({ feature: Buffer.from(feature.buffer).toString('base64') })).toThrow('tree 0 node 0 splits on feature 4, outside [0, 3]');
+    expect(broken({ feature: Buffer.from(feature.buffer).toString('base64') })).toThrow(
+      'tree 0 node 0 splits on feature 4, outside [0, 3]',
+    );
     expect(() => decodeForest(null)).toThrow(InvalidArtifactError);
   });
 });

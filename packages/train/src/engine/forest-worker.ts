@@ -18,7 +18,9 @@ if (task.kind === 'grow') {
   for (const index of task.indices) {
     const tree = growTree(task.job, index);
     const message: TreeMessage = { index, tree };
-    const buffers = [tree.feature, tree.threshold, tree.left, tree.value, tree.impurityDecrease].map((a) => a.buffer as ArrayBuffer);
+    const buffers = [tree.feature, tree.threshold, tree.left, tree.value, tree.impurityDecrease].map(
+      (a) => a.buffer as ArrayBuffer,
+    );
     parentPort!.postMessage(message, buffers);
   }
 } else {

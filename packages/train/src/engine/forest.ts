@@ -46,11 +46,15 @@ export interface ForestData {
 export function assertMatrix(x: Float64Array, rows: number, cols: number, what: string): void {
   if (!Number.isInteger(rows) || rows < 1) throw new InvalidInputError(`${what} has no rows`);
   if (!Number.isInteger(cols) || cols < 1) throw new InvalidInputError(`${what} has no columns`);
-  if (x.length !== rows * cols) throw new InvalidInputError(`${what} has ${x.length} values, expected ${rows} × ${cols}`);
+  if (x.length !== rows * cols)
+    throw new InvalidInputError(`${what} has ${x.length} values, expected ${rows} × ${cols}`);
   for (let i = 0; i < x.length; i++) {
     if (!Number.isFinite(x[i]!)) {
       const row = Math.floor(i / cols);
-      throw new InvalidInputError(`${what} row ${row}, column ${i % cols} is ${x[i]}: expected a finite number`, { row, column: i % cols });
+      throw new InvalidInputError(`${what} row ${row}, column ${i % cols} is ${x[i]}: expected a finite number`, {
+        row,
+        column: i % cols,
+      });
     }
   }
 }
@@ -78,25 +82,34 @@ function assertTarget(target: TreeTarget, rows: number): void {
   if (y.length !== rows) throw new InvalidInputError(`target has ${y.length} values but features have ${rows} rows`);
   if (target.kind === 'regression') {
     y.forEach((v, i) => {
-      if (!Number.isFinite(v)) throw new InvalidInputError(`target row ${i} is ${v}: expected a finite number`, { row: i });
+      if (!Number.isFinite(v))
+        throw new InvalidInputError(`target row ${i} is ${v}: expected a finite number`, { row: i });
     });
     return;
   }
   const { classes } = target;
   const seen = new Set<number>();
   y.forEach((c, i) => {
-    if (!(c >= 0 && c < classes)) throw new InvalidInputError(`target row ${i} is ${c}: expected a class index in [0, ${classes - 1}]`, { row: i });
+    if (!(c >= 0 && c < classes))
+      throw new InvalidInputError(`target row ${i} is ${c}: expected a class index in [0, ${classes - 1}]`, { row: i });
     seen.add(c);
   });
   if (seen.size < 2) throw new InvalidInputError(`training data has ${seen.size} class: a classifier needs at least 2`);
 }
 
 /** Validates the inputs, bins the features and draws the tree seeds. */
-export function prepareForest(x: Float64Array, rows: number, cols: number, target: TreeTarget, params: ForestParams = {}): ForestJob {
+export function prepareForest(
+  x: Float64Array,
+  rows: number,
+  cols: number,
+  target: TreeTarget,
+  params: ForestParams = {},
+): ForestJob {
   assertMatrix(x, rows, cols, 'features');
   assertTarget(target, rows);
   const nEstimators = params.nEstimators ?? 100;
-  if (!Number.isInteger(nEstimators) || nEstimators < 1) throw new InvalidInputError(`nEstimators must be an integer ≥ 1, got ${nEstimators}`);
+  if (!Number.isInteger(nEstimators) || nEstimators < 1)
+    throw new InvalidInputError(`nEstimators must be an integer ≥ 1, got ${nEstimators}`);
   if (params.oobScore && params.bootstrap === false) throw new InvalidInputError('oobScore needs bootstrap: true');
   const master = new RandomState(params.seed ?? 0);
   return {
@@ -121,7 +134,8 @@ export function prepareForest(x: Float64Array, rows: number, cols: number, targe
 function bootstrapDraws(maxSamples: number | null, rows: number): number {
   if (maxSamples === null) return rows;
   const ok = maxSamples > 0 && (Number.isInteger(maxSamples) ? maxSamples <= rows : maxSamples < 1);
-  if (!ok) throw new InvalidInputError(`maxSamples ${maxSamples} must be a count in [1, ${rows}] or a fraction in (0, 1)`);
+  if (!ok)
+    throw new InvalidInputError(`maxSamples ${maxSamples} must be a count in [1, ${rows}] or a fraction in (0, 1)`);
   return Number.isInteger(maxSamples) ? maxSamples : Math.max(1, Math.round(rows * maxSamples));
 }
 
@@ -129,7 +143,9 @@ function rowWeights(target: TreeTarget, classWeight: 'balanced' | null): Float64
   const weights = new Float64Array(target.y.length).fill(1);
   if (classWeight === null) return weights;
   if (classWeight !== 'balanced' || target.kind !== 'classification') {
-    throw new InvalidInputError(`classWeight ${JSON.stringify(classWeight)} is not supported: use 'balanced' on a classifier, or null`);
+    throw new InvalidInputError(
+      `classWeight ${JSON.stringify(classWeight)} is not supported: use 'balanced' on a classifier, or null`,
+    );
   }
   const counts = new Float64Array(target.classes);
   target.y.forEach((c) => counts[c]!++);
@@ -200,9 +216,18 @@ export function forestOf(job: ForestJob, trees: readonly FlatTree[]): ForestData
 }
 
 /** Fits a random forest on a row-major `rows × cols` matrix and a target, in this thread. */
-export function fitForest(x: Float64Array, rows: number, cols: number, target: TreeTarget, params: ForestParams = {}): ForestData {
+export function fitForest(
+  x: Float64Array,
+  rows: number,
+  cols: number,
+  target: TreeTarget,
+  params: ForestParams = {},
+): ForestData {
   const job = prepareForest(x, rows, cols, target, params);
-  return forestOf(job, job.treeSeeds.map((_, t) => growTree(job, t)));
+  return forestOf(
+    job,
+    job.treeSeeds.map((_, t) => growTree(job, t)),
+  );
 }
 
 /**

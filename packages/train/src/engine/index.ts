@@ -1,4 +1,11 @@
-export { fitForest, forestImportances, predictForest, predictForestValues, type ForestData, type ForestParams } from './forest';
+export {
+  fitForest,
+  forestImportances,
+  predictForest,
+  predictForestValues,
+  type ForestData,
+  type ForestParams,
+} from './forest';
 export { encodeForest, decodeForest, type EncodedForest } from './serialize';
 export { binFeatures, MAX_BINS, type BinnedFeatures } from './binning';
 export type { FlatTree, TreeLimits } from './tree-builder';

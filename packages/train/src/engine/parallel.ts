@@ -1,7 +1,15 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { InvalidInputError } from '@mlops/core';
-import { forestOf, growTree, predictForestValues, prepareForest, type ForestData, type ForestJob, type ForestParams } from './forest';
+import {
+  forestOf,
+  growTree,
+  predictForestValues,
+  prepareForest,
+  type ForestData,
+  type ForestJob,
+  type ForestParams,
+} from './forest';
 import type { TreeMessage, WorkerTask } from './forest-worker';
 import type { FlatTree, TreeTarget } from './tree-builder';
 
@@ -72,7 +80,8 @@ function inWorkers(job: ForestJob, workers: number, options: FitRunOptions): Pro
       });
       worker.on('error', (error) => stop(error));
       worker.on('exit', (code) => {
-        if (done < total && code !== 0) stop(new Error(`a forest worker exited with code ${code} before its trees were done`));
+        if (done < total && code !== 0)
+          stop(new Error(`a forest worker exited with code ${code} before its trees were done`));
       });
     }
   });
@@ -103,11 +112,19 @@ export async function fitForestAsync(
  * `predictForestValues` on worker threads for large batches: rows are cut into `nJobs` contiguous
  * blocks, each predicted by every tree in its own thread; the result is identical to the in-thread one.
  */
-export async function predictForestValuesAsync(forest: ForestData, x: Float64Array, rows: number, nJobs?: number): Promise<Float64Array> {
+export async function predictForestValuesAsync(
+  forest: ForestData,
+  x: Float64Array,
+  rows: number,
+  nJobs?: number,
+): Promise<Float64Array> {
   const jobs = Math.min(resolveJobs(nJobs), rows);
   if (jobs < 2 || rows * forest.trees.length < MIN_PARALLEL_WORK * 10) return predictForestValues(forest, x, rows);
   const cols = forest.cols;
-  const blocks = Array.from({ length: jobs }, (_, b) => [Math.floor((b * rows) / jobs), Math.floor(((b + 1) * rows) / jobs)] as const);
+  const blocks = Array.from(
+    { length: jobs },
+    (_, b) => [Math.floor((b * rows) / jobs), Math.floor(((b + 1) * rows) / jobs)] as const,
+  );
   const parts = await Promise.all(
     blocks.map(
       ([from, to]) =>

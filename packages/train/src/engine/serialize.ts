@@ -63,7 +63,12 @@ const fail = (problem: string): never => {
   throw new InvalidArtifactError(`invalid forest: ${problem}`);
 };
 
-function fromBase64<T extends Int32Array | Float64Array>(text: unknown, Type: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number }, field: string, expected: number): T {
+function fromBase64<T extends Int32Array | Float64Array>(
+  text: unknown,
+  Type: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number },
+  field: string,
+  expected: number,
+): T {
   if (typeof text !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return fail(`${field} must be base64`);
   const bytes = Buffer.from(text, 'base64');
   if (bytes.length !== expected * Type.BYTES_PER_ELEMENT) {
@@ -75,7 +80,8 @@ function fromBase64<T extends Int32Array | Float64Array>(text: unknown, Type: { 
 }
 
 function positiveInt(value: unknown, field: string, max: number): number {
-  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > max) fail(`${field} must be an integer in [1, ${max}]`);
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > max)
+    fail(`${field} must be an integer in [1, ${max}]`);
   return value as number;
 }
 
@@ -123,14 +129,16 @@ export function decodeForest(json: unknown): ForestData {
         const th = threshold[split]!;
         const l = left[split++]!;
         if (!Number.isFinite(th)) fail(`tree ${t} node ${i} has threshold ${th}`);
-        if (!(l > i && l + 1 < n)) fail(`tree ${t} node ${i} has children ${l}, ${l + 1}: they must come after it and inside the tree`);
+        if (!(l > i && l + 1 < n))
+          fail(`tree ${t} node ${i} has children ${l}, ${l + 1}: they must come after it and inside the tree`);
         tree.threshold[i] = th;
         tree.left[i] = l;
       } else {
         for (let c = 0; c < classes; c++) {
           const v = value[leaf * classes + c]!;
           const ok = task === 'regression' ? Number.isFinite(v) : v >= 0 && v <= 1;
-          if (!ok) fail(`tree ${t} leaf ${i} has value ${v}, ${task === 'regression' ? 'not finite' : 'outside [0, 1]'}`);
+          if (!ok)
+            fail(`tree ${t} leaf ${i} has value ${v}, ${task === 'regression' ? 'not finite' : 'outside [0, 1]'}`);
           tree.value[i * classes + c] = v;
         }
         leaf++;
@@ -140,6 +148,7 @@ export function decodeForest(json: unknown): ForestData {
     return tree;
   });
   const oob = e.oobScore;
-  if (oob !== undefined && !(typeof oob === 'number' && Number.isFinite(oob) && oob <= 1)) fail('oobScore must be a finite number ≤ 1');
+  if (oob !== undefined && !(typeof oob === 'number' && Number.isFinite(oob) && oob <= 1))
+    fail('oobScore must be a finite number ≤ 1');
   return { task, cols, width: classes, trees, ...(oob === undefined ? {} : { oobScore: oob as number }) };
 }

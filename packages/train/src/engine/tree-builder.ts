@@ -75,7 +75,13 @@ class GrowableTree {
 }
 
 /** Impurity of the node statistics at `offset` with weight `total`: Gini, entropy, or variance. */
-function impurity(stats: Float64Array, offset: number, width: number, total: number, criterion: TreeLimits['criterion']): number {
+function impurity(
+  stats: Float64Array,
+  offset: number,
+  width: number,
+  total: number,
+  criterion: TreeLimits['criterion'],
+): number {
   if (criterion === 'squared_error') {
     const mean = stats[offset + 1]! / total;
     return Math.max(0, stats[offset + 2]! / total - mean * mean);
@@ -154,7 +160,12 @@ export function buildTree(
 
     const size = end - start;
     const parentImpurity = impurity(nodeCounts, 0, classes, total, criterion);
-    if (depth >= limits.maxDepth || size < limits.minSamplesSplit || size < 2 * limits.minSamplesLeaf || parentImpurity <= 1e-12) {
+    if (
+      depth >= limits.maxDepth ||
+      size < limits.minSamplesSplit ||
+      size < 2 * limits.minSamplesLeaf ||
+      parentImpurity <= 1e-12
+    ) {
       continue;
     }
 

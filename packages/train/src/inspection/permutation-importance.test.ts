@@ -15,7 +15,12 @@ const thresholdModel: Model = {
 describe('permutationImportance', () => {
   const random = new RandomState(1);
   const features = Array.from({ length: 200 }, () => [random.random(), random.random()]);
-  const data = createDataset({ features, target: features.map((r) => (r[0]! > 0.5 ? 1 : 0)), featureNames: ['x0', 'x1'], classNames: ['no', 'yes'] });
+  const data = createDataset({
+    features,
+    target: features.map((r) => (r[0]! > 0.5 ? 1 : 0)),
+    featureNames: ['x0', 'x1'],
+    classNames: ['no', 'yes'],
+  });
 
   it('finds the used feature and gives the ignored one exactly zero', () => {
     const result = permutationImportance(thresholdModel, data, { repeats: 4, seed: 3 });
@@ -26,6 +31,8 @@ describe('permutationImportance', () => {
   });
 
   it('checks repeats', () => {
-    expect(() => permutationImportance(thresholdModel, data, { repeats: 0 })).toThrow('repeats must be an integer ≥ 1, got 0');
+    expect(() => permutationImportance(thresholdModel, data, { repeats: 0 })).toThrow(
+      'repeats must be an integer ≥ 1, got 0',
+    );
   });
 });

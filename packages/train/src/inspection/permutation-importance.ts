@@ -31,7 +31,8 @@ export function permutationImportance(
 ): Record<string, FeaturePermutationImportance> {
   const data = createDataset(dataset);
   const repeats = options.repeats ?? 5;
-  if (!Number.isInteger(repeats) || repeats < 1) throw new InvalidInputError(`repeats must be an integer ≥ 1, got ${repeats}`);
+  if (!Number.isInteger(repeats) || repeats < 1)
+    throw new InvalidInputError(`repeats must be an integer ≥ 1, got ${repeats}`);
   const score = options.score ?? accuracyScore;
   const random = new RandomState(options.seed ?? 0);
   const baseline = score(data.target, model.predict(data.features));

@@ -59,7 +59,9 @@ describe('classification metrics', () => {
 
   it('names bad labels and lengths', () => {
     expect(() => confusionMatrix([0, 1], [0])).toThrow('metrics need equal lengths: 2 actual vs 1 predicted');
-    expect(() => confusionMatrix([0, 3], [0, 1], 3)).toThrow('actual label at row 1 is 3: expected a class index in [0, 2]');
+    expect(() => confusionMatrix([0, 3], [0, 1], 3)).toThrow(
+      'actual label at row 1 is 3: expected a class index in [0, 2]',
+    );
     expect(() => classificationReport([0, 1], [0, -1], ['a', 'b'])).toThrow('predicted label at row 1 is -1');
     expect(() => accuracy([], [])).toThrow('accuracy of zero rows is undefined');
     expect(accuracy(actual, predicted)).toBe(0.6666666666666666);

@@ -14,7 +14,10 @@ function classCount(actual: readonly number[], predicted: readonly number[], nCl
   const check = (values: readonly number[], what: string) =>
     values.forEach((v, i) => {
       if (!Number.isInteger(v) || v < 0 || v >= k) {
-        throw new InvalidInputError(`${what} label at row ${i} is ${String(v)}: expected a class index in [0, ${k - 1}]`, { row: i });
+        throw new InvalidInputError(
+          `${what} label at row ${i} is ${String(v)}: expected a class index in [0, ${k - 1}]`,
+          { row: i },
+        );
       }
     });
   check(actual, 'actual');
@@ -23,7 +26,11 @@ function classCount(actual: readonly number[], predicted: readonly number[], nCl
 }
 
 /** `matrix[i][j]`: rows of true class i predicted as class j (scikit-learn's `confusion_matrix`). */
-export function confusionMatrix(actual: readonly number[], predicted: readonly number[], nClasses?: number): number[][] {
+export function confusionMatrix(
+  actual: readonly number[],
+  predicted: readonly number[],
+  nClasses?: number,
+): number[][] {
   const k = classCount(actual, predicted, nClasses);
   const matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   actual.forEach((a, i) => matrix[a]![predicted[i]!]!++);

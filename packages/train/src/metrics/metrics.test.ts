@@ -7,8 +7,18 @@ import { meanAbsoluteError, r2Score, rootMeanSquaredError } from './regression';
 const actual = [0, 1, 2, 2, 1, 0, 2, 1, 1, 0, 2, 2];
 const predicted = [0, 2, 2, 2, 1, 0, 1, 1, 0, 0, 2, 0];
 const proba = [
-  [0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.2, 0.2, 0.6], [0.1, 0.1, 0.8], [0.2, 0.5, 0.3], [0.6, 0.3, 0.1],
-  [0.3, 0.4, 0.3], [0.2, 0.7, 0.1], [0.5, 0.4, 0.1], [0.8, 0.1, 0.1], [0.1, 0.2, 0.7], [0.4, 0.3, 0.3],
+  [0.7, 0.2, 0.1],
+  [0.1, 0.3, 0.6],
+  [0.2, 0.2, 0.6],
+  [0.1, 0.1, 0.8],
+  [0.2, 0.5, 0.3],
+  [0.6, 0.3, 0.1],
+  [0.3, 0.4, 0.3],
+  [0.2, 0.7, 0.1],
+  [0.5, 0.4, 0.1],
+  [0.8, 0.1, 0.1],
+  [0.1, 0.2, 0.7],
+  [0.4, 0.3, 0.3],
 ];
 const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-15 * Math.max(1, Math.abs(b)));
 
@@ -27,7 +37,10 @@ describe('more metrics, as scikit-learn computes them', () => {
     close(logLoss(actual, proba), 0.6466099589490422);
     close(rocAuc(actual, proba), 0.9406249999999999);
     close(rocAuc(actual, proba, 'weighted'), 0.9322916666666666);
-    close(binaryRocAuc([false, true, true, false, true, false, true, true], [0.1, 0.8, 0.35, 0.35, 0.9, 0.2, 0.6, 0.35]), 0.9333333333333333);
+    close(
+      binaryRocAuc([false, true, true, false, true, false, true, true], [0.1, 0.8, 0.35, 0.35, 0.9, 0.2, 0.6, 0.35]),
+      0.9333333333333333,
+    );
   });
 
   it('regression metrics', () => {
@@ -40,8 +53,24 @@ describe('more metrics, as scikit-learn computes them', () => {
   });
 
   it('names bad input', () => {
-    expect(() => logLoss([0, 3], [[0.5, 0.5], [0.5, 0.5]])).toThrow('label at row 1 is 3: expected a class index in [0, 1]');
-    expect(() => rocAuc([0, 1], [[0.5, 1.5], [0.5, 0.5]])).toThrow('probability row 0, class 1 is 1.5');
+    expect(() =>
+      logLoss(
+        [0, 3],
+        [
+          [0.5, 0.5],
+          [0.5, 0.5],
+        ],
+      ),
+    ).toThrow('label at row 1 is 3: expected a class index in [0, 1]');
+    expect(() =>
+      rocAuc(
+        [0, 1],
+        [
+          [0.5, 1.5],
+          [0.5, 0.5],
+        ],
+      ),
+    ).toThrow('probability row 0, class 1 is 1.5');
     expect(() => binaryRocAuc([true, true], [0.1, 0.2])).toThrow('ROC AUC needs both positive and negative rows');
     expect(() => r2Score([1, NaN], [1, 2])).toThrow('actual value at row 1 is NaN');
   });

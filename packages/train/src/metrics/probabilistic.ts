@@ -1,17 +1,24 @@
 import { InvalidInputError } from '@mlops/core';
 
 function checkProba(actual: readonly number[], proba: readonly (readonly number[])[]): number {
-  if (actual.length !== proba.length) throw new InvalidInputError(`need one probability row per label: ${actual.length} labels vs ${proba.length} rows`);
+  if (actual.length !== proba.length)
+    throw new InvalidInputError(`need one probability row per label: ${actual.length} labels vs ${proba.length} rows`);
   if (actual.length === 0) throw new InvalidInputError('metrics of zero rows are undefined');
   const k = proba[0]!.length;
   proba.forEach((row, i) => {
-    if (row.length !== k) throw new InvalidInputError(`probability row ${i} has ${row.length} values, expected ${k}`, { row: i });
+    if (row.length !== k)
+      throw new InvalidInputError(`probability row ${i} has ${row.length} values, expected ${k}`, { row: i });
     row.forEach((p, c) => {
-      if (!(p >= 0 && p <= 1)) throw new InvalidInputError(`probability row ${i}, class ${c} is ${p}: expected a number in [0, 1]`, { row: i, column: c });
+      if (!(p >= 0 && p <= 1))
+        throw new InvalidInputError(`probability row ${i}, class ${c} is ${p}: expected a number in [0, 1]`, {
+          row: i,
+          column: c,
+        });
     });
   });
   actual.forEach((a, i) => {
-    if (!Number.isInteger(a) || a < 0 || a >= k) throw new InvalidInputError(`label at row ${i} is ${a}: expected a class index in [0, ${k - 1}]`, { row: i });
+    if (!Number.isInteger(a) || a < 0 || a >= k)
+      throw new InvalidInputError(`label at row ${i} is ${a}: expected a class index in [0, ${k - 1}]`, { row: i });
   });
   return k;
 }
@@ -59,15 +66,28 @@ export function binaryRocAuc(positive: readonly boolean[], scores: readonly numb
  * One-vs-rest ROC AUC over classes (scikit-learn's `roc_auc_score(multi_class='ovr')`): the unweighted
  * mean of per-class AUCs, or weighted by class prevalence. Two columns: the AUC of column 1.
  */
-export function rocAuc(actual: readonly number[], proba: readonly (readonly number[])[], average: 'macro' | 'weighted' = 'macro'): number {
+export function rocAuc(
+  actual: readonly number[],
+  proba: readonly (readonly number[])[],
+  average: 'macro' | 'weighted' = 'macro',
+): number {
   const k = checkProba(actual, proba);
-  if (k === 2) return binaryRocAuc(actual.map((a) => a === 1), proba.map((row) => row[1]!));
+  if (k === 2)
+    return binaryRocAuc(
+      actual.map((a) => a === 1),
+      proba.map((row) => row[1]!),
+    );
   let sum = 0;
   let weights = 0;
   for (let c = 0; c < k; c++) {
     const positive = actual.map((a) => a === c);
     const w = average === 'weighted' ? positive.filter(Boolean).length : 1;
-    sum += w * binaryRocAuc(positive, proba.map((row) => row[c]!));
+    sum +=
+      w *
+      binaryRocAuc(
+        positive,
+        proba.map((row) => row[c]!),
+      );
     weights += w;
   }
   return sum / weights;

@@ -7,7 +7,11 @@ function check(actual: readonly number[], predicted: readonly number[]): void {
   if (actual.length === 0) throw new InvalidInputError('metrics of zero rows are undefined');
   [actual, predicted].forEach((values, which) =>
     values.forEach((v, i) => {
-      if (!Number.isFinite(v)) throw new InvalidInputError(`${which ? 'predicted' : 'actual'} value at row ${i} is ${v}: expected a finite number`, { row: i });
+      if (!Number.isFinite(v))
+        throw new InvalidInputError(
+          `${which ? 'predicted' : 'actual'} value at row ${i} is ${v}: expected a finite number`,
+          { row: i },
+        );
     }),
   );
 }

@@ -29,7 +29,9 @@ describe('mlRandomForestCodec', () => {
     );
     const b = clone();
     b.payload.baseModel.indexes[0] = [0, 7];
-    expect(decodeError(b)).toBe('invalid ml-random-forest artifact: payload.baseModel.indexes[0] must list 2 feature indices in [0, 3]');
+    expect(decodeError(b)).toBe(
+      'invalid ml-random-forest artifact: payload.baseModel.indexes[0] must list 2 feature indices in [0, 3]',
+    );
     const c = clone();
     c.payload.baseModel.estimators[0].root.splitValue = 'x';
     expect(decodeError(c)).toContain('estimators[0].root.splitValue must be a finite number');
@@ -68,25 +70,32 @@ describe('mlRandomForestCodec', () => {
     };
     walk(artifact.payload, []);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: paths.length - 1 }), fc.oneof(fc.constant(null), fc.string(), fc.integer(), fc.constant(-1e308)), (at, value) => {
-        const a = clone();
-        const path = paths[at]!;
-        let target = a.payload;
-        for (const key of path.slice(0, -1)) target = target[key];
-        target[path.at(-1)!] = value;
-        try {
-          decodeModel(a, [mlRandomForestCodec]).predict(irisTest.features);
-        } catch (error) {
-          expect(InvalidArtifactError.isInstance(error)).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: paths.length - 1 }),
+        fc.oneof(fc.constant(null), fc.string(), fc.integer(), fc.constant(-1e308)),
+        (at, value) => {
+          const a = clone();
+          const path = paths[at]!;
+          let target = a.payload;
+          for (const key of path.slice(0, -1)) target = target[key];
+          target[path.at(-1)!] = value;
+          try {
+            decodeModel(a, [mlRandomForestCodec]).predict(irisTest.features);
+          } catch (error) {
+            expect(InvalidArtifactError.isInstance(error)).toBe(true);
+          }
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it('adopts a model trained with ml-random-forest directly (live toJSON() or parsed JSON text)', () => {
     const forest = new RandomForestClassifier({ nEstimators: 11, maxFeatures: 2, seed: 3, noOOB: true });
-    forest.train(irisTrain.features.map((r) => [...r]), [...irisTrain.target]);
+    forest.train(
+      irisTrain.features.map((r) => [...r]),
+      [...irisTrain.target],
+    );
     const names = { featureNames: irisTrain.featureNames, classNames: irisTrain.classNames! };
     const adopted = fromMlRandomForestJSON(forest.toJSON(), names);
     const fromText = fromMlRandomForestJSON(JSON.parse(JSON.stringify(forest.toJSON())), names);
@@ -108,7 +117,9 @@ describe('mlRandomForestCodec', () => {
     const cyclic: Record<string, unknown> = { name: 'RFClassifier' };
     cyclic.self = cyclic;
     const names = { featureNames: irisTrain.featureNames, classNames: irisTrain.classNames! };
-    expect(() => fromMlRandomForestJSON(cyclic, names)).toThrow(/^invalid ml-random-forest artifact: payload is not JSON data/);
+    expect(() => fromMlRandomForestJSON(cyclic, names)).toThrow(
+      /^invalid ml-random-forest artifact: payload is not JSON data/,
+    );
     expect(() => fromMlRandomForestJSON(undefined, names)).toThrow(InvalidArtifactError);
     expect(() => fromMlRandomForestJSON(artifact.payload, { ...names, classNames: [] })).toThrow(
       'invalid ml-random-forest artifact: classNames must be a non-empty list of names',

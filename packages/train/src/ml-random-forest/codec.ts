@@ -47,6 +47,8 @@ function plainJson(value: unknown): unknown {
     if (text === undefined) throw new TypeError('not JSON data');
     return JSON.parse(text);
   } catch (error) {
-    throw new InvalidArtifactError(`invalid ml-random-forest artifact: payload is not JSON data (${(error as Error).message})`);
+    throw new InvalidArtifactError(
+      `invalid ml-random-forest artifact: payload is not JSON data (${(error as Error).message})`,
+    );
   }
 }

@@ -38,7 +38,11 @@ export class RandomForestModel implements Model {
   ) {}
 
   private votes(rows: FeatureRows): number[][] {
-    assertFeatureRows(rows, { columns: this.featureNames.length, featureNames: this.featureNames, what: 'predict input' });
+    assertFeatureRows(rows, {
+      columns: this.featureNames.length,
+      featureNames: this.featureNames,
+      what: 'predict input',
+    });
     const values = this.forest.predictionValues(rows as number[][]);
     const k = this.classNames.length;
     const out: number[][] = [];

@@ -31,8 +31,10 @@ export function resolveParams(params: Partial<MlRandomForestParams>): MlRandomFo
     throw new InvalidInputError(`${name} is ${JSON.stringify(value)}: expected ${expected}`);
   };
   if (!Number.isInteger(p.nEstimators) || p.nEstimators < 1) fail('nEstimators', p.nEstimators, 'an integer ≥ 1');
-  if (!Number.isInteger(p.seed) || p.seed < 0 || p.seed > 2147483647) fail('seed', p.seed, 'an integer in [0, 2147483647]');
+  if (!Number.isInteger(p.seed) || p.seed < 0 || p.seed > 2147483647)
+    fail('seed', p.seed, 'an integer in [0, 2147483647]');
   if (typeof p.bootstrap !== 'boolean') fail('bootstrap', p.bootstrap, 'a boolean');
-  if (p.maxDepth !== null && (!Number.isInteger(p.maxDepth) || p.maxDepth < 1)) fail('maxDepth', p.maxDepth, 'an integer ≥ 1 or null');
+  if (p.maxDepth !== null && (!Number.isInteger(p.maxDepth) || p.maxDepth < 1))
+    fail('maxDepth', p.maxDepth, 'an integer ≥ 1 or null');
   return p;
 }

@@ -12,12 +12,19 @@ describe('mlRandomForestTrainer', async () => {
 
   it('predicts exactly what scikit-learn predicts on the iris test split', () => {
     expect(model.predict(irisTest.features)).toEqual(SKLEARN_PREDICTIONS);
-    expect(model.params).toEqual({ nEstimators: 100, maxFeatures: 'sqrt', bootstrap: true, seed: 42, maxDepth: null, featuresPerTree: 2 });
+    expect(model.params).toEqual({
+      nEstimators: 100,
+      maxFeatures: 'sqrt',
+      bootstrap: true,
+      seed: 42,
+      maxDepth: null,
+      featuresPerTree: 2,
+    });
     expect(model.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
     expect(mlRandomForestTrainer().name).toBe('ml-random-forest');
   });
 
-  it('bootstraps rows and draws each tree\'s features once, without repeats', () => {
+  it("bootstraps rows and draws each tree's features once, without repeats", () => {
     const base = (model.toArtifact().payload as { baseModel: Record<string, unknown> }).baseModel;
     expect(base).toMatchObject({ useSampleBagging: true, replacement: false, n: 2, nEstimators: 100 });
     const indexes = base.indexes as number[][];
@@ -60,9 +67,16 @@ describe('mlRandomForestTrainer', async () => {
   it('rejects bad params and data', async () => {
     const trainer = mlRandomForestTrainer({ nEstimators: 3 });
     expect(() => mlRandomForestTrainer({ nEstimators: 0 })).toThrow('nEstimators is 0: expected an integer ≥ 1');
-    await expect(trainer.fit(irisTrain, { maxFeatures: 9 })).rejects.toThrow('maxFeatures 9 exceeds the 4 feature columns');
+    await expect(trainer.fit(irisTrain, { maxFeatures: 9 })).rejects.toThrow(
+      'maxFeatures 9 exceeds the 4 feature columns',
+    );
     await expect(trainer.fit(irisTrain, { seed: -1 })).rejects.toThrow(InvalidInputError);
-    const oneClass = createDataset({ features: [[1], [2]], target: [0, 0], featureNames: ['x'], classNames: ['a', 'b'] });
+    const oneClass = createDataset({
+      features: [[1], [2]],
+      target: [0, 0],
+      featureNames: ['x'],
+      classNames: ['a', 'b'],
+    });
     await expect(trainer.fit(oneClass)).rejects.toThrow('training data has 1 class: a classifier needs at least 2');
     const { classNames: _, ...regression } = irisTrain;
     await expect(trainer.fit(regression)).rejects.toThrow('needs a dataset with classNames');

@@ -29,9 +29,15 @@ export function mlRandomForestTrainer(defaults: Partial<MlRandomForestParams> = 
         noOOB: true,
         ...(params.maxDepth === null ? {} : { treeOptions: { maxDepth: params.maxDepth } }),
       });
-      forest.train(data.features.map((row) => [...row]), [...data.target]);
+      forest.train(
+        data.features.map((row) => [...row]),
+        [...data.target],
+      );
       const payload = JSON.parse(JSON.stringify(forest.toJSON()));
-      return new RandomForestModel(forest, payload, data.featureNames, data.classNames, { ...params, featuresPerTree: perTree });
+      return new RandomForestModel(forest, payload, data.featureNames, data.classNames, {
+        ...params,
+        featuresPerTree: perTree,
+      });
     },
   };
 }

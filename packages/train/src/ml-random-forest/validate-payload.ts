@@ -36,7 +36,12 @@ function assertTree(root: unknown, path: string, columns: number, classes: numbe
     if (node.distribution !== undefined) {
       const d = node.distribution;
       const row = Array.isArray(d) && d.length === 1 ? d[0] : undefined;
-      if (!Array.isArray(row) || row.length === 0 || row.length > classes || !row.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+      if (
+        !Array.isArray(row) ||
+        row.length === 0 ||
+        row.length > classes ||
+        !row.every((v) => typeof v === 'number' && Number.isFinite(v))
+      ) {
         fail(`${at}.distribution`, `must be [[p0, p1, …]] with 1 to ${classes} finite numbers`);
       }
       continue;
@@ -45,7 +50,8 @@ function assertTree(root: unknown, path: string, columns: number, classes: numbe
     if (!Number.isInteger(splitColumn) || (splitColumn as number) < 0 || (splitColumn as number) >= columns) {
       fail(`${at}.splitColumn`, `must be an integer in [0, ${columns - 1}]`);
     }
-    if (typeof splitValue !== 'number' || !Number.isFinite(splitValue)) fail(`${at}.splitValue`, 'must be a finite number');
+    if (typeof splitValue !== 'number' || !Number.isFinite(splitValue))
+      fail(`${at}.splitValue`, 'must be a finite number');
     stack.push([node.left, `${at}.left`, depth + 1], [node.right, `${at}.right`, depth + 1]);
   }
 }
@@ -62,15 +68,20 @@ export function validateForestPayload(payload: unknown, featureCount: number, cl
   if (!isObject(base)) fail('payload.baseModel', 'must be an object');
   if (base.isClassifier !== true) fail('payload.baseModel.isClassifier', 'must be true');
   const { estimators, indexes, n } = base;
-  if (!Array.isArray(estimators) || estimators.length === 0) fail('payload.baseModel.estimators', 'must be a non-empty array');
-  if (base.nEstimators !== estimators.length) fail('payload.baseModel.nEstimators', `must equal the ${estimators.length} estimators`);
+  if (!Array.isArray(estimators) || estimators.length === 0)
+    fail('payload.baseModel.estimators', 'must be a non-empty array');
+  if (base.nEstimators !== estimators.length)
+    fail('payload.baseModel.nEstimators', `must equal the ${estimators.length} estimators`);
   if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > featureCount) {
     fail('payload.baseModel.n', `must be an integer in [1, ${featureCount}]`);
   }
-  if (!Array.isArray(indexes) || indexes.length !== estimators.length) fail('payload.baseModel.indexes', 'must have one entry per estimator');
+  if (!Array.isArray(indexes) || indexes.length !== estimators.length)
+    fail('payload.baseModel.indexes', 'must have one entry per estimator');
   indexes.forEach((list, t) => {
-    const ok = Array.isArray(list) && list.length === n && list.every((j) => Number.isInteger(j) && j >= 0 && j < featureCount);
-    if (!ok) fail(`payload.baseModel.indexes[${t}]`, `must list ${String(n)} feature indices in [0, ${featureCount - 1}]`);
+    const ok =
+      Array.isArray(list) && list.length === n && list.every((j) => Number.isInteger(j) && j >= 0 && j < featureCount);
+    if (!ok)
+      fail(`payload.baseModel.indexes[${t}]`, `must list ${String(n)} feature indices in [0, ${featureCount - 1}]`);
   });
   estimators.forEach((tree, t) => {
     const at = `payload.baseModel.estimators[${t}]`;

@@ -6,9 +6,12 @@ export type MaxFeatures = number | 'sqrt' | 'log2' | 'all';
 /** The number of features to draw, as scikit-learn resolves `max_features` (at least 1). */
 export function resolveMaxFeatures(maxFeatures: MaxFeatures, columns: number): number {
   const m = maxFeatures;
-  const valid = m === 'sqrt' || m === 'log2' || m === 'all' || (typeof m === 'number' && m > 0 && (Number.isInteger(m) || m < 1));
+  const valid =
+    m === 'sqrt' || m === 'log2' || m === 'all' || (typeof m === 'number' && m > 0 && (Number.isInteger(m) || m < 1));
   if (!valid) {
-    throw new InvalidInputError(`maxFeatures is ${JSON.stringify(m)}: expected 'sqrt', 'log2', 'all', a count ≥ 1 or a fraction in (0, 1)`);
+    throw new InvalidInputError(
+      `maxFeatures is ${JSON.stringify(m)}: expected 'sqrt', 'log2', 'all', a count ≥ 1 or a fraction in (0, 1)`,
+    );
   }
   const count =
     maxFeatures === 'sqrt'

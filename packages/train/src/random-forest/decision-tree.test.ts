@@ -8,8 +8,12 @@ describe('decisionTreeTrainer', () => {
     const tree = await decisionTreeTrainer().fit(irisTrain);
     expect(tree.params).toMatchObject({ nEstimators: 1, bootstrap: false, maxFeatures: 'all' });
     // A fully grown tree separates the training rows unless two identical rows disagree.
-    expect(tree.predict(irisTrain.features).filter((p, i) => p === irisTrain.target[i]).length).toBeGreaterThanOrEqual(119);
-    expect(tree.predict(irisTest.features).filter((p, i) => p === irisTest.target[i]).length).toBeGreaterThanOrEqual(28);
+    expect(tree.predict(irisTrain.features).filter((p, i) => p === irisTrain.target[i]).length).toBeGreaterThanOrEqual(
+      119,
+    );
+    expect(tree.predict(irisTest.features).filter((p, i) => p === irisTest.target[i]).length).toBeGreaterThanOrEqual(
+      28,
+    );
     const stump = await decisionTreeTrainer({ maxDepth: 1 }).fit(irisTrain);
     expect(new Set(stump.predict(irisTest.features)).size).toBe(2);
   });
@@ -21,7 +25,9 @@ describe('decisionTreeRegressor', () => {
     const data = createDataset({ features, target: features.map(([x]) => (x! < 20 ? 1 : 5)), featureNames: ['x'] });
     const tree = await decisionTreeRegressor().fit(data);
     expect(tree.predict([[3], [19], [20], [39]])).toEqual([1, 1, 5, 5]);
-    const stump = await decisionTreeRegressor({ maxDepth: 1 }).fit(createDataset({ ...data, target: features.map(([x]) => x!) }));
+    const stump = await decisionTreeRegressor({ maxDepth: 1 }).fit(
+      createDataset({ ...data, target: features.map(([x]) => x!) }),
+    );
     expect(stump.predict([[0], [39]])).toEqual([9.5, 29.5]);
   });
 });

@@ -11,7 +11,10 @@ export type DecisionTreeParams = Omit<RandomForestParams, 'nEstimators' | 'boots
  * all rows, every feature considered at each split unless `maxFeatures` says otherwise.
  */
 export function decisionTreeTrainer(defaults: Partial<DecisionTreeParams> = {}): Trainer<DecisionTreeParams> {
-  const forest = randomForestTrainer({ maxFeatures: 'all', ...defaults, nEstimators: 1, bootstrap: false, maxSamples: null, oobScore: false }, { nJobs: 1 });
+  const forest = randomForestTrainer(
+    { maxFeatures: 'all', ...defaults, nEstimators: 1, bootstrap: false, maxSamples: null, oobScore: false },
+    { nJobs: 1 },
+  );
   return {
     name: 'decision-tree',
     fit: (dataset, params = {}) => forest.fit(dataset, { ...params, nEstimators: 1, bootstrap: false }),
@@ -19,11 +22,19 @@ export function decisionTreeTrainer(defaults: Partial<DecisionTreeParams> = {}):
 }
 
 /** Hyperparameters of a single regression tree. */
-export type DecisionTreeRegressorParams = Omit<RandomForestRegressorParams, 'nEstimators' | 'bootstrap' | 'maxSamples' | 'oobScore'>;
+export type DecisionTreeRegressorParams = Omit<
+  RandomForestRegressorParams,
+  'nEstimators' | 'bootstrap' | 'maxSamples' | 'oobScore'
+>;
 
 /** One regression tree (scikit-learn's `DecisionTreeRegressor`): squared-error splits on all rows. */
-export function decisionTreeRegressor(defaults: Partial<DecisionTreeRegressorParams> = {}): Trainer<DecisionTreeRegressorParams> {
-  const forest = randomForestRegressor({ maxFeatures: 'all', ...defaults, nEstimators: 1, bootstrap: false, maxSamples: null, oobScore: false }, { nJobs: 1 });
+export function decisionTreeRegressor(
+  defaults: Partial<DecisionTreeRegressorParams> = {},
+): Trainer<DecisionTreeRegressorParams> {
+  const forest = randomForestRegressor(
+    { maxFeatures: 'all', ...defaults, nEstimators: 1, bootstrap: false, maxSamples: null, oobScore: false },
+    { nJobs: 1 },
+  );
   return {
     name: 'decision-tree-regressor',
     fit: (dataset, params = {}) => forest.fit(dataset, { ...params, nEstimators: 1, bootstrap: false }),

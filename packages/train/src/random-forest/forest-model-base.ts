@@ -32,7 +32,11 @@ export abstract class ForestModelBase {
 
   /** Checked rows as one row-major array. */
   protected matrix(rows: FeatureRows): Float64Array {
-    assertFeatureRows(rows, { columns: this.featureNames.length, featureNames: this.featureNames, what: 'predict input' });
+    assertFeatureRows(rows, {
+      columns: this.featureNames.length,
+      featureNames: this.featureNames,
+      what: 'predict input',
+    });
     const cols = this.featureNames.length;
     const x = new Float64Array(rows.length * cols);
     rows.forEach((row, r) => x.set(row, r * cols));

@@ -33,16 +33,25 @@ export class RandomForestClassifierModel extends ForestModelBase implements Mode
   }
 
   /** {@link predictMatrix} on `nJobs` worker threads (default: available cores) for large batches; same result. */
-  async predictMatrixAsync(x: Float64Array | Float32Array, columns: number, options: { nJobs?: number } = {}): Promise<Int32Array> {
+  async predictMatrixAsync(
+    x: Float64Array | Float32Array,
+    columns: number,
+    options: { nJobs?: number } = {},
+  ): Promise<Int32Array> {
     const { values, rows } = this.checkMatrix(x, columns);
-    return argmaxRows(await predictForestValuesAsync(this.forest, values, rows, options.nJobs), rows, this.classNames.length);
+    return argmaxRows(
+      await predictForestValuesAsync(this.forest, values, rows, options.nJobs),
+      rows,
+      this.classNames.length,
+    );
   }
 
   private checkMatrix(x: Float64Array | Float32Array, columns: number): { values: Float64Array; rows: number } {
     if (columns !== this.featureNames.length) {
       throw new InvalidInputError(`predict input has ${columns} columns, expected ${this.featureNames.length}`);
     }
-    if (x.length % columns !== 0) throw new InvalidInputError(`predict input has ${x.length} values: not a multiple of ${columns} columns`);
+    if (x.length % columns !== 0)
+      throw new InvalidInputError(`predict input has ${x.length} values: not a multiple of ${columns} columns`);
     const values = x instanceof Float64Array ? x : Float64Array.from(x);
     assertMatrix(values, x.length / columns, columns, 'predict input');
     return { values, rows: x.length / columns };

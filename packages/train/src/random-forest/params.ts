@@ -68,8 +68,14 @@ export function resolveRandomForestParams(params: Partial<RandomForestParams>): 
 }
 
 /** Regressor params over their defaults, checked. */
-export function resolveRandomForestRegressorParams(params: Partial<RandomForestRegressorParams>): RandomForestRegressorParams {
-  const { criterion: _, classWeight: __, ...rest } = resolveParams(params, {
+export function resolveRandomForestRegressorParams(
+  params: Partial<RandomForestRegressorParams>,
+): RandomForestRegressorParams {
+  const {
+    criterion: _,
+    classWeight: __,
+    ...rest
+  } = resolveParams(params, {
     ...DEFAULT_RANDOM_FOREST_REGRESSOR_PARAMS,
     criterion: 'gini',
     classWeight: null,
@@ -91,7 +97,12 @@ function resolveParams(params: Partial<RandomForestParams>, defaults: RandomFore
   check(p.criterion === 'gini' || p.criterion === 'entropy', 'criterion', p.criterion, "'gini' or 'entropy'");
   check(int(p.seed, 0) && p.seed <= 0xffffffff, 'seed', p.seed, 'an integer in [0, 4294967295]');
   check(p.splitter === 'hist' || p.splitter === 'exact', 'splitter', p.splitter, "'hist' or 'exact'");
-  check(p.maxSamples === null || (typeof p.maxSamples === 'number' && p.maxSamples > 0), 'maxSamples', p.maxSamples, 'a count, a fraction in (0, 1), or null');
+  check(
+    p.maxSamples === null || (typeof p.maxSamples === 'number' && p.maxSamples > 0),
+    'maxSamples',
+    p.maxSamples,
+    'a count, a fraction in (0, 1), or null',
+  );
   check(p.classWeight === null || p.classWeight === 'balanced', 'classWeight', p.classWeight, "'balanced' or null");
   check(typeof p.oobScore === 'boolean', 'oobScore', p.oobScore, 'a boolean');
   check(!p.oobScore || p.bootstrap, 'oobScore', p.oobScore, 'bootstrap: true to have out-of-bag rows');

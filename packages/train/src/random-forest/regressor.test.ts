@@ -10,7 +10,11 @@ const random = new RandomState(11);
 const features = Array.from({ length: 600 }, () => Array.from({ length: 4 }, () => random.random()));
 const target = features.map((x) => 3 * x[0]! - 2 * x[1]! + Math.sin(6 * x[2]!) + 0.3 * random.random());
 const data = (from: number, to: number) =>
-  createDataset({ features: features.slice(from, to), target: target.slice(from, to), featureNames: ['x0', 'x1', 'x2', 'x3'] });
+  createDataset({
+    features: features.slice(from, to),
+    target: target.slice(from, to),
+    featureNames: ['x0', 'x1', 'x2', 'x3'],
+  });
 const train = data(0, 450);
 const test = data(450, 600);
 
@@ -39,7 +43,9 @@ describe('randomForestRegressor', async () => {
 
   it('refuses class labels and non-finite targets', async () => {
     const labelled = createDataset({ ...train, target: train.target.map((_, i) => i % 2), classNames: ['a', 'b'] });
-    await expect(randomForestRegressor().fit(labelled)).rejects.toThrow('a regressor needs a dataset without classNames');
+    await expect(randomForestRegressor().fit(labelled)).rejects.toThrow(
+      'a regressor needs a dataset without classNames',
+    );
     expect(() => randomForestRegressor({ nEstimators: 0 })).toThrow('nEstimators is 0: expected an integer ≥ 1');
   });
 });

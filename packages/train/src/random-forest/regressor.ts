@@ -1,4 +1,12 @@
-import { createDataset, InvalidInputError, type Dataset, type FeatureRows, type Model, type ModelArtifact, type Trainer } from '@mlops/core';
+import {
+  createDataset,
+  InvalidInputError,
+  type Dataset,
+  type FeatureRows,
+  type Model,
+  type ModelArtifact,
+  type Trainer,
+} from '@mlops/core';
 import { predictForestValues } from '../engine/forest';
 import { fitForestAsync, type FitRunOptions } from '../engine/parallel';
 import { ForestModelBase } from './forest-model-base';
@@ -31,12 +39,20 @@ export function randomForestRegressor(
     async fit(dataset: Dataset, overrides: Partial<RandomForestRegressorParams> = {}) {
       const params = resolveRandomForestRegressorParams({ ...defaults, ...overrides });
       const data = createDataset(dataset);
-      if (data.classNames) throw new InvalidInputError('a regressor needs a dataset without classNames (numeric targets)');
+      if (data.classNames)
+        throw new InvalidInputError('a regressor needs a dataset without classNames (numeric targets)');
       const rows = data.features.length;
       const cols = data.featureNames.length;
       const x = new Float64Array(rows * cols);
       data.features.forEach((row, r) => x.set(row, r * cols));
-      const forest = await fitForestAsync(x, rows, cols, { kind: 'regression', y: Float64Array.from(data.target) }, params, run);
+      const forest = await fitForestAsync(
+        x,
+        rows,
+        cols,
+        { kind: 'regression', y: Float64Array.from(data.target) },
+        params,
+        run,
+      );
       return new RandomForestRegressorModel(forest, data.featureNames, params);
     },
   };

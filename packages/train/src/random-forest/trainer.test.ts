@@ -64,7 +64,9 @@ describe('randomForestTrainer (own engine)', async () => {
       'invalid mlops-random-forest artifact: classification forest has 4 features and 3 leaf values, names list 2 features and 3 classes',
     );
     expect(() => randomForestCodec.decode({ ...artifact, classNames: [] })).toThrow(InvalidArtifactError);
-    expect(() => randomForestCodec.decode({ ...artifact, payload: { formatVersion: 9 } })).toThrow('formatVersion 9 is not supported');
+    expect(() => randomForestCodec.decode({ ...artifact, payload: { formatVersion: 9 } })).toThrow(
+      'formatVersion 9 is not supported',
+    );
   });
 
   it('predicts row-major Float64Array and Float32Array input alike', () => {
@@ -73,9 +75,15 @@ describe('randomForestTrainer (own engine)', async () => {
     expect(Array.from(forest.predictMatrix(Float64Array.from(flat), 4))).toEqual(SKLEARN_PREDICTIONS);
     expect(Array.from(forest.predictMatrix(Float32Array.from(flat), 4))).toHaveLength(30);
     expect(() => forest.predictMatrix(Float64Array.from(flat), 3)).toThrow('predict input has 3 columns, expected 4');
-    return expect(forest.predictMatrixAsync(Float64Array.from(flat), 4, { nJobs: 2 }).then(Array.from)).resolves.toEqual(SKLEARN_PREDICTIONS);
-    expect(() => forest.predictMatrix(new Float64Array(7), 4)).toThrow('predict input has 7 values: not a multiple of 4 columns');
-    expect(() => forest.predictMatrix(Float64Array.from([1, 2, NaN, 4]), 4)).toThrow('predict input row 0, column 2 is NaN');
+    return expect(
+      forest.predictMatrixAsync(Float64Array.from(flat), 4, { nJobs: 2 }).then(Array.from),
+    ).resolves.toEqual(SKLEARN_PREDICTIONS);
+    expect(() => forest.predictMatrix(new Float64Array(7), 4)).toThrow(
+      'predict input has 7 values: not a multiple of 4 columns',
+    );
+    expect(() => forest.predictMatrix(Float64Array.from([1, 2, NaN, 4]), 4)).toThrow(
+      'predict input row 0, column 2 is NaN',
+    );
   });
 
   it('reports an out-of-bag score, kept through the artifact', async () => {
@@ -84,29 +92,46 @@ describe('randomForestTrainer (own engine)', async () => {
     expect(withOob.oobScore).toBeGreaterThan(0.9);
     expect(withOob.oobScore).toBeLessThanOrEqual(1);
     expect((model as RandomForestClassifierModel).oobScore).toBeUndefined();
-    const loaded = randomForestCodec.decode(JSON.parse(JSON.stringify(withOob.toArtifact())) as ModelArtifact) as RandomForestClassifierModel;
+    const loaded = randomForestCodec.decode(
+      JSON.parse(JSON.stringify(withOob.toArtifact())) as ModelArtifact,
+    ) as RandomForestClassifierModel;
     expect(loaded.oobScore).toBe(withOob.oobScore);
     expect(withOob.predict(irisTest.features)).toEqual(SKLEARN_PREDICTIONS); // the OOB pass changes nothing
-    expect(() => randomForestTrainer({ oobScore: true, bootstrap: false })).toThrow('oobScore is true: expected bootstrap: true to have out-of-bag rows');
+    expect(() => randomForestTrainer({ oobScore: true, bootstrap: false })).toThrow(
+      'oobScore is true: expected bootstrap: true to have out-of-bag rows',
+    );
   });
 
   it('balances rare classes and draws maxSamples rows per tree', async () => {
     // 190 rows of class a on [0, 1), 10 of class b on [0.5, 1.5): where they overlap, unweighted trees say a.
     const random = new RandomState(4);
     const features = Array.from({ length: 200 }, (_, i) => [(i < 190 ? 0 : 0.5) + random.random()]);
-    const skewed = createDataset({ features, target: features.map((_, i) => (i < 190 ? 0 : 1)), featureNames: ['x'], classNames: ['a', 'b'] });
+    const skewed = createDataset({
+      features,
+      target: features.map((_, i) => (i < 190 ? 0 : 1)),
+      featureNames: ['x'],
+      classNames: ['a', 'b'],
+    });
     const probe = Array.from({ length: 20 }, (_, i) => [0.5 + i * 0.025]);
     const rare = async (params: Partial<RandomForestParams>) =>
-      (await randomForestTrainer({ nEstimators: 30, maxDepth: 2, ...params }).fit(skewed)).predict(probe).filter((p) => p === 1).length;
+      (await randomForestTrainer({ nEstimators: 30, maxDepth: 2, ...params }).fit(skewed))
+        .predict(probe)
+        .filter((p) => p === 1).length;
     expect(await rare({ classWeight: 'balanced' })).toBeGreaterThan(await rare({}));
-    const half = JSON.stringify((await randomForestTrainer({ nEstimators: 5, maxSamples: 0.5 }).fit(irisTrain)).toArtifact());
+    const half = JSON.stringify(
+      (await randomForestTrainer({ nEstimators: 5, maxSamples: 0.5 }).fit(irisTrain)).toArtifact(),
+    );
     expect(half).not.toBe(JSON.stringify((await randomForestTrainer({ nEstimators: 5 }).fit(irisTrain)).toArtifact()));
-    await expect(randomForestTrainer({ maxSamples: 500 }).fit(irisTrain)).rejects.toThrow('maxSamples 500 must be a count in [1, 120] or a fraction in (0, 1)');
+    await expect(randomForestTrainer({ maxSamples: 500 }).fit(irisTrain)).rejects.toThrow(
+      'maxSamples 500 must be a count in [1, 120] or a fraction in (0, 1)',
+    );
   });
 
   it('checks params and predict input', async () => {
     expect(() => randomForestTrainer({ minSamplesLeaf: 0 })).toThrow('minSamplesLeaf is 0: expected an integer ≥ 1');
-    expect(() => randomForestTrainer({ criterion: 'mse' as 'gini' })).toThrow(`criterion is "mse": expected 'gini' or 'entropy'`);
+    expect(() => randomForestTrainer({ criterion: 'mse' as 'gini' })).toThrow(
+      `criterion is "mse": expected 'gini' or 'entropy'`,
+    );
     await expect(randomForestTrainer().fit(irisTrain, { maxFeatures: -2 })).rejects.toThrow('maxFeatures is -2');
     expect(() => model.predict([[1, 2, 3]])).toThrow('predict input row 0 has 3 values, expected 4');
   });

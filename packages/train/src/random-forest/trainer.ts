@@ -20,7 +20,11 @@ export function randomForestTrainer(
     async fit(dataset: Dataset, overrides: Partial<RandomForestParams> = {}) {
       const params = resolveRandomForestParams({ ...defaults, ...overrides });
       const { dataset: data, x, rows, cols } = classificationData(dataset);
-      const target = { kind: 'classification', y: Int32Array.from(data.target), classes: data.classNames.length } as const;
+      const target = {
+        kind: 'classification',
+        y: Int32Array.from(data.target),
+        classes: data.classNames.length,
+      } as const;
       const forest = await fitForestAsync(x, rows, cols, target, params, run);
       return new RandomForestClassifierModel(forest, data.featureNames, data.classNames, params);
     },

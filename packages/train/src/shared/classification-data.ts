@@ -15,7 +15,9 @@ export function classificationData(input: Dataset): ClassificationData {
   if (!classNames) throw new InvalidInputError('random forest classification needs a dataset with classNames');
   const present = new Set(dataset.target).size;
   if (present < 2) {
-    throw new InvalidInputError(`training data has ${present} class: a classifier needs at least 2 (classes: ${classNames.join(', ')})`);
+    throw new InvalidInputError(
+      `training data has ${present} class: a classifier needs at least 2 (classes: ${classNames.join(', ')})`,
+    );
   }
   const rows = dataset.features.length;
   const cols = dataset.featureNames.length;

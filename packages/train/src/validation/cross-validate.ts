@@ -28,7 +28,11 @@ export interface CrossValidation {
 }
 
 function rowsOf(dataset: Dataset, indices: readonly number[]): Dataset {
-  return createDataset({ ...dataset, features: indices.map((i) => dataset.features[i]!), target: indices.map((i) => dataset.target[i]!) });
+  return createDataset({
+    ...dataset,
+    features: indices.map((i) => dataset.features[i]!),
+    target: indices.map((i) => dataset.target[i]!),
+  });
 }
 
 /** k-fold cross-validation of any `Trainer`, with scikit-learn's fold assignment (`KFold` / `StratifiedKFold`). */
@@ -41,7 +45,8 @@ export async function crossValidate<Params extends JsonObject>(
   const foldOptions = { folds: options.folds ?? 5, shuffle: options.seed !== undefined, seed: options.seed ?? 0 };
   const stratified = options.stratified ?? data.classNames !== undefined;
   const folds = stratified ? stratifiedKFold(data.target, foldOptions) : kFold(data.target.length, foldOptions);
-  const score = options.score ?? ((model: Model, test: Dataset) => accuracyScore(test.target, model.predict(test.features)));
+  const score =
+    options.score ?? ((model: Model, test: Dataset) => accuracyScore(test.target, model.predict(test.features)));
   const scores: number[] = [];
   for (const fold of folds) {
     const model = await trainer.fit(rowsOf(data, fold.train), options.params);

@@ -11,30 +11,52 @@ const labels = [0, 0, 1, 1, 1, 2, 2, 0, 1, 2, 2, 2, 0, 1, 1, 0, 2, 1, 0, 0, 1, 2
 describe('folds match scikit-learn', () => {
   it('KFold', () => {
     expect(kFold(23, { folds: 5, shuffle: true, seed: 42 }).map((f) => f.test)).toEqual([
-      [0, 8, 9, 15, 17], [1, 2, 5, 12, 13], [3, 4, 11, 18, 20], [7, 16, 21, 22], [6, 10, 14, 19],
+      [0, 8, 9, 15, 17],
+      [1, 2, 5, 12, 13],
+      [3, 4, 11, 18, 20],
+      [7, 16, 21, 22],
+      [6, 10, 14, 19],
     ]);
-    expect(kFold(10, { folds: 4 }).map((f) => f.test)).toEqual([[0, 1, 2], [3, 4, 5], [6, 7], [8, 9]]);
+    expect(kFold(10, { folds: 4 }).map((f) => f.test)).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+      [6, 7],
+      [8, 9],
+    ]);
   });
 
   it('StratifiedKFold', () => {
     expect(stratifiedKFold(labels, { folds: 4, shuffle: true, seed: 7 }).map((f) => f.test)).toEqual([
-      [5, 7, 17, 18, 20, 21], [0, 3, 9, 10, 14, 15], [1, 4, 6, 13, 16, 19], [2, 8, 11, 12, 22],
+      [5, 7, 17, 18, 20, 21],
+      [0, 3, 9, 10, 14, 15],
+      [1, 4, 6, 13, 16, 19],
+      [2, 8, 11, 12, 22],
     ]);
     expect(stratifiedKFold(labels, { folds: 3 }).map((f) => f.test)).toEqual([
-      [0, 1, 2, 3, 4, 5, 6, 7], [8, 9, 10, 11, 12, 13, 14, 15], [16, 17, 18, 19, 20, 21, 22],
+      [0, 1, 2, 3, 4, 5, 6, 7],
+      [8, 9, 10, 11, 12, 13, 14, 15],
+      [16, 17, 18, 19, 20, 21, 22],
     ]);
   });
 
   it('partitions the rows (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 6, maxLength: 60 }), fc.integer({ min: 2, max: 6 }), fc.nat(), (ys, k, seed) => {
-        fc.pre(ys.length >= k && [0, 1, 2, 3].some((c) => ys.filter((y) => y === c).length >= k));
-        for (const folds of [kFold(ys.length, { folds: k, shuffle: true, seed }), stratifiedKFold(ys, { folds: k, shuffle: true, seed })]) {
-          const tests = folds.flatMap((f) => f.test).sort((a, b) => a - b);
-          expect(tests).toEqual(ys.map((_, i) => i));
-          folds.forEach((f) => expect(f.train.length + f.test.length).toBe(ys.length));
-        }
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 6, maxLength: 60 }),
+        fc.integer({ min: 2, max: 6 }),
+        fc.nat(),
+        (ys, k, seed) => {
+          fc.pre(ys.length >= k && [0, 1, 2, 3].some((c) => ys.filter((y) => y === c).length >= k));
+          for (const folds of [
+            kFold(ys.length, { folds: k, shuffle: true, seed }),
+            stratifiedKFold(ys, { folds: k, shuffle: true, seed }),
+          ]) {
+            const tests = folds.flatMap((f) => f.test).sort((a, b) => a - b);
+            expect(tests).toEqual(ys.map((_, i) => i));
+            folds.forEach((f) => expect(f.train.length + f.test.length).toBe(ys.length));
+          }
+        },
+      ),
       { numRuns: 60 },
     );
   });

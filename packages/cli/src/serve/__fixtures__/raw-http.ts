@@ -33,7 +33,12 @@ export function rawRequest(port: number, request: string | Buffer, timeoutMs = 5
 
 /** A request with `connection: close`, so the server closes the connection after answering. */
 export function httpRequest(method: string, target: string, body = '', headers: Record<string, string> = {}): string {
-  const lines = [`${method} ${target} HTTP/1.1`, 'host: 127.0.0.1', 'connection: close', `content-length: ${Buffer.byteLength(body)}`];
+  const lines = [
+    `${method} ${target} HTTP/1.1`,
+    'host: 127.0.0.1',
+    'connection: close',
+    `content-length: ${Buffer.byteLength(body)}`,
+  ];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
   return `${lines.join('\r\n')}\r\n\r\n${body}`;
 }

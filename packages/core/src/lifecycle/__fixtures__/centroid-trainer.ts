@@ -5,7 +5,11 @@ import type { Trainer } from '../../contracts/trainer';
 
 type CentroidParams = { shrink: number };
 
-function centroidModel(centroids: number[][], data: Pick<Dataset, 'featureNames' | 'classNames'>, params: CentroidParams): Model {
+function centroidModel(
+  centroids: number[][],
+  data: Pick<Dataset, 'featureNames' | 'classNames'>,
+  params: CentroidParams,
+): Model {
   const nearest = (row: readonly number[]) => {
     let best = 0;
     let bestDistance = Infinity;

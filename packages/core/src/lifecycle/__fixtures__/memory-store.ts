@@ -47,7 +47,12 @@ export class MemoryModelStore implements ModelStore {
         ...(input.artifact.classNames ? { classNames: input.artifact.classNames } : {}),
       },
       status: 'active',
-      artifact: { format: input.artifact.format, formatVersion: input.artifact.formatVersion, sha256: '', bytes: artifact.length },
+      artifact: {
+        format: input.artifact.format,
+        formatVersion: input.artifact.formatVersion,
+        sha256: '',
+        bytes: artifact.length,
+      },
     };
     list.push({ version, artifact });
     this.versions.set(name, list);
@@ -89,7 +94,14 @@ export class MemoryModelStore implements ModelStore {
     this.move(name, alias, version, current ?? null, 'set', options.reason ?? '');
   }
 
-  private move(name: string, alias: string, version: number, previousVersion: number | null, kind: AliasMove['kind'], reason: string): AliasMove {
+  private move(
+    name: string,
+    alias: string,
+    version: number,
+    previousVersion: number | null,
+    kind: AliasMove['kind'],
+    reason: string,
+  ): AliasMove {
     this.aliases.set(`${name}@${alias}`, version);
     const move = { alias, version, previousVersion, kind, reason, at: new Date(0).toISOString() };
     this.aliasMoves.push({ name, ...move });
@@ -101,7 +113,9 @@ export class MemoryModelStore implements ModelStore {
   }
 
   async aliasHistory(name: string, alias?: string): Promise<AliasMove[]> {
-    return this.aliasMoves.filter((m) => m.name === name && (alias === undefined || m.alias === alias)).map(({ name: _, ...move }) => move);
+    return this.aliasMoves
+      .filter((m) => m.name === name && (alias === undefined || m.alias === alias))
+      .map(({ name: _, ...move }) => move);
   }
 
   async rollback(name: string, alias: string, options: RollbackOptions = {}): Promise<AliasMove> {
@@ -112,8 +126,10 @@ export class MemoryModelStore implements ModelStore {
     }
     const target = undo[undo.length - 1];
     const current = this.aliases.get(`${name}@${alias}`);
-    if (target === undefined || target === null || current === undefined) throw new ConflictError(`alias "${alias}" has nothing to roll back to`);
-    if (options.expectedVersion !== undefined && current !== options.expectedVersion) throw new ConflictError(`alias "${alias}" moved`);
+    if (target === undefined || target === null || current === undefined)
+      throw new ConflictError(`alias "${alias}" has nothing to roll back to`);
+    if (options.expectedVersion !== undefined && current !== options.expectedVersion)
+      throw new ConflictError(`alias "${alias}" moved`);
     return this.move(name, alias, target, current, 'rollback', options.reason ?? 'rollback');
   }
 
@@ -215,14 +231,16 @@ export class MemoryDecisionLog implements DecisionLog {
   private holders = 0;
 
   withRunLease<T>(model: string, work: () => Promise<T>): Promise<T> {
-    const held = (this.leases.get(model) ?? Promise.resolve()).catch(() => undefined).then(async () => {
-      this.mostHolders = Math.max(this.mostHolders, ++this.holders);
-      try {
-        return await work();
-      } finally {
-        this.holders--;
-      }
-    });
+    const held = (this.leases.get(model) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(async () => {
+        this.mostHolders = Math.max(this.mostHolders, ++this.holders);
+        try {
+          return await work();
+        } finally {
+          this.holders--;
+        }
+      });
     this.leases.set(model, held);
     return held;
   }

@@ -7,7 +7,13 @@ if (!root || !name) throw new Error('usage: crash-worker <root> <name>');
 const store = new FileSystemModelStore({ root });
 for (let i = 0; ; i++) {
   const { version } = await store.register(name, {
-    artifact: { format: 'crash-test', formatVersion: 1, featureNames: ['x'], params: {}, payload: { i, pad: 'x'.repeat(2000) } },
+    artifact: {
+      format: 'crash-test',
+      formatVersion: 1,
+      featureNames: ['x'],
+      params: {},
+      payload: { i, pad: 'x'.repeat(2000) },
+    },
   });
   process.stdout.write(`${version}\n`);
 }

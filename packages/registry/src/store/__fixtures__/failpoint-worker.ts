@@ -4,7 +4,8 @@
 import { FileSystemModelStore } from '../file-system-store';
 
 const [root, command, name, alias, version] = process.argv.slice(2);
-if (!root || !name || !alias) throw new Error('usage: failpoint-worker.ts <root> setAlias|rollback <name> <alias> [version]');
+if (!root || !name || !alias)
+  throw new Error('usage: failpoint-worker.ts <root> setAlias|rollback <name> <alias> [version]');
 const store = new FileSystemModelStore({ root });
 if (command === 'setAlias') await store.setAlias(name, alias, Number(version));
 else if (command === 'rollback') await store.rollback(name, alias);

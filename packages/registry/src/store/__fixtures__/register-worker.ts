@@ -6,7 +6,8 @@ import { ConflictError, type ModelStore } from '@mlops/core';
 import { FileSystemModelStore, PostgresModelStore } from '../../index';
 
 const [spec, command, name, a, b] = process.argv.slice(2);
-if (!spec || !command || !name || !a || !b) throw new Error('usage: register-worker.ts <store> register|claim <name> <a> <b>');
+if (!spec || !command || !name || !a || !b)
+  throw new Error('usage: register-worker.ts <store> register|claim <name> <a> <b>');
 
 let store: ModelStore;
 let close = async () => {};
@@ -22,7 +23,13 @@ if (command === 'register') {
   const versions: number[] = [];
   for (let i = 0; i < Number(a); i++) {
     const registered = await store.register(name, {
-      artifact: { format: 'worker-test', formatVersion: 1, featureNames: ['x'], params: {}, payload: { workerId: b, i } },
+      artifact: {
+        format: 'worker-test',
+        formatVersion: 1,
+        featureNames: ['x'],
+        params: {},
+        payload: { workerId: b, i },
+      },
       tags: { workerId: b, i: String(i) },
     });
     versions.push(registered.version);

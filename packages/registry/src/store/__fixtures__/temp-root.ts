@@ -41,7 +41,11 @@ export async function snapshot(dir: string): Promise<Record<string, string>> {
   const result: Record<string, string> = {};
   for (const entry of await readdir(dir, { recursive: true })) {
     const path = join(dir, entry);
-    result[entry] = (await stat(path)).isDirectory() ? 'dir' : createHash('sha256').update(await readFile(path)).digest('hex');
+    result[entry] = (await stat(path)).isDirectory()
+      ? 'dir'
+      : createHash('sha256')
+          .update(await readFile(path))
+          .digest('hex');
   }
   return result;
 }
