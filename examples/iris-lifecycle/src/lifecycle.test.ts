@@ -14,7 +14,11 @@ function tempRoot(): string {
   roots.push(root);
   return root;
 }
-afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
+afterAll(() =>
+  roots.forEach((root) => {
+    rmSync(root, { recursive: true, force: true });
+  }),
+);
 
 describe('iris lifecycle example', () => {
   it('reproduces scikit-learn, round-trips through the registry, detects the shift and promotes a retrained v2', async () => {

@@ -9,7 +9,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 const exampleDir = join(import.meta.dirname, '..');
 const worker = join(exampleDir, 'src', '__fixtures__', 'crash-worker.ts');
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterAll(() =>
+  dirs.forEach((dir) => {
+    rmSync(dir, { recursive: true, force: true });
+  }),
+);
 
 interface WorkerState {
   resumed: string | null;

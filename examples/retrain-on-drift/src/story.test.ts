@@ -13,7 +13,11 @@ function tempRoot(): string {
   roots.push(root);
   return root;
 }
-afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
+afterAll(() =>
+  roots.forEach((root) => {
+    rmSync(root, { recursive: true, force: true });
+  }),
+);
 const exampleDir = join(import.meta.dirname, '..');
 
 describe('retrain on drift', () => {
@@ -63,7 +67,10 @@ describe('retrain on drift', () => {
     const worker = join(exampleDir, 'src', '__fixtures__', 'crash-worker.ts');
     const outcomes: string[] = [];
     let seed = 12345;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
     for (let kill = 0; kill < 8; kill++) {
       const root = tempRoot();
       const child = spawn(process.execPath, ['--import', 'tsx', worker, 'ingest', root], {

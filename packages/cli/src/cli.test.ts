@@ -20,7 +20,7 @@ function mlops(...args: string[]): { status: number | null; stdout: string; stde
 }
 
 function writeCsv(path: string, header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  writeFileSync(path, [header.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n');
+  writeFileSync(path, `${[header.join(','), ...rows.map((r) => r.join(','))].join('\n')}\n`);
   return path;
 }
 

@@ -107,12 +107,12 @@ if (modeArg?.startsWith('--')) {
     rmSync(dir, { recursive: true, force: true });
   }
   const row = (name: string, r: { ms: number; drifted: number; maxRssMB: number }, target: number) =>
-    `| ${name} | ${(r.ms / 1000).toFixed(2)} | ${target} | ${r.drifted} | ${r.maxRssMB.toFixed(0)} | ${(r.maxRssMB - baseline.maxRssMB).toFixed(0)} | ${scipyMs ? (r.ms / scipyMs).toFixed(2) + '×' : 'n/a'} |`;
+    `| ${name} | ${(r.ms / 1000).toFixed(2)} | ${target} | ${r.drifted} | ${r.maxRssMB.toFixed(0)} | ${(r.maxRssMB - baseline.maxRssMB).toFixed(0)} | ${scipyMs ? `${(r.ms / scipyMs).toFixed(2)}×` : 'n/a'} |`;
   console.log('\n| mode | seconds | target s | drifted features | peak RSS MB | over the data MB | time vs scipy |');
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   console.log(row('exact KS', exact, 5));
   console.log(row('sketch KS (build both sketches + test)', sketch, 1.5));
   console.log(
-    `\nbaseline (data only): peak RSS ${baseline.maxRssMB.toFixed(0)} MB; scipy ks_2samp on the same data: ${scipyMs ? (scipyMs / 1000).toFixed(2) + ' s' : 'not available'}`,
+    `\nbaseline (data only): peak RSS ${baseline.maxRssMB.toFixed(0)} MB; scipy ks_2samp on the same data: ${scipyMs ? `${(scipyMs / 1000).toFixed(2)} s` : 'not available'}`,
   );
 }

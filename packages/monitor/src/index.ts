@@ -57,7 +57,7 @@ export {
   type Alerter,
   type Delivery,
 } from './alerts/alerts';
-export { webhookChannel, type WebhookChannel, type WebhookOptions } from './alerts/webhook';
+export { redactUrl, webhookChannel, type WebhookChannel, type WebhookOptions } from './alerts/webhook';
 export {
   createMonitorMetrics,
   type MetricsServer,

@@ -11,7 +11,7 @@ const flat = (rows: number[][]) => Float64Array.from(rows.flat());
 const accuracyOf = (p: ArrayLike<number>) => Array.from(p).filter((v, i) => v === y[n + i]).length / (y.length - n);
 const seconds = (start: number) => (performance.now() - start) / 1000;
 
-let result;
+let result: Record<string, unknown>;
 let trainPeakMb: number | undefined;
 if (kind === 'ours') {
   // The built package, as users run it (worker threads load dist/forest-worker.js).

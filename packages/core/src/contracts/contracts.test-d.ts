@@ -16,6 +16,7 @@ describe('contract types', () => {
     expectTypeOf(createLifecycle<Params>).returns.toEqualTypeOf<Lifecycle>();
     // @ts-expect-error params must be JSON data
     type Bad = Trainer<{ when: Date }>;
+    expectTypeOf<Bad>().not.toBeAny();
   });
 
   it('types predictions and signatures', () => {

@@ -18,14 +18,22 @@ function writeCount(hash: Hash, n: number): void {
 
 function writeFloats(hash: Hash, values: readonly number[]): void {
   const buffer = Buffer.alloc(values.length * 8);
-  values.forEach((value, i) => buffer.writeDoubleLE(value, i * 8)); // little-endian on every platform
+  // little-endian on every platform
+  values.forEach((value, i) => {
+    buffer.writeDoubleLE(value, i * 8);
+  });
   hash.update(buffer);
 }
 
 function writeNames(hash: Hash, names: readonly string[] | undefined): void {
-  if (names === undefined) return writeCount(hash, 0);
+  if (names === undefined) {
+    writeCount(hash, 0);
+    return;
+  }
   writeCount(hash, names.length + 1); // 0 means "absent", so [] and undefined differ
-  names.forEach((name) => writeString(hash, name));
+  names.forEach((name) => {
+    writeString(hash, name);
+  });
 }
 
 /**

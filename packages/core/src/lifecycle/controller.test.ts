@@ -2,7 +2,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Dataset } from '../contracts/dataset';
 import { ManualClock } from '../schedule/clock';
 import { createDataset } from '../validation/dataset';
 import { blobs } from './__fixtures__/blobs';

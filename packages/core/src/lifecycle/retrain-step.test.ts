@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Dataset } from '../contracts/dataset';
 import { concatDatasets, createDataset } from '../validation/dataset';
 import { blobs } from './__fixtures__/blobs';
 import { centroidCodec, centroidTrainer } from './__fixtures__/centroid-trainer';

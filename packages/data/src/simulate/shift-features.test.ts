@@ -8,9 +8,9 @@ describe('shiftFeatures', () => {
     const shifted = shiftFeatures(iris, { seed: 7, offsets: { 'petal length (cm)': 1.2 } });
     expect(shifted.target).toEqual(iris.target);
     expect(shifted.features.map((r) => r[0])).toEqual(iris.features.map((r) => r[0]));
-    shifted.features.forEach((row, i) =>
-      expect(Math.abs(row[2]! - iris.features[i]![2]! - 1.2)).toBeLessThanOrEqual(0.1),
-    );
+    for (const [i, row] of shifted.features.entries()) {
+      expect(Math.abs(row[2]! - iris.features[i]![2]! - 1.2)).toBeLessThanOrEqual(0.1);
+    }
     expect(shiftFeatures(iris, { seed: 7, offsets: { 'petal length (cm)': 1.2 } })).toEqual(shifted);
     expect(() => shiftFeatures(iris, { seed: 1, offsets: { petal: 1 } })).toThrow(
       'shiftFeatures: "petal" is not a feature',

@@ -144,7 +144,7 @@ describe('schemas, JSON and NDJSON', () => {
   });
 
   it('reads NDJSON line by line, naming the line of a bad record, and refuses prototype keys', async () => {
-    const text = records.map((r) => JSON.stringify(r)).join('\n') + '\n\n';
+    const text = `${records.map((r) => JSON.stringify(r)).join('\n')}\n\n`;
     const loaded = await loadNdjson({ text }, { target: 'churned', task: 'classification' });
     expect(loaded.dataset.target).toEqual([0, 1, 0]);
     await expect(loadNdjson({ text: `${text}{"age": 3,` }, { target: 'churned' })).rejects.toThrow(

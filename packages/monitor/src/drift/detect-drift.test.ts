@@ -61,7 +61,9 @@ describe('detectDrift', () => {
     const names = ['numeric', 'category', 'binary'];
     const small = detectDrift(rows(300, 0), rows(300, 0), { featureNames: names });
     expect(small.features.map((f) => f.test)).toEqual(['ks', 'chisquare', 'z']);
-    small.features.forEach((f) => expect(f.pValue).toBeGreaterThan(0.001));
+    small.features.forEach((f) => {
+      expect(f.pValue).toBeGreaterThan(0.001);
+    });
     const large = detectDrift(rows(2000, 0), rows(2000, 0.5), { featureNames: names });
     expect(large.features.map((f) => [f.test, f.drifted])).toEqual([
       ['wasserstein', true],
@@ -90,7 +92,9 @@ describe('detectDrift', () => {
     );
     const order = [...plain].sort((a, b) => a - b);
     // The smallest p-value is multiplied by 3/1 unless a larger rank gives less; every adjusted value ≥ the raw one.
-    bh.forEach((p, i) => expect(p).toBeGreaterThanOrEqual(plain[i]!));
+    bh.forEach((p, i) => {
+      expect(p).toBeGreaterThanOrEqual(plain[i]!);
+    });
     expect(Math.min(...bh)).toBe(Math.min(order[0]! * 3, order[1]! * 1.5, order[2]!));
   });
 

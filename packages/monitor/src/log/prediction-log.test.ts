@@ -13,7 +13,10 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 function clock(start: string) {
   let t = Date.parse(start);
-  return () => new Date((t += 1000));
+  return () => {
+    t += 1000;
+    return new Date(t);
+  };
 }
 
 describe('PredictionLog', () => {

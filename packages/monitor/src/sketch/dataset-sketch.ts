@@ -41,7 +41,9 @@ export class DatasetSketch {
   /** Adds rows, or columns keyed by feature name (typed arrays welcome). */
   add(data: TabularInput): this {
     const columns = columnsOf(data, this.featureNames, 'sketched data');
-    columns.forEach((values, j) => this.features[j]!.add(values, `column "${this.featureNames[j]}"`));
+    columns.forEach((values, j) => {
+      this.features[j]!.add(values, `column "${this.featureNames[j]}"`);
+    });
     return this;
   }
 
@@ -52,7 +54,9 @@ export class DatasetSketch {
         `cannot merge sketches of different features: [${other.featureNames}] into [${this.featureNames}]`,
       );
     }
-    other.features.forEach((sketch, j) => this.features[j]!.merge(sketch));
+    other.features.forEach((sketch, j) => {
+      this.features[j]!.merge(sketch);
+    });
     return this;
   }
 

@@ -74,7 +74,7 @@ export function ksTest(
   const n1 = a.length;
   const n2 = b.length;
   const { maxS, minS } = ecdfGaps(a, b);
-  let d = minS > maxS ? minS : maxS;
+  let d = Math.max(minS, maxS);
   const g = gcd(n1, n2);
   let method = options.method ?? 'auto';
   if (method === 'auto') method = Math.max(n1, n2) <= MAX_AUTO_N ? 'exact' : 'asymp';

@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { lstat, readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { IntegrityError } from '@mlops/core';
@@ -46,7 +46,7 @@ export async function assertContained(root: string, path: string, last: 'dir' | 
   let current = root;
   for (let i = 0; i < parts.length; i++) {
     current = join(current, parts[i]!);
-    let stats;
+    let stats: Stats;
     try {
       stats = await lstat(current);
     } catch (error) {

@@ -61,7 +61,7 @@ async function lengthWithoutTornLine(handle: FileHandle, size: number): Promise<
 
 /** Fsyncs a directory so entries created or renamed in it survive a power loss (a no-op where unsupported). */
 export async function fsyncDirectory(path: string): Promise<void> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(path, 'r');
     await handle.sync();

@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { isValidName } from '../names/names';
 import { layoutError } from './containment';
@@ -24,7 +25,7 @@ export async function versionNumbersIn(root: string, versionsDir: string): Promi
 
 /** Names of the real subdirectories (not links) of `dir` that are valid model or dataset names and pass `keep`, sorted (others are for `verify()` to report). */
 export async function namesIn(root: string, dir: string, keep: (name: string) => Promise<boolean>): Promise<string[]> {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {

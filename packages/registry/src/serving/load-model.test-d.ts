@@ -1,7 +1,7 @@
 import type { DatasetStore, DecisionLog, ModelStore, ModelVersion } from '@mlops/core';
 import { describe, expectTypeOf, it } from 'vitest';
-import { FileSystemModelStore } from '../store/file-system-store';
-import { PostgresModelStore } from '../postgres/postgres-store';
+import type { FileSystemModelStore } from '../store/file-system-store';
+import type { PostgresModelStore } from '../postgres/postgres-store';
 import type { NamedRow, RegisteredModel } from './load-model';
 
 describe('registry types', () => {

@@ -17,7 +17,6 @@ import {
 } from '@mlops/core';
 import { appendLineDurably, ensureDirectoryDurably, fsyncDirectory, pathExists, writeFileDurably } from '../fs/durable';
 import { assertContained, readOptionalFile, readOptionalText } from '../fs/containment';
-import { errorCode, isNotFound } from '../fs/errno';
 import { failpoint } from '../fs/failpoint';
 import { ARTIFACT_FILE, STATUS_FILE, StoreLayout, VERSION_FILE } from '../fs/layout';
 import { listDir, namesIn, versionNumbersIn } from '../fs/listing';

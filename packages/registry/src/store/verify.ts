@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertContained, entryLabel, readOptionalText } from '../fs/containment';
@@ -18,7 +19,7 @@ function messageOf(error: unknown): string {
 async function findLinks(root: string): Promise<string[]> {
   const links: string[] = [];
   const walk = async (dir: string): Promise<void> => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (error) {

@@ -127,7 +127,9 @@ describe('fitForest', () => {
       { kind: 'classification', y, classes: 3 },
       { nEstimators: 5, maxDepth: 1, seed: 1 },
     );
-    stumps.trees.forEach((t) => expect(t.nodeCount).toBe(3));
+    stumps.trees.forEach((t) => {
+      expect(t.nodeCount).toBe(3);
+    });
     const bushy = fitForest(
       x,
       300,

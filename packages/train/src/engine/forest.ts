@@ -148,9 +148,13 @@ function rowWeights(target: TreeTarget, classWeight: 'balanced' | null): Float64
     );
   }
   const counts = new Float64Array(target.classes);
-  target.y.forEach((c) => counts[c]!++);
+  target.y.forEach((c) => {
+    counts[c]!++;
+  });
   const present = counts.filter((c) => c > 0).length;
-  target.y.forEach((c, i) => (weights[i] = target.y.length / (present * counts[c]!)));
+  target.y.forEach((c, i) => {
+    weights[i] = target.y.length / (present * counts[c]!);
+  });
   return weights;
 }
 

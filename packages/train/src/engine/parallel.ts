@@ -139,6 +139,8 @@ export async function predictForestValuesAsync(
     ),
   );
   const out = new Float64Array(rows * forest.width);
-  parts.forEach((part, b) => out.set(part, blocks[b]![0] * forest.width));
+  parts.forEach((part, b) => {
+    out.set(part, blocks[b]![0] * forest.width);
+  });
   return out;
 }

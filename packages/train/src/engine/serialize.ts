@@ -100,7 +100,9 @@ export function decodeForest(json: unknown): ForestData {
   if (task === 'regression' ? classes !== 1 : classes < 2) fail(`width ${classes} does not fit a ${task} forest`);
   const counts = e.nodeCounts;
   if (!Array.isArray(counts) || counts.length === 0) return fail('nodeCounts must be a non-empty array');
-  counts.forEach((n, t) => positiveInt(n, `nodeCounts[${t}]`, 1 << 26));
+  counts.forEach((n, t) => {
+    positiveInt(n, `nodeCounts[${t}]`, 1 << 26);
+  });
   const totalNodes = (counts as number[]).reduce((a, b) => a + b, 0);
   const feature = fromBase64(e.feature, Int32Array, 'feature', totalNodes);
   const internal = feature.reduce((n, f) => n + (f >= 0 ? 1 : 0), 0);

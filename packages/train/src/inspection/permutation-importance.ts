@@ -42,10 +42,14 @@ export function permutationImportance(
     const original = rows.map((row) => row[j]!);
     const drops = Array.from({ length: repeats }, () => {
       const order = random.permutation(rows.length);
-      rows.forEach((row, r) => (row[j] = original[order[r]!]!));
+      rows.forEach((row, r) => {
+        row[j] = original[order[r]!]!;
+      });
       return baseline - score(data.target, model.predict(rows));
     });
-    rows.forEach((row, r) => (row[j] = original[r]!));
+    rows.forEach((row, r) => {
+      row[j] = original[r]!;
+    });
     const mean = drops.reduce((a, b) => a + b, 0) / repeats;
     result[name] = { mean, std: Math.sqrt(drops.reduce((a, d) => a + (d - mean) ** 2, 0) / repeats), drops };
   });

@@ -33,7 +33,9 @@ export function confusionMatrix(
 ): number[][] {
   const k = classCount(actual, predicted, nClasses);
   const matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  actual.forEach((a, i) => matrix[a]![predicted[i]!]!++);
+  actual.forEach((a, i) => {
+    matrix[a]![predicted[i]!]!++;
+  });
   return matrix;
 }
 

@@ -41,7 +41,7 @@ export function logLoss(actual: readonly number[], proba: readonly (readonly num
 
 /** Area under the ROC curve of binary labels (1 = positive) and scores: Mann–Whitney U with average ranks for ties. */
 export function binaryRocAuc(positive: readonly boolean[], scores: readonly number[]): number {
-  const order = scores.map((s, i) => i).sort((a, b) => scores[a]! - scores[b]!);
+  const order = scores.map((_s, i) => i).sort((a, b) => scores[a]! - scores[b]!);
   const ranks = new Float64Array(scores.length);
   for (let i = 0; i < order.length; ) {
     let j = i;

@@ -5,15 +5,15 @@ function check(actual: readonly number[], predicted: readonly number[]): void {
     throw new InvalidInputError(`metrics need equal lengths: ${actual.length} actual vs ${predicted.length} predicted`);
   }
   if (actual.length === 0) throw new InvalidInputError('metrics of zero rows are undefined');
-  [actual, predicted].forEach((values, which) =>
+  for (const [which, values] of [actual, predicted].entries()) {
     values.forEach((v, i) => {
       if (!Number.isFinite(v))
         throw new InvalidInputError(
           `${which ? 'predicted' : 'actual'} value at row ${i} is ${v}: expected a finite number`,
           { row: i },
         );
-    }),
-  );
+    });
+  }
 }
 
 /** Coefficient of determination (scikit-learn's `r2_score`); 1 for a perfect fit, 0 for a constant actual predicted exactly. */

@@ -8,6 +8,7 @@ import { mlRandomForestTrainer } from './trainer';
 
 const model = await mlRandomForestTrainer({ nEstimators: 5 }).fit(irisTrain);
 const artifact = model.toArtifact();
+// biome-ignore lint/suspicious/noExplicitAny: tests mutate the payload freely to forge bad artifacts
 const clone = (): ModelArtifact & { payload: any } => JSON.parse(JSON.stringify(artifact));
 
 function decodeError(a: unknown): string {

@@ -17,7 +17,10 @@ function assertNoForbiddenKeys(root: unknown): void {
   const stack: [unknown, string][] = [[root, 'payload']];
   while (stack.length > 0) {
     const [value, path] = stack.pop()!;
-    if (Array.isArray(value)) value.forEach((v, i) => stack.push([v, `${path}[${i}]`]));
+    if (Array.isArray(value))
+      value.forEach((v, i) => {
+        stack.push([v, `${path}[${i}]`]);
+      });
     else if (isObject(value)) {
       for (const key of Object.keys(value)) {
         if (FORBIDDEN_KEYS.has(key)) fail(`${path}.${key}`, 'is a forbidden key');

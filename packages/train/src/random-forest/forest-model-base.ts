@@ -39,7 +39,9 @@ export abstract class ForestModelBase {
     });
     const cols = this.featureNames.length;
     const x = new Float64Array(rows.length * cols);
-    rows.forEach((row, r) => x.set(row, r * cols));
+    rows.forEach((row, r) => {
+      x.set(row, r * cols);
+    });
     return x;
   }
 

@@ -44,7 +44,9 @@ export function randomForestRegressor(
       const rows = data.features.length;
       const cols = data.featureNames.length;
       const x = new Float64Array(rows * cols);
-      data.features.forEach((row, r) => x.set(row, r * cols));
+      data.features.forEach((row, r) => {
+        x.set(row, r * cols);
+      });
       const forest = await fitForestAsync(
         x,
         rows,

@@ -69,15 +69,15 @@ describe('randomForestTrainer (own engine)', async () => {
     );
   });
 
-  it('predicts row-major Float64Array and Float32Array input alike', () => {
+  it('predicts row-major Float64Array and Float32Array input alike', async () => {
     const forest = model as RandomForestClassifierModel;
     const flat = irisTest.features.flat();
     expect(Array.from(forest.predictMatrix(Float64Array.from(flat), 4))).toEqual(SKLEARN_PREDICTIONS);
     expect(Array.from(forest.predictMatrix(Float32Array.from(flat), 4))).toHaveLength(30);
     expect(() => forest.predictMatrix(Float64Array.from(flat), 3)).toThrow('predict input has 3 columns, expected 4');
-    return expect(
-      forest.predictMatrixAsync(Float64Array.from(flat), 4, { nJobs: 2 }).then(Array.from),
-    ).resolves.toEqual(SKLEARN_PREDICTIONS);
+    await expect(forest.predictMatrixAsync(Float64Array.from(flat), 4, { nJobs: 2 }).then(Array.from)).resolves.toEqual(
+      SKLEARN_PREDICTIONS,
+    );
     expect(() => forest.predictMatrix(new Float64Array(7), 4)).toThrow(
       'predict input has 7 values: not a multiple of 4 columns',
     );

@@ -22,6 +22,8 @@ export function classificationData(input: Dataset): ClassificationData {
   const rows = dataset.features.length;
   const cols = dataset.featureNames.length;
   const x = new Float64Array(rows * cols);
-  dataset.features.forEach((row, r) => x.set(row, r * cols));
+  dataset.features.forEach((row, r) => {
+    x.set(row, r * cols);
+  });
   return { dataset: { ...dataset, classNames }, x, rows, cols };
 }

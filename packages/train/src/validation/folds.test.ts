@@ -53,7 +53,9 @@ describe('folds match scikit-learn', () => {
           ]) {
             const tests = folds.flatMap((f) => f.test).sort((a, b) => a - b);
             expect(tests).toEqual(ys.map((_, i) => i));
-            folds.forEach((f) => expect(f.train.length + f.test.length).toBe(ys.length));
+            folds.forEach((f) => {
+              expect(f.train.length + f.test.length).toBe(ys.length);
+            });
           }
         },
       ),

@@ -27,7 +27,9 @@ function fromTestFolds(testFold: Int32Array, k: number): Fold[] {
   return Array.from({ length: k }, (_, f) => {
     const train: number[] = [];
     const test: number[] = [];
-    testFold.forEach((t, i) => (t === f ? test : train).push(i));
+    testFold.forEach((t, i) => {
+      (t === f ? test : train).push(i);
+    });
     return { train, test };
   });
 }
@@ -58,7 +60,9 @@ export function stratifiedKFold(labels: readonly number[], options: FoldOptions 
   });
   const classes = code.size;
   const counts = new Array<number>(classes).fill(0);
-  encoded.forEach((c) => counts[c]!++);
+  encoded.forEach((c) => {
+    counts[c]!++;
+  });
   if (counts.every((c) => c < k)) throw new InvalidInputError(`folds=${k} exceeds the row count of every class`);
   const ordered = [...encoded].sort((a, b) => a - b);
   // allocation[f][c]: rows of class c in fold f (every k-th row of the sorted labels, from offset f).

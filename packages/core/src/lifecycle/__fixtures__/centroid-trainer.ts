@@ -48,7 +48,9 @@ export const centroidTrainer: Trainer<CentroidParams> & { fits: number } = {
     dataset.features.forEach((row, i) => {
       const c = dataset.target[i]!;
       counts[c]!++;
-      row.forEach((v, j) => (sums[c]![j]! += v));
+      row.forEach((v, j) => {
+        sums[c]![j]! += v;
+      });
     });
     const centroids = sums.map((s, c) => s.map((v) => (v / Math.max(1, counts[c]!)) * effective.shrink));
     return centroidModel(centroids, dataset, effective);
