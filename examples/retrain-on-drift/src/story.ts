@@ -13,8 +13,8 @@ import { FileSystemModelStore, PostgresModelStore } from '@mlops/registry';
 import { mlRandomForestCodec, randomForestCodec, randomForestTrainer } from '@mlops/train';
 
 /** A new measuring device reads petals larger. */
-export const PETAL_SHIFT = { 'petal length (cm)': 1.2, 'petal width (cm)': 0.5 };
-export const CODECS = [randomForestCodec, mlRandomForestCodec];
+const PETAL_SHIFT = { 'petal length (cm)': 1.2, 'petal width (cm)': 0.5 };
+const CODECS = [randomForestCodec, mlRandomForestCodec];
 
 /** The data of the story: what v1 is trained on, the holdout, and the batches that arrive. */
 export function storyData() {
@@ -34,7 +34,7 @@ export function storyData() {
 }
 
 /** A registry directory, or `postgres://…#schema` for a PostgreSQL registry. */
-export function openStory(location: string): FileSystemModelStore | PostgresModelStore {
+function openStory(location: string): FileSystemModelStore | PostgresModelStore {
   if (!location.startsWith('postgres://')) return new FileSystemModelStore({ root: location });
   const [connectionString, schema] = location.split('#');
   return new PostgresModelStore({ connectionString: connectionString!, ...(schema ? { schema } : {}) });

@@ -2,7 +2,7 @@ import type { FeatureRows, FeatureType } from '../contracts/dataset';
 import { InvalidInputError } from '../errors/errors';
 
 /** Every feature type, in documentation order. */
-export const FEATURE_TYPES: readonly FeatureType[] = Object.freeze(['number', 'integer', 'boolean']);
+const FEATURE_TYPES: readonly FeatureType[] = Object.freeze(['number', 'integer', 'boolean']);
 
 /** True for `number`, `integer` or `boolean`. */
 export function isFeatureType(value: unknown): value is FeatureType {

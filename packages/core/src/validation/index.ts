@@ -1,7 +1,7 @@
-export { assertFeatureRows, checkedRows, type AssertRowsOptions } from './rows';
+export { assertFeatureRows, type AssertRowsOptions } from './rows';
 export { concatDatasets, createDataset, type DatasetInput } from './dataset';
 export { accuracyScore } from './metrics';
 export { decodeModel } from './codecs';
 export { encodeLabels, type EncodedLabels } from './labels';
-export { assertFeatureTypes, checkFeatureTypes, FEATURE_TYPES, isFeatureType } from './feature-types';
+export { assertFeatureTypes, checkFeatureTypes, isFeatureType } from './feature-types';
 export { FORBIDDEN_KEYS, parseJsonSafely, type ParseResult } from './safe-json';

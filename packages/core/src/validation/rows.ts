@@ -1,4 +1,3 @@
-import type { FeatureRows } from '../contracts/dataset';
 import { InvalidInputError } from '../errors/errors';
 
 /** Options of {@link assertFeatureRows}. */
@@ -47,10 +46,4 @@ export function assertFeatureRows(rows: unknown, options: AssertRowsOptions = {}
     }
   }
   return columns;
-}
-
-/** Narrows `rows` to `FeatureRows` after {@link assertFeatureRows}. */
-export function checkedRows(rows: unknown, options?: AssertRowsOptions): FeatureRows {
-  assertFeatureRows(rows, options);
-  return rows as FeatureRows;
 }

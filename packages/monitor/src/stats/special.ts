@@ -16,7 +16,7 @@ export function logGamma(x: number): number {
 }
 
 /** Regularised upper incomplete gamma Q(a, x) = Γ(a, x) / Γ(a): series below a + 1, Lentz's continued fraction above. */
-export function upperRegularizedGamma(a: number, x: number): number {
+function upperRegularizedGamma(a: number, x: number): number {
   if (x <= 0) return 1;
   const logPrefix = a * Math.log(x) - x - logGamma(a);
   if (x < a + 1) {

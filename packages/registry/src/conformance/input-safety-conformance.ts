@@ -57,7 +57,7 @@ async function thrown(call: () => Promise<unknown>): Promise<unknown> {
 }
 
 /** Names a store must reject (traversal, separators, NUL, Windows device names, trailing dot, too long). */
-export const NASTY_NAMES: readonly string[] = [
+const NASTY_NAMES: readonly string[] = [
   '',
   '.',
   '..',

@@ -178,7 +178,7 @@ export const ARTIFACT_FILE = 'artifact.json';
 /** See {@link VERSION_FILE}. */
 export const STATUS_FILE = 'status.json';
 /** See {@link VERSION_FILE}. */
-export const TOMBSTONE_FILE = 'deleted.json';
+const TOMBSTONE_FILE = 'deleted.json';
 /** File names inside a dataset version directory. */
 export const DATASET_RECORD_FILE = 'dataset.json';
 /** See {@link DATASET_RECORD_FILE}. */

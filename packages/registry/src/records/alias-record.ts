@@ -22,7 +22,7 @@ export function describeAliasRecordProblem(value: unknown, alias: string): strin
 }
 
 /** Why a parsed history line is not a valid alias move, or `undefined`. */
-export function describeAliasMoveProblem(value: unknown): string | undefined {
+function describeAliasMoveProblem(value: unknown): string | undefined {
   if (!isRecord(value)) return 'the entry must be an object';
   if (typeof value.alias !== 'string') return '"alias" must be a string';
   if (!isPositiveInteger(value.version)) return '"version" must be a positive integer';

@@ -17,7 +17,7 @@ import { isPositiveInteger, isRecord, isStringArray, isStringMap, isTimestamp } 
 import type { ArtifactDigest } from './version-record';
 
 /** Name of the stored data format. */
-export const DATASET_FORMAT = 'mlops-dataset';
+const DATASET_FORMAT = 'mlops-dataset';
 const FORMAT_VERSION = 1;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -46,7 +46,7 @@ function base64ToFloats(text: unknown, count: number, what: string): Float64Arra
  * The stored form of a dataset: JSON with names and types, and the feature matrix (row by row) and the
  * target as base64 float64 little-endian, so every value (even `-0`) comes back bit for bit.
  */
-export function encodeDataset(dataset: Dataset): Buffer {
+function encodeDataset(dataset: Dataset): Buffer {
   const rows = dataset.features.length;
   const columns = dataset.featureNames.length;
   return Buffer.from(

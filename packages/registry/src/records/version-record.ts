@@ -17,7 +17,7 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
  * A lineage fingerprint given at register time: lower-case hex, at most 64 digits (the sha256 that
  * `fingerprint()` of `@mlops/core` returns, or a prefix of it).
  */
-export const LINEAGE_FINGERPRINT_PATTERN = /^[0-9a-f]{1,64}$/;
+const LINEAGE_FINGERPRINT_PATTERN = /^[0-9a-f]{1,64}$/;
 
 /** A version record as stored: everything but the `status`, which is kept beside it because it can change. */
 export type StoredVersionRecord = Omit<ModelVersion, 'status'>;

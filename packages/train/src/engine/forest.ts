@@ -180,7 +180,7 @@ export function growTree(job: ForestJob, index: number): FlatTree {
  * (accuracy for classification, R² for regression) over the rows that had at least one such tree.
  * Each tree's sample is redrawn from its seed, so nothing extra is kept while growing.
  */
-export function outOfBagScore(job: ForestJob, forest: ForestData): number {
+function outOfBagScore(job: ForestJob, forest: ForestData): number {
   if (!job.bootstrap) throw new InvalidInputError('oobScore needs bootstrap: true');
   const { rows, cols } = job.binned;
   const width = forest.width;
