@@ -36,17 +36,6 @@ export {
   type PredictionRecord,
 } from './log/prediction-log';
 export { macroF1, rollingMetrics, windowedMetrics, type WindowMetrics, type WindowSpec } from './performance/windows';
-/** Scheduling lives in `@mlops/core` (the lifecycle controller uses it too); re-exported here for convenience. */
-export {
-  DAY_MS,
-  ManualClock,
-  nextUtcTime,
-  schedule,
-  systemClock,
-  type Clock,
-  type ScheduledTask,
-  type ScheduleOptions,
-} from '@mlops/core';
 export {
   accuracyAlert,
   createAlerter,

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../schedule/clock';
 import { createDataset } from '../validation/dataset';
-import { blobs } from './__fixtures__/blobs';
-import { centroidCodec, centroidTrainer } from './__fixtures__/centroid-trainer';
-import { MemoryDatasetStore, MemoryDecisionLog, MemoryModelStore } from './__fixtures__/memory-store';
+import { blobs } from '../testing/blobs';
+import { centroidCodec, centroidTrainer } from '../testing/centroid-trainer';
+import { MemoryDatasetStore, MemoryDecisionLog, MemoryModelStore } from '../testing/memory-store';
 import { createLifecycle, type LifecycleEvent, type LifecycleOptions } from './controller';
 
 describe('createLifecycle', () => {

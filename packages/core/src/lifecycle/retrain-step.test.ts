@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { concatDatasets, createDataset } from '../validation/dataset';
-import { blobs } from './__fixtures__/blobs';
-import { centroidCodec, centroidTrainer } from './__fixtures__/centroid-trainer';
-import { MemoryDatasetStore, MemoryModelStore } from './__fixtures__/memory-store';
+import { blobs } from '../testing/blobs';
+import { centroidCodec, centroidTrainer } from '../testing/centroid-trainer';
+import { MemoryDatasetStore, MemoryModelStore } from '../testing/memory-store';
 import { fingerprint } from '../fingerprint/fingerprint';
 import { runRetrainStep } from './retrain-step';
 

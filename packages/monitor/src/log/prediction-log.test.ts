@@ -11,11 +11,14 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
+/** A clock that advances one second per reading. */
 function clock(start: string) {
   let t = Date.parse(start);
-  return () => {
-    t += 1000;
-    return new Date(t);
+  return {
+    now: () => {
+      t += 1000;
+      return t;
+    },
   };
 }
 
@@ -24,7 +27,7 @@ describe('PredictionLog', () => {
     let n = 0;
     const log = new PredictionLog({
       path: join(dir, 'a.ndjson'),
-      now: clock('2026-01-01T00:00:00Z'),
+      clock: clock('2026-01-01T00:00:00Z'),
       newId: () => `p${++n}`,
     });
     const [first] = await log.append({ model: 'iris', version: 1, inputs: [5.1, 3.5, 1.4, 0.2], prediction: 0 });

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { open, readFile } from 'node:fs/promises';
-import { FORBIDDEN_KEYS, InvalidInputError, IntegrityError, parseJsonSafely } from '@mlops/core';
+import { readFile } from 'node:fs/promises';
+import {
+  type Clock,
+  FORBIDDEN_KEYS,
+  IntegrityError,
+  InvalidInputError,
+  parseJsonSafely,
+  systemClock,
+} from '@mlops/core';
+import { appendNdjsonLines, parseNdjsonLines } from '@mlops/core/internal';
 
 /** One logged prediction, with its label once one was joined. */
 export interface PredictionRecord {
@@ -48,8 +56,8 @@ export interface PredictionQuery {
 export interface PredictionLogOptions {
   /** The NDJSON file (created on the first append). */
   readonly path: string;
-  /** Clock for prediction and label times (default `() => new Date()`). */
-  readonly now?: () => Date;
+  /** Clock for prediction and label times (default the system clock; `ManualClock` in tests). */
+  readonly clock?: Pick<Clock, 'now'>;
   /** Id generator (default `crypto.randomUUID`). */
   readonly newId?: () => string;
   /** fsync after every append (default false: the OS decides when lines reach the disk). */
@@ -96,24 +104,6 @@ function describeLine(value: unknown): string | undefined {
   return checkInputs(line.inputs);
 }
 
-/** Cuts off a last line without its newline (an append a crash interrupted), so the next line starts clean. */
-async function cutTornTail(handle: import('node:fs/promises').FileHandle): Promise<void> {
-  const { size } = await handle.stat();
-  if (size === 0) return;
-  const last = Buffer.alloc(1);
-  await handle.read(last, 0, 1, size - 1);
-  if (last[0] === 0x0a) return;
-  const chunk = Buffer.alloc(Math.min(size, 1 << 16));
-  for (let end = size; end > 0; ) {
-    const start = Math.max(0, end - chunk.length);
-    const { bytesRead } = await handle.read(chunk, 0, end - start, start);
-    const newline = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
-    if (newline !== -1) return handle.truncate(start + newline + 1);
-    end = start;
-  }
-  await handle.truncate(0);
-}
-
 /**
  * An append-only NDJSON log of predictions (time, model name and version, inputs, prediction) to which
  * labels are joined later by id, as they arrive. Each line is one JSON object; a last line cut short by
@@ -123,7 +113,7 @@ async function cutTornTail(handle: import('node:fs/promises').FileHandle): Promi
 export class PredictionLog {
   /** The NDJSON file. */
   readonly path: string;
-  private readonly now: () => Date;
+  private readonly clock: Pick<Clock, 'now'>;
   private readonly newId: () => string;
   private readonly sync: boolean;
   private queue: Promise<unknown> = Promise.resolve();
@@ -132,7 +122,7 @@ export class PredictionLog {
     if (typeof options?.path !== 'string' || options.path === '')
       throw new InvalidInputError('PredictionLog needs a "path"');
     this.path = options.path;
-    this.now = options.now ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
     this.newId = options.newId ?? randomUUID;
     this.sync = options.sync ?? false;
   }
@@ -152,7 +142,7 @@ export class PredictionLog {
         throw new InvalidInputError(`${at}: prediction must be a finite number`, { row: i });
       const problem = checkInputs(entry.inputs);
       if (problem) throw new InvalidInputError(`${at}: ${problem}`, { row: i });
-      const time = entry.time === undefined ? this.now() : new Date(entry.time);
+      const time = entry.time === undefined ? new Date(this.clock.now()) : new Date(entry.time);
       if (Number.isNaN(time.getTime())) throw new InvalidInputError(`${at}: time is not a valid date`, { row: i });
       const id = entry.id ?? this.newId();
       if (typeof id !== 'string' || id === '')
@@ -173,7 +163,7 @@ export class PredictionLog {
   }
 
   /** Records the true label of a logged prediction (appended; joined on read). */
-  async label(id: string, label: number, time: Date = this.now()): Promise<void> {
+  async label(id: string, label: number, time: Date = new Date(this.clock.now())): Promise<void> {
     if (typeof id !== 'string' || id === '') throw new InvalidInputError('label: id must be a non-empty string');
     if (!isFiniteNumber(label))
       throw new InvalidInputError(`label for "${id}" must be a finite number, got ${String(label)}`);
@@ -189,25 +179,26 @@ export class PredictionLog {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-    const lines = text.split('\n');
     const records = new Map<string, PredictionRecord>();
     const labels = new Map<string, LabelLine>();
-    lines.forEach((raw, index) => {
-      if (raw.trim() === '') return;
+    const { values, problems } = parseNdjsonLines<PredictionLine | LabelLine>(text, (raw) => {
       const parsed = parseJsonSafely(raw);
-      const value = parsed.ok ? parsed.value : undefined;
-      const problem = parsed.ok ? describeLine(value) : parsed.reason;
-      if (problem) {
-        if (index === lines.length - 1) return; // a last line without its newline: a write cut short
-        throw new IntegrityError(`${this.path} line ${index + 1} is damaged: ${problem}`, { row: index });
-      }
-      const line = value as PredictionLine | LabelLine;
+      if (!parsed.ok) return parsed;
+      const problem = describeLine(parsed.value);
+      return problem ? { ok: false, reason: problem } : { ok: true, value: parsed.value as PredictionLine | LabelLine };
+    });
+    const damage = problems.find((problem) => !problem.torn); // a torn last line is a write a crash cut short
+    if (damage)
+      throw new IntegrityError(`${this.path} line ${damage.line} is damaged: ${damage.problem}`, {
+        row: damage.line - 1,
+      });
+    for (const line of values) {
       if (line.type === 'label') labels.set(line.id, line);
       else {
         const { type: _, ...record } = line;
         records.set(line.id, record);
       }
-    });
+    }
     const since = query.since?.getTime() ?? -Infinity;
     const until = query.until?.getTime() ?? Infinity;
     const out: PredictionRecord[] = [];
@@ -224,16 +215,12 @@ export class PredictionLog {
   }
 
   private write(lines: readonly object[]): Promise<void> {
-    const text = lines.map((line) => `${JSON.stringify(line)}\n`).join('');
     const done = this.queue.then(async () => {
-      const handle = await open(this.path, 'a+');
-      try {
-        await cutTornTail(handle);
-        await handle.appendFile(text);
-        if (this.sync) await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await appendNdjsonLines(
+        this.path,
+        lines.map((line) => JSON.stringify(line)),
+        { sync: this.sync },
+      );
     });
     this.queue = done.catch(() => {});
     return done;

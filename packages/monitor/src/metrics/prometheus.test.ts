@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createMonitorMetrics } from './prometheus';
 
@@ -66,5 +67,27 @@ describe('createMonitorMetrics', () => {
     expect(await b.metrics()).not.toContain('model="m"');
     expect(() => a.recordAccuracy('m', 0, 0.5)).toThrow('metrics need a positive integer version, got 0');
     expect(() => createMonitorMetrics({ prefix: 'bad-prefix' })).toThrow('is not a valid Prometheus name');
+  });
+
+  it('answers a malformed request target with 400 and keeps serving', async () => {
+    const server = await createMonitorMetrics().serve({ port: 0 });
+    const port = Number(new URL(server.url).port);
+    const raw = (target: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(port, '127.0.0.1');
+        let text = '';
+        socket.on('data', (chunk) => {
+          text += chunk;
+        });
+        socket.on('close', () => resolve(text));
+        socket.write(`GET ${target} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`);
+      });
+    try {
+      for (const target of ['//[', 'http://[', '//a:99999/metrics'])
+        expect(await raw(target)).toMatch(/^HTTP\/1\.1 400 /);
+      expect((await fetch(server.url)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { InvalidInputError, type AccuracyCheck, type DriftReport } from '@mlops/core';
+import { lazyModule, listen } from '@mlops/core/internal';
 import type * as PromClient from 'prom-client';
 import type { WindowMetrics } from '../performance/windows';
 
@@ -50,16 +49,11 @@ export interface MonitorMetrics {
   serve(options?: ServeOptions): Promise<MetricsServer>;
 }
 
-let promClient: typeof PromClient | undefined;
-
 /**
  * prom-client, loaded on first use: an app that imports only the statistics of this package does not
  * load it, and bundlers do not pull it into bundles that never create metrics.
  */
-function loadPromClient(): typeof PromClient {
-  promClient ??= createRequire(import.meta.url)('prom-client') as typeof PromClient;
-  return promClient;
-}
+const loadPromClient = lazyModule<typeof PromClient>(import.meta.url, 'prom-client');
 
 /**
  * Prometheus metrics for monitored models: `mlops_predictions_total{model,version}`,
@@ -165,7 +159,13 @@ export function createMonitorMetrics(options: MonitorMetricsOptions = {}): Monit
     metrics: () => registry.metrics(),
     async serve(serveOptions = {}) {
       const server: Server = createServer((req, res) => {
-        const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+        let path: string;
+        try {
+          path = new URL(req.url ?? '/', 'http://localhost').pathname;
+        } catch {
+          res.writeHead(400, { 'content-type': 'text/plain' }).end('malformed request target\n');
+          return;
+        }
         if (req.method !== 'GET' || path !== '/metrics') {
           res
             .writeHead(path === '/metrics' ? 405 : 404, { 'content-type': 'text/plain' })
@@ -174,20 +174,11 @@ export function createMonitorMetrics(options: MonitorMetricsOptions = {}): Monit
         }
         registry.metrics().then(
           (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
-          (error: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(error)}\n`),
+          () => res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error\n'),
         );
       });
-      const host = serveOptions.host ?? '127.0.0.1';
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(serveOptions.port ?? 9464, host, resolve);
-      });
-      const { port } = server.address() as AddressInfo;
-      return {
-        url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/metrics`,
-        close: () =>
-          new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
-      };
+      const listening = await listen(server, serveOptions.port ?? 9464, serveOptions.host ?? '127.0.0.1');
+      return { url: `${listening.url}/metrics`, close: listening.close };
     },
   };
   return metrics;

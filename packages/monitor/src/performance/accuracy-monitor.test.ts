@@ -5,9 +5,9 @@ import { createAccuracyMonitor } from './accuracy-monitor';
 describe('createAccuracyMonitor', () => {
   it('alerts under the threshold with the exact check, and keeps history', async () => {
     let tick = 0;
-    const now = () => new Date(Date.UTC(2026, 0, 1 + tick++));
+    const clock = { now: () => Date.UTC(2026, 0, 1 + tick++) };
     const alerts: AccuracyCheck[] = [];
-    const monitor = createAccuracyMonitor({ now, onAlert: (check) => void alerts.push(check) });
+    const monitor = createAccuracyMonitor({ clock, onAlert: (check) => void alerts.push(check) });
     const good = await monitor.check([0, 1, 1, 0], [0, 1, 1, 0]);
     const bad = await monitor.check([0, 1, 1, 0, 2], [0, 1, 0, 1, 2]);
     expect(good).toEqual({

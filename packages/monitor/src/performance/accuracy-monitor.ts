@@ -1,4 +1,4 @@
-import { accuracyScore, InvalidInputError, type AccuracyCheck } from '@mlops/core';
+import { type AccuracyCheck, accuracyScore, type Clock, InvalidInputError, systemClock } from '@mlops/core';
 
 /** Options of {@link createAccuracyMonitor}. */
 export interface AccuracyMonitorOptions {
@@ -6,8 +6,8 @@ export interface AccuracyMonitorOptions {
   readonly threshold?: number;
   /** Called with the check whenever accuracy falls under the threshold. */
   readonly onAlert?: (check: AccuracyCheck) => unknown;
-  /** Clock (default `() => new Date()`). */
-  readonly now?: () => Date;
+  /** Clock for `checkedAt` (default the system clock; `ManualClock` in tests). */
+  readonly clock?: Pick<Clock, 'now'>;
 }
 
 /** Watches accuracy over labelled batches. */
@@ -22,7 +22,7 @@ export interface AccuracyMonitor {
 export function createAccuracyMonitor(options: AccuracyMonitorOptions = {}): AccuracyMonitor {
   const threshold = options.threshold ?? 0.85;
   if (!(threshold >= 0 && threshold <= 1)) throw new InvalidInputError(`threshold must be in [0, 1], got ${threshold}`);
-  const now = options.now ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   const history: AccuracyCheck[] = [];
   return {
     history,
@@ -33,7 +33,7 @@ export function createAccuracyMonitor(options: AccuracyMonitorOptions = {}): Acc
         rows: actual.length,
         threshold,
         alert: accuracy < threshold,
-        checkedAt: now().toISOString(),
+        checkedAt: new Date(clock.now()).toISOString(),
       };
       history.push(check);
       if (check.alert) await options.onAlert?.(check);

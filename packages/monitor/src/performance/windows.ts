@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@mlops/core';
+import { accuracyScore, InvalidInputError } from '@mlops/core';
 import type { PredictionRecord } from '../log/prediction-log';
 
 /** A window: the last/each `count` labelled predictions, or those within `ms` milliseconds. */
@@ -53,12 +53,11 @@ function checkSpec(window: WindowSpec): void {
 function metrics(model: string, version: number, records: readonly PredictionRecord[]): WindowMetrics {
   const actual = records.map((r) => r.label!);
   const predicted = records.map((r) => r.prediction);
-  const correct = records.filter((r) => r.label === r.prediction).length;
   return {
     model,
     version,
     rows: records.length,
-    accuracy: correct / records.length,
+    accuracy: accuracyScore(actual, predicted),
     f1: macroF1(actual, predicted),
     from: records[0]!.time,
     to: records[records.length - 1]!.time,

@@ -1,8 +1,7 @@
-// A minimal, real in-memory ModelStore for the lifecycle tests (the registry package has the real backends).
-import type { Dataset } from '../../contracts/dataset';
-import type { DatasetStore, DatasetVersion, RegisterDatasetInput } from '../../contracts/dataset-store';
-import type { DecisionLog, DecisionRecord } from '../../contracts/decision-log';
-import type { ModelArtifact } from '../../contracts/model';
+import type { Dataset } from '../contracts/dataset';
+import type { DatasetStore, DatasetVersion, RegisterDatasetInput } from '../contracts/dataset-store';
+import type { DecisionLog, DecisionRecord } from '../contracts/decision-log';
+import type { ModelArtifact } from '../contracts/model';
 import type {
   AliasMove,
   DatasetLineage,
@@ -13,9 +12,9 @@ import type {
   SetAliasOptions,
   VersionChangeOptions,
   VersionRef,
-} from '../../contracts/store';
-import { ConflictError, NotFoundError } from '../../errors/errors';
-import { fingerprint } from '../../fingerprint/fingerprint';
+} from '../contracts/store';
+import { ConflictError, NotFoundError } from '../errors/errors';
+import { fingerprint } from '../fingerprint/fingerprint';
 
 const lineageOf = ({ fingerprint, name, version }: DatasetLineage): DatasetLineage => ({
   fingerprint,
@@ -23,9 +22,14 @@ const lineageOf = ({ fingerprint, name, version }: DatasetLineage): DatasetLinea
   ...(version === undefined ? {} : { version }),
 });
 
+/**
+ * A small in-memory `ModelStore` for unit tests of code that takes a store (versions, aliases with compare-and-set
+ * and rollback, archive, delete). Nothing is persisted or checksummed: use `@mlops/registry` for real registries.
+ */
 export class MemoryModelStore implements ModelStore {
   private readonly versions = new Map<string, ({ version: ModelVersion; artifact: string } | undefined)[]>();
   private readonly aliases = new Map<string, number>();
+  /** Every alias move, oldest first, for assertions. */
   readonly aliasMoves: (AliasMove & { name: string })[] = [];
 
   async register(name: string, input: RegisterModelInput): Promise<ModelVersion> {
@@ -153,6 +157,7 @@ export class MemoryModelStore implements ModelStore {
   }
 }
 
+/** A small in-memory `DatasetStore` for unit tests: same content (fingerprint) → same version. */
 export class MemoryDatasetStore implements DatasetStore {
   private readonly versions = new Map<string, { version: DatasetVersion; dataset: Dataset }[]>();
 
@@ -208,7 +213,9 @@ export class MemoryDatasetStore implements DatasetStore {
   }
 }
 
+/** An in-memory `DecisionLog` for unit tests, with a crash switch (`failOn`) and a lease that counts its holders. */
 export class MemoryDecisionLog implements DecisionLog {
+  /** Every appended record, oldest first. */
   readonly records: DecisionRecord[] = [];
   /** Makes the next append of this phase throw once, as a crash at that moment would stop the run. */
   failOn: DecisionRecord['phase'] | undefined;

@@ -1,5 +1,5 @@
-import type { Dataset } from '../../contracts/dataset';
-import { createDataset } from '../../validation/dataset';
+import type { Dataset } from '../contracts/dataset';
+import { createDataset } from '../validation/dataset';
 
 /** Two classes on one feature: class 0 around `low`, class 1 around `high` (n rows each, jittered ±0.2). */
 export function blobs(low: number, high: number, n = 10): Dataset {

@@ -1,9 +1,9 @@
-// A tiny but real nearest-centroid classifier implementing the Trainer/Model/ModelCodec contracts.
-import type { Dataset, FeatureRows } from '../../contracts/dataset';
-import type { Model, ModelArtifact, ModelCodec } from '../../contracts/model';
-import type { Trainer } from '../../contracts/trainer';
+import type { Dataset, FeatureRows } from '../contracts/dataset';
+import type { Model, ModelArtifact, ModelCodec } from '../contracts/model';
+import type { Trainer } from '../contracts/trainer';
 
-type CentroidParams = { shrink: number };
+/** Parameters of {@link centroidTrainer}: centroids are multiplied by `shrink` (default 1; < 1 makes a worse model). */
+export type CentroidParams = { shrink: number };
 
 function centroidModel(
   centroids: number[][],
@@ -36,6 +36,10 @@ function centroidModel(
   };
 }
 
+/**
+ * A tiny but real nearest-centroid classifier (each class's mean; predict the nearest) implementing the `Trainer`,
+ * `Model` and artifact contracts: fast enough for any unit test of code that trains. `fits` counts its fits.
+ */
 export const centroidTrainer: Trainer<CentroidParams> & { fits: number } = {
   name: 'centroid',
   fits: 0,
@@ -57,6 +61,7 @@ export const centroidTrainer: Trainer<CentroidParams> & { fits: number } = {
   },
 };
 
+/** Decodes {@link centroidTrainer}'s artifacts (`format: 'centroid'`). */
 export const centroidCodec: ModelCodec = {
   format: 'centroid',
   formatVersions: [1],
