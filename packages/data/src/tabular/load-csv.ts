@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { FORBIDDEN_KEYS, InvalidInputError } from '@mlops/core';
-import { createRequire } from 'node:module';
+import { lazyModule } from '@mlops/core/internal';
 import type * as CsvParse from 'csv-parse';
 import { buildTable, type LoadedTable, type SourceRecord, type TableOptions } from './build-table';
 import { checkSource, fileError } from './source';
@@ -22,13 +22,8 @@ export interface CsvOptions extends TableOptions {
 /** CSV text, a file path, or a readable stream of CSV bytes. */
 export type CsvSource = { readonly text: string } | { readonly path: string } | Readable;
 
-let csvParse: typeof CsvParse | undefined;
-
 /** csv-parse, loaded on the first CSV: apps that never read CSV do not load or bundle it. */
-function loadCsvParse(): typeof CsvParse {
-  csvParse ??= createRequire(import.meta.url)('csv-parse') as typeof CsvParse;
-  return csvParse;
-}
+const loadCsvParse = lazyModule<typeof CsvParse>(import.meta.url, 'csv-parse');
 
 /** Checks column names (from the header line or the `header` option): unique, and no prototype keys. */
 function checkHeader(names: readonly unknown[], where: string, row?: number): string[] {
