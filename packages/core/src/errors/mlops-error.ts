@@ -1,8 +1,11 @@
 const MARKER_PREFIX = '@mlops/core/error/';
 
-/** Where in tabular input a problem was found: zero-based row and column, column name, and so on. */
+/** Where in tabular input a problem was found: row, column, column name, and so on. */
 export interface ErrorLocation {
-  /** Zero-based row index. */
+  /**
+   * The row as the message names it: the 1-based line number for text files (CSV, NDJSON — `line 3`), the 0-based
+   * index for in-memory rows, JSON arrays and request bodies (`row 0`).
+   */
   readonly row?: number;
   /** Zero-based column index. */
   readonly column?: number;
@@ -38,7 +41,7 @@ export function hasErrorMarker(value: unknown, className: string): boolean {
 export class MlopsError extends Error {
   /** Stable machine-readable code, e.g. `NOT_FOUND`. */
   readonly code: string;
-  /** Zero-based row at fault, when the error is about tabular input. */
+  /** The row at fault, as the message names it (1-based line of a file, 0-based index of in-memory rows). */
   declare readonly row?: number;
   /** Zero-based column at fault, when the error is about tabular input. */
   declare readonly column?: number;
