@@ -14,7 +14,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const packages = [
   ['core', 'createDataset'],
   ['data', 'trainTestSplit'],
-  ['train', 'randomForestTrainer'],
+  ['train', 'randomForestClassifier'],
   ['registry', 'FileSystemModelStore'],
   ['monitor', 'ksTest'],
   ['cli', 'startPredictionServer'],

@@ -7,11 +7,11 @@ import { decodeModel } from '@mlops/core';
 import { loadIris, trainTestSplit } from '@mlops/data';
 import { detectDrift, ksTest } from '@mlops/monitor';
 import { FileSystemModelStore } from '@mlops/registry';
-import { accuracy, randomForestCodec, randomForestTrainer } from '@mlops/train';
+import { accuracy, randomForestClassifier, randomForestCodec } from '@mlops/train';
 
 const iris = loadIris();
 const { train, test } = trainTestSplit(iris, { testSize: 0.2, seed: 42 });
-const model = await randomForestTrainer({ nEstimators: 20, seed: 42 }).fit(train);
+const model = await randomForestClassifier({ nEstimators: 20, seed: 42 }).fit(train);
 const store = new FileSystemModelStore({ root: mkdtempSync(join(tmpdir(), 'consumer-registry-')) });
 const { version } = await store.register('iris', {
   artifact: model.toArtifact(),

@@ -13,7 +13,7 @@ import {
   rollingMetrics,
 } from '@mlops/monitor';
 import { FileSystemModelStore, loadModel, PostgresModelStore } from '@mlops/registry';
-import { accuracy, mlRandomForestCodec, randomForestCodec, randomForestTrainer } from '@mlops/train';
+import { accuracy, mlRandomForestCodec, randomForestClassifier, randomForestCodec } from '@mlops/train';
 
 /** scikit-learn 1.2's `RandomForestClassifier(random_state=42)` predictions on the iris test split (seed 42). */
 export const SKLEARN_TEST_PREDICTIONS = [
@@ -100,7 +100,7 @@ async function runLoop(
     `data     iris: ${iris.target.length} rows × ${iris.featureNames.length} features; split seed 42 → ${train.target.length} train / ${test.target.length} test`,
   );
 
-  const trainer = randomForestTrainer({ nEstimators: 100, seed: 42 });
+  const trainer = randomForestClassifier({ nEstimators: 100, seed: 42 });
   const model = await trainer.fit(train);
   const predictions = model.predict(test.features);
   const testAccuracy = accuracy(test.target, predictions);

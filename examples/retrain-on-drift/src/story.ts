@@ -10,7 +10,7 @@ import {
 import { loadIris, shiftFeatures, trainTestSplit } from '@mlops/data';
 import { createAccuracyMonitor, detectDrift } from '@mlops/monitor';
 import { FileSystemModelStore, PostgresModelStore } from '@mlops/registry';
-import { mlRandomForestCodec, randomForestCodec, randomForestTrainer } from '@mlops/train';
+import { mlRandomForestCodec, randomForestClassifier, randomForestCodec } from '@mlops/train';
 
 /** A new measuring device reads petals larger. */
 const PETAL_SHIFT = { 'petal length (cm)': 1.2, 'petal width (cm)': 0.5 };
@@ -50,7 +50,7 @@ export function storyLifecycle(
 ): { lifecycle: Lifecycle; store: FileSystemModelStore | PostgresModelStore } {
   const store = openStory(location);
   const { reference, holdout } = storyData();
-  const forest = randomForestTrainer({ nEstimators: 50, seed: 42 });
+  const forest = randomForestClassifier({ nEstimators: 50, seed: 42 });
   let fits = 0;
   const trainer = {
     ...forest,

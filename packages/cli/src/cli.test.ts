@@ -185,7 +185,9 @@ describe('mlops CLI, end to end', () => {
     const badInput = writeCsv(join(dir, 'bad.csv'), names, [[1, 2, 'x', 4]]);
     const bad = mlops('predict', '--model', 'flowers@production', '--input', badInput);
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toBe('mlops: row 0, column "petal length (cm)" is "x": expected a number\n');
+    expect(bad.stderr).toBe(
+      'mlops: row 0, column "petal length (cm)" is "x": expected a number (decimal digits, optional sign, point and exponent)\n',
+    );
     expect(mlops('registry', 'list', '--registry', '').stderr).toMatch(/^mlops: /);
   });
 

@@ -21,7 +21,7 @@ if (kind === 'ours') {
   const nJobs = Number(jobs);
   let t = performance.now();
   const model = (await lib
-    .randomForestTrainer({ nEstimators: 100, maxFeatures: 'sqrt', seed: 1 }, { nJobs })
+    .randomForestClassifier({ nEstimators: 100, maxFeatures: 'sqrt', seed: 1 }, { nJobs })
     .fit(dataset)) as InstanceType<typeof lib.RandomForestClassifierModel>;
   const trainMs = seconds(t) * 1000;
   trainPeakMb = process.resourceUsage().maxRSS / 1024;

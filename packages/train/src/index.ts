@@ -1,8 +1,8 @@
-export { randomForestTrainer } from './random-forest/trainer';
+export { randomForestClassifier } from './random-forest/random-forest-classifier';
 export type { FitRunOptions } from './engine/parallel';
 export { RandomForestClassifierModel, RANDOM_FOREST_FORMAT } from './random-forest/model';
 export { randomForestCodec } from './random-forest/codec';
-export { randomForestRegressor, RandomForestRegressorModel } from './random-forest/regressor';
+export { randomForestRegressor, RandomForestRegressorModel } from './random-forest/random-forest-regressor';
 export {
   DEFAULT_RANDOM_FOREST_PARAMS,
   DEFAULT_RANDOM_FOREST_REGRESSOR_PARAMS,
@@ -13,7 +13,7 @@ export { resolveMaxFeatures, type MaxFeatures } from './params/max-features';
 
 export { mlRandomForestTrainer } from './ml-random-forest/trainer';
 export {
-  RandomForestModel,
+  MlRandomForestModel,
   ML_RANDOM_FOREST_FORMAT,
   type MlForestPredictor,
   type TreeVotes,
@@ -31,11 +31,11 @@ export {
 } from './metrics/classification';
 export { binaryRocAuc, logLoss, rocAuc } from './metrics/probabilistic';
 export { meanAbsoluteError, r2Score, rootMeanSquaredError } from './metrics/regression';
-export { kFold, stratifiedKFold, type Fold, type FoldOptions } from './validation/folds';
-export { crossValidate, type CrossValidateOptions, type CrossValidation } from './validation/cross-validate';
+export { kFold, stratifiedKFold, type Fold, type FoldOptions } from './model-selection/folds';
+export { crossValidate, type CrossValidateOptions, type CrossValidation } from './model-selection/cross-validate';
 export {
+  decisionTreeClassifier,
   decisionTreeRegressor,
-  decisionTreeTrainer,
   type DecisionTreeParams,
   type DecisionTreeRegressorParams,
 } from './random-forest/decision-tree';

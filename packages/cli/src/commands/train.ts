@@ -1,7 +1,7 @@
 import { basename, extname } from 'node:path';
 import { defineCommand } from 'citty';
 import { trainTestSplit } from '@mlops/data';
-import { accuracy, randomForestTrainer } from '@mlops/train';
+import { accuracy, randomForestClassifier } from '@mlops/train';
 import { openRegistry } from '../shared/open-store';
 import { createOutput, progress } from '../shared/output';
 import { readTable } from '../shared/read-table';
@@ -40,7 +40,7 @@ export const train = defineCommand({
       seed,
       stratify: dataset.target,
     });
-    const trainer = randomForestTrainer(
+    const trainer = randomForestClassifier(
       { nEstimators: Number(args.trees), seed },
       { onProgress: progress('train    trees', out) },
     );

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadIris } from '@mlops/data';
 import { FileSystemModelStore } from '@mlops/registry';
-import { randomForestTrainer } from '@mlops/train';
+import { randomForestClassifier } from '@mlops/train';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpRequest, rawRequest } from './__fixtures__/raw-http';
 import { startPredictionServer, type PredictionServer } from './server';
@@ -15,7 +15,7 @@ let server: PredictionServer;
 const port = () => Number(new URL(server.url).port);
 
 beforeAll(async () => {
-  const model = await randomForestTrainer({ nEstimators: 5, seed: 1 }).fit(loadIris());
+  const model = await randomForestClassifier({ nEstimators: 5, seed: 1 }).fit(loadIris());
   await store.register('iris', { artifact: model.toArtifact() });
   server = await startPredictionServer({
     store,
@@ -81,7 +81,7 @@ describe('prediction server: one number grammar and no ignored columns for recor
     const { ENCODING_TAG } = await import('../shared/served-model');
     const csv = 'age,plan,churn\n31,basic,no\n45,pro,yes\n22,basic,no\n51,pro,yes\n';
     const { dataset, encoding } = await loadCsv({ text: csv }, { target: 'churn' });
-    const model = await randomForestTrainer({ nEstimators: 3, seed: 1 }).fit(dataset);
+    const model = await randomForestClassifier({ nEstimators: 3, seed: 1 }).fit(dataset);
     await store.register('churn', {
       artifact: model.toArtifact(),
       tags: { [ENCODING_TAG]: JSON.stringify(encoding.toJSON()) },

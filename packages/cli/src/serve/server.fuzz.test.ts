@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { loadCsv } from '@mlops/data';
 import { FileSystemModelStore } from '@mlops/registry';
-import { randomForestTrainer } from '@mlops/train';
+import { randomForestClassifier } from '@mlops/train';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENCODING_TAG } from '../shared/served-model';
 import { httpRequest, rawRequest } from './__fixtures__/raw-http';
@@ -24,7 +24,7 @@ beforeAll(async () => {
     { text: csv },
     { target: 'churn', columns: { score: { type: 'number', missing: { impute: 'median' } } } },
   );
-  const model = await randomForestTrainer({ nEstimators: 3, seed: 1 }).fit(dataset);
+  const model = await randomForestClassifier({ nEstimators: 3, seed: 1 }).fit(dataset);
   await store.register('churn', {
     artifact: model.toArtifact(),
     tags: { [ENCODING_TAG]: JSON.stringify(encoding.toJSON()) },

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadIris } from '@mlops/data';
 import { FileSystemModelStore } from '@mlops/registry';
-import { randomForestTrainer } from '@mlops/train';
+import { randomForestClassifier } from '@mlops/train';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPredictionServer, type PredictionServer } from './server';
 
@@ -20,7 +20,7 @@ const post = (body: unknown) =>
 
 beforeAll(async () => {
   for (const seed of [1, 2]) {
-    const model = await randomForestTrainer({ nEstimators: 10, seed }).fit(iris);
+    const model = await randomForestClassifier({ nEstimators: 10, seed }).fit(iris);
     await store.register('iris', { artifact: model.toArtifact(), tags: { seed: String(seed) } });
   }
   await store.setAlias('iris', 'production', 1);

@@ -1,7 +1,7 @@
 import { InvalidArtifactError, type JsonObject, type Model, type ModelArtifact, type ModelCodec } from '@mlops/core';
 import { loadMlRandomForest } from './load';
 import { artifactNames, artifactParams } from '../shared/artifact-fields';
-import { ML_RANDOM_FOREST_FORMAT, RandomForestModel } from './model';
+import { ML_RANDOM_FOREST_FORMAT, MlRandomForestModel } from './model';
 import { validateForestPayload } from './validate-payload';
 
 /** Reads `ml-random-forest` artifacts (format version 1) after validating their whole structure. */
@@ -37,7 +37,7 @@ export function fromMlRandomForestJSON(json: unknown, names: MlRandomForestImpor
   const payload = plainJson(json);
   validateForestPayload(payload, featureNames.length, classNames.length);
   const forest = loadMlRandomForest().RandomForestClassifier.load(JSON.parse(JSON.stringify(payload)));
-  return new RandomForestModel(forest, payload as JsonObject, [...featureNames], [...classNames], names.params ?? {});
+  return new MlRandomForestModel(forest, payload as JsonObject, [...featureNames], [...classNames], names.params ?? {});
 }
 
 /** The value as plain JSON data: `forest.toJSON()` still holds ml-matrix `Matrix` leaves and tree-node instances. */

@@ -17,11 +17,11 @@ export interface TreeVotes {
   getRow(index: number): number[];
 }
 
-/** Artifact format written by this package's random forest. */
+/** Artifact format of ml-random-forest classifiers wrapped by this package ({@link MlRandomForestModel}). */
 export const ML_RANDOM_FOREST_FORMAT = 'ml-random-forest';
 
 /** A trained ml-random-forest classifier behind the core `Model` contract. */
-export class RandomForestModel implements Model {
+export class MlRandomForestModel implements Model {
   /** Always `ml-random-forest`. */
   readonly format = ML_RANDOM_FOREST_FORMAT;
 

@@ -1,7 +1,7 @@
 import type { Dataset, Trainer } from '@mlops/core';
 import { classificationData } from '../shared/classification-data';
 import { loadMlRandomForest } from './load';
-import { RandomForestModel } from './model';
+import { MlRandomForestModel } from './model';
 import { resolveMaxFeatures } from '../params/max-features';
 import { resolveParams, type MlRandomForestParams } from './params';
 
@@ -34,7 +34,7 @@ export function mlRandomForestTrainer(defaults: Partial<MlRandomForestParams> = 
         [...data.target],
       );
       const payload = JSON.parse(JSON.stringify(forest.toJSON()));
-      return new RandomForestModel(forest, payload, data.featureNames, data.classNames, {
+      return new MlRandomForestModel(forest, payload, data.featureNames, data.classNames, {
         ...params,
         featuresPerTree: perTree,
       });

@@ -2,7 +2,7 @@ import { InvalidArtifactError, type Model, type ModelArtifact, type ModelCodec }
 import { artifactNames, artifactParams } from '../shared/artifact-fields';
 import { decodeForest } from '../engine/serialize';
 import { RANDOM_FOREST_FORMAT, RandomForestClassifierModel } from './model';
-import { RandomForestRegressorModel } from './regressor';
+import { RandomForestRegressorModel } from './random-forest-regressor';
 
 /** Reads `mlops-random-forest` artifacts (format version 1), classifiers and regressors; every array and index is validated first. */
 export const randomForestCodec: ModelCodec = {

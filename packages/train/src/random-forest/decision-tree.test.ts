@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { irisTest, irisTrain } from '../__fixtures__/iris-split';
 import { createDataset } from '@mlops/core';
-import { decisionTreeRegressor, decisionTreeTrainer } from './decision-tree';
+import { decisionTreeClassifier, decisionTreeRegressor } from './decision-tree';
 
-describe('decisionTreeTrainer', () => {
+describe('decisionTreeClassifier', () => {
   it('grows one full tree that fits its training data', async () => {
-    const tree = await decisionTreeTrainer().fit(irisTrain);
+    const tree = await decisionTreeClassifier().fit(irisTrain);
     expect(tree.params).toMatchObject({ nEstimators: 1, bootstrap: false, maxFeatures: 'all' });
     // A fully grown tree separates the training rows unless two identical rows disagree.
     expect(tree.predict(irisTrain.features).filter((p, i) => p === irisTrain.target[i]).length).toBeGreaterThanOrEqual(
@@ -14,7 +14,7 @@ describe('decisionTreeTrainer', () => {
     expect(tree.predict(irisTest.features).filter((p, i) => p === irisTest.target[i]).length).toBeGreaterThanOrEqual(
       28,
     );
-    const stump = await decisionTreeTrainer({ maxDepth: 1 }).fit(irisTrain);
+    const stump = await decisionTreeClassifier({ maxDepth: 1 }).fit(irisTrain);
     expect(new Set(stump.predict(irisTest.features)).size).toBe(2);
   });
 });

@@ -1,7 +1,7 @@
 import type { Trainer } from '@mlops/core';
 import type { RandomForestParams, RandomForestRegressorParams } from './params';
-import { randomForestRegressor } from './regressor';
-import { randomForestTrainer } from './trainer';
+import { randomForestClassifier } from './random-forest-classifier';
+import { randomForestRegressor } from './random-forest-regressor';
 
 /** Hyperparameters of a single tree: the forest's, without the ensemble ones. */
 export type DecisionTreeParams = Omit<RandomForestParams, 'nEstimators' | 'bootstrap' | 'maxSamples' | 'oobScore'>;
@@ -10,8 +10,8 @@ export type DecisionTreeParams = Omit<RandomForestParams, 'nEstimators' | 'boots
  * One decision tree (scikit-learn's `DecisionTreeClassifier`): the forest engine with a single tree on
  * all rows, every feature considered at each split unless `maxFeatures` says otherwise.
  */
-export function decisionTreeTrainer(defaults: Partial<DecisionTreeParams> = {}): Trainer<DecisionTreeParams> {
-  const forest = randomForestTrainer(
+export function decisionTreeClassifier(defaults: Partial<DecisionTreeParams> = {}): Trainer<DecisionTreeParams> {
+  const forest = randomForestClassifier(
     { maxFeatures: 'all', ...defaults, nEstimators: 1, bootstrap: false, maxSamples: null, oobScore: false },
     { nJobs: 1 },
   );

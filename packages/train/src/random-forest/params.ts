@@ -1,7 +1,7 @@
 import { InvalidInputError } from '@mlops/core';
 import type { MaxFeatures } from '../params/max-features';
 
-/** Hyperparameters of {@link randomForestTrainer}, with scikit-learn's `RandomForestClassifier` meanings. */
+/** Hyperparameters of {@link randomForestClassifier}, with scikit-learn's `RandomForestClassifier` meanings. */
 export type RandomForestParams = {
   /** Number of trees (default 100). */
   nEstimators: number;

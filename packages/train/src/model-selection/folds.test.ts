@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { irisTrain } from '../__fixtures__/iris-split';
-import { randomForestTrainer } from '../random-forest/trainer';
+import { randomForestClassifier } from '../random-forest/random-forest-classifier';
 import { crossValidate } from './cross-validate';
 import { kFold, stratifiedKFold } from './folds';
 
@@ -72,7 +72,7 @@ describe('folds match scikit-learn', () => {
 
 describe('crossValidate', () => {
   it('scores every stratified fold of iris and is deterministic', async () => {
-    const trainer = randomForestTrainer({ nEstimators: 20 });
+    const trainer = randomForestClassifier({ nEstimators: 20 });
     const result = await crossValidate(trainer, irisTrain, { folds: 4, seed: 1 });
     expect(result.scores).toHaveLength(4);
     expect(result.mean).toBeGreaterThan(0.9);

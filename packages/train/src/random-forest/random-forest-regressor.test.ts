@@ -2,7 +2,7 @@ import { createDataset, decodeModel, RandomState, type ModelArtifact } from '@ml
 import { describe, expect, it } from 'vitest';
 import { r2Score } from '../metrics/regression';
 import { randomForestCodec } from './codec';
-import { randomForestRegressor, type RandomForestRegressorModel } from './regressor';
+import { randomForestRegressor, type RandomForestRegressorModel } from './random-forest-regressor';
 
 // y = 3·x0 − 2·x1 + sin(6·x2) + 0.3·noise; x3 is irrelevant. numpy's RandomState(11) draws the same numbers,
 // and scikit-learn 1.2's RandomForestRegressor(random_state=0) scores R² = 0.9552 on the last 150 rows.

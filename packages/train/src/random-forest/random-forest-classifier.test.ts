@@ -5,13 +5,13 @@ import { mlRandomForestCodec } from '../ml-random-forest/codec';
 import { randomForestCodec } from './codec';
 import type { RandomForestClassifierModel } from './model';
 import type { RandomForestParams } from './params';
-import { randomForestTrainer } from './trainer';
+import { randomForestClassifier } from './random-forest-classifier';
 
 /** scikit-learn 1.2's RandomForestClassifier(random_state=42) on the same split. */
 const SKLEARN_PREDICTIONS = [1, 0, 2, 1, 1, 0, 1, 2, 1, 1, 2, 0, 0, 0, 0, 1, 2, 1, 1, 2, 0, 2, 0, 2, 2, 2, 2, 2, 0, 0];
 
-describe('randomForestTrainer (own engine)', async () => {
-  const model = await randomForestTrainer().fit(irisTrain);
+describe('randomForestClassifier (own engine)', async () => {
+  const model = await randomForestClassifier().fit(irisTrain);
 
   it("predicts scikit-learn's iris test predictions", () => {
     expect(model.predict(irisTest.features)).toEqual(SKLEARN_PREDICTIONS);
@@ -40,10 +40,10 @@ describe('randomForestTrainer (own engine)', async () => {
   });
 
   it('writes a byte-identical artifact for the same seed, and round-trips it', async () => {
-    const again = await randomForestTrainer().fit(irisTrain);
+    const again = await randomForestClassifier().fit(irisTrain);
     const text = JSON.stringify(model.toArtifact());
     expect(JSON.stringify(again.toArtifact())).toBe(text);
-    expect(JSON.stringify((await randomForestTrainer({ seed: 1 }).fit(irisTrain)).toArtifact())).not.toBe(text);
+    expect(JSON.stringify((await randomForestClassifier({ seed: 1 }).fit(irisTrain)).toArtifact())).not.toBe(text);
     const loaded = decodeModel(JSON.parse(text) as ModelArtifact, [randomForestCodec, mlRandomForestCodec]);
     expect(loaded.predictProba!(irisTest.features)).toEqual(model.predictProba!(irisTest.features));
     expect(JSON.stringify(loaded.toArtifact())).toBe(text);
@@ -87,7 +87,7 @@ describe('randomForestTrainer (own engine)', async () => {
   });
 
   it('reports an out-of-bag score, kept through the artifact', async () => {
-    const withOob = (await randomForestTrainer({ oobScore: true }).fit(irisTrain)) as RandomForestClassifierModel;
+    const withOob = (await randomForestClassifier({ oobScore: true }).fit(irisTrain)) as RandomForestClassifierModel;
     // scikit-learn's RandomForestClassifier(oob_score=True, random_state=42) on this split: 0.917.
     expect(withOob.oobScore).toBeGreaterThan(0.9);
     expect(withOob.oobScore).toBeLessThanOrEqual(1);
@@ -97,7 +97,7 @@ describe('randomForestTrainer (own engine)', async () => {
     ) as RandomForestClassifierModel;
     expect(loaded.oobScore).toBe(withOob.oobScore);
     expect(withOob.predict(irisTest.features)).toEqual(SKLEARN_PREDICTIONS); // the OOB pass changes nothing
-    expect(() => randomForestTrainer({ oobScore: true, bootstrap: false })).toThrow(
+    expect(() => randomForestClassifier({ oobScore: true, bootstrap: false })).toThrow(
       'oobScore is true: expected bootstrap: true to have out-of-bag rows',
     );
   });
@@ -114,25 +114,27 @@ describe('randomForestTrainer (own engine)', async () => {
     });
     const probe = Array.from({ length: 20 }, (_, i) => [0.5 + i * 0.025]);
     const rare = async (params: Partial<RandomForestParams>) =>
-      (await randomForestTrainer({ nEstimators: 30, maxDepth: 2, ...params }).fit(skewed))
+      (await randomForestClassifier({ nEstimators: 30, maxDepth: 2, ...params }).fit(skewed))
         .predict(probe)
         .filter((p) => p === 1).length;
     expect(await rare({ classWeight: 'balanced' })).toBeGreaterThan(await rare({}));
     const half = JSON.stringify(
-      (await randomForestTrainer({ nEstimators: 5, maxSamples: 0.5 }).fit(irisTrain)).toArtifact(),
+      (await randomForestClassifier({ nEstimators: 5, maxSamples: 0.5 }).fit(irisTrain)).toArtifact(),
     );
-    expect(half).not.toBe(JSON.stringify((await randomForestTrainer({ nEstimators: 5 }).fit(irisTrain)).toArtifact()));
-    await expect(randomForestTrainer({ maxSamples: 500 }).fit(irisTrain)).rejects.toThrow(
+    expect(half).not.toBe(
+      JSON.stringify((await randomForestClassifier({ nEstimators: 5 }).fit(irisTrain)).toArtifact()),
+    );
+    await expect(randomForestClassifier({ maxSamples: 500 }).fit(irisTrain)).rejects.toThrow(
       'maxSamples 500 must be a count in [1, 120] or a fraction in (0, 1)',
     );
   });
 
   it('checks params and predict input', async () => {
-    expect(() => randomForestTrainer({ minSamplesLeaf: 0 })).toThrow('minSamplesLeaf is 0: expected an integer ≥ 1');
-    expect(() => randomForestTrainer({ criterion: 'mse' as 'gini' })).toThrow(
+    expect(() => randomForestClassifier({ minSamplesLeaf: 0 })).toThrow('minSamplesLeaf is 0: expected an integer ≥ 1');
+    expect(() => randomForestClassifier({ criterion: 'mse' as 'gini' })).toThrow(
       `criterion is "mse": expected 'gini' or 'entropy'`,
     );
-    await expect(randomForestTrainer().fit(irisTrain, { maxFeatures: -2 })).rejects.toThrow('maxFeatures is -2');
+    await expect(randomForestClassifier().fit(irisTrain, { maxFeatures: -2 })).rejects.toThrow('maxFeatures is -2');
     expect(() => model.predict([[1, 2, 3]])).toThrow('predict input row 0 has 3 values, expected 4');
   });
 });

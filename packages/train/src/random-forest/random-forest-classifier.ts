@@ -10,7 +10,7 @@ import { resolveRandomForestParams, type RandomForestParams } from './params';
  * every random choice from `seed`. Same seed and data → byte-identical artifact, whatever `run.nJobs`
  * (worker threads; default: available cores). `run.onProgress(done, total)` reports trees; `run.signal` cancels.
  */
-export function randomForestTrainer(
+export function randomForestClassifier(
   defaults: Partial<RandomForestParams> = {},
   run: FitRunOptions = {},
 ): Trainer<RandomForestParams> {

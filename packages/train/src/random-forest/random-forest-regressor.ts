@@ -26,7 +26,7 @@ export class RandomForestRegressorModel extends ForestModelBase implements Model
 }
 
 /**
- * A random-forest regressor on the same engine as {@link randomForestTrainer}: squared-error splits,
+ * A random-forest regressor on the same engine as {@link randomForestClassifier}: squared-error splits,
  * leaves hold means, `maxFeatures` defaults to all features (scikit-learn's `RandomForestRegressor`).
  */
 export function randomForestRegressor(
