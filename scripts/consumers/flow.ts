@@ -3,11 +3,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeModel } from '@mlops/core';
+import { accuracyScore, decodeModel } from '@mlops/core';
 import { loadIris, trainTestSplit } from '@mlops/data';
 import { detectDrift, ksTest } from '@mlops/monitor';
 import { FileSystemModelStore } from '@mlops/registry';
-import { accuracy, randomForestClassifier, randomForestCodec } from '@mlops/train';
+import { randomForestClassifier, randomForestCodec } from '@mlops/train';
 
 const iris = loadIris();
 const { train, test } = trainTestSplit(iris, { testSize: 0.2, seed: 42 });
@@ -15,7 +15,7 @@ const model = await randomForestClassifier({ nEstimators: 20, seed: 42 }).fit(tr
 const store = new FileSystemModelStore({ root: mkdtempSync(join(tmpdir(), 'consumer-registry-')) });
 const { version } = await store.register('iris', {
   artifact: model.toArtifact(),
-  metrics: { accuracy: accuracy(test.target, model.predict(test.features)) },
+  metrics: { accuracy: accuracyScore(test.target, model.predict(test.features)) },
 });
 await store.setAlias('iris', 'production', version, { expectedVersion: null });
 const served = decodeModel((await store.loadArtifact('iris', 'production')).artifact, [randomForestCodec]);
@@ -24,7 +24,7 @@ const report = detectDrift(train.features, test.features, { featureNames: train.
 console.log(
   JSON.stringify({
     version,
-    accuracy: accuracy(test.target, predictions),
+    accuracy: accuracyScore(test.target, predictions),
     datasetDrift: report.datasetDrift,
     ks: ksTest(
       [0.61, -1.2, 0.35, 2.1, 0.0, -0.44, 1.37, 0.92, -0.05, 0.5, 1.8, -2.3],

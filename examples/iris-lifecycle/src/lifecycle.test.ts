@@ -42,9 +42,11 @@ describe('iris lifecycle example', () => {
     expect(summary.alerts).toBe(1);
 
     expect(summary.decision.action).toBe('promoted');
-    expect(summary.decision.champion?.version).toBe(1);
-    expect(summary.decision.challenger?.version).toBe(2);
-    expect(summary.decision.challenger!.holdoutAccuracy).toBeGreaterThan(summary.decision.champion!.holdoutAccuracy!);
+    expect(summary.decision.championVersion).toBe(1);
+    expect(summary.decision.challengerVersion).toBe(2);
+    expect(summary.decision.metrics.challengerHoldoutAccuracy).toBeGreaterThan(
+      summary.decision.metrics.championHoldoutAccuracy!,
+    );
     expect(summary.productionVersion).toBe(2);
     expect(lines).toHaveLength(12);
     expect(summary.loggedAccuracy).toBe(summary.shiftedAccuracy);
@@ -59,19 +61,19 @@ describe('iris lifecycle example', () => {
     expect(v2.parentVersion).toBe(1);
     expect((await store.getVersion('iris', 1)).dataset).toEqual({
       fingerprint: summary.datasetFingerprint,
-      name: 'iris-train',
+      name: 'iris-training',
       version: 1,
     });
-    const retrainData = await store.datasets.getDatasetVersion('iris-train', 2);
+    const retrainData = await store.datasets.getDatasetVersion('iris-training', 2);
     expect(retrainData.rows).toBe(240); // the train split plus the labelled production batch
-    expect(v2.dataset).toEqual({ fingerprint: retrainData.fingerprint, name: 'iris-train', version: 2 });
-    expect(await store.searchVersions({ dataset: { name: 'iris-train', version: 2 } })).toMatchObject({ total: 1 });
+    expect(v2.dataset).toEqual({ fingerprint: retrainData.fingerprint, name: 'iris-training', version: 2 });
+    expect(await store.searchVersions({ dataset: { name: 'iris-training', version: 2 } })).toMatchObject({ total: 1 });
     expect((await store.verify()).ok).toBe(true);
 
     // The same training data again → the same dataset version, no new copy.
     const { train } = trainTestSplit(loadIris(), { testSize: 0.2, seed: 42 });
-    expect((await store.datasets.registerDataset('iris-train', { dataset: train })).version).toBe(1);
-    expect((await store.datasets.listDatasetVersions('iris-train')).map((v) => v.version)).toEqual([1, 2]);
+    expect((await store.datasets.registerDataset('iris-training', { dataset: train })).version).toBe(1);
+    expect((await store.datasets.listDatasetVersions('iris-training')).map((v) => v.version)).toEqual([1, 2]);
   });
 
   it.runIf(process.env.MLOPS_PG_URL)('runs the same loop on the PostgreSQL registry', async () => {
@@ -103,7 +105,7 @@ describe('iris lifecycle example', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`scikit-learn [${SKLEARN_TEST_PREDICTIONS.join(', ')}] → identical`);
-    expect(result.stdout).toContain('retrain  promoted: v1 accuracy');
+    expect(result.stdout).toContain('retrain  promoted: accuracy 0.4 fell under 0.85; challenger v2 scored');
     expect(result.stdout).toContain('done     production = iris v2');
   });
 });

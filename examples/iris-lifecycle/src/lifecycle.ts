@@ -1,5 +1,5 @@
-import { runRetrainStep, type DriftReport, type RetrainDecision } from '@mlops/core';
-import { fingerprint, loadIris, shiftFeatures, trainTestSplit } from '@mlops/data';
+import { accuracyScore, createLifecycle, type DriftReport, fingerprint, type LifecycleDecision } from '@mlops/core';
+import { loadIris, shiftFeatures, trainTestSplit } from '@mlops/data';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import {
   rollingMetrics,
 } from '@mlops/monitor';
 import { FileSystemModelStore, loadModel, PostgresModelStore } from '@mlops/registry';
-import { accuracy, mlRandomForestCodec, randomForestClassifier, randomForestCodec } from '@mlops/train';
+import { codecs, randomForestClassifier } from '@mlops/train';
 
 /** scikit-learn 1.2's `RandomForestClassifier(random_state=42)` predictions on the iris test split (seed 42). */
 export const SKLEARN_TEST_PREDICTIONS = [
@@ -41,7 +41,7 @@ export interface IrisLifecycleSummary {
   readonly reportPath: string;
   /** Accuracy of the served version over the logged, labelled predictions. */
   readonly loggedAccuracy: number;
-  readonly decision: RetrainDecision;
+  readonly decision: LifecycleDecision;
   readonly productionVersion: number;
 }
 
@@ -56,9 +56,6 @@ export interface IrisLifecycleOptions {
   /** Where the prediction log and the drift report go (default `<registryRoot>/monitoring`, or a temporary directory). */
   readonly monitoringDir?: string;
 }
-
-/** Codecs the registry's artifacts are read with: this package's forest, and ml-random-forest models registered earlier. */
-const CODECS = [randomForestCodec, mlRandomForestCodec];
 
 const PETAL_SHIFT = { 'petal length (cm)': 1.2, 'petal width (cm)': 0.5 };
 
@@ -103,7 +100,7 @@ async function runLoop(
   const trainer = randomForestClassifier({ nEstimators: 100, seed: 42 });
   const model = await trainer.fit(train);
   const predictions = model.predict(test.features);
-  const testAccuracy = accuracy(test.target, predictions);
+  const testAccuracy = accuracyScore(test.target, predictions);
   const matchesScikitLearn = predictions.every((p, i) => p === SKLEARN_TEST_PREDICTIONS[i]);
   log(`train    random forest, 100 trees, seed 42 → test accuracy ${testAccuracy.toFixed(4)}`);
   log(`         predictions  [${predictions.join(', ')}]`);
@@ -112,12 +109,12 @@ async function runLoop(
   );
 
   const store = await openStore();
-  const trainSnapshot = await store.datasets.registerDataset('iris-train', {
+  const trainSnapshot = await store.datasets.registerDataset('iris-training', {
     dataset: train,
     description: 'iris train split (seed 42)',
   });
   log(
-    `version  dataset iris-train v${trainSnapshot.version} (${trainSnapshot.rows} rows, fingerprint ${trainSnapshot.fingerprint.slice(0, 12)}…; same content → same version)`,
+    `version  dataset iris-training v${trainSnapshot.version} (${trainSnapshot.rows} rows, fingerprint ${trainSnapshot.fingerprint.slice(0, 12)}…; same content → same version)`,
   );
   const v1 = await store.register('iris', {
     artifact: model.toArtifact(),
@@ -131,7 +128,7 @@ async function runLoop(
   );
 
   const reopened = await openStore();
-  const served = await loadModel(reopened, 'iris', 'production', CODECS);
+  const served = await loadModel(reopened, 'iris', 'production', codecs);
   const reloadedPredictions = served.predict(test.features);
   const reloadedIdentical = reloadedPredictions.every((p, i) => p === predictions[i]);
   log(
@@ -192,17 +189,20 @@ async function runLoop(
   );
   log(`         drift report ${reportPath}`);
 
-  const decision = await runRetrainStep({
-    store: reopened,
-    trainer,
-    codecs: CODECS,
+  // The automated loop: production is scored on the labelled batch; under 0.85 a challenger is trained on the
+  // training data plus the batch, versioned, and promoted only if it beats production on the holdout.
+  const lifecycle = createLifecycle({
     modelName: 'iris',
+    trainer,
+    codecs,
+    store: reopened,
+    datasets: reopened.datasets,
+    decisions: reopened.decisions,
     reference: train,
-    fresh,
     holdout,
-    threshold: 0.85,
-    datasets: { store: reopened.datasets, name: 'iris-train' },
+    policy: { threshold: 0.85 },
   });
+  const decision = await lifecycle.ingest(fresh);
   log(`retrain  ${decision.action}: ${decision.reason}`);
   const productionVersion = (await reopened.getAlias('iris', 'production')) ?? 0;
   log(`done     production = iris v${productionVersion}; ${where}`);

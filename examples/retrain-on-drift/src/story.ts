@@ -10,12 +10,10 @@ import {
 import { loadIris, shiftFeatures, trainTestSplit } from '@mlops/data';
 import { createAccuracyMonitor, detectDrift } from '@mlops/monitor';
 import { FileSystemModelStore, PostgresModelStore } from '@mlops/registry';
-import { mlRandomForestCodec, randomForestClassifier, randomForestCodec } from '@mlops/train';
+import { codecs, randomForestClassifier } from '@mlops/train';
 
 /** A new measuring device reads petals larger. */
 const PETAL_SHIFT = { 'petal length (cm)': 1.2, 'petal width (cm)': 0.5 };
-const CODECS = [randomForestCodec, mlRandomForestCodec];
-
 /** The data of the story: what v1 is trained on, the holdout, and the batches that arrive. */
 export function storyData() {
   const iris = loadIris();
@@ -63,7 +61,7 @@ export function storyLifecycle(
   const lifecycle = createLifecycle({
     modelName: 'iris',
     trainer,
-    codecs: CODECS,
+    codecs,
     store,
     datasets: store.datasets,
     decisions: store.decisions,
@@ -107,7 +105,7 @@ export async function runRetrainOnDrift(options: {
   const watch = async (name: string, batch: Dataset) => {
     const production = await store.getAlias('iris', 'production');
     if (production !== undefined) {
-      const model = decodeModel((await store.loadArtifact('iris', production)).artifact, CODECS);
+      const model = decodeModel((await store.loadArtifact('iris', production)).artifact, codecs);
       const check = await monitor.check(batch.target, model.predict(batch.features));
       const drift = detectDrift(lifecycle.trainingData.features, batch.features, { featureNames: batch.featureNames });
       const drifted = drift.features.filter((f) => f.drifted).map((f) => f.feature);

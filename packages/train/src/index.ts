@@ -2,6 +2,7 @@ export { randomForestClassifier } from './random-forest/random-forest-classifier
 export type { FitRunOptions } from './engine/parallel';
 export { RandomForestClassifierModel, RANDOM_FOREST_FORMAT } from './random-forest/model';
 export { randomForestCodec } from './random-forest/codec';
+export { codecs } from './codecs';
 export { randomForestRegressor, RandomForestRegressorModel } from './random-forest/random-forest-regressor';
 export {
   DEFAULT_RANDOM_FOREST_PARAMS,
@@ -22,7 +23,6 @@ export { mlRandomForestCodec, fromMlRandomForestJSON, type MlRandomForestImport 
 export { DEFAULT_ML_RANDOM_FOREST_PARAMS, type MlRandomForestParams } from './ml-random-forest/params';
 
 export {
-  accuracy,
   balancedAccuracy,
   classificationReport,
   confusionMatrix,

@@ -1,7 +1,8 @@
 import { basename, extname } from 'node:path';
 import { defineCommand } from 'citty';
+import { accuracyScore } from '@mlops/core';
 import { trainTestSplit } from '@mlops/data';
-import { accuracy, randomForestClassifier } from '@mlops/train';
+import { randomForestClassifier } from '@mlops/train';
 import { openRegistry } from '../shared/open-store';
 import { createOutput, progress } from '../shared/output';
 import { readTable } from '../shared/read-table';
@@ -45,7 +46,7 @@ export const train = defineCommand({
       { onProgress: progress('train    trees', out) },
     );
     const model = await trainer.fit(part);
-    const testAccuracy = accuracy(test.target, model.predict(test.features));
+    const testAccuracy = accuracyScore(test.target, model.predict(test.features));
     const { store, close } = await openRegistry(args.registry);
     try {
       const snapshot = await store.datasets.registerDataset(`${name}-training`, {

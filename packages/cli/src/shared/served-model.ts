@@ -1,12 +1,9 @@
-import { InvalidInputError, type ModelCodec, type VersionRef } from '@mlops/core';
+import { InvalidInputError, type VersionRef } from '@mlops/core';
 import { TableEncoding } from '@mlops/data';
 import { loadModel, type RegisteredModel } from '@mlops/registry';
-import { mlRandomForestCodec, randomForestCodec } from '@mlops/train';
+import { codecs } from '@mlops/train';
 import type { Registry } from './open-store';
 import { parseJson } from './safe-json';
-
-/** Codecs the CLI reads artifacts with. */
-export const CODECS: readonly ModelCodec[] = [randomForestCodec, mlRandomForestCodec];
 
 /** Tag under which `mlops train` keeps the table encoding of a model version. */
 export const ENCODING_TAG = 'mlops.encoding';
@@ -23,7 +20,7 @@ export interface ServedModel {
 
 /** Loads `name@ref` with its encoding (from the version's tags), checked against its signature on every predict. */
 export async function loadServedModel(store: Registry, name: string, ref: VersionRef): Promise<ServedModel> {
-  const registered = await loadModel(store, name, ref, CODECS);
+  const registered = await loadModel(store, name, ref, codecs);
   const tag = registered.version.tags[ENCODING_TAG];
   const encoding =
     tag === undefined

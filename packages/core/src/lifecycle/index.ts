@@ -1,4 +1,3 @@
-export { runRetrainStep, type RetrainDecision, type RetrainStepOptions } from './retrain-step';
 export {
   createLifecycle,
   type Lifecycle,
@@ -7,4 +6,4 @@ export {
   type LifecycleOptions,
   type LifecyclePolicy,
   type WatchOptions,
-} from './controller';
+} from './create-lifecycle';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprint } from '../index';
+import { fingerprint } from '@mlops/core';
 import { loadIris } from './load-iris';
 
 describe('loadIris', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accuracy, classificationReport, confusionMatrix } from './classification';
+import { accuracyScore } from '@mlops/core';
+import { classificationReport, confusionMatrix } from './classification';
 
 // Reference values: scikit-learn 1.2.1 `confusion_matrix`, `classification_report(output_dict=True, zero_division=0)`.
 const actual = [0, 1, 2, 2, 1, 0, 2, 1, 1, 0, 2, 2];
@@ -63,7 +64,7 @@ describe('classification metrics', () => {
       'actual label at row 1 is 3: expected a class index in [0, 2]',
     );
     expect(() => classificationReport([0, 1], [0, -1], ['a', 'b'])).toThrow('predicted label at row 1 is -1');
-    expect(() => accuracy([], [])).toThrow('accuracy of zero rows is undefined');
-    expect(accuracy(actual, predicted)).toBe(0.6666666666666666);
+    expect(() => accuracyScore([], [])).toThrow('accuracy of zero rows is undefined');
+    expect(accuracyScore(actual, predicted)).toBe(0.6666666666666666);
   });
 });

@@ -1,10 +1,5 @@
 import { accuracyScore, InvalidInputError } from '@mlops/core';
 
-/** Share of exact matches (scikit-learn's `accuracy_score`). */
-export function accuracy(actual: readonly number[], predicted: readonly number[]): number {
-  return accuracyScore(actual, predicted);
-}
-
 function classCount(actual: readonly number[], predicted: readonly number[], nClasses?: number): number {
   if (actual.length !== predicted.length) {
     throw new InvalidInputError(`metrics need equal lengths: ${actual.length} actual vs ${predicted.length} predicted`);

@@ -7,7 +7,7 @@ import { createDataset } from '../validation/dataset';
 import { blobs } from '../testing/blobs';
 import { centroidCodec, centroidTrainer } from '../testing/centroid-trainer';
 import { MemoryDatasetStore, MemoryDecisionLog, MemoryModelStore } from '../testing/memory-store';
-import { createLifecycle, type LifecycleEvent, type LifecycleOptions } from './controller';
+import { createLifecycle, type LifecycleEvent, type LifecycleOptions } from './create-lifecycle';
 
 describe('createLifecycle', () => {
   let store: MemoryModelStore;
