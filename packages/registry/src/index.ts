@@ -1,8 +1,11 @@
-export { FileSystemModelStore } from './store/file-system-store';
-export type { FileSystemModelStoreOptions, VerifyProblem, VerifyReport } from './store/options';
-export { FileSystemDatasetStore } from './store/file-system-dataset-store';
-export { FileSystemDecisionLog } from './store/file-system-decision-log';
-export { PostgresDatasetStore } from './postgres/postgres-dataset-store';
+export { FileSystemModelStore } from './filesystem/file-system-store';
+export type { FileSystemModelStoreOptions } from './filesystem/options';
+export type { VerifyProblem, VerifyReport } from './records/verify-report';
+// Constructed by the model stores (`store.datasets`, `store.decisions`), never by users: types only.
+export type { FileSystemDatasetStore } from './filesystem/file-system-dataset-store';
+export type { FileSystemDecisionLog } from './filesystem/file-system-decision-log';
+export type { PostgresDatasetStore } from './postgres/postgres-dataset-store';
+export type { PostgresDecisionLog } from './postgres/postgres-decision-log';
 export { NAME_PATTERN, assertValidName, isValidName, type NameKind } from './names/names';
 export { MAX_JSON_DEPTH } from './json/json-safety';
 export { PostgresModelStore, type PostgresModelStoreOptions } from './postgres/postgres-store';

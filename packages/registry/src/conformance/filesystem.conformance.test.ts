@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileSystemModelStore } from '../store/file-system-store';
+import { FileSystemModelStore } from '../filesystem/file-system-store';
 import { describeInputSafetyConformance } from './input-safety-conformance';
 import { describeModelStoreConformance, type ConformanceSubject } from './model-store-conformance';
 

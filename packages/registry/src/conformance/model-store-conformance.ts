@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VersionPage, VersionQuery } from '../search/search';
-import type { VerifyReport } from '../store/options';
+import type { VerifyReport } from '../records/verify-report';
 
 /** A backend under test, with the extra operations both backends have and a way to damage stored bytes. */
 export interface ConformanceSubject {
@@ -51,7 +51,7 @@ const artifact = (weights: number[]): ModelArtifact => ({
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
-const worker = join(here, '..', 'store', '__fixtures__', 'register-worker.ts');
+const worker = join(here, '..', 'filesystem', '__fixtures__', 'register-worker.ts');
 
 /** Runs the worker script in `count` child processes (tsx runs it from src/, no build needed). */
 function children(count: number, args: (id: number) => string[]): Promise<string[]> {

@@ -11,7 +11,7 @@ import { parseAliasHistory } from '../records/alias-record';
 import { decodeStoredDataset } from '../records/dataset-record';
 import { checkStoredArtifact } from '../records/stored-artifact';
 import type { StoredVersionRecord } from '../records/version-record';
-import { FileSystemModelStore } from '../store/file-system-store';
+import { FileSystemModelStore } from '../filesystem/file-system-store';
 import { parseJsonSafely } from './safe-parse';
 
 const SECRET = 'hunter2-AKIAIOSFODNN7EXAMPLE';

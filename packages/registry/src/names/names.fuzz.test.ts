@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fuzzStoreCalls } from '../conformance/input-safety-conformance';
-import { FileSystemModelStore } from '../store/file-system-store';
+import { FileSystemModelStore } from '../filesystem/file-system-store';
 
 describe('filesystem store fuzz: names, refs, tags and aliases', () => {
   let parent: string | undefined;

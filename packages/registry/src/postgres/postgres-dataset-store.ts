@@ -30,7 +30,7 @@ export class PostgresDatasetStore implements DatasetStore {
   /** Created by the model store of the same root or schema (`store.datasets`). @internal */
   constructor(
     private readonly pool: pg.Pool,
-    private readonly s: string,
+    private readonly schemaSql: string,
     private readonly transaction: Transaction,
     private readonly now: () => Date,
   ) {}
@@ -39,23 +39,25 @@ export class PostgresDatasetStore implements DatasetStore {
   async registerDataset(name: string, input: RegisterDatasetInput): Promise<DatasetVersion> {
     const checked = checkDatasetRequest(name, input);
     return this.transaction(async (db) => {
-      await db.query(`INSERT INTO ${this.s}.dataset_names (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [name]);
+      await db.query(`INSERT INTO ${this.schemaSql}.dataset_names (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [
+        name,
+      ]);
       const { rows } = await db.query<{ latest_version: number }>(
-        `SELECT latest_version FROM ${this.s}.dataset_names WHERE name = $1 FOR UPDATE`,
+        `SELECT latest_version FROM ${this.schemaSql}.dataset_names WHERE name = $1 FOR UPDATE`,
         [name],
       );
       const same = await db.query<{ version: number; record: string }>(
-        `SELECT version, record FROM ${this.s}.dataset_versions WHERE name = $1 AND fingerprint = $2`,
+        `SELECT version, record FROM ${this.schemaSql}.dataset_versions WHERE name = $1 AND fingerprint = $2`,
         [name, checked.fingerprint],
       );
       if (same.rows[0]) return this.parseRecord(name, same.rows[0].version, same.rows[0].record);
       const version = rows[0]!.latest_version + 1;
       const record = buildDatasetRecord(name, version, input, checked, this.now().toISOString());
       await db.query(
-        `INSERT INTO ${this.s}.dataset_versions (name, version, fingerprint, record, data, sha256) VALUES ($1, $2, $3, $4, $5, $6)`,
+        `INSERT INTO ${this.schemaSql}.dataset_versions (name, version, fingerprint, record, data, sha256) VALUES ($1, $2, $3, $4, $5, $6)`,
         [name, version, checked.fingerprint, JSON.stringify(record), checked.bytes, checked.digest.sha256],
       );
-      await db.query(`UPDATE ${this.s}.dataset_names SET latest_version = $2 WHERE name = $1`, [name, version]);
+      await db.query(`UPDATE ${this.schemaSql}.dataset_names SET latest_version = $2 WHERE name = $1`, [name, version]);
       return record;
     });
   }
@@ -72,7 +74,7 @@ export class PostgresDatasetStore implements DatasetStore {
     // Stored fingerprints are 64 hex digits; anything else matches none (as on the filesystem) and may not reach SQL (e.g. U+0000).
     if (typeof fingerprint !== 'string' || !SHA256_HEX.test(fingerprint)) return undefined;
     const { rows } = await this.pool.query<{ version: number; record: string }>(
-      `SELECT version, record FROM ${this.s}.dataset_versions WHERE name = $1 AND fingerprint = $2`,
+      `SELECT version, record FROM ${this.schemaSql}.dataset_versions WHERE name = $1 AND fingerprint = $2`,
       [name, fingerprint],
     );
     return rows[0] ? this.parseRecord(name, rows[0].version, rows[0].record) : undefined;
@@ -89,7 +91,7 @@ export class PostgresDatasetStore implements DatasetStore {
   async listDatasetVersions(name: string): Promise<DatasetVersion[]> {
     assertValidName(name, 'dataset');
     const { rows } = await this.pool.query<{ version: number; record: string }>(
-      `SELECT version, record FROM ${this.s}.dataset_versions WHERE name = $1 ORDER BY version`,
+      `SELECT version, record FROM ${this.schemaSql}.dataset_versions WHERE name = $1 ORDER BY version`,
       [name],
     );
     return rows.map((r) => this.parseRecord(name, r.version, r.record));
@@ -98,7 +100,7 @@ export class PostgresDatasetStore implements DatasetStore {
   /** Names of all datasets with at least one version, sorted. */
   async listDatasets(): Promise<string[]> {
     const { rows } = await this.pool.query<{ name: string }>(
-      `SELECT name FROM ${this.s}.dataset_names WHERE latest_version > 0 ORDER BY name COLLATE "C"`,
+      `SELECT name FROM ${this.schemaSql}.dataset_names WHERE latest_version > 0 ORDER BY name COLLATE "C"`,
     );
     return rows.map((r) => r.name);
   }
@@ -106,7 +108,7 @@ export class PostgresDatasetStore implements DatasetStore {
   /** Every stored dataset row, for `verify()`. */
   async checkAll(): Promise<{ checked: number; problems: { name: string; version: number; problem: string }[] }> {
     const { rows } = await this.pool.query<{ name: string; version: number; record: string; data: Buffer }>(
-      `SELECT name, version, record, data FROM ${this.s}.dataset_versions ORDER BY name COLLATE "C", version`,
+      `SELECT name, version, record, data FROM ${this.schemaSql}.dataset_versions ORDER BY name COLLATE "C", version`,
     );
     const problems: { name: string; version: number; problem: string }[] = [];
     for (const row of rows) {
@@ -137,13 +139,13 @@ export class PostgresDatasetStore implements DatasetStore {
       assertVersionNumber(ref);
     }
     const { rows } = await this.pool.query<{ version: number; record: string; data?: Buffer }>(
-      `SELECT version, record${withData ? ', data' : ''} FROM ${this.s}.dataset_versions
-       WHERE name = $1 AND version = ${ref === LATEST ? `(SELECT latest_version FROM ${this.s}.dataset_names WHERE name = $1)` : '$2'}`,
+      `SELECT version, record${withData ? ', data' : ''} FROM ${this.schemaSql}.dataset_versions
+       WHERE name = $1 AND version = ${ref === LATEST ? `(SELECT latest_version FROM ${this.schemaSql}.dataset_names WHERE name = $1)` : '$2'}`,
       ref === LATEST ? [name] : [name, ref],
     );
     if (rows[0]) return rows[0];
     const known = await this.pool.query(
-      `SELECT 1 FROM ${this.s}.dataset_names WHERE name = $1 AND latest_version > 0`,
+      `SELECT 1 FROM ${this.schemaSql}.dataset_names WHERE name = $1 AND latest_version > 0`,
       [name],
     );
     throw new NotFoundError(

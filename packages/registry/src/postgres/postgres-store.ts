@@ -3,8 +3,6 @@ import {
   InvalidInputError,
   NotFoundError,
   type AliasMove,
-  type DecisionLog,
-  type DecisionRecord,
   type ModelArtifact,
   type ModelStore,
   type ModelVersion,
@@ -32,11 +30,12 @@ import {
   resolveFeatureTypes,
 } from '../records/requests';
 import { buildVersionRecord, describeVersionRecordProblem, type StoredVersionRecord } from '../records/version-record';
-import { checkedDecision, describeDecisionProblem } from '../records/decision-record';
 import { assertAliasable, assertNoAliases, deletedVersionError } from '../records/version-state';
 import { checkQuery, type VersionPage, type VersionQuery } from '../search/search';
-import type { VerifyProblem, VerifyReport } from '../store/options';
+import type { VerifyProblem, VerifyReport } from '../records/verify-report';
+import { migrateSchema } from './migrations';
 import { PostgresDatasetStore } from './postgres-dataset-store';
+import { PostgresDecisionLog } from './postgres-decision-log';
 import { transactionRunner, type Transaction } from './transaction';
 
 /** Options of {@link PostgresModelStore}. */
@@ -75,10 +74,10 @@ export class PostgresModelStore implements ModelStore {
   /** The dataset versions kept in the same schema; model lineage naming a dataset version is checked against it. */
   readonly datasets: PostgresDatasetStore;
   /** The lifecycle decision log kept in the same schema. */
-  readonly decisions: DecisionLog;
+  readonly decisions: PostgresDecisionLog;
   private readonly pool: pg.Pool;
   private readonly ownsPool: boolean;
-  private readonly s: string;
+  private readonly schemaSql: string;
   private readonly now: () => Date;
   private readonly transaction: Transaction;
 
@@ -90,116 +89,19 @@ export class PostgresModelStore implements ModelStore {
       throw new InvalidInputError('PostgresModelStore needs a connectionString or a pool');
     this.pool = options.pool ?? new (loadPg().Pool)({ connectionString: options.connectionString, max: 4 });
     this.ownsPool = !options.pool;
-    this.s = `"${schema}"`;
+    this.schemaSql = `"${schema}"`;
     this.now = options.now ?? (() => new Date());
     this.transaction = transactionRunner(this.pool);
-    this.datasets = new PostgresDatasetStore(this.pool, this.s, this.transaction, this.now);
-    this.decisions = {
-      appendDecision: async (record) => {
-        const problem = describeDecisionProblem(record);
-        if (problem) throw new InvalidInputError(`cannot record a decision: ${problem}`);
-        assertValidName(record.model, 'model');
-        await this.pool.query(`INSERT INTO ${this.s}.decisions (model, record) VALUES ($1, $2)`, [
-          record.model,
-          JSON.stringify(checkedDecision(record)),
-        ]);
-      },
-      listDecisions: async (model) => {
-        assertValidName(model, 'model');
-        const { rows } = await this.pool.query<{ id: string; record: string }>(
-          `SELECT id, record FROM ${this.s}.decisions WHERE model = $1 ORDER BY id`,
-          [model],
-        );
-        return rows.map((r) => {
-          const parsed = parseChecked<DecisionRecord>(r.record, describeDecisionProblem);
-          if (!parsed.ok)
-            throw new IntegrityError(`decision ${r.id} of ${label(model)} is corrupt: ${parsed.reason}`, {
-              name: model,
-            });
-          return parsed.value;
-        });
-      },
-      // A session-level advisory lock on a dedicated connection: released on unlock, or by PostgreSQL when the
-      // holder's session ends (a crashed process), so an interrupted run is resumed once, by the next holder.
-      withRunLease: async (model, work) => {
-        assertValidName(model, 'model');
-        const db = await this.pool.connect();
-        const key = [schema, model];
-        try {
-          await db.query('SELECT pg_advisory_lock(hashtext($1), hashtext($2))', key);
-          try {
-            return await work();
-          } finally {
-            await db.query('SELECT pg_advisory_unlock(hashtext($1), hashtext($2))', key);
-          }
-        } finally {
-          db.release();
-        }
-      },
-    };
+    this.datasets = new PostgresDatasetStore(this.pool, this.schemaSql, this.transaction, this.now);
+    this.decisions = new PostgresDecisionLog(this.pool, this.schemaSql, schema);
   }
 
-  /** Creates the schema and tables if missing (idempotent; safe to run from several processes). */
+  /**
+   * Creates the schema and tables if missing and applies the migrations this version has and the database
+   * lacks, recorded in `schema_version` (idempotent; safe to run from several processes).
+   */
   async migrate(): Promise<void> {
-    const s = this.s;
-    await this.transaction(async (db) => {
-      await db.query(`SELECT pg_advisory_xact_lock(hashtext('mlops-registry-migrate'))`);
-      await db.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-      await db.query(`CREATE TABLE IF NOT EXISTS ${s}.models (
-        name text PRIMARY KEY CHECK (name ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$'),
-        latest_version integer NOT NULL DEFAULT 0 CHECK (latest_version >= 0))`);
-      await db.query(`CREATE TABLE IF NOT EXISTS ${s}.versions (
-        name text NOT NULL REFERENCES ${s}.models (name),
-        version integer NOT NULL CHECK (version > 0),
-        record text NOT NULL,
-        artifact bytea NOT NULL,
-        sha256 char(64) NOT NULL,
-        PRIMARY KEY (name, version))`);
-      await db.query(`CREATE TABLE IF NOT EXISTS ${s}.aliases (
-        name text NOT NULL,
-        alias text NOT NULL CHECK (alias ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$'),
-        version integer NOT NULL,
-        updated_at timestamptz NOT NULL,
-        PRIMARY KEY (name, alias),
-        FOREIGN KEY (name, version) REFERENCES ${s}.versions (name, version))`);
-      await db.query(`CREATE TABLE IF NOT EXISTS ${s}.alias_history (
-        id bigserial PRIMARY KEY,
-        name text NOT NULL,
-        alias text NOT NULL,
-        version integer NOT NULL,
-        previous_version integer,
-        reason text NOT NULL,
-        at text NOT NULL)`);
-      await db.query(
-        `ALTER TABLE ${s}.versions ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'archived'))`,
-      );
-      await db.query(`ALTER TABLE ${s}.versions ADD COLUMN IF NOT EXISTS status_reason text NOT NULL DEFAULT ''`);
-      await db.query(
-        `ALTER TABLE ${s}.alias_history ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'set' CHECK (kind IN ('set', 'rollback'))`,
-      );
-      await db.query(`CREATE TABLE IF NOT EXISTS ${s}.deleted_versions (
-        name text NOT NULL REFERENCES ${s}.models (name),
-        version integer NOT NULL CHECK (version > 0),
-        deleted_at text NOT NULL,
-        reason text NOT NULL,
-        PRIMARY KEY (name, version))`);
-      await db.query(`CREATE TABLE IF NOT EXISTS ${s}.dataset_names (
-        name text PRIMARY KEY CHECK (name ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$'),
-        latest_version integer NOT NULL DEFAULT 0 CHECK (latest_version >= 0))`);
-      await db.query(`CREATE TABLE IF NOT EXISTS ${s}.dataset_versions (
-        name text NOT NULL REFERENCES ${s}.dataset_names (name),
-        version integer NOT NULL CHECK (version > 0),
-        fingerprint char(64) NOT NULL,
-        record text NOT NULL,
-        data bytea NOT NULL,
-        sha256 char(64) NOT NULL,
-        PRIMARY KEY (name, version),
-        UNIQUE (name, fingerprint))`);
-      await db.query(`CREATE TABLE IF NOT EXISTS ${s}.decisions (
-        id bigserial PRIMARY KEY,
-        model text NOT NULL CHECK (model ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$'),
-        record text NOT NULL)`);
-    });
+    await migrateSchema(this.transaction, this.schemaSql);
   }
 
   /** Closes the pool it created. */
@@ -216,9 +118,9 @@ export class PostgresModelStore implements ModelStore {
     const cannot = `cannot register ${label(name)}`;
     const createdAt = this.now().toISOString();
     return this.transaction(async (db) => {
-      await db.query(`INSERT INTO ${this.s}.models (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [name]);
+      await db.query(`INSERT INTO ${this.schemaSql}.models (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [name]);
       const { rows } = await db.query<{ latest_version: number }>(
-        `SELECT latest_version FROM ${this.s}.models WHERE name = $1 FOR UPDATE`,
+        `SELECT latest_version FROM ${this.schemaSql}.models WHERE name = $1 FOR UPDATE`,
         [name],
       );
       const latest = rows[0]!.latest_version;
@@ -232,10 +134,10 @@ export class PostgresModelStore implements ModelStore {
       const record = buildVersionRecord(name, version, input, featureTypes, digest, createdAt);
       const recordJson = JSON.stringify(record);
       await db.query(
-        `INSERT INTO ${this.s}.versions (name, version, record, artifact, sha256) VALUES ($1, $2, $3, $4, $5)`,
+        `INSERT INTO ${this.schemaSql}.versions (name, version, record, artifact, sha256) VALUES ($1, $2, $3, $4, $5)`,
         [name, version, recordJson, bytes, digest.sha256],
       );
-      await db.query(`UPDATE ${this.s}.models SET latest_version = $2 WHERE name = $1`, [name, version]);
+      await db.query(`UPDATE ${this.schemaSql}.models SET latest_version = $2 WHERE name = $1`, [name, version]);
       return { ...(JSON.parse(recordJson) as StoredVersionRecord), status: 'active' as const };
     });
   }
@@ -252,8 +154,8 @@ export class PostgresModelStore implements ModelStore {
     }
     if (ref === LATEST) {
       const { rows } = await this.pool.query<{ latest: number | null; known: boolean }>(
-        `SELECT (SELECT version FROM ${this.s}.versions WHERE name = $1 AND status = 'active' ORDER BY version DESC LIMIT 1) AS latest,
-                EXISTS (SELECT 1 FROM ${this.s}.models WHERE name = $1) AS known`,
+        `SELECT (SELECT version FROM ${this.schemaSql}.versions WHERE name = $1 AND status = 'active' ORDER BY version DESC LIMIT 1) AS latest,
+                EXISTS (SELECT 1 FROM ${this.schemaSql}.models WHERE name = $1) AS known`,
         [name],
       );
       const { latest, known } = rows[0]!;
@@ -263,7 +165,7 @@ export class PostgresModelStore implements ModelStore {
     }
     const version = await this.getAlias(name, ref);
     if (version === undefined) {
-      const known = await this.pool.query(`SELECT 1 FROM ${this.s}.models WHERE name = $1`, [name]);
+      const known = await this.pool.query(`SELECT 1 FROM ${this.schemaSql}.models WHERE name = $1`, [name]);
       throw new NotFoundError(
         `${label(name)} ${known.rowCount ? `has no alias ${quoteName(ref)}` : 'does not exist'}`,
         { name },
@@ -292,8 +194,8 @@ export class PostgresModelStore implements ModelStore {
     db: pg.Pool | pg.PoolClient = this.pool,
   ): Promise<NotFoundError> {
     const { rows } = await db.query<{ known: boolean; deleted: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM ${this.s}.models WHERE name = $1) AS known,
-              EXISTS (SELECT 1 FROM ${this.s}.deleted_versions WHERE name = $1 AND version = $2) AS deleted`,
+      `SELECT EXISTS (SELECT 1 FROM ${this.schemaSql}.models WHERE name = $1) AS known,
+              EXISTS (SELECT 1 FROM ${this.schemaSql}.deleted_versions WHERE name = $1 AND version = $2) AS deleted`,
       [name, version],
     );
     if (rows[0]!.deleted) return deletedVersionError(name, version);
@@ -310,7 +212,7 @@ export class PostgresModelStore implements ModelStore {
     lock = false,
   ): Promise<ModelVersion> {
     const { rows } = await db.query<Row>(
-      `SELECT record, status FROM ${this.s}.versions WHERE name = $1 AND version = $2${lock ? ' FOR UPDATE' : ''}`,
+      `SELECT record, status FROM ${this.schemaSql}.versions WHERE name = $1 AND version = $2${lock ? ' FOR UPDATE' : ''}`,
       [name, version],
     );
     if (!rows[0]) throw await this.missing(name, version, db);
@@ -328,7 +230,7 @@ export class PostgresModelStore implements ModelStore {
     assertValidName(name, 'model');
     const version = await this.resolveRef(name, ref);
     const { rows } = await this.pool.query<Row & { artifact: Buffer }>(
-      `SELECT record, status, artifact FROM ${this.s}.versions WHERE name = $1 AND version = $2`,
+      `SELECT record, status, artifact FROM ${this.schemaSql}.versions WHERE name = $1 AND version = $2`,
       [name, version],
     );
     if (!rows[0]) throw await this.missing(name, version);
@@ -340,7 +242,7 @@ export class PostgresModelStore implements ModelStore {
   async listVersions(name: string): Promise<ModelVersion[]> {
     assertValidName(name, 'model');
     const { rows } = await this.pool.query<Row & { version: number }>(
-      `SELECT version, record, status FROM ${this.s}.versions WHERE name = $1 ORDER BY version`,
+      `SELECT version, record, status FROM ${this.schemaSql}.versions WHERE name = $1 ORDER BY version`,
       [name],
     );
     return rows.map((r) => this.parseRecord(name, r.version, r));
@@ -349,7 +251,7 @@ export class PostgresModelStore implements ModelStore {
   /** Names of all models with at least one version, sorted. */
   async listModels(): Promise<string[]> {
     const { rows } = await this.pool.query<{ name: string }>(
-      `SELECT name FROM ${this.s}.models WHERE latest_version > 0 ORDER BY name COLLATE "C"`,
+      `SELECT name FROM ${this.schemaSql}.models WHERE latest_version > 0 ORDER BY name COLLATE "C"`,
     );
     return rows.map((r) => r.name);
   }
@@ -358,7 +260,7 @@ export class PostgresModelStore implements ModelStore {
   async setAlias(name: string, alias: string, version: number, options: SetAliasOptions = {}): Promise<void> {
     checkAliasRequest(name, alias, version, options);
     await this.transaction(async (db) => {
-      await db.query(`SELECT 1 FROM ${this.s}.models WHERE name = $1 FOR UPDATE`, [name]);
+      await db.query(`SELECT 1 FROM ${this.schemaSql}.models WHERE name = $1 FOR UPDATE`, [name]);
       assertAliasable(await this.record(name, version, db), alias);
       const current = await this.aliasIn(db, name, alias);
       assertAliasExpectation(name, alias, current, options.expectedVersion);
@@ -376,7 +278,7 @@ export class PostgresModelStore implements ModelStore {
   async rollback(name: string, alias: string, options: RollbackOptions = {}): Promise<AliasMove> {
     checkRollbackRequest(name, alias, options);
     return this.transaction(async (db) => {
-      await db.query(`SELECT 1 FROM ${this.s}.models WHERE name = $1 FOR UPDATE`, [name]);
+      await db.query(`SELECT 1 FROM ${this.schemaSql}.models WHERE name = $1 FOR UPDATE`, [name]);
       const current = await this.aliasIn(db, name, alias);
       if (options.expectedVersion !== undefined) assertAliasExpectation(name, alias, current, options.expectedVersion);
       const target = rollbackTarget(await this.historyIn(db, name, alias));
@@ -407,12 +309,12 @@ export class PostgresModelStore implements ModelStore {
   async deleteVersion(name: string, version: number, options: VersionChangeOptions = {}): Promise<void> {
     const reason = checkChangeRequest(name, version, options);
     await this.transaction(async (db) => {
-      await db.query(`SELECT 1 FROM ${this.s}.models WHERE name = $1 FOR UPDATE`, [name]);
+      await db.query(`SELECT 1 FROM ${this.schemaSql}.models WHERE name = $1 FOR UPDATE`, [name]);
       await this.record(name, version, db, true);
       assertNoAliases(name, version, await this.aliasesAt(db, name, version), 'delete');
-      await db.query(`DELETE FROM ${this.s}.versions WHERE name = $1 AND version = $2`, [name, version]);
+      await db.query(`DELETE FROM ${this.schemaSql}.versions WHERE name = $1 AND version = $2`, [name, version]);
       await db.query(
-        `INSERT INTO ${this.s}.deleted_versions (name, version, deleted_at, reason) VALUES ($1, $2, $3, $4)`,
+        `INSERT INTO ${this.schemaSql}.deleted_versions (name, version, deleted_at, reason) VALUES ($1, $2, $3, $4)`,
         [name, version, this.now().toISOString(), reason],
       );
     });
@@ -426,23 +328,21 @@ export class PostgresModelStore implements ModelStore {
   ): Promise<ModelVersion> {
     const reason = checkChangeRequest(name, version, options);
     return this.transaction(async (db) => {
-      await db.query(`SELECT 1 FROM ${this.s}.models WHERE name = $1 FOR UPDATE`, [name]);
+      await db.query(`SELECT 1 FROM ${this.schemaSql}.models WHERE name = $1 FOR UPDATE`, [name]);
       const record = await this.record(name, version, db, true);
       if (record.status === status) return record;
       if (status === 'archived') assertNoAliases(name, version, await this.aliasesAt(db, name, version), 'archive');
-      await db.query(`UPDATE ${this.s}.versions SET status = $3, status_reason = $4 WHERE name = $1 AND version = $2`, [
-        name,
-        version,
-        status,
-        reason,
-      ]);
+      await db.query(
+        `UPDATE ${this.schemaSql}.versions SET status = $3, status_reason = $4 WHERE name = $1 AND version = $2`,
+        [name, version, status, reason],
+      );
       return { ...record, status };
     });
   }
 
   private async aliasIn(db: pg.PoolClient, name: string, alias: string): Promise<number | undefined> {
     const { rows } = await db.query<{ version: number }>(
-      `SELECT version FROM ${this.s}.aliases WHERE name = $1 AND alias = $2`,
+      `SELECT version FROM ${this.schemaSql}.aliases WHERE name = $1 AND alias = $2`,
       [name, alias],
     );
     return rows[0]?.version;
@@ -450,7 +350,7 @@ export class PostgresModelStore implements ModelStore {
 
   private async aliasesAt(db: pg.PoolClient, name: string, version: number): Promise<string[]> {
     const { rows } = await db.query<{ alias: string }>(
-      `SELECT alias FROM ${this.s}.aliases WHERE name = $1 AND version = $2 ORDER BY alias COLLATE "C"`,
+      `SELECT alias FROM ${this.schemaSql}.aliases WHERE name = $1 AND version = $2 ORDER BY alias COLLATE "C"`,
       [name, version],
     );
     return rows.map((r) => r.alias);
@@ -459,12 +359,12 @@ export class PostgresModelStore implements ModelStore {
   private async moveAlias(db: pg.PoolClient, name: string, move: Omit<AliasMove, 'at'>): Promise<AliasMove> {
     const at = this.now().toISOString();
     await db.query(
-      `INSERT INTO ${this.s}.aliases (name, alias, version, updated_at) VALUES ($1, $2, $3, $4)
+      `INSERT INTO ${this.schemaSql}.aliases (name, alias, version, updated_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (name, alias) DO UPDATE SET version = EXCLUDED.version, updated_at = EXCLUDED.updated_at`,
       [name, move.alias, move.version, at],
     );
     await db.query(
-      `INSERT INTO ${this.s}.alias_history (name, alias, version, previous_version, kind, reason, at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      `INSERT INTO ${this.schemaSql}.alias_history (name, alias, version, previous_version, kind, reason, at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [name, move.alias, move.version, move.previousVersion, move.kind, move.reason, at],
     );
     return { ...move, at };
@@ -479,7 +379,7 @@ export class PostgresModelStore implements ModelStore {
       reason: string;
       at: string;
     }>(
-      `SELECT alias, version, previous_version, kind, reason, at FROM ${this.s}.alias_history
+      `SELECT alias, version, previous_version, kind, reason, at FROM ${this.schemaSql}.alias_history
        WHERE name = $1 AND ($2::text IS NULL OR alias = $2) ORDER BY id`,
       [name, alias ?? null],
     );
@@ -498,7 +398,7 @@ export class PostgresModelStore implements ModelStore {
     assertValidName(name, 'model');
     assertValidName(alias, 'alias');
     const { rows } = await this.pool.query<{ version: number }>(
-      `SELECT version FROM ${this.s}.aliases WHERE name = $1 AND alias = $2`,
+      `SELECT version FROM ${this.schemaSql}.aliases WHERE name = $1 AND alias = $2`,
       [name, alias],
     );
     return rows[0]?.version;
@@ -531,7 +431,7 @@ export class PostgresModelStore implements ModelStore {
     if (query.dataset) where.push(`record::jsonb -> 'dataset' @> ${arg(JSON.stringify(query.dataset))}::jsonb`);
     const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const { rows } = await this.pool.query<Row & { name: string; version: number; total: string }>(
-      `SELECT name, version, record, status, count(*) OVER () AS total FROM ${this.s}.versions ${filter}
+      `SELECT name, version, record, status, count(*) OVER () AS total FROM ${this.schemaSql}.versions ${filter}
        ORDER BY record::jsonb ->> 'createdAt' DESC, name COLLATE "C" DESC, version DESC LIMIT ${arg(limit)} OFFSET ${arg(offset)}`,
       args,
     );
@@ -541,7 +441,7 @@ export class PostgresModelStore implements ModelStore {
 
   private async searchCount(filter: string, args: unknown[]): Promise<number> {
     const { rows } = await this.pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ${this.s}.versions ${filter}`,
+      `SELECT count(*) AS n FROM ${this.schemaSql}.versions ${filter}`,
       args,
     );
     return Number(rows[0]!.n);
@@ -554,7 +454,7 @@ export class PostgresModelStore implements ModelStore {
   async verify(): Promise<VerifyReport> {
     const problems: VerifyProblem[] = [];
     const { rows } = await this.pool.query<Row & { name: string; version: number; artifact: Buffer }>(
-      `SELECT name, version, record, status, artifact FROM ${this.s}.versions ORDER BY name COLLATE "C", version`,
+      `SELECT name, version, record, status, artifact FROM ${this.schemaSql}.versions ORDER BY name COLLATE "C", version`,
     );
     for (const row of rows) {
       try {

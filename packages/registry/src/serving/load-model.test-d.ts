@@ -1,6 +1,6 @@
 import type { DatasetStore, DecisionLog, ModelStore, ModelVersion } from '@mlops/core';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { FileSystemModelStore } from '../store/file-system-store';
+import type { FileSystemModelStore } from '../filesystem/file-system-store';
 import type { PostgresModelStore } from '../postgres/postgres-store';
 import type { NamedRow, RegisteredModel } from './load-model';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidInputError, type Model, type ModelArtifact, type ModelCodec } from '@mlops/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileSystemModelStore } from '../store/file-system-store';
+import { FileSystemModelStore } from '../filesystem/file-system-store';
 import { loadModel } from './load-model';
 
 // A real, tiny linear model: class 1 when w·x > 0.

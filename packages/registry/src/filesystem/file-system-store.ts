@@ -15,13 +15,13 @@ import {
   type VersionRef,
   type VersionStatus,
 } from '@mlops/core';
-import { appendLineDurably, ensureDirectoryDurably, fsyncDirectory, pathExists, writeFileDurably } from '../fs/durable';
-import { assertContained, readOptionalFile, readOptionalText } from '../fs/containment';
-import { failpoint } from '../fs/failpoint';
-import { ARTIFACT_FILE, STATUS_FILE, StoreLayout, VERSION_FILE } from '../fs/layout';
-import { listDir, namesIn, versionNumbersIn } from '../fs/listing';
-import { withDirectoryLock, type DirectoryLockOptions } from '../fs/lock';
-import { tempEntryName } from '../fs/owner';
+import { appendLineDurably, ensureDirectoryDurably, fsyncDirectory, pathExists, writeFileDurably } from './fs/durable';
+import { assertContained, readOptionalFile, readOptionalText } from './fs/containment';
+import { failpoint } from './fs/failpoint';
+import { ARTIFACT_FILE, STATUS_FILE, StoreLayout, VERSION_FILE } from './fs/layout';
+import { listDir, namesIn, versionNumbersIn } from './fs/listing';
+import { withDirectoryLock, type DirectoryLockOptions } from './fs/lock';
+import { tempEntryName } from './fs/owner';
 import { parseChecked } from '../json/safe-parse';
 import { assertValidName, assertVersionNumber, LATEST, NAME_PATTERN, quoteName } from '../names/names';
 import {
@@ -54,8 +54,9 @@ import { FileSystemDatasetStore } from './file-system-dataset-store';
 import { FileSystemDecisionLog } from './file-system-decision-log';
 import { isRecord } from '../records/shape';
 import { buildVersionRecord, describeVersionRecordProblem, type StoredVersionRecord } from '../records/version-record';
-import type { FileSystemModelStoreOptions, VerifyReport } from './options';
-import { verifyStore } from './verify';
+import type { VerifyReport } from '../records/verify-report';
+import type { FileSystemModelStoreOptions } from './options';
+import { verifyStore, type VerifiableStore } from './verify';
 import { checkQuery, matches, newestFirst, type VersionPage, type VersionQuery } from '../search/search';
 
 const MAX_CLAIM_ATTEMPTS = 100_000;
@@ -69,7 +70,7 @@ const label = modelLabel;
  * checksummed (sha256) and verified on every load; alias moves, archiving and deletion are serialised by a
  * per-model lock. Dataset snapshots live in the same directory: see {@link FileSystemModelStore.datasets}.
  */
-export class FileSystemModelStore implements ModelStore {
+export class FileSystemModelStore implements ModelStore, VerifiableStore {
   /** Absolute registry directory. */
   readonly root: string;
   /** The dataset versions kept in the same directory; model lineage naming a dataset version is checked against it. */

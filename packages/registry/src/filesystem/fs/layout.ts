@@ -1,6 +1,6 @@
 import { resolve, sep } from 'node:path';
 import { InvalidNameError } from '@mlops/core';
-import { assertValidName } from '../names/names';
+import { assertValidName } from '../../names/names';
 
 /**
  * Paths of the on-disk layout under one root. Every name is validated and every path is resolved and

@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/pr
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConflictError } from '@mlops/core';
-import { parseJsonSafely } from '../json/safe-parse';
+import { parseJsonSafely } from '../../json/safe-parse';
 import { errorCode, isNotFound } from './errno';
 import { failpoint } from './failpoint';
 import { currentOwner, mayBeAlive, tempEntryName, type Owner } from './owner';

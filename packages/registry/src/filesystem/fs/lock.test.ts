@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConflictError } from '@mlops/core';
 import { describe, expect, it } from 'vitest';
-import { deadPid, tempDir } from '../store/__fixtures__/temp-root';
+import { deadPid, tempDir } from '../__fixtures__/temp-root';
 import { withDirectoryLock, type DirectoryLockOptions } from './lock';
 import { hostTag } from './owner';
 

@@ -1,6 +1,6 @@
 import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { isValidName } from '../names/names';
+import { isValidName } from '../../names/names';
 import { layoutError } from './containment';
 import { isNotFound } from './errno';
 import { VERSION_DIR_PATTERN } from './layout';

@@ -9,12 +9,12 @@ import {
   type DatasetVersion,
   type RegisterDatasetInput,
 } from '@mlops/core';
-import { ensureDirectoryDurably, fsyncDirectory, pathExists, writeFileDurably } from '../fs/durable';
-import { assertContained, readOptionalFile, readOptionalText } from '../fs/containment';
-import { DATASET_DATA_FILE, DATASET_RECORD_FILE, type StoreLayout } from '../fs/layout';
-import { namesIn, versionNumbersIn } from '../fs/listing';
-import { withDirectoryLock, type DirectoryLockOptions } from '../fs/lock';
-import { tempEntryName } from '../fs/owner';
+import { ensureDirectoryDurably, fsyncDirectory, pathExists, writeFileDurably } from './fs/durable';
+import { assertContained, readOptionalFile, readOptionalText } from './fs/containment';
+import { DATASET_DATA_FILE, DATASET_RECORD_FILE, type StoreLayout } from './fs/layout';
+import { namesIn, versionNumbersIn } from './fs/listing';
+import { withDirectoryLock, type DirectoryLockOptions } from './fs/lock';
+import { tempEntryName } from './fs/owner';
 import { parseChecked } from '../json/safe-parse';
 import { assertValidName, assertVersionNumber, LATEST } from '../names/names';
 import {

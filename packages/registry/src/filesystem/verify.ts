@@ -1,15 +1,38 @@
 import type { Dirent } from 'node:fs';
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assertContained, entryLabel, readOptionalText } from '../fs/containment';
-import { isNotFound } from '../fs/errno';
-import { VERSION_DIR_PATTERN, type StoreLayout } from '../fs/layout';
-import { listDir } from '../fs/listing';
-import { mayBeAlive, ownerOfTempEntry } from '../fs/owner';
+import { assertContained, entryLabel, readOptionalText } from './fs/containment';
+import { isNotFound } from './fs/errno';
+import { VERSION_DIR_PATTERN, type StoreLayout } from './fs/layout';
+import { listDir } from './fs/listing';
+import { mayBeAlive, ownerOfTempEntry } from './fs/owner';
 import { isValidName, NAME_PATTERN } from '../names/names';
 import { parseAliasHistory } from '../records/alias-record';
-import type { FileSystemModelStore } from './file-system-store';
-import type { VerifyProblem, VerifyReport } from './options';
+import type { Tombstone } from '../records/version-state';
+import type { VerifyProblem, VerifyReport } from '../records/verify-report';
+
+/**
+ * What {@link verifyStore} needs of the store it checks: reads that validate (their errors become problems)
+ * and the repairs only the store can make under its locks. `FileSystemModelStore` implements it and passes
+ * itself, so this file never names the store class and the dependency runs one way (store → verify).
+ */
+export interface VerifiableStore {
+  /** The version's tombstone, or `undefined` when it was not deleted. */
+  readTombstone(name: string, version: number): Promise<Tombstone | undefined>;
+  /** Removes what a tombstoned version still holds; the removed file names. */
+  finishDeletion(name: string, version: number): Promise<string[]>;
+  /** Loads and checks a version's record and artifact (throws what is wrong). */
+  loadArtifact(name: string, version: number): Promise<unknown>;
+  /** The version an alias points to (throws when its file is corrupt). */
+  getAlias(name: string, alias: string): Promise<number | undefined>;
+  /** Makes the model's alias files agree with its history; the repairs made. */
+  reconcileAliases(name: string): Promise<string[]>;
+  /** The dataset versions in the same root. */
+  readonly datasets: {
+    versionNumbers(name: string): Promise<number[]>;
+    loadDataset(name: string, version: number): Promise<unknown>;
+  };
+}
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -64,7 +87,7 @@ async function removeLeftoverTempEntries(layout: StoreLayout, staleMs: number): 
  * deletion, so removing what is left is safe). Returns the live (not deleted) version numbers.
  */
 async function verifyVersions(
-  store: FileSystemModelStore,
+  store: VerifiableStore,
   layout: StoreLayout,
   name: string,
   problems: VerifyProblem[],
@@ -103,11 +126,7 @@ async function verifyVersions(
 }
 
 /** Checks every dataset version: record, checksum, shape and fingerprint; returns how many were checked. */
-async function verifyDatasets(
-  store: FileSystemModelStore,
-  layout: StoreLayout,
-  problems: VerifyProblem[],
-): Promise<number> {
+async function verifyDatasets(store: VerifiableStore, layout: StoreLayout, problems: VerifyProblem[]): Promise<number> {
   let checked = 0;
   for (const name of await listDir(layout.root, layout.datasetsDir())) {
     if (!isValidName(name) || !(await isDirectory(join(layout.datasetsDir(), name)))) {
@@ -144,7 +163,7 @@ async function verifyDatasets(
 }
 
 async function verifyAliases(
-  store: FileSystemModelStore,
+  store: VerifiableStore,
   layout: StoreLayout,
   name: string,
   versions: ReadonlySet<number>,
@@ -224,7 +243,7 @@ async function attempt<T>(problems: VerifyProblem[], name: string, check: () => 
  * and never followed; a damaged layout (a file where a directory belongs) is reported, never thrown.
  */
 export async function verifyStore(
-  store: FileSystemModelStore,
+  store: VerifiableStore,
   layout: StoreLayout,
   tempStaleMs: number,
 ): Promise<VerifyReport> {

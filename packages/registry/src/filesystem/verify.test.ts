@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { appendFile, mkdir, readdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hostTag, tempEntryName } from '../fs/owner';
+import { hostTag, tempEntryName } from './fs/owner';
 import { FileSystemModelStore } from './file-system-store';
 import { ARTIFACT, ARTIFACT_SHA256, deadPid, FIXED_NOW, tempDir } from './__fixtures__/temp-root';
 

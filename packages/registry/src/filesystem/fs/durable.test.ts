@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../store/__fixtures__/temp-root';
+import { tempDir } from '../__fixtures__/temp-root';
 import { appendLineDurably, ensureDirectoryDurably, pathExists, writeFileDurably } from './durable';
 
 describe('durable file helpers', () => {

@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { IntegrityError, InvalidInputError, type DecisionLog, type DecisionRecord } from '@mlops/core';
-import { appendLineDurably, ensureDirectoryDurably } from '../fs/durable';
-import { assertContained, readOptionalText } from '../fs/containment';
-import type { StoreLayout } from '../fs/layout';
-import { withDirectoryLock, type DirectoryLockOptions } from '../fs/lock';
+import { appendLineDurably, ensureDirectoryDurably } from './fs/durable';
+import { assertContained, readOptionalText } from './fs/containment';
+import type { StoreLayout } from './fs/layout';
+import { withDirectoryLock, type DirectoryLockOptions } from './fs/lock';
 import { parseNdjson } from '../json/safe-parse';
 import { assertValidName } from '../names/names';
 import { checkedDecision, describeDecisionProblem } from '../records/decision-record';
