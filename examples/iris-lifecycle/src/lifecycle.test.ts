@@ -64,7 +64,7 @@ describe('iris lifecycle example', () => {
       name: 'iris-training',
       version: 1,
     });
-    const retrainData = await store.datasets.getDatasetVersion('iris-training', 2);
+    const retrainData = await store.datasets.getVersion('iris-training', 2);
     expect(retrainData.rows).toBe(240); // the train split plus the labelled production batch
     expect(v2.dataset).toEqual({ fingerprint: retrainData.fingerprint, name: 'iris-training', version: 2 });
     expect(await store.searchVersions({ dataset: { name: 'iris-training', version: 2 } })).toMatchObject({ total: 1 });
@@ -72,8 +72,8 @@ describe('iris lifecycle example', () => {
 
     // The same training data again → the same dataset version, no new copy.
     const { train } = trainTestSplit(loadIris(), { testSize: 0.2, seed: 42 });
-    expect((await store.datasets.registerDataset('iris-training', { dataset: train })).version).toBe(1);
-    expect((await store.datasets.listDatasetVersions('iris-training')).map((v) => v.version)).toEqual([1, 2]);
+    expect((await store.datasets.register('iris-training', { dataset: train })).version).toBe(1);
+    expect((await store.datasets.listVersions('iris-training')).map((v) => v.version)).toEqual([1, 2]);
   });
 
   it.runIf(process.env.MLOPS_PG_URL)('runs the same loop on the PostgreSQL registry', async () => {

@@ -109,7 +109,7 @@ async function runLoop(
   );
 
   const store = await openStore();
-  const trainSnapshot = await store.datasets.registerDataset('iris-training', {
+  const trainSnapshot = await store.datasets.register('iris-training', {
     dataset: train,
     description: 'iris train split (seed 42)',
   });

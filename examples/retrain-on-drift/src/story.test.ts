@@ -38,7 +38,7 @@ describe('retrain on drift', () => {
 
     const store = new FileSystemModelStore({ root });
     const v2 = await store.getVersion('iris', 2);
-    const training = await store.datasets.getDatasetVersion('iris-training', v2.dataset!.version!);
+    const training = await store.datasets.getVersion('iris-training', v2.dataset!.version!);
     expect(v2.dataset).toEqual({ name: 'iris-training', version: training.version, fingerprint: training.fingerprint });
     expect(training.rows).toBe(150); // 90 reference + 30 + 30 new rows
     expect(v2.parentVersion).toBe(1);
@@ -47,7 +47,7 @@ describe('retrain on drift', () => {
       ['set', 2],
       ['rollback', 1],
     ]);
-    const log = await store.decisions.listDecisions('iris');
+    const log = await store.decisions.list('iris');
     expect(log.filter((r) => r.phase === 'done')).toHaveLength(5);
     expect((await store.verify()).ok).toBe(true);
   });

@@ -49,7 +49,7 @@ export const train = defineCommand({
     const testAccuracy = accuracyScore(test.target, model.predict(test.features));
     const { store, close } = await openRegistry(args.registry);
     try {
-      const snapshot = await store.datasets.registerDataset(`${name}-training`, {
+      const snapshot = await store.datasets.register(`${name}-training`, {
         dataset: part,
         description: `training split of ${args.data}`,
       });

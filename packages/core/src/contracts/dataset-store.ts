@@ -42,15 +42,15 @@ export interface DatasetVersion {
  */
 export interface DatasetStore {
   /** Stores a snapshot as the next version (1, 2, 3… per name), or returns the version with the same content. */
-  registerDataset(name: string, input: RegisterDatasetInput): Promise<DatasetVersion>;
+  register(name: string, input: RegisterDatasetInput): Promise<DatasetVersion>;
   /** Metadata of a dataset version by number or `latest`; `NotFoundError` if absent. */
-  getDatasetVersion(name: string, ref: number | 'latest'): Promise<DatasetVersion>;
+  getVersion(name: string, ref: number | 'latest'): Promise<DatasetVersion>;
   /** The version of `name` with this content fingerprint, or `undefined`. */
-  findDatasetVersion(name: string, fingerprint: string): Promise<DatasetVersion | undefined>;
+  findVersion(name: string, fingerprint: string): Promise<DatasetVersion | undefined>;
   /** Loads a snapshot, checksum and fingerprint verified (`IntegrityError`). */
-  loadDataset(name: string, ref: number | 'latest'): Promise<{ version: DatasetVersion; dataset: Dataset }>;
+  load(name: string, ref: number | 'latest'): Promise<{ version: DatasetVersion; dataset: Dataset }>;
   /** All versions of a dataset, oldest first. */
-  listDatasetVersions(name: string): Promise<DatasetVersion[]>;
+  listVersions(name: string): Promise<DatasetVersion[]>;
   /** All dataset names, sorted. */
-  listDatasets(): Promise<string[]>;
+  list(): Promise<string[]>;
 }

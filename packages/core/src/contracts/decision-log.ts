@@ -39,9 +39,9 @@ export interface DecisionRecord {
 /** An append-only log of lifecycle decisions per model, kept with the registry. */
 export interface DecisionLog {
   /** Appends one record durably. */
-  appendDecision(record: DecisionRecord): Promise<void>;
+  append(record: DecisionRecord): Promise<void>;
   /** Every record of a model, oldest first. */
-  listDecisions(model: string): Promise<DecisionRecord[]>;
+  list(model: string): Promise<DecisionRecord[]>;
   /**
    * Runs `work` holding the model's lifecycle lease: across every process sharing the registry, one holder at a
    * time (others wait). A holder that dies loses the lease (a dead process's lock is broken, a dropped database

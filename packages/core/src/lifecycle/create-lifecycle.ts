@@ -195,7 +195,7 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
       metrics,
       decidedAt: now(),
     };
-    await decisions.appendDecision({
+    await decisions.append({
       runId: base.runId,
       phase: 'done',
       at: decision.decidedAt,
@@ -240,7 +240,7 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
       challengerModel = await loadChampion(challengerVersion);
     }
     if (registered === undefined) {
-      await decisions.appendDecision({ ...started, phase: 'registered', at: now(), challengerVersion });
+      await decisions.append({ ...started, phase: 'registered', at: now(), challengerVersion });
       events.emit({ type: 'challenger-registered', runId, version: challengerVersion });
     }
     const base = {
@@ -330,11 +330,11 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
   ): Promise<LifecycleDecision> => {
     const runId = newRunId();
     const championVersion = await store.getAlias(modelName, alias);
-    const trainingVersion = await datasets.registerDataset(trainingName, {
+    const trainingVersion = await datasets.register(trainingName, {
       dataset: training,
       description: `training data of ${modelName}`,
     });
-    const holdoutVersion = await datasets.registerDataset(holdoutName, {
+    const holdoutVersion = await datasets.register(holdoutName, {
       dataset: options.holdout,
       description: `holdout of ${modelName}`,
     });
@@ -350,7 +350,7 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
       ...(source === undefined ? {} : { source }),
       metrics,
     };
-    await decisions.appendDecision(started);
+    await decisions.append(started);
     events.emit({ type: 'run-started', runId, trigger, resumed: false });
     return complete(started, training, options.holdout);
   };
@@ -435,7 +435,7 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
       let known: Promise<Set<string>> | undefined;
       const tick = async () => {
         known ??= decisions
-          .listDecisions(modelName)
+          .list(modelName)
           .then((records) => new Set(records.flatMap((r) => (r.source ? [r.source] : []))));
         const done = await known;
         for (const name of (await readdir(directory)).filter(match).sort()) {
@@ -482,7 +482,7 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
       }),
     resume: () =>
       run(async () => {
-        const history = await decisions.listDecisions(modelName);
+        const history = await decisions.list(modelName);
         const done = new Set(history.filter((r) => r.phase === 'done').map((r) => r.runId));
         const open = history.filter((r) => r.phase !== 'done' && !done.has(r.runId));
         const lastStarted = [...open].reverse().find((r) => r.phase === 'started');
@@ -492,8 +492,8 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
         )?.challengerVersion;
         if (!lastStarted.training || !lastStarted.holdout)
           throw new InvalidInputError(`run ${lastStarted.runId} recorded no training data to resume from`);
-        const data = (await datasets.loadDataset(lastStarted.training.name, lastStarted.training.version)).dataset;
-        const holdout = (await datasets.loadDataset(lastStarted.holdout.name, lastStarted.holdout.version)).dataset;
+        const data = (await datasets.load(lastStarted.training.name, lastStarted.training.version)).dataset;
+        const holdout = (await datasets.load(lastStarted.holdout.name, lastStarted.holdout.version)).dataset;
         training = data;
         events.emit({ type: 'run-started', runId: lastStarted.runId, trigger: lastStarted.trigger, resumed: true });
         return complete(lastStarted, data, holdout, registered);
@@ -509,7 +509,7 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
     },
     on: (listener) => events.on(listener),
     events: () => events.iterate(),
-    history: () => decisions.listDecisions(modelName),
+    history: () => decisions.list(modelName),
   };
   return lifecycle;
 }

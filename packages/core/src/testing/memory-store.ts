@@ -161,7 +161,7 @@ export class MemoryModelStore implements ModelStore {
 export class MemoryDatasetStore implements DatasetStore {
   private readonly versions = new Map<string, { version: DatasetVersion; dataset: Dataset }[]>();
 
-  async registerDataset(name: string, input: RegisterDatasetInput): Promise<DatasetVersion> {
+  async register(name: string, input: RegisterDatasetInput): Promise<DatasetVersion> {
     const list = this.versions.get(name) ?? [];
     const print = fingerprint(input.dataset);
     const same = list.find((e) => e.version.fingerprint === print);
@@ -192,23 +192,23 @@ export class MemoryDatasetStore implements DatasetStore {
     return found;
   }
 
-  async getDatasetVersion(name: string, ref: number | 'latest'): Promise<DatasetVersion> {
+  async getVersion(name: string, ref: number | 'latest'): Promise<DatasetVersion> {
     return this.entry(name, ref).version;
   }
 
-  async findDatasetVersion(name: string, print: string): Promise<DatasetVersion | undefined> {
+  async findVersion(name: string, print: string): Promise<DatasetVersion | undefined> {
     return (this.versions.get(name) ?? []).find((e) => e.version.fingerprint === print)?.version;
   }
 
-  async loadDataset(name: string, ref: number | 'latest'): Promise<{ version: DatasetVersion; dataset: Dataset }> {
+  async load(name: string, ref: number | 'latest'): Promise<{ version: DatasetVersion; dataset: Dataset }> {
     return this.entry(name, ref);
   }
 
-  async listDatasetVersions(name: string): Promise<DatasetVersion[]> {
+  async listVersions(name: string): Promise<DatasetVersion[]> {
     return (this.versions.get(name) ?? []).map((e) => e.version);
   }
 
-  async listDatasets(): Promise<string[]> {
+  async list(): Promise<string[]> {
     return [...this.versions.keys()].sort();
   }
 }
@@ -220,7 +220,7 @@ export class MemoryDecisionLog implements DecisionLog {
   /** Makes the next append of this phase throw once, as a crash at that moment would stop the run. */
   failOn: DecisionRecord['phase'] | undefined;
 
-  async appendDecision(record: DecisionRecord): Promise<void> {
+  async append(record: DecisionRecord): Promise<void> {
     if (this.failOn === record.phase) {
       this.failOn = undefined;
       throw new Error(`crash before writing "${record.phase}"`);
@@ -228,7 +228,7 @@ export class MemoryDecisionLog implements DecisionLog {
     this.records.push(record);
   }
 
-  async listDecisions(model: string): Promise<DecisionRecord[]> {
+  async list(model: string): Promise<DecisionRecord[]> {
     return this.records.filter((r) => r.model === model);
   }
 

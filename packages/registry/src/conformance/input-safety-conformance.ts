@@ -90,7 +90,7 @@ const NASTY_NAMES: readonly string[] = [
 /**
  * Random calls (names, refs, aliases, tags, free text with traversal, separators, NUL, unicode, lone
  * surrogates, reserved and very long strings) into register, getVersion, setAlias, searchVersions,
- * registerDataset and appendDecision: each must resolve or throw an `MlopsError`, never a raw error.
+ * register and append: each must resolve or throw an `MlopsError`, never a raw error.
  */
 export async function fuzzStoreCalls(store: Store, options: { seed: number; numRuns: number }): Promise<void> {
   const text = fc.oneof(
@@ -131,9 +131,9 @@ export async function fuzzStoreCalls(store: Store, options: { seed: number; numR
             metric: { name: c.metric },
           });
         else if (c.op === 'dataset')
-          await store.datasets.registerDataset(c.name, { dataset: data, tags: c.tags, description: c.description });
+          await store.datasets.register(c.name, { dataset: data, tags: c.tags, description: c.description });
         else
-          await store.decisions.appendDecision({
+          await store.decisions.append({
             runId: c.runId,
             at: '2026-01-01T00:00:00.000Z',
             model: c.name,
@@ -259,15 +259,15 @@ export function describeInputSafetyConformance(label: string, makeSubject: () =>
         { tags: { k: 'bell\u0007' } },
       ];
       for (const input of inputs) {
-        await expect(store.datasets.registerDataset('nul-data', { dataset: data, ...input })).rejects.toThrow(
+        await expect(store.datasets.register('nul-data', { dataset: data, ...input })).rejects.toThrow(
           InvalidInputError,
         );
       }
       await expect(
-        store.datasets.registerDataset('nul-data', { dataset: { ...data, featureNames: ['a', 'b\u0000'] } }),
+        store.datasets.register('nul-data', { dataset: { ...data, featureNames: ['a', 'b\u0000'] } }),
       ).rejects.toThrow('dataset.featureNames[1] contains U+0000');
-      expect(await store.datasets.listDatasetVersions('nul-data')).toEqual([]);
-      expect(await store.datasets.findDatasetVersion('nul-data', 'ab\u0000')).toBeUndefined();
+      expect(await store.datasets.listVersions('nul-data')).toEqual([]);
+      expect(await store.datasets.findVersion('nul-data', 'ab\u0000')).toBeUndefined();
 
       const base = {
         runId: 'r1',
@@ -282,12 +282,12 @@ export function describeInputSafetyConformance(label: string, makeSubject: () =>
         { runId: 'r\u0000' },
         { metrics: { 'a\u0000': 1 } },
       ]) {
-        await expect(store.decisions.appendDecision({ ...base, ...bad })).rejects.toThrow(InvalidInputError);
+        await expect(store.decisions.append({ ...base, ...bad })).rejects.toThrow(InvalidInputError);
       }
       await expect(
-        store.decisions.appendDecision({ ...base, training: { name: '../../evil', version: 1, fingerprint: 'ab' } }),
+        store.decisions.append({ ...base, training: { name: '../../evil', version: 1, fingerprint: 'ab' } }),
       ).rejects.toThrow(InvalidNameError);
-      expect(await store.decisions.listDecisions('nul-decided')).toEqual([]);
+      expect(await store.decisions.list('nul-decided')).toEqual([]);
 
       await expect(store.searchVersions({ tags: { team: 'a\u0000' } })).rejects.toThrow(InvalidInputError);
       await expect(store.searchVersions({ tags: { 'a\u0000': 'x' } })).rejects.toThrow(InvalidInputError);
@@ -364,7 +364,7 @@ export function describeInputSafetyConformance(label: string, makeSubject: () =>
           expect((error as Error).message).toContain(`nested more than ${MAX_JSON_DEPTH} levels deep`);
         }
         await expect(
-          store.datasets.registerDataset('deep-data', { dataset: data, tags: nestedObject(levels) as never }),
+          store.datasets.register('deep-data', { dataset: data, tags: nestedObject(levels) as never }),
         ).rejects.toThrow(InvalidInputError);
         const base = {
           runId: 'r',
@@ -373,12 +373,12 @@ export function describeInputSafetyConformance(label: string, makeSubject: () =>
           trigger: 'manual',
           phase: 'done',
         } as const;
-        await expect(store.decisions.appendDecision({ ...base, extra: nestedObject(levels) } as never)).rejects.toThrow(
+        await expect(store.decisions.append({ ...base, extra: nestedObject(levels) } as never)).rejects.toThrow(
           InvalidInputError,
         );
       }
       expect((await store.listVersions('deep')).map((v) => v.version)).toEqual([1]);
-      expect(await store.datasets.listDatasetVersions('deep-data')).toEqual([]);
+      expect(await store.datasets.listVersions('deep-data')).toEqual([]);
       expect((await store.verify()).ok).toBe(true);
     });
 
@@ -426,7 +426,7 @@ export function describeInputSafetyConformance(label: string, makeSubject: () =>
         'x..',
       ]) {
         await expect(store.register(name, { artifact: artifact() }), name).rejects.toThrow(InvalidNameError);
-        await expect(store.datasets.registerDataset(name, { dataset: data }), name).rejects.toThrow(InvalidNameError);
+        await expect(store.datasets.register(name, { dataset: data }), name).rejects.toThrow(InvalidNameError);
         await expect(store.getVersion(name, 1), name).rejects.toThrow(InvalidNameError);
       }
       await store.register('devices', { artifact: artifact() });

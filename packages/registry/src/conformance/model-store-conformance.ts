@@ -254,7 +254,7 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
         featureNames: ['a', 'b'],
         classNames: ['no', 'yes'],
       };
-      const v1 = await store.datasets.registerDataset('train', {
+      const v1 = await store.datasets.register('train', {
         dataset: data,
         description: 'first',
         tags: { source: 'test' },
@@ -271,7 +271,7 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
         classNames: ['no', 'yes'],
       });
       const again = await Promise.all(
-        Array.from({ length: 5 }, () => store.datasets.registerDataset('train', { dataset: { ...data } })),
+        Array.from({ length: 5 }, () => store.datasets.register('train', { dataset: { ...data } })),
       );
       expect(again).toEqual(Array.from({ length: 5 }, () => v1));
       const changed = {
@@ -281,27 +281,25 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
           [2.5, 3],
         ],
       }; // -0 → 0 is a change of content
-      const v2 = await store.datasets.registerDataset('train', { dataset: changed });
+      const v2 = await store.datasets.register('train', { dataset: changed });
       expect(v2.version).toBe(2);
       expect(await subject.storedSnapshots('train')).toBe(2);
-      expect(await store.datasets.findDatasetVersion('train', fingerprint(data))).toEqual(v1);
-      expect(await store.datasets.findDatasetVersion('train', '0'.repeat(64))).toBeUndefined();
-      expect((await store.datasets.getDatasetVersion('train', 'latest')).version).toBe(2);
-      expect((await store.datasets.listDatasetVersions('train')).map((v) => v.version)).toEqual([1, 2]);
-      expect(await store.datasets.listDatasets()).toContain('train');
-      const loaded = await store.datasets.loadDataset('train', 1);
+      expect(await store.datasets.findVersion('train', fingerprint(data))).toEqual(v1);
+      expect(await store.datasets.findVersion('train', '0'.repeat(64))).toBeUndefined();
+      expect((await store.datasets.getVersion('train', 'latest')).version).toBe(2);
+      expect((await store.datasets.listVersions('train')).map((v) => v.version)).toEqual([1, 2]);
+      expect(await store.datasets.list()).toContain('train');
+      const loaded = await store.datasets.load('train', 1);
       expect(loaded.dataset).toMatchObject({ featureNames: ['a', 'b'], classNames: ['no', 'yes'], target: [0, 1] });
       expect(Object.is(loaded.dataset.features[0]![1], -0)).toBe(true);
       expect(fingerprint(loaded.dataset)).toBe(v1.fingerprint);
-      await expect(store.datasets.getDatasetVersion('train', 3)).rejects.toThrow(
+      await expect(store.datasets.getVersion('train', 3)).rejects.toThrow(
         expect.objectContaining({ message: 'dataset "train" has no version 3', code: 'NOT_FOUND' }),
       );
-      await expect(store.datasets.getDatasetVersion('nothing', 'latest')).rejects.toThrow(
-        'dataset "nothing" does not exist',
-      );
-      await expect(store.datasets.registerDataset('../x', { dataset: data })).rejects.toThrow(InvalidNameError);
+      await expect(store.datasets.getVersion('nothing', 'latest')).rejects.toThrow('dataset "nothing" does not exist');
+      await expect(store.datasets.register('../x', { dataset: data })).rejects.toThrow(InvalidNameError);
       await expect(
-        store.datasets.registerDataset('train', {
+        store.datasets.register('train', {
           dataset: {
             ...data,
             features: [
@@ -314,7 +312,7 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
       expect(await subject.storedSnapshots('train')).toBe(2);
 
       await subject.flipDatasetByte('train', 2, 40);
-      await expect(store.datasets.loadDataset('train', 2)).rejects.toThrow(IntegrityError);
+      await expect(store.datasets.load('train', 2)).rejects.toThrow(IntegrityError);
       const report = await store.verify();
       expect(report.problems).toEqual([expect.objectContaining({ kind: 'dataset', name: 'train', version: 2 })]);
       await subject.flipDatasetByte('train', 2, 40);
@@ -334,7 +332,7 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
         featureTypes: ['boolean', 'integer'],
         classNames: ['no', 'yes'],
       };
-      const trained = await store.datasets.registerDataset('flags', { dataset: data });
+      const trained = await store.datasets.register('flags', { dataset: data });
       const model = await store.register('linked', { artifact: artifact([1, 1]), dataset: trained });
       expect(model.dataset).toEqual({ fingerprint: trained.fingerprint, name: 'flags', version: 1 });
       expect(model.signature.featureTypes).toEqual(['boolean', 'integer']);
@@ -373,14 +371,14 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
     it("keeps each model's lifecycle decisions in order and validates them", async () => {
       const { store } = subject;
       const base = { runId: 'r1', at: '2026-01-01T00:00:00.000Z', model: 'decided', trigger: 'accuracy' } as const;
-      await store.decisions.appendDecision({
+      await store.decisions.append({
         ...base,
         phase: 'started',
         championVersion: 1,
         training: { name: 'decided-training', version: 2, fingerprint: 'ab' },
       });
-      await store.decisions.appendDecision({ ...base, phase: 'registered', challengerVersion: 2 });
-      await store.decisions.appendDecision({
+      await store.decisions.append({ ...base, phase: 'registered', challengerVersion: 2 });
+      await store.decisions.append({
         ...base,
         phase: 'done',
         action: 'promoted',
@@ -388,8 +386,8 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
         productionVersion: 2,
         metrics: { accuracy: 0.9 },
       });
-      await store.decisions.appendDecision({ ...base, model: 'other', phase: 'done', action: 'kept' });
-      const listed = await store.decisions.listDecisions('decided');
+      await store.decisions.append({ ...base, model: 'other', phase: 'done', action: 'kept' });
+      const listed = await store.decisions.list('decided');
       expect(listed.map((r) => r.phase)).toEqual(['started', 'registered', 'done']);
       expect(listed[2]).toEqual({
         ...base,
@@ -399,13 +397,11 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
         productionVersion: 2,
         metrics: { accuracy: 0.9 },
       });
-      await expect(
-        store.decisions.appendDecision({ ...base, phase: 'done', action: 'exploded' as never }),
-      ).rejects.toThrow('cannot record a decision: "action" is not a lifecycle action');
-      await expect(store.decisions.appendDecision({ ...base, model: '../x', phase: 'done' })).rejects.toThrow(
-        InvalidNameError,
+      await expect(store.decisions.append({ ...base, phase: 'done', action: 'exploded' as never })).rejects.toThrow(
+        'cannot record a decision: "action" is not a lifecycle action',
       );
-      expect(await store.decisions.listDecisions('nobody')).toEqual([]);
+      await expect(store.decisions.append({ ...base, model: '../x', phase: 'done' })).rejects.toThrow(InvalidNameError);
+      expect(await store.decisions.list('nobody')).toEqual([]);
     });
 
     it('detects a flipped byte anywhere in a stored artifact', async () => {

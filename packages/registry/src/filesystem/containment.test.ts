@@ -26,14 +26,14 @@ async function populated() {
   await store.register('iris', { artifact: ARTIFACT });
   await store.register('iris', { artifact: ARTIFACT });
   await store.setAlias('iris', 'production', 1);
-  await store.decisions.appendDecision({
+  await store.decisions.append({
     model: 'iris',
     runId: 'r1',
     phase: 'started',
     at: '2024-01-01T00:00:00.000Z',
     trigger: 'bootstrap',
   });
-  await store.datasets.registerDataset('flowers', { dataset: dataset(0) });
+  await store.datasets.register('flowers', { dataset: dataset(0) });
   await mkdir(join(root, 'tmp'), { recursive: true });
   return { root, outside, store };
 }
@@ -60,7 +60,7 @@ async function everyWrite(store: FileSystemModelStore): Promise<string[]> {
     [
       'decision',
       () =>
-        store.decisions.appendDecision({
+        store.decisions.append({
           model: 'iris',
           runId: 'r2',
           phase: 'started',
@@ -68,7 +68,7 @@ async function everyWrite(store: FileSystemModelStore): Promise<string[]> {
           trigger: 'manual',
         }),
     ],
-    ['dataset', () => store.datasets.registerDataset('flowers', { dataset: dataset(1) })],
+    ['dataset', () => store.datasets.register('flowers', { dataset: dataset(1) })],
   ];
   for (const [what, call] of calls) {
     try {
@@ -158,9 +158,9 @@ describe('a damaged layout gives typed errors, and verify() reports it without t
       ['models', () => store.listModels()],
       ['history', () => store.aliasHistory('iris')],
       ['search', () => store.searchVersions({})],
-      ['dataset', () => store.datasets.loadDataset('flowers', 1)],
-      ['datasets', () => store.datasets.listDatasets()],
-      ['decisions', () => store.decisions.listDecisions('iris')],
+      ['dataset', () => store.datasets.load('flowers', 1)],
+      ['datasets', () => store.datasets.list()],
+      ['decisions', () => store.decisions.list('iris')],
     ];
     for (const [what, read] of reads) {
       await read().catch((error: unknown) => {

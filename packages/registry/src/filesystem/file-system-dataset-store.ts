@@ -39,9 +39,9 @@ export class FileSystemDatasetStore implements DatasetStore {
   ) {}
 
   /** Stores a snapshot as the next version, or returns the existing version with the same fingerprint. */
-  async registerDataset(name: string, input: RegisterDatasetInput): Promise<DatasetVersion> {
+  async register(name: string, input: RegisterDatasetInput): Promise<DatasetVersion> {
     const checked = checkDatasetRequest(name, input);
-    const existing = await this.findDatasetVersion(name, checked.fingerprint);
+    const existing = await this.findVersion(name, checked.fingerprint);
     if (existing) return existing;
     const versionsDir = this.layout.datasetVersionsDir(name);
     for (const dir of [versionsDir, this.layout.datasetLockDir(name), this.layout.tmpDir()])
@@ -50,7 +50,7 @@ export class FileSystemDatasetStore implements DatasetStore {
     await mkdir(this.layout.tmpDir(), { recursive: true });
     const lock = { ...this.lockOptions, tmpDir: this.layout.tmpDir(), description: datasetLabel(name) };
     return withDirectoryLock(this.layout.datasetLockDir(name), lock, async () => {
-      const raced = await this.findDatasetVersion(name, checked.fingerprint);
+      const raced = await this.findVersion(name, checked.fingerprint);
       if (raced) return raced;
       const numbers = await this.versionNumbers(name);
       const version = (numbers[numbers.length - 1] ?? 0) + 1;
@@ -72,20 +72,20 @@ export class FileSystemDatasetStore implements DatasetStore {
   }
 
   /** Metadata of a dataset version by number or `latest`. */
-  async getDatasetVersion(name: string, ref: number | 'latest'): Promise<DatasetVersion> {
+  async getVersion(name: string, ref: number | 'latest'): Promise<DatasetVersion> {
     assertValidName(name, 'dataset');
     return this.readRecord(name, await this.resolve(name, ref));
   }
 
   /** The version of `name` whose content has this fingerprint, or `undefined` (scans the records). */
-  async findDatasetVersion(name: string, fingerprint: string): Promise<DatasetVersion | undefined> {
-    const versions = await this.listDatasetVersions(name);
+  async findVersion(name: string, fingerprint: string): Promise<DatasetVersion | undefined> {
+    const versions = await this.listVersions(name);
     return versions.find((version) => version.fingerprint === fingerprint);
   }
 
   /** Loads a snapshot; checksum, shape and fingerprint are verified (`IntegrityError`). */
-  async loadDataset(name: string, ref: number | 'latest'): Promise<{ version: DatasetVersion; dataset: Dataset }> {
-    const version = await this.getDatasetVersion(name, ref);
+  async load(name: string, ref: number | 'latest'): Promise<{ version: DatasetVersion; dataset: Dataset }> {
+    const version = await this.getVersion(name, ref);
     const bytes = await readOptionalFile(this.layout.root, this.layout.datasetDataFile(name, version.version));
     if (bytes === undefined)
       throw new IntegrityError(`data of ${datasetLabel(name, version.version)} is missing`, {
@@ -96,14 +96,14 @@ export class FileSystemDatasetStore implements DatasetStore {
   }
 
   /** All versions of a dataset, oldest first; `[]` for an unknown name. */
-  async listDatasetVersions(name: string): Promise<DatasetVersion[]> {
+  async listVersions(name: string): Promise<DatasetVersion[]> {
     assertValidName(name, 'dataset');
     const numbers = await this.versionNumbers(name);
     return Promise.all(numbers.map((version) => this.readRecord(name, version)));
   }
 
   /** Names of all datasets with at least one version, sorted. */
-  async listDatasets(): Promise<string[]> {
+  async list(): Promise<string[]> {
     return namesIn(
       this.layout.root,
       this.layout.datasetsDir(),

@@ -27,7 +27,7 @@ export class FileSystemDecisionLog implements DecisionLog {
   ) {}
 
   /** Appends one record durably (validated first). */
-  async appendDecision(record: DecisionRecord): Promise<void> {
+  async append(record: DecisionRecord): Promise<void> {
     const problem = describeDecisionProblem(record);
     if (problem) throw new InvalidInputError(`cannot record a decision: ${problem}`);
     assertValidName(record.model, 'model');
@@ -72,7 +72,7 @@ export class FileSystemDecisionLog implements DecisionLog {
   }
 
   /** Every record of a model, oldest first (`[]` when none). */
-  async listDecisions(model: string): Promise<DecisionRecord[]> {
+  async list(model: string): Promise<DecisionRecord[]> {
     assertValidName(model, 'model');
     const text = await readOptionalText(this.layout.root, this.layout.decisionFile(model));
     if (text === undefined) return [];

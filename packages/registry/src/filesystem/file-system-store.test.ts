@@ -389,8 +389,8 @@ describe('FileSystemModelStore archive and delete on disk', () => {
       featureNames: ['a', 'b'],
       classNames: ['x', 'y'],
     };
-    await store.datasets.registerDataset('toy', { dataset });
-    await store.datasets.registerDataset('toy', { dataset });
+    await store.datasets.register('toy', { dataset });
+    await store.datasets.register('toy', { dataset });
     expect(Object.keys(await snapshot(join(root, 'datasets'))).sort()).toEqual([
       'toy',
       'toy/versions',
@@ -400,8 +400,8 @@ describe('FileSystemModelStore archive and delete on disk', () => {
     ]);
     const parent = await snapshot(join(root, '..'));
     for (const bad of ['../x', '/etc/x', '%2e%2e/x', 'a\u0000b', 'a\\b', 'x'.repeat(129)]) {
-      await expect(store.datasets.registerDataset(bad, { dataset })).rejects.toThrow(InvalidNameError);
-      await expect(store.datasets.loadDataset(bad, 1)).rejects.toThrow(InvalidNameError);
+      await expect(store.datasets.register(bad, { dataset })).rejects.toThrow(InvalidNameError);
+      await expect(store.datasets.load(bad, 1)).rejects.toThrow(InvalidNameError);
     }
     expect(await snapshot(join(root, '..'))).toEqual(parent);
   });

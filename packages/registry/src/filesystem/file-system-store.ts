@@ -56,7 +56,7 @@ import { isRecord } from '../records/shape';
 import { buildVersionRecord, describeVersionRecordProblem, type StoredVersionRecord } from '../records/version-record';
 import type { VerifyReport } from '../records/verify-report';
 import type { FileSystemModelStoreOptions } from './options';
-import { verifyStore, type VerifiableStore } from './verify';
+import { verifyStore } from './verify';
 import { checkQuery, matches, newestFirst, type VersionPage, type VersionQuery } from '../search/search';
 
 const MAX_CLAIM_ATTEMPTS = 100_000;
@@ -70,7 +70,7 @@ const label = modelLabel;
  * checksummed (sha256) and verified on every load; alias moves, archiving and deletion are serialised by a
  * per-model lock. Dataset snapshots live in the same directory: see {@link FileSystemModelStore.datasets}.
  */
-export class FileSystemModelStore implements ModelStore, VerifiableStore {
+export class FileSystemModelStore implements ModelStore {
   /** Absolute registry directory. */
   readonly root: string;
   /** The dataset versions kept in the same directory; model lineage naming a dataset version is checked against it. */
@@ -109,7 +109,7 @@ export class FileSystemModelStore implements ModelStore, VerifiableStore {
   async register(name: string, input: RegisterModelInput): Promise<ModelVersion> {
     const { bytes, digest } = checkRegisterRequest(name, input);
     const featureTypes = await resolveFeatureTypes(name, input, (dataset, version) =>
-      this.datasets.getDatasetVersion(dataset, version),
+      this.datasets.getVersion(dataset, version),
     );
     const cannot = `cannot register ${label(name)}`;
     if (input.parentVersion !== undefined && !(await pathExists(this.layout.versionDir(name, input.parentVersion)))) {

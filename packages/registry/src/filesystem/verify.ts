@@ -30,7 +30,7 @@ export interface VerifiableStore {
   /** The dataset versions in the same root. */
   readonly datasets: {
     versionNumbers(name: string): Promise<number[]>;
-    loadDataset(name: string, version: number): Promise<unknown>;
+    load(name: string, version: number): Promise<unknown>;
   };
 }
 
@@ -143,7 +143,7 @@ async function verifyDatasets(store: VerifiableStore, layout: StoreLayout, probl
     for (const version of numbers) {
       checked++;
       try {
-        await store.datasets.loadDataset(name, version);
+        await store.datasets.load(name, version);
       } catch (error) {
         problems.push({ kind: 'dataset', name, version, problem: messageOf(error) });
       }

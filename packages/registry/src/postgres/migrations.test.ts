@@ -132,9 +132,9 @@ if (url) {
       deleted: await store.getVersion('iris', 3).catch((error: Error) => error.message),
       history: await store.aliasHistory('iris'),
       search: await store.searchVersions({ dataset: { name: 'train', version: 1 } }),
-      datasets: await store.datasets.listDatasetVersions('train'),
-      data: await store.datasets.loadDataset('train', 'latest'),
-      decisions: await store.decisions.listDecisions('iris'),
+      datasets: await store.datasets.listVersions('train'),
+      data: await store.datasets.load('train', 'latest'),
+      decisions: await store.decisions.list('iris'),
       verify: await store.verify(),
     });
 
@@ -165,7 +165,7 @@ if (url) {
       const { schema, store } = newSchema();
       await run(BEFORE_SCHEMA_VERSION(`"${schema}"`));
       // Written through the store on the old schema, before any numbered migration ran.
-      const trained = await store.datasets.registerDataset('train', { dataset, tags: { source: 'test' } });
+      const trained = await store.datasets.register('train', { dataset, tags: { source: 'test' } });
       await store.register('iris', { artifact: artifact([1, 2]), metrics: { accuracy: 0.9 }, tags: { team: 'ml' } });
       await store.register('iris', { artifact: artifact([3, 4]), parentVersion: 1, dataset: trained });
       await store.register('iris', { artifact: artifact([5, 6]) });
@@ -177,7 +177,7 @@ if (url) {
       await store.setAlias('iris', 'production', 2, { reason: 'again' });
       await store.deleteVersion('iris', 3, { reason: 'broken' });
       await store.archiveVersion('iris', 4, { reason: 'superseded' });
-      await store.decisions.appendDecision({
+      await store.decisions.append({
         runId: 'r1',
         at: '2026-01-01T00:00:00.000Z',
         model: 'iris',

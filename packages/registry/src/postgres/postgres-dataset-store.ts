@@ -36,7 +36,7 @@ export class PostgresDatasetStore implements DatasetStore {
   ) {}
 
   /** Stores a snapshot as the next version, or returns the existing version with the same fingerprint. */
-  async registerDataset(name: string, input: RegisterDatasetInput): Promise<DatasetVersion> {
+  async register(name: string, input: RegisterDatasetInput): Promise<DatasetVersion> {
     const checked = checkDatasetRequest(name, input);
     return this.transaction(async (db) => {
       await db.query(`INSERT INTO ${this.schemaSql}.dataset_names (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [
@@ -63,13 +63,13 @@ export class PostgresDatasetStore implements DatasetStore {
   }
 
   /** Metadata of a dataset version by number or `latest`. */
-  async getDatasetVersion(name: string, ref: number | 'latest'): Promise<DatasetVersion> {
+  async getVersion(name: string, ref: number | 'latest'): Promise<DatasetVersion> {
     const { version, record } = await this.row(name, ref, false);
     return this.parseRecord(name, version, record);
   }
 
   /** The version of `name` whose content has this fingerprint, or `undefined` (also for a string no fingerprint can be). */
-  async findDatasetVersion(name: string, fingerprint: string): Promise<DatasetVersion | undefined> {
+  async findVersion(name: string, fingerprint: string): Promise<DatasetVersion | undefined> {
     assertValidName(name, 'dataset');
     // Stored fingerprints are 64 hex digits; anything else matches none (as on the filesystem) and may not reach SQL (e.g. U+0000).
     if (typeof fingerprint !== 'string' || !SHA256_HEX.test(fingerprint)) return undefined;
@@ -81,14 +81,14 @@ export class PostgresDatasetStore implements DatasetStore {
   }
 
   /** Loads a snapshot; checksum, shape and fingerprint are verified (`IntegrityError`). */
-  async loadDataset(name: string, ref: number | 'latest'): Promise<{ version: DatasetVersion; dataset: Dataset }> {
+  async load(name: string, ref: number | 'latest'): Promise<{ version: DatasetVersion; dataset: Dataset }> {
     const { version, record, data } = await this.row(name, ref, true);
     const parsed = this.parseRecord(name, version, record);
     return { version: parsed, dataset: decodeStoredDataset(parsed, data!) };
   }
 
   /** All versions of a dataset, oldest first; `[]` for an unknown name. */
-  async listDatasetVersions(name: string): Promise<DatasetVersion[]> {
+  async listVersions(name: string): Promise<DatasetVersion[]> {
     assertValidName(name, 'dataset');
     const { rows } = await this.pool.query<{ version: number; record: string }>(
       `SELECT version, record FROM ${this.schemaSql}.dataset_versions WHERE name = $1 ORDER BY version`,
@@ -98,7 +98,7 @@ export class PostgresDatasetStore implements DatasetStore {
   }
 
   /** Names of all datasets with at least one version, sorted. */
-  async listDatasets(): Promise<string[]> {
+  async list(): Promise<string[]> {
     const { rows } = await this.pool.query<{ name: string }>(
       `SELECT name FROM ${this.schemaSql}.dataset_names WHERE latest_version > 0 ORDER BY name COLLATE "C"`,
     );

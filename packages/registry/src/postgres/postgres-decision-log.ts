@@ -21,7 +21,7 @@ export class PostgresDecisionLog implements DecisionLog {
   ) {}
 
   /** Appends one record (validated first). */
-  async appendDecision(record: DecisionRecord): Promise<void> {
+  async append(record: DecisionRecord): Promise<void> {
     const problem = describeDecisionProblem(record);
     if (problem) throw new InvalidInputError(`cannot record a decision: ${problem}`);
     assertValidName(record.model, 'model');
@@ -32,7 +32,7 @@ export class PostgresDecisionLog implements DecisionLog {
   }
 
   /** Every record of a model, oldest first (`[]` when none); a corrupt row is an `IntegrityError`. */
-  async listDecisions(model: string): Promise<DecisionRecord[]> {
+  async list(model: string): Promise<DecisionRecord[]> {
     assertValidName(model, 'model');
     const { rows } = await this.pool.query<{ id: string; record: string }>(
       `SELECT id, record FROM ${this.schemaSql}.decisions WHERE model = $1 ORDER BY id`,

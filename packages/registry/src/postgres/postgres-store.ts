@@ -113,7 +113,7 @@ export class PostgresModelStore implements ModelStore {
   async register(name: string, input: RegisterModelInput): Promise<ModelVersion> {
     const { bytes, digest } = checkRegisterRequest(name, input);
     const featureTypes = await resolveFeatureTypes(name, input, (dataset, version) =>
-      this.datasets.getDatasetVersion(dataset, version),
+      this.datasets.getVersion(dataset, version),
     );
     const cannot = `cannot register ${label(name)}`;
     const createdAt = this.now().toISOString();

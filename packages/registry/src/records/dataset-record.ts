@@ -65,7 +65,7 @@ function encodeDataset(dataset: Dataset): Buffer {
 }
 
 /**
- * Validates a registerDataset call; returns the frozen dataset, its stored bytes, digest and fingerprint.
+ * Validates a register call; returns the frozen dataset, its stored bytes, digest and fingerprint.
  * Description and tags follow the free-text rule of model versions (no U+0000, no control characters
  * but tab, line feed and carriage return); feature and class names may not hold U+0000.
  */

@@ -85,7 +85,7 @@ export function assertAliasExpectation(
 export async function resolveFeatureTypes(
   name: string,
   input: RegisterModelInput,
-  getDatasetVersion: (name: string, version: number) => Promise<DatasetVersion>,
+  getVersion: (name: string, version: number) => Promise<DatasetVersion>,
 ): Promise<readonly FeatureType[]> {
   const lineage = input.dataset;
   const featureNames = input.artifact.featureNames;
@@ -96,7 +96,7 @@ export async function resolveFeatureTypes(
   const linked = datasetLabel(lineage.name, lineage.version);
   let dataset: DatasetVersion;
   try {
-    dataset = await getDatasetVersion(lineage.name, lineage.version);
+    dataset = await getVersion(lineage.name, lineage.version);
   } catch (error) {
     if (!NotFoundError.isInstance(error)) throw error;
     throw new NotFoundError(`${cannot}: its lineage names ${linked}, which is not registered`, {

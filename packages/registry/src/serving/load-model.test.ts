@@ -101,7 +101,7 @@ describe('loadModel', () => {
       'predict input for typed v1 row 0, column 1 (b) is NaN: expected a finite number',
     );
 
-    const data = await store.datasets.registerDataset('flags', {
+    const data = await store.datasets.register('flags', {
       dataset: {
         features: [
           [1, 0],
