@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { IntegrityError, InvalidInputError, type DecisionLog, type DecisionRecord } from '@mlops/core';
-import { appendLineDurably, ensureDirectoryDurably } from './fs/durable';
+import { appendNdjsonLines } from '@mlops/core/internal';
+import { ensureDirectoryDurably } from './fs/durable';
 import { assertContained, readOptionalText } from './fs/containment';
 import type { StoreLayout } from './fs/layout';
 import { withDirectoryLock, type DirectoryLockOptions } from './fs/lock';
@@ -47,7 +48,7 @@ export class FileSystemDecisionLog implements DecisionLog {
       description: `decisions of ${modelLabel(record.model)}`,
     };
     await withDirectoryLock(this.layout.decisionLockDir(record.model), lock, () =>
-      appendLineDurably(this.layout.decisionFile(record.model), line),
+      appendNdjsonLines(this.layout.decisionFile(record.model), [line]),
     );
   }
 

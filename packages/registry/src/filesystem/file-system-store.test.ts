@@ -11,11 +11,11 @@ import {
 } from '@mlops/core';
 import { describe, expect, it } from 'vitest';
 import { FileSystemModelStore } from './file-system-store';
-import { ARTIFACT, ARTIFACT_SHA256, FIXED_NOW, snapshot, tempDir } from './__fixtures__/temp-root';
+import { ARTIFACT, ARTIFACT_SHA256, FIXED_CLOCK, snapshot, tempDir } from './__fixtures__/temp-root';
 
 async function newStore(): Promise<{ root: string; store: FileSystemModelStore }> {
   const root = join(await tempDir(), 'registry');
-  return { root, store: new FileSystemModelStore({ root, now: FIXED_NOW }) };
+  return { root, store: new FileSystemModelStore({ root, clock: FIXED_CLOCK }) };
 }
 
 describe('FileSystemModelStore.register', () => {

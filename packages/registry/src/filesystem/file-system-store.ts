@@ -1,6 +1,7 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
+  systemClock,
   IntegrityError,
   InvalidInputError,
   NotFoundError,
@@ -15,7 +16,8 @@ import {
   type VersionRef,
   type VersionStatus,
 } from '@mlops/core';
-import { appendLineDurably, ensureDirectoryDurably, fsyncDirectory, pathExists, writeFileDurably } from './fs/durable';
+import { appendNdjsonLines } from '@mlops/core/internal';
+import { ensureDirectoryDurably, fsyncDirectory, pathExists, writeFileDurably } from './fs/durable';
 import { assertContained, readOptionalFile, readOptionalText } from './fs/containment';
 import { failpoint } from './fs/failpoint';
 import { ARTIFACT_FILE, STATUS_FILE, StoreLayout, VERSION_FILE } from './fs/layout';
@@ -91,7 +93,8 @@ export class FileSystemModelStore implements ModelStore {
     }
     this.layout = new StoreLayout(options.root);
     this.root = this.layout.root;
-    this.now = options.now ?? (() => new Date());
+    const clock = options.clock ?? systemClock;
+    this.now = () => new Date(clock.now());
     this.lockStaleMs = options.lockStaleMs ?? 30_000;
     this.lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
     this.tempStaleMs = options.tempStaleMs ?? 3_600_000;
@@ -332,7 +335,7 @@ export class FileSystemModelStore implements ModelStore {
     const done: AliasMove = { ...move, at: this.now().toISOString() };
     await this.contained(this.layout.historyFile(name), 'file');
     failpoint('alias:before-history');
-    await appendLineDurably(this.layout.historyFile(name), JSON.stringify(done));
+    await appendNdjsonLines(this.layout.historyFile(name), [JSON.stringify(done)]);
     await fsyncDirectory(this.layout.modelDir(name));
     failpoint('alias:history-appended');
     await this.placeFile(this.layout.aliasFile(name, move.alias), {
@@ -381,7 +384,7 @@ export class FileSystemModelStore implements ModelStore {
           reason: 'recovered by verify',
           at: record.updatedAt,
         };
-        await appendLineDurably(this.layout.historyFile(name), JSON.stringify(missing));
+        await appendNdjsonLines(this.layout.historyFile(name), [JSON.stringify(missing)]);
         repairs.push(
           `alias history of ${label(name)} completed with the move of ${quoteName(alias)} to version ${record.version}`,
         );

@@ -5,11 +5,11 @@ import { IntegrityError, InvalidArtifactError, MlopsError } from '@mlops/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FileSystemModelStore } from './file-system-store';
-import { ARTIFACT, ARTIFACT_SHA256, FIXED_NOW, tempDir } from './__fixtures__/temp-root';
+import { ARTIFACT, ARTIFACT_SHA256, FIXED_CLOCK, tempDir } from './__fixtures__/temp-root';
 
 async function storeWithOneVersion() {
   const root = await tempDir();
-  const store = new FileSystemModelStore({ root, now: FIXED_NOW });
+  const store = new FileSystemModelStore({ root, clock: FIXED_CLOCK });
   await store.register('iris', { artifact: ARTIFACT });
   const artifactPath = join(root, 'models/iris/versions/1/artifact.json');
   const versionPath = join(root, 'models/iris/versions/1/version.json');

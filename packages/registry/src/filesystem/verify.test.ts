@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hostTag, tempEntryName } from './fs/owner';
 import { FileSystemModelStore } from './file-system-store';
-import { ARTIFACT, ARTIFACT_SHA256, deadPid, FIXED_NOW, tempDir } from './__fixtures__/temp-root';
+import { ARTIFACT, ARTIFACT_SHA256, deadPid, FIXED_CLOCK, tempDir } from './__fixtures__/temp-root';
 
 async function populatedStore() {
   const root = await tempDir();
-  const store = new FileSystemModelStore({ root, now: FIXED_NOW });
+  const store = new FileSystemModelStore({ root, clock: FIXED_CLOCK });
   for (let i = 0; i < 4; i++) await store.register('iris', { artifact: ARTIFACT });
   await store.register('wine', { artifact: ARTIFACT });
   await store.setAlias('iris', 'production', 2, { reason: 'first' });

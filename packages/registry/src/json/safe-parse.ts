@@ -1,3 +1,4 @@
+import { type NdjsonLineProblem, parseNdjsonLines } from '@mlops/core/internal';
 import { createHash } from 'node:crypto';
 import { parseJsonSafely as parseWithCore, type ParseResult } from '@mlops/core';
 
@@ -41,29 +42,10 @@ export function parseChecked<T>(text: string, describeProblem: (value: unknown) 
   return problem === undefined ? { ok: true, value: parsed.value as T } : { ok: false, reason: problem };
 }
 
-/** One unreadable line of an NDJSON file. */
-export interface NdjsonLineProblem {
-  /** One-based line number. */
-  readonly line: number;
-  /** What is wrong with it. */
-  readonly problem: string;
-  /** True for the last line of a file that does not end in a newline: an append interrupted by a crash. */
-  readonly torn: boolean;
-}
-
 /** Parses NDJSON text line by line with {@link parseChecked}, collecting unreadable lines instead of throwing. */
 export function parseNdjson<T>(
   text: string,
   describeProblem: (value: unknown) => string | undefined,
 ): { values: T[]; problems: NdjsonLineProblem[] } {
-  const lines = text.split('\n');
-  const values: T[] = [];
-  const problems: NdjsonLineProblem[] = [];
-  lines.forEach((line, index) => {
-    if (line.trim() === '') return;
-    const parsed = parseChecked<T>(line, describeProblem);
-    if (parsed.ok) values.push(parsed.value);
-    else problems.push({ line: index + 1, problem: parsed.reason, torn: index === lines.length - 1 });
-  });
-  return { values, problems };
+  return parseNdjsonLines<T>(text, (line) => parseChecked<T>(line, describeProblem));
 }

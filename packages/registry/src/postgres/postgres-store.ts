@@ -1,4 +1,6 @@
 import {
+  type Clock,
+  systemClock,
   IntegrityError,
   InvalidInputError,
   NotFoundError,
@@ -13,7 +15,7 @@ import {
   type VersionRef,
   type VersionStatus,
 } from '@mlops/core';
-import { createRequire } from 'node:module';
+import { lazyModule } from '@mlops/core/internal';
 import type pg from 'pg';
 import { parseChecked } from '../json/safe-parse';
 import { assertValidName, assertVersionNumber, LATEST, quoteName } from '../names/names';
@@ -46,8 +48,8 @@ export interface PostgresModelStoreOptions {
   readonly pool?: pg.Pool;
   /** Schema holding the registry tables (default `mlops`); letters, digits and `_` only. */
   readonly schema?: string;
-  /** Clock for `createdAt` and alias moves (default `() => new Date()`). */
-  readonly now?: () => Date;
+  /** Clock for `createdAt` and alias moves (default the system clock; `ManualClock` from `@mlops/core` in tests). */
+  readonly clock?: Pick<Clock, 'now'>;
 }
 
 const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -56,13 +58,8 @@ const label = modelLabel;
 
 type Row = { record: string; status: VersionStatus };
 
-let pgModule: typeof pg | undefined;
-
 /** `pg`, loaded when the first PostgreSQL store is created: filesystem-only apps never load or bundle it. */
-function loadPg(): typeof pg {
-  pgModule ??= createRequire(import.meta.url)('pg') as typeof pg;
-  return pgModule;
-}
+const loadPg = lazyModule<typeof pg>(import.meta.url, 'pg');
 
 /**
  * A `ModelStore` in PostgreSQL for teams: version records and artifacts (bytea, sha256-checked on every
@@ -90,7 +87,8 @@ export class PostgresModelStore implements ModelStore {
     this.pool = options.pool ?? new (loadPg().Pool)({ connectionString: options.connectionString, max: 4 });
     this.ownsPool = !options.pool;
     this.schemaSql = `"${schema}"`;
-    this.now = options.now ?? (() => new Date());
+    const clock = options.clock ?? systemClock;
+    this.now = () => new Date(clock.now());
     this.transaction = transactionRunner(this.pool);
     this.datasets = new PostgresDatasetStore(this.pool, this.schemaSql, this.transaction, this.now);
     this.decisions = new PostgresDecisionLog(this.pool, this.schemaSql, schema);

@@ -1,5 +1,6 @@
 import type { AliasMove } from '@mlops/core';
-import { parseNdjson, type NdjsonLineProblem } from '../json/safe-parse';
+import type { NdjsonLineProblem } from '@mlops/core/internal';
+import { parseNdjson } from '../json/safe-parse';
 import { isPositiveInteger, isRecord, isTimestamp } from './shape';
 
 /** Content of `aliases/<alias>.json`. */

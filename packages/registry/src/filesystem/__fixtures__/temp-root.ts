@@ -34,7 +34,7 @@ export const ARTIFACT: ModelArtifact = {
 export const ARTIFACT_SHA256 = 'eeaba217758179d4a6a7ab97891dd615b396cba89bc93512e59d1e28f90a091e';
 
 /** A fixed clock. */
-export const FIXED_NOW = (): Date => new Date('2024-05-06T07:08:09.000Z');
+export const FIXED_CLOCK = { now: (): number => Date.parse('2024-05-06T07:08:09.000Z') };
 
 /** Every file under `dir` (relative path → sha256 of its content, or `dir` for directories), for before/after comparisons. */
 export async function snapshot(dir: string): Promise<Record<string, string>> {

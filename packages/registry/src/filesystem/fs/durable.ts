@@ -23,42 +23,6 @@ export async function writeFileDurably(
   }
 }
 
-/**
- * Appends one line to `path` (created if missing) and fsyncs it. A last line without its newline is
- * the remains of an append torn by a crash: it is cut off first, so every stored line stays whole.
- * Callers must serialise appends (e.g. hold a lock) for that to be safe.
- */
-export async function appendLineDurably(path: string, line: string): Promise<void> {
-  // O_NOFOLLOW: a symbolic link planted in place of the file is refused (ELOOP), never written through.
-  const handle = await open(
-    path,
-    constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW,
-    0o644,
-  );
-  try {
-    const { size } = await handle.stat();
-    const keep = await lengthWithoutTornLine(handle, size);
-    if (keep < size) await handle.truncate(keep);
-    await handle.writeFile(`${line}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Length of the file up to and including its last newline (the whole file when it ends with one). */
-async function lengthWithoutTornLine(handle: FileHandle, size: number): Promise<number> {
-  const chunk = Buffer.alloc(4096);
-  for (let end = size; end > 0; ) {
-    const start = Math.max(0, end - chunk.length);
-    const { bytesRead } = await handle.read(chunk, 0, end - start, start);
-    const newline = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
-    if (newline !== -1) return start + newline + 1;
-    end = start;
-  }
-  return 0;
-}
-
 /** Fsyncs a directory so entries created or renamed in it survive a power loss (a no-op where unsupported). */
 export async function fsyncDirectory(path: string): Promise<void> {
   let handle: FileHandle | undefined;
