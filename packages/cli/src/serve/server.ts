@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { InvalidInputError, type VersionRef } from '@mlops/core';
+import { listen } from '@mlops/core/internal';
 import { createMonitorMetrics } from '@mlops/monitor';
 import type { Registry } from '../shared/open-store';
 import { parseJson } from '../shared/safe-json';
@@ -186,22 +186,18 @@ export async function startPredictionServer(options: PredictionServerOptions): P
       : undefined;
   timer?.unref();
 
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8080, host, resolve);
+  const listening = await listen(server, options.port ?? 8080, options.host ?? '127.0.0.1').catch((error: unknown) => {
+    if (timer) clearInterval(timer);
+    throw error;
   });
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: listening.url,
     get version() {
       return served.registered.version.version;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        if (timer) clearInterval(timer);
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => {
+      if (timer) clearInterval(timer);
+      return listening.close();
+    },
   };
 }
