@@ -1,6 +1,5 @@
 export { FileSystemModelStore } from './filesystem/file-system-store';
 export type { FileSystemModelStoreOptions } from './filesystem/options';
-export type { VerifyProblem, VerifyReport } from './records/verify-report';
 // Constructed by the model stores (`store.datasets`, `store.decisions`), never by users: types only.
 export type { FileSystemDatasetStore } from './filesystem/file-system-dataset-store';
 export type { FileSystemDecisionLog } from './filesystem/file-system-decision-log';
@@ -10,4 +9,3 @@ export { NAME_PATTERN, assertValidName, isValidName, type NameKind } from './nam
 export { MAX_JSON_DEPTH } from './json/json-safety';
 export { PostgresModelStore, type PostgresModelStoreOptions } from './postgres/postgres-store';
 export { loadModel, type NamedRow, type RegisteredModel } from './serving/load-model';
-export type { VersionPage, VersionQuery } from './search/search';

@@ -17,3 +17,4 @@ export type {
 export type { DatasetStore, DatasetVersion, RegisterDatasetInput } from './dataset-store';
 export type { AccuracyCheck, DriftReport, FeatureDrift } from './monitor';
 export type { DecisionLog, DecisionRecord, LifecycleAction, LifecycleTrigger } from './decision-log';
+export type { Registry, VerifyProblem, VerifyReport, VersionPage, VersionQuery } from './registry';

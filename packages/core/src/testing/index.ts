@@ -2,3 +2,4 @@
 export { blobs } from './blobs';
 export { type CentroidParams, centroidCodec, centroidTrainer } from './centroid-trainer';
 export { MemoryDatasetStore, MemoryDecisionLog, MemoryModelStore } from './memory-store';
+export { describeRegistryConformance, type RegistryConformanceSubject } from './registry-conformance';

@@ -13,7 +13,7 @@ import {
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH } from '../json/json-safety';
-import type { ConformanceSubject } from './model-store-conformance';
+import type { RegistryConformanceSubject as ConformanceSubject } from '@mlops/core/testing';
 
 type Store = ConformanceSubject['store'];
 

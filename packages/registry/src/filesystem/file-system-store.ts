@@ -2,12 +2,15 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
   systemClock,
+  type Registry,
+  type VerifyReport,
+  type VersionPage,
+  type VersionQuery,
   IntegrityError,
   InvalidInputError,
   NotFoundError,
   type AliasMove,
   type ModelArtifact,
-  type ModelStore,
   type ModelVersion,
   type RegisterModelInput,
   type RollbackOptions,
@@ -56,10 +59,9 @@ import { FileSystemDatasetStore } from './file-system-dataset-store';
 import { FileSystemDecisionLog } from './file-system-decision-log';
 import { isRecord } from '../records/shape';
 import { buildVersionRecord, describeVersionRecordProblem, type StoredVersionRecord } from '../records/version-record';
-import type { VerifyReport } from '../records/verify-report';
 import type { FileSystemModelStoreOptions } from './options';
 import { verifyStore } from './verify';
-import { checkQuery, matches, newestFirst, type VersionPage, type VersionQuery } from '../search/search';
+import { checkQuery, matches, newestFirst } from '../search/search';
 
 const MAX_CLAIM_ATTEMPTS = 100_000;
 
@@ -72,7 +74,7 @@ const label = modelLabel;
  * checksummed (sha256) and verified on every load; alias moves, archiving and deletion are serialised by a
  * per-model lock. Dataset snapshots live in the same directory: see {@link FileSystemModelStore.datasets}.
  */
-export class FileSystemModelStore implements ModelStore {
+export class FileSystemModelStore implements Registry {
   /** Absolute registry directory. */
   readonly root: string;
   /** The dataset versions kept in the same directory; model lineage naming a dataset version is checked against it. */
@@ -464,6 +466,8 @@ export class FileSystemModelStore implements ModelStore {
   async verify(): Promise<VerifyReport> {
     return verifyStore(this, this.layout, this.tempStaleMs);
   }
+  /** Nothing to release: a directory holds no connections (here for the `Registry` contract). */
+  async close(): Promise<void> {}
 
   private versionNumbers(name: string): Promise<number[]> {
     return versionNumbersIn(this.root, this.layout.versionsDir(name));

@@ -9,7 +9,7 @@ import { mayBeAlive, ownerOfTempEntry } from './fs/owner';
 import { isValidName, NAME_PATTERN } from '../names/names';
 import { parseAliasHistory } from '../records/alias-record';
 import type { Tombstone } from '../records/version-state';
-import type { VerifyProblem, VerifyReport } from '../records/verify-report';
+import type { VerifyProblem, VerifyReport } from '@mlops/core';
 
 /**
  * What {@link verifyStore} needs of the store it checks: reads that validate (their errors become problems)

@@ -1,12 +1,16 @@
 import {
   type Clock,
+  type Registry,
+  type VerifyProblem,
+  type VerifyReport,
+  type VersionPage,
+  type VersionQuery,
   systemClock,
   IntegrityError,
   InvalidInputError,
   NotFoundError,
   type AliasMove,
   type ModelArtifact,
-  type ModelStore,
   type ModelVersion,
   type RegisterModelInput,
   type RollbackOptions,
@@ -33,8 +37,7 @@ import {
 } from '../records/requests';
 import { buildVersionRecord, describeVersionRecordProblem, type StoredVersionRecord } from '../records/version-record';
 import { assertAliasable, assertNoAliases, deletedVersionError } from '../records/version-state';
-import { checkQuery, type VersionPage, type VersionQuery } from '../search/search';
-import type { VerifyProblem, VerifyReport } from '../records/verify-report';
+import { checkQuery } from '../search/search';
 import { migrateSchema } from './migrations';
 import { PostgresDatasetStore } from './postgres-dataset-store';
 import { PostgresDecisionLog } from './postgres-decision-log';
@@ -67,7 +70,7 @@ const loadPg = lazyModule<typeof pg>(import.meta.url, 'pg');
  * lock on the model, so concurrent writers get 1, 2, 3… with no gap and nothing half-visible; alias moves,
  * archiving and deletion are transactions under the same lock, alias moves compare-and-set with a history row.
  */
-export class PostgresModelStore implements ModelStore {
+export class PostgresModelStore implements Registry {
   /** The dataset versions kept in the same schema; model lineage naming a dataset version is checked against it. */
   readonly datasets: PostgresDatasetStore;
   /** The lifecycle decision log kept in the same schema. */

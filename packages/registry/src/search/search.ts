@@ -1,30 +1,6 @@
-import { InvalidInputError, type ModelVersion, type VersionStatus } from '@mlops/core';
+import { InvalidInputError, type ModelVersion, type VersionQuery } from '@mlops/core';
 import { findStringProblem } from '../json/json-safety';
 import { assertValidName, assertVersionNumber } from '../names/names';
-
-/** What `searchVersions` looks for; every given condition must hold. */
-export interface VersionQuery {
-  /** Only this model. */
-  readonly name?: string;
-  /** Every listed tag must be present with this value. */
-  readonly tags?: Readonly<Record<string, string>>;
-  /** A metric bound, e.g. `{ name: 'accuracy', min: 0.9 }`. */
-  readonly metric?: { readonly name: string; readonly min?: number; readonly max?: number };
-  /** Only versions with this status (default: both). */
-  readonly status?: VersionStatus;
-  /** Only versions trained on this dataset (and version, if given): the models a dataset version fed. */
-  readonly dataset?: { readonly name: string; readonly version?: number };
-  /** Page size, 1–1000 (default 50). */
-  readonly limit?: number;
-  /** Versions to skip, for the next pages (default 0). */
-  readonly offset?: number;
-}
-
-/** A page of matching versions, newest first, and how many match in all. */
-export interface VersionPage {
-  readonly versions: ModelVersion[];
-  readonly total: number;
-}
 
 // A non-null, non-array object (no type narrowing: the query keeps its declared types).
 const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);

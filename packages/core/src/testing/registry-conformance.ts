@@ -1,42 +1,32 @@
-// One behaviour suite for every ModelStore backend (not exported from the package).
-import {
-  ConflictError,
-  fingerprint,
-  IntegrityError,
-  InvalidInputError,
-  InvalidNameError,
-  NotFoundError,
-  type Dataset,
-  type DatasetStore,
-  type DecisionLog,
-  type ModelArtifact,
-  type ModelStore,
-} from '@mlops/core';
-import { execFile } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VersionPage, VersionQuery } from '../search/search';
-import type { VerifyReport } from '../records/verify-report';
+import type { Dataset } from '../contracts/dataset';
+import type { ModelArtifact } from '../contracts/model';
+import type { Registry } from '../contracts/registry';
+import { ConflictError, IntegrityError, InvalidInputError, InvalidNameError, NotFoundError } from '../errors/errors';
+import { fingerprint } from '../fingerprint/fingerprint';
 
-/** A backend under test, with the extra operations both backends have and a way to damage stored bytes. */
-export interface ConformanceSubject {
-  readonly store: ModelStore & {
-    readonly datasets: DatasetStore;
-    readonly decisions: DecisionLog;
-    verify(): Promise<VerifyReport>;
-    searchVersions(query?: VersionQuery): Promise<VersionPage>;
+/**
+ * A registry backend under test. `tamper` lets the suite damage stored bytes (skipped without it); `processes` runs
+ * registrations and alias claims in child processes on the same registry (skipped without it).
+ */
+export interface RegistryConformanceSubject {
+  readonly store: Registry;
+  readonly tamper?: {
+    /** Flips one byte (XOR 0xff at `offset`) of the stored artifact of a version. */
+    flipArtifactByte(name: string, version: number, offset: number): Promise<void>;
+    /** Stored length of a version's artifact, in bytes. */
+    artifactLength(name: string, version: number): Promise<number>;
+    /** Flips one byte of the stored data of a dataset version. */
+    flipDatasetByte(name: string, version: number, offset: number): Promise<void>;
+    /** How many snapshots of a dataset are physically stored (files or rows). */
+    storedSnapshots(name: string): Promise<number>;
   };
-  /** Flips one byte (XOR 0xff at `offset`) of the stored artifact of a version. */
-  readonly flipArtifactByte: (name: string, version: number, offset: number) => Promise<void>;
-  readonly artifactLength: (name: string, version: number) => Promise<number>;
-  /** Flips one byte of the stored data of a dataset version. */
-  readonly flipDatasetByte: (name: string, version: number, offset: number) => Promise<void>;
-  /** How many snapshots of a dataset are physically stored (files or rows). */
-  readonly storedSnapshots: (name: string) => Promise<number>;
-  /** How a child process opens the same store: `fs:<root>` or `pg:<url>#<schema>`. */
-  readonly spec: string;
+  readonly processes?: {
+    /** `processes` children each register `perProcess` versions of `name` (tags `workerId`, `i`); their version numbers. */
+    register(name: string, processes: number, perProcess: number): Promise<number[][]>;
+    /** `processes` children each try `setAlias(name, alias, version, { expectedVersion: null })`: `won` or `lost`. */
+    claim(name: string, alias: string, version: number, processes: number): Promise<string[]>;
+  };
   readonly cleanup: () => Promise<void>;
 }
 
@@ -49,25 +39,18 @@ const artifact = (weights: number[]): ModelArtifact => ({
   payload: { weights },
 });
 
-const run = promisify(execFile);
-const here = dirname(fileURLToPath(import.meta.url));
-const worker = join(here, '..', 'filesystem', '__fixtures__', 'register-worker.ts');
-
-/** Runs the worker script in `count` child processes (tsx runs it from src/, no build needed). */
-function children(count: number, args: (id: number) => string[]): Promise<string[]> {
-  return Promise.all(
-    Array.from({ length: count }, (_, id) =>
-      run(process.execPath, ['--import', 'tsx', worker, ...args(id)], { cwd: join(here, '..', '..') }).then(
-        (out) => out.stdout,
-      ),
-    ),
-  );
-}
-
-/** Registers the shared ModelStore conformance suite for one backend. */
-export function describeModelStoreConformance(label: string, makeSubject: () => Promise<ConformanceSubject>): void {
-  describe(`ModelStore conformance: ${label}`, () => {
-    let subject: ConformanceSubject;
+/**
+ * Registers (with vitest) the behaviour suite every `Registry` backend must pass: gap-free version numbers, aliases
+ * by compare-and-set with history and rollback, search, archive/restore/delete, content-versioned datasets and
+ * lineage, decisions, integrity checks, and concurrency. Call it in a test file with a factory for a fresh, empty
+ * registry: `describeRegistryConformance('my backend', async () => ({ store: new MyRegistry(), cleanup }))`.
+ */
+export function describeRegistryConformance(
+  label: string,
+  makeSubject: () => Promise<RegistryConformanceSubject>,
+): void {
+  describe(`Registry conformance: ${label}`, () => {
+    let subject: RegistryConformanceSubject;
     beforeAll(async () => {
       subject = await makeSubject();
     });
@@ -283,7 +266,7 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
       }; // -0 → 0 is a change of content
       const v2 = await store.datasets.register('train', { dataset: changed });
       expect(v2.version).toBe(2);
-      expect(await subject.storedSnapshots('train')).toBe(2);
+      if (subject.tamper) expect(await subject.tamper.storedSnapshots('train')).toBe(2);
       expect(await store.datasets.findVersion('train', fingerprint(data))).toEqual(v1);
       expect(await store.datasets.findVersion('train', '0'.repeat(64))).toBeUndefined();
       expect((await store.datasets.getVersion('train', 'latest')).version).toBe(2);
@@ -309,13 +292,14 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
           },
         }),
       ).rejects.toThrow('features row 1, column 1 (b) is NaN: expected a finite number');
-      expect(await subject.storedSnapshots('train')).toBe(2);
+      if (subject.tamper) expect(await subject.tamper.storedSnapshots('train')).toBe(2);
 
-      await subject.flipDatasetByte('train', 2, 40);
+      if (!subject.tamper) return;
+      await subject.tamper.flipDatasetByte('train', 2, 40);
       await expect(store.datasets.load('train', 2)).rejects.toThrow(IntegrityError);
       const report = await store.verify();
       expect(report.problems).toEqual([expect.objectContaining({ kind: 'dataset', name: 'train', version: 2 })]);
-      await subject.flipDatasetByte('train', 2, 40);
+      await subject.tamper.flipDatasetByte('train', 2, 40);
       expect(await store.verify()).toMatchObject({ ok: true });
     });
 
@@ -404,21 +388,22 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
       expect(await store.decisions.list('nobody')).toEqual([]);
     });
 
-    it('detects a flipped byte anywhere in a stored artifact', async () => {
-      const { store } = subject;
+    it('detects a flipped byte anywhere in a stored artifact', async (context) => {
+      const { store, tamper } = subject;
+      if (!tamper) return context.skip();
       const { version } = await store.register('tamper', { artifact: artifact([7, 8]) });
-      const length = await subject.artifactLength('tamper', version);
+      const length = await tamper.artifactLength('tamper', version);
       for (let offset = 0; offset < length; offset++) {
-        await subject.flipArtifactByte('tamper', version, offset);
+        await tamper.flipArtifactByte('tamper', version, offset);
         await expect(store.loadArtifact('tamper', version)).rejects.toThrow(IntegrityError);
-        await subject.flipArtifactByte('tamper', version, offset); // restore
+        await tamper.flipArtifactByte('tamper', version, offset); // restore
       }
       expect((await store.loadArtifact('tamper', version)).artifact).toEqual(artifact([7, 8]));
-      await subject.flipArtifactByte('tamper', version, 0);
+      await tamper.flipArtifactByte('tamper', version, 0);
       const report = await store.verify();
       expect(report.ok).toBe(false);
       expect(report.problems).toEqual([expect.objectContaining({ name: 'tamper', version })]);
-      await subject.flipArtifactByte('tamper', version, 0);
+      await tamper.flipArtifactByte('tamper', version, 0);
       expect((await store.verify()).ok).toBe(true);
     });
 
@@ -430,9 +415,9 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
       expect(versions.map((v) => v.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     });
 
-    it('gives 8 processes × 50 registrations exactly versions 1..400', async () => {
-      const outputs = await children(8, (id) => [subject.spec, 'register', 'crowd', '50', `w${id}`]);
-      const perProcess = outputs.map((out) => JSON.parse(out) as number[]);
+    it('gives 8 processes × 50 registrations exactly versions 1..400', async (context) => {
+      if (!subject.processes) return context.skip();
+      const perProcess = await subject.processes.register('crowd', 8, 50);
       for (const versions of perProcess) expect([...versions].sort((a, b) => a - b)).toEqual(versions);
       expect(perProcess.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
       const listed = await subject.store.listVersions('crowd');
@@ -440,9 +425,10 @@ export function describeModelStoreConformance(label: string, makeSubject: () => 
       expect(new Set(listed.map((v) => `${v.tags.workerId}:${v.tags.i}`)).size).toBe(400);
     }, 60_000);
 
-    it('lets exactly one of many processes claim an alias by compare-and-set', async () => {
+    it('lets exactly one of many processes claim an alias by compare-and-set', async (context) => {
+      if (!subject.processes) return context.skip();
       await subject.store.register('claim', { artifact: artifact([1, 1]) });
-      const outcomes = await children(6, () => [subject.spec, 'claim', 'claim', 'production', '1']);
+      const outcomes = await subject.processes.claim('claim', 'production', 1, 6);
       expect(outcomes.filter((o) => o === 'won')).toHaveLength(1);
       expect(outcomes.filter((o) => o === 'lost')).toHaveLength(5);
       expect(await subject.store.aliasHistory('claim', 'production')).toHaveLength(1);

@@ -1,0 +1,101 @@
+// The two backends as conformance subjects: a fresh registry, ways to damage its stored bytes, and child processes
+// that open the same registry (tsx runs the worker from src/, no build needed).
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { RegistryConformanceSubject } from '@mlops/core/testing';
+import pg from 'pg';
+import { FileSystemModelStore } from '../filesystem/file-system-store';
+import { PostgresModelStore } from '../postgres/postgres-store';
+
+const run = promisify(execFile);
+const here = dirname(fileURLToPath(import.meta.url));
+const worker = join(here, '..', 'filesystem', '__fixtures__', 'register-worker.ts');
+
+/** Child processes that open the store named by `spec` (`fs:<root>` or `pg:<url>#<schema>`). */
+function processes(spec: string): NonNullable<RegistryConformanceSubject['processes']> {
+  const children = (count: number, args: (id: number) => string[]) =>
+    Promise.all(
+      Array.from({ length: count }, (_, id) =>
+        run(process.execPath, ['--import', 'tsx', worker, spec, ...args(id)], { cwd: join(here, '..', '..') }).then(
+          (out) => out.stdout,
+        ),
+      ),
+    );
+  return {
+    register: async (name, count, perProcess) =>
+      (await children(count, (id) => ['register', name, String(perProcess), `w${id}`])).map(
+        (out) => JSON.parse(out) as number[],
+      ),
+    claim: (name, alias, version, count) => children(count, () => ['claim', name, alias, String(version)]),
+  };
+}
+
+/** A fresh filesystem registry in a temporary directory. */
+export async function filesystemSubject(): Promise<RegistryConformanceSubject> {
+  const root = await mkdtemp(join(tmpdir(), 'mlops-conformance-'));
+  const file = (name: string, version: number) =>
+    join(root, 'models', name, 'versions', String(version), 'artifact.json');
+  const dataFile = (name: string, version: number) =>
+    join(root, 'datasets', name, 'versions', String(version), 'data.json');
+  const flip = async (path: string, offset: number) => {
+    const bytes = await readFile(path);
+    bytes[offset]! ^= 0xff;
+    await writeFile(path, bytes);
+  };
+  return {
+    store: new FileSystemModelStore({ root }),
+    tamper: {
+      artifactLength: async (name, version) => (await readFile(file(name, version))).length,
+      flipArtifactByte: (name, version, offset) => flip(file(name, version), offset),
+      flipDatasetByte: (name, version, offset) => flip(dataFile(name, version), offset),
+      storedSnapshots: async (name) => {
+        const versions = await readdir(join(root, 'datasets', name, 'versions'));
+        const files = await Promise.all(versions.map((v) => readdir(join(root, 'datasets', name, 'versions', v))));
+        return files.filter((names) => names.includes('data.json')).length;
+      },
+    },
+    processes: processes(`fs:${root}`),
+    cleanup: () => rm(root, { recursive: true, force: true }),
+  };
+}
+
+/** A fresh PostgreSQL registry in its own schema. */
+export async function postgresSubject(url: string): Promise<RegistryConformanceSubject> {
+  const schema = `conformance_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Pool({ connectionString: url, max: 2 });
+  const store = new PostgresModelStore({ connectionString: url, schema });
+  await store.migrate();
+  const flip = (table: string, column: string) =>
+    `UPDATE "${schema}".${table} SET ${column} = overlay(${column} placing set_byte(substring(${column} from $3 + 1 for 1), 0, get_byte(${column}, $3) # 255) from $3 + 1 for 1) WHERE name = $1 AND version = $2`;
+  const count = async (sql: string, params: unknown[]) =>
+    Number((await admin.query<{ n: string }>(sql, params)).rows[0]!.n);
+  return {
+    store,
+    tamper: {
+      artifactLength: (name, version) =>
+        count(`SELECT length(artifact) AS n FROM "${schema}".versions WHERE name = $1 AND version = $2`, [
+          name,
+          version,
+        ]),
+      flipArtifactByte: async (name, version, offset) => {
+        await admin.query(flip('versions', 'artifact'), [name, version, offset]);
+      },
+      flipDatasetByte: async (name, version, offset) => {
+        await admin.query(flip('dataset_versions', 'data'), [name, version, offset]);
+      },
+      storedSnapshots: (name) =>
+        count(`SELECT count(*) AS n FROM "${schema}".dataset_versions WHERE name = $1`, [name]),
+    },
+    processes: processes(`pg:${url}#${schema}`),
+    cleanup: async () => {
+      await store.close();
+      await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await admin.end();
+    },
+  };
+}
