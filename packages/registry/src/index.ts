@@ -8,4 +8,5 @@ export type { PostgresDecisionLog } from './postgres/postgres-decision-log';
 export { NAME_PATTERN, assertValidName, isValidName, type NameKind } from './names/names';
 export { MAX_JSON_DEPTH } from './json/json-safety';
 export { PostgresModelStore, type PostgresModelStoreOptions } from './postgres/postgres-store';
+export { openRegistry, type OpenRegistryOptions } from './open-registry';
 export { loadModel, type NamedRow, type RegisteredModel } from './serving/load-model';

@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import { openRegistry, parseModelRef } from '../shared/open-store';
+import { openCliRegistry, parseModelRef } from '../shared/open-store';
 import { toCsv } from '../shared/csv';
 import { createOutput } from '../shared/output';
 import { readRecords } from '../shared/read-table';
@@ -16,7 +16,7 @@ export const predict = defineCommand({
   async run({ args }) {
     const out = createOutput(Boolean(args.json));
     const { name, ref } = parseModelRef(args.model);
-    const { store, close } = await openRegistry(args.registry);
+    const store = await openCliRegistry(args.registry);
     try {
       const model = await loadServedModel(store, name, ref);
       const records = await readRecords(args.input);
@@ -36,7 +36,7 @@ export const predict = defineCommand({
         ).trimEnd(),
       );
     } finally {
-      await close();
+      await store.close();
     }
   },
 });

@@ -1,5 +1,6 @@
 import { defineCommand } from 'citty';
-import { openRegistry, parseModelRef } from '../shared/open-store';
+import type { Registry } from '@mlops/core';
+import { openCliRegistry, parseModelRef } from '../shared/open-store';
 import { createOutput } from '../shared/output';
 
 const common = {
@@ -7,15 +8,12 @@ const common = {
   json: { type: 'boolean', description: 'Print the result as JSON' },
 } as const;
 
-async function withRegistry<T>(
-  location: string | undefined,
-  work: (store: Awaited<ReturnType<typeof openRegistry>>['store']) => Promise<T>,
-): Promise<T> {
-  const { store, close } = await openRegistry(location);
+async function withRegistry<T>(location: string | undefined, work: (store: Registry) => Promise<T>): Promise<T> {
+  const store = await openCliRegistry(location);
   try {
     return await work(store);
   } finally {
-    await close();
+    await store.close();
   }
 }
 

@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { startPredictionServer } from '../serve/server';
-import { openRegistry, parseModelRef } from '../shared/open-store';
+import { openCliRegistry, parseModelRef } from '../shared/open-store';
 
 export const serve = defineCommand({
   meta: { name: 'serve', description: 'Serve a model over HTTP: POST /predict, GET /health, GET /metrics' },
@@ -28,7 +28,7 @@ export const serve = defineCommand({
   },
   async run({ args }) {
     const { name, ref } = parseModelRef(args.model);
-    const { store, close } = await openRegistry(args.registry);
+    const store = await openCliRegistry(args.registry);
     const server = await startPredictionServer({
       store,
       name,
@@ -50,6 +50,6 @@ export const serve = defineCommand({
       process.once('SIGTERM', stop);
     });
     await server.close();
-    await close();
+    await store.close();
   },
 });

@@ -3,7 +3,7 @@ import { defineCommand } from 'citty';
 import { accuracyScore } from '@mlops/core';
 import { trainTestSplit } from '@mlops/data';
 import { randomForestClassifier } from '@mlops/train';
-import { openRegistry } from '../shared/open-store';
+import { openCliRegistry } from '../shared/open-store';
 import { createOutput, progress } from '../shared/output';
 import { readTable } from '../shared/read-table';
 import { ENCODING_TAG } from '../shared/served-model';
@@ -47,7 +47,7 @@ export const train = defineCommand({
     );
     const model = await trainer.fit(part);
     const testAccuracy = accuracyScore(test.target, model.predict(test.features));
-    const { store, close } = await openRegistry(args.registry);
+    const store = await openCliRegistry(args.registry);
     try {
       const snapshot = await store.datasets.register(`${name}-training`, {
         dataset: part,
@@ -83,7 +83,7 @@ export const train = defineCommand({
           (aliased ? `; alias ${args.alias} → v${registered.version}` : ''),
       );
     } finally {
-      await close();
+      await store.close();
     }
   },
 });

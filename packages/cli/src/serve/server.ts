@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { InvalidInputError, type VersionRef } from '@mlops/core';
+import { InvalidInputError, type Registry, type VersionRef } from '@mlops/core';
 import { listen } from '@mlops/core/internal';
 import { createMonitorMetrics } from '@mlops/monitor';
-import type { Registry } from '../shared/open-store';
 import { parseJson } from '../shared/safe-json';
 import { loadServedModel, type ServedModel } from '../shared/served-model';
 

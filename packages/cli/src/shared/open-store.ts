@@ -1,27 +1,11 @@
-import { InvalidInputError } from '@mlops/core';
-import { FileSystemModelStore, PostgresModelStore } from '@mlops/registry';
+import { InvalidInputError, type Registry } from '@mlops/core';
+import { openRegistry } from '@mlops/registry';
 
-/** Either registry backend. */
-export type Registry = FileSystemModelStore | PostgresModelStore;
-
-/** An opened registry and how to release it. */
-export interface OpenedRegistry {
-  /** The store. */
-  readonly store: Registry;
-  /** Closes its connections (PostgreSQL); nothing to do for a directory. */
-  readonly close: () => Promise<void>;
-}
-
-/** Opens `--registry`: a directory, or a `postgres://` URL (tables created if missing). */
-export async function openRegistry(location: string | undefined): Promise<OpenedRegistry> {
+/** Opens `--registry` (or `MLOPS_REGISTRY`): a directory, or a `postgres://` URL (schema `MLOPS_PG_SCHEMA`, default `mlops`). */
+export function openCliRegistry(location: string | undefined): Promise<Registry> {
   const where = location ?? process.env.MLOPS_REGISTRY;
   if (!where) throw new InvalidInputError('no registry: pass --registry <dir|postgres://…> or set MLOPS_REGISTRY');
-  if (/^postgres(ql)?:\/\//.test(where)) {
-    const store = new PostgresModelStore({ connectionString: where, schema: process.env.MLOPS_PG_SCHEMA ?? 'mlops' });
-    await store.migrate();
-    return { store, close: () => store.close() };
-  }
-  return { store: new FileSystemModelStore({ root: where }), close: async () => {} };
+  return openRegistry(where, { schema: process.env.MLOPS_PG_SCHEMA ?? 'mlops' });
 }
 
 /** Splits `name@ref` (`iris@production`, `iris@3`, `iris`) into a name and a version ref (default `latest`). */

@@ -1,8 +1,7 @@
-import { InvalidInputError, type VersionRef } from '@mlops/core';
+import { InvalidInputError, type Registry, type VersionRef } from '@mlops/core';
 import { TableEncoding } from '@mlops/data';
 import { loadModel, type RegisteredModel } from '@mlops/registry';
 import { codecs } from '@mlops/train';
-import type { Registry } from './open-store';
 import { parseJson } from './safe-json';
 
 /** Tag under which `mlops train` keeps the table encoding of a model version. */
