@@ -53,5 +53,5 @@ export {
   type MonitorMetrics,
   type MonitorMetricsOptions,
   type ServeOptions,
-} from './metrics/prometheus';
+} from './metrics/create-monitor-metrics';
 export { renderDriftReport, type DriftReportOptions } from './report/render-drift-report';

@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import { openCliRegistry, parseModelRef } from '../shared/open-store';
+import { openCliRegistry, parseModelRef } from '../shared/open-cli-registry';
 import { toCsv } from '../shared/csv';
 import { createOutput } from '../shared/output';
 import { readRecords } from '../shared/read-table';

@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import type { Registry } from '@mlops/core';
-import { openCliRegistry, parseModelRef } from '../shared/open-store';
+import { openCliRegistry, parseModelRef } from '../shared/open-cli-registry';
 import { createOutput } from '../shared/output';
 
 const common = {

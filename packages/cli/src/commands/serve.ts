@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { startPredictionServer } from '../serve/server';
-import { openCliRegistry, parseModelRef } from '../shared/open-store';
+import { openCliRegistry, parseModelRef } from '../shared/open-cli-registry';
 
 export const serve = defineCommand({
   meta: { name: 'serve', description: 'Serve a model over HTTP: POST /predict, GET /health, GET /metrics' },

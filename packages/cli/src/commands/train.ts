@@ -3,7 +3,7 @@ import { defineCommand } from 'citty';
 import { accuracyScore } from '@mlops/core';
 import { trainTestSplit } from '@mlops/data';
 import { randomForestClassifier } from '@mlops/train';
-import { openCliRegistry } from '../shared/open-store';
+import { openCliRegistry } from '../shared/open-cli-registry';
 import { createOutput, progress } from '../shared/output';
 import { readTable } from '../shared/read-table';
 import { ENCODING_TAG } from '../shared/served-model';

@@ -11,7 +11,7 @@ import type { Trainer } from '../contracts/trainer';
 import { ConflictError, InvalidInputError } from '../errors/errors';
 import { systemClock, type Clock } from '../schedule/clock';
 import { DAY_MS, schedule, type ScheduledTask } from '../schedule/schedule';
-import { decodeModel } from '../validation/codecs';
+import { decodeModel } from '../validation/decode-model';
 import { concatDatasets } from '../validation/dataset';
 import { accuracyScore } from '../validation/metrics';
 import { EventStream } from './events';

@@ -1,7 +1,7 @@
 export { assertFeatureRows, type AssertRowsOptions } from './rows';
 export { concatDatasets, createDataset, type DatasetInput } from './dataset';
 export { accuracyScore } from './metrics';
-export { decodeModel } from './codecs';
+export { decodeModel } from './decode-model';
 export { encodeLabels, type EncodedLabels } from './labels';
 export { assertFeatureTypes, checkFeatureTypes, isFeatureType } from './feature-types';
 export { FORBIDDEN_KEYS, parseJsonSafely, type ParseResult } from './safe-json';

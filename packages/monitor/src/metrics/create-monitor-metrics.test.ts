@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createMonitorMetrics } from './prometheus';
+import { createMonitorMetrics } from './create-monitor-metrics';
 
 const report = {
   features: [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Model, ModelArtifact, ModelCodec } from '../contracts/model';
 import { InvalidArtifactError } from '../errors/errors';
-import { decodeModel } from './codecs';
+import { decodeModel } from './decode-model';
 
 const artifact: ModelArtifact = {
   format: 'constant',
