@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { loadIris, trainTestSplit } from '@mlops/data';
 import { FileSystemModelStore, PostgresModelStore } from '@mlops/registry';
@@ -20,27 +20,47 @@ afterAll(() =>
   }),
 );
 
-describe('iris lifecycle example', () => {
-  it('reproduces scikit-learn, round-trips through the registry, detects the shift and promotes a retrained v2', async () => {
-    const root = tempRoot();
-    const lines: string[] = [];
-    const summary = await runIrisLifecycle({ registryRoot: root, log: (line) => lines.push(line) });
+describe('iris lifecycle example (one run, one behaviour per test)', () => {
+  const root = tempRoot();
+  const lines: string[] = [];
+  let summary: Awaited<ReturnType<typeof runIrisLifecycle>>;
+  let store: FileSystemModelStore;
+  beforeAll(async () => {
+    summary = await runIrisLifecycle({ registryRoot: root, log: (line) => lines.push(line) });
+    store = new FileSystemModelStore({ root });
+  });
 
-    expect(summary.trainRows).toBe(120);
-    expect(summary.testRows).toBe(30);
+  it("splits like scikit-learn and predicts scikit-learn's 30 test labels", () => {
+    expect([summary.trainRows, summary.testRows]).toEqual([120, 30]);
     expect(summary.predictions).toEqual([...SKLEARN_TEST_PREDICTIONS]);
     expect(summary.matchesScikitLearn).toBe(true);
     expect(summary.testAccuracy).toBe(1);
+  });
+
+  it('registers v1 with a checksum and reloads it with identical predictions', () => {
     expect(summary.registeredVersion).toBe(1);
     expect(summary.artifactSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(summary.reloadedIdentical).toBe(true);
+    expect(summary.datasetVersion).toBe(1);
+  });
 
+  it('detects the petal shift and alerts on the accuracy drop', () => {
     const drifted = summary.drift.features.filter((f) => f.drifted).map((f) => f.feature);
     expect(drifted).toEqual(['petal length (cm)', 'petal width (cm)']);
     expect(summary.drift.datasetDrift).toBe(true);
     expect(summary.shiftedAccuracy).toBeLessThan(0.85);
     expect(summary.alerts).toBe(1);
+  });
 
+  it('logs predictions, joins labels and writes the drift report', () => {
+    expect(summary.loggedAccuracy).toBe(summary.shiftedAccuracy);
+    expect(summary.reportPath).toBe(join(root, 'monitoring', 'drift-report.html'));
+    expect(readFileSync(summary.reportPath, 'utf8')).toContain('<svg class="histogram"');
+    expect(readFileSync(summary.predictionLogPath, 'utf8').trim().split('\n')).toHaveLength(240); // 120 predictions + 120 labels
+    expect(lines).toHaveLength(12);
+  });
+
+  it('retrains and promotes v2, which beats v1 on the holdout', async () => {
     expect(summary.decision.action).toBe('promoted');
     expect(summary.decision.championVersion).toBe(1);
     expect(summary.decision.challengerVersion).toBe(2);
@@ -48,17 +68,11 @@ describe('iris lifecycle example', () => {
       summary.decision.metrics.championHoldoutAccuracy!,
     );
     expect(summary.productionVersion).toBe(2);
-    expect(lines).toHaveLength(12);
-    expect(summary.loggedAccuracy).toBe(summary.shiftedAccuracy);
-    expect(summary.reportPath).toBe(join(root, 'monitoring', 'drift-report.html'));
-    expect(readFileSync(summary.reportPath, 'utf8')).toContain('<svg class="histogram"');
-    expect(readFileSync(summary.predictionLogPath, 'utf8').trim().split('\n')).toHaveLength(240); // 120 predictions + 120 labels
-    expect(summary.datasetVersion).toBe(1);
-
-    const store = new FileSystemModelStore({ root });
     const v2 = await store.getVersion('iris', 'production');
-    expect(v2.version).toBe(2);
-    expect(v2.parentVersion).toBe(1);
+    expect([v2.version, v2.parentVersion]).toEqual([2, 1]);
+  });
+
+  it('links each version to the dataset version it was trained on', async () => {
     expect((await store.getVersion('iris', 1)).dataset).toEqual({
       fingerprint: summary.datasetFingerprint,
       name: 'iris-training',
@@ -66,16 +80,23 @@ describe('iris lifecycle example', () => {
     });
     const retrainData = await store.datasets.getVersion('iris-training', 2);
     expect(retrainData.rows).toBe(240); // the train split plus the labelled production batch
-    expect(v2.dataset).toEqual({ fingerprint: retrainData.fingerprint, name: 'iris-training', version: 2 });
+    expect((await store.getVersion('iris', 2)).dataset).toEqual({
+      fingerprint: retrainData.fingerprint,
+      name: 'iris-training',
+      version: 2,
+    });
     expect(await store.searchVersions({ dataset: { name: 'iris-training', version: 2 } })).toMatchObject({ total: 1 });
-    expect((await store.verify()).ok).toBe(true);
+  });
 
-    // The same training data again → the same dataset version, no new copy.
+  it('keeps one copy of the same training data and a clean registry', async () => {
     const { train } = trainTestSplit(loadIris(), { testSize: 0.2, seed: 42 });
     expect((await store.datasets.register('iris-training', { dataset: train })).version).toBe(1);
     expect((await store.datasets.listVersions('iris-training')).map((v) => v.version)).toEqual([1, 2]);
+    expect((await store.verify()).ok).toBe(true);
   });
+});
 
+describe('iris lifecycle example on other registries and as a script', () => {
   it.runIf(process.env.MLOPS_PG_URL)('runs the same loop on the PostgreSQL registry', async () => {
     const url = process.env.MLOPS_PG_URL!;
     const schema = `iris_test_${process.pid}`;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DecisionRecord } from '@mlops/core';
 import { FileSystemModelStore } from '@mlops/registry';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRetrainOnDrift } from './story';
 
 const roots: string[] = [];
@@ -20,11 +20,17 @@ afterAll(() =>
 );
 const exampleDir = join(import.meta.dirname, '..');
 
-describe('retrain on drift', () => {
-  it('bootstraps v1, keeps it, retrains and promotes v2 on the shift, rejects a poisoned candidate, rolls back', async () => {
-    const root = tempRoot();
-    const lines: string[] = [];
-    const summary = await runRetrainOnDrift({ registryRoot: root, log: (line) => lines.push(line) });
+describe('retrain on drift (one run, one behaviour per test)', () => {
+  const root = tempRoot();
+  const lines: string[] = [];
+  let summary: Awaited<ReturnType<typeof runRetrainOnDrift>>;
+  let store: FileSystemModelStore;
+  beforeAll(async () => {
+    summary = await runRetrainOnDrift({ registryRoot: root, log: (line) => lines.push(line) });
+    store = new FileSystemModelStore({ root });
+  });
+
+  it('bootstraps v1, keeps it, promotes v2 on the shift, rejects a poisoned candidate, rolls back', () => {
     expect(summary.decisions.map((d) => [d.trigger, d.action, d.productionVersion])).toEqual([
       ['bootstrap', 'bootstrapped', 1],
       ['new-data', 'kept', 1],
@@ -32,16 +38,23 @@ describe('retrain on drift', () => {
       ['accuracy', 'rejected', 2],
       ['rollback', 'rolled-back', 1],
     ]);
-    expect(summary.accuracyAlerts).toBe(2);
     expect(summary.versions).toBe(3);
-    expect(lines.some((line) => line.includes('drift: petal length (cm), petal width (cm)'))).toBe(true);
+  });
 
-    const store = new FileSystemModelStore({ root });
+  it('alerts twice and names the drifted features', () => {
+    expect(summary.accuracyAlerts).toBe(2);
+    expect(lines.some((line) => line.includes('drift: petal length (cm), petal width (cm)'))).toBe(true);
+  });
+
+  it('trains v2 on a registered dataset version of the data so far, with v1 as parent', async () => {
     const v2 = await store.getVersion('iris', 2);
     const training = await store.datasets.getVersion('iris-training', v2.dataset!.version!);
     expect(v2.dataset).toEqual({ name: 'iris-training', version: training.version, fingerprint: training.fingerprint });
     expect(training.rows).toBe(150); // 90 reference + 30 + 30 new rows
     expect(v2.parentVersion).toBe(1);
+  });
+
+  it('records the alias moves and every decision, and leaves a clean registry', async () => {
     expect((await store.aliasHistory('iris', 'production')).map((m) => [m.kind, m.version])).toEqual([
       ['set', 1],
       ['set', 2],
@@ -51,7 +64,9 @@ describe('retrain on drift', () => {
     expect(log.filter((r) => r.phase === 'done')).toHaveLength(5);
     expect((await store.verify()).ok).toBe(true);
   });
+});
 
+describe('retrain on drift as a process', () => {
   it('runs as a script', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', tempRoot()], {
       cwd: exampleDir,
