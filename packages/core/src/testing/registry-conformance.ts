@@ -10,7 +10,9 @@ import { fingerprint } from '../fingerprint/fingerprint';
  * registrations and alias claims in child processes on the same registry (skipped without it).
  */
 export interface RegistryConformanceSubject {
+  /** A fresh, empty registry. */
   readonly store: Registry;
+  /** Ways to damage stored bytes; the integrity tests skip without them. */
   readonly tamper?: {
     /** Flips one byte (XOR 0xff at `offset`) of the stored artifact of a version. */
     flipArtifactByte(name: string, version: number, offset: number): Promise<void>;
@@ -21,12 +23,14 @@ export interface RegistryConformanceSubject {
     /** How many snapshots of a dataset are physically stored (files or rows). */
     storedSnapshots(name: string): Promise<number>;
   };
+  /** Child processes on the same registry; the multi-process tests skip without them. */
   readonly processes?: {
     /** `processes` children each register `perProcess` versions of `name` (tags `workerId`, `i`); their version numbers. */
     register(name: string, processes: number, perProcess: number): Promise<number[][]>;
     /** `processes` children each try `setAlias(name, alias, version, { expectedVersion: null })`: `won` or `lost`. */
     claim(name: string, alias: string, version: number, processes: number): Promise<string[]>;
   };
+  /** Removes what the registry stored (called once, after the suite). */
   readonly cleanup: () => Promise<void>;
 }
 
