@@ -189,6 +189,11 @@ describe('mlops CLI, end to end', () => {
       'mlops: row 0, column "petal length (cm)" is "x": expected a number (decimal digits, optional sign, point and exponent)\n',
     );
     expect(mlops('registry', 'list', '--registry', '').stderr).toMatch(/^mlops: /);
+    const unknown = mlops('train', '--data', irisCsv, '--target', 'species', '--exlude', 'id');
+    expect([unknown.status, unknown.stderr]).toEqual([
+      2,
+      'mlops: unknown option --exlude for mlops train (see mlops train --help)\n',
+    ]);
   });
 
   it('serves as a process until SIGTERM', async () => {

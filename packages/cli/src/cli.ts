@@ -11,18 +11,47 @@ const main = defineCommand({
   subCommands: { train, predict, registry, monitor, serve },
 });
 
+/** The command `rawArgs` name (following subcommands), and the path of names to it. */
+function commandOf(rawArgs: readonly string[]): { command: CommandDef; path: CommandDef[]; names: string[] } {
+  const path: CommandDef[] = [main];
+  const names = ['mlops'];
+  let command: CommandDef = main;
+  for (const arg of rawArgs.filter((a) => !a.startsWith('-'))) {
+    const next = (command.subCommands as Record<string, CommandDef> | undefined)?.[arg];
+    if (!next) break;
+    path.push(next);
+    names.push(arg);
+    command = next;
+  }
+  return { command, path, names };
+}
+
+/** Options the command does not declare (citty would ignore them silently, e.g. a misspelt `--exlude`). */
+function unknownOptions(command: CommandDef, rawArgs: readonly string[]): string[] {
+  const declared = new Set<string>();
+  for (const [name, arg] of Object.entries((command.args ?? {}) as Record<string, { alias?: string | string[] }>)) {
+    declared.add(name);
+    for (const alias of [arg.alias ?? []].flat()) declared.add(alias);
+  }
+  const end = rawArgs.indexOf('--');
+  return (end === -1 ? rawArgs : rawArgs.slice(0, end))
+    .filter((a) => /^--?[^-\d]/.test(a))
+    .map((a) => a.replace(/^--?/, '').split('=')[0]!)
+    .filter((name) => !declared.has(name) && !declared.has(name.replace(/^no-/, '')));
+}
+
 /** Runs the CLI: one-line errors on stderr and a non-zero exit code (2 for usage, 1 otherwise). */
 async function cli(rawArgs: string[]): Promise<void> {
+  const { command, path, names } = commandOf(rawArgs);
   if (rawArgs.length === 0 || rawArgs.includes('--help') || rawArgs.includes('-h')) {
-    const path: CommandDef[] = [main];
-    let command: CommandDef = main;
-    for (const arg of rawArgs.filter((a) => !a.startsWith('-'))) {
-      const next = (command.subCommands as Record<string, CommandDef> | undefined)?.[arg];
-      if (!next) break;
-      path.push(next);
-      command = next;
-    }
     await showUsage(command, path.length > 1 ? path[path.length - 2] : undefined);
+    return;
+  }
+  const unknown = command.subCommands ? [] : unknownOptions(command, rawArgs);
+  if (unknown.length > 0) {
+    const what = unknown.map((name) => `--${name}`).join(', ');
+    process.stderr.write(`mlops: unknown option ${what} for ${names.join(' ')} (see ${names.join(' ')} --help)\n`);
+    process.exitCode = 2;
     return;
   }
   try {

@@ -57,6 +57,39 @@ describe('prediction server: malformed requests', () => {
     expect((await rawRequest(port(), httpRequest('GET', '/health'))).status).toBe(200);
   });
 
+  it('refuses a declared body over the limit at once, and does not log a client that hangs up as an internal error', async () => {
+    const lines: string[] = [];
+    const small = await startPredictionServer({
+      store,
+      name: 'iris',
+      ref: 1,
+      port: 0,
+      maxBodyBytes: 100,
+      log: (l) => lines.push(l),
+    });
+    try {
+      const smallPort = Number(new URL(small.url).port);
+      const started = Date.now();
+      const declared = await rawRequest(
+        smallPort,
+        'POST /predict HTTP/1.1\r\nhost: x\r\ncontent-length: 99999999999\r\n\r\n{',
+        5000,
+      );
+      expect(declared.status).toBe(413);
+      expect(Date.now() - started).toBeLessThan(2000);
+      const socket = connect(smallPort, '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.write('POST /predict HTTP/1.1\r\nhost: x\r\ncontent-length: 50\r\n\r\n{"rows"');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      socket.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(lines.filter((line) => line.startsWith('internal error'))).toEqual([]);
+      expect((await rawRequest(smallPort, httpRequest('GET', '/health'))).status).toBe(200);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('closes an idle keep-alive connection after keepAliveTimeoutMs', async () => {
     const socket = connect(port(), '127.0.0.1');
     const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now())));

@@ -47,6 +47,12 @@ class HttpError extends Error {
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    const tooLarge = () => new HttpError(413, `request body over ${limit} bytes`);
+    // A declared length over the limit is refused at once, before waiting for a body that will not be read.
+    if (Number(req.headers['content-length']) > limit) {
+      req.resume();
+      return reject(tooLarge());
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
@@ -54,11 +60,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       if (size <= limit) return void chunks.push(chunk);
       req.off('data', onData);
       req.resume(); // drain the rest so the 413 reaches the client instead of a reset connection
-      reject(new HttpError(413, `request body over ${limit} bytes`));
+      reject(tooLarge());
     };
     req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    // The client went away mid-body: its fault, not an internal error (nobody is left to answer).
+    req.on('error', () => reject(new HttpError(400, 'request aborted by the client')));
   });
 }
 

@@ -70,7 +70,9 @@ export function parseCell(
 ): number | string {
   const where = place(at, column);
   const shown = isScalar(value)
-    ? JSON.stringify(value)
+    ? typeof value === 'number'
+      ? String(value) // Infinity and NaN as themselves (JSON would say null)
+      : JSON.stringify(value)
     : Array.isArray(value)
       ? 'an array'
       : `a value of type ${typeof value}`;

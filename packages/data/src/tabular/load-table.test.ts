@@ -369,6 +369,13 @@ describe('one number grammar: decimal and exponent only (B)', () => {
       expect(() => encoding.encode([{ a: odd }]), odd).toThrow('row 0, column "a" is');
   });
 
+  it('names a non-finite number as itself in errors (JSON would print null)', async () => {
+    const { encoding } = await loadCsv({ text: 'a,b,y\n1,2,p\n3,4,q\n' }, { target: 'y' });
+    expect(() => encoding.encode([{ a: Number.POSITIVE_INFINITY, b: 2 }])).toThrow(
+      'row 0, column "a" is Infinity: expected a number (decimal digits, optional sign, point and exponent)',
+    );
+  });
+
   it('TableEncoding.encode rejects a column that is neither a feature nor the target, naming the row', async () => {
     const { encoding } = await loadCsv({ text: 'a,b,y\n1,2,p\n3,4,q\n' }, { target: 'y' });
     expect(encoding.encode([{ a: 1, b: 2, y: 'p' }])).toEqual([[1, 2]]); // the label may come along
