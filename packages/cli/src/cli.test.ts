@@ -142,6 +142,59 @@ describe('mlops CLI, end to end', () => {
     ]);
   });
 
+  it('trains on a real table with blanks and an id column, and predicts an unlabelled file that keeps its ids', () => {
+    const grades = ['A', 'B', 'C', 'D', 'E'];
+    const rows = Array.from({ length: 120 }, (_, i) => {
+      const grade = grades[i % 5]!;
+      const income = i % 17 === 3 ? '' : String(20_000 + ((i * 7919) % 90_000));
+      const home = i % 13 === 5 ? '' : ['RENT', 'OWN', 'MORTGAGE'][i % 3];
+      const label = i % 29 === 7 ? '' : grade > 'C' ? 'yes' : 'no';
+      return `${1000 + i},${income},${home},${grade},${label}`;
+    });
+    writeFileSync(join(dir, 'loans.csv'), `id,income,home,grade,default\n${rows.join('\n')}\n`);
+    const trained = mlops(
+      'train',
+      '--data',
+      join(dir, 'loans.csv'),
+      '--target',
+      'default',
+      '--exclude',
+      'id',
+      '--name',
+      'loans',
+      '--trees',
+      '10',
+      '--json',
+    );
+    expect(trained.status).toBe(0);
+    expect(JSON.parse(trained.stdout)).toMatchObject({
+      name: 'loans',
+      version: 1,
+      features: ['income', 'home', 'grade'],
+      missing: { income: 7, home: 9, default: 4 },
+      skippedRows: 4,
+    });
+    const plain = mlops(
+      'train',
+      '--data',
+      join(dir, 'loans.csv'),
+      '--target',
+      'default',
+      '--exclude',
+      'id',
+      '--name',
+      'loans',
+      '--trees',
+      '10',
+    );
+    expect(plain.stdout).toContain('missing  filled: income 7, home 9; skipped 4 rows (no target)');
+    writeFileSync(join(dir, 'loans-requests.csv'), 'id,income,home,grade\n9001,,RENT,A\n9002,50000,,E\n');
+    const predicted = mlops('predict', '--model', 'loans@1', '--input', join(dir, 'loans-requests.csv'));
+    expect([predicted.status, predicted.stdout]).toEqual([0, 'row,prediction\n0,no\n1,yes\n']);
+    const strict = mlops('train', '--data', join(dir, 'loans.csv'), '--target', 'default', '--missing', 'error');
+    expect(strict.stderr).toMatch(/^mlops: line \d+, column "income" is missing/);
+  });
+
   it('compares two files for drift, writes the HTML report, and can fail a pipeline on drift', () => {
     const html = join(dir, 'report.html');
     const same = mlops(

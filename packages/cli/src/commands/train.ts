@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
 import { defineCommand } from 'citty';
-import { accuracyScore } from '@mlops/core';
+import { accuracyScore, InvalidInputError } from '@mlops/core';
 import { trainTestSplit } from '@mlops/data';
 import { randomForestClassifier } from '@mlops/train';
 import { openCliRegistry } from '../shared/open-cli-registry';
@@ -23,6 +23,13 @@ export const train = defineCommand({
       default: 'production',
       description: 'Alias set to the new version if it does not exist yet',
     },
+    missing: {
+      type: 'string',
+      default: 'impute',
+      description: 'Blank cells: impute (median / most frequent, learned here, reused at prediction), drop, error',
+    },
+    features: { type: 'string', description: 'Feature columns, comma-separated (default: all but the target)' },
+    exclude: { type: 'string', description: 'Columns to leave out, comma-separated (e.g. an id)' },
     json: { type: 'boolean', description: 'Print the result as JSON' },
   },
   async run({ args }) {
@@ -31,11 +38,36 @@ export const train = defineCommand({
     if (!target) throw new Error('--target is required for a data file');
     const name = args.name ?? (args.data === 'iris' ? 'iris' : basename(args.data, extname(args.data)));
     const seed = Number(args.seed);
-    const { dataset, encoding, missing } = await readTable(args.data, { target, name });
+    const missingPolicy = args.missing;
+    if (missingPolicy !== 'impute' && missingPolicy !== 'drop' && missingPolicy !== 'error') {
+      throw new InvalidInputError(`--missing must be impute, drop or error, got ${JSON.stringify(missingPolicy)}`);
+    }
+    const list = (text: string | undefined) =>
+      text
+        ?.split(',')
+        .map((c) => c.trim())
+        .filter(Boolean);
+    const features = list(args.features);
+    const exclude = list(args.exclude);
+    const { dataset, encoding, missing, droppedRows } = await readTable(args.data, {
+      target,
+      name,
+      missing: missingPolicy,
+      ...(features ? { features } : {}),
+      ...(exclude ? { exclude } : {}),
+    });
     out.line(
       `data     ${dataset.target.length} rows × ${dataset.featureNames.length} features (${dataset.featureNames.join(', ')}); classes ${dataset.classNames?.join(', ')}`,
     );
-    if (Object.keys(missing).length > 0) out.line(`         missing values: ${JSON.stringify(missing)}`);
+    const filled = Object.entries(missing).filter(([column]) => column !== target);
+    if (filled.length > 0 || droppedRows.length > 0) {
+      const how = missingPolicy === 'impute' ? 'filled' : 'missing';
+      const skipped =
+        droppedRows.length > 0
+          ? `; skipped ${droppedRows.length} rows (${missingPolicy === 'drop' ? 'blank cells' : 'no target'})`
+          : '';
+      out.line(`missing  ${how}: ${filled.map(([column, n]) => `${column} ${n}`).join(', ') || 'none'}${skipped}`);
+    }
     const { train: part, test } = trainTestSplit(dataset, {
       testSize: Number(args['test-size']),
       seed,
@@ -75,6 +107,9 @@ export const train = defineCommand({
         dataset: { name: snapshot.name, version: snapshot.version, fingerprint: snapshot.fingerprint },
         alias: aliased ? args.alias : null,
         sha256: registered.artifact.sha256,
+        features: dataset.featureNames,
+        missing,
+        skippedRows: droppedRows.length,
       };
       out.result(
         result,

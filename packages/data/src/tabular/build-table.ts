@@ -26,8 +26,13 @@ export interface TableOptions {
   readonly columns?: ColumnSpecs;
   /** A Standard Schema validator (zod, valibot, …) each record must pass; it may also coerce values. */
   readonly schema?: StandardSchemaV1;
-  /** What to do with missing values, for columns whose spec does not say (default `error`). */
+  /**
+   * What to do with missing values, for columns whose spec does not say (default `error`). Rows whose target is
+   * missing are skipped (and counted in `missing`) under every policy but `error`: a label cannot be imputed.
+   */
   readonly missing?: MissingPolicy;
+  /** Columns to leave out of the features (an id, a leaking column); ignored when `features` is given. */
+  readonly exclude?: readonly string[];
   /** Text that means missing (default `''`, `NA`, `N/A`, `NaN`, `nan`, `null`, `NULL`), compared after trimming. */
   readonly missingValues?: readonly string[];
   /** `classification` (default: the target's values become `classNames`) or `regression` (numeric target). */
@@ -172,6 +177,11 @@ function checkOptions(options: TableOptions): void {
     const twice = options.features.find((f, i) => options.features!.indexOf(f) !== i);
     if (twice !== undefined) throw new InvalidInputError(`feature "${twice}" is listed twice`, { columnName: twice });
   }
+  if (options.exclude !== undefined) {
+    if (!Array.isArray(options.exclude) || !options.exclude.every((f) => typeof f === 'string'))
+      throw new InvalidInputError('exclude must be a list of column names');
+    for (const name of options.exclude) checkName(name, 'excluded column');
+  }
   if (options.task !== undefined && options.task !== 'classification' && options.task !== 'regression') {
     throw new InvalidInputError(`task must be "classification" or "regression", not ${JSON.stringify(options.task)}`);
   }
@@ -195,8 +205,9 @@ function resolveImpute(
   present: readonly (number | string)[],
   column: string,
 ): number | string | undefined {
-  if (typeof policy !== 'object') return undefined;
-  const how = policy.impute;
+  if (policy === 'error' || policy === 'drop') return undefined;
+  const how =
+    policy === 'impute' ? (spec.type === 'number' || spec.type === 'integer' ? 'median' : 'mode') : policy.impute;
   if (present.length === 0)
     throw new InvalidInputError(`column "${column}" has no values to impute from`, { columnName: column });
   if (how === 'mode') {
@@ -261,7 +272,13 @@ export async function buildTable(
     throw new InvalidInputError(`the target column "${target}" is not in the table (columns: ${header.join(', ')})`, {
       columnName: target,
     });
-  const features = options.features ?? header.filter((c) => c !== target);
+  for (const name of options.exclude ?? []) {
+    if (!header.includes(name))
+      throw new InvalidInputError(`excluded column "${name}" is not in the table (columns: ${header.join(', ')})`, {
+        columnName: name,
+      });
+  }
+  const features = options.features ?? header.filter((c) => c !== target && !options.exclude?.includes(c));
   if (features.length === 0) throw new InvalidInputError('the table has no feature columns');
   if (features.includes(target))
     throw new InvalidInputError(`the target "${target}" cannot also be a feature`, { columnName: target });
@@ -289,7 +306,7 @@ export async function buildTable(
         const policy = policies[j]!;
         if (policy === 'error') {
           throw new InvalidInputError(
-            `${row.at.what} ${row.at.line}, column "${name}" is missing (set the missing option to "drop" or { impute })`,
+            `${row.at.what} ${row.at.line}, column "${name}" is missing (set the missing option to "impute", "drop" or { impute })`,
             {
               row: row.at.line,
               columnName: name,
@@ -308,7 +325,7 @@ export async function buildTable(
     const value = row.values[target];
     if (!isMissing(value, missingValues)) return value;
     missingCounts[target] = (missingCounts[target] ?? 0) + 1;
-    if ((options.missing ?? 'error') === 'drop') {
+    if ((options.missing ?? 'error') !== 'error') {
       dropped.add(i);
       return undefined;
     }
@@ -382,6 +399,7 @@ export async function buildTable(
     features: encodings,
     target: { name: target, ...(classNames ? { classNames } : {}) },
     missingValues,
+    ...(options.features === undefined && options.exclude?.length ? { ignored: [...options.exclude] } : {}),
   });
   return {
     dataset,

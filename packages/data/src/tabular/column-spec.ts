@@ -3,10 +3,16 @@ import { InvalidInputError } from '@mlops/core';
 /** What a column holds. `category` values are strings, encoded as codes; `boolean` accepts true/false, 1/0, yes/no. */
 export type ColumnType = 'number' | 'integer' | 'boolean' | 'category';
 
-/** How missing values of a column are handled: an error naming the line (default), dropping the row, or imputing. */
+/**
+ * How missing values of a column are handled: an error naming the line, dropping the row, imputing with a
+ * statistic learned from the training rows or a given value, or `impute` — the median for numbers and integers,
+ * the most frequent value for booleans and categories. Imputed values are kept in the encoding, so prediction-time
+ * records are filled the same way.
+ */
 export type MissingPolicy =
   | 'error'
   | 'drop'
+  | 'impute'
   | { readonly impute: 'mean' | 'median' | 'mode' | number | string | boolean };
 
 /** One column of a {@link ColumnSpecs} schema. */
@@ -57,9 +63,10 @@ export function normaliseSpecs(specs: ColumnSpecs): Map<string, ColumnSpec> {
       missing !== undefined &&
       missing !== 'error' &&
       missing !== 'drop' &&
+      missing !== 'impute' &&
       !(typeof missing === 'object' && missing !== null && 'impute' in missing)
     ) {
-      throw new InvalidInputError(`column "${name}": missing must be "error", "drop" or { impute }`, {
+      throw new InvalidInputError(`column "${name}": missing must be "error", "drop", "impute" or { impute }`, {
         columnName: name,
       });
     }

@@ -19,6 +19,8 @@ export interface TableEncodingJson {
   readonly features: readonly FeatureEncoding[];
   readonly target: { readonly name: string; readonly classNames?: readonly string[] };
   readonly missingValues: readonly string[];
+  /** Columns left out on purpose (e.g. an id): records may carry them, and they are ignored. */
+  readonly ignored?: readonly string[];
 }
 
 /** Default tokens that mean "missing" in text data. */
@@ -130,15 +132,18 @@ export class TableEncoding {
   readonly features: readonly FeatureEncoding[];
   readonly target: { readonly name: string; readonly classNames?: readonly string[] };
   readonly missingValues: readonly string[];
+  /** Columns left out on purpose (e.g. an id): records may carry them, and they are ignored. */
+  readonly ignored: readonly string[];
   private readonly codes: ReadonlyMap<string, ReadonlyMap<string, number>>;
-  /** Columns a record may carry: the features and the target. */
+  /** Columns a record may carry: the features, the target and the ignored columns. */
   private readonly known: ReadonlySet<string>;
 
   constructor(json: Omit<TableEncodingJson, 'format' | 'formatVersion'>) {
     this.features = Object.freeze(json.features.map((f) => Object.freeze({ ...f })));
     this.target = Object.freeze({ ...json.target });
     this.missingValues = Object.freeze([...json.missingValues]);
-    this.known = new Set([...this.features.map((f) => f.name), this.target.name]);
+    this.ignored = Object.freeze([...(json.ignored ?? [])]);
+    this.known = new Set([...this.features.map((f) => f.name), this.target.name, ...this.ignored]);
     this.codes = new Map(
       this.features
         .filter((f) => f.type === 'category')
@@ -155,7 +160,8 @@ export class TableEncoding {
    * Encodes records (objects keyed by column name, e.g. parsed CSV rows or JSON request bodies) into
    * feature rows: categories to their codes, missing values imputed where the column imputed at training
    * time; anything else missing, unknown or malformed is an `InvalidInputError` naming the row and column.
-   * A column that is neither a feature nor the target (which prediction files may carry) is an error too.
+   * A column that is neither a feature, the target (which prediction files may carry) nor an ignored column is an
+   * error too.
    */
   encode(records: readonly Readonly<Record<string, unknown>>[]): number[][] {
     if (!Array.isArray(records)) throw new InvalidInputError('encode needs an array of records');
@@ -166,7 +172,7 @@ export class TableEncoding {
       for (const column of Object.keys(record)) {
         if (!this.known.has(column)) {
           throw new InvalidInputError(
-            `row ${row} has column "${column}", which is neither a feature nor the target "${this.target.name}" of this encoding`,
+            `row ${row} has column "${column}", which is neither a feature, the target "${this.target.name}" nor an ignored column of this encoding`,
             {
               row,
               columnName: column,
@@ -202,6 +208,7 @@ export class TableEncoding {
       features: this.features,
       target: this.target,
       missingValues: this.missingValues,
+      ...(this.ignored.length > 0 ? { ignored: this.ignored } : {}),
     };
   }
 
@@ -225,6 +232,11 @@ export class TableEncoding {
     if (typeof json.target?.name !== 'string') throw bad('target needs a name');
     if (!Array.isArray(json.missingValues) || !json.missingValues.every((v) => typeof v === 'string'))
       throw bad('missingValues must be strings');
+    if (
+      json.ignored !== undefined &&
+      (!Array.isArray(json.ignored) || !json.ignored.every((v) => typeof v === 'string'))
+    )
+      throw bad('ignored must be a list of column names');
     return new TableEncoding(json);
   }
 }

@@ -60,7 +60,7 @@ describe('loadCsv', () => {
   it('names the line and column of a missing or malformed value, and drops rows when told to', async () => {
     await expect(loadCsv(flowers, { target: 'species' })).rejects.toThrow(
       new InvalidInputError(
-        'line 5, column "sepal width" is missing (set the missing option to "drop" or { impute })',
+        'line 5, column "sepal width" is missing (set the missing option to "impute", "drop" or { impute })',
         { row: 5, columnName: 'sepal width' },
       ),
     );
@@ -104,6 +104,37 @@ describe('loadCsv', () => {
     expect(dataset.features).toEqual(iris.features);
     expect(dataset.target).toEqual(iris.target);
     expect(dataset.classNames).toEqual(iris.classNames);
+  });
+});
+
+describe('real tables: impute by type, skip unlabelled rows, exclude columns', () => {
+  const csv =
+    'id,age,home,score,label\n1,30,RENT,0.5,yes\n2,,OWN,0.7,no\n3,50,,0.9,yes\n4,40,RENT,,\n5,20,RENT,0.1,no\n';
+
+  it('"impute" fills numbers with the median and categories with the most frequent level, kept for prediction', async () => {
+    const { dataset, encoding, missing, droppedRows } = await loadCsv(
+      { text: csv },
+      { target: 'label', missing: 'impute', exclude: ['id'] },
+    );
+    expect(dataset.featureNames).toEqual(['age', 'home', 'score']);
+    expect(missing).toEqual({ age: 1, home: 1, score: 1, label: 1 });
+    expect(droppedRows).toEqual([5]); // line 5 has no label: skipped, not imputed
+    // age median of 30, 50, 20 (rows kept) = 30; home mode RENT (code 1 of OWN, RENT); score median of 0.5, 0.7, 0.9, 0.1 = 0.6
+    expect(dataset.features).toEqual([
+      [30, 1, 0.5],
+      [30, 0, 0.7],
+      [50, 1, 0.9],
+      [20, 1, 0.1],
+    ]);
+    expect(encoding.encode([{ age: '', home: null, score: 'NA' }])).toEqual([[30, 1, 0.6]]);
+    expect(encoding.encode([{ id: 77, age: 45, home: 'OWN', score: 0.2 }])).toEqual([[45, 0, 0.2]]); // the excluded id may come along
+    expect(TableEncoding.fromJSON(JSON.parse(JSON.stringify(encoding.toJSON()))).ignored).toEqual(['id']);
+  });
+
+  it('rejects an excluded column that is not in the table, naming it', async () => {
+    await expect(loadCsv({ text: csv }, { target: 'label', exclude: ['ID'] })).rejects.toThrow(
+      'excluded column "ID" is not in the table (columns: id, age, home, score, label)',
+    );
   });
 });
 
@@ -385,10 +416,13 @@ describe('one number grammar: decimal and exponent only (B)', () => {
         { a: 1, b: 2, c: 3 },
       ]),
     ).toThrow(
-      new InvalidInputError('row 1 has column "c", which is neither a feature nor the target "y" of this encoding', {
-        row: 1,
-        columnName: 'c',
-      }),
+      new InvalidInputError(
+        'row 1 has column "c", which is neither a feature, the target "y" nor an ignored column of this encoding',
+        {
+          row: 1,
+          columnName: 'c',
+        },
+      ),
     );
   });
 });
