@@ -195,6 +195,70 @@ describe('mlops CLI, end to end', () => {
     expect(strict.stderr).toMatch(/^mlops: line \d+, column "income" is missing/);
   });
 
+  it('picks regression for a numeric target with many values, and sorts numeric class labels as numbers', () => {
+    const rows = Array.from(
+      { length: 80 },
+      (_, i) => `${i},${(i * 37) % 11},${(2 * i + ((i * 7) % 5) / 10).toFixed(1)}`,
+    );
+    writeFileSync(join(dir, 'numbers.csv'), `x,noise,y\n${rows.join('\n')}\n`);
+    const regression = JSON.parse(
+      mlops(
+        'train',
+        '--data',
+        join(dir, 'numbers.csv'),
+        '--target',
+        'y',
+        '--name',
+        'numbers',
+        '--trees',
+        '20',
+        '--json',
+      ).stdout,
+    );
+    expect(regression).toMatchObject({ name: 'numbers', version: 1, task: 'regression' });
+    expect(Object.keys(regression.metrics).sort()).toEqual(['mae', 'r2', 'rmse']);
+    expect(regression.metrics.r2).toBeGreaterThan(0.95);
+    const text = mlops(
+      'train',
+      '--data',
+      join(dir, 'numbers.csv'),
+      '--target',
+      'y',
+      '--name',
+      'numbers',
+      '--trees',
+      '20',
+    );
+    expect(text.stdout).toContain(
+      'task     regression (the target is numeric with 80 distinct values; --task classification to override)',
+    );
+    expect(text.stdout).toMatch(
+      /^saved {4}numbers v2: R² 0\.9\d{3}, MAE \d+\.\d{4}, RMSE \d+\.\d{4} on 16 held-out rows/m,
+    );
+    writeFileSync(join(dir, 'numbers-input.csv'), 'x,noise\n10,3\n');
+    const predicted = mlops('predict', '--model', 'numbers@1', '--input', join(dir, 'numbers-input.csv'), '--json');
+    expect(JSON.parse(predicted.stdout).predictions[0].prediction).toBeCloseTo(20, -1);
+
+    const labels = Array.from({ length: 60 }, (_, i) => `${i % 3},${[2, 10, 1][i % 3]}`);
+    writeFileSync(join(dir, 'levels.csv'), `x,level\n${labels.join('\n')}\n`);
+    const levels = mlops(
+      'train',
+      '--data',
+      join(dir, 'levels.csv'),
+      '--target',
+      'level',
+      '--name',
+      'levels',
+      '--trees',
+      '5',
+    );
+    expect(levels.stdout).toContain('classes 1, 2, 10');
+    expect(levels.stdout).toContain('task     classification (the target has 3 numeric classes)');
+    expect(mlops('train', '--data', join(dir, 'levels.csv'), '--target', 'level', '--task', 'guess').stderr).toBe(
+      'mlops: --task must be classification or regression, got "guess"\n',
+    );
+  });
+
   it('compares two files for drift, writes the HTML report, and can fail a pipeline on drift', () => {
     const html = join(dir, 'report.html');
     const same = mlops(
