@@ -162,4 +162,12 @@ describe('trainTestSplit invariants (property)', () => {
       { numRuns: 60 },
     );
   });
+
+  it('refuses stratify: true on a regression dataset instead of naming a value as a class', () => {
+    const data = createDataset({ features: [[1], [2], [3], [4]], target: [-0.64, 1.5, 2.25, 3], featureNames: ['x'] });
+    expect(() => trainTestSplit(data, { testSize: 0.5, seed: 1, stratify: true })).toThrow(
+      'stratify: true needs class labels, and this dataset has a numeric (regression) target: split it without stratify',
+    );
+    expect(trainTestSplit(data, { testSize: 0.5, seed: 1 }).test.target).toHaveLength(2);
+  });
 });

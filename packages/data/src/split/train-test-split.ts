@@ -77,6 +77,11 @@ export function trainTestSplit(dataset: Dataset, options: TrainTestSplitOptions 
   let testIndices: number[];
   if (options.stratify) {
     if (!shuffle) throw new InvalidInputError('stratified splitting requires shuffle: true');
+    if (options.stratify === true && dataset.classNames === undefined) {
+      throw new InvalidInputError(
+        'stratify: true needs class labels, and this dataset has a numeric (regression) target: split it without stratify',
+      );
+    }
     const labels = options.stratify === true ? dataset.target : options.stratify;
     if (labels.length !== rows) throw new InvalidInputError(`stratify has ${labels.length} labels for ${rows} rows`);
     labels.forEach((label, row) => {

@@ -1,4 +1,5 @@
 import { accuracyScore, createDataset, type Dataset, type JsonObject, type Model, type Trainer } from '@mlops/core';
+import { r2Score } from '../metrics/regression';
 import { kFold, stratifiedKFold, type Fold } from './folds';
 
 /** Options of {@link crossValidate}. */
@@ -11,7 +12,7 @@ export interface CrossValidateOptions<Params extends JsonObject> {
   readonly seed?: number;
   /** Hyperparameters passed to every fit. */
   readonly params?: Partial<Params>;
-  /** Score of a fitted model on a test part (default: accuracy). */
+  /** Score of a fitted model on a test part (default: accuracy for classification, R² for regression, as scikit-learn). */
   readonly score?: (model: Model, test: Dataset) => number;
 }
 
@@ -35,7 +36,10 @@ function rowsOf(dataset: Dataset, indices: readonly number[]): Dataset {
   });
 }
 
-/** k-fold cross-validation of any `Trainer`, with scikit-learn's fold assignment (`KFold` / `StratifiedKFold`). */
+/**
+ * k-fold cross-validation of any `Trainer`, with scikit-learn's fold assignment (`KFold` / `StratifiedKFold`).
+ * Scores are accuracy for classification datasets and R² for regression ones unless `score` says otherwise.
+ */
 export async function crossValidate<Params extends JsonObject>(
   trainer: Trainer<Params>,
   dataset: Dataset,
@@ -45,8 +49,9 @@ export async function crossValidate<Params extends JsonObject>(
   const foldOptions = { folds: options.folds ?? 5, shuffle: options.seed !== undefined, seed: options.seed ?? 0 };
   const stratified = options.stratified ?? data.classNames !== undefined;
   const folds = stratified ? stratifiedKFold(data.target, foldOptions) : kFold(data.target.length, foldOptions);
-  const score =
-    options.score ?? ((model: Model, test: Dataset) => accuracyScore(test.target, model.predict(test.features)));
+  // The default scorer follows the task: a dataset with class names is classification, one without is regression.
+  const metric = data.classNames === undefined ? r2Score : accuracyScore;
+  const score = options.score ?? ((model: Model, test: Dataset) => metric(test.target, model.predict(test.features)));
   const scores: number[] = [];
   for (const fold of folds) {
     const model = await trainer.fit(rowsOf(data, fold.train), options.params);

@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { irisTrain } from '../__fixtures__/iris-split';
+import { createDataset } from '@mlops/core';
+import { r2Score } from '../metrics/regression';
 import { randomForestClassifier } from '../random-forest/random-forest-classifier';
+import { randomForestRegressor } from '../random-forest/random-forest-regressor';
 import { crossValidate } from './cross-validate';
 import { kFold, stratifiedKFold } from './folds';
 
@@ -78,5 +81,24 @@ describe('crossValidate', () => {
     expect(result.mean).toBeGreaterThan(0.9);
     expect(result.folds.map((f) => f.test.length)).toEqual([30, 30, 30, 30]);
     expect((await crossValidate(trainer, irisTrain, { folds: 4, seed: 1 })).scores).toEqual(result.scores);
+  });
+
+  it('scores a regression dataset with R², not accuracy, and folds it without stratifying', async () => {
+    const features = Array.from({ length: 60 }, (_, i) => [i, (i * 37) % 11]);
+    const data = createDataset({
+      features,
+      target: features.map(([x]) => 2 * x! - 0.64),
+      featureNames: ['x', 'noise'],
+    });
+    const trainer = randomForestRegressor({ nEstimators: 20, seed: 3 });
+    const result = await crossValidate(trainer, data, { folds: 3, seed: 1 });
+    expect(result.scores).toHaveLength(3);
+    for (const score of result.scores) expect(score).toBeGreaterThan(0.9); // accuracy would be [0, 0, 0]
+    const custom = await crossValidate(trainer, data, {
+      folds: 3,
+      seed: 1,
+      score: (m, t) => r2Score(t.target, m.predict(t.features)),
+    });
+    expect(custom.scores).toEqual(result.scores);
   });
 });
