@@ -5,3 +5,4 @@ export * from './lifecycle/index';
 export * from './random/index';
 export * from './fingerprint/index';
 export * from './schedule/index';
+export * from './pipeline/index';

@@ -3,8 +3,11 @@ export {
   chooseDriftMethod,
   detectDrift,
   type DetectDriftOptions,
+  type ColumnDrift,
+  type ColumnDriftReport,
   type DriftInput,
   type DriftMethod,
+  type LevelCount,
 } from './drift/detect-drift';
 export type { ColumnarData, TabularInput } from './drift/columns';
 export {
@@ -30,12 +33,23 @@ export { DatasetSketch, sketchDataset, type DatasetSketchJson } from './sketch/d
 export { sketchKsStatistic, sketchWassersteinDistance } from './sketch/sketch-stats';
 export {
   PredictionLog,
+  type LabelEntry,
   type PredictionEntry,
   type PredictionLogOptions,
   type PredictionQuery,
   type PredictionRecord,
 } from './log/prediction-log';
-export { macroF1, rollingMetrics, windowedMetrics, type WindowMetrics, type WindowSpec } from './performance/windows';
+export {
+  rollingMetrics,
+  rollingRegressionMetrics,
+  windowedMetrics,
+  windowedRegressionMetrics,
+  type PerformanceWindow,
+  type RegressionWindowMetrics,
+  type WindowMetrics,
+  type WindowSpec,
+} from './performance/windows';
+export { confusionMatrix, macroF1, regressionScores, type RegressionScores } from './performance/scores';
 export {
   accuracyAlert,
   createAlerter,
@@ -55,3 +69,4 @@ export {
   type ServeOptions,
 } from './metrics/create-monitor-metrics';
 export { renderDriftReport, type DriftReportOptions } from './report/render-drift-report';
+export type { ClassificationQuality, ModelQuality, RegressionQuality } from './report/quality-section';

@@ -1,6 +1,11 @@
-import type { ModelCodec } from '@mlops/core';
+import { type ModelCodec, pipelineCodec } from '@mlops/core';
 import { mlRandomForestCodec } from './ml-random-forest/codec';
 import { randomForestCodec } from './random-forest/codec';
 
-/** Every codec of this package (its own forests and trees, and wrapped ml-random-forest models), for `loadModel`/`decodeModel`. */
-export const codecs: readonly ModelCodec[] = Object.freeze([randomForestCodec, mlRandomForestCodec]);
+const estimators: readonly ModelCodec[] = [randomForestCodec, mlRandomForestCodec];
+
+/**
+ * Every codec of this package — its own forests and trees, wrapped ml-random-forest models, and pipelines
+ * (`mlops-pipeline`: preprocessing + one of those estimators) — for `loadModel`/`decodeModel`.
+ */
+export const codecs: readonly ModelCodec[] = Object.freeze([...estimators, pipelineCodec(estimators)]);

@@ -18,3 +18,14 @@ export type { DatasetStore, DatasetVersion, RegisterDatasetInput } from './datas
 export type { AccuracyCheck, DriftReport, FeatureDrift } from './monitor';
 export type { DecisionLog, DecisionRecord, LifecycleAction, LifecycleTrigger } from './decision-log';
 export type { Registry, VerifyProblem, VerifyReport, VersionPage, VersionQuery } from './registry';
+export type {
+  ColumnFill,
+  ColumnType,
+  InputColumn,
+  PipelineTarget,
+  Preprocessing,
+  RawRecord,
+  RawRow,
+  RawValue,
+  UnseenCategory,
+} from './pipeline';

@@ -1,5 +1,6 @@
 import type { FeatureRows, FeatureType } from './dataset';
 import type { JsonObject, JsonValue } from './json';
+import type { InputColumn } from './pipeline';
 
 /**
  * A trained model serialised as plain JSON data: loading one never runs code. `format` names the
@@ -16,6 +17,8 @@ export interface ModelArtifact {
   readonly classNames?: readonly string[];
   /** Effective hyperparameters. */
   readonly params: JsonObject;
+  /** The raw input schema, for models that take raw records (pipelines); in `featureNames` order. */
+  readonly inputs?: readonly InputColumn[];
   /** Codec-specific payload. */
   readonly payload: JsonValue;
 }
@@ -28,6 +31,11 @@ export interface ModelSignature {
   readonly featureTypes: readonly FeatureType[];
   /** Class labels, for classifiers. */
   readonly classNames?: readonly string[];
+  /**
+   * The raw input schema (types, category levels, nullable and fill) for pipelines, which take raw records;
+   * absent for models that take numeric rows only. `featureTypes` then says how each input is encoded.
+   */
+  readonly inputs?: readonly InputColumn[];
 }
 
 /** A trained model. For classifiers `predict` returns class indices into `classNames`. */

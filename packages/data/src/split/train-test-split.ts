@@ -63,26 +63,17 @@ function stratifiedIndices(labels: readonly number[], nTrain: number, nTest: num
   };
 }
 
-/**
- * Splits a dataset into train and test parts selecting exactly the rows scikit-learn's
- * `train_test_split(..., random_state=seed)` selects, in the same order — with `ShuffleSplit`, or
- * `StratifiedShuffleSplit` when stratifying — using numpy's legacy MT19937 stream.
- */
-export function trainTestSplit(dataset: Dataset, options: TrainTestSplitOptions = {}): TrainTestSplit {
-  const rows = dataset.target.length;
+/** Which rows go to train and which to test: what {@link trainTestSplit} selects, without building datasets. */
+export function splitIndices(
+  rows: number,
+  options: Omit<TrainTestSplitOptions, 'stratify'> & { readonly stratify?: readonly number[] } = {},
+): { trainIndices: number[]; testIndices: number[] } {
   const { nTrain, nTest } = splitSizes(rows, options.testSize, options.trainSize);
   const shuffle = options.shuffle ?? true;
   const seed = options.seed ?? 0;
-  let trainIndices: number[];
-  let testIndices: number[];
   if (options.stratify) {
     if (!shuffle) throw new InvalidInputError('stratified splitting requires shuffle: true');
-    if (options.stratify === true && dataset.classNames === undefined) {
-      throw new InvalidInputError(
-        'stratify: true needs class labels, and this dataset has a numeric (regression) target: split it without stratify',
-      );
-    }
-    const labels = options.stratify === true ? dataset.target : options.stratify;
+    const labels = options.stratify;
     if (labels.length !== rows) throw new InvalidInputError(`stratify has ${labels.length} labels for ${rows} rows`);
     labels.forEach((label, row) => {
       if (!Number.isFinite(label)) {
@@ -91,15 +82,34 @@ export function trainTestSplit(dataset: Dataset, options: TrainTestSplitOptions 
         });
       }
     });
-    ({ trainIndices, testIndices } = stratifiedIndices(labels, nTrain, nTest, new RandomState(seed)));
-  } else if (shuffle) {
-    const permutation = new RandomState(seed).permutation(rows);
-    testIndices = permutation.slice(0, nTest);
-    trainIndices = permutation.slice(nTest, nTest + nTrain);
-  } else {
-    trainIndices = Array.from({ length: nTrain }, (_, i) => i);
-    testIndices = Array.from({ length: nTest }, (_, i) => nTrain + i);
+    return stratifiedIndices(labels, nTrain, nTest, new RandomState(seed));
   }
+  if (shuffle) {
+    const permutation = new RandomState(seed).permutation(rows);
+    return { testIndices: permutation.slice(0, nTest), trainIndices: permutation.slice(nTest, nTest + nTrain) };
+  }
+  return {
+    trainIndices: Array.from({ length: nTrain }, (_, i) => i),
+    testIndices: Array.from({ length: nTest }, (_, i) => nTrain + i),
+  };
+}
+
+/**
+ * Splits a dataset into train and test parts selecting exactly the rows scikit-learn's
+ * `train_test_split(..., random_state=seed)` selects, in the same order — with `ShuffleSplit`, or
+ * `StratifiedShuffleSplit` when stratifying — using numpy's legacy MT19937 stream.
+ */
+export function trainTestSplit(dataset: Dataset, options: TrainTestSplitOptions = {}): TrainTestSplit {
+  if (options.stratify === true && dataset.classNames === undefined) {
+    throw new InvalidInputError(
+      'stratify: true needs class labels, and this dataset has a numeric (regression) target: split it without stratify',
+    );
+  }
+  const { stratify, ...rest } = options;
+  const { trainIndices, testIndices } = splitIndices(dataset.target.length, {
+    ...rest,
+    ...(stratify ? { stratify: stratify === true ? dataset.target : stratify } : {}),
+  });
   return {
     train: selectRows(dataset, trainIndices),
     test: selectRows(dataset, testIndices),

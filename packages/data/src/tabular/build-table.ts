@@ -1,17 +1,51 @@
-import { createDataset, FORBIDDEN_KEYS, InvalidInputError, type Dataset } from '@mlops/core';
-import { normaliseSpecs, type ColumnSpec, type ColumnSpecs, type ColumnType, type MissingPolicy } from './column-spec';
 import {
+  type ColumnFill,
+  type ColumnType,
+  createDataset,
   DEFAULT_MISSING_VALUES,
-  featureTypeOf,
+  type Dataset,
+  encodedFeatureType,
+  FORBIDDEN_KEYS,
+  type InputColumn,
+  InvalidInputError,
   isMissing,
-  isScalar,
-  parseCell,
-  TableEncoding,
-  type CellPlace,
-  type FeatureEncoding,
-} from './encoding';
-import { parseDecimal } from './number-grammar';
+  isRawValue,
+  parseDecimal,
+  parseRawValue,
+  type Preprocessing,
+  type UnseenCategory,
+} from '@mlops/core';
+import { splitIndices, type TrainTestSplitOptions } from '../split/train-test-split';
+import { normaliseSpecs, type ColumnSpec, type ColumnSpecs, type MissingPolicy } from './column-spec';
 import { isStandardSchema, type StandardSchemaV1 } from './standard-schema';
+
+/** Where a record came from: a 1-based file line (CSV/NDJSON) or a 0-based record index (JSON arrays). */
+export interface CellPlace {
+  readonly line: number;
+  readonly what: 'line' | 'row';
+}
+
+/** A cell's place for core's parser, e.g. `line 4, column "home"`. */
+function cellRef(at: CellPlace, column: string) {
+  return { place: `${at.what} ${at.line}, column "${column}"`, row: at.line, columnName: column };
+}
+
+/** A present cell as its column type (category: trimmed text, checked against declared levels). */
+function parseCell(
+  value: unknown,
+  type: ColumnType,
+  column: string,
+  at: CellPlace,
+  levels?: ReadonlySet<string>,
+): number | string {
+  const parsed = parseRawValue(value, type, cellRef(at, column));
+  if (levels && !levels.has(parsed as string))
+    throw new InvalidInputError(
+      `${at.what} ${at.line}, column "${column}" is ${JSON.stringify(parsed)}, which is not one of its categories (${[...levels].join(', ')})`,
+      { row: at.line, columnName: column },
+    );
+  return parsed;
+}
 
 /** Options shared by every table loader. */
 export interface TableOptions {
@@ -41,12 +75,30 @@ export interface TableOptions {
   readonly classNames?: readonly string[];
   /** Dataset name. */
   readonly name?: string;
+  /**
+   * What a category value the training rows did not have does at prediction time: `error` (default), or
+   * `missing` — filled like a missing value (an error when the column has no fill).
+   */
+  readonly unseenCategory?: UnseenCategory;
+  /**
+   * Hold rows out for evaluation, as {@link trainTestSplit} selects them (`stratify: true` stratifies by the class):
+   * the preprocessing (category levels, fill statistics) is then learned from the training rows only, and the
+   * held-out rows come back as `test`, encoded with it.
+   */
+  readonly holdout?: Omit<TrainTestSplitOptions, 'stratify'> & { readonly stratify?: boolean };
 }
 
-/** A loaded table: the dataset, the encoding to apply at prediction time, and what was missing. */
+/**
+ * A loaded table: the dataset, the preprocessing to apply at prediction time (see `createPipeline` in
+ * `@mlops/core`), and what was missing.
+ */
 export interface LoadedTable {
+  /** The training rows (every kept row, without `holdout`), encoded. */
   readonly dataset: Dataset;
-  readonly encoding: TableEncoding;
+  /** The held-out rows, encoded with the preprocessing learned from `dataset`'s rows (with `holdout` only). */
+  readonly test?: Dataset;
+  /** Column types, category levels, fill values and target, learned from the training rows. */
+  readonly preprocessing: Preprocessing;
   /** Missing values per column (only columns that had some). */
   readonly missing: Readonly<Record<string, number>>;
   /** Lines (or record indices) of rows dropped for missing values. */
@@ -67,7 +119,7 @@ function issuePath(path: readonly (PropertyKey | { readonly key: PropertyKey })[
   return (path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)).join('.');
 }
 
-async function validated(
+export async function validated(
   records: AsyncIterable<SourceRecord> | Iterable<SourceRecord>,
   schema: StandardSchemaV1 | undefined,
 ): Promise<SourceRecord[]> {
@@ -134,7 +186,7 @@ function checkName(name: string, what: string, options: { row?: number } = {}): 
  * The first record's columns are the table's columns: a later record with another column is an error (never
  * silently ignored; a column it lacks is a missing value). Every cell must be a scalar (no objects or arrays).
  */
-function checkRecords(rows: readonly SourceRecord[]): string[] {
+export function checkRecords(rows: readonly SourceRecord[]): string[] {
   const header = Object.keys(rows[0]!.values);
   const known = new Set(header);
   for (const { at, values } of rows) {
@@ -150,7 +202,7 @@ function checkRecords(rows: readonly SourceRecord[]): string[] {
         );
       }
       const value = values[column];
-      if (!isScalar(value)) {
+      if (!isRawValue(value)) {
         throw new InvalidInputError(
           `${at.what} ${at.line}, column "${column}" is ${Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`}: expected a single value (text, number or boolean)`,
           {
@@ -182,6 +234,16 @@ function checkOptions(options: TableOptions): void {
       throw new InvalidInputError('exclude must be a list of column names');
     for (const name of options.exclude) checkName(name, 'excluded column');
   }
+  if (
+    options.unseenCategory !== undefined &&
+    options.unseenCategory !== 'error' &&
+    options.unseenCategory !== 'missing'
+  )
+    throw new InvalidInputError(
+      `unseenCategory must be "error" or "missing", not ${JSON.stringify(options.unseenCategory)}`,
+    );
+  if (options.holdout !== undefined && (typeof options.holdout !== 'object' || options.holdout === null))
+    throw new InvalidInputError('holdout must be split options ({ testSize, seed, stratify })');
   if (options.task !== undefined && options.task !== 'classification' && options.task !== 'regression') {
     throw new InvalidInputError(`task must be "classification" or "regression", not ${JSON.stringify(options.task)}`);
   }
@@ -199,12 +261,17 @@ function checkOptions(options: TableOptions): void {
   }
 }
 
+/** The raw fill value of a column: booleans as `true`/`false`, categories as their level, numbers as numbers. */
+function rawFill(type: ColumnType, value: number | string): number | string | boolean {
+  return type === 'boolean' ? value === 1 : value;
+}
+
 function resolveImpute(
   policy: MissingPolicy,
   spec: ColumnSpec,
   present: readonly (number | string)[],
   column: string,
-): number | string | undefined {
+): ColumnFill | undefined {
   if (policy === 'error' || policy === 'drop') return undefined;
   const how =
     policy === 'impute' ? (spec.type === 'number' || spec.type === 'integer' ? 'median' : 'mode') : policy.impute;
@@ -213,13 +280,15 @@ function resolveImpute(
   if (how === 'mode') {
     const counts = new Map<number | string, number>();
     for (const v of present) counts.set(v, (counts.get(v) ?? 0) + 1);
-    return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))[0]![0];
+    const mode = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))[0]![0];
+    return { strategy: 'mode', value: rawFill(spec.type, mode) };
   }
   if (how === 'mean' || how === 'median') {
-    if (spec.type === 'category')
-      throw new InvalidInputError(`column "${column}" is a category: impute it with "mode" or a value, not "${how}"`, {
-        columnName: column,
-      });
+    if (spec.type === 'category' || spec.type === 'boolean')
+      throw new InvalidInputError(
+        `column "${column}" is a ${spec.type}: impute it with "mode" or a value, not "${how}"`,
+        { columnName: column },
+      );
     const numbers = (present as number[]).slice().sort((a, b) => a - b);
     const mid = numbers.length >> 1;
     const value =
@@ -228,15 +297,14 @@ function resolveImpute(
         : numbers.length % 2
           ? numbers[mid]!
           : (numbers[mid - 1]! + numbers[mid]!) / 2;
-    return spec.type === 'number' ? value : Math.round(value);
+    return { strategy: how, value: spec.type === 'number' ? value : Math.round(value) };
   }
-  if (typeof how === 'boolean') return how ? 1 : 0;
-  if (typeof how !== 'number' && typeof how !== 'string')
+  if (typeof how !== 'number' && typeof how !== 'string' && typeof how !== 'boolean')
     throw new InvalidInputError(`column "${column}": impute must be "mean", "median", "mode" or a value`, {
       columnName: column,
     });
   try {
-    return parseCell(how, spec.type, column, { line: 0, what: 'row' });
+    return { strategy: 'constant', value: rawFill(spec.type, parseCell(how, spec.type, column, { line: 0, what: 'row' })) };
   } catch (error) {
     throw new InvalidInputError(
       `column "${column}" imputes ${JSON.stringify(how)}, which is not a valid ${spec.type} value`,
@@ -291,9 +359,7 @@ export async function buildTable(
     (name): ColumnSpec => specs.get(name) ?? { type: inferType(rows, name, missingValues) },
   );
   const policies = columnSpecs.map((spec) => spec.missing ?? options.missing ?? 'error');
-  const categoryCodes = columnSpecs.map((spec) =>
-    spec.categories ? new Map(spec.categories.map((c, i) => [c, i])) : undefined,
-  );
+  const declaredLevels = columnSpecs.map((spec) => (spec.categories ? new Set(spec.categories) : undefined));
   const missingCounts: Record<string, number> = {};
   const dropped = new Set<number>();
 
@@ -316,7 +382,7 @@ export async function buildTable(
         if (policy === 'drop') dropped.add(i);
         return undefined;
       }
-      return parseCell(value, columnSpecs[j]!.type, name, row.at, categoryCodes[j]);
+      return parseCell(value, columnSpecs[j]!.type, name, row.at, declaredLevels[j]);
     }),
   );
   // Target.
@@ -337,43 +403,15 @@ export async function buildTable(
   const kept = rows.map((_, i) => i).filter((i) => !dropped.has(i));
   if (kept.length === 0) throw new InvalidInputError('every row was dropped for missing values');
 
-  // Pass 2: categories, imputation, encoding.
-  const encodings: FeatureEncoding[] = features.map((name, j) => {
-    const spec = columnSpecs[j]!;
-    const present = kept.map((i) => cells[i]![j]).filter((v): v is number | string => v !== undefined);
-    let categories = spec.categories;
-    if (spec.type === 'category' && !categories) categories = [...new Set(present as string[])].sort();
-    const imputed = resolveImpute(policies[j]!, spec, present, name);
-    const codes = spec.type === 'category' ? new Map(categories!.map((c, i) => [c, i])) : undefined;
-    const encode = (v: number | string) =>
-      codes && typeof v === 'string' ? (codes.get(v) ?? Number.NaN) : (v as number);
-    if (imputed !== undefined && codes && typeof imputed === 'string' && !codes.has(imputed)) {
-      throw new InvalidInputError(
-        `column "${name}" imputes ${JSON.stringify(imputed)}, which is not one of its categories`,
-        { columnName: name },
-      );
-    }
-    for (const i of kept) {
-      const v = cells[i]![j];
-      cells[i]![j] = v === undefined ? encode(imputed!) : encode(v);
-    }
-    return {
-      name,
-      type: spec.type,
-      ...(categories ? { categories } : {}),
-      ...(imputed === undefined ? {} : { impute: encode(imputed) }),
-    };
-  });
-
-  let target_: number[];
+  let targetValues: number[];
   let classNames: string[] | undefined;
   if (task === 'regression') {
-    target_ = kept.map((i) => parseCell(targetRaw[i], 'number', target, rows[i]!.at) as number);
+    targetValues = kept.map((i) => parseRawValue(targetRaw[i], 'number', cellRef(rows[i]!.at, target)) as number);
   } else {
     const labels = kept.map((i) => String(targetRaw[i]).trim());
     classNames = options.classNames ? [...options.classNames] : [...new Set(labels)].sort();
     const index = new Map(classNames.map((c, k) => [c, k]));
-    target_ = kept.map((i, k) => {
+    targetValues = kept.map((i, k) => {
       const code = index.get(labels[k]!);
       if (code === undefined) {
         throw new InvalidInputError(
@@ -387,24 +425,94 @@ export async function buildTable(
       return code;
     });
   }
-  const dataset = createDataset({
-    features: kept.map((i) => cells[i] as number[]),
-    target: target_,
-    featureNames: features,
-    featureTypes: columnSpecs.map((s) => featureTypeOf(s.type)),
-    ...(classNames ? { classNames } : {}),
-    ...(options.name === undefined ? {} : { name: options.name }),
+
+  // Which kept rows the preprocessing is learned from.
+  const split = options.holdout
+    ? splitIndices(kept.length, {
+        ...options.holdout,
+        stratify: options.holdout.stratify ? stratifyLabels(targetValues, classNames) : undefined,
+      })
+    : undefined;
+  const fitRows = split ? split.trainIndices.map((k) => kept[k]!) : kept;
+  const unseenCategory = options.unseenCategory ?? 'error';
+
+  // Pass 2: levels and fills from the fitted rows.
+  const inputs: InputColumn[] = features.map((name, j) => {
+    const spec = columnSpecs[j]!;
+    const present = fitRows.map((i) => cells[i]![j]).filter((v): v is number | string => v !== undefined);
+    const levels =
+      spec.type === 'category' ? (spec.categories ?? [...new Set(present as string[])].sort()) : undefined;
+    const fill = resolveImpute(policies[j]!, spec, present, name);
+    if (fill && levels && !levels.includes(fill.value as string)) {
+      throw new InvalidInputError(
+        `column "${name}" imputes ${JSON.stringify(fill.value)}, which is not one of its categories`,
+        { columnName: name },
+      );
+    }
+    return {
+      name,
+      type: spec.type,
+      ...(levels ? { levels } : {}),
+      nullable: fill !== undefined,
+      ...(fill ? { fill } : {}),
+      missingCount: fitRows.reduce((n, i) => n + (cells[i]![j] === undefined ? 1 : 0), 0),
+    };
   });
-  const encoding = new TableEncoding({
-    features: encodings,
-    target: { name: target, ...(classNames ? { classNames } : {}) },
-    missingValues,
-    ...(options.features === undefined && options.exclude?.length ? { ignored: [...options.exclude] } : {}),
-  });
+  const preprocessing: Preprocessing = {
+    inputs,
+    target: { name: target, task, ...(classNames ? { classNames } : {}) },
+    dropped: header.filter((c) => c !== target && !features.includes(c)),
+    missingValues: [...missingValues],
+    unseenCategory,
+  };
+  const encode = encoderOf(preprocessing);
+  const datasetOf = (positions: readonly number[], suffix: string) =>
+    createDataset({
+      features: positions.map((k) => encode(cells[kept[k]!]!, rows[kept[k]!]!.at)),
+      target: positions.map((k) => targetValues[k]!),
+      featureNames: features,
+      featureTypes: columnSpecs.map((s) => encodedFeatureType(s.type)),
+      ...(classNames ? { classNames } : {}),
+      ...(options.name === undefined ? {} : { name: `${options.name}${suffix}` }),
+    });
+  const all = kept.map((_, k) => k);
   return {
-    dataset,
-    encoding,
+    dataset: datasetOf(split ? split.trainIndices : all, ''),
+    ...(split ? { test: datasetOf(split.testIndices, ' (test)') } : {}),
+    preprocessing,
     missing: missingCounts,
     droppedRows: [...dropped].sort((a, b) => a - b).map((i) => rows[i]!.at.line),
   };
+}
+
+/** Class indices to stratify by; a regression target cannot be stratified. */
+function stratifyLabels(target: readonly number[], classNames: readonly string[] | undefined): readonly number[] {
+  if (!classNames)
+    throw new InvalidInputError(
+      'holdout.stratify needs class labels, and this table has a numeric (regression) target: hold out without stratify',
+    );
+  return target;
+}
+
+/** Encodes parsed cells (`undefined` for missing) with learned levels and fills; unseen levels follow the option. */
+function encoderOf(pre: Preprocessing): (cells: readonly (number | string | undefined)[], at: CellPlace) => number[] {
+  const columns = pre.inputs.map((input) => {
+    const codes = new Map((input.levels ?? []).map((level, k) => [level, k]));
+    const code = (v: number | string | boolean): number =>
+      typeof v === 'string' ? codes.get(v)! : typeof v === 'boolean' ? (v ? 1 : 0) : v;
+    return { input, codes, fill: input.fill === undefined ? undefined : code(input.fill.value) };
+  });
+  return (cells, at) =>
+    columns.map(({ input, codes, fill }, j) => {
+      const value = cells[j];
+      if (value === undefined) return fill!; // only columns with a fill keep rows with missing cells
+      if (typeof value === 'number') return value;
+      const code = codes.get(value);
+      if (code !== undefined) return code;
+      if (pre.unseenCategory === 'missing' && fill !== undefined) return fill;
+      throw new InvalidInputError(
+        `${at.what} ${at.line}, column "${input.name}" is ${JSON.stringify(value)}, which is not one of the levels learned from the training rows (${(input.levels ?? []).join(', ')})${pre.unseenCategory === 'missing' ? ', and this column has no fill value' : ': set unseenCategory to "missing" to fill it'}`,
+        { row: at.line, columnName: input.name },
+      );
+    });
 }

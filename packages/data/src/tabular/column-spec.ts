@@ -1,7 +1,4 @@
-import { InvalidInputError } from '@mlops/core';
-
-/** What a column holds. `category` values are strings, encoded as codes; `boolean` accepts true/false, 1/0, yes/no. */
-export type ColumnType = 'number' | 'integer' | 'boolean' | 'category';
+import { type ColumnType, InvalidInputError } from '@mlops/core';
 
 /**
  * How missing values of a column are handled: an error naming the line, dropping the row, imputing with a

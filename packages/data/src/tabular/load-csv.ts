@@ -3,11 +3,12 @@ import { Readable } from 'node:stream';
 import { FORBIDDEN_KEYS, InvalidInputError } from '@mlops/core';
 import { lazyModule } from '@mlops/core/internal';
 import type * as CsvParse from 'csv-parse';
+import { buildInputs, type InputOptions, type LoadedInputs } from './build-inputs';
 import { buildTable, type LoadedTable, type SourceRecord, type TableOptions } from './build-table';
 import { checkSource, fileError } from './source';
 
-/** Options of {@link loadCsv}. */
-export interface CsvOptions extends TableOptions {
+/** The CSV dialect options of {@link loadCsv}. */
+export interface CsvDialect {
   /** Field delimiter (default `,`): a non-empty string without line breaks or the quote character. */
   readonly delimiter?: string;
   /**
@@ -18,6 +19,12 @@ export interface CsvOptions extends TableOptions {
   /** Quote character (default `"`): exactly one character, not a line break nor part of the delimiter. */
   readonly quote?: string;
 }
+
+/** Options of {@link loadCsv} for a training table. */
+export interface CsvOptions extends TableOptions, CsvDialect {}
+
+/** Options of {@link loadCsv} for prediction-time records, encoded with a model's preprocessing. */
+export interface CsvInputOptions extends InputOptions, CsvDialect {}
 
 /** CSV text, a file path, or a readable stream of CSV bytes. */
 export type CsvSource = { readonly text: string } | { readonly path: string } | Readable;
@@ -49,7 +56,7 @@ function checkHeader(names: readonly unknown[], where: string, row?: number): st
 }
 
 /** Checks the delimiter and quote options (csv-parse would throw raw errors or misread the file). */
-function checkDialect(options: CsvOptions | undefined): { delimiter: string; quote: string } {
+function checkDialect(options: CsvDialect | undefined): { delimiter: string; quote: string } {
   const delimiter = options?.delimiter ?? ',';
   const quote = options?.quote ?? '"';
   if (typeof delimiter !== 'string' || delimiter === '' || /[\r\n]/.test(delimiter)) {
@@ -70,7 +77,7 @@ function checkDialect(options: CsvOptions | undefined): { delimiter: string; quo
 }
 
 /** The column names the `header` option gives, or `undefined` to read them from the first line. */
-function givenNames(header: CsvOptions['header']): string[] | undefined {
+function givenNames(header: CsvDialect['header']): string[] | undefined {
   if (header === undefined || header === true) return undefined;
   if (!Array.isArray(header))
     throw new InvalidInputError('the CSV header option must be true or a list of column names');
@@ -130,8 +137,20 @@ async function* records(
  * ragged lines, a bad delimiter or quote, a source that is not `{ text }`, `{ path }` or a stream, a path
  * that is missing or a directory. (Errors of a caller's own stream are passed on as they are.)
  */
-export async function loadCsv(source: CsvSource, options: CsvOptions): Promise<LoadedTable> {
+export async function loadCsv(source: CsvSource, options: CsvOptions): Promise<LoadedTable>;
+/** Loads CSV records to predict, encoded with a model's `preprocessing`; the target column may be absent. */
+export async function loadCsv(source: CsvSource, options: CsvInputOptions): Promise<LoadedInputs>;
+export async function loadCsv(
+  source: CsvSource,
+  options: CsvOptions | CsvInputOptions,
+): Promise<LoadedTable | LoadedInputs> {
   const checked = source instanceof Readable ? source : checkSource(source, 'CSV');
   const dialect = checkDialect(options);
-  return buildTable(records(checked, dialect, givenNames(options?.header)), options);
+  const rows = records(checked, dialect, givenNames(options?.header));
+  return isInputOptions(options) ? buildInputs(rows, options) : buildTable(rows, options);
+}
+
+/** True for prediction-time options (they carry a model's `preprocessing`). */
+export function isInputOptions(options: unknown): options is InputOptions {
+  return typeof options === 'object' && options !== null && 'preprocessing' in options;
 }

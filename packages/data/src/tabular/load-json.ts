@@ -3,7 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { InvalidInputError, parseJsonSafely } from '@mlops/core';
+import { buildInputs, type InputOptions, type LoadedInputs } from './build-inputs';
 import { buildTable, type LoadedTable, type SourceRecord, type TableOptions } from './build-table';
+import { isInputOptions } from './load-csv';
 import { checkSource, fileError, stripBom } from './source';
 
 /** JSON or NDJSON text, or a file path. */
@@ -28,7 +30,13 @@ function asRecord(value: unknown, where: string, at: SourceRecord['at']): Source
  * The first record's keys are the columns: a later record with another key, a nested object or array, or a
  * `__proto__`/`constructor`/`prototype` key is an `InvalidInputError` naming the record index and column.
  */
-export async function loadJson(source: JsonSource, options: TableOptions): Promise<LoadedTable> {
+export async function loadJson(source: JsonSource, options: TableOptions): Promise<LoadedTable>;
+/** Loads a JSON array of records to predict, encoded with a model's `preprocessing`; the target may be absent. */
+export async function loadJson(source: JsonSource, options: InputOptions): Promise<LoadedInputs>;
+export async function loadJson(
+  source: JsonSource,
+  options: TableOptions | InputOptions,
+): Promise<LoadedTable | LoadedInputs> {
   const checked = checkSource(source, 'JSON');
   const text =
     'text' in checked
@@ -38,10 +46,8 @@ export async function loadJson(source: JsonSource, options: TableOptions): Promi
         });
   const parsed = parseSafely(stripBom(text), 'the JSON input');
   if (!Array.isArray(parsed)) throw new InvalidInputError('the JSON input must be an array of records');
-  return buildTable(
-    parsed.map((value, i) => asRecord(value, `record ${i}`, { line: i, what: 'row' })),
-    options,
-  );
+  const records = parsed.map((value, i) => asRecord(value, `record ${i}`, { line: i, what: 'row' }));
+  return isInputOptions(options) ? buildInputs(records, options) : buildTable(records, options);
 }
 
 async function* ndjsonRecords(source: JsonSource): AsyncGenerator<SourceRecord> {
@@ -65,6 +71,13 @@ async function* ndjsonRecords(source: JsonSource): AsyncGenerator<SourceRecord> 
  * Loads NDJSON, one record per line (streamed; a leading BOM is ignored); errors name the line, with the
  * same rules as {@link loadJson} for columns and values.
  */
-export async function loadNdjson(source: JsonSource, options: TableOptions): Promise<LoadedTable> {
-  return buildTable(ndjsonRecords(checkSource(source, 'NDJSON')), options);
+export async function loadNdjson(source: JsonSource, options: TableOptions): Promise<LoadedTable>;
+/** Loads NDJSON records to predict, encoded with a model's `preprocessing`; the target may be absent. */
+export async function loadNdjson(source: JsonSource, options: InputOptions): Promise<LoadedInputs>;
+export async function loadNdjson(
+  source: JsonSource,
+  options: TableOptions | InputOptions,
+): Promise<LoadedTable | LoadedInputs> {
+  const records = ndjsonRecords(checkSource(source, 'NDJSON'));
+  return isInputOptions(options) ? buildInputs(records, options) : buildTable(records, options);
 }

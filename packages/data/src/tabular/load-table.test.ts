@@ -3,15 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { InvalidInputError } from '@mlops/core';
+import { createEncoder, InvalidInputError, type Preprocessing } from '@mlops/core';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { loadIris } from '../iris/load-iris';
 import { buildTable } from './build-table';
-import { TableEncoding } from './encoding';
 import { loadCsv } from './load-csv';
 import { loadJson, loadNdjson } from './load-json';
+
+/** The encoder a model built from this table would use. */
+const encode = (preprocessing: Preprocessing) => createEncoder(preprocessing);
 
 const flowers = { path: fileURLToPath(new URL('./__fixtures__/flowers.csv', import.meta.url)) };
 let dir: string;
@@ -22,7 +24,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('loadCsv', () => {
   it('types, imputes and encodes columns, and keeps the encoding for prediction time', async () => {
-    const { dataset, encoding, missing, droppedRows } = await loadCsv(flowers, {
+    const { dataset, preprocessing, missing, droppedRows } = await loadCsv(flowers, {
       target: 'species',
       columns: {
         'sepal width': { type: 'number', missing: { impute: 'median' } },
@@ -45,14 +47,14 @@ describe('loadCsv', () => {
     ]);
     expect(missing).toEqual({ 'sepal width': 1, colour: 1 });
     expect(droppedRows).toEqual([]);
-    expect(encoding.encode([{ 'sepal length': '6.1', 'sepal width': '', colour: 'blue', fresh: 'no' }])).toEqual([
+    expect(encode(preprocessing)([{ 'sepal length': '6.1', 'sepal width': '', colour: 'blue', fresh: 'no' }])).toEqual([
       [6.1, 3.2, 0, 0],
     ]);
-    expect(() => encoding.encode([{ 'sepal length': 6, 'sepal width': 3, colour: 'red', fresh: true }])).toThrow(
-      'row 0, column "colour" is "red", which is not one of its categories (blue, purple, white)',
+    expect(() => encode(preprocessing)([{ 'sepal length': 6, 'sepal width': 3, colour: 'red', fresh: true }])).toThrow(
+      'predict input row 0, column "colour" is "red", which is not one of its levels (blue, purple, white)',
     );
-    const stored = TableEncoding.fromJSON(JSON.parse(JSON.stringify(encoding.toJSON())));
-    expect(stored.encode([{ 'sepal length': 5, 'sepal width': 3, colour: 'white', fresh: 'yes' }])).toEqual([
+    const stored = JSON.parse(JSON.stringify(preprocessing)) as Preprocessing;
+    expect(encode(stored)([{ 'sepal length': 5, 'sepal width': 3, colour: 'white', fresh: 'yes' }])).toEqual([
       [5, 3, 2, 1],
     ]);
   });
@@ -82,11 +84,11 @@ describe('loadCsv', () => {
   it('reads streams, other delimiters, quoted fields and header-less files; infers category columns', async () => {
     const text = 'city;size;label\n"Paris; FR";3,5;big\nLyon;1;small\n';
     const loaded = await loadCsv(Readable.from([text]), { target: 'label', delimiter: ';' });
-    expect(loaded.encoding.features.map((f) => [f.name, f.type])).toEqual([
+    expect(loaded.preprocessing.inputs.map((f) => [f.name, f.type])).toEqual([
       ['city', 'category'],
       ['size', 'category'], // "3,5" is not a number: inferred as a category
     ]);
-    expect(loaded.encoding.features[0]!.categories).toEqual(['Lyon', 'Paris; FR']);
+    expect(loaded.preprocessing.inputs[0]!.levels).toEqual(['Lyon', 'Paris; FR']);
     const bare = await loadCsv({ text: '1,2,a\n3,4,b\n' }, { target: 'y', header: ['x1', 'x2', 'y'] });
     expect(bare.dataset.features).toEqual([
       [1, 2],
@@ -112,7 +114,7 @@ describe('real tables: impute by type, skip unlabelled rows, exclude columns', (
     'id,age,home,score,label\n1,30,RENT,0.5,yes\n2,,OWN,0.7,no\n3,50,,0.9,yes\n4,40,RENT,,\n5,20,RENT,0.1,no\n';
 
   it('"impute" fills numbers with the median and categories with the most frequent level, kept for prediction', async () => {
-    const { dataset, encoding, missing, droppedRows } = await loadCsv(
+    const { dataset, preprocessing, missing, droppedRows } = await loadCsv(
       { text: csv },
       { target: 'label', missing: 'impute', exclude: ['id'] },
     );
@@ -126,9 +128,9 @@ describe('real tables: impute by type, skip unlabelled rows, exclude columns', (
       [50, 1, 0.9],
       [20, 1, 0.1],
     ]);
-    expect(encoding.encode([{ age: '', home: null, score: 'NA' }])).toEqual([[30, 1, 0.6]]);
-    expect(encoding.encode([{ id: 77, age: 45, home: 'OWN', score: 0.2 }])).toEqual([[45, 0, 0.2]]); // the excluded id may come along
-    expect(TableEncoding.fromJSON(JSON.parse(JSON.stringify(encoding.toJSON()))).ignored).toEqual(['id']);
+    expect(encode(preprocessing)([{ age: '', home: null, score: 'NA' }])).toEqual([[30, 1, 0.6]]);
+    expect(encode(preprocessing)([{ id: 77, age: 45, home: 'OWN', score: 0.2 }])).toEqual([[45, 0, 0.2]]); // the excluded id may come along
+    expect(preprocessing.dropped).toEqual(['id']);
   });
 
   it('rejects an excluded column that is not in the table, naming it', async () => {
@@ -157,7 +159,7 @@ describe('schemas, JSON and NDJSON', () => {
       [51, 0],
       [27, 1],
     ]);
-    expect(viaZod.encoding.features.map((f) => f.type)).toEqual(['number', 'category']);
+    expect(viaZod.preprocessing.inputs.map((f) => f.type)).toEqual(['number', 'category']);
     const bad = [...records, { age: '-4', plan: 'gold', churned: 'no' }];
     await expect(loadJson({ text: JSON.stringify(bad) }, { target: 'churned', schema: zodSchema })).rejects.toThrow(
       /^row 3, column "age" fails the schema: .*\(and 1 more issues\)$/,
@@ -287,12 +289,12 @@ describe('loaders never change data silently (A)', () => {
         loadNdjson({ text: '{"x": 1, "y": "a"}\n{"x": [1], "y": "b"}' }, { target: 'y', columns: { x: 'boolean' } }),
       'line 2, column "x" is an array',
     );
-    const { encoding } = await loadJson({ text: '[{"x": true, "y": "a"}, {"x": false, "y": "b"}]' }, { target: 'y' });
-    expect(encoding.features[0]!.type).toBe('boolean');
-    expect(() => encoding.encode([{ x: [true] }])).toThrow(
-      'row 0, column "x" is an array: expected a single boolean value',
+    const { preprocessing } = await loadJson({ text: '[{"x": true, "y": "a"}, {"x": false, "y": "b"}]' }, { target: 'y' });
+    expect(preprocessing.inputs[0]!.type).toBe('boolean');
+    expect(() => encode(preprocessing)([{ x: [true] } as never])).toThrow(
+      'predict input row 0, column "x" is an array: expected a boolean (true/false, 1/0, yes/no)',
     );
-    expect(() => encoding.encode([{ x: { valueOf: () => 1 } }])).toThrow('row 0, column "x" is a value of type object');
+    expect(() => encode(preprocessing)([{ x: { valueOf: () => 1 } } as never])).toThrow('row 0, column "x" is a value of type object');
   });
 
   it('strips a BOM at the start of JSON and NDJSON text, as CSV does', async () => {
@@ -364,9 +366,9 @@ describe('one number grammar: decimal and exponent only (B)', () => {
   it('infers columns of hex, binary, octal, padded, Infinity or 1_000 text as categories, not numbers', async () => {
     for (const odd of ['0x10', '0b11', '0o7', ' 3 ', 'Infinity', '1_000']) {
       const text = `a,b,y\n"${odd}",1.5e1,p\n2,-.5,q\n`;
-      const { encoding, dataset } = await loadCsv({ text }, { target: 'y' });
+      const { preprocessing, dataset } = await loadCsv({ text }, { target: 'y' });
       expect(
-        encoding.features.map((f) => f.type),
+        preprocessing.inputs.map((f) => f.type),
         odd,
       ).toEqual(['category', 'number']);
       expect(dataset.features.map((row) => row[1])).toEqual([15, -0.5]);
@@ -394,30 +396,30 @@ describe('one number grammar: decimal and exponent only (B)', () => {
         ),
       'column "b" imputes "0x10", which is not a valid number value',
     );
-    const { encoding } = await loadCsv({ text: 'a,y\n1,p\n2,q\n' }, { target: 'y' });
-    expect(encoding.encode([{ a: '1e1' }, { a: 4 }])).toEqual([[10], [4]]);
+    const { preprocessing } = await loadCsv({ text: 'a,y\n1,p\n2,q\n' }, { target: 'y' });
+    expect(encode(preprocessing)([{ a: '1e1' }, { a: 4 }])).toEqual([[10], [4]]);
     for (const odd of ['0x10', ' 3 ', 'Infinity', '1_000', '0o7'])
-      expect(() => encoding.encode([{ a: odd }]), odd).toThrow('row 0, column "a" is');
+      expect(() => encode(preprocessing)([{ a: odd }]), odd).toThrow('row 0, column "a" is');
   });
 
   it('names a non-finite number as itself in errors (JSON would print null)', async () => {
-    const { encoding } = await loadCsv({ text: 'a,b,y\n1,2,p\n3,4,q\n' }, { target: 'y' });
-    expect(() => encoding.encode([{ a: Number.POSITIVE_INFINITY, b: 2 }])).toThrow(
+    const { preprocessing } = await loadCsv({ text: 'a,b,y\n1,2,p\n3,4,q\n' }, { target: 'y' });
+    expect(() => encode(preprocessing)([{ a: Number.POSITIVE_INFINITY, b: 2 }])).toThrow(
       'row 0, column "a" is Infinity: expected a number (decimal digits, optional sign, point and exponent)',
     );
   });
 
-  it('TableEncoding.encode rejects a column that is neither a feature nor the target, naming the row', async () => {
-    const { encoding } = await loadCsv({ text: 'a,b,y\n1,2,p\n3,4,q\n' }, { target: 'y' });
-    expect(encoding.encode([{ a: 1, b: 2, y: 'p' }])).toEqual([[1, 2]]); // the label may come along
+  it('the encoder rejects a column that is neither an input, the target nor a dropped column, naming the row', async () => {
+    const { preprocessing } = await loadCsv({ text: 'a,b,y\n1,2,p\n3,4,q\n' }, { target: 'y' });
+    expect(encode(preprocessing)([{ a: 1, b: 2, y: 'p' }])).toEqual([[1, 2]]); // the label may come along
     expect(() =>
-      encoding.encode([
+      encode(preprocessing)([
         { a: 1, b: 2 },
         { a: 1, b: 2, c: 3 },
       ]),
     ).toThrow(
       new InvalidInputError(
-        'row 1 has column "c", which is neither a feature, the target "y" nor an ignored column of this encoding',
+        'predict input row 1 has column "c", which is not an input of the model (inputs: a, b)',
         {
           row: 1,
           columnName: 'c',

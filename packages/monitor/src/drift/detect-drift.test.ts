@@ -1,6 +1,9 @@
-import { InvalidInputError, RandomState } from '@mlops/core';
+import { InvalidInputError, RandomState, type InputColumn } from '@mlops/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DatasetSketch, sketchDataset } from '../sketch/dataset-sketch';
+import { chiSquareTest } from '../stats/categorical';
+import { jensenShannonDistance } from '../stats/distances';
 import { ksTest } from '../stats/ks-test';
 import { detectDrift } from './detect-drift';
 
@@ -196,5 +199,141 @@ describe('detectDrift', () => {
     expect(() =>
       detectDrift(sketchDataset(reference, { featureNames: ['x', 'y', 'z'] }), current, { featureNames: names }),
     ).toThrow('the reference sketch has features [x,y,z], expected [flag,level,score]');
+  });
+});
+
+/** Rows of one column: `counts[k]` rows holding code k, in code order. */
+function coded(counts: readonly number[]): number[] {
+  return counts.flatMap((n, k) => Array.from({ length: n }, () => k));
+}
+
+describe('detectDrift with typed columns', () => {
+  const color: InputColumn = {
+    name: 'color',
+    type: 'category',
+    levels: ['red', 'green', 'blue', 'purple'],
+    nullable: false,
+    missingCount: 0,
+  };
+  const flag: InputColumn = { name: 'flag', type: 'boolean', nullable: false, missingCount: 0 };
+  const size: InputColumn = { name: 'size', type: 'number', nullable: false, missingCount: 0 };
+
+  it('compares a category by level counts with chi-square, and names each level with its counts', () => {
+    // red 20 → 10, green 20 → 10, blue 10 → 30, purple never seen. Expected counts 15, 15, 20 on both sides:
+    // χ² = 2·(25/15 + 25/15 + 100/20) = 50/3 with 2 degrees of freedom, p = exp(−χ²/2) = exp(−25/3).
+    const reference = { color: coded([20, 20, 10]) };
+    const current = { color: coded([10, 10, 30]) };
+    const report = detectDrift(reference, current, { featureNames: ['color'], columns: [color] });
+    expect(report.features[0]).toEqual({
+      feature: 'color',
+      test: 'chisquare',
+      statistic: expect.closeTo(50 / 3, 12),
+      pValue: expect.closeTo(Math.exp(-25 / 3), 12),
+      threshold: 0.05,
+      drifted: true,
+      levels: [
+        { level: 'red', reference: 20, current: 10 },
+        { level: 'green', reference: 20, current: 10 },
+        { level: 'blue', reference: 10, current: 30 },
+        { level: 'purple', reference: 0, current: 0 },
+      ],
+    });
+    // Untyped, the same codes would be tested as numbers (and with more than 5 codes, by KS).
+    expect(detectDrift(reference, current, { featureNames: ['color'] }).features[0]).not.toHaveProperty('levels');
+  });
+
+  it('never uses KS or Wasserstein on codes: chi-square on small references, Jensen–Shannon on large ones', () => {
+    const many: InputColumn = { ...color, name: 'many', levels: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'] };
+    const names = ['many', 'flag', 'size'];
+    const columns = [many, flag, size];
+    const rows = (counts: number[], flags: number[], n: number) => {
+      const codes = coded(counts);
+      const bits = coded(flags);
+      return codes.map((code, i) => [code, bits[i]!, (i * 7919) % n]);
+    };
+    const small = detectDrift(rows([5, 5, 5, 5, 5, 5, 5, 5], [20, 20], 40), rows([5, 5, 5, 5, 5, 5, 5, 5], [10, 30], 40), {
+      featureNames: names,
+      columns,
+    });
+    expect(small.features.map((f) => f.test)).toEqual(['chisquare', 'z', 'ks']);
+    expect(small.features[1]!.levels).toEqual([
+      { level: 'false', reference: 20, current: 10 },
+      { level: 'true', reference: 20, current: 30 },
+    ]);
+    expect(small.features[2]).not.toHaveProperty('levels');
+    const refCounts = [300, 300, 200, 100, 100, 100, 0, 0]; // 1,100 rows: above Evidently's 1,000
+    const curCounts = [100, 300, 200, 100, 100, 100, 100, 100];
+    const large = detectDrift(rows(refCounts, [550, 550], 1100), rows(curCounts, [550, 550], 1100), {
+      featureNames: names,
+      columns,
+    });
+    expect(large.features.map((f) => f.test)).toEqual(['jensenshannon', 'jensenshannon', 'wasserstein']);
+    expect(large.features[0]!.statistic).toBe(jensenShannonDistance(refCounts, curCounts));
+    expect(large.features[0]!.drifted).toBe(true);
+    expect(() =>
+      detectDrift(rows(refCounts, [550, 550], 1100), rows(curCounts, [550, 550], 1100), {
+        featureNames: names,
+        columns,
+        methods: { many: 'ks' },
+      }),
+    ).toThrow('ks would compare the level codes of category column "many" as numbers; use chisquare, z or jensenshannon');
+  });
+
+  it('gives the same numbers from sketches as from rows', () => {
+    const reference = coded([20, 20, 10]).map((code, i) => [code, i % 2]);
+    const current = coded([10, 10, 30]).map((code, i) => [code, i % 3 === 0 ? 1 : 0]);
+    const featureNames = ['color', 'flag'];
+    const exact = detectDrift(reference, current, { featureNames, columns: [color, flag] });
+    const sketched = detectDrift(sketchDataset(reference, { featureNames }), current, {
+      featureNames,
+      columns: [color, flag],
+    });
+    expect(sketched.mode).toBe('sketch');
+    expect(sketched.features).toEqual(exact.features);
+  });
+
+  it('names a value that is no level code, and checks the columns', () => {
+    expect(() => detectDrift({ color: [0, 1, 2] }, { color: [0, 4] }, { featureNames: ['color'], columns: [color] })).toThrow(
+      'current row 1, column 0 (color) is 4: expected the code of one of its 4 levels (0 to 3)',
+    );
+    expect(() => detectDrift({ color: [0, 1.5] }, { color: [0] }, { featureNames: ['color'], columns: [color] })).toThrow(
+      'reference row 1, column 0 (color) is 1.5',
+    );
+    expect(() =>
+      detectDrift(sketchDataset({ color: [0, 9] }, { featureNames: ['color'] }), { color: [0] }, {
+        featureNames: ['color'],
+        columns: [color],
+      }),
+    ).toThrow('reference column 0 (color) holds 9');
+    expect(() => detectDrift({ a: [0] }, { a: [0] }, { featureNames: ['a'], columns: [color] })).toThrow(
+      'columns[0] is "color", expected "a" (featureNames order)',
+    );
+    expect(() => detectDrift({ a: [0] }, { a: [0] }, { featureNames: ['a'], columns: [] })).toThrow(
+      'columns must list one input column per feature (1), got 0',
+    );
+    expect(() =>
+      detectDrift({ color: [0] }, { color: [0] }, { featureNames: ['color'], columns: [{ ...color, levels: [] }] }),
+    ).toThrow(new InvalidInputError('category column "color" has no levels', { column: 0, columnName: 'color' }));
+  });
+
+  it('property: level counts add up to the rows, and chi-square equals the test on the levels seen', () => {
+    const counts = fc.array(fc.nat({ max: 30 }), { minLength: 4, maxLength: 4 });
+    fc.assert(
+      fc.property(counts, counts, (r, c) => {
+        fc.pre(r.some((n) => n > 0) && c.some((n) => n > 0));
+        const report = detectDrift({ color: coded(r) }, { color: coded(c) }, { featureNames: ['color'], columns: [color] });
+        const f = report.features[0]!;
+        expect(f.levels!.map((l) => [l.reference, l.current])).toEqual(r.map((n, k) => [n, c[k]]));
+        const seen = r.map((_, k) => k).filter((k) => r[k]! + c[k]! > 0);
+        const expected =
+          seen.length < 2
+            ? { statistic: 0, pValue: 1 }
+            : chiSquareTest(
+                seen.map((k) => r[k]!),
+                seen.map((k) => c[k]!),
+              );
+        expect([f.statistic, f.pValue]).toEqual([expected.statistic, expected.pValue]);
+      }),
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { InvalidInputError, type DriftReport, type FeatureDrift } from '@mlops/core';
+import { InvalidInputError, type DriftReport, type FeatureDrift, type InputColumn } from '@mlops/core';
 import { DatasetSketch } from '../sketch/dataset-sketch';
 import type { FeatureSketch } from '../sketch/feature-sketch';
 import { sketchKsStatistic, sketchWassersteinDistance } from '../sketch/sketch-stats';
@@ -14,10 +14,39 @@ export type DriftInput = TabularInput | DatasetSketch;
 /** Per-column drift method: statistical tests (`ks`, `chisquare`, `z`) or distances (`wasserstein`, `jensenshannon`). */
 export type DriftMethod = 'ks' | 'chisquare' | 'z' | 'wasserstein' | 'jensenshannon';
 
+/** Reference and current rows of one level of a category (or boolean) column. */
+export interface LevelCount {
+  /** The level's name (`false`/`true` for a boolean column). */
+  readonly level: string;
+  /** Reference rows with this level. */
+  readonly reference: number;
+  /** Current rows with this level. */
+  readonly current: number;
+}
+
+/** Drift of one column: core's `FeatureDrift`, plus the level counts of a category or boolean column. */
+export interface ColumnDrift extends FeatureDrift {
+  /** Every level in code order with its counts; present when `columns` types the column `category` or `boolean`. */
+  readonly levels?: readonly LevelCount[];
+}
+
+/** What {@link detectDrift} returns: core's `DriftReport`, whose features may carry level counts. */
+export interface ColumnDriftReport extends DriftReport {
+  /** One entry per feature, in column order. */
+  readonly features: readonly ColumnDrift[];
+}
+
 /** Options of {@link detectDrift}. */
 export interface DetectDriftOptions {
   /** One name per column, in column order. */
   readonly featureNames: readonly string[];
+  /**
+   * The raw input columns (a model's `signature.inputs`), in `featureNames` order. A `category` column holds
+   * level codes and is compared by its level counts (chi-square up to 1,000 reference rows, Jensen–Shannon
+   * above), never by KS or Wasserstein; a `boolean` one holds 0/1 and is compared as a binary column.
+   * Both carry `levels` in the result. Other types are compared as numbers.
+   */
+  readonly columns?: readonly InputColumn[];
   /** Significance level of the statistical tests (default 0.05). */
   readonly alpha?: number;
   /** Distance from which a distance method calls drift (default 0.1, as Evidently). */
@@ -88,6 +117,83 @@ function choose(side: Side): DriftMethod {
   return methodFor(side.sketch.count, side.sketch.valueCounts?.size ?? Infinity);
 }
 
+/** The level names of a column compared by level counts: a category's levels, or `false`/`true`. */
+function levelNamesOf(column: InputColumn | undefined): readonly string[] | undefined {
+  if (column?.type === 'category') return column.levels;
+  if (column?.type === 'boolean') return ['false', 'true'];
+  return undefined;
+}
+
+/** One count per level (codes are indices into `levels`); a value that is no level's code is an error. */
+function levelCountsOf(side: Side, levels: readonly string[], j: number, feature: string, what: string): number[] {
+  const counts = new Array<number>(levels.length).fill(0);
+  const isCode = (v: number) => Number.isInteger(v) && v >= 0 && v < levels.length;
+  const expected = `expected the code of one of its ${levels.length} levels (0 to ${levels.length - 1})`;
+  if ('values' in side) {
+    for (let i = 0; i < side.values.length; i++) {
+      const v = side.values[i]!;
+      if (!isCode(v)) {
+        throw new InvalidInputError(`${what} row ${i}, column ${j} (${feature}) is ${v}: ${expected}`, {
+          row: i,
+          column: j,
+          columnName: feature,
+        });
+      }
+      counts[v]!++;
+    }
+    return counts;
+  }
+  const valueCounts = side.sketch.valueCounts;
+  if (!valueCounts) {
+    throw new InvalidInputError(
+      `the ${what} sketch of "${feature}" has more than 6 distinct values, so no level counts: ${expected}`,
+      { column: j, columnName: feature },
+    );
+  }
+  for (const [v, n] of valueCounts) {
+    if (!isCode(v))
+      throw new InvalidInputError(`${what} column ${j} (${feature}) holds ${v}: ${expected}`, {
+        column: j,
+        columnName: feature,
+      });
+    counts[v]! += n;
+  }
+  return counts;
+}
+
+/** The method of a column with levels: as asked (never on codes as numbers), else by Evidently's rule. */
+function levelMethod(column: InputColumn, asked: DriftMethod | undefined, ref: Side): DriftMethod {
+  if (asked === 'ks' || asked === 'wasserstein') {
+    throw new InvalidInputError(
+      `${asked} would compare the level codes of ${column.type} column "${column.name}" as numbers; use chisquare, z or jensenshannon`,
+      { columnName: column.name },
+    );
+  }
+  if (asked) return asked;
+  if (column.type === 'boolean') return choose(ref);
+  return rowsOf(ref) <= 1000 ? 'chisquare' : 'jensenshannon';
+}
+
+function checkColumns(columns: readonly InputColumn[] | undefined, featureNames: readonly string[]): void {
+  if (columns === undefined) return;
+  if (!Array.isArray(columns) || columns.length !== featureNames.length) {
+    throw new InvalidInputError(
+      `columns must list one input column per feature (${featureNames.length}), got ${Array.isArray(columns) ? columns.length : typeof columns}`,
+    );
+  }
+  columns.forEach((column: InputColumn | undefined, j) => {
+    const name = featureNames[j]!;
+    if (column?.name !== name) {
+      throw new InvalidInputError(`columns[${j}] is "${String(column?.name)}", expected "${name}" (featureNames order)`, {
+        column: j,
+        columnName: name,
+      });
+    }
+    if (column.type === 'category' && !(Array.isArray(column.levels) && column.levels.length > 0))
+      throw new InvalidInputError(`category column "${name}" has no levels`, { column: j, columnName: name });
+  });
+}
+
 function referenceStd(side: Side): number {
   if ('sketch' in side) return Math.sqrt(side.sketch.variance);
   const values = side.values;
@@ -99,7 +205,27 @@ function referenceStd(side: Side): number {
   return Math.sqrt(squares / values.length);
 }
 
-function measure(method: DriftMethod, ref: Side, cur: Side, feature: string): { statistic: number; pValue?: number } {
+/** Both samples' counts over the categories either one has (a category empty in both is dropped). */
+function tableOf(
+  method: DriftMethod,
+  ref: Side,
+  cur: Side,
+  feature: string,
+  levelCounts: readonly [number[], number[]] | undefined,
+): [number[], number[]] {
+  if (!levelCounts) return alignCounts(countsOf(ref, method, feature), countsOf(cur, method, feature));
+  const [r, c] = levelCounts;
+  const seen = r.map((_, k) => k).filter((k) => r[k]! + c[k]! > 0);
+  return [seen.map((k) => r[k]!), seen.map((k) => c[k]!)];
+}
+
+function measure(
+  method: DriftMethod,
+  ref: Side,
+  cur: Side,
+  feature: string,
+  levelCounts?: readonly [number[], number[]],
+): { statistic: number; pValue?: number } {
   switch (method) {
     case 'ks': {
       if ('values' in ref && 'values' in cur) {
@@ -115,13 +241,13 @@ function measure(method: DriftMethod, ref: Side, cur: Side, feature: string): { 
       };
     }
     case 'chisquare': {
-      const [r, c] = alignCounts(countsOf(ref, method, feature), countsOf(cur, method, feature));
+      const [r, c] = tableOf(method, ref, cur, feature, levelCounts);
       return r.length < 2 ? { statistic: 0, pValue: 1 } : chiSquareTest(r, c);
     }
     case 'z': {
-      const [r, c] = alignCounts(countsOf(ref, method, feature), countsOf(cur, method, feature));
+      const [r, c] = tableOf(method, ref, cur, feature, levelCounts);
       if (r.length > 2)
-        throw new InvalidInputError(`the Z-test needs a binary column, "${feature}" has ${r.length} values`, {
+        throw new InvalidInputError(`the Z-test needs a binary column, "${feature}" has ${r.length} ${levelCounts ? 'levels' : 'values'}`, {
           columnName: feature,
         });
       return zTestProportions(r[0]!, rowsOf(ref), c[0]!, rowsOf(cur));
@@ -137,7 +263,7 @@ function measure(method: DriftMethod, ref: Side, cur: Side, feature: string): { 
       return { statistic: distance / Math.max(referenceStd(ref), 0.001) };
     }
     case 'jensenshannon': {
-      const [r, c] = alignCounts(countsOf(ref, method, feature), countsOf(cur, method, feature));
+      const [r, c] = tableOf(method, ref, cur, feature, levelCounts);
       return { statistic: jensenShannonDistance(r, c) };
     }
   }
@@ -196,9 +322,14 @@ function correct(pValues: number[], correction: DetectDriftOptions['correction']
  * and the dataset verdict: drift when the share of drifted columns reaches `driftShare`.
  * Each side may be rows, columns keyed by feature name, or a `DatasetSketch`; with a sketch on either
  * side the comparison runs on sketches (`mode: 'sketch'`, KS p-values asymptotic; see `FeatureSketch`
- * for the error bound).
+ * for the error bound). With `columns`, category and boolean columns are compared by their level counts and
+ * carry them as `levels` (see {@link DetectDriftOptions.columns}).
  */
-export function detectDrift(reference: DriftInput, current: DriftInput, options: DetectDriftOptions): DriftReport {
+export function detectDrift(
+  reference: DriftInput,
+  current: DriftInput,
+  options: DetectDriftOptions,
+): ColumnDriftReport {
   const alpha = options.alpha ?? 0.05;
   const distanceThreshold = options.distanceThreshold ?? 0.1;
   const driftShare = options.driftShare ?? 0.5;
@@ -211,17 +342,30 @@ export function detectDrift(reference: DriftInput, current: DriftInput, options:
     if (!options.featureNames.includes(name))
       throw new InvalidInputError(`methods names "${name}", which is not a feature`, { columnName: name });
   }
+  checkColumns(options.columns, options.featureNames);
   const { ref, cur, mode } = sidesOf(reference, current, options.featureNames);
   const measured = options.featureNames.map((feature, j) => {
-    const method = options.methods?.[feature] ?? choose(ref[j]!);
-    return { feature, method, ...measure(method, ref[j]!, cur[j]!, feature) };
+    const column = options.columns?.[j];
+    const levels = levelNamesOf(column);
+    if (!column || !levels) {
+      const method = options.methods?.[feature] ?? choose(ref[j]!);
+      return { feature, method, ...measure(method, ref[j]!, cur[j]!, feature) };
+    }
+    const method = levelMethod(column, options.methods?.[feature], ref[j]!);
+    const counts = [
+      levelCountsOf(ref[j]!, levels, j, feature, 'reference'),
+      levelCountsOf(cur[j]!, levels, j, feature, 'current'),
+    ] as const;
+    const levelCounts = levels.map((level, k) => ({ level, reference: counts[0][k]!, current: counts[1][k]! }));
+    return { feature, method, levels: levelCounts, ...measure(method, ref[j]!, cur[j]!, feature, counts) };
   });
   const tested = measured.filter((m) => m.pValue !== undefined);
   const adjusted = correct(
     tested.map((m) => m.pValue!),
     options.correction,
   );
-  const features: FeatureDrift[] = measured.map((m) => {
+  const features: ColumnDrift[] = measured.map((m) => {
+    const levels = 'levels' in m ? { levels: m.levels } : {};
     if (m.pValue === undefined) {
       return {
         feature: m.feature,
@@ -229,6 +373,7 @@ export function detectDrift(reference: DriftInput, current: DriftInput, options:
         statistic: m.statistic,
         threshold: distanceThreshold,
         drifted: m.statistic >= distanceThreshold,
+        ...levels,
       };
     }
     const pValue = adjusted[tested.indexOf(m)]!;
@@ -239,6 +384,7 @@ export function detectDrift(reference: DriftInput, current: DriftInput, options:
       pValue,
       threshold: alpha,
       drifted: pValue < alpha,
+      ...levels,
     };
   });
   const driftedCount = features.filter((f) => f.drifted).length;

@@ -2,8 +2,15 @@ import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IntegrityError, InvalidInputError } from '@mlops/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendNdjsonLines } from '@mlops/core/internal';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PredictionLog } from './prediction-log';
+
+// The real append, watched: labelMany must write its batch in one call.
+vi.mock('@mlops/core/internal', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('@mlops/core/internal')>();
+  return { ...actual, appendNdjsonLines: vi.fn(actual.appendNdjsonLines) };
+});
 
 let dir: string;
 beforeAll(async () => {
@@ -94,5 +101,59 @@ describe('PredictionLog', () => {
     await writeFile(path, '{"type":"prediction"}\n{"type":"label","id":"a","time":"2026-01-01T00:00:00Z","label":1}\n');
     await expect(log.read()).rejects.toThrow(IntegrityError);
     await expect(log.read()).rejects.toThrow(`${path} line 1 is damaged: "id" must be a non-empty string`);
+  });
+
+  it('labelMany writes every label in one append, joins them, and keeps unknown ids', async () => {
+    let n = 0;
+    const log = new PredictionLog({
+      path: join(dir, 'd.ndjson'),
+      clock: clock('2026-01-01T00:00:00Z'),
+      newId: () => `p${++n}`,
+    });
+    await log.append([1, 2, 3].map((x) => ({ model: 'price', version: 1, inputs: [x], prediction: x * 10 })));
+    vi.mocked(appendNdjsonLines).mockClear();
+    const at = new Date('2026-01-02T00:00:00Z');
+    await log.labelMany(
+      [
+        { id: 'p1', label: 12.5 },
+        { id: 'p3', label: 29 },
+        { id: 'later', label: 1 },
+      ],
+      at,
+    );
+    expect(appendNdjsonLines).toHaveBeenCalledTimes(1);
+    expect(vi.mocked(appendNdjsonLines).mock.calls[0]![1]).toEqual([
+      '{"type":"label","id":"p1","time":"2026-01-02T00:00:00.000Z","label":12.5}',
+      '{"type":"label","id":"p3","time":"2026-01-02T00:00:00.000Z","label":29}',
+      '{"type":"label","id":"later","time":"2026-01-02T00:00:00.000Z","label":1}',
+    ]);
+    expect((await log.read()).map((r) => [r.id, r.label])).toEqual([
+      ['p1', 12.5],
+      ['p2', undefined],
+      ['p3', 29],
+    ]);
+    // The unknown id was kept: its prediction arrives later and joins.
+    await log.append({ model: 'price', version: 1, inputs: [4], prediction: 1, id: 'later' });
+    expect((await log.read({ labelled: true })).map((r) => r.id)).toEqual(['p1', 'p3', 'later']);
+    await log.labelMany([]); // writes nothing: the append of "later" stays the second call
+    expect(appendNdjsonLines).toHaveBeenCalledTimes(2);
+  });
+
+  it('labelMany rejects a bad entry by index and id, and writes nothing', async () => {
+    const path = join(dir, 'e.ndjson');
+    const log = new PredictionLog({ path });
+    await expect(
+      log.labelMany([
+        { id: 'a', label: 1 },
+        { id: 'b', label: Number.NaN },
+      ]),
+    ).rejects.toThrow(new InvalidInputError('label 1 ("b") must be a finite number, got NaN', { row: 1 }));
+    await expect(log.labelMany([{ id: 'a', label: 1 }, { id: '', label: 2 }])).rejects.toThrow(
+      'label 1: id must be a non-empty string, got ',
+    );
+    await expect(log.labelMany([{ id: 'a', label: 1 }], new Date('nope'))).rejects.toThrow(
+      'label time must be a valid Date, got Invalid Date',
+    );
+    await expect(readFile(path, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

@@ -40,6 +40,14 @@ export interface PredictionEntry {
   readonly time?: Date | string;
 }
 
+/** One label for {@link PredictionLog.labelMany}: the prediction's id and its true value. */
+export interface LabelEntry {
+  /** Id of the logged prediction. */
+  readonly id: string;
+  /** The true label (a class index for classifiers, the observed value for regressors). */
+  readonly label: number;
+}
+
 /** Filters of {@link PredictionLog.read}. */
 export interface PredictionQuery {
   readonly model?: string;
@@ -104,6 +112,12 @@ function describeLine(value: unknown): string | undefined {
   return checkInputs(line.inputs);
 }
 
+function labelTime(time: Date): string {
+  if (!(time instanceof Date) || Number.isNaN(time.getTime()))
+    throw new InvalidInputError(`label time must be a valid Date, got ${String(time)}`);
+  return time.toISOString();
+}
+
 /**
  * An append-only NDJSON log of predictions (time, model name and version, inputs, prediction) to which
  * labels are joined later by id, as they arrive. Each line is one JSON object; a last line cut short by
@@ -162,12 +176,38 @@ export class PredictionLog {
     return lines.map(({ type: _, ...record }) => record);
   }
 
-  /** Records the true label of a logged prediction (appended; joined on read). */
+  /**
+   * Records the true label of a logged prediction (appended; joined on read). The id is not looked up: a
+   * label may arrive before its prediction is logged, and joins once it is. A later label for an id wins.
+   */
   async label(id: string, label: number, time: Date = new Date(this.clock.now())): Promise<void> {
     if (typeof id !== 'string' || id === '') throw new InvalidInputError('label: id must be a non-empty string');
     if (!isFiniteNumber(label))
       throw new InvalidInputError(`label for "${id}" must be a finite number, got ${String(label)}`);
-    await this.write([{ type: 'label', id, time: time.toISOString(), label }]);
+    await this.write([{ type: 'label', id, time: labelTime(time), label }]);
+  }
+
+  /**
+   * Records many labels in one append, all with the same `time`: every entry is checked first, and a bad
+   * one (`InvalidInputError` naming its index and id) writes nothing. As with {@link PredictionLog.label},
+   * ids are not looked up (unknown ones are written and join once their prediction is logged), and the
+   * last label of an id wins, within the batch too. An empty list writes nothing.
+   */
+  async labelMany(labels: readonly LabelEntry[], time: Date = new Date(this.clock.now())): Promise<void> {
+    if (!Array.isArray(labels)) throw new InvalidInputError('labelMany needs an array of { id, label }');
+    const at = labelTime(time);
+    const lines = labels.map((entry: LabelEntry | undefined, i): LabelLine => {
+      const id = entry?.id;
+      if (typeof id !== 'string' || id === '')
+        throw new InvalidInputError(`label ${i}: id must be a non-empty string, got ${String(id)}`, { row: i });
+      if (!isFiniteNumber(entry!.label)) {
+        throw new InvalidInputError(`label ${i} ("${id}") must be a finite number, got ${String(entry!.label)}`, {
+          row: i,
+        });
+      }
+      return { type: 'label', id, time: at, label: entry!.label };
+    });
+    if (lines.length > 0) await this.write(lines);
   }
 
   /** The logged predictions, oldest first, each with its latest label joined; filtered by `query`. */

@@ -1,45 +1,34 @@
 import { accuracyScore, InvalidInputError } from '@mlops/core';
 import type { PredictionRecord } from '../log/prediction-log';
+import { macroF1, regressionScores, type RegressionScores } from './scores';
 
 /** A window: the last/each `count` labelled predictions, or those within `ms` milliseconds. */
 export type WindowSpec = { readonly count: number } | { readonly ms: number };
 
-/** Accuracy and F1 of one model version over one window of labelled predictions. */
-export interface WindowMetrics {
+/** What every window reports: which model version, how many labelled predictions, and when. */
+export interface PerformanceWindow {
+  /** Model name. */
   readonly model: string;
+  /** Model version. */
   readonly version: number;
   /** Labelled predictions in the window. */
   readonly rows: number;
-  readonly accuracy: number;
-  /** Macro-averaged F1 over the classes seen in labels or predictions (scikit-learn's `f1_score(average='macro')`). */
-  readonly f1: number;
-  /** Time of the first and last prediction in the window, ISO 8601. */
+  /** Time of the first prediction in the window, ISO 8601. */
   readonly from: string;
+  /** Time of the last prediction in the window, ISO 8601. */
   readonly to: string;
 }
 
-/** Macro F1: the mean over classes (seen as label or prediction) of 2·TP / (2·TP + FP + FN); 0 for a class never right. */
-export function macroF1(actual: readonly number[], predicted: readonly number[]): number {
-  if (actual.length !== predicted.length || actual.length === 0) {
-    throw new InvalidInputError(
-      `macroF1 needs two equally long, non-empty lists, got ${actual.length} and ${predicted.length}`,
-    );
-  }
-  const classes = [...new Set([...actual, ...predicted])];
-  let total = 0;
-  for (const c of classes) {
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    for (let i = 0; i < actual.length; i++) {
-      if (predicted[i] === c && actual[i] === c) tp++;
-      else if (predicted[i] === c) fp++;
-      else if (actual[i] === c) fn++;
-    }
-    total += tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
-  }
-  return total / classes.length;
+/** Accuracy and F1 of one model version over one window of labelled predictions. */
+export interface WindowMetrics extends PerformanceWindow {
+  /** Share of predictions equal to their label. */
+  readonly accuracy: number;
+  /** Macro-averaged F1 over the classes seen in labels or predictions (scikit-learn's `f1_score(average='macro')`). */
+  readonly f1: number;
 }
+
+/** MAE, RMSE and R² of one regressor version over one window of labelled predictions. */
+export interface RegressionWindowMetrics extends PerformanceWindow, RegressionScores {}
 
 function checkSpec(window: WindowSpec): void {
   if ('count' in window) {
@@ -50,18 +39,22 @@ function checkSpec(window: WindowSpec): void {
   }
 }
 
-function metrics(model: string, version: number, records: readonly PredictionRecord[]): WindowMetrics {
+function windowOf(model: string, version: number, records: readonly PredictionRecord[]): PerformanceWindow {
+  return { model, version, rows: records.length, from: records[0]!.time, to: records[records.length - 1]!.time };
+}
+
+function classification(model: string, version: number, records: readonly PredictionRecord[]): WindowMetrics {
   const actual = records.map((r) => r.label!);
   const predicted = records.map((r) => r.prediction);
-  return {
-    model,
-    version,
-    rows: records.length,
-    accuracy: accuracyScore(actual, predicted),
-    f1: macroF1(actual, predicted),
-    from: records[0]!.time,
-    to: records[records.length - 1]!.time,
-  };
+  return { ...windowOf(model, version, records), accuracy: accuracyScore(actual, predicted), f1: macroF1(actual, predicted) };
+}
+
+function regression(model: string, version: number, records: readonly PredictionRecord[]): RegressionWindowMetrics {
+  const scores = regressionScores(
+    records.map((r) => r.label!),
+    records.map((r) => r.prediction),
+  );
+  return { ...windowOf(model, version, records), ...scores };
 }
 
 /** Labelled records grouped by model version (in order of first appearance), each oldest first. */
@@ -77,30 +70,20 @@ function byVersion(records: readonly PredictionRecord[]): [string, number, Predi
   return [...groups.values()];
 }
 
-/**
- * The current rolling window per model version: its last `count` labelled predictions, or those made in
- * the `ms` milliseconds before `now`. Versions without labelled predictions in the window are left out.
- */
-export function rollingMetrics(
-  records: readonly PredictionRecord[],
-  window: WindowSpec,
-  now: Date = new Date(),
-): WindowMetrics[] {
+type Score<T> = (model: string, version: number, records: readonly PredictionRecord[]) => T;
+
+function rolling<T>(records: readonly PredictionRecord[], window: WindowSpec, now: Date, score: Score<T>): T[] {
   checkSpec(window);
   return byVersion(records).flatMap(([model, version, list]) => {
     const inWindow =
       'count' in window
         ? list.slice(-window.count)
         : list.filter((r) => Date.parse(r.time) > now.getTime() - window.ms && Date.parse(r.time) <= now.getTime());
-    return inWindow.length > 0 ? [metrics(model, version, inWindow)] : [];
+    return inWindow.length > 0 ? [score(model, version, inWindow)] : [];
   });
 }
 
-/**
- * Consecutive windows per model version, oldest first: chunks of `count` labelled predictions (the last
- * may be shorter), or periods of `ms` milliseconds aligned to the Unix epoch (e.g. UTC days for 86,400,000).
- */
-export function windowedMetrics(records: readonly PredictionRecord[], window: WindowSpec): WindowMetrics[] {
+function consecutive<T>(records: readonly PredictionRecord[], window: WindowSpec, score: Score<T>): T[] {
   checkSpec(window);
   return byVersion(records).flatMap(([model, version, list]) => {
     const chunks = new Map<number, PredictionRecord[]>();
@@ -110,6 +93,43 @@ export function windowedMetrics(records: readonly PredictionRecord[], window: Wi
       if (chunk) chunk.push(record);
       else chunks.set(key, [record]);
     });
-    return [...chunks.values()].map((chunk) => metrics(model, version, chunk));
+    return [...chunks.values()].map((chunk) => score(model, version, chunk));
   });
+}
+
+/**
+ * The current rolling window per model version: its last `count` labelled predictions, or those made in
+ * the `ms` milliseconds before `now`. Versions without labelled predictions in the window are left out.
+ */
+export function rollingMetrics(
+  records: readonly PredictionRecord[],
+  window: WindowSpec,
+  now: Date = new Date(),
+): WindowMetrics[] {
+  return rolling(records, window, now, classification);
+}
+
+/**
+ * Consecutive windows per model version, oldest first: chunks of `count` labelled predictions (the last
+ * may be shorter), or periods of `ms` milliseconds aligned to the Unix epoch (e.g. UTC days for 86,400,000).
+ */
+export function windowedMetrics(records: readonly PredictionRecord[], window: WindowSpec): WindowMetrics[] {
+  return consecutive(records, window, classification);
+}
+
+/** {@link rollingMetrics} for a regressor: MAE, RMSE and R² of the current window per model version. */
+export function rollingRegressionMetrics(
+  records: readonly PredictionRecord[],
+  window: WindowSpec,
+  now: Date = new Date(),
+): RegressionWindowMetrics[] {
+  return rolling(records, window, now, regression);
+}
+
+/** {@link windowedMetrics} for a regressor: MAE, RMSE and R² of consecutive windows per model version. */
+export function windowedRegressionMetrics(
+  records: readonly PredictionRecord[],
+  window: WindowSpec,
+): RegressionWindowMetrics[] {
+  return consecutive(records, window, regression);
 }

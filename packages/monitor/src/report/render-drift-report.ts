@@ -1,7 +1,10 @@
-import { InvalidInputError, type DriftReport, type FeatureDrift } from '@mlops/core';
+import { InvalidInputError, type DriftReport } from '@mlops/core';
 import type { TabularInput } from '../drift/columns';
+import type { ColumnDrift, LevelCount } from '../drift/detect-drift';
 import type { DatasetSketch } from '../sketch/dataset-sketch';
 import { histogram, weightedColumns, type Histogram } from './histogram';
+import { escapeHtml, formatNumber } from './html';
+import { qualitySection, type ModelQuality } from './quality-section';
 
 /** Options of {@link renderDriftReport}. */
 export interface DriftReportOptions {
@@ -14,16 +17,8 @@ export interface DriftReportOptions {
   readonly generatedAt?: Date;
   /** Histogram bins (default 24). */
   readonly bins?: number;
-}
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-
-function formatNumber(value: number | undefined): string {
-  if (value === undefined) return '–';
-  if (value === 0) return '0';
-  const magnitude = Math.abs(value);
-  return magnitude < 1e-4 || magnitude >= 1e6 ? value.toExponential(3) : value.toPrecision(4).replace(/\.?0+$/, '');
+  /** The model's quality over the same period: a section with its windows (and confusion matrix, for a classifier). */
+  readonly quality?: ModelQuality;
 }
 
 const WIDTH = 320;
@@ -49,7 +44,49 @@ function histogramSvg(feature: string, h: Histogram): string {
   );
 }
 
-function row(f: FeatureDrift): string {
+/** Levels drawn per chart at most; a column with more shows those with the largest shares. */
+const MAX_LEVELS = 30;
+const LABEL_WIDTH = 110;
+const LEVEL_HEIGHT = 16;
+
+/** Horizontal bars of each level's share of rows, reference above current, labelled with the level names. */
+function levelsSvg(feature: string, levels: readonly LevelCount[]): string {
+  const total = (side: 'reference' | 'current') => levels.reduce((s, l) => s + Number(l[side]), 0);
+  const [refTotal, curTotal] = [total('reference'), total('current')];
+  const shares = levels.map((l) => ({
+    level: String(l.level),
+    reference: refTotal > 0 ? Number(l.reference) / refTotal : 0,
+    current: curTotal > 0 ? Number(l.current) / curTotal : 0,
+  }));
+  const shown =
+    shares.length <= MAX_LEVELS
+      ? shares
+      : [...shares]
+          .sort((a, b) => Math.max(b.reference, b.current) - Math.max(a.reference, a.current))
+          .slice(0, MAX_LEVELS)
+          .sort((a, b) => shares.indexOf(a) - shares.indexOf(b));
+  const peak = Math.max(...shown.map((s) => Math.max(s.reference, s.current)), 1e-12);
+  const span = WIDTH - LABEL_WIDTH - 4;
+  const bar = (share: number, y: number, cls: string, level: string) =>
+    `<rect class="${cls}" x="${LABEL_WIDTH}" y="${y}" width="${((share / peak) * span).toFixed(1)}" height="6"><title>${escapeHtml(level)}: ${cls} ${(share * 100).toFixed(1)}%</title></rect>`;
+  const rows = shown.map((s, i) => {
+    const y = i * LEVEL_HEIGHT;
+    const label = s.level.length > 16 ? `${s.level.slice(0, 15)}…` : s.level;
+    return (
+      `<text x="${LABEL_WIDTH - 4}" y="${y + 11}" class="tick" text-anchor="end">${escapeHtml(label)}</text>` +
+      bar(s.reference, y + 1, 'reference', s.level) +
+      bar(s.current, y + 8, 'current', s.level)
+    );
+  });
+  const height = shown.length * LEVEL_HEIGHT;
+  const more = shares.length - shown.length;
+  return (
+    `<svg class="levels" role="img" aria-label="level shares of ${escapeHtml(feature)}" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}">${rows.join('')}</svg>` +
+    (more > 0 ? `<p class="meta">${more} smaller levels not shown</p>` : '')
+  );
+}
+
+function row(f: ColumnDrift): string {
   return (
     `<tr class="${f.drifted ? 'drifted' : 'stable'}"><td class="name">${escapeHtml(f.feature)}</td><td>${escapeHtml(f.test)}</td>` +
     `<td class="num">${formatNumber(f.statistic)}</td><td class="num">${formatNumber(f.pValue)}</td><td class="num">${formatNumber(f.threshold)}</td>` +
@@ -69,33 +106,43 @@ tr.drifted .badge{background:#fdecea;color:var(--drift)}tr.stable .badge{backgro
 figure{margin:0;border:1px solid #eee;border-radius:8px;padding:.5rem}figure.drifted{border-color:var(--drift)}
 figcaption{font-size:.9rem;margin-bottom:.25rem}svg .reference{fill:var(--ref)}svg .current{fill:var(--cur)}
 svg .axis{stroke:#999}svg .tick{font-size:10px;fill:#666}.legend span{display:inline-block;width:.8rem;height:.8rem;margin:0 .3rem 0 1rem;vertical-align:-1px}
+table.confusion{width:auto}table.confusion caption{text-align:left;color:#666;margin-bottom:.25rem}td.diagonal{font-weight:bold}
 `;
 
 /**
  * One self-contained HTML page for a drift report: a summary, a table of every feature (drifted first,
- * then by statistic), and — when the compared data is given — an inline SVG histogram per feature of
- * reference vs current. No scripts, no external requests; feature names are HTML-escaped.
+ * then by statistic), a chart per feature of reference vs current — bars per level name for a column
+ * with `levels` (category or boolean, from `detectDrift` with `columns`), and, when the compared data is
+ * given, an inline SVG histogram for the others — and, with `quality`, the model's quality per window.
+ * No scripts, no external requests; every name (features, levels, classes, models) is HTML-escaped.
  */
 export function renderDriftReport(report: DriftReport, options: DriftReportOptions = {}): string {
   if (!report || !Array.isArray(report.features)) throw new InvalidInputError('renderDriftReport needs a DriftReport');
   const title = options.title ?? 'Data drift report';
-  const featureNames = report.features.map((f) => f.feature);
-  const order = [...report.features].sort((a, b) => Number(b.drifted) - Number(a.drifted) || b.statistic - a.statistic);
-  let charts = '';
-  if (options.reference && options.current) {
-    const ref = weightedColumns(options.reference, featureNames, 'reference');
-    const cur = weightedColumns(options.current, featureNames, 'current');
-    const index = new Map(featureNames.map((name, j) => [name, j]));
-    charts =
-      `<h2>Distributions</h2><p class="legend">Share of rows per bin:<span style="background:var(--ref)"></span>reference<span style="background:var(--cur)"></span>current</p><div class="features">` +
-      order
-        .map((f) => {
-          const j = index.get(f.feature)!;
-          return `<figure class="${f.drifted ? 'drifted' : 'stable'}"><figcaption><b>${escapeHtml(f.feature)}</b> · ${escapeHtml(f.test)} ${formatNumber(f.statistic)}${f.drifted ? ' · drift' : ''}</figcaption>${histogramSvg(f.feature, histogram(ref[j]!, cur[j]!, options.bins))}</figure>`;
-        })
-        .join('') +
-      `</div>`;
-  }
+  const features: readonly ColumnDrift[] = report.features;
+  const featureNames = features.map((f) => f.feature);
+  const order = [...features].sort((a, b) => Number(b.drifted) - Number(a.drifted) || b.statistic - a.statistic);
+  const data =
+    options.reference && options.current
+      ? {
+          ref: weightedColumns(options.reference, featureNames, 'reference'),
+          cur: weightedColumns(options.current, featureNames, 'current'),
+        }
+      : undefined;
+  const index = new Map(featureNames.map((name, j) => [name, j]));
+  const figures = order.flatMap((f) => {
+    const j = index.get(f.feature)!;
+    const chart = Array.isArray(f.levels)
+      ? levelsSvg(f.feature, f.levels)
+      : data && histogramSvg(f.feature, histogram(data.ref[j]!, data.cur[j]!, options.bins));
+    if (!chart) return [];
+    return `<figure class="${f.drifted ? 'drifted' : 'stable'}"><figcaption><b>${escapeHtml(f.feature)}</b> · ${escapeHtml(f.test)} ${formatNumber(f.statistic)}${f.drifted ? ' · drift' : ''}</figcaption>${chart}</figure>`;
+  });
+  const charts =
+    figures.length === 0
+      ? ''
+      : `<h2>Distributions</h2><p class="legend">Share of rows per bin or level:<span style="background:var(--ref)"></span>reference<span style="background:var(--cur)"></span>current</p><div class="features">${figures.join('')}</div>`;
+  const quality = options.quality ? qualitySection(options.quality) : '';
   const verdict = report.datasetDrift ? 'drift' : 'ok';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -105,6 +152,7 @@ export function renderDriftReport(report: DriftReport, options: DriftReportOptio
 <div class="summary"><div class="card verdict ${verdict}">Dataset drift<b>${report.datasetDrift ? 'Yes' : 'No'}</b></div><div class="card">Drifted features<b>${report.driftedCount} / ${report.features.length}</b></div><div class="card">Drifted share<b>${(report.driftedShare * 100).toFixed(1)}%</b></div></div>
 <table><thead><tr><th>Feature</th><th>Test</th><th>Statistic</th><th>p-value</th><th>Threshold</th><th>Verdict</th></tr></thead><tbody>${order.map(row).join('')}</tbody></table>
 ${charts}
+${quality}
 </body></html>
 `;
 }

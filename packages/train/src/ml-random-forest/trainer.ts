@@ -12,7 +12,9 @@ import { resolveParams, type MlRandomForestParams } from './params';
  * ml-random-forest's own `replacement` option is about those feature draws, so it is set to `false`;
  * `bootstrap` maps to `useSampleBagging`, which always samples rows with replacement.
  */
-export function mlRandomForestTrainer(defaults: Partial<MlRandomForestParams> = {}): Trainer<MlRandomForestParams> {
+export function mlRandomForestTrainer(
+  defaults: Partial<MlRandomForestParams> = {},
+): Trainer<MlRandomForestParams, MlRandomForestModel> {
   resolveParams(defaults);
   return {
     name: 'ml-random-forest',

@@ -1,7 +1,8 @@
 import type { Trainer } from '@mlops/core';
 import type { RandomForestParams, RandomForestRegressorParams } from './params';
+import type { RandomForestClassifierModel } from './model';
 import { randomForestClassifier } from './random-forest-classifier';
-import { randomForestRegressor } from './random-forest-regressor';
+import { randomForestRegressor, type RandomForestRegressorModel } from './random-forest-regressor';
 
 /** Hyperparameters of a single tree: the forest's, without the ensemble ones. */
 export type DecisionTreeParams = Omit<RandomForestParams, 'nEstimators' | 'bootstrap' | 'maxSamples' | 'oobScore'>;
@@ -10,7 +11,9 @@ export type DecisionTreeParams = Omit<RandomForestParams, 'nEstimators' | 'boots
  * One decision tree (scikit-learn's `DecisionTreeClassifier`): the forest engine with a single tree on
  * all rows, every feature considered at each split unless `maxFeatures` says otherwise.
  */
-export function decisionTreeClassifier(defaults: Partial<DecisionTreeParams> = {}): Trainer<DecisionTreeParams> {
+export function decisionTreeClassifier(
+  defaults: Partial<DecisionTreeParams> = {},
+): Trainer<DecisionTreeParams, RandomForestClassifierModel> {
   const forest = randomForestClassifier(
     { maxFeatures: 'all', ...defaults, nEstimators: 1, bootstrap: false, maxSamples: null, oobScore: false },
     { nJobs: 1 },
@@ -30,7 +33,7 @@ export type DecisionTreeRegressorParams = Omit<
 /** One regression tree (scikit-learn's `DecisionTreeRegressor`): squared-error splits on all rows. */
 export function decisionTreeRegressor(
   defaults: Partial<DecisionTreeRegressorParams> = {},
-): Trainer<DecisionTreeRegressorParams> {
+): Trainer<DecisionTreeRegressorParams, RandomForestRegressorModel> {
   const forest = randomForestRegressor(
     { maxFeatures: 'all', ...defaults, nEstimators: 1, bootstrap: false, maxSamples: null, oobScore: false },
     { nJobs: 1 },

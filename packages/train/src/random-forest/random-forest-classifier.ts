@@ -13,7 +13,7 @@ import { resolveRandomForestParams, type RandomForestParams } from './params';
 export function randomForestClassifier(
   defaults: Partial<RandomForestParams> = {},
   run: FitRunOptions = {},
-): Trainer<RandomForestParams> {
+): Trainer<RandomForestParams, RandomForestClassifierModel> {
   resolveRandomForestParams(defaults);
   return {
     name: 'random-forest',

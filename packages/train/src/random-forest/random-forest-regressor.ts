@@ -32,7 +32,7 @@ export class RandomForestRegressorModel extends ForestModelBase implements Model
 export function randomForestRegressor(
   defaults: Partial<RandomForestRegressorParams> = {},
   run: FitRunOptions = {},
-): Trainer<RandomForestRegressorParams> {
+): Trainer<RandomForestRegressorParams, RandomForestRegressorModel> {
   resolveRandomForestRegressorParams(defaults);
   return {
     name: 'random-forest-regressor',

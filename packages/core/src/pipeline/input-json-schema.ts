@@ -1,0 +1,35 @@
+import type { JsonObject } from '../contracts/json';
+import type { InputColumn } from '../contracts/pipeline';
+import type { EncoderSpec } from './encoder';
+
+function columnSchema(column: InputColumn): JsonObject {
+  const base: JsonObject =
+    column.type === 'category'
+      ? { type: column.nullable ? ['string', 'null'] : 'string', enum: [...(column.levels ?? []), ...(column.nullable ? [null] : [])] }
+      : { type: column.nullable ? [column.type, 'null'] : column.type };
+  return {
+    ...base,
+    ...(column.fill ? { description: `missing values are filled with ${JSON.stringify(column.fill.value)} (${column.fill.strategy})` } : {}),
+  };
+}
+
+/**
+ * The input records a model takes as a JSON Schema (draft 2020-12): one property per input column (categories as
+ * `enum` of their levels, `null` allowed where missing values are filled), non-nullable inputs required, and the
+ * target and dropped columns allowed (ignored). Loaders are more lenient than the schema's canonical JSON types:
+ * numbers also come as decimal text, booleans as `yes`/`no`/`1`/`0`.
+ */
+export function inputJsonSchema(spec: EncoderSpec, options: { readonly title?: string } = {}): JsonObject {
+  const ignored = [...(spec.target ? [spec.target.name] : []), ...(spec.dropped ?? [])];
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    ...(options.title === undefined ? {} : { title: options.title }),
+    type: 'object',
+    properties: {
+      ...Object.fromEntries(spec.inputs.map((c) => [c.name, columnSchema(c)])),
+      ...Object.fromEntries(ignored.map((name) => [name, { description: 'accepted and ignored' }])),
+    },
+    required: spec.inputs.filter((c) => !c.nullable).map((c) => c.name),
+    additionalProperties: false,
+  };
+}

@@ -1,0 +1,84 @@
+import {
+  createEncoder,
+  type EncoderSpec,
+  InvalidInputError,
+  isMissing,
+  parseRawValue,
+  type PipelineTarget,
+  type RawRecord,
+} from '@mlops/core';
+import { checkRecords, type CellPlace, type SourceRecord, validated } from './build-table';
+import { isStandardSchema, type StandardSchemaV1 } from './standard-schema';
+
+/** Options for loading prediction-time records with a model version's preprocessing. */
+export interface InputOptions {
+  /**
+   * The preprocessing the records are encoded with, exactly as at training time: a pipeline's `preprocessing`
+   * (or the loaded table's). The target column is optional in the file.
+   */
+  readonly preprocessing: EncoderSpec & { readonly target?: PipelineTarget };
+  /** A Standard Schema validator (zod, valibot, …) each record must pass; it may also coerce values. */
+  readonly schema?: StandardSchemaV1;
+}
+
+/** Prediction-time records: as read, encoded, and their labels when the file has the target column. */
+export interface LoadedInputs {
+  /** The records as read (ids and other columns included), in file order. */
+  readonly records: readonly RawRecord[];
+  /** The records encoded as the estimator takes them. */
+  readonly rows: readonly number[][];
+  /**
+   * Per record, its target (a class index, or a value for regression), `null` when that record's target is
+   * missing; absent when the file has no target column.
+   */
+  readonly target?: readonly (number | null)[];
+  /** Where each record came from (line or record index). */
+  readonly places: readonly CellPlace[];
+}
+
+function encodeTarget(target: PipelineTarget, value: unknown, at: CellPlace, missingValues: readonly string[]) {
+  if (isMissing(value, missingValues)) return null;
+  const ref = { place: `${at.what} ${at.line}, target column "${target.name}"`, row: at.line, columnName: target.name };
+  if (target.task === 'regression') return parseRawValue(value, 'number', ref) as number;
+  const label = parseRawValue(value, 'category', ref) as string;
+  const index = target.classNames?.indexOf(label) ?? -1;
+  if (index < 0)
+    throw new InvalidInputError(
+      `${ref.place} is ${JSON.stringify(label)}, which is not one of the classes (${(target.classNames ?? []).join(', ')})`,
+      { row: at.line, columnName: target.name },
+    );
+  return index;
+}
+
+/**
+ * Loads records to predict: validates them like a training table (same header and cell rules), then encodes
+ * them with `preprocessing` — errors (`InvalidInputError`) name the line and column of a wrong type, an unseen
+ * category or an unknown column. The target column may be absent (unlabelled files load).
+ */
+export async function buildInputs(
+  records: AsyncIterable<SourceRecord> | Iterable<SourceRecord>,
+  options: InputOptions,
+): Promise<LoadedInputs> {
+  const pre = options?.preprocessing;
+  if (typeof pre !== 'object' || pre === null || !Array.isArray(pre.inputs))
+    throw new InvalidInputError('options.preprocessing must be a model\'s preprocessing (with its "inputs")');
+  if (options.schema !== undefined && !isStandardSchema(options.schema))
+    throw new InvalidInputError('schema must be a Standard Schema validator (zod, valibot, …)');
+  const rows = await validated(records, options.schema);
+  const header = rows.length > 0 ? checkRecords(rows) : [];
+  const places = rows.map((r) => r.at);
+  const values = rows.map((r) => r.values as RawRecord);
+  const encoded = createEncoder(pre)(values, {
+    placeOf: (i) => ({ label: `${places[i]!.what} ${places[i]!.line}`, row: places[i]!.line }),
+  });
+  const target = pre.target;
+  const labelled = target !== undefined && header.includes(target.name);
+  return {
+    records: values,
+    rows: encoded,
+    ...(labelled
+      ? { target: rows.map((r) => encodeTarget(target, r.values[target.name], r.at, pre.missingValues)) }
+      : {}),
+    places,
+  };
+}
