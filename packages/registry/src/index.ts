@@ -9,4 +9,4 @@ export { NAME_PATTERN, assertValidName, isValidName, type NameKind } from './nam
 export { MAX_JSON_DEPTH } from './json/json-safety';
 export { PostgresModelStore, type PostgresModelStoreOptions } from './postgres/postgres-store';
 export { openRegistry, type OpenRegistryOptions } from './open-registry';
-export { loadModel, type NamedRow, type RegisteredModel } from './serving/load-model';
+export { isPipelineModel, loadModel, type RegisteredModel } from './serving/load-model';

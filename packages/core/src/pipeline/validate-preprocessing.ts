@@ -46,10 +46,8 @@ function columnProblem(column: unknown, j: number): string | undefined {
   return fill === undefined ? undefined : `${label} ${fill}`;
 }
 
-/** Why `value` is not valid {@link Preprocessing} (a sentence), or `undefined` when it is. */
-export function describePreprocessingProblem(value: unknown): string | undefined {
-  if (!isRecord(value)) return 'preprocessing must be an object';
-  const { inputs, target, dropped, missingValues, unseenCategory } = value;
+/** Why `inputs` is not a valid list of {@link InputColumn}s (a sentence), or `undefined` when it is. */
+export function describeInputsProblem(inputs: unknown): string | undefined {
   if (!Array.isArray(inputs) || inputs.length === 0) return '"inputs" must be a non-empty list of columns';
   for (let j = 0; j < inputs.length; j++) {
     const problem = columnProblem(inputs[j], j);
@@ -57,7 +55,16 @@ export function describePreprocessingProblem(value: unknown): string | undefined
   }
   const names = (inputs as InputColumn[]).map((c) => c.name);
   const twice = names.find((n, i) => names.indexOf(n) !== i);
-  if (twice !== undefined) return `input "${twice}" is listed twice`;
+  return twice === undefined ? undefined : `input "${twice}" is listed twice`;
+}
+
+/** Why `value` is not valid {@link Preprocessing} (a sentence), or `undefined` when it is. */
+export function describePreprocessingProblem(value: unknown): string | undefined {
+  if (!isRecord(value)) return 'preprocessing must be an object';
+  const { inputs, target, dropped, missingValues, unseenCategory } = value;
+  const inputsProblem = describeInputsProblem(inputs);
+  if (inputsProblem) return inputsProblem;
+  const names = (inputs as InputColumn[]).map((c) => c.name);
   if (!isRecord(target) || typeof target.name !== 'string' || target.name === '' || FORBIDDEN_KEYS.has(target.name))
     return '"target" needs a name';
   if (names.includes(target.name)) return `the target "${target.name}" cannot also be an input`;

@@ -15,6 +15,7 @@ import type {
 } from '../contracts/store';
 import { ConflictError, NotFoundError } from '../errors/errors';
 import { fingerprint } from '../fingerprint/fingerprint';
+import { encodedFeatureType } from '../pipeline/pipeline-model';
 
 const lineageOf = ({ fingerprint, name, version }: DatasetLineage): DatasetLineage => ({
   fingerprint,
@@ -47,8 +48,12 @@ export class MemoryModelStore implements ModelStore {
       ...(input.parentVersion === undefined ? {} : { parentVersion: input.parentVersion }),
       signature: {
         featureNames: input.artifact.featureNames,
-        featureTypes: input.featureTypes ?? input.artifact.featureNames.map(() => 'number'),
+        featureTypes:
+          input.artifact.inputs?.map((c) => encodedFeatureType(c.type)) ??
+          input.featureTypes ??
+          input.artifact.featureNames.map(() => 'number'),
         ...(input.artifact.classNames ? { classNames: input.artifact.classNames } : {}),
+        ...(input.artifact.inputs ? { inputs: input.artifact.inputs } : {}),
       },
       status: 'active',
       artifact: {

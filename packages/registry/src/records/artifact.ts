@@ -1,3 +1,4 @@
+import { describeInputsProblem } from '@mlops/core';
 import { findJsonProblem } from '../json/json-safety';
 import { isRecord, isStringArray } from './shape';
 
@@ -12,6 +13,13 @@ export function describeArtifactProblem(value: unknown): string | undefined {
   if (value.classNames !== undefined && !isStringArray(value.classNames))
     return '"classNames" must be an array of strings';
   if (!isRecord(value.params)) return '"params" must be an object';
+  if (value.inputs !== undefined) {
+    const problem = describeInputsProblem(value.inputs);
+    if (problem) return `"inputs": ${problem}`;
+    const names = (value.inputs as { name: string }[]).map((c) => c.name);
+    if (JSON.stringify(names) !== JSON.stringify(value.featureNames))
+      return '"inputs" must name the columns of "featureNames", in order';
+  }
   if (value.payload === undefined) return '"payload" is missing';
   return undefined;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   ConflictError,
+  encodedFeatureType,
   InvalidArtifactError,
   InvalidInputError,
   NotFoundError,
@@ -89,8 +90,15 @@ export async function resolveFeatureTypes(
 ): Promise<readonly FeatureType[]> {
   const lineage = input.dataset;
   const featureNames = input.artifact.featureNames;
+  const fromInputs = input.artifact.inputs?.map((c) => encodedFeatureType(c.type));
+  if (fromInputs && input.featureTypes && JSON.stringify(fromInputs) !== JSON.stringify(input.featureTypes))
+    throw new InvalidInputError(
+      `cannot register ${modelLabel(name)}: featureTypes [${input.featureTypes.join(', ')}] contradict the artifact's inputs [${fromInputs.join(', ')}]`,
+      { name },
+    );
+  const given = fromInputs ?? input.featureTypes;
   if (lineage?.version === undefined || lineage.name === undefined) {
-    return input.featureTypes ?? featureNames.map(() => 'number');
+    return given ?? featureNames.map(() => 'number');
   }
   const cannot = `cannot register ${modelLabel(name)}`;
   const linked = datasetLabel(lineage.name, lineage.version);
@@ -117,7 +125,7 @@ export async function resolveFeatureTypes(
       { name },
     );
   }
-  return input.featureTypes ?? dataset.featureTypes;
+  return given ?? dataset.featureTypes;
 }
 
 /** Validates a rollback call (both backends). */

@@ -1,4 +1,5 @@
 import {
+  describeInputsProblem,
   isFeatureType,
   type DatasetLineage,
   type FeatureType,
@@ -120,6 +121,7 @@ export function buildVersionRecord(
       featureNames: [...artifact.featureNames],
       featureTypes: [...featureTypes],
       ...(artifact.classNames === undefined ? {} : { classNames: [...artifact.classNames] }),
+      ...(artifact.inputs === undefined ? {} : { inputs: JSON.parse(JSON.stringify(artifact.inputs)) }),
     },
     artifact: {
       format: artifact.format,
@@ -171,6 +173,10 @@ export function describeVersionRecordProblem(value: unknown): string | undefined
   if (typesProblem) return typesProblem;
   if (signature.classNames !== undefined && !isStringArray(signature.classNames))
     return '"signature.classNames" must be an array of strings';
+  if (signature.inputs !== undefined) {
+    const problem = describeInputsProblem(signature.inputs);
+    if (problem) return `"signature.inputs": ${problem}`;
+  }
   return describeArtifactFactsProblem(value.artifact);
 }
 
@@ -185,5 +191,7 @@ export function describeArtifactMismatch(record: StoredVersionRecord, artifact: 
     return 'artifact feature names differ from the record signature';
   if (!same(artifact.classNames, record.signature.classNames))
     return 'artifact class names differ from the record signature';
+  if (JSON.stringify(artifact.inputs ?? null) !== JSON.stringify(record.signature.inputs ?? null))
+    return 'artifact inputs differ from the record signature';
   return undefined;
 }

@@ -2,7 +2,8 @@ import type { DatasetStore, DecisionLog, ModelStore, ModelVersion } from '@mlops
 import { describe, expectTypeOf, it } from 'vitest';
 import type { FileSystemModelStore } from '../filesystem/file-system-store';
 import type { PostgresModelStore } from '../postgres/postgres-store';
-import type { NamedRow, RegisteredModel } from './load-model';
+import type { RawInput } from '@mlops/core';
+import type { RegisteredModel } from './load-model';
 
 describe('registry types', () => {
   it('both backends implement the contracts and expose datasets and decisions', () => {
@@ -13,11 +14,11 @@ describe('registry types', () => {
     expectTypeOf<FileSystemModelStore['register']>().returns.resolves.toEqualTypeOf<ModelVersion>();
   });
 
-  it('predicts named rows with booleans for boolean features, or positional rows', () => {
-    expectTypeOf<NamedRow>().toEqualTypeOf<Readonly<Record<string, number | boolean>>>();
-    expectTypeOf<RegisteredModel['predict']>()
-      .parameter(0)
-      .toMatchTypeOf<readonly (readonly number[])[] | readonly NamedRow[]>();
+  it('predicts raw records or positional rows: indices, labels, probabilities keyed by class', () => {
+    expectTypeOf<RegisteredModel['predict']>().parameter(0).toEqualTypeOf<RawInput>();
+    expectTypeOf<readonly (readonly number[])[]>().toMatchTypeOf<RawInput>();
     expectTypeOf<RegisteredModel['predict']>().returns.toEqualTypeOf<number[]>();
+    expectTypeOf<RegisteredModel['predictLabels']>().returns.toEqualTypeOf<string[]>();
+    expectTypeOf<RegisteredModel['predictProba']>().returns.toEqualTypeOf<Record<string, number>[]>();
   });
 });

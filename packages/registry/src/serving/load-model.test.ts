@@ -1,7 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidInputError, type Model, type ModelArtifact, type ModelCodec } from '@mlops/core';
+import {
+  createEncoder,
+  createPipeline,
+  InvalidInputError,
+  pipelineCodec,
+  type Model,
+  type ModelArtifact,
+  type ModelCodec,
+  type Preprocessing,
+} from '@mlops/core';
+import { centroidCodec, centroidTrainer } from '@mlops/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileSystemModelStore } from '../filesystem/file-system-store';
 import { loadModel } from './load-model';
@@ -55,9 +65,15 @@ describe('loadModel', () => {
         { a: 0, b: 3 },
       ]),
     ).toEqual([1, 0]);
-    expect(() => served.predict([[1, 2, 3]])).toThrow('row 0 has 3 values but m v1 takes 2 (a, b)');
-    expect(() => served.predict([{ a: 1 }])).toThrow('row 0 lacks feature "b" that m v1 needs');
-    expect(() => served.predict([{ a: 1, b: 2, c: 3 }])).toThrow('row 0 has feature "c", which m v1 does not take');
+    expect(() => served.predict([[1, 2, 3]])).toThrow('predict input for m v1 row 0 has 3 values but the model takes 2 (a, b)');
+    expect(() => served.predict([{ a: 1 }])).toThrow(
+      'predict input for m v1 row 0, column "b" is missing, and this column has no fill value',
+    );
+    expect(() => served.predict([{ a: 1, b: 2, c: 3 }])).toThrow(
+      'predict input for m v1 row 0 has column "c", which is not an input of the model (inputs: a, b)',
+    );
+    expect(served.predictLabels([[2, 1]])).toEqual(['yes']);
+    expect(() => served.predictProba([[2, 1]])).toThrow('predictProba: m v1 (linear) gives no probabilities');
     expect(() => served.predict([[1, 2], [3]])).toThrow(InvalidInputError);
   });
 
@@ -85,20 +101,19 @@ describe('loadModel', () => {
       ]),
     ).toThrow(
       expect.objectContaining({
-        message: 'predict input for typed v1 row 1, column 0 (a) is 2.5: expected an integer',
+        message: 'predict input for typed v1 row 1, column "a" is 2.5: expected an integer',
         row: 1,
-        column: 0,
         columnName: 'a',
       }),
     );
     expect(() => served.predict([{ a: 1, b: 2 }])).toThrow(
-      'predict input for typed v1 row 0, column 1 (b) is 2: expected 0 or 1 (boolean feature)',
+      'predict input for typed v1 row 0, column "b" is 2: expected a boolean (true/false, 1/0, yes/no)',
     );
     expect(() => served.predict([{ a: true, b: 1 }])).toThrow(
-      'row 0, feature "a" is true but typed v1 takes integer values there',
+      'predict input for typed v1 row 0, column "a" is true: expected an integer',
     );
     expect(() => served.predict([[1, Number.NaN]])).toThrow(
-      'predict input for typed v1 row 0, column 1 (b) is NaN: expected a finite number',
+      'predict input for typed v1 row 0, column "b" is missing, and this column has no fill value',
     );
 
     const data = await store.datasets.register('flags', {
@@ -119,5 +134,57 @@ describe('loadModel', () => {
     expect(() => served.predict([[1, 1]])).not.toThrow();
     const plain = await store.register('plain', { artifact });
     expect(plain.signature.featureTypes).toEqual(['number', 'number']);
+  });
+
+  it('loads a pipeline: raw records with text categories and blanks, labels and probabilities by class', async () => {
+    const store = new FileSystemModelStore({ root });
+    const preprocessing: Preprocessing = {
+      inputs: [
+        { name: 'income', type: 'number', nullable: true, fill: { strategy: 'median', value: 80 }, missingCount: 3 },
+        { name: 'home', type: 'category', levels: ['OWN', 'RENT'], nullable: false, missingCount: 0 },
+      ],
+      target: { name: 'default', task: 'classification', classNames: ['no', 'yes'] },
+      dropped: ['id'],
+      missingValues: [''],
+      unseenCategory: 'error',
+    };
+    const estimator = await centroidTrainer.fit({
+      features: createEncoder(preprocessing)([
+        { income: 20, home: 'RENT' },
+        { income: 90, home: 'OWN' },
+      ]),
+      target: [1, 0],
+      featureNames: ['income', 'home'],
+      classNames: ['no', 'yes'],
+    });
+    const pipeline = createPipeline(preprocessing, estimator);
+    const version = await store.register('loans', { artifact: pipeline.toArtifact() });
+    expect(version.signature).toEqual({
+      featureNames: ['income', 'home'],
+      featureTypes: ['number', 'integer'],
+      classNames: ['no', 'yes'],
+      inputs: preprocessing.inputs,
+    });
+    const served = await loadModel(store, 'loans', 1, [pipelineCodec([centroidCodec])]);
+    const records = [
+      { id: 'a', income: '25', home: 'RENT' },
+      { id: 'b', income: '', home: 'OWN', default: 'no' },
+    ];
+    expect(served.task).toBe('classification');
+    expect(served.inputs).toEqual(preprocessing.inputs);
+    expect(served.predict(records)).toEqual([1, 0]);
+    expect(served.predictLabels(records)).toEqual(['yes', 'no']);
+    expect(() => served.predict([{ income: 1, home: 'CASTLE' }])).toThrow(
+      new InvalidInputError(
+        'predict input for loans v1 row 0, column "home" is "CASTLE", which is not one of its levels (OWN, RENT)',
+        { row: 0, columnName: 'home' },
+      ),
+    );
+    await expect(
+      store.register('loans', { artifact: { ...pipeline.toArtifact(), inputs: [] } }),
+    ).rejects.toThrow('"inputs": "inputs" must be a non-empty list of columns');
+    await expect(
+      store.register('loans', { artifact: pipeline.toArtifact(), featureTypes: ['number', 'number'] }),
+    ).rejects.toThrow("featureTypes [number, number] contradict the artifact's inputs [number, integer]");
   });
 });

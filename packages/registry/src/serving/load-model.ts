@@ -1,72 +1,69 @@
 import {
-  assertFeatureRows,
-  assertFeatureTypes,
+  createEncoder,
   decodeModel,
+  type Encoder,
+  type EncoderSpec,
+  type InputColumn,
   InvalidInputError,
-  type FeatureType,
-  type FeatureRows,
   type Model,
   type ModelCodec,
+  type ModelSignature,
   type ModelStore,
   type ModelVersion,
+  PIPELINE_FORMAT,
+  type PipelineModel,
+  type RawInput,
   type VersionRef,
 } from '@mlops/core';
 
-/** One input row by feature name, e.g. `{ 'petal length (cm)': 1.4, … }`; boolean features also take `true`/`false`. */
-export type NamedRow = Readonly<Record<string, number | boolean>>;
-
-/** A model loaded from a registry, whose predictions are checked against the version's signature. */
+/** A model loaded from a registry: raw records in, checked against the version's signature. */
 export interface RegisteredModel {
   /** The version record it was loaded from. */
   readonly version: ModelVersion;
-  /** The decoded model. */
+  /** The decoded model (a `PipelineModel` for versions trained on tables). */
   readonly model: Model;
-  /** Predicts positional rows (columns in signature order) or rows keyed by feature name. */
-  predict(rows: FeatureRows | readonly NamedRow[]): number[];
+  /** `classification` (the version has classes) or `regression`. */
+  readonly task: 'classification' | 'regression';
+  /**
+   * What the version takes, in order: the raw input schema of a pipeline, or (for a bare estimator) one
+   * non-nullable column per feature of its signature type.
+   */
+  readonly inputs: readonly InputColumn[];
+  /** The input checks, as {@link EncoderSpec} (e.g. for `inputJsonSchema`). */
+  readonly inputSpec: EncoderSpec;
+  /**
+   * One prediction per record or row: a class index into `classNames`, or a value for regression. Records are
+   * keyed by column name (text categories, `null`/missing tokens for blanks where the column fills them);
+   * positional rows hold one value per input (a category as its level or code).
+   */
+  predict(input: RawInput): number[];
+  /** Class labels per record or row (classifiers); `InvalidInputError` for a regression. */
+  predictLabels(input: RawInput): string[];
+  /** Class probabilities per record or row, keyed by class label (classifiers whose model has `predictProba`). */
+  predictProba(input: RawInput): Record<string, number>[];
 }
 
-function toPositional(
-  rows: readonly NamedRow[],
-  featureNames: readonly string[],
-  featureTypes: readonly FeatureType[],
-  label: string,
-): number[][] {
-  const known = new Set(featureNames);
-  return rows.map((row, i) => {
-    if (typeof row !== 'object' || row === null)
-      throw new InvalidInputError(`row ${i} of the predict input for ${label} is not an object`, { row: i });
-    for (const key of Object.keys(row)) {
-      if (!known.has(key))
-        throw new InvalidInputError(`row ${i} has feature "${key}", which ${label} does not take`, {
-          row: i,
-          columnName: key,
-        });
-    }
-    return featureNames.map((feature, j) => {
-      if (!Object.hasOwn(row, feature))
-        throw new InvalidInputError(`row ${i} lacks feature "${feature}" that ${label} needs`, {
-          row: i,
-          column: j,
-          columnName: feature,
-        });
-      const value = row[feature];
-      if (typeof value !== 'boolean') return value as number;
-      if (featureTypes[j] !== 'boolean') {
-        throw new InvalidInputError(
-          `row ${i}, feature "${feature}" is ${value} but ${label} takes ${featureTypes[j]} values there`,
-          { row: i, column: j, columnName: feature },
-        );
-      }
-      return value ? 1 : 0;
-    });
-  });
+/** True for a decoded `mlops-pipeline` (it encodes raw records itself). */
+export function isPipelineModel(model: Model): model is PipelineModel {
+  return model.format === PIPELINE_FORMAT && typeof (model as Partial<PipelineModel>).encode === 'function';
+}
+
+/** The inputs of a bare estimator's signature: one non-nullable numeric column per feature. */
+function bareInputs(signature: ModelSignature): InputColumn[] {
+  return signature.featureNames.map((name, j) => ({
+    name,
+    type: signature.featureTypes[j] ?? 'number',
+    nullable: false,
+    missingCount: 0,
+  }));
 }
 
 /**
- * Loads a version (checksum verified, artifact validated, decoded by `codecs`) and returns it with a
- * `predict` that rejects input not matching the registered signature: wrong column count, non-finite
- * values, values that do not fit a feature's type (an `integer` must be whole, a `boolean` 0 or 1), and —
- * for rows keyed by name — missing or unknown features; each error names the row and feature.
+ * Loads a version (checksum verified, artifact validated, decoded by `codecs`) behind one raw-input contract.
+ * A pipeline (`mlops-pipeline`) takes the raw records its training file had: text categories, blanks where
+ * the column fills them, the target and dropped columns ignored. A bare estimator takes records keyed by
+ * feature name or positional rows of numbers fitting its signature types. Either way, wrong types, unknown
+ * columns and unseen categories are `InvalidInputError`s naming the row and column.
  */
 export async function loadModel(
   store: ModelStore,
@@ -76,33 +73,44 @@ export async function loadModel(
 ): Promise<RegisteredModel> {
   const { version, artifact } = await store.loadArtifact(name, ref);
   const model = decodeModel(artifact, codecs);
-  const { featureNames, featureTypes } = version.signature;
+  const pipeline = isPipelineModel(model) ? model : undefined;
+  const estimator = pipeline ? pipeline.estimator : model;
+  const inputSpec: EncoderSpec = pipeline
+    ? pipeline.preprocessing
+    : { inputs: bareInputs(version.signature), missingValues: [], unseenCategory: 'error' };
   const label = `${name} v${version.version}`;
+  const encoder: Encoder = createEncoder(inputSpec);
+  const encode = (input: RawInput) => encoder(input, { what: `predict input for ${label}` });
+  const classNames = version.signature.classNames ?? model.classNames;
+  const needClasses = (what: string) => {
+    if (!classNames)
+      throw new InvalidInputError(`${what} needs a classifier, and ${label} is a regression model`, {
+        name,
+        version: version.version,
+      });
+    return classNames;
+  };
   return {
     version,
     model,
-    predict(rows) {
-      if (!Array.isArray(rows)) throw new InvalidInputError(`predict input for ${label} must be an array of rows`);
-      const named = rows.length > 0 && !Array.isArray(rows[0]);
-      const positional = named
-        ? toPositional(rows as readonly NamedRow[], featureNames, featureTypes, label)
-        : (rows as FeatureRows);
-      positional.forEach((row, i) => {
-        if (!Array.isArray(row) || row.length !== featureNames.length) {
-          throw new InvalidInputError(
-            `row ${i} has ${Array.isArray(row) ? row.length : 'no'} values but ${label} takes ${featureNames.length} (${featureNames.join(', ')})`,
-            { row: i },
-          );
-        }
-      });
-      assertFeatureRows(positional, {
-        columns: featureNames.length,
-        featureNames,
-        what: `predict input for ${label}`,
-        allowEmpty: true,
-      });
-      assertFeatureTypes(positional, featureTypes, { featureNames, what: `predict input for ${label}` });
-      return model.predict(positional);
+    task: classNames ? 'classification' : 'regression',
+    inputs: inputSpec.inputs,
+    inputSpec,
+    predict: (input) => estimator.predict(encode(input)),
+    predictLabels(input) {
+      const classes = needClasses('predictLabels');
+      return estimator.predict(encode(input)).map((k) => classes[k]!);
+    },
+    predictProba(input) {
+      const classes = needClasses('predictProba');
+      if (!estimator.predictProba)
+        throw new InvalidInputError(`predictProba: ${label} (${estimator.format}) gives no probabilities`, {
+          name,
+          version: version.version,
+        });
+      return estimator
+        .predictProba(encode(input))
+        .map((p) => Object.fromEntries(classes.map((c, k) => [c, p[k]!])));
     },
   };
 }
