@@ -251,10 +251,14 @@ describe('detectDrift with typed columns', () => {
       const bits = coded(flags);
       return codes.map((code, i) => [code, bits[i]!, (i * 7919) % n]);
     };
-    const small = detectDrift(rows([5, 5, 5, 5, 5, 5, 5, 5], [20, 20], 40), rows([5, 5, 5, 5, 5, 5, 5, 5], [10, 30], 40), {
-      featureNames: names,
-      columns,
-    });
+    const small = detectDrift(
+      rows([5, 5, 5, 5, 5, 5, 5, 5], [20, 20], 40),
+      rows([5, 5, 5, 5, 5, 5, 5, 5], [10, 30], 40),
+      {
+        featureNames: names,
+        columns,
+      },
+    );
     expect(small.features.map((f) => f.test)).toEqual(['chisquare', 'z', 'ks']);
     expect(small.features[1]!.levels).toEqual([
       { level: 'false', reference: 20, current: 10 },
@@ -276,7 +280,9 @@ describe('detectDrift with typed columns', () => {
         columns,
         methods: { many: 'ks' },
       }),
-    ).toThrow('ks would compare the level codes of category column "many" as numbers; use chisquare, z or jensenshannon');
+    ).toThrow(
+      'ks would compare the level codes of category column "many" as numbers; use chisquare, z or jensenshannon',
+    );
   });
 
   it('gives the same numbers from sketches as from rows', () => {
@@ -293,17 +299,21 @@ describe('detectDrift with typed columns', () => {
   });
 
   it('names a value that is no level code, and checks the columns', () => {
-    expect(() => detectDrift({ color: [0, 1, 2] }, { color: [0, 4] }, { featureNames: ['color'], columns: [color] })).toThrow(
-      'current row 1, column 0 (color) is 4: expected the code of one of its 4 levels (0 to 3)',
-    );
-    expect(() => detectDrift({ color: [0, 1.5] }, { color: [0] }, { featureNames: ['color'], columns: [color] })).toThrow(
-      'reference row 1, column 0 (color) is 1.5',
-    );
     expect(() =>
-      detectDrift(sketchDataset({ color: [0, 9] }, { featureNames: ['color'] }), { color: [0] }, {
-        featureNames: ['color'],
-        columns: [color],
-      }),
+      detectDrift({ color: [0, 1, 2] }, { color: [0, 4] }, { featureNames: ['color'], columns: [color] }),
+    ).toThrow('current row 1, column 0 (color) is 4: expected the code of one of its 4 levels (0 to 3)');
+    expect(() =>
+      detectDrift({ color: [0, 1.5] }, { color: [0] }, { featureNames: ['color'], columns: [color] }),
+    ).toThrow('reference row 1, column 0 (color) is 1.5');
+    expect(() =>
+      detectDrift(
+        sketchDataset({ color: [0, 9] }, { featureNames: ['color'] }),
+        { color: [0] },
+        {
+          featureNames: ['color'],
+          columns: [color],
+        },
+      ),
     ).toThrow('reference column 0 (color) holds 9');
     expect(() => detectDrift({ a: [0] }, { a: [0] }, { featureNames: ['a'], columns: [color] })).toThrow(
       'columns[0] is "color", expected "a" (featureNames order)',
@@ -321,7 +331,11 @@ describe('detectDrift with typed columns', () => {
     fc.assert(
       fc.property(counts, counts, (r, c) => {
         fc.pre(r.some((n) => n > 0) && c.some((n) => n > 0));
-        const report = detectDrift({ color: coded(r) }, { color: coded(c) }, { featureNames: ['color'], columns: [color] });
+        const report = detectDrift(
+          { color: coded(r) },
+          { color: coded(c) },
+          { featureNames: ['color'], columns: [color] },
+        );
         const f = report.features[0]!;
         expect(f.levels!.map((l) => [l.reference, l.current])).toEqual(r.map((n, k) => [n, c[k]]));
         const seen = r.map((_, k) => k).filter((k) => r[k]! + c[k]! > 0);

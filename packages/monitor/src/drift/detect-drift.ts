@@ -170,8 +170,8 @@ function levelMethod(column: InputColumn, asked: DriftMethod | undefined, ref: S
     );
   }
   if (asked) return asked;
-  if (column.type === 'boolean') return choose(ref);
-  return rowsOf(ref) <= 1000 ? 'chisquare' : 'jensenshannon';
+  if (rowsOf(ref) > 1000) return 'jensenshannon';
+  return column.type === 'boolean' ? 'z' : 'chisquare';
 }
 
 function checkColumns(columns: readonly InputColumn[] | undefined, featureNames: readonly string[]): void {
@@ -184,10 +184,13 @@ function checkColumns(columns: readonly InputColumn[] | undefined, featureNames:
   columns.forEach((column: InputColumn | undefined, j) => {
     const name = featureNames[j]!;
     if (column?.name !== name) {
-      throw new InvalidInputError(`columns[${j}] is "${String(column?.name)}", expected "${name}" (featureNames order)`, {
-        column: j,
-        columnName: name,
-      });
+      throw new InvalidInputError(
+        `columns[${j}] is "${String(column?.name)}", expected "${name}" (featureNames order)`,
+        {
+          column: j,
+          columnName: name,
+        },
+      );
     }
     if (column.type === 'category' && !(Array.isArray(column.levels) && column.levels.length > 0))
       throw new InvalidInputError(`category column "${name}" has no levels`, { column: j, columnName: name });
@@ -247,9 +250,12 @@ function measure(
     case 'z': {
       const [r, c] = tableOf(method, ref, cur, feature, levelCounts);
       if (r.length > 2)
-        throw new InvalidInputError(`the Z-test needs a binary column, "${feature}" has ${r.length} ${levelCounts ? 'levels' : 'values'}`, {
-          columnName: feature,
-        });
+        throw new InvalidInputError(
+          `the Z-test needs a binary column, "${feature}" has ${r.length} ${levelCounts ? 'levels' : 'values'}`,
+          {
+            columnName: feature,
+          },
+        );
       return zTestProportions(r[0]!, rowsOf(ref), c[0]!, rowsOf(cur));
     }
     case 'wasserstein': {

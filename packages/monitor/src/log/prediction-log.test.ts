@@ -148,9 +148,12 @@ describe('PredictionLog', () => {
         { id: 'b', label: Number.NaN },
       ]),
     ).rejects.toThrow(new InvalidInputError('label 1 ("b") must be a finite number, got NaN', { row: 1 }));
-    await expect(log.labelMany([{ id: 'a', label: 1 }, { id: '', label: 2 }])).rejects.toThrow(
-      'label 1: id must be a non-empty string, got ',
-    );
+    await expect(
+      log.labelMany([
+        { id: 'a', label: 1 },
+        { id: '', label: 2 },
+      ]),
+    ).rejects.toThrow('label 1: id must be a non-empty string, got ');
     await expect(log.labelMany([{ id: 'a', label: 1 }], new Date('nope'))).rejects.toThrow(
       'label time must be a valid Date, got Invalid Date',
     );

@@ -35,7 +35,9 @@ describe('scores', () => {
     });
     expect(regressionScores([2, 2], [2, 2])).toEqual({ mae: 0, rmse: 0, r2: 1 });
     expect(regressionScores([2, 2], [1, 3])).toEqual({ mae: 1, rmse: 1, r2: 0 });
-    expect(() => regressionScores([1], [])).toThrow('regressionScores needs two equally long, non-empty lists, got 1 and 0');
+    expect(() => regressionScores([1], [])).toThrow(
+      'regressionScores needs two equally long, non-empty lists, got 1 and 0',
+    );
   });
 
   it('property: the confusion matrix holds every row once, its diagonal is the accuracy, RMSE ≥ MAE', () => {

@@ -46,7 +46,11 @@ function windowOf(model: string, version: number, records: readonly PredictionRe
 function classification(model: string, version: number, records: readonly PredictionRecord[]): WindowMetrics {
   const actual = records.map((r) => r.label!);
   const predicted = records.map((r) => r.prediction);
-  return { ...windowOf(model, version, records), accuracy: accuracyScore(actual, predicted), f1: macroF1(actual, predicted) };
+  return {
+    ...windowOf(model, version, records),
+    accuracy: accuracyScore(actual, predicted),
+    f1: macroF1(actual, predicted),
+  };
 }
 
 function regression(model: string, version: number, records: readonly PredictionRecord[]): RegressionWindowMetrics {

@@ -135,10 +135,14 @@ describe('renderDriftReport with typed columns and model quality', () => {
       },
     });
     const windows = /<table class="windows">(.*?)<\/table>/.exec(html)![1]!;
-    expect(windows).toContain('<th>Accuracy</th><th>Macro F1</th><th>Rows</th>');
-    expect([...windows.matchAll(/<tr><td>([^<]*)<\/td>.*?<td class="num">([^<]*)<\/td><td class="num">([^<]*)<\/td><td class="num">([^<]*)<\/td><\/tr>/g)].map((m) => m.slice(1))).toEqual([
-      ['iris &lt;v2&gt;', '1', '1', '2'],
-      ['iris &lt;v2&gt;', '0.5', '0.3333', '2'],
+    const cells = (table: string) =>
+      [...table.matchAll(/<tr><td>(.*?)<\/tr>/g)].map((tr) =>
+        [...`<td>${tr[1]}`.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]),
+      );
+    expect(windows).toContain('<th>Rows</th><th>Accuracy</th><th>Macro F1</th></tr>');
+    expect(cells(windows)).toEqual([
+      ['iris &lt;v2&gt;', '2', '2026-01-01T00:00:00.000Z', '2026-01-01T01:00:00.000Z', '2', '1', '1'],
+      ['iris &lt;v2&gt;', '2', '2026-01-01T02:00:00.000Z', '2026-01-01T03:00:00.000Z', '2', '0.5', '0.3333'],
     ]);
     const confusion = /<table class="confusion">(.*?)<\/table>/.exec(html)![1]!;
     expect([...confusion.matchAll(/<th>([^<]*)<\/th>/g)].map((m) => m[1])).toEqual([
@@ -150,7 +154,9 @@ describe('renderDriftReport with typed columns and model quality', () => {
       'versicolor',
       'virginica &amp; &quot;co&quot;',
     ]);
-    expect([...confusion.matchAll(/<td [^>]*>(\d+)<\/td>/g)].map((m) => Number(m[1]))).toEqual([1, 0, 0, 0, 1, 0, 0, 1, 1]);
+    expect([...confusion.matchAll(/<td [^>]*>(\d+)<\/td>/g)].map((m) => Number(m[1]))).toEqual([
+      1, 0, 0, 0, 1, 0, 0, 1, 1,
+    ]);
     expect(() =>
       renderDriftReport(report, { quality: { task: 'classification', classNames, windows: [], confusion: [[1]] } }),
     ).toThrow('the confusion matrix must be 3 × 3, one row and column per class name');
@@ -164,9 +170,9 @@ describe('renderDriftReport with typed columns and model quality', () => {
     expect(html).toContain('<h2>Model quality</h2>');
     expect(html).not.toContain('class="confusion"');
     const windows = /<table class="windows">(.*?)<\/table>/.exec(html)![1]!;
-    expect(windows).toContain('<th>MAE</th><th>RMSE</th><th>R²</th><th>Rows</th>');
+    expect(windows).toContain('<th>Rows</th><th>MAE</th><th>RMSE</th><th>R²</th></tr>');
     expect(windows).toContain(
-      '<td>2026-01-01T03:00:00.000Z</td><td class="num">0.875</td><td class="num">1.146</td><td class="num">0.75</td><td class="num">4</td>',
+      '<td>2026-01-01T03:00:00.000Z</td><td class="num">4</td><td class="num">0.875</td><td class="num">1.146</td><td class="num">0.75</td></tr>',
     );
   });
 });

@@ -106,7 +106,7 @@ tr.drifted .badge{background:#fdecea;color:var(--drift)}tr.stable .badge{backgro
 figure{margin:0;border:1px solid #eee;border-radius:8px;padding:.5rem}figure.drifted{border-color:var(--drift)}
 figcaption{font-size:.9rem;margin-bottom:.25rem}svg .reference{fill:var(--ref)}svg .current{fill:var(--cur)}
 svg .axis{stroke:#999}svg .tick{font-size:10px;fill:#666}.legend span{display:inline-block;width:.8rem;height:.8rem;margin:0 .3rem 0 1rem;vertical-align:-1px}
-table.confusion{width:auto}table.confusion caption{text-align:left;color:#666;margin-bottom:.25rem}td.diagonal{font-weight:bold}
+table.confusion{width:auto}table.confusion caption{text-align:left;color:#666;margin-bottom:.25rem;white-space:nowrap}td.diagonal{font-weight:bold}
 `;
 
 /**
