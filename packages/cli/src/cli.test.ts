@@ -80,7 +80,7 @@ describe('mlops CLI, end to end', () => {
     expect(second.status).toBe(0);
     expect(second.stdout).toMatch(/^data {5}150 rows × 4 features/m);
     expect(second.stdout).toMatch(
-      /^saved {4}flowers v2: accuracy [01]\.\d{4} on 30 held-out rows; dataset flowers-training v\d$/m,
+      /^saved {4}flowers v2: accuracy [01]\.\d{4}, macro F1 [01]\.\d{4} on 30 held-out rows; dataset flowers-training v\d$/m,
     );
     expect(second.stderr).toMatch(/train {4}trees: 10\/10/); // progress goes to stderr (plain lines when not a TTY)
   });
@@ -106,7 +106,7 @@ describe('mlops CLI, end to end', () => {
   it('predicts a file of records, encoded as at training time', () => {
     const input = writeCsv(join(dir, 'input.csv'), names, [iris.features[0]!, iris.features[100]!]);
     const plain = mlops('predict', '--model', 'flowers@production', '--input', input);
-    expect(plain.stdout).toBe('row,prediction\n0,setosa\n1,virginica\n');
+    expect(plain.stdout).toBe('prediction\nsetosa\nvirginica\n');
     expect(plain.stderr).toBe('flowers v1: 2 predictions\n');
     writeFileSync(
       join(dir, 'input.json'),
@@ -115,11 +115,29 @@ describe('mlops CLI, end to end', () => {
     const json = JSON.parse(
       mlops('predict', '--model', 'flowers@1', '--input', join(dir, 'input.json'), '--json').stdout,
     );
-    expect(json).toEqual({
-      model: 'flowers',
-      version: 1,
-      predictions: [{ row: 0, prediction: 1, class: 'versicolor' }],
-    });
+    expect(json).toEqual({ model: 'flowers', version: 1, task: 'classification', predictions: ['versicolor'] });
+    const proba = mlops('predict', '--model', 'flowers@1', '--input', input, '--proba');
+    expect(proba.stdout).toMatch(
+      /^prediction,p\(setosa\),p\(versicolor\),p\(virginica\)\nsetosa,1,0,0\nvirginica,0(\.\d+)?,0(\.\d+)?,(1|0\.\d+)\n$/,
+    );
+    const withProba = JSON.parse(
+      mlops('predict', '--model', 'flowers@1', '--input', input, '--proba', '--json').stdout,
+    );
+    expect(withProba.probabilities[0]).toEqual({ setosa: 1, versicolor: 0, virginica: 0 });
+    // A file that has the target column is also scored.
+    const labelled = writeCsv(
+      join(dir, 'labelled.csv'),
+      [...names, 'species'],
+      [
+        [...iris.features[0]!, 'setosa'],
+        [...iris.features[100]!, 'setosa'],
+      ],
+    );
+    const scored = mlops('predict', '--model', 'flowers@1', '--input', labelled, '--json');
+    expect(JSON.parse(scored.stdout)).toMatchObject({ score: { accuracy: 0.5 }, labelledRows: 2 });
+    expect(mlops('predict', '--model', 'flowers@1', '--input', labelled).stderr).toBe(
+      'flowers v1: 2 predictions\nscore on 2 labelled rows: accuracy 0.5000, macro F1 0.2222\n',
+    );
   });
 
   it('writes class names that look like formulas or hold separators as safe CSV', async () => {
@@ -135,10 +153,10 @@ describe('mlops CLI, end to end', () => {
     ).toBe(0);
     writeFileSync(join(dir, 'evil-input.csv'), 'x\n1\n9\n');
     const out = mlops('predict', '--model', 'evil@production', '--input', join(dir, 'evil-input.csv'));
-    expect(out.stdout).toBe("row,prediction\n0,'=cmd|' /C calc'!A0\n1,\"a,b\nINJECTED,ROW\"\n");
+    expect(out.stdout).toBe("prediction\n'=cmd|' /C calc'!A0\n\"a,b\nINJECTED,ROW\"\n");
     expect(parse(out.stdout, { columns: true })).toEqual([
-      { row: '0', prediction: "'=cmd|' /C calc'!A0" },
-      { row: '1', prediction: 'a,b\nINJECTED,ROW' },
+      { prediction: "'=cmd|' /C calc'!A0" },
+      { prediction: 'a,b\nINJECTED,ROW' },
     ]);
   });
 
@@ -190,7 +208,10 @@ describe('mlops CLI, end to end', () => {
     expect(plain.stdout).toContain('missing  filled: income 7, home 9; skipped 4 rows (no target)');
     writeFileSync(join(dir, 'loans-requests.csv'), 'id,income,home,grade\n9001,,RENT,A\n9002,50000,,E\n');
     const predicted = mlops('predict', '--model', 'loans@1', '--input', join(dir, 'loans-requests.csv'));
-    expect([predicted.status, predicted.stdout]).toEqual([0, 'row,prediction\n0,no\n1,yes\n']);
+    expect([predicted.status, predicted.stdout]).toEqual([0, 'id,prediction\n9001,no\n9002,yes\n']);
+    writeFileSync(join(dir, 'loans-unseen.csv'), 'id,income,home,grade\n9003,40000,CASTLE,Z\n');
+    const unseen = mlops('predict', '--model', 'loans@1', '--input', join(dir, 'loans-unseen.csv'), '--json');
+    expect(JSON.parse(unseen.stdout).predictions).toHaveLength(1); // unseen levels are filled (mlops train --unseen missing)
     const strict = mlops('train', '--data', join(dir, 'loans.csv'), '--target', 'default', '--missing', 'error');
     expect(strict.stderr).toMatch(/^mlops: line \d+, column "income" is missing/);
   });
@@ -237,7 +258,8 @@ describe('mlops CLI, end to end', () => {
     );
     writeFileSync(join(dir, 'numbers-input.csv'), 'x,noise\n10,3\n');
     const predicted = mlops('predict', '--model', 'numbers@1', '--input', join(dir, 'numbers-input.csv'), '--json');
-    expect(JSON.parse(predicted.stdout).predictions[0].prediction).toBeCloseTo(20, -1);
+    expect(JSON.parse(predicted.stdout)).toMatchObject({ task: 'regression' });
+    expect(JSON.parse(predicted.stdout).predictions[0]).toBeCloseTo(20, -1);
 
     const labels = Array.from({ length: 60 }, (_, i) => `${i % 3},${[2, 10, 1][i % 3]}`);
     writeFileSync(join(dir, 'levels.csv'), `x,level\n${labels.join('\n')}\n`);
@@ -292,6 +314,38 @@ describe('mlops CLI, end to end', () => {
       mlops('monitor', '--reference', irisCsv, '--current', shiftedCsv, '--target', 'species', '--json').stdout,
     );
     expect(json.features.find((f: { feature: string }) => f.feature === 'petal length (cm)').drifted).toBe(true);
+
+    // Text columns are categories: level counts are compared, and the report names the levels.
+    const homes = (shares: readonly [string, number][]) =>
+      `home,years\n${shares.flatMap(([home, n]) => Array.from({ length: n }, (_, i) => `${home},${i % 9}`)).join('\n')}\n`;
+    writeFileSync(
+      join(dir, 'homes-ref.csv'),
+      homes([
+        ['RENT', 40],
+        ['OWN', 40],
+        ['MORTGAGE', 40],
+      ]),
+    );
+    writeFileSync(
+      join(dir, 'homes-now.csv'),
+      homes([
+        ['RENT', 100],
+        ['OWN', 10],
+        ['MORTGAGE', 10],
+      ]),
+    );
+    const categoryHtml = join(dir, 'homes.html');
+    const byLevel = mlops(
+      'monitor',
+      '--reference',
+      join(dir, 'homes-ref.csv'),
+      '--current',
+      join(dir, 'homes-now.csv'),
+      '--html',
+      categoryHtml,
+    );
+    expect(byLevel.stdout).toMatch(/DRIFT home: chisquare 61\.7143/); // scipy chi2_contingency([[40, 40, 40], [10, 10, 100]]): 61.714
+    expect(readFileSync(categoryHtml, 'utf8')).toMatch(/MORTGAGE[\s\S]*OWN[\s\S]*RENT/);
   });
 
   it('fails with one line and a non-zero code', () => {
@@ -303,7 +357,7 @@ describe('mlops CLI, end to end', () => {
     const bad = mlops('predict', '--model', 'flowers@production', '--input', badInput);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toBe(
-      'mlops: row 0, column "petal length (cm)" is "x": expected a number (decimal digits, optional sign, point and exponent)\n',
+      'mlops: line 2, column "petal length (cm)" is "x": expected a number (decimal digits, optional sign, point and exponent)\n',
     );
     expect(mlops('registry', 'list', '--registry', '').stderr).toMatch(/^mlops: /);
     const unknown = mlops('train', '--data', irisCsv, '--target', 'species', '--exlude', 'id');

@@ -1,11 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import { defineCommand } from 'citty';
-import { InvalidInputError } from '@mlops/core';
+import { type InputColumn, InvalidInputError } from '@mlops/core';
 import { detectDrift, renderDriftReport } from '@mlops/monitor';
 import { createOutput } from '../shared/output';
 import { readRecords } from '../shared/read-table';
 
-/** Columns of both files as numbers: numeric columns as they are, text columns as codes of their sorted union of values. */
+/**
+ * Columns of both files as numbers: numeric columns as they are, text columns as codes of their sorted union of
+ * values — typed as categories with those levels, so drift compares level counts and the report names the levels.
+ */
 function toColumns(
   reference: Record<string, unknown>[],
   current: Record<string, unknown>[],
@@ -31,15 +34,22 @@ function toColumns(
     });
   const ref: Record<string, Float64Array> = {};
   const cur: Record<string, Float64Array> = {};
+  const types: InputColumn[] = [];
   for (const name of names) {
     const isNumeric = [...reference, ...current].every((r) => numeric(r[name]));
-    const codes = isNumeric
-      ? undefined
-      : new Map([...new Set([...reference, ...current].map((r) => String(r[name])))].sort().map((v, i) => [v, i]));
+    const levels = isNumeric ? undefined : [...new Set([...reference, ...current].map((r) => String(r[name])))].sort();
+    const codes = levels && new Map(levels.map((v, i) => [v, i]));
     ref[name] = columns(reference, name, codes);
     cur[name] = columns(current, name, codes);
+    types.push({
+      name,
+      type: levels ? 'category' : 'number',
+      ...(levels ? { levels } : {}),
+      nullable: false,
+      missingCount: 0,
+    });
   }
-  return { names, ref, cur };
+  return { names, ref, cur, types };
 }
 
 export const monitor = defineCommand({
@@ -59,8 +69,8 @@ export const monitor = defineCommand({
   async run({ args }) {
     const out = createOutput(Boolean(args.json));
     const [referenceRows, currentRows] = await Promise.all([readRecords(args.reference), readRecords(args.current)]);
-    const { names, ref, cur } = toColumns(referenceRows, currentRows, args.target);
-    const report = detectDrift(ref, cur, { featureNames: names });
+    const { names, ref, cur, types } = toColumns(referenceRows, currentRows, args.target);
+    const report = detectDrift(ref, cur, { featureNames: names, columns: types });
     if (args.html)
       await writeFile(
         args.html,

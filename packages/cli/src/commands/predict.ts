@@ -1,39 +1,73 @@
 import { defineCommand } from 'citty';
+import { loadModel } from '@mlops/registry';
+import { codecs } from '@mlops/train';
 import { openCliRegistry, parseModelRef } from '../shared/open-cli-registry';
 import { toCsv } from '../shared/csv';
 import { createOutput } from '../shared/output';
-import { readRecords } from '../shared/read-table';
-import { loadServedModel } from '../shared/served-model';
+import { readInputs } from '../shared/read-table';
+import { describeScores, scoreOf } from '../shared/scores';
 
 export const predict = defineCommand({
-  meta: { name: 'predict', description: 'Predict the rows of a file with a registered model' },
+  meta: {
+    name: 'predict',
+    description: 'Predict the records of a file with a registered model (the target column is optional)',
+  },
   args: {
-    model: { type: 'string', required: true, description: 'name@alias or name@version (e.g. iris@production)' },
-    input: { type: 'string', required: true, description: 'A .csv / .json / .ndjson file of rows' },
+    model: { type: 'string', required: true, description: 'name@alias or name@version (e.g. loans@production)' },
+    input: { type: 'string', required: true, description: 'A .csv / .tsv / .json / .ndjson file of records' },
+    proba: { type: 'boolean', description: 'Also give the probability of each class (classifiers)' },
     registry: { type: 'string', description: 'Registry directory or postgres:// URL (or MLOPS_REGISTRY)' },
-    json: { type: 'boolean', description: 'Print the result as JSON' },
+    json: { type: 'boolean', description: 'Print { model, version, predictions, probabilities?, score? } as JSON' },
   },
   async run({ args }) {
     const out = createOutput(Boolean(args.json));
     const { name, ref } = parseModelRef(args.model);
     const store = await openCliRegistry(args.registry);
     try {
-      const model = await loadServedModel(store, name, ref);
-      const records = await readRecords(args.input);
-      const predictions = model.predict(records);
-      const version = model.registered.version.version;
-      const rows = predictions.map((prediction, row) => ({
-        row,
-        prediction,
-        ...(model.classNames ? { class: model.classNames[prediction] } : {}),
-      }));
-      if (!out.json) process.stderr.write(`${name} v${version}: ${rows.length} predictions\n`);
+      const model = await loadModel(store, name, ref, codecs);
+      const version = model.version.version;
+      // Parsed and encoded exactly as at training time; errors name the file line and column.
+      const inputs = await readInputs(args.input, model.inputSpec);
+      const classNames = model.version.signature.classNames;
+      const indices = model.predict(inputs.rows);
+      const predictions = classNames ? indices.map((k) => classNames[k]!) : indices;
+      const probabilities = args.proba ? model.predictProba(inputs.rows) : undefined;
+      // With the target column, the score on the rows that have a label.
+      const labelled = inputs.target?.flatMap((label, i) => (label === null ? [] : [[label, indices[i]!] as const]));
+      const score =
+        labelled && labelled.length > 0
+          ? scoreOf(
+              classNames,
+              labelled.map(([actual]) => actual),
+              labelled.map(([, predicted]) => predicted),
+            )
+          : undefined;
+      if (!out.json) {
+        process.stderr.write(`${name} v${version}: ${predictions.length} predictions\n`);
+        if (score) process.stderr.write(`score on ${labelled!.length} labelled rows: ${describeScores(score)}\n`);
+      }
+      // The columns a record carries but the model does not use (an id) come along, to join the predictions back.
+      const kept = (model.inputSpec.dropped ?? []).filter((c) => inputs.records.some((r) => Object.hasOwn(r, c)));
+      const classes = probabilities ? Object.keys(probabilities[0] ?? {}) : [];
       // stdout is plain CSV (RFC 4180, formula cells neutralised) so it can be piped or opened in a spreadsheet.
-      out.result({ model: name, version, predictions: rows }, () =>
-        toCsv(
-          ['row', 'prediction'],
-          rows.map((r) => [r.row, r.class ?? r.prediction]),
-        ).trimEnd(),
+      out.result(
+        {
+          model: name,
+          version,
+          task: model.task,
+          predictions,
+          ...(probabilities ? { probabilities } : {}),
+          ...(score ? { score, labelledRows: labelled!.length } : {}),
+        },
+        () =>
+          toCsv(
+            [...kept, 'prediction', ...classes.map((c) => `p(${c})`)],
+            predictions.map((p, i) => [
+              ...kept.map((c) => inputs.records[i]![c] ?? ''),
+              p,
+              ...classes.map((c) => probabilities![i]![c]!),
+            ]),
+          ).trimEnd(),
       );
     } finally {
       await store.close();

@@ -1,45 +1,50 @@
 import { basename, extname } from 'node:path';
 import { defineCommand } from 'citty';
-import { accuracyScore, InvalidInputError } from '@mlops/core';
-import { type LoadedTable, parseDecimal, type TableOptions, trainTestSplit } from '@mlops/data';
-import {
-  meanAbsoluteError,
-  r2Score,
-  randomForestClassifier,
-  randomForestRegressor,
-  rootMeanSquaredError,
-} from '@mlops/train';
+import { createPipeline, InvalidInputError, parseDecimal } from '@mlops/core';
+import type { LoadedTable, TableOptions } from '@mlops/data';
+import { randomForestClassifier, randomForestRegressor } from '@mlops/train';
 import { openCliRegistry } from '../shared/open-cli-registry';
 import { createOutput, progress } from '../shared/output';
 import { readTable } from '../shared/read-table';
-import { ENCODING_TAG } from '../shared/served-model';
+import { describeScores, scoreOf } from '../shared/scores';
 
 /** A numeric target with more distinct values than this (or 5% of the rows) is taken as a regression target. */
 const MAX_NUMERIC_CLASSES = 20;
 
+type Task = 'classification' | 'regression';
+
 /**
  * Loads the table for the task asked for, or picks it: a numeric target with many distinct values is regression;
- * otherwise classification, with numeric class labels sorted as numbers (2 before 10), not as text.
+ * otherwise classification, with numeric class labels sorted as numbers (2 before 10), not as text. The rows held
+ * out (stratified for classification) are split off before the preprocessing is learned.
  */
 async function chooseTask(
   data: string,
   options: TableOptions,
-  asked: 'classification' | 'regression' | undefined,
-): Promise<{ table: LoadedTable; task: 'classification' | 'regression'; why: string }> {
-  if (asked === 'regression')
-    return { table: await readTable(data, { ...options, task: 'regression' }), task: asked, why: '--task' };
-  const table = await readTable(data, options);
-  const classes = table.dataset.classNames ?? [];
+  asked: Task | undefined,
+  holdout: NonNullable<TableOptions['holdout']>,
+): Promise<{ table: LoadedTable; task: Task; why: string }> {
+  const load = (task: Task, extra: Partial<TableOptions> = {}) =>
+    readTable(data, { ...options, ...extra, task, holdout: { ...holdout, stratify: task === 'classification' } });
+  if (asked === 'regression') return { table: await load('regression'), task: asked, why: '--task' };
+  // The classes, without a split (a numeric target may have classes of one row).
+  const probe = await readTable(data, { ...options, task: 'classification' });
+  const classes = probe.dataset.classNames ?? [];
   const numeric = classes.length > 0 && classes.every((c) => parseDecimal(c) !== undefined);
-  if (!numeric) return { table, task: 'classification', why: asked ? '--task' : 'the target is text' };
-  const many = classes.length > Math.max(MAX_NUMERIC_CLASSES, table.dataset.target.length * 0.05);
+  if (!numeric)
+    return {
+      table: await load('classification'),
+      task: 'classification',
+      why: asked ? '--task' : 'the target is text',
+    };
+  const many = classes.length > Math.max(MAX_NUMERIC_CLASSES, probe.dataset.target.length * 0.05);
   if (many && !asked) {
     const why = `the target is numeric with ${classes.length} distinct values; --task classification to override`;
-    return { table: await readTable(data, { ...options, task: 'regression' }), task: 'regression', why };
+    return { table: await load('regression'), task: 'regression', why };
   }
   const classNames = [...classes].sort((a, b) => Number(a) - Number(b));
   return {
-    table: await readTable(data, { ...options, classNames }),
+    table: await load('classification', { classNames }),
     task: 'classification',
     why: asked ? '--task' : `the target has ${classes.length} numeric classes`,
   };
@@ -69,6 +74,11 @@ export const train = defineCommand({
       type: 'string',
       description: 'classification or regression (default: regression for a numeric target with many distinct values)',
     },
+    unseen: {
+      type: 'string',
+      default: 'missing',
+      description: 'A category not seen in training, at prediction time: missing (filled like a blank) or error',
+    },
     features: { type: 'string', description: 'Feature columns, comma-separated (default: all but the target)' },
     exclude: { type: 'string', description: 'Columns to leave out, comma-separated (e.g. an id)' },
     json: { type: 'boolean', description: 'Print the result as JSON' },
@@ -93,18 +103,24 @@ export const train = defineCommand({
     if (args.task !== undefined && args.task !== 'classification' && args.task !== 'regression') {
       throw new InvalidInputError(`--task must be classification or regression, got ${JSON.stringify(args.task)}`);
     }
+    if (args.unseen !== 'missing' && args.unseen !== 'error') {
+      throw new InvalidInputError(`--unseen must be missing or error, got ${JSON.stringify(args.unseen)}`);
+    }
     const options: TableOptions = {
       target,
       name,
       missing: missingPolicy,
+      unseenCategory: args.unseen,
       ...(features ? { features } : {}),
       ...(exclude ? { exclude } : {}),
     };
-    const { table, task, why } = await chooseTask(args.data, options, args.task);
-    const { dataset, encoding, missing, droppedRows } = table;
+    const holdout = { testSize: Number(args['test-size']), seed };
+    const { table, task, why } = await chooseTask(args.data, options, args.task, holdout);
+    const { dataset: part, test, preprocessing, missing, droppedRows } = table;
+    const rows = part.target.length + (test?.target.length ?? 0);
     out.line(
-      `data     ${dataset.target.length} rows × ${dataset.featureNames.length} features (${dataset.featureNames.join(', ')})` +
-        (task === 'classification' ? `; classes ${dataset.classNames?.join(', ')}` : ''),
+      `data     ${rows} rows × ${part.featureNames.length} features (${part.featureNames.join(', ')})` +
+        (task === 'classification' ? `; classes ${part.classNames?.join(', ')}` : ''),
     );
     out.line(`task     ${task} (${why})`);
     const filled = Object.entries(missing).filter(([column]) => column !== target);
@@ -116,31 +132,14 @@ export const train = defineCommand({
           : '';
       out.line(`missing  ${how}: ${filled.map(([column, n]) => `${column} ${n}`).join(', ') || 'none'}${skipped}`);
     }
-    const { train: part, test } = trainTestSplit(dataset, {
-      testSize: Number(args['test-size']),
-      seed,
-      ...(task === 'classification' ? { stratify: dataset.target } : {}),
-    });
+    if (!test) throw new Error('the held-out rows are missing');
     const params = { nEstimators: Number(args.trees), seed };
     const run = { onProgress: progress('train    trees', out) };
     const trainer =
       task === 'classification' ? randomForestClassifier(params, run) : randomForestRegressor(params, run);
-    const model = await trainer.fit(part);
-    const predicted = model.predict(test.features);
-    const metrics: Record<string, number> =
-      task === 'classification'
-        ? { accuracy: accuracyScore(test.target, predicted) }
-        : {
-            r2: r2Score(test.target, predicted),
-            mae: meanAbsoluteError(test.target, predicted),
-            rmse: rootMeanSquaredError(test.target, predicted),
-          };
-    const scored = Object.entries(metrics)
-      .map(
-        ([metric, value]) =>
-          `${metric === 'r2' ? 'R²' : metric === 'mae' ? 'MAE' : metric === 'rmse' ? 'RMSE' : metric} ${value.toFixed(4)}`,
-      )
-      .join(', ');
+    const pipeline = createPipeline(preprocessing, await trainer.fit(part));
+    const metrics = scoreOf(pipeline.classNames, test.target, pipeline.estimator.predict(test.features));
+    const scored = describeScores(metrics);
     const store = await openCliRegistry(args.registry);
     try {
       const snapshot = await store.datasets.register(`${name}-training`, {
@@ -148,10 +147,10 @@ export const train = defineCommand({
         description: `training split of ${args.data}`,
       });
       const registered = await store.register(name, {
-        artifact: model.toArtifact(),
+        artifact: pipeline.toArtifact(),
         metrics,
         dataset: snapshot,
-        tags: { trainer: trainer.name, source: args.data, [ENCODING_TAG]: JSON.stringify(encoding.toJSON()) },
+        tags: { trainer: trainer.name, source: args.data },
         description: `random forest (${args.trees} trees, seed ${seed}) on ${args.data}`,
       });
       const aliased = (await store.getAlias(name, args.alias)) === undefined;
@@ -171,7 +170,9 @@ export const train = defineCommand({
         dataset: { name: snapshot.name, version: snapshot.version, fingerprint: snapshot.fingerprint },
         alias: aliased ? args.alias : null,
         sha256: registered.artifact.sha256,
-        features: dataset.featureNames,
+        features: part.featureNames,
+        inputs: preprocessing.inputs,
+        unseenCategory: preprocessing.unseenCategory,
         missing,
         skippedRows: droppedRows.length,
       };

@@ -111,14 +111,11 @@ describe('prediction server: malformed requests', () => {
 describe('prediction server: one number grammar and no ignored columns for records', () => {
   it('rejects hex, binary, padded and infinite numbers and unknown columns, naming row and column', async () => {
     const { loadCsv } = await import('@mlops/data');
-    const { ENCODING_TAG } = await import('../shared/served-model');
+    const { createPipeline } = await import('@mlops/core');
     const csv = 'age,plan,churn\n31,basic,no\n45,pro,yes\n22,basic,no\n51,pro,yes\n';
-    const { dataset, encoding } = await loadCsv({ text: csv }, { target: 'churn' });
+    const { dataset, preprocessing } = await loadCsv({ text: csv }, { target: 'churn' });
     const model = await randomForestClassifier({ nEstimators: 3, seed: 1 }).fit(dataset);
-    await store.register('churn', {
-      artifact: model.toArtifact(),
-      tags: { [ENCODING_TAG]: JSON.stringify(encoding.toJSON()) },
-    });
+    await store.register('churn', { artifact: createPipeline(preprocessing, model).toArtifact() });
     const churn = await startPredictionServer({ store, name: 'churn', ref: 1, port: 0 });
     try {
       const post = async (rows: unknown[]) => {
@@ -129,7 +126,7 @@ describe('prediction server: one number grammar and no ignored columns for recor
       for (const age of ['0x10', '0b11', '0o7', ' 3 ', 'Infinity', '1_000', '']) {
         const [status, error] = await post([{ age, plan: 'pro' }]);
         expect(status).toBe(400);
-        expect(error).toMatch(/^row 0, column "age"/);
+        expect(error).toMatch(/^predict input for churn v1 row 0, column "age"/);
       }
       expect(await post([{ age: 40, plan: 'pro', colour: 'red' }])).toEqual([
         400,

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { createPipeline } from '@mlops/core';
 import { loadCsv } from '@mlops/data';
 import { FileSystemModelStore } from '@mlops/registry';
 import { randomForestClassifier } from '@mlops/train';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENCODING_TAG } from '../shared/served-model';
 import { httpRequest, rawRequest } from './__fixtures__/raw-http';
 import { startPredictionServer, type PredictionServer } from './server';
 
@@ -20,15 +20,12 @@ const csv =
   'age,plan,score,churn\n31,basic,0.5,no\n45,pro,,yes\n22,basic,0.1,no\n51,pro,0.9,yes\n38,team,0.4,no\n29,team,0.7,yes\n';
 
 beforeAll(async () => {
-  const { dataset, encoding } = await loadCsv(
+  const { dataset, preprocessing } = await loadCsv(
     { text: csv },
     { target: 'churn', columns: { score: { type: 'number', missing: { impute: 'median' } } } },
   );
   const model = await randomForestClassifier({ nEstimators: 3, seed: 1 }).fit(dataset);
-  await store.register('churn', {
-    artifact: model.toArtifact(),
-    tags: { [ENCODING_TAG]: JSON.stringify(encoding.toJSON()) },
-  });
+  await store.register('churn', { artifact: createPipeline(preprocessing, model).toArtifact() });
   server = await startPredictionServer({
     store,
     name: 'churn',

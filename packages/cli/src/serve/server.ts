@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { InvalidInputError, type Registry, type VersionRef } from '@mlops/core';
+import { inputJsonSchema, InvalidInputError, type Registry, type VersionRef } from '@mlops/core';
 import { listen } from '@mlops/core/internal';
 import { createMonitorMetrics } from '@mlops/monitor';
+import { loadModel, type RegisteredModel } from '@mlops/registry';
+import { codecs } from '@mlops/train';
 import { parseJson } from '../shared/safe-json';
-import { loadServedModel, type ServedModel } from '../shared/served-model';
+import { openApiDocument } from './openapi';
 
 /** Options of {@link startPredictionServer}. */
 export interface PredictionServerOptions {
@@ -95,11 +97,27 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, headers).end(text);
 }
 
+/** The `POST /predict` body: `{ "rows": [...], "proba"?: true }`; anything else is a 400 saying so. */
+function parsePredictBody(text: string): { rows: unknown[]; proba: boolean } {
+  const body = parseJson(text, 'the request body') as { rows?: unknown; proba?: unknown } | null;
+  const usage = 'send {"rows": [...], "proba"?: true}: records by column name, or positional rows';
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || !Array.isArray(body.rows))
+    throw new HttpError(400, usage);
+  const extra = Object.keys(body).find((key) => key !== 'rows' && key !== 'proba');
+  if (extra !== undefined) throw new HttpError(400, `unknown field "${extra}": ${usage}`);
+  if (body.proba !== undefined && typeof body.proba !== 'boolean')
+    throw new HttpError(400, '"proba" must be true or false');
+  return { rows: body.rows, proba: body.proba === true };
+}
+
 /**
- * Serves a registered model over HTTP: `POST /predict` with `{ "rows": [...] }` (records by column name
- * or positional rows, validated against the version's signature) → `{ model, version, predictions, classes }`;
- * `GET /health`; `GET /metrics` (Prometheus). When `ref` is an alias, a move of the alias is picked up
- * (hot reload) without dropping requests.
+ * Serves a registered model over HTTP, one contract for every version: `POST /predict` with
+ * `{ "rows": [...], "proba"?: true }` (raw records by column name — text categories, `null` for blanks — or
+ * positional rows, checked against the version's input schema) → `{ model, version, predictions, probabilities? }`,
+ * predictions being class labels for classifiers and numbers for regressors; `GET /schema` (the input schema as
+ * JSON Schema 2020-12); `GET /openapi.json`; `GET /health`; `GET /metrics` (Prometheus). Bad input, an unseen
+ * category included, is a 400 naming the row and column. When `ref` is an alias, a move of the alias is picked
+ * up (hot reload) without dropping requests.
  */
 export async function startPredictionServer(options: PredictionServerOptions): Promise<PredictionServer> {
   const { store, name } = options;
@@ -109,26 +127,21 @@ export async function startPredictionServer(options: PredictionServerOptions): P
   const headersTimeout = timeoutOption(options.headersTimeoutMs, 10_000, 'headersTimeoutMs');
   const requestTimeout = timeoutOption(options.requestTimeoutMs, 30_000, 'requestTimeoutMs');
   const keepAliveTimeout = timeoutOption(options.keepAliveTimeoutMs, 5_000, 'keepAliveTimeoutMs');
-  let served: ServedModel = await loadServedModel(store, name, ref);
+  const load = (at: VersionRef) => loadModel(store, name, at, codecs);
+  let served: RegisteredModel = await load(ref);
   let loadedAt = new Date().toISOString();
   const metrics = createMonitorMetrics();
 
   const predict = async (req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
-    const body = parseJson(await readBody(req, limit), 'the request body');
-    const rows = Array.isArray(body) ? body : (body as { rows?: unknown } | null)?.rows;
-    if (!Array.isArray(rows))
-      throw new HttpError(400, 'send {"rows": [...]}: records by column name, or positional rows');
+    const { rows, proba } = parsePredictBody(await readBody(req, limit));
     const model = served; // one model for the whole request, even if a reload swaps it meanwhile
-    const predictions = model.predict(rows);
-    const version = model.registered.version.version;
+    const input = rows as Parameters<RegisteredModel['predict']>[0];
+    const predictions = model.task === 'classification' ? model.predictLabels(input) : model.predict(input);
+    const probabilities = proba ? model.predictProba(input) : undefined;
+    const version = model.version.version;
     metrics.recordPredictions(name, version, predictions.length);
-    send(res, 200, {
-      model: name,
-      version,
-      predictions,
-      ...(model.classNames ? { classes: predictions.map((p) => model.classNames![p]) } : {}),
-    });
+    send(res, 200, { model: name, version, predictions, ...(probabilities ? { probabilities } : {}) });
     metrics.recordLatency(name, version, Number(process.hrtime.bigint() - started) / 1e9);
   };
 
@@ -137,14 +150,17 @@ export async function startPredictionServer(options: PredictionServerOptions): P
     const route = `${req.method} ${path}`;
     if (route === 'POST /predict') return predict(req, res);
     if (route === 'GET /health') {
-      return send(res, 200, { status: 'ok', model: name, ref, version: served.registered.version.version, loadedAt });
+      return send(res, 200, { status: 'ok', model: name, ref, version: served.version.version, loadedAt });
     }
+    if (route === 'GET /schema')
+      return send(res, 200, inputJsonSchema(served.inputSpec, { title: `${name} v${served.version.version} input` }));
+    if (route === 'GET /openapi.json') return send(res, 200, openApiDocument(name, served));
     if (route === 'GET /metrics') {
       const text = await metrics.metrics();
       res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
       return;
     }
-    const known = ['/predict', '/health', '/metrics'].includes(path);
+    const known = ['/predict', '/health', '/metrics', '/schema', '/openapi.json'].includes(path);
     throw new HttpError(known ? 405 : 404, known ? `${req.method} is not allowed on ${path}` : `no route ${path}`);
   };
   const fail = (res: ServerResponse, error: unknown) => {
@@ -173,14 +189,14 @@ export async function startPredictionServer(options: PredictionServerOptions): P
     reloading = true;
     try {
       const current = await store.getAlias(name, ref).catch(() => undefined);
-      if (current !== undefined && current !== served.registered.version.version) {
-        const next = await loadServedModel(store, name, current);
-        log(`reload: ${name}@${ref} moved from v${served.registered.version.version} to v${current}`);
+      if (current !== undefined && current !== served.version.version) {
+        const next = await load(current);
+        log(`reload: ${name}@${ref} moved from v${served.version.version} to v${current}`);
         served = next;
         loadedAt = new Date().toISOString();
       }
     } catch (error) {
-      log(`reload failed, still serving v${served.registered.version.version}: ${(error as Error).message}`);
+      log(`reload failed, still serving v${served.version.version}: ${(error as Error).message}`);
     } finally {
       reloading = false;
     }
@@ -199,7 +215,7 @@ export async function startPredictionServer(options: PredictionServerOptions): P
   return {
     url: listening.url,
     get version() {
-      return served.registered.version.version;
+      return served.version.version;
     },
     close: () => {
       if (timer) clearInterval(timer);

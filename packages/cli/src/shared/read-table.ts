@@ -1,59 +1,96 @@
 import { extname } from 'node:path';
+import { InvalidInputError, type EncoderSpec, type PipelineTarget } from '@mlops/core';
 import {
+  buildTable,
   loadCsv,
   loadIris,
   loadJson,
   loadNdjson,
-  TableEncoding,
+  type LoadedInputs,
   type LoadedTable,
   type TableOptions,
 } from '@mlops/data';
-import { InvalidInputError } from '@mlops/core';
-import { parseJson } from './safe-json';
 
-/** Loads `--data`: `iris`, or a .csv / .json / .ndjson file. */
-export async function readTable(data: string, options: TableOptions): Promise<LoadedTable> {
-  if (data === 'iris') {
-    const dataset = loadIris();
-    const encoding = new TableEncoding({
-      features: dataset.featureNames.map((name) => ({ name, type: 'number' as const })),
-      target: { name: 'species', classNames: dataset.classNames! },
-      missingValues: [],
-    });
-    return { dataset, encoding, missing: {}, droppedRows: [] };
-  }
-  const ext = extname(data).toLowerCase();
-  if (ext === '.csv' || ext === '.tsv')
-    return loadCsv({ path: data }, { ...options, ...(ext === '.tsv' ? { delimiter: '\t' } : {}) });
-  if (ext === '.json') return loadJson({ path: data }, options);
-  if (ext === '.ndjson' || ext === '.jsonl') return loadNdjson({ path: data }, options);
-  throw new InvalidInputError(`cannot read ${JSON.stringify(data)}: use iris, or a .csv, .tsv, .json or .ndjson file`);
+type Format = 'csv' | 'tsv' | 'json' | 'ndjson';
+
+function formatOf(path: string): Format {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.csv') return 'csv';
+  if (ext === '.tsv') return 'tsv';
+  if (ext === '.json') return 'json';
+  if (ext === '.ndjson' || ext === '.jsonl') return 'ndjson';
+  throw new InvalidInputError(`cannot read ${JSON.stringify(path)}: use a .csv, .tsv, .json or .ndjson file`);
 }
 
-/** Reads records to predict on (no target needed): a CSV/JSON/NDJSON file as objects keyed by column. */
+/** Loads `--data` for training: `iris`, or a .csv / .tsv / .json / .ndjson file. */
+export async function readTable(data: string, options: TableOptions): Promise<LoadedTable> {
+  if (data === 'iris') {
+    const iris = loadIris();
+    const records = iris.features.map((row, i) => ({
+      at: { line: i, what: 'row' as const },
+      values: {
+        ...Object.fromEntries(iris.featureNames.map((name, j) => [name, row[j]])),
+        species: iris.classNames![iris.target[i]!],
+      },
+    }));
+    return buildTable(records, options);
+  }
+  const path = { path: data };
+  switch (formatOf(data)) {
+    case 'csv':
+      return loadCsv(path, options);
+    case 'tsv':
+      return loadCsv(path, { ...options, delimiter: '\t' });
+    case 'json':
+      return loadJson(path, options);
+    case 'ndjson':
+      return loadNdjson(path, options);
+  }
+}
+
+/**
+ * Reads records to predict or compare, encoded with a model's input spec exactly as at training time (the target
+ * column is optional): errors name the file line and column.
+ */
+export async function readInputs(
+  path: string,
+  preprocessing: EncoderSpec & { readonly target?: PipelineTarget },
+): Promise<LoadedInputs> {
+  const source = { path };
+  switch (formatOf(path)) {
+    case 'csv':
+      return loadCsv(source, { preprocessing });
+    case 'tsv':
+      return loadCsv(source, { preprocessing, delimiter: '\t' });
+    case 'json':
+      return loadJson(source, { preprocessing });
+    case 'ndjson':
+      return loadNdjson(source, { preprocessing });
+  }
+}
+
+/** Reads raw records (no model): every column as the file has it, for `mlops monitor`. */
 export async function readRecords(path: string): Promise<Record<string, unknown>[]> {
   const { readFile } = await import('node:fs/promises');
   const { parse } = await import('csv-parse/sync');
-  const ext = extname(path).toLowerCase();
+  const { parseJson } = await import('./safe-json');
+  const format = formatOf(path);
   const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw error.code === 'ENOENT' ? new InvalidInputError(`input file not found: ${path}`) : error;
   });
-  if (ext === '.csv' || ext === '.tsv')
+  if (format === 'csv' || format === 'tsv')
     return parse(text, {
       columns: true,
       skip_empty_lines: true,
       bom: true,
-      delimiter: ext === '.tsv' ? '\t' : ',',
+      delimiter: format === 'tsv' ? '\t' : ',',
     }) as Record<string, unknown>[];
-  if (ext === '.json') {
+  if (format === 'json') {
     const value = parseJson(text, path);
     if (!Array.isArray(value)) throw new InvalidInputError(`${path} must hold a JSON array of records`);
     return value as Record<string, unknown>[];
   }
-  if (ext === '.ndjson' || ext === '.jsonl') {
-    return text
-      .split('\n')
-      .flatMap((line, i) => (line.trim() ? [parseJson(line, `${path} line ${i + 1}`) as Record<string, unknown>] : []));
-  }
-  throw new InvalidInputError(`cannot read ${JSON.stringify(path)}: use a .csv, .tsv, .json or .ndjson file`);
+  return text
+    .split('\n')
+    .flatMap((line, i) => (line.trim() ? [parseJson(line, `${path} line ${i + 1}`) as Record<string, unknown>] : []));
 }

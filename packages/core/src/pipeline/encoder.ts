@@ -1,6 +1,7 @@
 import type { InputColumn, Preprocessing, RawRecord, RawRow } from '../contracts/pipeline';
 import { InvalidInputError } from '../errors/errors';
 import { cellError, describeValue, isMissing, parseRawValue, type CellRef } from './cells';
+import { parseDecimal } from './number-grammar';
 
 /** Raw prediction input: records keyed by column name, or positional rows in input order. */
 export type RawInput = readonly RawRecord[] | readonly RawRow[];
@@ -51,12 +52,16 @@ function cellEncoder(column: InputColumn, pre: EncoderSpec): CellEncoder {
     });
   };
   if (type !== 'category') {
-    return (value, row, _positional, where) =>
-      isMissing(value, pre.missingValues)
-        ? missing(row, where)
-        : typeof value === 'number' && type === 'number' && Number.isFinite(value)
-          ? value // the common case, without a call
-          : (parseRawValue(value, type, ref(row, where)) as number);
+    const numeric = type === 'number' || type === 'integer';
+    return (value, row, _positional, where) => {
+      if (isMissing(value, pre.missingValues)) return missing(row, where);
+      // The common cases without building an error reference: finite numbers, and number text.
+      if (numeric) {
+        const n = typeof value === 'number' ? value : typeof value === 'string' ? parseDecimal(value) : undefined;
+        if (n !== undefined && Number.isFinite(n) && (type === 'number' || Number.isInteger(n))) return n;
+      }
+      return parseRawValue(value, type, ref(row, where)) as number;
+    };
   }
   const levels = column.levels ?? [];
   return (value, row, positional, where) => {
@@ -64,8 +69,14 @@ function cellEncoder(column: InputColumn, pre: EncoderSpec): CellEncoder {
     if (positional && typeof value === 'number') {
       // A positional row may carry a category's code.
       if (Number.isInteger(value) && value >= 0 && value < levels.length) return value;
-      throw cellError(value, `a level of "${name}" (${listLevels(levels)}) or its code 0–${levels.length - 1}`, ref(row, where));
+      throw cellError(
+        value,
+        `a level of "${name}" (${listLevels(levels)}) or its code 0–${levels.length - 1}`,
+        ref(row, where),
+      );
     }
+    const exact = typeof value === 'string' ? codes.get(value) : undefined; // most text is already trimmed
+    if (exact !== undefined) return exact;
     const text = parseRawValue(value, 'category', ref(row, where)) as string;
     const code = codes.get(text);
     if (code !== undefined) return code;

@@ -5,11 +5,16 @@ import type { EncoderSpec } from './encoder';
 function columnSchema(column: InputColumn): JsonObject {
   const base: JsonObject =
     column.type === 'category'
-      ? { type: column.nullable ? ['string', 'null'] : 'string', enum: [...(column.levels ?? []), ...(column.nullable ? [null] : [])] }
+      ? {
+          type: column.nullable ? ['string', 'null'] : 'string',
+          enum: [...(column.levels ?? []), ...(column.nullable ? [null] : [])],
+        }
       : { type: column.nullable ? [column.type, 'null'] : column.type };
   return {
     ...base,
-    ...(column.fill ? { description: `missing values are filled with ${JSON.stringify(column.fill.value)} (${column.fill.strategy})` } : {}),
+    ...(column.fill
+      ? { description: `missing values are filled with ${JSON.stringify(column.fill.value)} (${column.fill.strategy})` }
+      : {}),
   };
 }
 

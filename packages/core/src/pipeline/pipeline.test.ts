@@ -12,7 +12,14 @@ import { pipelineCodec } from './pipeline-codec';
 const preprocessing: Preprocessing = {
   inputs: [
     { name: 'income', type: 'number', nullable: true, fill: { strategy: 'median', value: 50 }, missingCount: 2 },
-    { name: 'home', type: 'category', levels: ['OWN', 'RENT'], nullable: true, fill: { strategy: 'mode', value: 'RENT' }, missingCount: 1 },
+    {
+      name: 'home',
+      type: 'category',
+      levels: ['OWN', 'RENT'],
+      nullable: true,
+      fill: { strategy: 'mode', value: 'RENT' },
+      missingCount: 1,
+    },
     { name: 'years', type: 'integer', nullable: false, missingCount: 0 },
     { name: 'married', type: 'boolean', nullable: false, missingCount: 0 },
   ],
@@ -55,7 +62,12 @@ describe('createEncoder', () => {
   });
 
   it('encodes positional rows, a category as its level or its code', () => {
-    expect(encode([[1, 'RENT', 2, 1], [null, 0, 2, 'no']])).toEqual([
+    expect(
+      encode([
+        [1, 'RENT', 2, 1],
+        [null, 0, 2, 'no'],
+      ]),
+    ).toEqual([
       [1, 1, 2, 1],
       [50, 0, 2, 0],
     ]);
@@ -63,13 +75,25 @@ describe('createEncoder', () => {
 
   it('names the row and column of every bad cell', () => {
     const cases: [unknown, string][] = [
-      [[{ income: 1, home: 'CASTLE', years: 1, married: 1 }], 'predict input row 0, column "home" is "CASTLE", which is not one of its levels (OWN, RENT)'],
-      [[[1, 2, 1, 1]], 'predict input row 0, column "home" is 2: expected a level of "home" (OWN, RENT) or its code 0–1'],
+      [
+        [{ income: 1, home: 'CASTLE', years: 1, married: 1 }],
+        'predict input row 0, column "home" is "CASTLE", which is not one of its levels (OWN, RENT)',
+      ],
+      [
+        [[1, 2, 1, 1]],
+        'predict input row 0, column "home" is 2: expected a level of "home" (OWN, RENT) or its code 0–1',
+      ],
       [[{ income: 1, years: 1.5, married: 1 }], 'predict input row 0, column "years" is 1.5: expected an integer'],
-      [[{ income: 1, married: 1 }], 'predict input row 0, column "years" is missing, and this column has no fill value'],
+      [
+        [{ income: 1, married: 1 }],
+        'predict input row 0, column "years" is missing, and this column has no fill value',
+      ],
       [[{ income: ' 3 ', years: 1, married: 1 }], 'predict input row 0, column "income" is " 3 ": expected a number'],
       [[{ income: 1, years: 1, married: 2 }], 'predict input row 0, column "married" is 2: expected a boolean'],
-      [[{ income: 1, years: 1, married: 1, salary: 3 }], 'predict input row 0 has column "salary", which is not an input of the model'],
+      [
+        [{ income: 1, years: 1, married: 1, salary: 3 }],
+        'predict input row 0 has column "salary", which is not an input of the model',
+      ],
       [[{ income: {}, years: 1, married: 1 }], 'predict input row 0, column "income" is a value of type object'],
       [[[1, 'OWN', 1]], 'predict input row 0 has 3 values but the model takes 4'],
       [['x'], 'predict input row 0 must be an object of column values or an array'],
@@ -89,14 +113,17 @@ describe('createEncoder', () => {
   it('never throws anything but InvalidInputError, whatever the record (property)', () => {
     const cell = fc.oneof(fc.string(), fc.double(), fc.boolean(), fc.constant(null), fc.object(), fc.integer());
     fc.assert(
-      fc.property(fc.array(fc.dictionary(fc.constantFrom('income', 'home', 'years', 'married', 'id', 'x'), cell)), (records) => {
-        try {
-          const rows = encode(records as never);
-          expect(rows.every((row) => row.length === 4 && row.every(Number.isFinite))).toBe(true);
-        } catch (error) {
-          expect(InvalidInputError.isInstance(error)).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.array(fc.dictionary(fc.constantFrom('income', 'home', 'years', 'married', 'id', 'x'), cell)),
+        (records) => {
+          try {
+            const rows = encode(records as never);
+            expect(rows.every((row) => row.length === 4 && row.every(Number.isFinite))).toBe(true);
+          } catch (error) {
+            expect(InvalidInputError.isInstance(error)).toBe(true);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -112,7 +139,9 @@ describe('PipelineModel', () => {
     expect(pipeline.predict(records)).toEqual([1, 0]);
     expect(pipeline.predictLabels(records)).toEqual(['yes', 'no']);
     expect(pipeline.task).toBe('classification');
-    expect(() => pipeline.predictProba(records)).toThrowError(/predictProba needs a classifier whose estimator \(centroid\)/);
+    expect(() => pipeline.predictProba(records)).toThrowError(
+      /predictProba needs a classifier whose estimator \(centroid\)/,
+    );
   });
 
   it('round-trips through its artifact and the codec, refusing malformed ones', async () => {
@@ -126,6 +155,7 @@ describe('PipelineModel', () => {
     expect(loaded.predictLabels([{ income: 22, home: 'RENT', years: 1, married: 0 }])).toEqual(['yes']);
     expect(loaded.preprocessing).toEqual(preprocessing);
 
+    // biome-ignore lint/suspicious/noExplicitAny: the test edits arbitrary artifact fields
     const broken = (change: (a: any) => void) => {
       const copy = JSON.parse(JSON.stringify(artifact));
       change(copy);
@@ -136,7 +166,9 @@ describe('PipelineModel', () => {
       'input "home" fills "CASTLE", which is not a category value among its levels',
     );
     expect(broken((a) => (a.inputs[0].nullable = false))).toThrowError('input "income" has a fill but is not nullable');
-    expect(broken((a) => (a.payload.target.name = 'income'))).toThrowError('the target "income" cannot also be an input');
+    expect(broken((a) => (a.payload.target.name = 'income'))).toThrowError(
+      'the target "income" cannot also be an input',
+    );
     expect(broken((a) => (a.payload.unseenCategory = 'ignore'))).toThrowError('"unseenCategory" must be');
     expect(broken((a) => (a.inputs[0].name = '__proto__'))).toThrowError(InvalidArtifactError);
     expect(broken((a) => (a.payload.estimator = a))).toThrowError(/no codec for artifact format "mlops-pipeline"/);
@@ -164,7 +196,11 @@ describe('inputJsonSchema', () => {
       type: 'object',
       properties: {
         income: { type: ['number', 'null'], description: 'missing values are filled with 50 (median)' },
-        home: { type: ['string', 'null'], enum: ['OWN', 'RENT', null], description: 'missing values are filled with "RENT" (mode)' },
+        home: {
+          type: ['string', 'null'],
+          enum: ['OWN', 'RENT', null],
+          description: 'missing values are filled with "RENT" (mode)',
+        },
         years: { type: 'integer' },
         married: { type: 'boolean' },
         default: { description: 'accepted and ignored' },

@@ -24,7 +24,9 @@ function fillProblem(column: InputColumn): string | undefined {
       : column.type === 'boolean'
         ? typeof value === 'boolean'
         : typeof value === 'number' && Number.isFinite(value) && (column.type === 'number' || Number.isInteger(value));
-  return fits ? undefined : `fills ${JSON.stringify(value)}, which is not a ${column.type} value${column.type === 'category' ? ' among its levels' : ''}`;
+  return fits
+    ? undefined
+    : `fills ${JSON.stringify(value)}, which is not a ${column.type} value${column.type === 'category' ? ' among its levels' : ''}`;
 }
 
 function columnProblem(column: unknown, j: number): string | undefined {

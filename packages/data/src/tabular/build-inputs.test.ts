@@ -31,7 +31,14 @@ describe('the preprocessing a table learns', () => {
           missingCount: 1,
         },
         { name: 'years', type: 'number', nullable: true, fill: { strategy: 'median', value: 8 }, missingCount: 1 },
-        { name: 'married', type: 'category', levels: ['no', 'yes'], nullable: true, fill: { strategy: 'mode', value: 'no' }, missingCount: 0 },
+        {
+          name: 'married',
+          type: 'category',
+          levels: ['no', 'yes'],
+          nullable: true,
+          fill: { strategy: 'mode', value: 'no' },
+          missingCount: 0,
+        },
       ],
       target: { name: 'default', task: 'classification', classNames: ['no', 'yes'] },
       dropped: ['id'],
@@ -42,7 +49,9 @@ describe('the preprocessing a table learns', () => {
 
   it('keeps booleans as booleans in fills and lists every unused column as dropped when features are given', async () => {
     const { preprocessing } = await loadJson(
-      { text: '[{"id":1,"flag":true,"n":1,"y":"a"},{"id":2,"flag":null,"n":2,"y":"b"},{"id":3,"flag":true,"n":3,"y":"a"}]' },
+      {
+        text: '[{"id":1,"flag":true,"n":1,"y":"a"},{"id":2,"flag":null,"n":2,"y":"b"},{"id":3,"flag":true,"n":3,"y":"a"}]',
+      },
       { target: 'y', features: ['flag'], missing: 'impute' },
     );
     expect(preprocessing.inputs).toEqual([
@@ -88,7 +97,10 @@ describe('the preprocessing a table learns', () => {
     const lenient = await loadCsv({ text }, { ...options, unseenCategory: 'missing' });
     expect(lenient.test?.features).toEqual([[0]]);
     await expect(
-      loadCsv({ text: 'x,y\n1,1.5\n2,2.5\n3,3.5\n' }, { target: 'y', task: 'regression', holdout: { testSize: 1, stratify: true } }),
+      loadCsv(
+        { text: 'x,y\n1,1.5\n2,2.5\n3,3.5\n' },
+        { target: 'y', task: 'regression', holdout: { testSize: 1, stratify: true } },
+      ),
     ).rejects.toThrow('holdout.stratify needs class labels');
   });
 });
@@ -96,7 +108,10 @@ describe('the preprocessing a table learns', () => {
 describe('loading records to predict with a model preprocessing', () => {
   it('loads an unlabelled file, encoding it exactly as at training time, and keeps every column of the records', async () => {
     const { preprocessing } = await loadCsv({ text: loans }, { target: 'default', exclude: ['id'], missing: 'impute' });
-    const inputs = await loadCsv({ text: 'id,income,home,years,married\n41,,RENT,4,no\n42,60,OWN,,yes\n' }, { preprocessing });
+    const inputs = await loadCsv(
+      { text: 'id,income,home,years,married\n41,,RENT,4,no\n42,60,OWN,,yes\n' },
+      { preprocessing },
+    );
     expect(inputs.rows).toEqual([
       [40, 2, 4, 0],
       [60, 1, 8, 1],
@@ -112,12 +127,17 @@ describe('loading records to predict with a model preprocessing', () => {
   it('returns the labels when the file has the target column, null where a row has none', async () => {
     const { preprocessing } = await loadCsv({ text: loans }, { target: 'default', exclude: ['id'], missing: 'impute' });
     const labelled = await loadJson(
-      { text: '[{"income": 1, "home": "OWN", "years": 1, "married": "no", "default": "yes"}, {"income": 1, "home": "OWN", "years": 1, "married": "no", "default": null}]' },
+      {
+        text: '[{"income": 1, "home": "OWN", "years": 1, "married": "no", "default": "yes"}, {"income": 1, "home": "OWN", "years": 1, "married": "no", "default": null}]',
+      },
       { preprocessing },
     );
     expect(labelled.target).toEqual([1, null]);
     await expect(
-      loadNdjson({ text: '{"income": 1, "home": "OWN", "years": 1, "married": "no", "default": "maybe"}\n' }, { preprocessing }),
+      loadNdjson(
+        { text: '{"income": 1, "home": "OWN", "years": 1, "married": "no", "default": "maybe"}\n' },
+        { preprocessing },
+      ),
     ).rejects.toThrow('line 1, target column "default" is "maybe", which is not one of the classes (no, yes)');
   });
 
@@ -125,8 +145,14 @@ describe('loading records to predict with a model preprocessing', () => {
     const { preprocessing } = await loadCsv({ text: loans }, { target: 'default', exclude: ['id'], missing: 'impute' });
     const cases: [string, string][] = [
       ['income,home,years,married\n1,OWN,1,no\nx,OWN,1,no\n', 'line 3, column "income" is "x": expected a number'],
-      ['income,home,years,married\n1,CASTLE,1,no\n', 'line 2, column "home" is "CASTLE", which is not one of its levels (MORTGAGE, OWN, RENT)'],
-      ['income,home,years,married,salary\n1,OWN,1,no,9\n', 'line 2 has column "salary", which is not an input of the model'],
+      [
+        'income,home,years,married\n1,CASTLE,1,no\n',
+        'line 2, column "home" is "CASTLE", which is not one of its levels (MORTGAGE, OWN, RENT)',
+      ],
+      [
+        'income,home,years,married,salary\n1,OWN,1,no,9\n',
+        'line 2 has column "salary", which is not an input of the model',
+      ],
     ];
     for (const [text, message] of cases) {
       const error = await loadCsv({ text }, { preprocessing }).catch((e: unknown) => e);
@@ -134,7 +160,7 @@ describe('loading records to predict with a model preprocessing', () => {
       expect((error as Error).message).toContain(message);
     }
     await expect(loadCsv({ text: 'a\n1\n' }, { preprocessing: {} as never })).rejects.toThrow(
-      'options.preprocessing must be a model\'s preprocessing',
+      "options.preprocessing must be a model's preprocessing",
     );
   });
 });

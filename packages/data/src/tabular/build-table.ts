@@ -304,7 +304,10 @@ function resolveImpute(
       columnName: column,
     });
   try {
-    return { strategy: 'constant', value: rawFill(spec.type, parseCell(how, spec.type, column, { line: 0, what: 'row' })) };
+    return {
+      strategy: 'constant',
+      value: rawFill(spec.type, parseCell(how, spec.type, column, { line: 0, what: 'row' })),
+    };
   } catch (error) {
     throw new InvalidInputError(
       `column "${column}" imputes ${JSON.stringify(how)}, which is not a valid ${spec.type} value`,
@@ -440,8 +443,7 @@ export async function buildTable(
   const inputs: InputColumn[] = features.map((name, j) => {
     const spec = columnSpecs[j]!;
     const present = fitRows.map((i) => cells[i]![j]).filter((v): v is number | string => v !== undefined);
-    const levels =
-      spec.type === 'category' ? (spec.categories ?? [...new Set(present as string[])].sort()) : undefined;
+    const levels = spec.type === 'category' ? (spec.categories ?? [...new Set(present as string[])].sort()) : undefined;
     const fill = resolveImpute(policies[j]!, spec, present, name);
     if (fill && levels && !levels.includes(fill.value as string)) {
       throw new InvalidInputError(

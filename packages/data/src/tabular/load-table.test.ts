@@ -289,12 +289,17 @@ describe('loaders never change data silently (A)', () => {
         loadNdjson({ text: '{"x": 1, "y": "a"}\n{"x": [1], "y": "b"}' }, { target: 'y', columns: { x: 'boolean' } }),
       'line 2, column "x" is an array',
     );
-    const { preprocessing } = await loadJson({ text: '[{"x": true, "y": "a"}, {"x": false, "y": "b"}]' }, { target: 'y' });
+    const { preprocessing } = await loadJson(
+      { text: '[{"x": true, "y": "a"}, {"x": false, "y": "b"}]' },
+      { target: 'y' },
+    );
     expect(preprocessing.inputs[0]!.type).toBe('boolean');
     expect(() => encode(preprocessing)([{ x: [true] } as never])).toThrow(
       'predict input row 0, column "x" is an array: expected a boolean (true/false, 1/0, yes/no)',
     );
-    expect(() => encode(preprocessing)([{ x: { valueOf: () => 1 } } as never])).toThrow('row 0, column "x" is a value of type object');
+    expect(() => encode(preprocessing)([{ x: { valueOf: () => 1 } } as never])).toThrow(
+      'row 0, column "x" is a value of type object',
+    );
   });
 
   it('strips a BOM at the start of JSON and NDJSON text, as CSV does', async () => {
@@ -418,13 +423,10 @@ describe('one number grammar: decimal and exponent only (B)', () => {
         { a: 1, b: 2, c: 3 },
       ]),
     ).toThrow(
-      new InvalidInputError(
-        'predict input row 1 has column "c", which is not an input of the model (inputs: a, b)',
-        {
-          row: 1,
-          columnName: 'c',
-        },
-      ),
+      new InvalidInputError('predict input row 1 has column "c", which is not an input of the model (inputs: a, b)', {
+        row: 1,
+        columnName: 'c',
+      }),
     );
   });
 });

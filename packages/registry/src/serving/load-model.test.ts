@@ -65,7 +65,9 @@ describe('loadModel', () => {
         { a: 0, b: 3 },
       ]),
     ).toEqual([1, 0]);
-    expect(() => served.predict([[1, 2, 3]])).toThrow('predict input for m v1 row 0 has 3 values but the model takes 2 (a, b)');
+    expect(() => served.predict([[1, 2, 3]])).toThrow(
+      'predict input for m v1 row 0 has 3 values but the model takes 2 (a, b)',
+    );
     expect(() => served.predict([{ a: 1 }])).toThrow(
       'predict input for m v1 row 0, column "b" is missing, and this column has no fill value',
     );
@@ -180,9 +182,9 @@ describe('loadModel', () => {
         { row: 0, columnName: 'home' },
       ),
     );
-    await expect(
-      store.register('loans', { artifact: { ...pipeline.toArtifact(), inputs: [] } }),
-    ).rejects.toThrow('"inputs": "inputs" must be a non-empty list of columns');
+    await expect(store.register('loans', { artifact: { ...pipeline.toArtifact(), inputs: [] } })).rejects.toThrow(
+      '"inputs": "inputs" must be a non-empty list of columns',
+    );
     await expect(
       store.register('loans', { artifact: pipeline.toArtifact(), featureTypes: ['number', 'number'] }),
     ).rejects.toThrow("featureTypes [number, number] contradict the artifact's inputs [number, integer]");

@@ -81,6 +81,11 @@ export async function loadModel(
   const label = `${name} v${version.version}`;
   const encoder: Encoder = createEncoder(inputSpec);
   const encode = (input: RawInput) => encoder(input, { what: `predict input for ${label}` });
+  // No rows, no predictions (estimators refuse an empty matrix).
+  const predictRows = (input: RawInput): number[] => {
+    const rows = encode(input);
+    return rows.length === 0 ? [] : estimator.predict(rows);
+  };
   const classNames = version.signature.classNames ?? model.classNames;
   const needClasses = (what: string) => {
     if (!classNames)
@@ -96,10 +101,10 @@ export async function loadModel(
     task: classNames ? 'classification' : 'regression',
     inputs: inputSpec.inputs,
     inputSpec,
-    predict: (input) => estimator.predict(encode(input)),
+    predict: predictRows,
     predictLabels(input) {
       const classes = needClasses('predictLabels');
-      return estimator.predict(encode(input)).map((k) => classes[k]!);
+      return predictRows(input).map((k) => classes[k]!);
     },
     predictProba(input) {
       const classes = needClasses('predictProba');
@@ -108,9 +113,9 @@ export async function loadModel(
           name,
           version: version.version,
         });
-      return estimator
-        .predictProba(encode(input))
-        .map((p) => Object.fromEntries(classes.map((c, k) => [c, p[k]!])));
+      const rows = encode(input);
+      if (rows.length === 0) return [];
+      return estimator.predictProba(rows).map((p) => Object.fromEntries(classes.map((c, k) => [c, p[k]!])));
     },
   };
 }
