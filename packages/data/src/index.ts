@@ -1,4 +1,4 @@
-export { loadIris, IRIS_FEATURE_NAMES } from './iris/load-iris';
+export { irisRecords, loadIris, IRIS_FEATURE_NAMES } from './iris/load-iris';
 export { trainTestSplit, type TrainTestSplit, type TrainTestSplitOptions } from './split/train-test-split';
 export type { SplitSize } from './split/split-sizes';
 export { selectRows } from './rows/select-rows';

@@ -3,7 +3,7 @@ import { InvalidInputError, type EncoderSpec, type PipelineTarget } from '@mlops
 import {
   buildTable,
   loadCsv,
-  loadIris,
+  irisRecords,
   loadJson,
   loadNdjson,
   type LoadedInputs,
@@ -24,17 +24,7 @@ function formatOf(path: string): Format {
 
 /** Loads `--data` for training: `iris`, or a .csv / .tsv / .json / .ndjson file. */
 export async function readTable(data: string, options: TableOptions): Promise<LoadedTable> {
-  if (data === 'iris') {
-    const iris = loadIris();
-    const records = iris.features.map((row, i) => ({
-      at: { line: i, what: 'row' as const },
-      values: {
-        ...Object.fromEntries(iris.featureNames.map((name, j) => [name, row[j]])),
-        species: iris.classNames![iris.target[i]!],
-      },
-    }));
-    return buildTable(records, options);
-  }
+  if (data === 'iris') return buildTable(irisRecords(), options);
   const path = { path: data };
   switch (formatOf(data)) {
     case 'csv':

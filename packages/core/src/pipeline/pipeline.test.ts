@@ -8,6 +8,7 @@ import { createEncoder } from './encoder';
 import { inputJsonSchema } from './input-json-schema';
 import { createPipeline, PIPELINE_FORMAT } from './pipeline-model';
 import { pipelineCodec } from './pipeline-codec';
+import { pipelineTrainer } from './pipeline-trainer';
 
 const preprocessing: Preprocessing = {
   inputs: [
@@ -209,5 +210,23 @@ describe('inputJsonSchema', () => {
       required: ['years', 'married'],
       additionalProperties: false,
     });
+  });
+});
+
+describe('pipelineTrainer', () => {
+  it('fits the estimator on encoded rows and returns the pipeline, under the estimator trainer name', async () => {
+    const trainer = pipelineTrainer(centroidTrainer, preprocessing);
+    expect(trainer.name).toBe('centroid');
+    const pipeline = await trainer.fit({
+      features: createEncoder(preprocessing)([
+        { income: 20, home: 'RENT', years: 1, married: false },
+        { income: 90, home: 'OWN', years: 9, married: true },
+      ]),
+      target: [1, 0],
+      featureNames: ['income', 'home', 'years', 'married'],
+      classNames: ['no', 'yes'],
+    });
+    expect(pipeline.format).toBe(PIPELINE_FORMAT);
+    expect(pipeline.predictLabels([{ income: 85, home: 'OWN', years: 8, married: 'yes' }])).toEqual(['no']);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '@mlops/core';
-import { loadIris } from './load-iris';
+import { IRIS_FEATURE_NAMES, irisRecords, loadIris } from './load-iris';
 
 describe('loadIris', () => {
   const iris = loadIris();
@@ -32,5 +32,19 @@ describe('loadIris', () => {
   it('is immutable', () => {
     expect(Object.isFrozen(iris.features)).toBe(true);
     expect(Object.isFrozen(iris.features[0])).toBe(true);
+  });
+});
+
+describe('irisRecords', () => {
+  it('gives the raw records a table loader turns back into the same dataset, with its preprocessing', async () => {
+    const { buildTable } = await import('../tabular/build-table');
+    const table = await buildTable(irisRecords(), { target: 'species', name: 'iris' });
+    const iris = loadIris();
+    expect(table.dataset.features).toEqual(iris.features);
+    expect(table.dataset.target).toEqual(iris.target);
+    expect(table.dataset.classNames).toEqual(iris.classNames);
+    expect(table.preprocessing.inputs.map((c) => [c.name, c.type, c.nullable])).toEqual(
+      IRIS_FEATURE_NAMES.map((name) => [name, 'number', false]),
+    );
   });
 });

