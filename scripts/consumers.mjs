@@ -173,7 +173,12 @@ try {
         result.version === 1 &&
         result.accuracy > 0.9 &&
         result.datasetDrift === false &&
-        Math.abs(result.ks - 0.03235138801163838) < 1e-12
+        Math.abs(result.ks - 0.03235138801163838) < 1e-12 &&
+        result.pipeline?.format === 'mlops-pipeline' &&
+        result.pipeline.labels.length === 2 &&
+        result.pipeline.labels.every((label) => label === 'no' || label === 'yes') &&
+        JSON.stringify(result.pipeline.classes) === '["no","yes"]' &&
+        JSON.stringify(result.pipeline.homeLevels) === '["MORTGAGE","OWN","RENT",null]'
       )
     ) {
       throw new Error(`${name} app printed ${output}`);

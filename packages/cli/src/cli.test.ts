@@ -1,23 +1,15 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadIris, shiftFeatures } from '@mlops/data';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, serveProcess } from './__fixtures__/cli-process';
 
-const cwd = join(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'mlops-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const registry = join(dir, 'registry');
 
-function mlops(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, MLOPS_REGISTRY: registry },
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const mlops = (...args: string[]) => runCli(registry, ...args);
 
 function writeCsv(path: string, header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   writeFileSync(path, `${[header.join(','), ...rows.map((r) => r.join(','))].join('\n')}\n`);
@@ -368,25 +360,9 @@ describe('mlops CLI, end to end', () => {
   });
 
   it('serves as a process until SIGTERM', async () => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli.ts', 'serve', '--model', 'flowers@production', '--port', '0'],
-      {
-        cwd,
-        env: { ...process.env, MLOPS_REGISTRY: registry },
-      },
-    );
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        const match = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(chunk.toString());
-        if (match) resolve(match[1]!);
-      });
-      child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-    });
-    const health = await (await fetch(`${url}/health`)).json();
+    const server = await serveProcess(registry, 'flowers@production');
+    const health = await (await fetch(`${server.url}/health`)).json();
     expect(health).toMatchObject({ status: 'ok', model: 'flowers', version: 1 });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await server.stop()).toBe(0);
   });
 });

@@ -2,8 +2,30 @@ import { writeFile } from 'node:fs/promises';
 import { defineCommand } from 'citty';
 import { type InputColumn, InvalidInputError } from '@mlops/core';
 import { detectDrift, renderDriftReport } from '@mlops/monitor';
+import { loadModel } from '@mlops/registry';
+import { codecs } from '@mlops/train';
+import { openCliRegistry, parseModelRef } from '../shared/open-cli-registry';
 import { createOutput } from '../shared/output';
-import { readRecords } from '../shared/read-table';
+import { readInputs, readRecords } from '../shared/read-table';
+
+/** Both files read with a model version's preprocessing: its input columns, typed and encoded as at training time. */
+async function modelColumns(model: string, registry: string | undefined, reference: string, current: string) {
+  const { name, ref } = parseModelRef(model);
+  const store = await openCliRegistry(registry);
+  try {
+    const served = await loadModel(store, name, ref, codecs);
+    const [before, now] = await Promise.all([
+      readInputs(reference, served.inputSpec),
+      readInputs(current, served.inputSpec),
+    ]);
+    const names = served.inputs.map((c) => c.name);
+    const columnsOf = (rows: readonly number[][]) =>
+      Object.fromEntries(names.map((column, j) => [column, Float64Array.from(rows, (row) => row[j]!)]));
+    return { names, ref: columnsOf(before.rows), cur: columnsOf(now.rows), types: [...served.inputs] };
+  } finally {
+    await store.close();
+  }
+}
 
 /**
  * Columns of both files as numbers: numeric columns as they are, text columns as codes of their sorted union of
@@ -62,14 +84,23 @@ export const monitor = defineCommand({
     },
     current: { type: 'string', required: true, description: 'Current rows, e.g. last day of requests' },
     target: { type: 'string', description: 'A column to leave out (the label)' },
+    model: {
+      type: 'string',
+      description: "name@alias: compare that version's input columns, read as at training time (others are ignored)",
+    },
+    registry: {
+      type: 'string',
+      description: 'Registry directory or postgres:// URL (or MLOPS_REGISTRY), with --model',
+    },
     html: { type: 'string', description: 'Write the drift report to this HTML file' },
     'fail-on-drift': { type: 'boolean', description: 'Exit with code 3 when the dataset drifted' },
     json: { type: 'boolean', description: 'Print the report as JSON' },
   },
   async run({ args }) {
     const out = createOutput(Boolean(args.json));
-    const [referenceRows, currentRows] = await Promise.all([readRecords(args.reference), readRecords(args.current)]);
-    const { names, ref, cur, types } = toColumns(referenceRows, currentRows, args.target);
+    const { names, ref, cur, types } = args.model
+      ? await modelColumns(args.model, args.registry, args.reference, args.current)
+      : toColumns(...(await Promise.all([readRecords(args.reference), readRecords(args.current)])), args.target);
     const report = detectDrift(ref, cur, { featureNames: names, columns: types });
     if (args.html)
       await writeFile(

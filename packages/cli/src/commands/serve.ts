@@ -3,7 +3,10 @@ import { startPredictionServer } from '../serve/server';
 import { openCliRegistry, parseModelRef } from '../shared/open-cli-registry';
 
 export const serve = defineCommand({
-  meta: { name: 'serve', description: 'Serve a model over HTTP: POST /predict, GET /health, GET /metrics' },
+  meta: {
+    name: 'serve',
+    description: 'Serve a model over HTTP: POST /predict, GET /schema, GET /openapi.json, GET /health, GET /metrics',
+  },
   args: {
     model: { type: 'string', required: true, description: 'name@alias or name@version (e.g. iris@production)' },
     port: { type: 'string', default: '8080', description: 'Port (0: any free port)' },
@@ -42,7 +45,7 @@ export const serve = defineCommand({
       log: (line) => console.log(line),
     });
     console.log(
-      `serving ${name}@${ref} (v${server.version}) on ${server.url}: POST /predict, GET /health, GET /metrics`,
+      `serving ${name}@${ref} (v${server.version}) on ${server.url}: POST /predict, GET /schema, GET /openapi.json, GET /health, GET /metrics`,
     );
     await new Promise<void>((resolve) => {
       const stop = () => resolve();

@@ -1,0 +1,182 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, serveProcess } from './__fixtures__/cli-process';
+
+// The table the root README walks through: ids, text categories, blanks, a class and a numeric target.
+const data = join(import.meta.dirname, '../../../examples/data');
+const loans = join(data, 'loans.csv');
+const requests = join(data, 'loans-requests.csv'); // unlabelled, with ids
+const dir = mkdtempSync(join(tmpdir(), 'mlops-real-tables-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const mlops = (...args: string[]) => runCli(join(dir, 'registry'), ...args);
+
+/** What the tests read of a JSON Schema or an OpenAPI document. */
+interface Described {
+  $schema?: string;
+  properties: Record<string, { enum?: unknown[]; type?: unknown }>;
+  components: { schemas: { PredictResponse: { properties: { predictions: { items: unknown } } } } };
+}
+const getJson = async (url: string) => (await (await fetch(url)).json()) as Described;
+
+/** The first records of the requests file, as a client would send them (text, blanks as null). */
+function requestRecords(): Record<string, string | null>[] {
+  const [header, ...lines] = readFileSync(requests, 'utf8').trim().split('\n');
+  const names = header!.split(',');
+  return lines.map((line) =>
+    Object.fromEntries(line.split(',').map((cell, j) => [names[j]!, cell === '' ? null : cell])),
+  );
+}
+
+describe('a real table end to end: mlops train → predict (unlabelled) → serve raw records → /schema', () => {
+  it('classification: defaulted yes/no from categories and blanks, the id and the other target left out', async () => {
+    const trained = mlops(
+      'train',
+      '--data',
+      loans,
+      '--target',
+      'defaulted',
+      '--exclude',
+      'id,interest_rate',
+      '--name',
+      'loans',
+      '--trees',
+      '30',
+      '--json',
+    );
+    expect(trained.status).toBe(0);
+    const result = JSON.parse(trained.stdout);
+    expect(result).toMatchObject({
+      name: 'loans',
+      version: 1,
+      task: 'classification',
+      features: ['age', 'income', 'home_ownership', 'purpose', 'credit_history', 'employment_years', 'loan_amount'],
+      missing: { income: 23, home_ownership: 16, credit_history: 12, employment_years: 35 },
+      trainRows: 320,
+      testRows: 80,
+      unseenCategory: 'missing',
+    });
+    expect(Object.keys(result.metrics)).toEqual(['accuracy', 'f1']);
+    expect(result.metrics.accuracy).toBeGreaterThan(0.6);
+    const home = result.inputs.find((c: { name: string }) => c.name === 'home_ownership');
+    expect(home).toMatchObject({ type: 'category', levels: ['MORTGAGE', 'OTHER', 'OWN', 'RENT'], nullable: true });
+
+    const predicted = mlops('predict', '--model', 'loans@production', '--input', requests, '--proba', '--json');
+    expect(predicted.status).toBe(0);
+    const answer = JSON.parse(predicted.stdout);
+    expect(answer).toMatchObject({ model: 'loans', version: 1, task: 'classification' });
+    expect(answer.predictions).toHaveLength(8);
+    expect(answer.predictions.every((p: string) => p === 'no' || p === 'yes')).toBe(true);
+    expect(Object.keys(answer.probabilities[0])).toEqual(['no', 'yes']);
+    const csv = mlops('predict', '--model', 'loans@production', '--input', requests).stdout.split('\n');
+    expect(csv[0]).toBe('id,prediction');
+    expect(csv[1]).toMatch(/^L20001,(no|yes)$/);
+    const scored = JSON.parse(mlops('predict', '--model', 'loans@1', '--input', loans, '--json').stdout);
+    expect(scored).toMatchObject({ labelledRows: 400 });
+    expect(scored.score.accuracy).toBeGreaterThan(0.7);
+
+    // Monitoring by the model's input columns: typed as at training time, the id and the targets ignored.
+    const html = join(dir, 'drift.html');
+    const monitored = mlops(
+      'monitor',
+      '--model',
+      'loans@production',
+      '--reference',
+      loans,
+      '--current',
+      requests,
+      '--html',
+      html,
+    );
+    expect(monitored.status).toBe(0);
+    expect(monitored.stdout).toMatch(/^dataset drift: no \(0\/7 features, 400 vs 8 rows\)/);
+    expect(monitored.stdout).toContain('home_ownership: chisquare');
+    expect(monitored.stdout).not.toContain(' id:');
+    expect(readFileSync(html, 'utf8')).toContain('MORTGAGE');
+
+    const server = await serveProcess(join(dir, 'registry'), 'loans@production');
+    try {
+      const post = async (body: unknown) => {
+        const response = await fetch(`${server.url}/predict`, { method: 'POST', body: JSON.stringify(body) });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      };
+      const served = await post({ rows: requestRecords(), proba: true });
+      expect(served.status).toBe(200);
+      expect(served.body.predictions).toEqual(answer.predictions); // the CLI and the server agree
+      expect(served.body.probabilities).toEqual(answer.probabilities);
+      const odd = await post({ rows: [{ ...requestRecords()[0], purpose: 'yacht' }] });
+      expect(odd.status).toBe(200); // an unseen category is filled (mlops train --unseen missing), never a 5xx
+      const wrong = await post({ rows: [{ ...requestRecords()[0], age: 'forty' }] });
+      expect(wrong).toEqual({
+        status: 400,
+        body: {
+          error:
+            'predict input for loans v1 row 0, column "age" is "forty": expected a number (decimal digits, optional sign, point and exponent)',
+        },
+      });
+      const schema = await getJson(`${server.url}/schema`);
+      expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+      expect(schema.properties.home_ownership!.enum).toEqual(['MORTGAGE', 'OTHER', 'OWN', 'RENT', null]);
+      expect(schema.properties.credit_history!.enum).toEqual(['fair', 'good', 'poor', null]);
+      expect(schema.properties.age!.type).toEqual(['number', 'null']);
+      expect(Object.keys(schema.properties)).toEqual([
+        'age',
+        'income',
+        'home_ownership',
+        'purpose',
+        'credit_history',
+        'employment_years',
+        'loan_amount',
+        'defaulted',
+        'id',
+        'interest_rate',
+      ]);
+      const openapi = await getJson(`${server.url}/openapi.json`);
+      expect(openapi.components.schemas.PredictResponse.properties.predictions.items).toEqual({
+        type: 'string',
+        enum: ['no', 'yes'],
+      });
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  });
+
+  it('regression: interest_rate, through predict and serve as numbers', async () => {
+    const trained = mlops(
+      'train',
+      '--data',
+      loans,
+      '--target',
+      'interest_rate',
+      '--exclude',
+      'id,defaulted',
+      '--name',
+      'rates',
+      '--trees',
+      '30',
+      '--json',
+    );
+    expect(trained.status).toBe(0);
+    const result = JSON.parse(trained.stdout);
+    expect(result).toMatchObject({ name: 'rates', task: 'regression' });
+    expect(Object.keys(result.metrics)).toEqual(['r2', 'mae', 'rmse']);
+    expect(result.metrics.r2).toBeGreaterThan(0.7);
+    const predicted = JSON.parse(mlops('predict', '--model', 'rates@production', '--input', requests, '--json').stdout);
+    expect(predicted.task).toBe('regression');
+    expect(predicted.predictions).toHaveLength(8);
+    expect(predicted.predictions.every((p: unknown) => typeof p === 'number' && p > 3 && p < 25)).toBe(true);
+    const server = await serveProcess(join(dir, 'registry'), 'rates@production');
+    try {
+      const response = await fetch(`${server.url}/predict`, {
+        method: 'POST',
+        body: JSON.stringify({ rows: requestRecords() }),
+      });
+      expect(await response.json()).toEqual({ model: 'rates', version: 1, predictions: predicted.predictions });
+      const schema = await getJson(`${server.url}/schema`);
+      expect(schema.properties.purpose!.enum).toContain('medical');
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  });
+});
