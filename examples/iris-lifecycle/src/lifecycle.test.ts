@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { loadIris, trainTestSplit } from '@mlops/data';
-import { FileSystemModelStore, PostgresModelStore } from '@mlops/registry';
+import type { Registry } from '@mlops/core';
+import { loadModel, openRegistry } from '@mlops/registry';
+import { codecs } from '@mlops/train';
 import { runIrisLifecycle, SKLEARN_TEST_PREDICTIONS } from './lifecycle';
 
 const roots: string[] = [];
@@ -24,11 +26,12 @@ describe('iris lifecycle example (one run, one behaviour per test)', () => {
   const root = tempRoot();
   const lines: string[] = [];
   let summary: Awaited<ReturnType<typeof runIrisLifecycle>>;
-  let store: FileSystemModelStore;
+  let registry: Registry;
   beforeAll(async () => {
     summary = await runIrisLifecycle({ registryRoot: root, log: (line) => lines.push(line) });
-    store = new FileSystemModelStore({ root });
+    registry = await openRegistry(root);
   });
+  afterAll(() => registry.close());
 
   it("splits like scikit-learn and predicts scikit-learn's 30 test labels", () => {
     expect([summary.trainRows, summary.testRows]).toEqual([120, 30]);
@@ -44,6 +47,31 @@ describe('iris lifecycle example (one run, one behaviour per test)', () => {
     expect(summary.datasetVersion).toBe(1);
   });
 
+  it('versions pipelines that take raw records, retrains included', async () => {
+    for (const version of [1, 2]) {
+      const { artifact } = await registry.loadArtifact('iris', version);
+      expect(artifact.format).toBe('mlops-pipeline');
+    }
+    const v1 = await loadModel(registry, 'iris', 1, codecs);
+    expect(v1.inputs.map((c) => [c.name, c.type])).toEqual([
+      ['sepal length (cm)', 'number'],
+      ['sepal width (cm)', 'number'],
+      ['petal length (cm)', 'number'],
+      ['petal width (cm)', 'number'],
+    ]);
+    const record = {
+      'sepal length (cm)': 5.1,
+      'sepal width (cm)': 3.5,
+      'petal length (cm)': 1.4,
+      'petal width (cm)': 0.2,
+    };
+    expect(v1.predictLabels([record, { ...record, species: 'ignored' }])).toEqual(['setosa', 'setosa']);
+    const [proba] = v1.predictProba([record]);
+    expect(Object.keys(proba!)).toEqual(['setosa', 'versicolor', 'virginica']);
+    expect(proba!.setosa).toBe(1);
+    expect(lines.some((line) => line.includes('predictProba, least sure test record'))).toBe(true);
+  });
+
   it('detects the petal shift and alerts on the accuracy drop', () => {
     const drifted = summary.drift.features.filter((f) => f.drifted).map((f) => f.feature);
     expect(drifted).toEqual(['petal length (cm)', 'petal width (cm)']);
@@ -57,7 +85,7 @@ describe('iris lifecycle example (one run, one behaviour per test)', () => {
     expect(summary.reportPath).toBe(join(root, 'monitoring', 'drift-report.html'));
     expect(readFileSync(summary.reportPath, 'utf8')).toContain('<svg class="histogram"');
     expect(readFileSync(summary.predictionLogPath, 'utf8').trim().split('\n')).toHaveLength(240); // 120 predictions + 120 labels
-    expect(lines).toHaveLength(12);
+    expect(lines).toHaveLength(14);
   });
 
   it('retrains and promotes v2, which beats v1 on the holdout', async () => {
@@ -68,31 +96,33 @@ describe('iris lifecycle example (one run, one behaviour per test)', () => {
       summary.decision.metrics.championHoldoutAccuracy!,
     );
     expect(summary.productionVersion).toBe(2);
-    const v2 = await store.getVersion('iris', 'production');
+    const v2 = await registry.getVersion('iris', 'production');
     expect([v2.version, v2.parentVersion]).toEqual([2, 1]);
   });
 
   it('links each version to the dataset version it was trained on', async () => {
-    expect((await store.getVersion('iris', 1)).dataset).toEqual({
+    expect((await registry.getVersion('iris', 1)).dataset).toEqual({
       fingerprint: summary.datasetFingerprint,
       name: 'iris-training',
       version: 1,
     });
-    const retrainData = await store.datasets.getVersion('iris-training', 2);
+    const retrainData = await registry.datasets.getVersion('iris-training', 2);
     expect(retrainData.rows).toBe(240); // the train split plus the labelled production batch
-    expect((await store.getVersion('iris', 2)).dataset).toEqual({
+    expect((await registry.getVersion('iris', 2)).dataset).toEqual({
       fingerprint: retrainData.fingerprint,
       name: 'iris-training',
       version: 2,
     });
-    expect(await store.searchVersions({ dataset: { name: 'iris-training', version: 2 } })).toMatchObject({ total: 1 });
+    expect(await registry.searchVersions({ dataset: { name: 'iris-training', version: 2 } })).toMatchObject({
+      total: 1,
+    });
   });
 
   it('keeps one copy of the same training data and a clean registry', async () => {
     const { train } = trainTestSplit(loadIris(), { testSize: 0.2, seed: 42 });
-    expect((await store.datasets.register('iris-training', { dataset: train })).version).toBe(1);
-    expect((await store.datasets.listVersions('iris-training')).map((v) => v.version)).toEqual([1, 2]);
-    expect((await store.verify()).ok).toBe(true);
+    expect((await registry.datasets.register('iris-training', { dataset: train })).version).toBe(1);
+    expect((await registry.datasets.listVersions('iris-training')).map((v) => v.version)).toEqual([1, 2]);
+    expect((await registry.verify()).ok).toBe(true);
   });
 });
 
@@ -104,12 +134,12 @@ describe('iris lifecycle example on other registries and as a script', () => {
     expect(summary.predictions).toEqual([...SKLEARN_TEST_PREDICTIONS]);
     expect(summary.reloadedIdentical).toBe(true);
     expect(summary.decision.action).toBe('promoted');
-    const store = new PostgresModelStore({ connectionString: url, schema });
+    const registry = await openRegistry(url, { schema });
     try {
-      expect((await store.getVersion('iris', 'production')).version).toBe(2);
-      expect((await store.verify()).ok).toBe(true);
+      expect((await registry.getVersion('iris', 'production')).version).toBe(2);
+      expect((await registry.verify()).ok).toBe(true);
     } finally {
-      await store.close();
+      await registry.close();
       const admin = new pg.Client({ connectionString: url });
       await admin.connect();
       await admin.query(`DROP SCHEMA "${schema}" CASCADE`);

@@ -1,5 +1,15 @@
-import { accuracyScore, createLifecycle, type DriftReport, fingerprint, type LifecycleDecision } from '@mlops/core';
-import { loadIris, shiftFeatures, trainTestSplit } from '@mlops/data';
+import {
+  accuracyScore,
+  createLifecycle,
+  createPipeline,
+  type Dataset,
+  type DriftReport,
+  fingerprint,
+  type LifecycleDecision,
+  pipelineTrainer,
+  type Registry,
+} from '@mlops/core';
+import { buildTable, irisRecords, shiftFeatures } from '@mlops/data';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +22,7 @@ import {
   renderDriftReport,
   rollingMetrics,
 } from '@mlops/monitor';
-import { FileSystemModelStore, loadModel, PostgresModelStore } from '@mlops/registry';
+import { loadModel, openRegistry } from '@mlops/registry';
 import { codecs, randomForestClassifier } from '@mlops/train';
 
 /** scikit-learn 1.2's `RandomForestClassifier(random_state=42)` predictions on the iris test split (seed 42). */
@@ -61,79 +71,107 @@ const PETAL_SHIFT = { 'petal length (cm)': 1.2, 'petal width (cm)': 0.5 };
 
 /** Runs iris: split → train → register → reload → predict → monitor a shifted batch → retrain → promote. */
 export async function runIrisLifecycle(options: IrisLifecycleOptions): Promise<IrisLifecycleSummary> {
-  const opened: PostgresModelStore[] = [];
-  const openStore = async (): Promise<FileSystemModelStore | PostgresModelStore> => {
-    if (!options.postgres) return new FileSystemModelStore({ root: options.registryRoot ?? 'registry' });
-    const pgStore = new PostgresModelStore({
-      connectionString: options.postgres.url,
-      schema: options.postgres.schema ?? 'mlops',
-    });
-    opened.push(pgStore);
-    await pgStore.migrate();
-    return pgStore;
+  // A directory or a postgres:// URL: the example never names a backend, openRegistry picks it.
+  const location = options.postgres?.url ?? options.registryRoot ?? 'registry';
+  const schema = options.postgres ? (options.postgres.schema ?? 'mlops') : undefined;
+  const opened: Registry[] = [];
+  const open = async (): Promise<Registry> => {
+    const registry = await openRegistry(location, schema === undefined ? {} : { schema });
+    opened.push(registry);
+    return registry;
   };
-  const where = options.postgres
-    ? `PostgreSQL schema ${options.postgres.schema ?? 'mlops'}`
-    : `registry at ${options.registryRoot}`;
+  const where = schema === undefined ? `registry at ${location}` : `PostgreSQL schema ${schema}`;
   try {
-    return await runLoop(options, openStore, where);
+    return await runLoop(options, open, where);
   } finally {
-    await Promise.all(opened.map((pgStore) => pgStore.close()));
+    await Promise.all(opened.map((registry) => registry.close()));
   }
 }
 
-type OpenStore = () => Promise<FileSystemModelStore | PostgresModelStore>;
+/** Rows as the raw records a caller would send: one object per row, keyed by column name. */
+function recordsOf(dataset: Dataset): Record<string, number>[] {
+  return dataset.features.map((row) => Object.fromEntries(dataset.featureNames.map((name, j) => [name, row[j]!])));
+}
 
 async function runLoop(
   options: IrisLifecycleOptions,
-  openStore: OpenStore,
+  open: () => Promise<Registry>,
   where: string,
 ): Promise<IrisLifecycleSummary> {
   const log = options.log ?? (() => {});
-  const iris = loadIris();
-  const { train, test } = trainTestSplit(iris, { testSize: 0.2, seed: 42 });
+  // The raw table: the preprocessing (input columns, types, classes) is learned from the training rows only, and
+  // the held-out rows are scikit-learn's `train_test_split(test_size=0.2, random_state=42)` test rows.
+  const table = await buildTable(irisRecords(), {
+    target: 'species',
+    name: 'iris',
+    holdout: { testSize: 0.2, seed: 42 },
+  });
+  const { dataset: train, preprocessing } = table;
+  const test = table.test!;
+  const testRecords = recordsOf(test);
   const datasetFingerprint = fingerprint(train);
   log(
-    `data     iris: ${iris.target.length} rows × ${iris.featureNames.length} features; split seed 42 → ${train.target.length} train / ${test.target.length} test`,
+    `data     iris: ${train.target.length + test.target.length} raw records × ${preprocessing.inputs.length} inputs → ${preprocessing.target.name} (${preprocessing.target.classNames?.join(' / ')}); split seed 42 → ${train.target.length} train / ${test.target.length} test`,
   );
 
-  const trainer = randomForestClassifier({ nEstimators: 100, seed: 42 });
-  const model = await trainer.fit(train);
-  const predictions = model.predict(test.features);
+  // The version is a pipeline: the preprocessing learned from the table, then the forest fitted on its rows.
+  const forest = await randomForestClassifier({ nEstimators: 100, seed: 42 }).fit(train);
+  const pipeline = createPipeline(preprocessing, forest);
+  const predictions = pipeline.predict(testRecords);
   const testAccuracy = accuracyScore(test.target, predictions);
   const matchesScikitLearn = predictions.every((p, i) => p === SKLEARN_TEST_PREDICTIONS[i]);
-  log(`train    random forest, 100 trees, seed 42 → test accuracy ${testAccuracy.toFixed(4)}`);
+  log(
+    `train    pipeline: iris preprocessing + random forest (100 trees, seed 42) → test accuracy ${testAccuracy.toFixed(4)}`,
+  );
   log(`         predictions  [${predictions.join(', ')}]`);
   log(
     `         scikit-learn [${SKLEARN_TEST_PREDICTIONS.join(', ')}] → ${matchesScikitLearn ? 'identical' : 'DIFFERENT'}`,
   );
 
-  const store = await openStore();
-  const trainSnapshot = await store.datasets.register('iris-training', {
+  const registry = await open();
+  const trainSnapshot = await registry.datasets.register('iris-training', {
     dataset: train,
     description: 'iris train split (seed 42)',
   });
   log(
     `version  dataset iris-training v${trainSnapshot.version} (${trainSnapshot.rows} rows, fingerprint ${trainSnapshot.fingerprint.slice(0, 12)}…; same content → same version)`,
   );
-  const v1 = await store.register('iris', {
-    artifact: model.toArtifact(),
+  const artifact = pipeline.toArtifact();
+  const v1 = await registry.register('iris', {
+    artifact,
     metrics: { accuracy: testAccuracy },
     dataset: trainSnapshot,
-    description: 'random forest on the iris train split (seed 42)',
+    description: 'iris pipeline: random forest on the iris train split (seed 42)',
   });
-  await store.setAlias('iris', 'production', v1.version, { expectedVersion: null, reason: 'first model' });
+  await registry.setAlias('iris', 'production', v1.version, { expectedVersion: null, reason: 'first model' });
   log(
-    `save     registered iris v${v1.version} (${v1.artifact.bytes} bytes, sha256 ${v1.artifact.sha256.slice(0, 12)}…) → alias production`,
+    `save     registered iris v${v1.version} (${artifact.format}, ${v1.artifact.bytes} bytes, sha256 ${v1.artifact.sha256.slice(0, 12)}…) → alias production`,
   );
 
-  const reopened = await openStore();
+  // A new registry instance, as a serving process would open it: raw records in, labels and probabilities out.
+  const reopened = await open();
   const served = await loadModel(reopened, 'iris', 'production', codecs);
-  const reloadedPredictions = served.predict(test.features);
-  const reloadedIdentical = reloadedPredictions.every((p, i) => p === predictions[i]);
+  const classNames = served.version.signature.classNames ?? [];
+  const reloadedLabels = served.predictLabels(testRecords);
+  const reloadedIdentical =
+    reloadedLabels.length === predictions.length &&
+    reloadedLabels.every((label, i) => label === classNames[predictions[i]!]);
   log(
-    `load     new registry instance: iris@production = v${served.version.version}, checksum verified, predictions ${reloadedIdentical ? 'identical' : 'DIFFERENT'}`,
+    `load     new registry instance: iris@production = v${served.version.version} (takes ${served.inputs.map((c) => c.name).join(', ')}), checksum verified`,
   );
+  log(
+    `         predictLabels on the ${testRecords.length} raw test records: ${reloadedLabels.slice(0, 3).join(', ')}, … (${reloadedIdentical ? 'identical to' : 'DIFFERENT from'} before saving)`,
+  );
+  // Probabilities keyed by class: shown for the test record the forest is least sure about.
+  const probabilities = served.predictProba(testRecords);
+  const leastSure = probabilities.reduce(
+    (best, p, i) => (Math.max(...Object.values(p)) < Math.max(...Object.values(probabilities[best]!)) ? i : best),
+    0,
+  );
+  const described = Object.entries(probabilities[leastSure]!)
+    .map(([label, p]) => `${label} ${p.toFixed(3)}`)
+    .join(', ');
+  log(`         predictProba, least sure test record ${JSON.stringify(testRecords[leastSure])} → ${described}`);
 
   // Production: a new measuring device reads petals larger. A labelled batch comes back from review.
   const fresh = shiftFeatures(train, { seed: 7, offsets: PETAL_SHIFT });
@@ -164,9 +202,10 @@ async function runLoop(
 
   // Every served prediction goes to the log; the reviewed labels are joined to it later.
   const predictionLog = new PredictionLog({ path: join(monitoringDir, 'predictions.ndjson') });
-  const servedPredictions = served.predict(fresh.features);
+  const freshRecords = recordsOf(fresh);
+  const servedPredictions = served.predict(freshRecords);
   const logged = await predictionLog.append(
-    fresh.features.map((inputs, i) => ({
+    freshRecords.map((inputs, i) => ({
       model: 'iris',
       version: served.version.version,
       inputs,
@@ -191,9 +230,10 @@ async function runLoop(
 
   // The automated loop: production is scored on the labelled batch; under 0.85 a challenger is trained on the
   // training data plus the batch, versioned, and promoted only if it beats production on the holdout.
+  // Its trainer fits pipelines with the same preprocessing, so every retrained version takes raw records too.
   const lifecycle = createLifecycle({
     modelName: 'iris',
-    trainer,
+    trainer: pipelineTrainer(randomForestClassifier({ nEstimators: 100, seed: 42 }), preprocessing),
     codecs,
     store: reopened,
     datasets: reopened.datasets,

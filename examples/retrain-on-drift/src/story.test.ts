@@ -2,8 +2,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DecisionRecord } from '@mlops/core';
-import { FileSystemModelStore } from '@mlops/registry';
+import type { DecisionRecord, Registry } from '@mlops/core';
+import { loadModel, openRegistry } from '@mlops/registry';
+import { codecs } from '@mlops/train';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRetrainOnDrift } from './story';
 
@@ -24,11 +25,12 @@ describe('retrain on drift (one run, one behaviour per test)', () => {
   const root = tempRoot();
   const lines: string[] = [];
   let summary: Awaited<ReturnType<typeof runRetrainOnDrift>>;
-  let store: FileSystemModelStore;
+  let registry: Registry;
   beforeAll(async () => {
     summary = await runRetrainOnDrift({ registryRoot: root, log: (line) => lines.push(line) });
-    store = new FileSystemModelStore({ root });
+    registry = await openRegistry(root);
   });
+  afterAll(() => registry.close());
 
   it('bootstraps v1, keeps it, promotes v2 on the shift, rejects a poisoned candidate, rolls back', () => {
     expect(summary.decisions.map((d) => [d.trigger, d.action, d.productionVersion])).toEqual([
@@ -47,22 +49,36 @@ describe('retrain on drift (one run, one behaviour per test)', () => {
   });
 
   it('trains v2 on a registered dataset version of the data so far, with v1 as parent', async () => {
-    const v2 = await store.getVersion('iris', 2);
-    const training = await store.datasets.getVersion('iris-training', v2.dataset!.version!);
+    const v2 = await registry.getVersion('iris', 2);
+    const training = await registry.datasets.getVersion('iris-training', v2.dataset!.version!);
     expect(v2.dataset).toEqual({ name: 'iris-training', version: training.version, fingerprint: training.fingerprint });
     expect(training.rows).toBe(150); // 90 reference + 30 + 30 new rows
     expect(v2.parentVersion).toBe(1);
   });
 
+  it('versions pipelines that take raw records: the bootstrap and every retrain', async () => {
+    const versions = await registry.listVersions('iris');
+    for (const { version } of versions)
+      expect((await registry.loadArtifact('iris', version)).artifact.format).toBe('mlops-pipeline');
+    const served = await loadModel(registry, 'iris', 'production', codecs);
+    const record = {
+      'sepal length (cm)': 6.3,
+      'sepal width (cm)': 3.3,
+      'petal length (cm)': 6,
+      'petal width (cm)': 2.5,
+    };
+    expect(served.predictLabels([record, { ...record, species: 'virginica' }])).toEqual(['virginica', 'virginica']);
+  });
+
   it('records the alias moves and every decision, and leaves a clean registry', async () => {
-    expect((await store.aliasHistory('iris', 'production')).map((m) => [m.kind, m.version])).toEqual([
+    expect((await registry.aliasHistory('iris', 'production')).map((m) => [m.kind, m.version])).toEqual([
       ['set', 1],
       ['set', 2],
       ['rollback', 1],
     ]);
-    const log = await store.decisions.list('iris');
+    const log = await registry.decisions.list('iris');
     expect(log.filter((r) => r.phase === 'done')).toHaveLength(5);
-    expect((await store.verify()).ok).toBe(true);
+    expect((await registry.verify()).ok).toBe(true);
   });
 });
 

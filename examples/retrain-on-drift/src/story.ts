@@ -2,22 +2,31 @@ import {
   concatDatasets,
   createDataset,
   createLifecycle,
-  decodeModel,
   type Dataset,
   type Lifecycle,
   type LifecycleDecision,
+  pipelineTrainer,
+  type Registry,
 } from '@mlops/core';
-import { loadIris, shiftFeatures, trainTestSplit } from '@mlops/data';
+import { buildTable, irisRecords, shiftFeatures, trainTestSplit } from '@mlops/data';
 import { createAccuracyMonitor, detectDrift } from '@mlops/monitor';
-import { FileSystemModelStore, PostgresModelStore } from '@mlops/registry';
+import { loadModel, openRegistry } from '@mlops/registry';
 import { codecs, randomForestClassifier } from '@mlops/train';
 
 /** A new measuring device reads petals larger. */
 const PETAL_SHIFT = { 'petal length (cm)': 1.2, 'petal width (cm)': 0.5 };
-/** The data of the story: what v1 is trained on, the holdout, and the batches that arrive. */
-export function storyData() {
-  const iris = loadIris();
-  const { train: reference, test } = trainTestSplit(iris, { testSize: 0.4, seed: 3, stratify: iris.target });
+/**
+ * The data of the story: what v1 is trained on, the holdout, the batches that arrive, and the preprocessing every
+ * version applies to raw records (learned from the reference rows of the raw iris table).
+ */
+export async function storyData() {
+  const table = await buildTable(irisRecords(), {
+    target: 'species',
+    name: 'iris',
+    holdout: { testSize: 0.4, seed: 3, stratify: true },
+  });
+  const { dataset: reference, preprocessing } = table;
+  const test = table.test!;
   const { train: holdoutBase, test: batchBase } = trainTestSplit(test, {
     testSize: 0.5,
     seed: 4,
@@ -28,48 +37,54 @@ export function storyData() {
   const shifted = shiftFeatures(batchBase, { seed: 11, offsets: PETAL_SHIFT });
   // A batch whose labels a broken review tool rotated: training on it can only hurt.
   const poisoned = createDataset({ ...shifted, target: shifted.target.map((t) => (t + 1) % 3), name: 'poisoned' });
-  return { reference, holdout, batches: { sameWorld: batchBase, shifted, poisoned } };
+  return { reference, holdout, preprocessing, batches: { sameWorld: batchBase, shifted, poisoned } };
 }
 
-/** A registry directory, or `postgres://…#schema` for a PostgreSQL registry. */
-function openStory(location: string): FileSystemModelStore | PostgresModelStore {
-  if (!location.startsWith('postgres://')) return new FileSystemModelStore({ root: location });
-  const [connectionString, schema] = location.split('#');
-  return new PostgresModelStore({ connectionString: connectionString!, ...(schema ? { schema } : {}) });
+/** Opens a registry directory, or `postgres://…#schema` for a PostgreSQL registry (default schema `mlops`). */
+function openStory(location: string): Promise<Registry> {
+  if (!/^postgres(ql)?:\/\//.test(location)) return openRegistry(location);
+  const [url, schema] = location.split('#');
+  return openRegistry(url!, schema ? { schema } : {});
+}
+
+/** Rows as the raw records a caller would send: one object per row, keyed by column name. */
+function recordsOf(dataset: Dataset): Record<string, number>[] {
+  return dataset.features.map((row) => Object.fromEntries(dataset.featureNames.map((name, j) => [name, row[j]!])));
 }
 
 /**
  * The lifecycle of the story (also what the crash tests' child processes run). `trainDelayMs` slows training so a
  * kill lands mid-run; `dieOnFit: n` makes the process SIGKILL itself when training starts for the n-th time.
  */
-export function storyLifecycle(
+export async function storyLifecycle(
   location: string,
   extra: { trainDelayMs?: number; dieOnFit?: number } = {},
-): { lifecycle: Lifecycle; store: FileSystemModelStore | PostgresModelStore } {
-  const store = openStory(location);
-  const { reference, holdout } = storyData();
+): Promise<{ lifecycle: Lifecycle; registry: Registry }> {
+  const { reference, holdout, preprocessing } = await storyData();
   const forest = randomForestClassifier({ nEstimators: 50, seed: 42 });
   let fits = 0;
-  const trainer = {
+  const slowOrDying: typeof forest = {
     ...forest,
-    fit: async (data: Dataset, params?: object) => {
+    fit: async (data, params) => {
       if (++fits === extra.dieOnFit) process.kill(process.pid, 'SIGKILL');
       if (extra.trainDelayMs) await new Promise((r) => setTimeout(r, extra.trainDelayMs));
-      return forest.fit(data, params as never);
+      return forest.fit(data, params);
     },
   };
+  const registry = await openStory(location);
   const lifecycle = createLifecycle({
     modelName: 'iris',
-    trainer,
+    // Every version is a pipeline (iris preprocessing + forest): it takes raw records, retrains included.
+    trainer: pipelineTrainer(slowOrDying, preprocessing),
     codecs,
-    store,
-    datasets: store.datasets,
-    decisions: store.decisions,
+    store: registry,
+    datasets: registry.datasets,
+    decisions: registry.decisions,
     reference,
     holdout,
     detectDrift: (ref, cur) => detectDrift(ref.features, cur.features, { featureNames: ref.featureNames }),
   });
-  return { lifecycle, store };
+  return { lifecycle, registry };
 }
 
 /** What the story measured. */
@@ -86,8 +101,21 @@ export async function runRetrainOnDrift(options: {
   log?: (line: string) => void;
 }): Promise<StorySummary> {
   const log = options.log ?? (() => {});
-  const { lifecycle, store } = storyLifecycle(options.registryRoot);
-  const { batches } = storyData();
+  const { lifecycle, registry } = await storyLifecycle(options.registryRoot);
+  try {
+    return await tellStory(lifecycle, registry, options.registryRoot, log);
+  } finally {
+    await registry.close();
+  }
+}
+
+async function tellStory(
+  lifecycle: Lifecycle,
+  registry: Registry,
+  where: string,
+  log: (line: string) => void,
+): Promise<StorySummary> {
+  const { batches, preprocessing } = await storyData();
   const decisions: LifecycleDecision[] = [];
   lifecycle.on((event) => {
     if (event.type === 'run-started')
@@ -103,30 +131,33 @@ export async function runRetrainOnDrift(options: {
   let accuracyAlerts = 0;
   const monitor = createAccuracyMonitor({ threshold: 0.85, onAlert: () => void accuracyAlerts++ });
   const watch = async (name: string, batch: Dataset) => {
-    const production = await store.getAlias('iris', 'production');
+    const production = await registry.getAlias('iris', 'production');
     if (production !== undefined) {
-      const model = decodeModel((await store.loadArtifact('iris', production)).artifact, codecs);
-      const check = await monitor.check(batch.target, model.predict(batch.features));
+      // Production serves raw records: the loaded pipeline encodes them itself.
+      const served = await loadModel(registry, 'iris', production, codecs);
+      const check = await monitor.check(batch.target, served.predict(recordsOf(batch)));
       const drift = detectDrift(lifecycle.trainingData.features, batch.features, { featureNames: batch.featureNames });
       const drifted = drift.features.filter((f) => f.drifted).map((f) => f.feature);
       log(
-        `${name}: ${batch.target.length} labelled rows → v${production} accuracy ${check.accuracy.toFixed(3)}${check.alert ? ' (ALERT < 0.85)' : ''}; drift: ${drifted.join(', ') || 'none'}`,
+        `${name}: ${batch.target.length} labelled records → v${production} accuracy ${check.accuracy.toFixed(3)}${check.alert ? ' (ALERT < 0.85)' : ''}; drift: ${drifted.join(', ') || 'none'}`,
       );
     }
     await lifecycle.ingest(batch);
   };
 
-  log('day 0: no model yet');
+  log(
+    `day 0: no model yet; every version will be a pipeline: raw records of ${preprocessing.inputs.length} measurements in, ${preprocessing.target.name} out`,
+  );
   await lifecycle.bootstrap();
   await watch('day 1 (same device)', batches.sameWorld);
   await watch('day 2 (new device)', batches.shifted);
   await watch('day 3 (labels rotated by a broken review tool)', batches.poisoned);
   log('day 4: support reports wrong answers from v2 on an old-device site; rolling back');
   await lifecycle.rollback('old-device site reports wrong answers from v2');
-  const productionVersion = await store.getAlias('iris', 'production');
-  const versions = (await store.listVersions('iris')).length;
+  const productionVersion = await registry.getAlias('iris', 'production');
+  const versions = (await registry.listVersions('iris')).length;
   log(
-    `done: production = iris v${productionVersion}; ${versions} versions; ${(await lifecycle.history()).length} decision-log lines in ${options.registryRoot}`,
+    `done: production = iris v${productionVersion}; ${versions} versions; ${(await lifecycle.history()).length} decision-log lines in ${where}`,
   );
   return { decisions, accuracyAlerts, productionVersion, versions };
 }

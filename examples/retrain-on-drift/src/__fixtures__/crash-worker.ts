@@ -7,27 +7,26 @@ import { storyData, storyLifecycle } from '../story';
 const [mode, root] = process.argv.slice(2);
 if (!root || (mode !== 'ingest' && mode !== 'ingest-die' && mode !== 'resume'))
   throw new Error('usage: crash-worker.ts ingest|ingest-die|resume <registry>');
-const { lifecycle, store } = storyLifecycle(
+const { lifecycle, registry } = await storyLifecycle(
   root,
   mode === 'ingest' ? { trainDelayMs: 150 } : mode === 'ingest-die' ? { dieOnFit: 2 } : {},
 );
-if ('migrate' in store) await store.migrate();
 if (mode !== 'resume') {
   process.stdout.write('ready\n');
   await lifecycle.bootstrap();
-  await lifecycle.ingest(storyData().batches.shifted);
+  await lifecycle.ingest((await storyData()).batches.shifted);
   process.stdout.write('finished\n');
 } else {
   const resumed = await lifecycle.resume();
-  const versions = await store.listVersions('iris');
+  const versions = await registry.listVersions('iris');
   process.stdout.write(
     JSON.stringify({
       resumed: resumed?.action ?? null,
-      production: (await store.getAlias('iris', 'production')) ?? null,
+      production: (await registry.getAlias('iris', 'production')) ?? null,
       versions: versions.map((v) => ({ version: v.version, run: v.tags.lifecycleRun })),
       decisions: await lifecycle.history(),
-      verify: await store.verify(),
+      verify: await registry.verify(),
     }),
   );
-  await ('close' in store ? store.close() : undefined);
 }
+await registry.close();
