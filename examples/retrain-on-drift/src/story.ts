@@ -77,9 +77,7 @@ export async function storyLifecycle(
     // Every version is a pipeline (iris preprocessing + forest): it takes raw records, retrains included.
     trainer: pipelineTrainer(slowOrDying, preprocessing),
     codecs,
-    store: registry,
-    datasets: registry.datasets,
-    decisions: registry.decisions,
+    registry,
     reference,
     holdout,
     detectDrift: (ref, cur) => detectDrift(ref.features, cur.features, { featureNames: ref.featureNames }),

@@ -6,22 +6,20 @@ import { ManualClock } from '../schedule/clock';
 import { createDataset } from '../validation/dataset';
 import { blobs } from '../testing/blobs';
 import { centroidCodec, centroidTrainer } from '../testing/centroid-trainer';
-import { MemoryDatasetStore, MemoryDecisionLog, MemoryModelStore } from '../testing/memory-store';
+import { MemoryRegistry } from '../testing/memory-store';
 import { createLifecycle, type LifecycleEvent, type LifecycleOptions } from './create-lifecycle';
 
 describe('createLifecycle', () => {
-  let store: MemoryModelStore;
-  let datasets: MemoryDatasetStore;
-  let decisions: MemoryDecisionLog;
+  let store: MemoryRegistry;
+  let datasets: MemoryRegistry['datasets'];
+  let decisions: MemoryRegistry['decisions'];
   let runs: number;
   const make = (extra: Partial<LifecycleOptions> = {}) =>
     createLifecycle({
       modelName: 'toy',
       trainer: centroidTrainer,
       codecs: [centroidCodec],
-      store,
-      datasets,
-      decisions,
+      registry: store,
       reference: blobs(0, 2),
       holdout: blobs(2, 4, 5),
       clock: new ManualClock(new Date('2026-02-01T00:00:00Z')),
@@ -29,9 +27,8 @@ describe('createLifecycle', () => {
       ...extra,
     });
   beforeEach(() => {
-    store = new MemoryModelStore();
-    datasets = new MemoryDatasetStore();
-    decisions = new MemoryDecisionLog();
+    store = new MemoryRegistry();
+    ({ datasets, decisions } = store);
     runs = 0;
   });
 

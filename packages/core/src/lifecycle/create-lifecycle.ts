@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dataset } from '../contracts/dataset';
-import type { DatasetStore, DatasetVersion } from '../contracts/dataset-store';
-import type { DecisionLog, DecisionRecord, LifecycleAction, LifecycleTrigger } from '../contracts/decision-log';
+import type { DatasetVersion } from '../contracts/dataset-store';
+import type { DecisionRecord, LifecycleAction, LifecycleTrigger } from '../contracts/decision-log';
 import type { JsonObject } from '../contracts/json';
 import type { Model, ModelCodec } from '../contracts/model';
-import type { ModelStore } from '../contracts/store';
+import type { Registry } from '../contracts/registry';
 import type { Trainer } from '../contracts/trainer';
 import { ConflictError, InvalidInputError } from '../errors/errors';
 import { systemClock, type Clock } from '../schedule/clock';
@@ -32,17 +32,21 @@ export interface LifecyclePolicy {
   readonly evaluateEveryMs?: number;
 }
 
+/** The part of a {@link Registry} the lifecycle uses: any `Registry` (both backends, `MemoryRegistry`) is one. */
+export type LifecycleRegistry = Omit<Registry, 'searchVersions' | 'verify' | 'close'>;
+
 /** Options of {@link createLifecycle}. */
 export interface LifecycleOptions<Params extends JsonObject = JsonObject> {
   readonly modelName: string;
   readonly trainer: Trainer<Params>;
   /** Codecs to load champions with. */
   readonly codecs: readonly ModelCodec[];
-  readonly store: ModelStore;
-  /** Where training and holdout snapshots are versioned (what an interrupted run resumes from). */
-  readonly datasets: DatasetStore;
-  /** Where every decision is recorded. */
-  readonly decisions: DecisionLog;
+  /**
+   * The registry: versions are registered and aliased in it, training and holdout snapshots versioned in its
+   * `datasets` (what an interrupted run resumes from) and every decision recorded in its `decisions`. The caller
+   * owns it (the lifecycle never closes it).
+   */
+  readonly registry: LifecycleRegistry;
   /** Data the first model is trained on; new batches are added to it. */
   readonly reference: Dataset;
   /** Labelled data the champion and challengers are compared on. */
@@ -136,7 +140,8 @@ const RUN_TAG = 'lifecycleRun';
  * so a run killed at any moment is finished by `resume()` without registering a second version.
  */
 export function createLifecycle<Params extends JsonObject>(options: LifecycleOptions<Params>): Lifecycle {
-  const { modelName, trainer, store, datasets, decisions } = options;
+  const { modelName, trainer, registry: store } = options;
+  const { datasets, decisions } = store;
   if (typeof modelName !== 'string' || modelName === '')
     throw new InvalidInputError('createLifecycle needs a modelName');
   const policy = options.policy ?? {};

@@ -5,5 +5,6 @@ export {
   type LifecycleEvent,
   type LifecycleOptions,
   type LifecyclePolicy,
+  type LifecycleRegistry,
   type WatchOptions,
 } from './create-lifecycle';

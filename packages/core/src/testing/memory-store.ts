@@ -2,6 +2,7 @@ import type { Dataset } from '../contracts/dataset';
 import type { DatasetStore, DatasetVersion, RegisterDatasetInput } from '../contracts/dataset-store';
 import type { DecisionLog, DecisionRecord } from '../contracts/decision-log';
 import type { ModelArtifact } from '../contracts/model';
+import type { Registry, VerifyReport, VersionPage, VersionQuery } from '../contracts/registry';
 import type {
   AliasMove,
   DatasetLineage,
@@ -256,4 +257,54 @@ export class MemoryDecisionLog implements DecisionLog {
     this.leases.set(model, held);
     return held;
   }
+}
+
+/**
+ * A small in-memory `Registry` for unit tests: a {@link MemoryModelStore} with a {@link MemoryDatasetStore} and a
+ * {@link MemoryDecisionLog}. Search filters by name, status, tags, metric range and dataset, newest first; there is
+ * nothing on disk for `verify()` to check.
+ */
+export class MemoryRegistry extends MemoryModelStore implements Registry {
+  readonly datasets = new MemoryDatasetStore();
+  readonly decisions = new MemoryDecisionLog();
+
+  async searchVersions(query: VersionQuery = {}): Promise<VersionPage> {
+    const names = query.name === undefined ? await this.listModels() : [query.name];
+    const all = (await Promise.all(names.map((name) => this.listVersions(name)))).flat();
+    const matches = all
+      .filter((v) => query.status === undefined || v.status === query.status)
+      .filter((v) => Object.entries(query.tags ?? {}).every(([key, value]) => v.tags[key] === value))
+      .filter((v) => {
+        if (!query.metric) return true;
+        const value = v.metrics[query.metric.name];
+        return (
+          value !== undefined && value >= (query.metric.min ?? -Infinity) && value <= (query.metric.max ?? Infinity)
+        );
+      })
+      .filter(
+        (v) =>
+          !query.dataset ||
+          (v.dataset?.name === query.dataset.name &&
+            (query.dataset.version === undefined || v.dataset.version === query.dataset.version)),
+      )
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.name.localeCompare(b.name) || b.version - a.version);
+    const offset = query.offset ?? 0;
+    return { versions: matches.slice(offset, offset + (query.limit ?? 50)), total: matches.length };
+  }
+
+  async verify(): Promise<VerifyReport> {
+    const versions = (await Promise.all((await this.listModels()).map((name) => this.listVersions(name)))).flat();
+    return {
+      ok: true,
+      checkedVersions: versions.length,
+      checkedDatasetVersions: (
+        await Promise.all((await this.datasets.list()).map((name) => this.datasets.listVersions(name)))
+      ).flat().length,
+      problems: [],
+      removedTempEntries: [],
+      repairs: [],
+    };
+  }
+
+  async close(): Promise<void> {}
 }
