@@ -11,7 +11,6 @@ import { createLifecycle, type LifecycleEvent, type LifecycleOptions } from './c
 
 describe('createLifecycle', () => {
   let store: MemoryRegistry;
-  let datasets: MemoryRegistry['datasets'];
   let decisions: MemoryRegistry['decisions'];
   let runs: number;
   const make = (extra: Partial<LifecycleOptions> = {}) =>
@@ -28,7 +27,7 @@ describe('createLifecycle', () => {
     });
   beforeEach(() => {
     store = new MemoryRegistry();
-    ({ datasets, decisions } = store);
+    decisions = store.decisions;
     runs = 0;
   });
 
