@@ -1,4 +1,5 @@
 import { accuracyScore, createDataset, InvalidInputError, RandomState, type Dataset, type Model } from '@mlops/core';
+import { r2Score } from '../metrics/regression';
 
 /** Options of {@link permutationImportance}. */
 export interface PermutationImportanceOptions {
@@ -6,7 +7,7 @@ export interface PermutationImportanceOptions {
   readonly repeats?: number;
   /** Seed of the shuffles (default 0). */
   readonly seed?: number;
-  /** Score of predictions on the dataset, higher is better (default: accuracy). */
+  /** Score of predictions on the dataset, higher is better (default: accuracy with classes, R² for a regression dataset). */
   readonly score?: (actual: readonly number[], predicted: readonly number[]) => number;
 }
 
@@ -33,7 +34,7 @@ export function permutationImportance(
   const repeats = options.repeats ?? 5;
   if (!Number.isInteger(repeats) || repeats < 1)
     throw new InvalidInputError(`repeats must be an integer ≥ 1, got ${repeats}`);
-  const score = options.score ?? accuracyScore;
+  const score = options.score ?? (data.classNames ? accuracyScore : r2Score);
   const random = new RandomState(options.seed ?? 0);
   const baseline = score(data.target, model.predict(data.features));
   const rows = data.features.map((row) => [...row]);
