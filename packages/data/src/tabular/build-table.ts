@@ -54,7 +54,7 @@ export interface TableOptions {
   /** Feature columns, in order (default: every column but the target, in file order). */
   readonly features?: readonly string[];
   /**
-   * Column types (default: inferred — finite numbers or decimal text as {@link parseDecimal} reads it → `number`
+   * Column types (default: inferred — finite numbers or decimal text as `parseDecimal` (from `@mlops/core`) reads it → `number`
    * (`0x10`, `" 3 "`, `Infinity`, `1_000` are not numbers), true/false → `boolean`, else `category`).
    */
   readonly columns?: ColumnSpecs;
@@ -153,7 +153,7 @@ export async function validated(
   return out;
 }
 
-/** `number` when every present value is a finite number or decimal text ({@link parseDecimal}), `boolean` for booleans, else `category`. */
+/** `number` when every present value is a finite number or decimal text (`parseDecimal` (from `@mlops/core`)), `boolean` for booleans, else `category`. */
 function inferType(records: readonly SourceRecord[], column: string, missingValues: readonly string[]): ColumnType {
   let sawBoolean = false;
   let sawOther = false;
@@ -324,7 +324,7 @@ function resolveImpute(
  * Nothing is changed silently: the first record's keys are the columns, and a later record with another key
  * is an error (a key it lacks is a missing value); an object or array cell is an error; the column names
  * `__proto__`, `constructor` and `prototype` are refused (in records, `target` and `features`); number text
- * must follow {@link parseDecimal} exactly (no trimming), while boolean, category and missing-token text is trimmed.
+ * must follow `parseDecimal` (from `@mlops/core`) exactly (no trimming), while boolean, category and missing-token text is trimmed.
  */
 export async function buildTable(
   records: AsyncIterable<SourceRecord> | Iterable<SourceRecord>,

@@ -29,7 +29,7 @@ export interface RegisteredModel {
    * non-nullable column per feature of its signature type.
    */
   readonly inputs: readonly InputColumn[];
-  /** The input checks, as {@link EncoderSpec} (e.g. for `inputJsonSchema`). */
+  /** The input checks, as an `EncoderSpec` of `@mlops/core` (e.g. for `inputJsonSchema`). */
   readonly inputSpec: EncoderSpec;
   /**
    * One prediction per record or row: a class index into `classNames`, or a value for regression. Records are
