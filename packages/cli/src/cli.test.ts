@@ -198,12 +198,49 @@ describe('mlops CLI, end to end', () => {
       '10',
     );
     expect(plain.stdout).toContain('missing  filled: income 7, home 9; skipped 4 rows (no target)');
+    const badTrees = mlops('train', '--data', join(dir, 'loans.csv'), '--target', 'default', '--trees', 'abc');
+    expect([badTrees.status, badTrees.stderr]).toEqual([
+      2,
+      'mlops: --trees must be an integer from 1 to 10000, got "abc"\n',
+    ]);
+    expect(mlops('train', '--data', join(dir, 'loans.csv'), '--target', 'default', '--test-size', '1.5').stderr).toBe(
+      'mlops: --test-size must be a number between 0 and 1, got "1.5"\n',
+    );
+    expect(mlops('--version').stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
     writeFileSync(join(dir, 'loans-requests.csv'), 'id,income,home,grade\n9001,,RENT,A\n9002,50000,,E\n');
     const predicted = mlops('predict', '--model', 'loans@1', '--input', join(dir, 'loans-requests.csv'));
     expect([predicted.status, predicted.stdout]).toEqual([0, 'id,prediction\n9001,no\n9002,yes\n']);
     writeFileSync(join(dir, 'loans-unseen.csv'), 'id,income,home,grade\n9003,40000,CASTLE,Z\n');
-    const unseen = mlops('predict', '--model', 'loans@1', '--input', join(dir, 'loans-unseen.csv'), '--json');
-    expect(JSON.parse(unseen.stdout).predictions).toHaveLength(1); // unseen levels are filled (mlops train --unseen missing)
+    const unseen = mlops('predict', '--model', 'loans@1', '--input', join(dir, 'loans-unseen.csv'));
+    expect([unseen.status, unseen.stderr]).toEqual([
+      1,
+      'mlops: line 2, column "home" is "CASTLE", which is not one of its levels (MORTGAGE, OWN, RENT)\n',
+    ]);
+    // Trained with --unseen missing, unseen levels are filled like blanks, and counted.
+    mlops(
+      'train',
+      '--data',
+      join(dir, 'loans.csv'),
+      '--target',
+      'default',
+      '--exclude',
+      'id',
+      '--name',
+      'lenient',
+      '--trees',
+      '5',
+      '--unseen',
+      'missing',
+    );
+    const lenient = mlops('predict', '--model', 'lenient@1', '--input', join(dir, 'loans-unseen.csv'), '--json');
+    expect(JSON.parse(lenient.stdout)).toMatchObject({
+      predictions: [expect.any(String)],
+      filled: { home: { missing: 0, unseen: 1 }, grade: { missing: 0, unseen: 1 } },
+    });
+    const noted = mlops('predict', '--model', 'lenient@1', '--input', join(dir, 'loans-unseen.csv'));
+    expect(noted.stderr).toBe(
+      'lenient v1: 1 prediction\nnote: home: 1 unseen category filled\nnote: grade: 1 unseen category filled\n',
+    );
     const strict = mlops('train', '--data', join(dir, 'loans.csv'), '--target', 'default', '--missing', 'error');
     expect(strict.stderr).toMatch(/^mlops: line \d+, column "income" is missing/);
   });

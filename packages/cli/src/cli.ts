@@ -1,4 +1,5 @@
 // The `mlops` command line.
+import { readFileSync } from 'node:fs';
 import { defineCommand, runCommand, showUsage, type CommandDef } from 'citty';
 import { monitor } from './commands/monitor';
 import { predict } from './commands/predict';
@@ -6,8 +7,12 @@ import { registry } from './commands/registry';
 import { serve } from './commands/serve';
 import { train } from './commands/train';
 
+/** This package's version (package.json sits one folder above both src/ and dist/). */
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
+
 const main = defineCommand({
-  meta: { name: 'mlops', version: '0.0.0', description: 'Train, register, predict, monitor and serve models' },
+  meta: { name: 'mlops', version, description: 'Train, register, predict, monitor and serve models' },
   subCommands: { train, predict, registry, monitor, serve },
 });
 
@@ -43,6 +48,10 @@ function unknownOptions(command: CommandDef, rawArgs: readonly string[]): string
 /** Runs the CLI: one-line errors on stderr and a non-zero exit code (2 for usage, 1 otherwise). */
 async function cli(rawArgs: string[]): Promise<void> {
   const { command, path, names } = commandOf(rawArgs);
+  if (command === main && (rawArgs[0] === '--version' || rawArgs[0] === '-v')) {
+    process.stdout.write(`${version}\n`);
+    return;
+  }
   if (rawArgs.length === 0 || rawArgs.includes('--help') || rawArgs.includes('-h')) {
     await showUsage(command, path.length > 1 ? path[path.length - 2] : undefined);
     return;

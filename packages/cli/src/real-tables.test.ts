@@ -55,7 +55,7 @@ describe('a real table end to end: mlops train → predict (unlabelled) → serv
       missing: { income: 23, home_ownership: 16, credit_history: 12, employment_years: 35 },
       trainRows: 320,
       testRows: 80,
-      unseenCategory: 'missing',
+      unseenCategory: 'error',
     });
     expect(Object.keys(result.metrics)).toEqual(['accuracy', 'f1']);
     expect(result.metrics.accuracy).toBeGreaterThan(0.6);
@@ -106,7 +106,13 @@ describe('a real table end to end: mlops train → predict (unlabelled) → serv
       expect(served.body.predictions).toEqual(answer.predictions); // the CLI and the server agree
       expect(served.body.probabilities).toEqual(answer.probabilities);
       const odd = await post({ rows: [{ ...requestRecords()[0], purpose: 'yacht' }] });
-      expect(odd.status).toBe(200); // an unseen category is filled (mlops train --unseen missing), never a 5xx
+      expect(odd).toEqual({
+        status: 400, // an unseen category is refused by default (mlops train --unseen missing fills it), never a 5xx
+        body: {
+          error:
+            'predict input for loans v1 row 0, column "purpose" is "yacht", which is not one of its levels (car, credit_card, debt_consolidation, education, home_improvement, medical)',
+        },
+      });
       const wrong = await post({ rows: [{ ...requestRecords()[0], age: 'forty' }] });
       expect(wrong).toEqual({
         status: 400,

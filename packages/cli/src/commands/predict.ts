@@ -42,8 +42,17 @@ export const predict = defineCommand({
               labelled.map(([, predicted]) => predicted),
             )
           : undefined;
+      const notes = [
+        ...inputs.absent.map((c) => `column "${c}" is not in the file: every row gets its fill value`),
+        ...Object.entries(inputs.filled).flatMap(([column, { missing, unseen }]) => [
+          ...(missing > 0 ? [`${column}: ${missing} blank ${missing === 1 ? 'cell' : 'cells'} filled`] : []),
+          ...(unseen > 0 ? [`${column}: ${unseen} unseen ${unseen === 1 ? 'category' : 'categories'} filled`] : []),
+        ]),
+      ];
       if (!out.json) {
-        process.stderr.write(`${name} v${version}: ${predictions.length} predictions\n`);
+        const count = `${predictions.length} ${predictions.length === 1 ? 'prediction' : 'predictions'}`;
+        process.stderr.write(`${name} v${version}: ${count}\n`);
+        for (const note of notes) process.stderr.write(`note: ${note}\n`);
         if (score) process.stderr.write(`score on ${labelled!.length} labelled rows: ${describeScores(score)}\n`);
       }
       // The columns a record carries but the model does not use (an id) come along, to join the predictions back.
@@ -58,6 +67,8 @@ export const predict = defineCommand({
           predictions,
           ...(probabilities ? { probabilities } : {}),
           ...(score ? { score, labelledRows: labelled!.length } : {}),
+          ...(Object.keys(inputs.filled).length > 0 ? { filled: inputs.filled } : {}),
+          ...(inputs.absent.length > 0 ? { absentColumns: inputs.absent } : {}),
         },
         () =>
           toCsv(

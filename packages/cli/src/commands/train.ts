@@ -1,12 +1,13 @@
 import { basename, extname } from 'node:path';
 import { defineCommand } from 'citty';
-import { createPipeline, InvalidInputError, parseDecimal } from '@mlops/core';
+import { createPipeline, parseDecimal } from '@mlops/core';
 import type { LoadedTable, TableOptions } from '@mlops/data';
 import { randomForestClassifier, randomForestRegressor } from '@mlops/train';
 import { openCliRegistry } from '../shared/open-cli-registry';
 import { createOutput, progress } from '../shared/output';
 import { readTable } from '../shared/read-table';
 import { describeScores, scoreOf } from '../shared/scores';
+import { choiceFlag, fractionFlag, integerFlag, UsageError } from '../shared/usage';
 
 /** A numeric target with more distinct values than this (or 5% of the rows) is taken as a regression target. */
 const MAX_NUMERIC_CLASSES = 20;
@@ -23,9 +24,15 @@ async function chooseTask(
   options: TableOptions,
   asked: Task | undefined,
   holdout: NonNullable<TableOptions['holdout']>,
+  stratify: boolean,
 ): Promise<{ table: LoadedTable; task: Task; why: string }> {
   const load = (task: Task, extra: Partial<TableOptions> = {}) =>
-    readTable(data, { ...options, ...extra, task, holdout: { ...holdout, stratify: task === 'classification' } });
+    readTable(data, {
+      ...options,
+      ...extra,
+      task,
+      holdout: { ...holdout, stratify: stratify && task === 'classification' },
+    });
   if (asked === 'regression') return { table: await load('regression'), task: asked, why: '--task' };
   // The classes, without a split (a numeric target may have classes of one row).
   const probe = await readTable(data, { ...options, task: 'classification' });
@@ -53,7 +60,7 @@ async function chooseTask(
 export const train = defineCommand({
   meta: { name: 'train', description: 'Train a random forest on a table and register it' },
   args: {
-    data: { type: 'string', required: true, description: 'iris, or a .csv / .json / .ndjson file' },
+    data: { type: 'string', required: true, description: 'iris, or a .csv / .tsv / .json / .ndjson file' },
     target: { type: 'string', description: 'Column to predict (iris: species)' },
     registry: { type: 'string', description: 'Registry directory or postgres:// URL (or MLOPS_REGISTRY)' },
     name: { type: 'string', description: 'Model name (default: the data file name)' },
@@ -76,8 +83,14 @@ export const train = defineCommand({
     },
     unseen: {
       type: 'string',
-      default: 'missing',
-      description: 'A category not seen in training, at prediction time: missing (filled like a blank) or error',
+      default: 'error',
+      description:
+        'A category not seen in training, at prediction time: error (refused, naming it) or missing (filled like a blank)',
+    },
+    stratify: {
+      type: 'boolean',
+      default: true,
+      description: 'Hold out the same share of each class (--no-stratify for classes with a single row)',
     },
     features: { type: 'string', description: 'Feature columns, comma-separated (default: all but the target)' },
     exclude: { type: 'string', description: 'Columns to leave out, comma-separated (e.g. an id)' },
@@ -86,13 +99,15 @@ export const train = defineCommand({
   async run({ args }) {
     const out = createOutput(Boolean(args.json));
     const target = args.target ?? (args.data === 'iris' ? 'species' : undefined);
-    if (!target) throw new Error('--target is required for a data file');
+    if (!target) throw new UsageError('--target is required for a data file');
     const name = args.name ?? (args.data === 'iris' ? 'iris' : basename(args.data, extname(args.data)));
-    const seed = Number(args.seed);
-    const missingPolicy = args.missing;
-    if (missingPolicy !== 'impute' && missingPolicy !== 'drop' && missingPolicy !== 'error') {
-      throw new InvalidInputError(`--missing must be impute, drop or error, got ${JSON.stringify(missingPolicy)}`);
-    }
+    const seed = integerFlag(args.seed, 'seed', 0, 2 ** 32 - 1);
+    const trees = integerFlag(args.trees, 'trees', 1, 10_000);
+    const testSize = fractionFlag(args['test-size'], 'test-size');
+    const missingPolicy = choiceFlag(args.missing, 'missing', ['impute', 'drop', 'error'] as const);
+    const unseen = choiceFlag(args.unseen, 'unseen', ['error', 'missing'] as const);
+    const asked =
+      args.task === undefined ? undefined : choiceFlag(args.task, 'task', ['classification', 'regression'] as const);
     const list = (text: string | undefined) =>
       text
         ?.split(',')
@@ -100,22 +115,16 @@ export const train = defineCommand({
         .filter(Boolean);
     const features = list(args.features);
     const exclude = list(args.exclude);
-    if (args.task !== undefined && args.task !== 'classification' && args.task !== 'regression') {
-      throw new InvalidInputError(`--task must be classification or regression, got ${JSON.stringify(args.task)}`);
-    }
-    if (args.unseen !== 'missing' && args.unseen !== 'error') {
-      throw new InvalidInputError(`--unseen must be missing or error, got ${JSON.stringify(args.unseen)}`);
-    }
     const options: TableOptions = {
       target,
       name,
       missing: missingPolicy,
-      unseenCategory: args.unseen,
+      unseenCategory: unseen,
       ...(features ? { features } : {}),
       ...(exclude ? { exclude } : {}),
     };
-    const holdout = { testSize: Number(args['test-size']), seed };
-    const { table, task, why } = await chooseTask(args.data, options, args.task, holdout);
+    const holdout = { testSize, seed };
+    const { table, task, why } = await chooseTask(args.data, options, asked, holdout, args.stratify);
     const { dataset: part, test, preprocessing, missing, droppedRows } = table;
     const rows = part.target.length + (test?.target.length ?? 0);
     out.line(
@@ -123,7 +132,7 @@ export const train = defineCommand({
         (task === 'classification' ? `; classes ${part.classNames?.join(', ')}` : ''),
     );
     out.line(`task     ${task} (${why})`);
-    const filled = Object.entries(missing).filter(([column]) => column !== target);
+    const filled = part.featureNames.flatMap((column) => (missing[column] ? [[column, missing[column]] as const] : []));
     if (filled.length > 0 || droppedRows.length > 0) {
       const how = missingPolicy === 'impute' ? 'filled' : 'missing';
       const skipped =
@@ -133,7 +142,7 @@ export const train = defineCommand({
       out.line(`missing  ${how}: ${filled.map(([column, n]) => `${column} ${n}`).join(', ') || 'none'}${skipped}`);
     }
     if (!test) throw new Error('the held-out rows are missing');
-    const params = { nEstimators: Number(args.trees), seed };
+    const params = { nEstimators: trees, seed };
     const run = { onProgress: progress('train    trees', out) };
     const trainer =
       task === 'classification' ? randomForestClassifier(params, run) : randomForestRegressor(params, run);
@@ -151,7 +160,7 @@ export const train = defineCommand({
         metrics,
         dataset: snapshot,
         tags: { trainer: trainer.name, source: args.data },
-        description: `random forest (${args.trees} trees, seed ${seed}) on ${args.data}`,
+        description: `random forest (${trees} trees, seed ${seed}) on ${args.data}`,
       });
       const aliased = (await store.getAlias(name, args.alias)) === undefined;
       if (aliased)

@@ -9,6 +9,7 @@ const error = json(
   { $ref: '#/components/schemas/Error' },
   'Bad input or request: the message names the row and column',
 );
+const tooLarge = json({ $ref: '#/components/schemas/Error' }, 'The request body is over the size limit');
 
 /** The OpenAPI 3.1 description of the prediction server for the version it serves now. */
 export function openApiDocument(name: string, model: RegisteredModel): JsonObject {
@@ -30,7 +31,7 @@ export function openApiDocument(name: string, model: RegisteredModel): JsonObjec
           responses: {
             200: json({ $ref: '#/components/schemas/PredictResponse' }, 'One prediction per row, in order'),
             400: error,
-            413: error,
+            413: tooLarge,
           },
         },
       },

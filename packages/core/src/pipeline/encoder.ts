@@ -16,6 +16,8 @@ export interface EncodeOptions {
   readonly what?: string;
   /** Where row `i` came from, for messages (e.g. `line 12` of a file) and the error's `row` detail. */
   readonly placeOf?: (i: number) => { readonly label: string; readonly row: number };
+  /** Told of every filled cell: a missing value, or a category level the column did not see at fit time. */
+  readonly onFill?: (column: string, why: 'missing' | 'unseen', row: number) => void;
 }
 
 /** Turns raw input into the numeric rows an estimator takes. */
@@ -29,7 +31,7 @@ function listLevels(levels: readonly string[]): string {
 /** Encodes one cell; `where` reads like `predict input row 3` and `row` is the error's row detail. */
 type CellEncoder = (value: unknown, row: number, positional: boolean, where: string) => number;
 
-function cellEncoder(column: InputColumn, pre: EncoderSpec): CellEncoder {
+function cellEncoder(column: InputColumn, pre: EncoderSpec, onFill: EncodeOptions['onFill']): CellEncoder {
   const { name, type } = column;
   const ref = (row: number, where: string): CellRef => ({
     place: `${where}, column "${name}"`,
@@ -45,7 +47,10 @@ function cellEncoder(column: InputColumn, pre: EncoderSpec): CellEncoder {
   };
   const filled = fillCode();
   const missing = (row: number, where: string): number => {
-    if (filled !== undefined) return filled;
+    if (filled !== undefined) {
+      onFill?.(name, 'missing', row);
+      return filled;
+    }
     throw new InvalidInputError(`${where}, column "${name}" is missing, and this column has no fill value`, {
       row,
       columnName: name,
@@ -80,7 +85,10 @@ function cellEncoder(column: InputColumn, pre: EncoderSpec): CellEncoder {
     const text = parseRawValue(value, 'category', ref(row, where)) as string;
     const code = codes.get(text);
     if (code !== undefined) return code;
-    if (pre.unseenCategory === 'missing' && filled !== undefined) return filled;
+    if (pre.unseenCategory === 'missing' && filled !== undefined) {
+      onFill?.(name, 'unseen', row);
+      return filled;
+    }
     throw new InvalidInputError(
       `${where}, column "${name}" is ${describeValue(text)}, which is not one of its levels (${listLevels(levels)})${pre.unseenCategory === 'missing' ? ', and this column has no fill value' : ''}`,
       { row, columnName: name },
@@ -95,12 +103,14 @@ function cellEncoder(column: InputColumn, pre: EncoderSpec): CellEncoder {
  * error is an `InvalidInputError` naming the row and column.
  */
 export function createEncoder(pre: EncoderSpec): Encoder {
-  const cells = pre.inputs.map((column) => cellEncoder(column, pre));
+  const plain = pre.inputs.map((column) => cellEncoder(column, pre, undefined));
   const names = pre.inputs.map((c) => c.name);
   const known = new Set([...names, ...(pre.target ? [pre.target.name] : []), ...(pre.dropped ?? [])]);
   const width = names.length;
   return (input, options = {}) => {
     const what = options.what ?? 'predict input';
+    const onFill = options.onFill;
+    const cells = onFill ? pre.inputs.map((column) => cellEncoder(column, pre, onFill)) : plain;
     if (!Array.isArray(input)) throw new InvalidInputError(`${what} must be an array of records or rows`);
     const out = new Array<number[]>(input.length);
     for (let i = 0; i < input.length; i++) {

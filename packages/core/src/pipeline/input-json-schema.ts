@@ -2,14 +2,21 @@ import type { JsonObject } from '../contracts/json';
 import type { InputColumn } from '../contracts/pipeline';
 import type { EncoderSpec } from './encoder';
 
-function columnSchema(column: InputColumn): JsonObject {
+function columnSchema(column: InputColumn, unseenFilled: boolean): JsonObject {
+  const levels: JsonObject = { enum: [...(column.levels ?? []), ...(column.nullable ? [null] : [])] };
   const base: JsonObject =
-    column.type === 'category'
-      ? {
-          type: column.nullable ? ['string', 'null'] : 'string',
-          enum: [...(column.levels ?? []), ...(column.nullable ? [null] : [])],
-        }
-      : { type: column.nullable ? [column.type, 'null'] : column.type };
+    column.type !== 'category'
+      ? { type: column.nullable ? [column.type, 'null'] : column.type }
+      : unseenFilled && column.fill
+        ? {
+            type: ['string', 'null'],
+            // Any other text is accepted too, and treated as missing: the levels stay listed for tools.
+            anyOf: [
+              levels,
+              { type: 'string', description: 'a level not seen in training: filled like a missing value' },
+            ],
+          }
+        : { type: column.nullable ? ['string', 'null'] : 'string', ...levels };
   return {
     ...base,
     ...(column.fill
@@ -20,7 +27,8 @@ function columnSchema(column: InputColumn): JsonObject {
 
 /**
  * The input records a model takes as a JSON Schema (draft 2020-12): one property per input column (categories as
- * `enum` of their levels, `null` allowed where missing values are filled), non-nullable inputs required, and the
+ * `enum` of their levels — or `anyOf` those levels and any text when unseen levels are filled — `null` allowed where
+ * missing values are filled), non-nullable inputs required, and the
  * target and dropped columns allowed (ignored). Loaders are more lenient than the schema's canonical JSON types:
  * numbers also come as decimal text, booleans as `yes`/`no`/`1`/`0`.
  */
@@ -31,7 +39,7 @@ export function inputJsonSchema(spec: EncoderSpec, options: { readonly title?: s
     ...(options.title === undefined ? {} : { title: options.title }),
     type: 'object',
     properties: {
-      ...Object.fromEntries(spec.inputs.map((c) => [c.name, columnSchema(c)])),
+      ...Object.fromEntries(spec.inputs.map((c) => [c.name, columnSchema(c, spec.unseenCategory === 'missing')])),
       ...Object.fromEntries(ignored.map((name) => [name, { description: 'accepted and ignored' }])),
     },
     required: spec.inputs.filter((c) => !c.nullable).map((c) => c.name),

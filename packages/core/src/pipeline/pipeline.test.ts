@@ -210,6 +210,17 @@ describe('inputJsonSchema', () => {
       required: ['years', 'married'],
       additionalProperties: false,
     });
+    const lenient = inputJsonSchema({ ...preprocessing, unseenCategory: 'missing' }) as {
+      properties: Record<string, unknown>;
+    };
+    expect(lenient.properties.home).toEqual({
+      type: ['string', 'null'],
+      anyOf: [
+        { enum: ['OWN', 'RENT', null] },
+        { type: 'string', description: 'a level not seen in training: filled like a missing value' },
+      ],
+      description: 'missing values are filled with "RENT" (mode)',
+    });
   });
 });
 

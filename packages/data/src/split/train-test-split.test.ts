@@ -129,7 +129,10 @@ describe('trainTestSplit validation', () => {
     [{ testSize: 0.3, shuffle: false, stratify: true }, 'stratified splitting requires shuffle: true'],
     [{ stratify: [0, 1] }, 'stratify has 2 labels for 10 rows'],
     [{ stratify: [0, 0, 0, 0, 0, 1, 1, 1, Number.NaN, 1] }, 'stratify label at row 8 is NaN: expected a finite number'],
-    [{ stratify: [0, 0, 0, 0, 0, 1, 1, 1, 1, 2] }, 'class 2 has only 1 member: stratifying needs at least 2 per class'],
+    [
+      { stratify: [0, 0, 0, 0, 0, 1, 1, 1, 1, 2] },
+      'class "2" has only 1 member: stratifying needs at least 2 per class',
+    ],
     [{ testSize: 2, stratify: [0, 0, 0, 0, 1, 1, 1, 2, 2, 2] }, 'test size 2 is smaller than the 3 classes'],
   ] as [TrainTestSplitOptions, string][])('%j', (options, message) => {
     expect(() => trainTestSplit(data, options)).toThrow(InvalidInputError);

@@ -29,13 +29,22 @@ export interface TrainTestSplit {
   readonly testIndices: number[];
 }
 
-function stratifiedIndices(labels: readonly number[], nTrain: number, nTest: number, random: RandomState) {
+function stratifiedIndices(
+  labels: readonly number[],
+  nTrain: number,
+  nTest: number,
+  random: RandomState,
+  classNames?: readonly string[],
+) {
   const classes = [...new Set(labels)].sort((a, b) => a - b);
   const members = classes.map((c) => labels.flatMap((label, i) => (label === c ? [i] : [])));
   const counts = members.map((m) => m.length);
   const smallest = counts.indexOf(Math.min(...counts));
   if (counts[smallest]! < 2) {
-    throw new InvalidInputError(`class ${classes[smallest]} has only 1 member: stratifying needs at least 2 per class`);
+    const name = classNames?.[classes[smallest]!] ?? String(classes[smallest]);
+    throw new InvalidInputError(
+      `class ${JSON.stringify(name)} has only 1 member: stratifying needs at least 2 per class (merge rare classes, or split without stratifying)`,
+    );
   }
   for (const [n, what] of [
     [nTrain, 'train'],
@@ -66,7 +75,11 @@ function stratifiedIndices(labels: readonly number[], nTrain: number, nTest: num
 /** Which rows go to train and which to test: what {@link trainTestSplit} selects, without building datasets. */
 export function splitIndices(
   rows: number,
-  options: Omit<TrainTestSplitOptions, 'stratify'> & { readonly stratify?: readonly number[] } = {},
+  options: Omit<TrainTestSplitOptions, 'stratify'> & {
+    readonly stratify?: readonly number[];
+    /** Names of the stratify labels (indices into it), for messages. */
+    readonly classNames?: readonly string[];
+  } = {},
 ): { trainIndices: number[]; testIndices: number[] } {
   const { nTrain, nTest } = splitSizes(rows, options.testSize, options.trainSize);
   const shuffle = options.shuffle ?? true;
@@ -82,7 +95,7 @@ export function splitIndices(
         });
       }
     });
-    return stratifiedIndices(labels, nTrain, nTest, new RandomState(seed));
+    return stratifiedIndices(labels, nTrain, nTest, new RandomState(seed), options.classNames);
   }
   if (shuffle) {
     const permutation = new RandomState(seed).permutation(rows);
@@ -109,6 +122,7 @@ export function trainTestSplit(dataset: Dataset, options: TrainTestSplitOptions 
   const { trainIndices, testIndices } = splitIndices(dataset.target.length, {
     ...rest,
     ...(stratify ? { stratify: stratify === true ? dataset.target : stratify } : {}),
+    ...(stratify === true && dataset.classNames ? { classNames: dataset.classNames } : {}),
   });
   return {
     train: selectRows(dataset, trainIndices),

@@ -31,14 +31,8 @@ describe('the preprocessing a table learns', () => {
           missingCount: 1,
         },
         { name: 'years', type: 'number', nullable: true, fill: { strategy: 'median', value: 8 }, missingCount: 1 },
-        {
-          name: 'married',
-          type: 'category',
-          levels: ['no', 'yes'],
-          nullable: true,
-          fill: { strategy: 'mode', value: 'no' },
-          missingCount: 0,
-        },
+        // yes/no text is a boolean column
+        { name: 'married', type: 'boolean', nullable: true, fill: { strategy: 'mode', value: false }, missingCount: 0 },
       ],
       target: { name: 'default', task: 'classification', classNames: ['no', 'yes'] },
       dropped: ['id'],
@@ -117,6 +111,8 @@ describe('loading records to predict with a model preprocessing', () => {
       [60, 1, 8, 1],
     ]);
     expect(inputs.target).toBeUndefined();
+    expect(inputs.filled).toEqual({ income: { missing: 1, unseen: 0 }, years: { missing: 1, unseen: 0 } });
+    expect(inputs.absent).toEqual([]);
     expect(inputs.records[1]).toEqual({ id: '42', income: '60', home: 'OWN', years: '', married: 'yes' });
     expect(inputs.places).toEqual([
       { line: 2, what: 'line' },
@@ -151,7 +147,11 @@ describe('loading records to predict with a model preprocessing', () => {
       ],
       [
         'income,home,years,married,salary\n1,OWN,1,no,9\n',
-        'line 2 has column "salary", which is not an input of the model',
+        'the header has column "salary", which the model does not take: its inputs are income, home, years, married, its target default, and it ignores id',
+      ],
+      [
+        'income;home;years;married\n1;OWN;1;no\n',
+        'the header has column "income;home;years;married", which the model does not take (is the delimiter ";"?)',
       ],
     ];
     for (const [text, message] of cases) {
@@ -162,5 +162,16 @@ describe('loading records to predict with a model preprocessing', () => {
     await expect(loadCsv({ text: 'a\n1\n' }, { preprocessing: {} as never })).rejects.toThrow(
       "options.preprocessing must be a model's preprocessing",
     );
+  });
+
+  it('counts filled cells (blanks, and unseen levels when they are treated as missing) and names absent input columns', async () => {
+    const { preprocessing } = await loadCsv(
+      { text: loans },
+      { target: 'default', exclude: ['id'], missing: 'impute', unseenCategory: 'missing' },
+    );
+    const inputs = await loadCsv({ text: 'income,home,married\n1,CASTLE,no\n2,,yes\n3,OWN,no\n' }, { preprocessing });
+    expect(inputs.absent).toEqual(['years']);
+    expect(inputs.filled).toEqual({ home: { missing: 1, unseen: 1 }, years: { missing: 3, unseen: 0 } });
+    expect(inputs.rows.map((row) => row[1])).toEqual([1, 1, 1]); // CASTLE and the blank → the mode, OWN
   });
 });

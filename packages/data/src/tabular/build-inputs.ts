@@ -34,6 +34,25 @@ export interface LoadedInputs {
   readonly target?: readonly (number | null)[];
   /** Where each record came from (line or record index). */
   readonly places: readonly CellPlace[];
+  /** Cells filled per input column: missing values, and categories the model did not see (with `unseenCategory: 'missing'`). */
+  readonly filled: Readonly<Record<string, { readonly missing: number; readonly unseen: number }>>;
+  /** Input columns the file does not have at all (every record gets their fill value). */
+  readonly absent: readonly string[];
+}
+
+/** Refuses a header column that is neither an input, the target nor a dropped column, before any row is read. */
+function checkHeader(header: readonly string[], pre: InputOptions['preprocessing'], at: CellPlace | undefined): void {
+  const names = pre.inputs.map((c) => c.name);
+  const known = new Set([...names, ...(pre.target ? [pre.target.name] : []), ...(pre.dropped ?? [])]);
+  const unknown = header.filter((column) => !known.has(column));
+  if (unknown.length === 0) return;
+  const where = at?.what === 'line' ? 'the header' : `${at?.what ?? 'row'} ${at?.line ?? 0}`;
+  const delimiter = unknown.length === 1 && header.length === 1 ? /[;\t|]/.exec(unknown[0]!)?.[0] : undefined;
+  const hint = delimiter ? ` (is the delimiter ${JSON.stringify(delimiter)}?)` : '';
+  throw new InvalidInputError(
+    `${where} has ${unknown.length === 1 ? 'column' : 'columns'} ${unknown.map((c) => JSON.stringify(c)).join(', ')}, which the model does not take${hint}: its inputs are ${names.join(', ')}${pre.target ? `, its target ${pre.target.name}` : ''}${pre.dropped?.length ? `, and it ignores ${pre.dropped.join(', ')}` : ''}`,
+    { row: at?.line ?? 0, columnName: unknown[0]! },
+  );
 }
 
 function encodeTarget(target: PipelineTarget, value: unknown, at: CellPlace, missingValues: readonly string[]) {
@@ -66,10 +85,17 @@ export async function buildInputs(
     throw new InvalidInputError('schema must be a Standard Schema validator (zod, valibot, …)');
   const rows = await validated(records, options.schema);
   const header = rows.length > 0 ? checkRecords(rows) : [];
+  checkHeader(header, pre, rows[0]?.at);
   const places = rows.map((r) => r.at);
   const values = rows.map((r) => r.values as RawRecord);
+  const filled: Record<string, { missing: number; unseen: number }> = {};
   const encoded = createEncoder(pre)(values, {
     placeOf: (i) => ({ label: `${places[i]!.what} ${places[i]!.line}`, row: places[i]!.line }),
+    onFill: (column, why) => {
+      const count = filled[column] ?? { missing: 0, unseen: 0 };
+      count[why]++;
+      filled[column] = count;
+    },
   });
   const target = pre.target;
   const labelled = target !== undefined && header.includes(target.name);
@@ -80,5 +106,7 @@ export async function buildInputs(
       ? { target: rows.map((r) => encodeTarget(target, r.values[target.name], r.at, pre.missingValues)) }
       : {}),
     places,
+    filled,
+    absent: rows.length > 0 ? pre.inputs.map((c) => c.name).filter((name) => !header.includes(name)) : [],
   };
 }

@@ -153,7 +153,13 @@ export async function validated(
   return out;
 }
 
-/** `number` when every present value is a finite number or decimal text (`parseDecimal` (from `@mlops/core`)), `boolean` for booleans, else `category`. */
+/** Text read as a boolean when a whole column holds nothing else (`y`/`n`, `t`/`f` and `1`/`0` are too ambiguous). */
+const BOOLEAN_TEXT: ReadonlySet<string> = new Set(['true', 'false', 'yes', 'no']);
+
+/**
+ * `number` when every present value is a finite number or decimal text (`parseDecimal` of `@mlops/core`), `boolean`
+ * for booleans and `true`/`false`/`yes`/`no` text (any case), else `category`.
+ */
 function inferType(records: readonly SourceRecord[], column: string, missingValues: readonly string[]): ColumnType {
   let sawBoolean = false;
   let sawOther = false;
@@ -167,6 +173,7 @@ function inferType(records: readonly SourceRecord[], column: string, missingValu
         : typeof value === 'string' && parseDecimal(value) !== undefined
     )
       continue;
+    else if (typeof value === 'string' && BOOLEAN_TEXT.has(value.trim().toLowerCase())) sawBoolean = true;
     else sawOther = true;
   }
   return sawOther ? 'category' : sawBoolean ? 'boolean' : 'number';
@@ -434,6 +441,7 @@ export async function buildTable(
     ? splitIndices(kept.length, {
         ...options.holdout,
         stratify: options.holdout.stratify ? stratifyLabels(targetValues, classNames) : undefined,
+        ...(classNames ? { classNames } : {}),
       })
     : undefined;
   const fitRows = split ? split.trainIndices.map((k) => kept[k]!) : kept;
