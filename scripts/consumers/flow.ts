@@ -45,9 +45,10 @@ const requests = [
   { id: 'B1', income: '', home: 'RENT', purpose: 'car' },
   { income: 95_000, home: null, purpose: 'house' },
 ];
-const labels: string[] = loans.predictLabels(requests);
+const labels = loans.predictLabels(requests);
 const probabilities = loans.predictProba(requests);
-const schema = inputJsonSchema(table.preprocessing) as { properties: { home: { enum: unknown[] } } };
+// Plain JSON, as a client fetching GET /schema would see it (this file also runs as untyped CommonJS).
+const schema = JSON.parse(JSON.stringify(inputJsonSchema(table.preprocessing)));
 await registry.close();
 console.log(
   JSON.stringify({

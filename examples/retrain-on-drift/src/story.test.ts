@@ -90,7 +90,10 @@ describe('retrain on drift as a process', () => {
     });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('→ PROMOTED: accuracy 0.5 fell under 0.85; challenger v2 scored');
+    expect(result.stdout).toContain(
+      '→ PROMOTED: accuracy 0.5 fell under 0.85 and the new data drifted; challenger v2 scored',
+    );
+    expect(result.stdout).toContain('kept v2, archived v3');
     expect(result.stdout).toContain('done: production = iris v1');
   });
 

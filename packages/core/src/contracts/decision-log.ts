@@ -1,8 +1,30 @@
-/** What set a lifecycle run off. */
-export type LifecycleTrigger = 'bootstrap' | 'new-data' | 'accuracy' | 'drift' | 'schedule' | 'rollback' | 'manual';
+/** Every {@link LifecycleTrigger}, for validating stored records. */
+export const LIFECYCLE_TRIGGERS = Object.freeze([
+  'bootstrap',
+  'new-data',
+  'accuracy',
+  'drift',
+  'schedule',
+  'rollback',
+  'manual',
+] as const);
 
-/** The outcome of a lifecycle run. */
-export type LifecycleAction = 'bootstrapped' | 'kept' | 'promoted' | 'rejected' | 'rolled-back' | 'abandoned';
+/** What set a lifecycle run off. */
+export type LifecycleTrigger = (typeof LIFECYCLE_TRIGGERS)[number];
+
+/** Every {@link LifecycleAction}, for validating stored records. */
+export const LIFECYCLE_ACTIONS = Object.freeze([
+  'bootstrapped',
+  'kept',
+  'promoted',
+  'rejected',
+  'rolled-back',
+  'abandoned',
+  'skipped',
+] as const);
+
+/** The outcome of a lifecycle run (`skipped`: a batch already ingested, by source or content). */
+export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
 
 /**
  * One line of a model's decision log. A retraining run writes `started` (with its training data), then
@@ -17,6 +39,10 @@ export interface DecisionRecord {
   readonly at: string;
   readonly model: string;
   readonly trigger: LifecycleTrigger;
+  /** Every trigger that fired (e.g. accuracy and drift); `trigger` is the first of them. */
+  readonly triggers?: readonly LifecycleTrigger[];
+  /** The labelled batch the run was about: its content fingerprint and row count (what makes ingesting idempotent). */
+  readonly batch?: { readonly fingerprint: string; readonly rows: number };
   /** On `done`: what was decided. */
   readonly action?: LifecycleAction;
   /** On `done`: one readable sentence. */

@@ -16,7 +16,14 @@ export type {
 } from './store';
 export type { DatasetStore, DatasetVersion, RegisterDatasetInput } from './dataset-store';
 export type { AccuracyCheck, DriftReport, FeatureDrift } from './monitor';
-export type { DecisionLog, DecisionRecord, LifecycleAction, LifecycleTrigger } from './decision-log';
+export {
+  LIFECYCLE_ACTIONS,
+  LIFECYCLE_TRIGGERS,
+  type DecisionLog,
+  type DecisionRecord,
+  type LifecycleAction,
+  type LifecycleTrigger,
+} from './decision-log';
 export type { Registry, VerifyProblem, VerifyReport, VersionPage, VersionQuery } from './registry';
 export type {
   ColumnFill,

@@ -101,8 +101,9 @@ describe('createLifecycle', () => {
       productionVersion: 1,
     });
     expect(rejected.reason).toMatch(
-      /^the new data drifted; challenger v2 scored .* not above v1's .* \+ 0\.9 on the holdout: kept v1$/,
+      /^the new data drifted; challenger v2 scored .* not above v1's .* \+ 0\.9 on the holdout: kept v1, archived v2$/,
     );
+    expect((await store.getVersion('toy', 2)).status).toBe('archived'); // a rejected challenger is archived
 
     const promoting = make({ policy: { retrainOnNewData: true } });
     expect(await promoting.ingest(blobs(2, 4))).toMatchObject({ action: 'promoted', productionVersion: 3 });
@@ -115,6 +116,62 @@ describe('createLifecycle', () => {
     });
     expect(back.reason).toBe('v3 misbehaves in production: "production" moved back from v3 to v1');
     expect(decisions.records.at(-1)).toMatchObject({ phase: 'done', action: 'rolled-back', productionVersion: 1 });
+  });
+
+  it('ingests a batch once, by source or by content, recording the skip', async () => {
+    const lifecycle = make({ policy: { retrainOnNewData: true } });
+    await lifecycle.bootstrap();
+    const first = await lifecycle.ingest(blobs(2, 4, 6), { source: 'day-1.csv' });
+    expect(first.action).toBe('rejected'); // retrained on the new rows, not better on the holdout
+    const rows = lifecycle.trainingData.target.length;
+    const fits = centroidTrainer.fits;
+    const again = await lifecycle.ingest(blobs(0, 2, 3), { source: 'day-1.csv' });
+    expect(again).toMatchObject({ trigger: 'new-data', action: 'skipped' });
+    expect(again.reason).toBe('already ingested (source day-1.csv) by run run-2: nothing to do');
+    const copy = await lifecycle.ingest(blobs(2, 4, 6), { source: 'day-1 (copy).csv' });
+    expect(copy.reason).toBe('already ingested (the same rows) by run run-2: nothing to do');
+    expect(centroidTrainer.fits).toBe(fits); // nothing trained
+    expect(lifecycle.trainingData.target).toHaveLength(rows); // nothing added
+    expect(decisions.records.at(-1)).toMatchObject({
+      phase: 'done',
+      action: 'skipped',
+      source: 'day-1 (copy).csv',
+      batch: { fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/), rows: 12 },
+    });
+  });
+
+  it('records every trigger that fired, and carries the champion tags over to the challenger', async () => {
+    const lifecycle = make({ detectDrift: () => true });
+    await lifecycle.bootstrap();
+    // The user tags production's version; the run tags are replaced by the challenger's own.
+    const v1 = await store.getVersion('toy', 1);
+    (v1.tags as Record<string, string>).team = 'risk';
+    const decision = await lifecycle.ingest(blobs(2, 4));
+    expect(decision).toMatchObject({ trigger: 'accuracy', action: 'promoted' });
+    expect(decision.reason).toMatch(/^accuracy 0\.5 fell under 0\.85 and the new data drifted; challenger v2/);
+    expect(decisions.records.filter((r) => r.runId === decision.runId).map((r) => r.triggers)).toEqual([
+      ['accuracy', 'drift'],
+      ['accuracy', 'drift'],
+      ['accuracy', 'drift'],
+    ]);
+    expect((await store.getVersion('toy', 2)).tags).toEqual({
+      team: 'risk',
+      lifecycleRun: decision.runId,
+      trigger: 'accuracy',
+      trainer: 'centroid',
+    });
+  });
+
+  it('leaves the training data as it was when a decision fails before it is recorded', async () => {
+    const lifecycle = make({
+      detectDrift: () => {
+        throw new Error('drift test broke');
+      },
+    });
+    await lifecycle.bootstrap();
+    const rows = lifecycle.trainingData.target.length;
+    await expect(lifecycle.ingest(blobs(0, 2, 4))).rejects.toThrow('drift test broke');
+    expect(lifecycle.trainingData.target).toHaveLength(rows);
   });
 
   it('resumes a run that crashed before recording its challenger, without registering it twice', async () => {

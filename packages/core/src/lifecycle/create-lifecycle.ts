@@ -14,6 +14,7 @@ import { DAY_MS, schedule, type ScheduledTask } from '../schedule/schedule';
 import { decodeModel } from '../validation/decode-model';
 import { concatDatasets } from '../validation/dataset';
 import { accuracyScore } from '../validation/metrics';
+import { fingerprint } from '../fingerprint/fingerprint';
 import { EventStream } from './events';
 
 /** When the lifecycle retrains, and what a challenger must do to be promoted. */
@@ -131,6 +132,26 @@ export interface Lifecycle {
 
 const round = (x: number) => x.toFixed(4).replace(/0+$/, '').replace(/\.$/, '');
 const RUN_TAG = 'lifecycleRun';
+/** Tags a run sets on its challenger; every other tag of the champion carries over. */
+const RUN_TAGS: ReadonlySet<string> = new Set([RUN_TAG, 'trigger', 'trainer']);
+
+/** What a run records about why it ran: its triggers, and the batch and its source when there is one. */
+type RunFacts = {
+  readonly trigger: LifecycleTrigger;
+  readonly triggers?: readonly LifecycleTrigger[];
+  readonly source?: string;
+  readonly batch?: { readonly fingerprint: string; readonly rows: number };
+};
+
+/** The run facts a `started` record holds. */
+function factsOf(record: DecisionRecord): RunFacts {
+  return {
+    trigger: record.trigger,
+    ...(record.triggers === undefined ? {} : { triggers: record.triggers }),
+    ...(record.source === undefined ? {} : { source: record.source }),
+    ...(record.batch === undefined ? {} : { batch: record.batch }),
+  };
+}
 
 /**
  * The automated lifecycle: triggers (new labelled data, a scheduled evaluation, accuracy under the
@@ -179,19 +200,13 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
   const ref = (v: DatasetVersion) => ({ name: v.name, version: v.version, fingerprint: v.fingerprint });
 
   const finish = async (
-    base: {
-      runId: string;
-      trigger: LifecycleTrigger;
-      championVersion?: number;
-      challengerVersion?: number;
-      source?: string;
-    },
+    base: RunFacts & { runId: string; championVersion?: number; challengerVersion?: number },
     action: LifecycleAction,
     reason: string,
     metrics: Record<string, number>,
   ): Promise<LifecycleDecision> => {
     const productionVersion = await store.getAlias(modelName, alias);
-    const { source, ...shown } = base;
+    const { source, triggers, batch, ...shown } = base;
     const decision: LifecycleDecision = {
       ...shown,
       action,
@@ -212,6 +227,8 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
       ...(base.challengerVersion === undefined ? {} : { challengerVersion: base.challengerVersion }),
       ...(productionVersion === undefined ? {} : { productionVersion }),
       ...(source === undefined ? {} : { source }),
+      ...(triggers === undefined ? {} : { triggers }),
+      ...(batch === undefined ? {} : { batch }),
       metrics,
     });
     events.emit({ type: 'decision', decision });
@@ -232,10 +249,13 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
     let challengerModel: Model;
     if (challengerVersion === undefined) {
       challengerModel = await trainer.fit(data, options.params);
+      // The champion's own tags carry over; the run's tags are this run's.
+      const inherited = championVersion === undefined ? {} : (await store.getVersion(modelName, championVersion)).tags;
+      const userTags = Object.fromEntries(Object.entries(inherited).filter(([key]) => !RUN_TAGS.has(key)));
       const record = await store.register(modelName, {
         artifact: challengerModel.toArtifact(),
         metrics: { holdoutAccuracy: accuracyOf(challengerModel, holdout) },
-        tags: { [RUN_TAG]: runId, trigger, trainer: trainer.name },
+        tags: { ...userTags, [RUN_TAG]: runId, trigger, trainer: trainer.name },
         ...(started.training ? { dataset: started.training } : {}),
         ...(championVersion === undefined ? {} : { parentVersion: championVersion }),
         ...(data.featureTypes ? { featureTypes: data.featureTypes } : {}),
@@ -250,10 +270,9 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
     }
     const base = {
       runId,
-      trigger,
+      ...factsOf(started),
       ...(championVersion === undefined ? {} : { championVersion }),
       challengerVersion,
-      ...(started.source === undefined ? {} : { source: started.source }),
     };
     const challengerAccuracy = accuracyOf(challengerModel, holdout);
     metrics.challengerHoldoutAccuracy = challengerAccuracy;
@@ -290,17 +309,16 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
         return finish(
           base,
           'promoted',
-          `${describe(trigger, metrics)}; challenger v${challengerVersion} scored ${round(challengerAccuracy)} vs ${round(championAccuracy)} on the holdout and was promoted`,
+          `${describe(base.triggers ?? [trigger], metrics)}; challenger v${challengerVersion} scored ${round(challengerAccuracy)} vs ${round(championAccuracy)} on the holdout and was promoted`,
           metrics,
         );
       }
       const margin = minImprovement > 0 ? ` + ${minImprovement}` : '';
-      return finish(
-        base,
-        'rejected',
-        `${describe(trigger, metrics)}; challenger v${challengerVersion} scored ${round(challengerAccuracy)}, not above v${championVersion}'s ${round(championAccuracy)}${margin} on the holdout: kept v${championVersion}`,
-        metrics,
-      );
+      const reason = `${describe(base.triggers ?? [trigger], metrics)}; challenger v${challengerVersion} scored ${round(challengerAccuracy)}, not above v${championVersion}'s ${round(championAccuracy)}${margin} on the holdout: kept v${championVersion}, archived v${challengerVersion}`;
+      // A rejected challenger is archived (kept, loadable by number, never `latest`); a resumed run may find it done.
+      if ((await store.getVersion(modelName, challengerVersion)).status === 'active')
+        await store.archiveVersion(modelName, challengerVersion, { reason: `rejected (run ${runId})` });
+      return finish(base, 'rejected', reason, metrics);
     } catch (error) {
       if (!ConflictError.isInstance(error)) throw error;
       return finish(
@@ -312,31 +330,33 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
     }
   };
 
-  const describe = (trigger: LifecycleTrigger, metrics: Record<string, number>): string => {
-    const fresh = metrics.championAccuracy;
-    switch (trigger) {
-      case 'accuracy':
-      case 'schedule':
-        return `accuracy ${round(fresh ?? Number.NaN)} fell under ${threshold}`;
-      case 'drift':
-        return 'the new data drifted';
-      case 'new-data':
-        return 'new labelled data arrived';
-      default:
-        return trigger;
-    }
-  };
+  const describe = (triggers: readonly LifecycleTrigger[], metrics: Record<string, number>): string =>
+    triggers
+      .map((trigger) => {
+        switch (trigger) {
+          case 'accuracy':
+          case 'schedule':
+            return `accuracy ${round(metrics.championAccuracy ?? Number.NaN)} fell under ${threshold}`;
+          case 'drift':
+            return 'the new data drifted';
+          case 'new-data':
+            return 'new labelled data arrived';
+          default:
+            return trigger;
+        }
+      })
+      .join(' and ');
 
-  /** Phase 1 of a run: version its data, record `started`, then complete it. */
+  /** Phase 1 of a run: version its data (`data`, the training data it retrains on), record `started`, then complete it. */
   const retrain = async (
-    trigger: LifecycleTrigger,
+    facts: RunFacts,
     metrics: Record<string, number>,
-    source?: string,
+    data: Dataset = training,
   ): Promise<LifecycleDecision> => {
     const runId = newRunId();
     const championVersion = await store.getAlias(modelName, alias);
     const trainingVersion = await datasets.register(trainingName, {
-      dataset: training,
+      dataset: data,
       description: `training data of ${modelName}`,
     });
     const holdoutVersion = await datasets.register(holdoutName, {
@@ -348,37 +368,40 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
       phase: 'started',
       at: now(),
       model: modelName,
-      trigger,
+      ...facts,
       ...(championVersion === undefined ? {} : { championVersion }),
       training: ref(trainingVersion),
       holdout: ref(holdoutVersion),
-      ...(source === undefined ? {} : { source }),
       metrics,
     };
     await decisions.append(started);
-    events.emit({ type: 'run-started', runId, trigger, resumed: false });
-    return complete(started, training, options.holdout);
+    events.emit({ type: 'run-started', runId, trigger: facts.trigger, resumed: false });
+    return complete(started, data, options.holdout);
   };
 
   const keep = async (
-    trigger: LifecycleTrigger,
+    facts: RunFacts,
     reason: string,
     metrics: Record<string, number>,
-    source?: string,
+    action: LifecycleAction = 'kept',
   ): Promise<LifecycleDecision> => {
     const championVersion = await store.getAlias(modelName, alias);
     return finish(
-      {
-        runId: newRunId(),
-        trigger,
-        ...(championVersion === undefined ? {} : { championVersion }),
-        ...(source === undefined ? {} : { source }),
-      },
-      'kept',
+      { runId: newRunId(), ...facts, ...(championVersion === undefined ? {} : { championVersion }) },
+      action,
       reason,
       metrics,
     );
   };
+
+  /** The run of the log that already ingested this batch (same source, or same content), if any. */
+  const ingestedBy = async (source: string | undefined, batchFingerprint: string) =>
+    (await decisions.list(modelName)).find(
+      (r) =>
+        r.phase === 'done' &&
+        r.action !== 'skipped' &&
+        ((source !== undefined && r.source === source) || r.batch?.fingerprint === batchFingerprint),
+    );
 
   const checkBatch = (batch: Dataset, what: string) => {
     if (
@@ -409,30 +432,49 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
     bootstrap: () =>
       run(async () => {
         const champion = await store.getAlias(modelName, alias);
-        if (champion !== undefined) return keep('bootstrap', `"${alias}" already serves v${champion}`, {});
-        return retrain('bootstrap', {});
+        if (champion !== undefined) return keep({ trigger: 'bootstrap' }, `"${alias}" already serves v${champion}`, {});
+        return retrain({ trigger: 'bootstrap' }, {});
       }),
     ingest: (batch, ingestOptions = {}) =>
       run(async () => {
         checkBatch(batch, 'a new batch');
         const source = ingestOptions.source;
+        const batchFacts = { fingerprint: fingerprint(batch), rows: batch.target.length };
+        const seen = await ingestedBy(source, batchFacts.fingerprint);
+        if (seen) {
+          const same = source !== undefined && seen.source === source ? `source ${source}` : 'the same rows';
+          return keep(
+            { trigger: 'new-data', batch: batchFacts, ...(source === undefined ? {} : { source }) },
+            `already ingested (${same}) by run ${seen.runId}: nothing to do`,
+            {},
+            'skipped',
+          );
+        }
         const champion = await store.getAlias(modelName, alias);
-        const before = training;
-        training = concatDatasets(training, batch);
-        if (champion === undefined) return retrain('bootstrap', {}, source);
-        const championAccuracy = accuracyOf(await loadChampion(champion), batch);
-        const metrics = { championAccuracy, batchRows: batch.target.length };
-        if (championAccuracy < threshold) return retrain('accuracy', metrics, source);
-        const drift = options.detectDrift?.(before, batch);
-        const drifted = typeof drift === 'object' ? drift.datasetDrift : drift === true;
-        if (drifted && (policy.retrainOnDrift ?? true)) return retrain('drift', metrics, source);
-        if (policy.retrainOnNewData) return retrain('new-data', metrics, source);
-        return keep(
-          'new-data',
-          `v${champion} accuracy ${round(championAccuracy)} on ${batch.target.length} new rows is at or above ${threshold}${options.detectDrift ? ' and nothing drifted' : ''}`,
-          metrics,
-          source,
-        );
+        // The training data changes only once the decision is recorded (an error before leaves it as it was).
+        const next = concatDatasets(training, batch);
+        const decide = async (): Promise<LifecycleDecision> => {
+          const facts = { batch: batchFacts, ...(source === undefined ? {} : { source }) };
+          if (champion === undefined) return retrain({ trigger: 'bootstrap', ...facts }, {}, next);
+          const championAccuracy = accuracyOf(await loadChampion(champion), batch);
+          const metrics = { championAccuracy, batchRows: batch.target.length };
+          const drift = options.detectDrift?.(training, batch);
+          const drifted = typeof drift === 'object' ? drift.datasetDrift : drift === true;
+          const triggers: LifecycleTrigger[] = [
+            ...(championAccuracy < threshold ? (['accuracy'] as const) : []),
+            ...(drifted && (policy.retrainOnDrift ?? true) ? (['drift'] as const) : []),
+          ];
+          if (triggers.length === 0 && policy.retrainOnNewData) triggers.push('new-data');
+          if (triggers.length > 0) return retrain({ trigger: triggers[0]!, triggers, ...facts }, metrics, next);
+          return keep(
+            { trigger: 'new-data', ...facts },
+            `v${champion} accuracy ${round(championAccuracy)} on ${batch.target.length} new rows is at or above ${threshold}${options.detectDrift ? ' and nothing drifted' : ''}`,
+            metrics,
+          );
+        };
+        const decision = await decide();
+        training = next;
+        return decision;
       }),
     watch(directory, watchOptions) {
       const match = watchOptions.match ?? ((name: string) => name.toLowerCase().endsWith('.csv'));
@@ -461,12 +503,12 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
       run(async () => {
         checkBatch(labelled, 'labelled data');
         const champion = await store.getAlias(modelName, alias);
-        if (champion === undefined) return retrain('bootstrap', {});
+        if (champion === undefined) return retrain({ trigger: 'bootstrap' }, {});
         const championAccuracy = accuracyOf(await loadChampion(champion), labelled);
         const metrics = { championAccuracy, batchRows: labelled.target.length };
-        if (championAccuracy < threshold) return retrain('schedule', metrics);
+        if (championAccuracy < threshold) return retrain({ trigger: 'schedule' }, metrics);
         return keep(
-          'schedule',
+          { trigger: 'schedule' },
           `v${champion} accuracy ${round(championAccuracy)} on ${labelled.target.length} labelled rows is at or above ${threshold}`,
           metrics,
         );

@@ -366,12 +366,15 @@ export function describeRegistryConformance(
         training: { name: 'decided-training', version: 2, fingerprint: 'ab' },
       });
       await store.decisions.append({ ...base, phase: 'registered', challengerVersion: 2 });
+      const batch = { fingerprint: 'a'.repeat(64), rows: 30 };
       await store.decisions.append({
         ...base,
         phase: 'done',
         action: 'promoted',
         reason: 'better',
         productionVersion: 2,
+        triggers: ['accuracy', 'drift'],
+        batch,
         metrics: { accuracy: 0.9 },
       });
       await store.decisions.append({ ...base, model: 'other', phase: 'done', action: 'kept' });
@@ -383,8 +386,16 @@ export function describeRegistryConformance(
         action: 'promoted',
         reason: 'better',
         productionVersion: 2,
+        triggers: ['accuracy', 'drift'],
+        batch,
         metrics: { accuracy: 0.9 },
       });
+      await expect(
+        store.decisions.append({ ...base, phase: 'done', action: 'skipped', triggers: ['panic' as never] }),
+      ).rejects.toThrow('cannot record a decision: "triggers" must be a list of lifecycle triggers');
+      await expect(
+        store.decisions.append({ ...base, phase: 'done', action: 'skipped', batch: { fingerprint: 'x', rows: 1 } }),
+      ).rejects.toThrow('cannot record a decision: "batch" must be { fingerprint (sha256 hex), rows }');
       await expect(store.decisions.append({ ...base, phase: 'done', action: 'exploded' as never })).rejects.toThrow(
         'cannot record a decision: "action" is not a lifecycle action',
       );

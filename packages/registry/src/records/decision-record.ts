@@ -1,10 +1,10 @@
-import { InvalidInputError, type DecisionRecord } from '@mlops/core';
+import { InvalidInputError, LIFECYCLE_ACTIONS, LIFECYCLE_TRIGGERS, type DecisionRecord } from '@mlops/core';
 import { findJsonProblem, findMapTextProblem, findTextProblem } from '../json/json-safety';
 import { assertValidName } from '../names/names';
 import { isFiniteNumberMap, isPositiveInteger, isRecord, isTimestamp } from './shape';
 
-const TRIGGERS = new Set(['bootstrap', 'new-data', 'accuracy', 'drift', 'schedule', 'rollback', 'manual']);
-const ACTIONS = new Set(['bootstrapped', 'kept', 'promoted', 'rejected', 'rolled-back', 'abandoned']);
+const TRIGGERS: ReadonlySet<string> = new Set(LIFECYCLE_TRIGGERS);
+const ACTIONS: ReadonlySet<string> = new Set(LIFECYCLE_ACTIONS);
 const PHASES = new Set(['started', 'registered', 'done']);
 
 function describeDataRef(value: unknown, at: string): string | undefined {
@@ -27,6 +27,19 @@ export function describeDecisionProblem(value: unknown): string | undefined {
   if (!isTimestamp(value.at)) return '"at" must be an ISO 8601 timestamp';
   if (typeof value.model !== 'string' || value.model === '') return '"model" must be a non-empty string';
   if (!TRIGGERS.has(value.trigger as string)) return '"trigger" is not a lifecycle trigger';
+  if (
+    value.triggers !== undefined &&
+    (!Array.isArray(value.triggers) || !value.triggers.every((t) => TRIGGERS.has(t as string)))
+  )
+    return '"triggers" must be a list of lifecycle triggers';
+  if (
+    value.batch !== undefined &&
+    (!isRecord(value.batch) ||
+      typeof value.batch.fingerprint !== 'string' ||
+      !/^[0-9a-f]{64}$/.test(value.batch.fingerprint) ||
+      !isPositiveInteger(value.batch.rows))
+  )
+    return '"batch" must be { fingerprint (sha256 hex), rows }';
   if (value.action !== undefined && !ACTIONS.has(value.action as string)) return '"action" is not a lifecycle action';
   if (value.reason !== undefined && typeof value.reason !== 'string') return '"reason" must be a string';
   for (const key of ['championVersion', 'challengerVersion', 'productionVersion'] as const) {
