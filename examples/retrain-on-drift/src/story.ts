@@ -117,9 +117,7 @@ async function tellStory(
   const decisions: LifecycleDecision[] = [];
   lifecycle.on((event) => {
     if (event.type === 'run-started')
-      log(
-        `  · run ${event.runId.slice(0, 8)} started (${event.trigger}): training on ${lifecycle.trainingData.target.length} rows`,
-      );
+      log(`  · run ${event.runId.slice(0, 8)} started (${event.trigger}): training on ${event.trainingRows} rows`);
     if (event.type === 'challenger-registered') log(`  · registered challenger iris v${event.version}`);
     if (event.type === 'decision') {
       decisions.push(event.decision);
@@ -134,7 +132,9 @@ async function tellStory(
       // Production serves raw records: the loaded pipeline encodes them itself.
       const served = await loadModel(registry, 'iris', production, codecs);
       const check = await monitor.check(batch.target, served.predict(recordsOf(batch)));
-      const drift = detectDrift(lifecycle.trainingData.features, batch.features, { featureNames: batch.featureNames });
+      const drift = detectDrift((await lifecycle.trainingData()).features, batch.features, {
+        featureNames: batch.featureNames,
+      });
       const drifted = drift.features.filter((f) => f.drifted).map((f) => f.feature);
       log(
         `${name}: ${batch.target.length} labelled records → v${production} accuracy ${check.accuracy.toFixed(3)}${check.alert ? ' (ALERT < 0.85)' : ''}; drift: ${drifted.join(', ') || 'none'}`,

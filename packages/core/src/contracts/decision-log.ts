@@ -41,8 +41,16 @@ export interface DecisionRecord {
   readonly trigger: LifecycleTrigger;
   /** Every trigger that fired (e.g. accuracy and drift); `trigger` is the first of them. */
   readonly triggers?: readonly LifecycleTrigger[];
-  /** The labelled batch the run was about: its content fingerprint and row count (what makes ingesting idempotent). */
-  readonly batch?: { readonly fingerprint: string; readonly rows: number };
+  /**
+   * The labelled batch the run was about, as a registered dataset version (`<model>-batches`) with its row count:
+   * what makes ingesting idempotent, and how a new process rebuilds the training data.
+   */
+  readonly batch?: {
+    readonly name: string;
+    readonly version: number;
+    readonly fingerprint: string;
+    readonly rows: number;
+  };
   /** On `done`: what was decided. */
   readonly action?: LifecycleAction;
   /** On `done`: one readable sentence. */

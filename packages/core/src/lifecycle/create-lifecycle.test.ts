@@ -86,7 +86,7 @@ describe('createLifecycle', () => {
       tags: { lifecycleRun: 'run-3', trigger: 'accuracy' },
       dataset: { name: 'toy-training', version: 2 },
     });
-    expect(lifecycle.trainingData.target).toHaveLength(20 + 8 + 20);
+    expect((await lifecycle.trainingData()).target).toHaveLength(20 + 8 + 20);
   });
 
   it('rejects a challenger that is not better by the margin, retrains on drift, and rolls back', async () => {
@@ -123,7 +123,7 @@ describe('createLifecycle', () => {
     await lifecycle.bootstrap();
     const first = await lifecycle.ingest(blobs(2, 4, 6), { source: 'day-1.csv' });
     expect(first.action).toBe('rejected'); // retrained on the new rows, not better on the holdout
-    const rows = lifecycle.trainingData.target.length;
+    const rows = (await lifecycle.trainingData()).target.length;
     const fits = centroidTrainer.fits;
     const again = await lifecycle.ingest(blobs(0, 2, 3), { source: 'day-1.csv' });
     expect(again).toMatchObject({ trigger: 'new-data', action: 'skipped' });
@@ -131,7 +131,7 @@ describe('createLifecycle', () => {
     const copy = await lifecycle.ingest(blobs(2, 4, 6), { source: 'day-1 (copy).csv' });
     expect(copy.reason).toBe('already ingested (the same rows) by run run-2: nothing to do');
     expect(centroidTrainer.fits).toBe(fits); // nothing trained
-    expect(lifecycle.trainingData.target).toHaveLength(rows); // nothing added
+    expect((await lifecycle.trainingData()).target).toHaveLength(rows); // nothing added
     expect(decisions.records.at(-1)).toMatchObject({
       phase: 'done',
       action: 'skipped',
@@ -162,6 +162,30 @@ describe('createLifecycle', () => {
     });
   });
 
+  it('keeps its state in the registry: a new lifecycle over it continues with the same training data', async () => {
+    const first = make();
+    await first.bootstrap();
+    await first.ingest(blobs(0, 2, 3), { source: 'day-1.csv' }); // kept: the batch joins the training data
+    await first.ingest(blobs(0, 2, 2), { source: 'day-2.csv' }); // kept
+    const trained = await first.trainingData();
+    expect(trained.target).toHaveLength(20 + 6 + 4);
+    // Another process: nothing in memory, the same registry.
+    const second = make();
+    expect(await second.trainingData()).toEqual(trained);
+    expect((await second.ingest(blobs(0, 2, 3), { source: 'day-1.csv' })).action).toBe('skipped');
+    // The first process sees what the second one ingests.
+    await second.ingest(blobs(0, 2, 1), { source: 'day-3.csv' });
+    expect((await first.trainingData()).target).toHaveLength(20 + 6 + 4 + 2);
+    expect(
+      decisions.records.filter((r) => r.batch).map((r) => [r.source, r.action, r.batch!.name, r.batch!.version]),
+    ).toEqual([
+      ['day-1.csv', 'kept', 'toy-batches', 1],
+      ['day-2.csv', 'kept', 'toy-batches', 2],
+      ['day-1.csv', 'skipped', 'toy-batches', 1],
+      ['day-3.csv', 'kept', 'toy-batches', 3],
+    ]);
+  });
+
   it('leaves the training data as it was when a decision fails before it is recorded', async () => {
     const lifecycle = make({
       detectDrift: () => {
@@ -169,9 +193,9 @@ describe('createLifecycle', () => {
       },
     });
     await lifecycle.bootstrap();
-    const rows = lifecycle.trainingData.target.length;
+    const rows = (await lifecycle.trainingData()).target.length;
     await expect(lifecycle.ingest(blobs(0, 2, 4))).rejects.toThrow('drift test broke');
-    expect(lifecycle.trainingData.target).toHaveLength(rows);
+    expect((await lifecycle.trainingData()).target).toHaveLength(rows);
   });
 
   it('resumes a run that crashed before recording its challenger, without registering it twice', async () => {
@@ -189,7 +213,7 @@ describe('createLifecycle', () => {
     expect(centroidTrainer.fits - fitsBefore).toBe(1); // trained once, before the crash
     expect((await store.listVersions('toy')).map((v) => v.version)).toEqual([1, 2]);
     expect(await restarted.resume()).toBeUndefined();
-    expect(restarted.trainingData.target).toHaveLength(40);
+    expect((await restarted.trainingData()).target).toHaveLength(40);
   });
 
   it('resumes a run that crashed after promoting, recording what had happened', async () => {

@@ -81,6 +81,8 @@ export type LifecycleEvent =
       readonly type: 'run-started';
       readonly runId: string;
       readonly trigger: LifecycleTrigger;
+      /** Rows of the training data the run retrains on. */
+      readonly trainingRows: number;
       readonly resumed: boolean;
     }
   | { readonly type: 'challenger-registered'; readonly runId: string; readonly version: number }
@@ -126,8 +128,11 @@ export interface Lifecycle {
   events(): AsyncIterableIterator<LifecycleEvent>;
   /** The decision log of this model, oldest first. */
   history(): Promise<DecisionRecord[]>;
-  /** Training data the next challenger would be trained on. */
-  readonly trainingData: Dataset;
+  /**
+   * Training data the next challenger would be trained on: the last run's training data and the batches kept since,
+   * read back from the registry (so a new process over the same registry continues where the last one stopped).
+   */
+  trainingData(): Promise<Dataset>;
 }
 
 const round = (x: number) => x.toFixed(4).replace(/0+$/, '').replace(/\.$/, '');
@@ -140,7 +145,7 @@ type RunFacts = {
   readonly trigger: LifecycleTrigger;
   readonly triggers?: readonly LifecycleTrigger[];
   readonly source?: string;
-  readonly batch?: { readonly fingerprint: string; readonly rows: number };
+  readonly batch?: DecisionRecord['batch'];
 };
 
 /** The run facts a `started` record holds. */
@@ -176,6 +181,7 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
   const events = new EventStream<LifecycleEvent>();
   const trainingName = `${modelName}-training`;
   const holdoutName = `${modelName}-holdout`;
+  const batchesName = `${modelName}-batches`;
   let training = options.reference;
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -375,7 +381,13 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
       metrics,
     };
     await decisions.append(started);
-    events.emit({ type: 'run-started', runId, trigger: facts.trigger, resumed: false });
+    events.emit({
+      type: 'run-started',
+      runId,
+      trigger: facts.trigger,
+      trainingRows: data.target.length,
+      resumed: false,
+    });
     return complete(started, data, options.holdout);
   };
 
@@ -414,11 +426,34 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
     }
   };
 
+  /**
+   * Rebuilds the training data from the registry (before every run, under the lease: another process may have
+   * ingested since): the training data of the last run that recorded one (else the reference), plus the batches of
+   * the decisions since that kept production without a run.
+   */
+  const restore = async () => {
+    const history = await decisions.list(modelName);
+    const last = history.findLastIndex((r) => r.phase === 'started' && r.training !== undefined);
+    let data = options.reference;
+    if (last >= 0) {
+      const { name, version } = history[last]!.training!;
+      data = (await datasets.load(name, version)).dataset;
+    }
+    for (const record of history.slice(last + 1)) {
+      if (record.phase === 'done' && record.action === 'kept' && record.batch)
+        data = concatDatasets(data, (await datasets.load(record.batch.name, record.batch.version)).dataset);
+    }
+    training = data;
+  };
+
   // One run at a time in this process (serial) and across processes (the registry's run lease).
   const run = <T>(work: () => Promise<T>) =>
     serial(async () => {
       try {
-        return await decisions.withRunLease(modelName, work);
+        return await decisions.withRunLease(modelName, async () => {
+          await restore();
+          return work();
+        });
       } catch (error) {
         events.emit({ type: 'error', error });
         throw error;
@@ -426,9 +461,7 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
     });
 
   const lifecycle: Lifecycle = {
-    get trainingData() {
-      return training;
-    },
+    trainingData: () => serial(async () => (await restore(), training)),
     bootstrap: () =>
       run(async () => {
         const champion = await store.getAlias(modelName, alias);
@@ -439,17 +472,27 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
       run(async () => {
         checkBatch(batch, 'a new batch');
         const source = ingestOptions.source;
-        const batchFacts = { fingerprint: fingerprint(batch), rows: batch.target.length };
-        const seen = await ingestedBy(source, batchFacts.fingerprint);
+        const batchFingerprint = fingerprint(batch);
+        const seen = await ingestedBy(source, batchFingerprint);
         if (seen) {
           const same = source !== undefined && seen.source === source ? `source ${source}` : 'the same rows';
           return keep(
-            { trigger: 'new-data', batch: batchFacts, ...(source === undefined ? {} : { source }) },
+            {
+              trigger: 'new-data',
+              ...(seen.batch ? { batch: seen.batch } : {}),
+              ...(source === undefined ? {} : { source }),
+            },
             `already ingested (${same}) by run ${seen.runId}: nothing to do`,
             {},
             'skipped',
           );
         }
+        // Versioned before anything is decided: the log refers to it, and a new process rebuilds its training data from it.
+        const stored = await datasets.register(batchesName, {
+          dataset: batch,
+          description: `labelled batches of ${modelName}${source === undefined ? '' : ` (${source})`}`,
+        });
+        const batchFacts = { ...ref(stored), rows: batch.target.length };
         const champion = await store.getAlias(modelName, alias);
         // The training data changes only once the decision is recorded (an error before leaves it as it was).
         const next = concatDatasets(training, batch);
@@ -542,7 +585,13 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
         const data = (await datasets.load(lastStarted.training.name, lastStarted.training.version)).dataset;
         const holdout = (await datasets.load(lastStarted.holdout.name, lastStarted.holdout.version)).dataset;
         training = data;
-        events.emit({ type: 'run-started', runId: lastStarted.runId, trigger: lastStarted.trigger, resumed: true });
+        events.emit({
+          type: 'run-started',
+          runId: lastStarted.runId,
+          trigger: lastStarted.trigger,
+          trainingRows: data.target.length,
+          resumed: true,
+        });
         return complete(lastStarted, data, holdout, registered);
       }),
     start(labelled) {

@@ -366,7 +366,7 @@ export function describeRegistryConformance(
         training: { name: 'decided-training', version: 2, fingerprint: 'ab' },
       });
       await store.decisions.append({ ...base, phase: 'registered', challengerVersion: 2 });
-      const batch = { fingerprint: 'a'.repeat(64), rows: 30 };
+      const batch = { name: 'decided-batches', version: 1, fingerprint: 'a'.repeat(64), rows: 30 };
       await store.decisions.append({
         ...base,
         phase: 'done',
@@ -394,8 +394,8 @@ export function describeRegistryConformance(
         store.decisions.append({ ...base, phase: 'done', action: 'skipped', triggers: ['panic' as never] }),
       ).rejects.toThrow('cannot record a decision: "triggers" must be a list of lifecycle triggers');
       await expect(
-        store.decisions.append({ ...base, phase: 'done', action: 'skipped', batch: { fingerprint: 'x', rows: 1 } }),
-      ).rejects.toThrow('cannot record a decision: "batch" must be { fingerprint (sha256 hex), rows }');
+        store.decisions.append({ ...base, phase: 'done', action: 'skipped', batch: { ...batch, fingerprint: 'x' } }),
+      ).rejects.toThrow('cannot record a decision: "batch" must be { name, version, fingerprint (sha256 hex), rows }');
       await expect(store.decisions.append({ ...base, phase: 'done', action: 'exploded' as never })).rejects.toThrow(
         'cannot record a decision: "action" is not a lifecycle action',
       );

@@ -34,12 +34,11 @@ export function describeDecisionProblem(value: unknown): string | undefined {
     return '"triggers" must be a list of lifecycle triggers';
   if (
     value.batch !== undefined &&
-    (!isRecord(value.batch) ||
-      typeof value.batch.fingerprint !== 'string' ||
-      !/^[0-9a-f]{64}$/.test(value.batch.fingerprint) ||
-      !isPositiveInteger(value.batch.rows))
+    (describeDataRef(value.batch, 'batch') !== undefined ||
+      !/^[0-9a-f]{64}$/.test((value.batch as { fingerprint: string }).fingerprint) ||
+      !isPositiveInteger((value.batch as { rows?: unknown }).rows))
   )
-    return '"batch" must be { fingerprint (sha256 hex), rows }';
+    return '"batch" must be { name, version, fingerprint (sha256 hex), rows }';
   if (value.action !== undefined && !ACTIONS.has(value.action as string)) return '"action" is not a lifecycle action';
   if (value.reason !== undefined && typeof value.reason !== 'string') return '"reason" must be a string';
   for (const key of ['championVersion', 'challengerVersion', 'productionVersion'] as const) {
@@ -72,6 +71,7 @@ export function checkedDecision(record: DecisionRecord): DecisionRecord {
     findTextProblem(record.source, 'source') ??
     findMapTextProblem(record.metrics, 'metrics');
   if (problem) throw new InvalidInputError(`${cannot}: ${problem}`, { name: record.model });
-  for (const ref of [record.training, record.holdout]) if (ref !== undefined) assertValidName(ref.name, 'dataset');
+  for (const ref of [record.training, record.holdout, record.batch])
+    if (ref !== undefined) assertValidName(ref.name, 'dataset');
   return JSON.parse(JSON.stringify(record)) as DecisionRecord;
 }
