@@ -461,7 +461,11 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
     });
 
   const lifecycle: Lifecycle = {
-    trainingData: () => serial(async () => (await restore(), training)),
+    trainingData: () =>
+      serial(async () => {
+        await restore();
+        return training;
+      }),
     bootstrap: () =>
       run(async () => {
         const champion = await store.getAlias(modelName, alias);
