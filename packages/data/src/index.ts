@@ -4,3 +4,4 @@ export type { SplitSize } from './split/split-sizes';
 export { selectRows } from './rows/select-rows';
 export * from './tabular/index';
 export { shiftFeatures, type ShiftOptions } from './simulate/shift-features';
+export { watchDirectory, type WatchDirectoryOptions } from './watch/watch-directory';

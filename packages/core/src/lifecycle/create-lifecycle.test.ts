@@ -1,6 +1,3 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../schedule/clock';
 import { createDataset } from '../validation/dataset';
@@ -252,47 +249,6 @@ describe('createLifecycle', () => {
     await expect(lifecycle.ingest(other)).rejects.toThrow(
       'a new batch must have the features [x] and classes [a,b] of the training data',
     );
-  });
-
-  it('watches a directory: each new file is ingested once, also across restarts', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'mlops-watch-'));
-    try {
-      const clock = new ManualClock(new Date('2026-02-01T00:00:00Z'));
-      const load = async (path: string) => (path.endsWith('shifted.csv') ? blobs(2, 4) : blobs(0, 2, 4));
-      const lifecycle = make({ clock });
-      await lifecycle.bootstrap();
-      await writeFile(join(dir, '01-monday.csv'), 'x');
-      await writeFile(join(dir, 'notes.txt'), 'ignored');
-      // The watcher reads the real directory: wait for its decisions rather than for a number of event-loop turns.
-      const doneCount = () => decisions.records.filter((r) => r.phase === 'done').length;
-      const until = async (count: number) => {
-        for (const deadline = Date.now() + 10_000; doneCount() < count && Date.now() < deadline; )
-          await new Promise((r) => setTimeout(r, 5));
-      };
-      const watcher = lifecycle.watch(dir, { load, everyMs: 1000 });
-      await clock.advance(10);
-      await until(2);
-      await writeFile(join(dir, '02-shifted.csv'), 'x');
-      await clock.advance(1000);
-      await until(3);
-      await clock.advance(1000);
-      watcher.stop();
-      const sources = decisions.records
-        .filter((r) => r.phase === 'done' && r.source)
-        .map((r) => [r.source!.slice(dir.length + 1), r.action]);
-      expect(sources).toEqual([
-        ['01-monday.csv', 'kept'],
-        ['02-shifted.csv', 'promoted'],
-      ]);
-      // A restarted process skips the files the decision log already names.
-      const again = make({ clock }).watch(dir, { load, everyMs: 1000 });
-      await clock.advance(10);
-      await new Promise((r) => setTimeout(r, 200)); // time for a (wrong) second ingest to show up
-      again.stop();
-      expect(decisions.records.filter((r) => r.phase === 'done')).toHaveLength(3);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
   });
 
   it('runs inside the registry run lease, so two lifecycles over one registry never run at once', async () => {

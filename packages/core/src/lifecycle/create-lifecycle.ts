@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Dataset } from '../contracts/dataset';
 import type { DatasetVersion } from '../contracts/dataset-store';
 import type { DecisionRecord, LifecycleAction, LifecycleTrigger } from '../contracts/decision-log';
@@ -89,16 +87,6 @@ export type LifecycleEvent =
   | { readonly type: 'decision'; readonly decision: LifecycleDecision }
   | { readonly type: 'error'; readonly error: unknown };
 
-/** Options of {@link Lifecycle.watch}. */
-export interface WatchOptions {
-  /** Turns a file into a labelled batch (e.g. `(path) => loadCsv({ path }, …).then((t) => t.dataset)`). */
-  readonly load: (path: string) => Promise<Dataset> | Dataset;
-  /** Which file names are data (default: names ending in `.csv`). */
-  readonly match?: (fileName: string) => boolean;
-  /** Polling period (default 60,000 ms). */
-  readonly everyMs?: number;
-}
-
 /** A model's automated lifecycle. */
 export interface Lifecycle {
   /** Trains and promotes a first model when the alias does not exist yet; otherwise keeps it. */
@@ -108,12 +96,6 @@ export interface Lifecycle {
    * accuracy is under the threshold, the batch drifted, or the policy retrains on every batch.
    */
   ingest(batch: Dataset, options?: { readonly source?: string }): Promise<LifecycleDecision>;
-  /**
-   * Watches a directory for new data files (polled every `everyMs`, default one minute): each new file
-   * (`match`, default `.csv`) is loaded with `load` and ingested once — files already recorded as a source
-   * in the decision log are skipped after a restart too. Errors go to the `error` event.
-   */
-  watch(directory: string, options: WatchOptions): ScheduledTask;
   /** Scores the champion on labelled data (a scheduled check; feed new rows with `ingest`) and retrains if accuracy is under the threshold. */
   evaluate(labelled: Dataset): Promise<LifecycleDecision>;
   /** Moves the alias back to the previous production version (the registry's rollback) and records it. */
@@ -523,29 +505,6 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
         training = next;
         return decision;
       }),
-    watch(directory, watchOptions) {
-      const match = watchOptions.match ?? ((name: string) => name.toLowerCase().endsWith('.csv'));
-      const seen = new Set<string>();
-      let known: Promise<Set<string>> | undefined;
-      const tick = async () => {
-        known ??= decisions
-          .list(modelName)
-          .then((records) => new Set(records.flatMap((r) => (r.source ? [r.source] : []))));
-        const done = await known;
-        for (const name of (await readdir(directory)).filter(match).sort()) {
-          const path = join(directory, name);
-          if (seen.has(path) || done.has(path)) continue;
-          seen.add(path);
-          await lifecycle.ingest(await watchOptions.load(path), { source: path });
-        }
-      };
-      return schedule(tick, {
-        everyMs: watchOptions.everyMs ?? 60_000,
-        firstAt: new Date(clock.now()),
-        clock,
-        onError: (error) => events.emit({ type: 'error', error }),
-      });
-    },
     evaluate: (labelled) =>
       run(async () => {
         checkBatch(labelled, 'labelled data');

@@ -6,5 +6,4 @@ export {
   type LifecycleOptions,
   type LifecyclePolicy,
   type LifecycleRegistry,
-  type WatchOptions,
 } from './create-lifecycle';
