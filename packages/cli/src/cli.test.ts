@@ -92,7 +92,7 @@ describe('mlops CLI, end to end', () => {
     expect(mlops('registry', 'rollback', 'flowers').stdout.trim()).toBe('flowers@production: v2 → v1 (rollback)');
     const verified = mlops('registry', 'verify');
     expect(verified.status).toBe(0);
-    expect(verified.stdout).toMatch(/^ok: 2 model versions, 2 dataset versions checked/);
+    expect(verified.stdout).toMatch(/^ok: 2 model versions, 4 dataset versions checked/); // training and held-out rows of each
   });
 
   it('predicts a file of records, encoded as at training time', () => {

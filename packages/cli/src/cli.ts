@@ -1,11 +1,13 @@
 // The `mlops` command line.
 import { readFileSync } from 'node:fs';
 import { defineCommand, runCommand, showUsage, type CommandDef } from 'citty';
+import { ingest } from './commands/ingest';
 import { monitor } from './commands/monitor';
 import { predict } from './commands/predict';
 import { registry } from './commands/registry';
 import { serve } from './commands/serve';
 import { train } from './commands/train';
+import { watch } from './commands/watch';
 
 /** This package's version (package.json sits one folder above both src/ and dist/). */
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -13,7 +15,7 @@ const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 
 const main = defineCommand({
   meta: { name: 'mlops', version, description: 'Train, register, predict, monitor and serve models' },
-  subCommands: { train, predict, registry, monitor, serve },
+  subCommands: { train, predict, ingest, watch, registry, monitor, serve },
 });
 
 /** The command `rawArgs` name (following subcommands), and the path of names to it. */

@@ -151,6 +151,8 @@ export const train = defineCommand({
     const scored = describeScores(metrics);
     const store = await openCliRegistry(args.registry);
     try {
+      // The held-out rows, as the lifecycle's holdout (`mlops ingest` judges challengers on them).
+      await store.datasets.register(`${name}-holdout`, { dataset: test, description: `held-out rows of ${args.data}` });
       const snapshot = await store.datasets.register(`${name}-training`, {
         dataset: part,
         description: `training split of ${args.data}`,

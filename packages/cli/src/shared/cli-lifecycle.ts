@@ -1,0 +1,89 @@
+import {
+  createDataset,
+  createLifecycle,
+  type Dataset,
+  decodeModel,
+  InvalidInputError,
+  type Lifecycle,
+  type Registry,
+  pipelineTrainer,
+} from '@mlops/core';
+import { detectDrift } from '@mlops/monitor';
+import { isPipelineModel } from '@mlops/registry';
+import { codecs, type RandomForestParams, randomForestClassifier } from '@mlops/train';
+import { readInputs } from './read-table';
+
+/** What `mlops ingest` and `mlops watch` run: the lifecycle of a model trained with `mlops train`. */
+export interface CliLifecycle {
+  readonly lifecycle: Lifecycle;
+  /** Reads a labelled file with production's preprocessing (rows without a label are left out). */
+  readBatch(path: string): Promise<Dataset>;
+}
+
+/** Policy flags shared by `mlops ingest` and `mlops watch`. */
+export interface CliPolicy {
+  readonly threshold: number;
+  readonly minImprovement: number;
+}
+
+/**
+ * The lifecycle of `name`'s production version: its pipeline's preprocessing, its training data (the version's
+ * dataset lineage) and the held-out rows `mlops train` registered (`<name>-holdout`); challengers are random forests
+ * with production's hyperparameters, wrapped in the same preprocessing.
+ */
+export async function openCliLifecycle(store: Registry, name: string, policy: CliPolicy): Promise<CliLifecycle> {
+  const { version, artifact } = await store.loadArtifact(name, 'production');
+  const label = `${name} v${version.version}`;
+  const model = decodeModel(artifact, codecs);
+  if (!isPipelineModel(model))
+    throw new InvalidInputError(`${label} is not a pipeline: train it with mlops train to run its lifecycle`, { name });
+  if (model.task !== 'classification')
+    throw new InvalidInputError(`${label} is a regression model: the lifecycle judges classifiers by accuracy`, {
+      name,
+    });
+  const lineage = version.dataset;
+  if (lineage?.name === undefined || lineage.version === undefined)
+    throw new InvalidInputError(`${label} names no training dataset version to retrain from`, { name });
+  const reference = (await store.datasets.load(lineage.name, lineage.version)).dataset;
+  const holdoutVersion = (await store.datasets.listVersions(`${name}-holdout`)).at(-1);
+  if (!holdoutVersion)
+    throw new InvalidInputError(`no held-out rows for ${name} (dataset ${name}-holdout): train it with mlops train`, {
+      name,
+    });
+  const holdout = (await store.datasets.load(holdoutVersion.name, holdoutVersion.version)).dataset;
+  const forest = randomForestClassifier(version.params as Partial<RandomForestParams>);
+  const lifecycle = createLifecycle({
+    modelName: name,
+    trainer: pipelineTrainer(forest, model.preprocessing),
+    codecs,
+    registry: store,
+    reference,
+    holdout,
+    policy,
+    detectDrift: (before, batch) =>
+      detectDrift(before.features, batch.features, {
+        featureNames: before.featureNames,
+        columns: model.preprocessing.inputs,
+      }),
+  });
+  return {
+    lifecycle,
+    async readBatch(path) {
+      const inputs = await readInputs(path, model.preprocessing);
+      const target = model.preprocessing.target.name;
+      if (!inputs.target)
+        throw new InvalidInputError(`${path} has no "${target}" column: the lifecycle needs labelled rows`, {
+          columnName: target,
+        });
+      const labelled = inputs.rows.flatMap((_, i) => (inputs.target![i] === null ? [] : [i]));
+      if (labelled.length === 0) throw new InvalidInputError(`${path} has no labelled rows (column "${target}")`);
+      return createDataset({
+        features: labelled.map((i) => inputs.rows[i]!),
+        target: labelled.map((i) => inputs.target![i]!),
+        featureNames: reference.featureNames,
+        ...(reference.featureTypes ? { featureTypes: reference.featureTypes } : {}),
+        classNames: model.classNames!,
+      });
+    },
+  };
+}
