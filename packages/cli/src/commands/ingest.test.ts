@@ -56,7 +56,7 @@ describe('mlops ingest and mlops watch', () => {
     expect(again).toMatchObject({ decision: 'skipped', version: 1, triggers: [], trainingRows: 340 });
     copyFileSync(batch, join(dir, 'batch-copy.csv'));
     expect(mlops('ingest', '--model', 'loans', '--data', join(dir, 'batch-copy.csv')).stdout).toMatch(
-      /^loans: SKIPPED — already ingested \(the same rows\) by run /,
+      /^loans: SKIPPED — already ingested \(the same rows, from .*batch\.csv\) by run /,
     );
     const rejected = JSON.parse(mlops('ingest', '--model', 'loans', '--data', flipped, '--json').stdout);
     expect(rejected).toMatchObject({
@@ -96,7 +96,7 @@ describe('mlops ingest and mlops watch', () => {
     write('inbox/monday.csv', lines.slice(1, 51)); // rows v1 trained on: a new source, new content
     await until(/monday\.csv: KEPT — /);
     write('inbox/tuesday.csv', lines.slice(301, 401)); // the batch ingested above: same content
-    await until(/tuesday\.csv: SKIPPED — already ingested \(the same rows\)/);
+    await until(/tuesday\.csv: SKIPPED — already ingested \(the same rows, from .*batch\.csv\)/);
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

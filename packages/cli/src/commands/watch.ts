@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { defineCommand } from 'citty';
 import { watchDirectory } from '@mlops/data';
 import { openCliLifecycle } from '../shared/cli-lifecycle';
@@ -24,27 +25,40 @@ export const watch = defineCommand({
   async run({ args }) {
     const policy = policyOf(args);
     const everyMs = integerFlag(args['every-ms'], 'every-ms', 100, 86_400_000);
+    const directory = resolve(args.dir); // sources are absolute paths, as mlops ingest records them
     const store = await openCliRegistry(args.registry);
-    const { lifecycle, readBatch } = await openCliLifecycle(store, args.model, policy);
-    const resumed = await lifecycle.resume();
-    if (resumed) console.log(`resumed ${resumed.action}: ${resumed.reason}`);
-    console.log(`watching ${args.dir} for ${args.model} (every ${everyMs} ms)`);
-    const watcher = watchDirectory(args.dir, {
-      everyMs,
-      onFile: async (path) => {
-        const decision = await lifecycle.ingest(await readBatch(path), { source: path });
-        console.log(`${path}: ${decision.action.toUpperCase()} — ${decision.reason}`);
-      },
-      onError: (error) => console.error(`mlops watch: ${error instanceof Error ? error.message : String(error)}`),
-    });
-    // The watcher's timer does not hold the process open: this does, until a signal.
-    const alive = setInterval(() => {}, 1 << 30);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
-    clearInterval(alive);
-    watcher.stop();
-    await store.close();
+    try {
+      const { lifecycle, readBatch } = await openCliLifecycle(store, args.model, policy);
+      const resumed = await lifecycle.resume();
+      if (resumed) console.log(`resumed ${resumed.action}: ${resumed.reason}`);
+      console.log(`watching ${directory} for ${args.model} (every ${everyMs} ms)`);
+      let inFlight: Promise<unknown> = Promise.resolve();
+      const watcher = watchDirectory(directory, {
+        everyMs,
+        onFile: (path) => {
+          const step = (async () => {
+            const decision = await lifecycle.ingest(await readBatch(path), { source: path });
+            console.log(`${path}: ${decision.action.toUpperCase()} — ${decision.reason}`);
+          })();
+          inFlight = step.catch(() => undefined);
+          return step;
+        },
+        onError: (error, path) =>
+          console.error(
+            `mlops watch: ${path ? `${path}: ` : ''}${error instanceof Error ? error.message : String(error)}`,
+          ),
+      });
+      // The watcher's timer does not hold the process open: this does, until a signal.
+      const alive = setInterval(() => {}, 1 << 30);
+      await new Promise<void>((done) => {
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
+      });
+      clearInterval(alive);
+      watcher.stop();
+      await inFlight; // a file being ingested finishes before the registry closes
+    } finally {
+      await store.close();
+    }
   },
 });

@@ -115,26 +115,46 @@ describe('createLifecycle', () => {
     expect(decisions.records.at(-1)).toMatchObject({ phase: 'done', action: 'rolled-back', productionVersion: 1 });
   });
 
-  it('ingests a batch once, by source or by content, recording the skip', async () => {
+  it('ingests the same rows once, whatever their source, recording the skip', async () => {
     const lifecycle = make({ policy: { retrainOnNewData: true } });
     await lifecycle.bootstrap();
     const first = await lifecycle.ingest(blobs(2, 4, 6), { source: 'day-1.csv' });
     expect(first.action).toBe('rejected'); // retrained on the new rows, not better on the holdout
     const rows = (await lifecycle.trainingData()).target.length;
     const fits = centroidTrainer.fits;
-    const again = await lifecycle.ingest(blobs(0, 2, 3), { source: 'day-1.csv' });
-    expect(again).toMatchObject({ trigger: 'new-data', action: 'skipped' });
-    expect(again.reason).toBe('already ingested (source day-1.csv) by run run-2: nothing to do');
     const copy = await lifecycle.ingest(blobs(2, 4, 6), { source: 'day-1 (copy).csv' });
-    expect(copy.reason).toBe('already ingested (the same rows) by run run-2: nothing to do');
+    expect(copy).toMatchObject({ trigger: 'new-data', action: 'skipped' });
+    expect(copy.reason).toBe('already ingested (the same rows, from day-1.csv) by run run-2: nothing to do');
     expect(centroidTrainer.fits).toBe(fits); // nothing trained
     expect((await lifecycle.trainingData()).target).toHaveLength(rows); // nothing added
     expect(decisions.records.at(-1)).toMatchObject({
       phase: 'done',
       action: 'skipped',
       source: 'day-1 (copy).csv',
-      batch: { fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/), rows: 12 },
+      batch: { name: 'toy-batches', version: 1, fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/), rows: 12 },
     });
+    // New rows at a path already ingested (a refreshed file) are new data.
+    expect((await lifecycle.ingest(blobs(0, 2, 3), { source: 'day-1.csv' })).action).not.toBe('skipped');
+  });
+
+  it('finishes a run an error left open before the next one, so the batch counts once', async () => {
+    const lifecycle = make();
+    await lifecycle.bootstrap();
+    const before = (await lifecycle.trainingData()).target.length;
+    decisions.failOn = 'registered';
+    await expect(lifecycle.ingest(blobs(2, 4), { source: 'b1.csv' })).rejects.toThrow(
+      'crash before writing "registered"',
+    );
+    decisions.failOn = undefined;
+    // The same file again (a watcher retrying it): the open run is finished first, then the batch is a skip.
+    const again = await lifecycle.ingest(blobs(2, 4), { source: 'b1.csv' });
+    expect(again.action).toBe('skipped');
+    expect((await lifecycle.trainingData()).target).toHaveLength(before + 20); // blobs(2, 4): 20 rows, once
+    expect(decisions.records.filter((r) => r.phase === 'done').map((r) => r.action)).toEqual([
+      'bootstrapped',
+      'promoted',
+      'skipped',
+    ]);
   });
 
   it('records every trigger that fired, and carries the champion tags over to the challenger', async () => {
@@ -169,7 +189,7 @@ describe('createLifecycle', () => {
     // Another process: nothing in memory, the same registry.
     const second = make();
     expect(await second.trainingData()).toEqual(trained);
-    expect((await second.ingest(blobs(0, 2, 3), { source: 'day-1.csv' })).action).toBe('skipped');
+    expect((await second.ingest(blobs(0, 2, 3), { source: 'day-1 again.csv' })).action).toBe('skipped');
     // The first process sees what the second one ingests.
     await second.ingest(blobs(0, 2, 1), { source: 'day-3.csv' });
     expect((await first.trainingData()).target).toHaveLength(20 + 6 + 4 + 2);
@@ -178,7 +198,7 @@ describe('createLifecycle', () => {
     ).toEqual([
       ['day-1.csv', 'kept', 'toy-batches', 1],
       ['day-2.csv', 'kept', 'toy-batches', 2],
-      ['day-1.csv', 'skipped', 'toy-batches', 1],
+      ['day-1 again.csv', 'skipped', 'toy-batches', 1],
       ['day-3.csv', 'kept', 'toy-batches', 3],
     ]);
   });

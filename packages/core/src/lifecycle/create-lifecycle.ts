@@ -388,14 +388,34 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
     );
   };
 
-  /** The run of the log that already ingested this batch (same source, or same content), if any. */
-  const ingestedBy = async (source: string | undefined, batchFingerprint: string) =>
+  /** The run of the log that already ingested these rows (same content, by fingerprint), if any. */
+  const ingestedBy = async (batchFingerprint: string) =>
     (await decisions.list(modelName)).find(
-      (r) =>
-        r.phase === 'done' &&
-        r.action !== 'skipped' &&
-        ((source !== undefined && r.source === source) || r.batch?.fingerprint === batchFingerprint),
+      (r) => r.phase === 'done' && r.action !== 'skipped' && r.batch?.fingerprint === batchFingerprint,
     );
+
+  /** Finishes the last run a crash (or an error) left without `done`, from its recorded data; `undefined` when none. */
+  const finishOpenRun = async (): Promise<LifecycleDecision | undefined> => {
+    const history = await decisions.list(modelName);
+    const done = new Set(history.filter((r) => r.phase === 'done').map((r) => r.runId));
+    const open = history.filter((r) => r.phase !== 'done' && !done.has(r.runId));
+    const lastStarted = [...open].reverse().find((r) => r.phase === 'started');
+    if (!lastStarted) return undefined;
+    const registered = open.find((r) => r.runId === lastStarted.runId && r.phase === 'registered')?.challengerVersion;
+    if (!lastStarted.training || !lastStarted.holdout)
+      throw new InvalidInputError(`run ${lastStarted.runId} recorded no training data to resume from`);
+    const data = (await datasets.load(lastStarted.training.name, lastStarted.training.version)).dataset;
+    const holdout = (await datasets.load(lastStarted.holdout.name, lastStarted.holdout.version)).dataset;
+    training = data;
+    events.emit({
+      type: 'run-started',
+      runId: lastStarted.runId,
+      trigger: lastStarted.trigger,
+      trainingRows: data.target.length,
+      resumed: true,
+    });
+    return complete(lastStarted, data, holdout, registered);
+  };
 
   const checkBatch = (batch: Dataset, what: string) => {
     if (
@@ -428,12 +448,14 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
     training = data;
   };
 
-  // One run at a time in this process (serial) and across processes (the registry's run lease).
-  const run = <T>(work: () => Promise<T>) =>
+  // One run at a time in this process (serial) and across processes (the registry's run lease). A new run first
+  // finishes one an earlier attempt left open (its batch is then in the log, so ingesting it again is a skip).
+  const run = <T>(work: () => Promise<T>, finishOpen = true) =>
     serial(async () => {
       try {
         return await decisions.withRunLease(modelName, async () => {
           await restore();
+          if (finishOpen && (await finishOpenRun())) await restore();
           return work();
         });
       } catch (error) {
@@ -459,9 +481,9 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
         checkBatch(batch, 'a new batch');
         const source = ingestOptions.source;
         const batchFingerprint = fingerprint(batch);
-        const seen = await ingestedBy(source, batchFingerprint);
+        const seen = await ingestedBy(batchFingerprint);
         if (seen) {
-          const same = source !== undefined && seen.source === source ? `source ${source}` : 'the same rows';
+          const same = seen.source === undefined ? 'the same rows' : `the same rows, from ${seen.source}`;
           return keep(
             {
               trigger: 'new-data',
@@ -533,30 +555,7 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
           {},
         );
       }),
-    resume: () =>
-      run(async () => {
-        const history = await decisions.list(modelName);
-        const done = new Set(history.filter((r) => r.phase === 'done').map((r) => r.runId));
-        const open = history.filter((r) => r.phase !== 'done' && !done.has(r.runId));
-        const lastStarted = [...open].reverse().find((r) => r.phase === 'started');
-        if (!lastStarted) return undefined;
-        const registered = open.find(
-          (r) => r.runId === lastStarted.runId && r.phase === 'registered',
-        )?.challengerVersion;
-        if (!lastStarted.training || !lastStarted.holdout)
-          throw new InvalidInputError(`run ${lastStarted.runId} recorded no training data to resume from`);
-        const data = (await datasets.load(lastStarted.training.name, lastStarted.training.version)).dataset;
-        const holdout = (await datasets.load(lastStarted.holdout.name, lastStarted.holdout.version)).dataset;
-        training = data;
-        events.emit({
-          type: 'run-started',
-          runId: lastStarted.runId,
-          trigger: lastStarted.trigger,
-          trainingRows: data.target.length,
-          resumed: true,
-        });
-        return complete(lastStarted, data, holdout, registered);
-      }),
+    resume: () => run(finishOpenRun, false),
     start(labelled) {
       return schedule(
         async () => {

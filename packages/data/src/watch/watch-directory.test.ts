@@ -18,7 +18,7 @@ async function until(ready: () => boolean): Promise<void> {
 }
 
 describe('watchDirectory', () => {
-  it('hands each new matching file over once, in name order, and retries one that failed', async () => {
+  it('hands each new matching file over once, in name order, and retries one that failed without blocking the next', async () => {
     const clock = new ManualClock(new Date('2026-02-01T00:00:00Z'));
     const seen: string[] = [];
     const errors: string[] = [];
@@ -43,14 +43,16 @@ describe('watchDirectory', () => {
     await until(() => seen.length === 2);
     expect(seen).toEqual(['01-monday.csv', '02-tuesday.csv']);
     await writeFile(join(dir, '03-wednesday.csv'), 'x');
+    await writeFile(join(dir, '04-thursday.csv'), 'x');
     await clock.advance(1000);
-    await until(() => errors.length === 1);
+    await until(() => errors.length === 1 && seen.length === 3);
+    expect(seen).toEqual(['01-monday.csv', '02-tuesday.csv', '04-thursday.csv']); // wednesday failed, thursday went on
     await clock.advance(1000);
-    await until(() => seen.length === 3);
+    await until(() => seen.length === 4);
     await clock.advance(1000);
     await new Promise((resolve) => setTimeout(resolve, 50));
     watcher.stop();
-    expect(seen).toEqual(['01-monday.csv', '02-tuesday.csv', '03-wednesday.csv']);
+    expect(seen).toEqual(['01-monday.csv', '02-tuesday.csv', '04-thursday.csv', '03-wednesday.csv']);
     expect(errors).toEqual(['not fully written yet']);
   });
 

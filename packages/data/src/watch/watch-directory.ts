@@ -12,14 +12,15 @@ export interface WatchDirectoryOptions {
   readonly everyMs?: number;
   /** Clock (default the system clock; `ManualClock` in tests). */
   readonly clock?: Clock;
-  /** Where errors go (a failing file is retried at the next look); default `console.error`. */
-  readonly onError?: (error: unknown) => void;
+  /** Where errors go (a failing file is retried at the next look; the files after it are still handed over). */
+  readonly onError?: (error: unknown, path?: string) => void;
 }
 
 /**
  * Polls a directory and hands each new file to `onFile` once per process. Files handled before a restart are
- * handed over again: make `onFile` idempotent — the lifecycle's `ingest(batch, { source: path })` skips a source (or
- * a content) it already ingested, so a restarted watcher never retrains twice.
+ * handed over again: make `onFile` idempotent — the lifecycle's `ingest(batch, { source: path })` skips rows it
+ * already ingested, so a restarted watcher never retrains twice. Write files under another name and rename them
+ * into the directory when complete: a file still being written may be read in part.
  */
 export function watchDirectory(directory: string, options: WatchDirectoryOptions): ScheduledTask {
   if (typeof directory !== 'string' || directory === '')
@@ -28,18 +29,23 @@ export function watchDirectory(directory: string, options: WatchDirectoryOptions
   const match = options.match ?? ((name: string) => name.toLowerCase().endsWith('.csv'));
   const handled = new Set<string>();
   const clock = options.clock;
+  const report = options.onError ?? ((error: unknown) => console.error(error));
   const look = async () => {
     for (const name of (await readdir(directory)).filter(match).sort()) {
       const path = join(directory, name);
       if (handled.has(path)) continue;
-      await options.onFile(path);
-      handled.add(path); // only once handled: a failure is retried at the next look
+      try {
+        await options.onFile(path);
+        handled.add(path); // only once handled: a failure is retried at the next look
+      } catch (error) {
+        report(error, path); // and on to the next file: one bad file never blocks the others
+      }
     }
   };
   return schedule(look, {
     everyMs: options.everyMs ?? 60_000,
     firstAt: new Date((clock ?? { now: Date.now }).now()),
     ...(clock ? { clock } : {}),
-    ...(options.onError ? { onError: (error: unknown) => options.onError!(error) } : {}),
+    onError: (error: unknown) => report(error),
   });
 }
