@@ -4,7 +4,8 @@ import type { Dataset, FeatureType } from './dataset';
 import type { Model } from './model';
 import type { DatasetLineage, ModelStore, ModelVersion, RegisterModelInput, VersionRef } from './store';
 import type { Trainer } from './trainer';
-import { createLifecycle, type Lifecycle } from '../lifecycle/create-lifecycle';
+import { createLifecycle } from '../lifecycle/create-lifecycle';
+import type { Lifecycle } from '../lifecycle/types';
 
 describe('contract types', () => {
   it('types trainer params: fit takes a partial of them, and lifecycles infer them', () => {

@@ -4,7 +4,8 @@ import { createDataset } from '../validation/dataset';
 import { blobs } from '../testing/blobs';
 import { centroidCodec, centroidTrainer } from '../testing/centroid-trainer';
 import { MemoryRegistry } from '../testing/memory-store';
-import { createLifecycle, type LifecycleEvent, type LifecycleOptions } from './create-lifecycle';
+import { createLifecycle } from './create-lifecycle';
+import type { LifecycleEvent, LifecycleOptions } from './types';
 
 describe('createLifecycle', () => {
   let store: MemoryRegistry;

@@ -3,142 +3,19 @@ import type { Dataset } from '../contracts/dataset';
 import type { DatasetVersion } from '../contracts/dataset-store';
 import type { DecisionRecord, LifecycleAction, LifecycleTrigger } from '../contracts/decision-log';
 import type { JsonObject } from '../contracts/json';
-import type { Model, ModelCodec } from '../contracts/model';
-import type { Registry } from '../contracts/registry';
-import type { Trainer } from '../contracts/trainer';
+import type { Model } from '../contracts/model';
 import { ConflictError, InvalidInputError } from '../errors/errors';
-import { systemClock, type Clock } from '../schedule/clock';
-import { DAY_MS, schedule, type ScheduledTask } from '../schedule/schedule';
+import { systemClock } from '../schedule/clock';
+import { DAY_MS, schedule } from '../schedule/schedule';
 import { decodeModel } from '../validation/decode-model';
 import { concatDatasets } from '../validation/dataset';
 import { accuracyScore } from '../validation/metrics';
 import { fingerprint } from '../fingerprint/fingerprint';
 import { EventStream } from './events';
-
-/** When the lifecycle retrains, and what a challenger must do to be promoted. */
-export interface LifecyclePolicy {
-  /** Accuracy under which the champion is replaced if it can be (default 0.85, as the reference loop). */
-  readonly threshold?: number;
-  /** How much better than the champion, on the holdout, a challenger must be (default 0: strictly better). */
-  readonly minImprovement?: number;
-  /** The alias that serves production (default `production`). */
-  readonly alias?: string;
-  /** Retrain whenever labelled data arrives, even when accuracy holds and nothing drifted (default false). */
-  readonly retrainOnNewData?: boolean;
-  /** Retrain when `detectDrift` reports drift in a new batch (default true). */
-  readonly retrainOnDrift?: boolean;
-  /** Period of the scheduled evaluation started by `start()` (default one day). */
-  readonly evaluateEveryMs?: number;
-}
-
-/** The part of a {@link Registry} the lifecycle uses: any `Registry` (both backends, `MemoryRegistry`) is one. */
-export type LifecycleRegistry = Omit<Registry, 'searchVersions' | 'verify' | 'close'>;
-
-/** Options of {@link createLifecycle}. */
-export interface LifecycleOptions<Params extends JsonObject = JsonObject> {
-  readonly modelName: string;
-  readonly trainer: Trainer<Params>;
-  /** Codecs to load champions with. */
-  readonly codecs: readonly ModelCodec[];
-  /**
-   * The registry: versions are registered and aliased in it, training and holdout snapshots versioned in its
-   * `datasets` (what an interrupted run resumes from) and every decision recorded in its `decisions`. The caller
-   * owns it (the lifecycle never closes it).
-   */
-  readonly registry: LifecycleRegistry;
-  /** Data the first model is trained on; new batches are added to it. */
-  readonly reference: Dataset;
-  /** Labelled data the champion and challengers are compared on. */
-  readonly holdout: Dataset;
-  readonly params?: Partial<Params>;
-  readonly policy?: LifecyclePolicy;
-  /** Drift test of a new batch against the champion's training data (e.g. `detectDrift` from @mlops/monitor). */
-  readonly detectDrift?: (reference: Dataset, current: Dataset) => boolean | { readonly datasetDrift: boolean };
-  /** Clock for times and the scheduled evaluation (default the system clock). */
-  readonly clock?: Clock;
-  /** Run ids (default `crypto.randomUUID`). */
-  readonly newRunId?: () => string;
-}
-
-/** What one lifecycle run decided, as plain data. */
-export interface LifecycleDecision {
-  readonly runId: string;
-  readonly trigger: LifecycleTrigger;
-  readonly action: LifecycleAction;
-  readonly reason: string;
-  readonly championVersion?: number;
-  readonly challengerVersion?: number;
-  readonly productionVersion?: number;
-  readonly metrics: Readonly<Record<string, number>>;
-  readonly decidedAt: string;
-}
-
-/** Everything the lifecycle tells its listeners. */
-export type LifecycleEvent =
-  | {
-      readonly type: 'run-started';
-      readonly runId: string;
-      readonly trigger: LifecycleTrigger;
-      /** Rows of the training data the run retrains on. */
-      readonly trainingRows: number;
-      readonly resumed: boolean;
-    }
-  | { readonly type: 'challenger-registered'; readonly runId: string; readonly version: number }
-  | { readonly type: 'decision'; readonly decision: LifecycleDecision }
-  | { readonly type: 'error'; readonly error: unknown };
-
-/** A model's automated lifecycle. */
-export interface Lifecycle {
-  /** Trains and promotes a first model when the alias does not exist yet; otherwise keeps it. */
-  bootstrap(): Promise<LifecycleDecision>;
-  /**
-   * New labelled data arrived: scores the champion on it, adds it to the training data, and retrains when
-   * accuracy is under the threshold, the batch drifted, or the policy retrains on every batch.
-   */
-  ingest(batch: Dataset, options?: { readonly source?: string }): Promise<LifecycleDecision>;
-  /** Scores the champion on labelled data (a scheduled check; feed new rows with `ingest`) and retrains if accuracy is under the threshold. */
-  evaluate(labelled: Dataset): Promise<LifecycleDecision>;
-  /** Moves the alias back to the previous production version (the registry's rollback) and records it. */
-  rollback(reason?: string): Promise<LifecycleDecision>;
-  /** Finishes a run a crash interrupted (without registering twice); `undefined` when none is pending. */
-  resume(): Promise<LifecycleDecision | undefined>;
-  /** Evaluates on `labelled()` every `evaluateEveryMs` (daily by default); skips when it returns nothing. */
-  start(labelled: () => Promise<Dataset | undefined> | Dataset | undefined): ScheduledTask;
-  /** Subscribes to events; returns an unsubscribe function. */
-  on(listener: (event: LifecycleEvent) => void): () => void;
-  /** Events as an async iterator. */
-  events(): AsyncIterableIterator<LifecycleEvent>;
-  /** The decision log of this model, oldest first. */
-  history(): Promise<DecisionRecord[]>;
-  /**
-   * Training data the next challenger would be trained on: the last run's training data and the batches kept since,
-   * read back from the registry (so a new process over the same registry continues where the last one stopped).
-   */
-  trainingData(): Promise<Dataset>;
-}
+import { factsOf, ingestedBy, openRun, RUN_TAG, RUN_TAGS, type RunFacts, trainingParts } from './run-log';
+import type { Lifecycle, LifecycleDecision, LifecycleEvent, LifecycleOptions } from './types';
 
 const round = (x: number) => x.toFixed(4).replace(/0+$/, '').replace(/\.$/, '');
-const RUN_TAG = 'lifecycleRun';
-/** Tags a run sets on its challenger; every other tag of the champion carries over. */
-const RUN_TAGS: ReadonlySet<string> = new Set([RUN_TAG, 'trigger', 'trainer']);
-
-/** What a run records about why it ran: its triggers, and the batch and its source when there is one. */
-type RunFacts = {
-  readonly trigger: LifecycleTrigger;
-  readonly triggers?: readonly LifecycleTrigger[];
-  readonly source?: string;
-  readonly batch?: DecisionRecord['batch'];
-};
-
-/** The run facts a `started` record holds. */
-function factsOf(record: DecisionRecord): RunFacts {
-  return {
-    trigger: record.trigger,
-    ...(record.triggers === undefined ? {} : { triggers: record.triggers }),
-    ...(record.source === undefined ? {} : { source: record.source }),
-    ...(record.batch === undefined ? {} : { batch: record.batch }),
-  };
-}
 
 /**
  * The automated lifecycle: triggers (new labelled data, a scheduled evaluation, accuracy under the
@@ -388,20 +265,11 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
     );
   };
 
-  /** The run of the log that already ingested these rows (same content, by fingerprint), if any. */
-  const ingestedBy = async (batchFingerprint: string) =>
-    (await decisions.list(modelName)).find(
-      (r) => r.phase === 'done' && r.action !== 'skipped' && r.batch?.fingerprint === batchFingerprint,
-    );
-
   /** Finishes the last run a crash (or an error) left without `done`, from its recorded data; `undefined` when none. */
   const finishOpenRun = async (): Promise<LifecycleDecision | undefined> => {
-    const history = await decisions.list(modelName);
-    const done = new Set(history.filter((r) => r.phase === 'done').map((r) => r.runId));
-    const open = history.filter((r) => r.phase !== 'done' && !done.has(r.runId));
-    const lastStarted = [...open].reverse().find((r) => r.phase === 'started');
-    if (!lastStarted) return undefined;
-    const registered = open.find((r) => r.runId === lastStarted.runId && r.phase === 'registered')?.challengerVersion;
+    const open = openRun(await decisions.list(modelName));
+    if (!open) return undefined;
+    const { started: lastStarted, registered } = open;
     if (!lastStarted.training || !lastStarted.holdout)
       throw new InvalidInputError(`run ${lastStarted.runId} recorded no training data to resume from`);
     const data = (await datasets.load(lastStarted.training.name, lastStarted.training.version)).dataset;
@@ -434,17 +302,9 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
    * the decisions since that kept production without a run.
    */
   const restore = async () => {
-    const history = await decisions.list(modelName);
-    const last = history.findLastIndex((r) => r.phase === 'started' && r.training !== undefined);
-    let data = options.reference;
-    if (last >= 0) {
-      const { name, version } = history[last]!.training!;
-      data = (await datasets.load(name, version)).dataset;
-    }
-    for (const record of history.slice(last + 1)) {
-      if (record.phase === 'done' && record.action === 'kept' && record.batch)
-        data = concatDatasets(data, (await datasets.load(record.batch.name, record.batch.version)).dataset);
-    }
+    const { base, batches } = trainingParts(await decisions.list(modelName));
+    let data = base ? (await datasets.load(base.name, base.version)).dataset : options.reference;
+    for (const batch of batches) data = concatDatasets(data, (await datasets.load(batch.name, batch.version)).dataset);
     training = data;
   };
 
@@ -481,7 +341,7 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
         checkBatch(batch, 'a new batch');
         const source = ingestOptions.source;
         const batchFingerprint = fingerprint(batch);
-        const seen = await ingestedBy(batchFingerprint);
+        const seen = ingestedBy(await decisions.list(modelName), batchFingerprint);
         if (seen) {
           const same = seen.source === undefined ? 'the same rows' : `the same rows, from ${seen.source}`;
           return keep(

@@ -1,9 +1,9 @@
-export {
-  createLifecycle,
-  type Lifecycle,
-  type LifecycleDecision,
-  type LifecycleEvent,
-  type LifecycleOptions,
-  type LifecyclePolicy,
-  type LifecycleRegistry,
-} from './create-lifecycle';
+export { createLifecycle } from './create-lifecycle';
+export type {
+  Lifecycle,
+  LifecycleDecision,
+  LifecycleEvent,
+  LifecycleOptions,
+  LifecyclePolicy,
+  LifecycleRegistry,
+} from './types';
