@@ -48,12 +48,12 @@ describe('mlops ingest and mlops watch', () => {
       decision: 'kept',
       version: 1,
       triggers: ['new-data'],
-      trainingRows: 240 + 100, // the training split and the batch
+      trainingRows: 240 + 80, // the training split and the batch but its held-out fifth
       metrics: { championAccuracy: 0.72, batchRows: 100 },
     });
     // A new process over the same registry: the batch is known by its source and by its content.
     const again = JSON.parse(mlops('ingest', '--model', 'loans', '--data', batch, '--json').stdout);
-    expect(again).toMatchObject({ decision: 'skipped', version: 1, triggers: [], trainingRows: 340 });
+    expect(again).toMatchObject({ decision: 'skipped', version: 1, triggers: [], trainingRows: 320 });
     copyFileSync(batch, join(dir, 'batch-copy.csv'));
     expect(mlops('ingest', '--model', 'loans', '--data', join(dir, 'batch-copy.csv')).stdout).toMatch(
       /^loans: SKIPPED — already ingested \(the same rows, from .*batch\.csv\) by run /,
@@ -64,7 +64,7 @@ describe('mlops ingest and mlops watch', () => {
       version: 1,
       triggers: ['accuracy'],
       challengerVersion: 2,
-      trainingRows: 440,
+      trainingRows: 400,
       metrics: { championAccuracy: 0.28 },
     });
     expect(rejected.reason).toMatch(/^accuracy 0\.28 fell under 0\.85; challenger v2 scored .*: kept v1, archived v2$/);

@@ -14,14 +14,26 @@ export const policyArgs = {
     default: '0',
     description: 'How much better on the held-out rows a challenger must be to be promoted',
   },
+  'holdout-share': {
+    type: 'string',
+    default: '0.2',
+    description: 'Share of each batch held out (never trained on) to judge production and challengers on',
+  },
 } as const;
 
 /** The policy from its flags. */
-export function policyOf(args: { threshold: string; margin: string }): CliPolicy {
-  const margin = Number(args.margin);
-  if (args.margin.trim() === '' || !(margin >= 0 && margin < 1))
-    throw new UsageError(`--margin must be a number from 0 to below 1, got ${JSON.stringify(args.margin)}`);
-  return { threshold: fractionFlag(args.threshold, 'threshold'), minImprovement: margin };
+export function policyOf(args: { threshold: string; margin: string; 'holdout-share': string }): CliPolicy {
+  const below1 = (value: string, flag: string) => {
+    const n = Number(value);
+    if (value.trim() === '' || !(n >= 0 && n < 1))
+      throw new UsageError(`--${flag} must be a number from 0 to below 1, got ${JSON.stringify(value)}`);
+    return n;
+  };
+  return {
+    threshold: fractionFlag(args.threshold, 'threshold'),
+    minImprovement: below1(args.margin, 'margin'),
+    holdoutShare: below1(args['holdout-share'], 'holdout-share'),
+  };
 }
 
 /** The JSON of a decision: what scripts read. */

@@ -24,6 +24,7 @@ export interface CliLifecycle {
 export interface CliPolicy {
   readonly threshold: number;
   readonly minImprovement: number;
+  readonly holdoutShare: number;
 }
 
 /**

@@ -11,6 +11,7 @@ describe('createLifecycle', () => {
   let store: MemoryRegistry;
   let decisions: MemoryRegistry['decisions'];
   let runs: number;
+  // Most tests are about the runs, not the evaluation set: every batch row trains (holdoutShare 0) unless a test says.
   const make = (extra: Partial<LifecycleOptions> = {}) =>
     createLifecycle({
       modelName: 'toy',
@@ -22,6 +23,7 @@ describe('createLifecycle', () => {
       clock: new ManualClock(new Date('2026-02-01T00:00:00Z')),
       newRunId: () => `run-${++runs}`,
       ...extra,
+      policy: { holdoutShare: 0, ...extra.policy },
     });
   beforeEach(() => {
     store = new MemoryRegistry();
@@ -202,6 +204,32 @@ describe('createLifecycle', () => {
       ['day-1 again.csv', 'skipped', 'toy-batches', 1],
       ['day-3.csv', 'kept', 'toy-batches', 3],
     ]);
+  });
+
+  it('holds a seeded share of each batch out to judge on: the evaluation set follows the world', async () => {
+    // The initial holdout knows only the old world; the world then moves.
+    const lifecycle = make({
+      holdout: blobs(0, 2, 5),
+      policy: { holdoutShare: 0.25, holdoutWindow: 20, retrainOnNewData: true },
+    });
+    await lifecycle.bootstrap();
+    const shifted = blobs(2, 4, 20); // 40 rows: 10 held out, 30 trained on
+    const decision = await lifecycle.ingest(shifted, { source: 'shifted.csv' });
+    expect((await lifecycle.trainingData()).target).toHaveLength(20 + 30);
+    const started = decisions.records.find((r) => r.runId === decision.runId && r.phase === 'started')!;
+    const judged = (await store.datasets.load(started.holdout!.name, started.holdout!.version)).dataset;
+    // The run was judged on the initial 10 rows and the 10 held-out new ones (window 20), recorded in the log.
+    expect(judged.target).toHaveLength(20);
+    // Every new row went to exactly one side: the 30 trained on and the 10 judged on make up the batch.
+    const rows = (d: typeof judged, from: number) =>
+      d.features.slice(from).map((row, i) => `${row.join(',')}:${d.target[from + i]}`);
+    const trained = await lifecycle.trainingData();
+    expect([...rows(trained, 20), ...rows(judged, 10)].sort()).toEqual(rows(shifted, 0).sort());
+    // The same batch always splits the same way, so another process rebuilds the same evaluation set.
+    const other = make({ holdout: blobs(0, 2, 5), policy: { holdoutShare: 0.25, holdoutWindow: 20 } });
+    expect(await other.trainingData()).toEqual(await lifecycle.trainingData());
+    expect(() => make({ policy: { holdoutShare: 1 } })).toThrow('holdoutShare must be in [0, 1), got 1');
+    expect(() => make({ policy: { holdoutWindow: 0 } })).toThrow('holdoutWindow must be a whole number of rows ≥ 1');
   });
 
   it('leaves the training data as it was when a decision fails before it is recorded', async () => {

@@ -12,6 +12,7 @@ import { concatDatasets } from '../validation/dataset';
 import { accuracyScore } from '../validation/metrics';
 import { fingerprint } from '../fingerprint/fingerprint';
 import { EventStream } from './events';
+import { lastRows, splitBatch } from './holdout';
 import { factsOf, ingestedBy, openRun, RUN_TAG, RUN_TAGS, type RunFacts, trainingParts } from './run-log';
 import type { Lifecycle, LifecycleDecision, LifecycleEvent, LifecycleOptions } from './types';
 
@@ -33,6 +34,13 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
   const threshold = policy.threshold ?? 0.85;
   const minImprovement = policy.minImprovement ?? 0;
   const alias = policy.alias ?? 'production';
+  const holdoutShare = policy.holdoutShare ?? 0.2;
+  const holdoutWindow = policy.holdoutWindow ?? 1000;
+  const holdoutSeed = policy.holdoutSeed ?? 0;
+  if (!(holdoutShare >= 0 && holdoutShare < 1))
+    throw new InvalidInputError(`holdoutShare must be in [0, 1), got ${holdoutShare}`);
+  if (!(Number.isInteger(holdoutWindow) && holdoutWindow >= 1))
+    throw new InvalidInputError(`holdoutWindow must be a whole number of rows ≥ 1, got ${holdoutWindow}`);
   if (!(threshold >= 0 && threshold <= 1)) throw new InvalidInputError(`threshold must be in [0, 1], got ${threshold}`);
   const clock = options.clock ?? systemClock;
   const newRunId = options.newRunId ?? randomUUID;
@@ -42,6 +50,8 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
   const holdoutName = `${modelName}-holdout`;
   const batchesName = `${modelName}-batches`;
   let training = options.reference;
+  /** The rows champion and challengers are judged on: the initial holdout, then the rows held out of each batch. */
+  let evaluation = options.holdout;
   let queue: Promise<unknown> = Promise.resolve();
 
   /** Runs one lifecycle operation at a time, in call order. */
@@ -217,6 +227,7 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
     facts: RunFacts,
     metrics: Record<string, number>,
     data: Dataset = training,
+    judgedOn: Dataset = evaluation,
   ): Promise<LifecycleDecision> => {
     const runId = newRunId();
     const championVersion = await store.getAlias(modelName, alias);
@@ -225,8 +236,8 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
       description: `training data of ${modelName}`,
     });
     const holdoutVersion = await datasets.register(holdoutName, {
-      dataset: options.holdout,
-      description: `holdout of ${modelName}`,
+      dataset: judgedOn,
+      description: `rows ${modelName}'s models are judged on`,
     });
     const started: DecisionRecord = {
       runId,
@@ -247,7 +258,7 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
       trainingRows: data.target.length,
       resumed: false,
     });
-    return complete(started, data, options.holdout);
+    return complete(started, data, judgedOn);
   };
 
   const keep = async (
@@ -302,10 +313,27 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
    * the decisions since that kept production without a run.
    */
   const restore = async () => {
-    const { base, batches } = trainingParts(await decisions.list(modelName));
-    let data = base ? (await datasets.load(base.name, base.version)).dataset : options.reference;
-    for (const batch of batches) data = concatDatasets(data, (await datasets.load(batch.name, batch.version)).dataset);
+    const parts = trainingParts(await decisions.list(modelName));
+    let data = parts.base ? (await datasets.load(parts.base.name, parts.base.version)).dataset : options.reference;
+    let judged = parts.evaluation
+      ? (await datasets.load(parts.evaluation.name, parts.evaluation.version)).dataset
+      : options.holdout;
+    for (const batch of parts.batches) {
+      const next = withBatch(data, judged, (await datasets.load(batch.name, batch.version)).dataset, batch.fingerprint);
+      data = next.training;
+      judged = next.evaluation;
+    }
     training = data;
+    evaluation = judged;
+  };
+
+  /** The training data and evaluation set once a batch is in: its held-out share judges, the rest trains. */
+  const withBatch = (data: Dataset, judged: Dataset, batch: Dataset, batchFingerprint: string) => {
+    const { train, held } = splitBatch(batch, batchFingerprint, holdoutShare, holdoutSeed);
+    return {
+      training: concatDatasets(data, train),
+      evaluation: held ? lastRows(concatDatasets(judged, held), holdoutWindow) : judged,
+    };
   };
 
   // One run at a time in this process (serial) and across processes (the registry's run lease). A new run first
@@ -363,10 +391,11 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
         const batchFacts = { ...ref(stored), rows: batch.target.length };
         const champion = await store.getAlias(modelName, alias);
         // The training data changes only once the decision is recorded (an error before leaves it as it was).
-        const next = concatDatasets(training, batch);
+        const next = withBatch(training, evaluation, batch, batchFingerprint);
         const decide = async (): Promise<LifecycleDecision> => {
           const facts = { batch: batchFacts, ...(source === undefined ? {} : { source }) };
-          if (champion === undefined) return retrain({ trigger: 'bootstrap', ...facts }, {}, next);
+          if (champion === undefined)
+            return retrain({ trigger: 'bootstrap', ...facts }, {}, next.training, next.evaluation);
           const championAccuracy = accuracyOf(await loadChampion(champion), batch);
           const metrics = { championAccuracy, batchRows: batch.target.length };
           const drift = options.detectDrift?.(training, batch);
@@ -376,7 +405,8 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
             ...(drifted && (policy.retrainOnDrift ?? true) ? (['drift'] as const) : []),
           ];
           if (triggers.length === 0 && policy.retrainOnNewData) triggers.push('new-data');
-          if (triggers.length > 0) return retrain({ trigger: triggers[0]!, triggers, ...facts }, metrics, next);
+          if (triggers.length > 0)
+            return retrain({ trigger: triggers[0]!, triggers, ...facts }, metrics, next.training, next.evaluation);
           return keep(
             { trigger: 'new-data', ...facts },
             `v${champion} accuracy ${round(championAccuracy)} on ${batch.target.length} new rows is at or above ${threshold}${options.detectDrift ? ' and nothing drifted' : ''}`,
@@ -384,7 +414,8 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
           );
         };
         const decision = await decide();
-        training = next;
+        training = next.training;
+        evaluation = next.evaluation;
         return decision;
       }),
     evaluate: (labelled) =>

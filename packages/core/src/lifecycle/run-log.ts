@@ -43,16 +43,19 @@ export function openRun(
 }
 
 /**
- * Where the training data stands, as dataset versions: the training data of the last run that recorded one
- * (`undefined`: the lifecycle's reference), then the batches of the decisions since that kept production.
+ * Where the training data and the evaluation set stand, as dataset versions: those of the last run that recorded
+ * them (`undefined`: the lifecycle's reference and initial holdout), then the batches of the decisions since that
+ * kept production (their rows are split between the two).
  */
 export function trainingParts(history: readonly DecisionRecord[]): {
   readonly base: DecisionRecord['training'];
+  readonly evaluation: DecisionRecord['holdout'];
   readonly batches: readonly NonNullable<DecisionRecord['batch']>[];
 } {
   const last = history.findLastIndex((r) => r.phase === 'started' && r.training !== undefined);
   return {
     base: last >= 0 ? history[last]!.training : undefined,
+    evaluation: last >= 0 ? history[last]!.holdout : undefined,
     batches: history
       .slice(last + 1)
       .flatMap((r) => (r.phase === 'done' && r.action === 'kept' && r.batch ? [r.batch] : [])),

@@ -21,6 +21,20 @@ export interface LifecyclePolicy {
   readonly retrainOnDrift?: boolean;
   /** Period of the scheduled evaluation started by `start()` (default one day). */
   readonly evaluateEveryMs?: number;
+  /**
+   * Share of each ingested batch held out — never trained on — to judge champion and challengers (default 0.2; 0
+   * trains on every row and judges on the initial holdout only). The held-out rows join the evaluation set, so it
+   * follows the world: a challenger trained after a shift is judged on rows from after the shift too.
+   */
+  readonly holdoutShare?: number;
+  /**
+   * The evaluation set is the most recent this many held-out rows, the initial holdout first (default 1,000). The
+   * trade-off: a small window follows a shift sooner (the rows from before it leave the set), but judges on fewer rows
+   * and trusts recent labels more — batches with broken labels then judge too; a large one is stabler and slower.
+   */
+  readonly holdoutWindow?: number;
+  /** Seed of the held-out rows' draw, mixed with each batch's fingerprint (default 0). */
+  readonly holdoutSeed?: number;
 }
 
 /** The part of a {@link Registry} the lifecycle uses: any `Registry` (both backends, `MemoryRegistry`) is one. */
