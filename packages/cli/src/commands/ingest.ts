@@ -76,8 +76,7 @@ export const ingest = defineCommand({
       if (resumed) out.line(`resumed  ${resumed.action}: ${resumed.reason}`);
       const source = resolve(args.data);
       const decision = await lifecycle.ingest(await readBatch(source), { source });
-      const record = (await lifecycle.history()).findLast((r) => r.runId === decision.runId);
-      const triggers = record?.triggers ?? (decision.action === 'skipped' ? [] : [decision.trigger]);
+      const triggers = decision.triggers ?? (decision.action === 'skipped' ? [] : [decision.trigger]);
       const trainingRows = (await lifecycle.trainingData()).target.length;
       out.result(
         decisionJson(decision, trainingRows, triggers),

@@ -81,7 +81,8 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
     metrics: Record<string, number>,
   ): Promise<LifecycleDecision> => {
     const productionVersion = await store.getAlias(modelName, alias);
-    const { source, triggers, batch, ...shown } = base;
+    const { source, batch, ...shown } = base;
+    const { triggers } = base;
     const decision: LifecycleDecision = {
       ...shown,
       action,
@@ -277,8 +278,8 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
   };
 
   /** Finishes the last run a crash (or an error) left without `done`, from its recorded data; `undefined` when none. */
-  const finishOpenRun = async (): Promise<LifecycleDecision | undefined> => {
-    const open = openRun(await decisions.list(modelName));
+  const finishOpenRun = async (history: readonly DecisionRecord[]): Promise<LifecycleDecision | undefined> => {
+    const open = openRun(history);
     if (!open) return undefined;
     const { started: lastStarted, registered } = open;
     if (!lastStarted.training || !lastStarted.holdout)
@@ -312,8 +313,8 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
    * ingested since): the training data of the last run that recorded one (else the reference), plus the batches of
    * the decisions since that kept production without a run.
    */
-  const restore = async () => {
-    const parts = trainingParts(await decisions.list(modelName));
+  const restore = async (history: readonly DecisionRecord[]) => {
+    const parts = trainingParts(history);
     let data = parts.base ? (await datasets.load(parts.base.name, parts.base.version)).dataset : options.reference;
     let judged = parts.evaluation
       ? (await datasets.load(parts.evaluation.name, parts.evaluation.version)).dataset
@@ -338,13 +339,18 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
 
   // One run at a time in this process (serial) and across processes (the registry's run lease). A new run first
   // finishes one an earlier attempt left open (its batch is then in the log, so ingesting it again is a skip).
-  const run = <T>(work: () => Promise<T>, finishOpen = true) =>
+  // The work gets the decision log as it stands (read once per run, again only after finishing an open run).
+  const run = <T>(work: (history: readonly DecisionRecord[]) => Promise<T>, finishOpen = true) =>
     serial(async () => {
       try {
         return await decisions.withRunLease(modelName, async () => {
-          await restore();
-          if (finishOpen && (await finishOpenRun())) await restore();
-          return work();
+          let history = await decisions.list(modelName);
+          await restore(history);
+          if (finishOpen && (await finishOpenRun(history))) {
+            history = await decisions.list(modelName);
+            await restore(history);
+          }
+          return work(history);
         });
       } catch (error) {
         events.emit({ type: 'error', error });
@@ -355,7 +361,7 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
   const lifecycle: Lifecycle = {
     trainingData: () =>
       serial(async () => {
-        await restore();
+        await restore(await decisions.list(modelName));
         return training;
       }),
     bootstrap: () =>
@@ -365,11 +371,11 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
         return retrain({ trigger: 'bootstrap' }, {});
       }),
     ingest: (batch, ingestOptions = {}) =>
-      run(async () => {
+      run(async (history) => {
         checkBatch(batch, 'a new batch');
         const source = ingestOptions.source;
         const batchFingerprint = fingerprint(batch);
-        const seen = ingestedBy(await decisions.list(modelName), batchFingerprint);
+        const seen = ingestedBy(history, batchFingerprint);
         if (seen) {
           const same = seen.source === undefined ? 'the same rows' : `the same rows, from ${seen.source}`;
           return keep(

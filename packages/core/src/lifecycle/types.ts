@@ -70,6 +70,8 @@ export interface LifecycleOptions<Params extends JsonObject = JsonObject> {
 export interface LifecycleDecision {
   readonly runId: string;
   readonly trigger: LifecycleTrigger;
+  /** Every trigger that fired, when a batch set several off (as recorded in the decision log). */
+  readonly triggers?: readonly LifecycleTrigger[];
   readonly action: LifecycleAction;
   readonly reason: string;
   readonly championVersion?: number;
