@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -184,5 +184,68 @@ describe('a real table end to end: mlops train → predict (unlabelled) → serv
     } finally {
       expect(await server.stop()).toBe(0);
     }
+  });
+
+  it('lifecycle: a new category and a new class arrive; mlops ingest retrains the pipeline and the promotion serves them', async () => {
+    const registry = join(dir, 'lifecycle-registry');
+    const cli = (...args: string[]) => runCli(registry, ...args);
+    const [header, ...rows] = readFileSync(loans, 'utf8').trim().split('\n');
+    const write = (name: string, lines: readonly string[]) => {
+      writeFileSync(join(dir, name), `${[header, ...lines].join('\n')}\n`);
+      return join(dir, name);
+    };
+    const purpose = header!.split(',').indexOf('purpose');
+    // Production starts financing solar panels, and the lender starts recording a third outcome: "late".
+    const solar = rows.slice(300, 350).map((line) => {
+      const cells = line.split(',');
+      cells[0] = `S${cells[0]}`;
+      cells[purpose] = 'solar';
+      cells[cells.length - 1] = 'late';
+      return cells.join(',');
+    });
+    const batch = write('solar-batch.csv', [...rows.slice(300, 400), ...solar]);
+    const train = write('first-300.csv', rows.slice(0, 300));
+    expect(
+      cli(
+        'train',
+        '--data',
+        train,
+        '--target',
+        'defaulted',
+        '--exclude',
+        'id,interest_rate',
+        '--name',
+        'loans',
+        '--trees',
+        '30',
+      ).status,
+    ).toBe(0);
+
+    const ingested = cli('ingest', '--model', 'loans', '--data', batch, '--json');
+    expect(ingested.stderr).toBe('');
+    const decision = JSON.parse(ingested.stdout);
+    expect(decision).toMatchObject({ decision: 'promoted', version: 2, challengerVersion: 2, trainingRows: 240 + 120 });
+    expect(decision.triggers).toContain('accuracy');
+    expect(decision.reason).toMatch(/its inputs: column "purpose" gained levels solar; new class late$/);
+
+    // The promoted version takes the new category as raw text and can answer the new class.
+    const applicant = { ...requestRecords()[0], purpose: 'solar' };
+    const server = await serveProcess(registry, 'loans@production');
+    try {
+      const response = await fetch(`${server.url}/predict`, {
+        method: 'POST',
+        body: JSON.stringify({ rows: [applicant] }),
+      });
+      expect(await response.json()).toEqual({ model: 'loans', version: 2, predictions: ['late'] });
+      const schema = await getJson(`${server.url}/schema`);
+      expect(schema.properties.purpose!.enum).toContain('solar');
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+
+    // The same rows again: nothing to do; this new process rebuilt the same training rows from the registry.
+    const again = JSON.parse(cli('ingest', '--model', 'loans', '--data', batch, '--json').stdout);
+    expect(again).toMatchObject({ decision: 'skipped', version: 2, triggers: [], trainingRows: 360 });
+    expect(JSON.parse(cli('registry', 'list', 'loans', '--json').stdout)).toMatchObject({ total: 2, production: 2 });
   });
 });

@@ -1,10 +1,13 @@
 import {
+  concatDatasets,
   createDataset,
   createLifecycle,
   type Dataset,
   decodeModel,
   InvalidInputError,
   type Lifecycle,
+  levelsOf,
+  type Preprocessing,
   type Registry,
   pipelineTrainer,
 } from '@mlops/core';
@@ -16,7 +19,10 @@ import { readInputs } from './read-table';
 /** What `mlops ingest` and `mlops watch` run: the lifecycle of a model trained with `mlops train`. */
 export interface CliLifecycle {
   readonly lifecycle: Lifecycle;
-  /** Reads a labelled file with production's preprocessing (rows without a label are left out). */
+  /**
+   * Reads a labelled file with production's preprocessing, learning the category levels and classes it adds
+   * (a retrain serves them); rows without a label are left out.
+   */
   readBatch(path: string): Promise<Dataset>;
 }
 
@@ -45,33 +51,45 @@ export async function openCliLifecycle(store: Registry, name: string, policy: Cl
   const lineage = version.dataset;
   if (lineage?.name === undefined || lineage.version === undefined)
     throw new InvalidInputError(`${label} names no training dataset version to retrain from`, { name });
-  const reference = (await store.datasets.load(lineage.name, lineage.version)).dataset;
+  const pre = model.preprocessing;
+  // Data stored before datasets carried levels holds codes of production's levels (which only ever grow).
+  const coded = (data: Dataset): Dataset =>
+    data.levels || !pre.inputs.some((c) => c.type === 'category')
+      ? data
+      : createDataset({ ...data, levels: levelsOf(pre) });
+  const reference = coded((await store.datasets.load(lineage.name, lineage.version)).dataset);
   const holdoutVersion = (await store.datasets.listVersions(`${name}-holdout`)).at(-1);
   if (!holdoutVersion)
     throw new InvalidInputError(`no held-out rows for ${name} (dataset ${name}-holdout): train it with mlops train`, {
       name,
     });
-  const holdout = (await store.datasets.load(holdoutVersion.name, holdoutVersion.version)).dataset;
+  const holdout = coded((await store.datasets.load(holdoutVersion.name, holdoutVersion.version)).dataset);
   const forest = randomForestClassifier(version.params as Partial<RandomForestParams>);
   const lifecycle = createLifecycle({
     modelName: name,
-    trainer: pipelineTrainer(forest, model.preprocessing),
+    trainer: pipelineTrainer(forest, pre),
     codecs,
     registry: store,
     reference,
     holdout,
     policy,
-    detectDrift: (before, batch) =>
-      detectDrift(before.features, batch.features, {
+    detectDrift: (before, batch) => {
+      // The batch's codes on the training data's levels (joined by name), new levels included.
+      const joined = concatDatasets(before, batch);
+      return detectDrift(before.features, joined.features.slice(before.features.length), {
         featureNames: before.featureNames,
-        columns: model.preprocessing.inputs,
-      }),
+        columns: pre.inputs.map((c, j) =>
+          c.type === 'category' ? { ...c, levels: joined.levels?.[j] ?? c.levels } : c,
+        ),
+      });
+    },
   });
   return {
     lifecycle,
     async readBatch(path) {
-      const inputs = await readInputs(path, model.preprocessing);
-      const target = model.preprocessing.target.name;
+      const inputs = await readInputs(path, pre, { extend: true });
+      const grown: Preprocessing = inputs.extended?.preprocessing ?? pre;
+      const target = pre.target.name;
       if (!inputs.target)
         throw new InvalidInputError(`${path} has no "${target}" column: the lifecycle needs labelled rows`, {
           columnName: target,
@@ -83,7 +101,8 @@ export async function openCliLifecycle(store: Registry, name: string, policy: Cl
         target: labelled.map((i) => inputs.target![i]!),
         featureNames: reference.featureNames,
         ...(reference.featureTypes ? { featureTypes: reference.featureTypes } : {}),
-        classNames: model.classNames!,
+        classNames: grown.target.classNames!,
+        ...(reference.levels ? { levels: levelsOf(grown) } : {}),
       });
     },
   };

@@ -45,17 +45,19 @@ export async function readTable(data: string, options: TableOptions): Promise<Lo
 export async function readInputs(
   path: string,
   preprocessing: EncoderSpec & { readonly target?: PipelineTarget },
+  options: { readonly extend?: boolean } = {},
 ): Promise<LoadedInputs> {
   const source = { path };
+  const given = { preprocessing, ...options };
   switch (formatOf(path)) {
     case 'csv':
-      return loadCsv(source, { preprocessing });
+      return loadCsv(source, given);
     case 'tsv':
-      return loadCsv(source, { preprocessing, delimiter: '\t' });
+      return loadCsv(source, { ...given, delimiter: '\t' });
     case 'json':
-      return loadJson(source, { preprocessing });
+      return loadJson(source, given);
     case 'ndjson':
-      return loadNdjson(source, { preprocessing });
+      return loadNdjson(source, given);
   }
 }
 

@@ -32,6 +32,8 @@ export interface DatasetVersion {
   readonly featureTypes: readonly FeatureType[];
   /** Class labels, for classification data. */
   readonly classNames?: readonly string[];
+  /** Category levels per feature column (`null` for numeric ones), when the data has them. */
+  readonly levels?: readonly (readonly string[] | null)[];
   /** Size and checksum of the stored data. */
   readonly data: { readonly sha256: string; readonly bytes: number };
 }

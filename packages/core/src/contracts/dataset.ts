@@ -22,6 +22,12 @@ export interface Dataset {
   readonly featureTypes?: readonly FeatureType[];
   /** Class labels for classification; `target` values index into it. Absent for regression. */
   readonly classNames?: readonly string[];
+  /**
+   * Per feature column, the category levels its values are codes of (`features[i][j]` is level
+   * `levels[j][features[i][j]]`), or `null` for a numeric column. Absent when no column holds codes.
+   * Rows of datasets with other levels or classes are joined by name (`concatDatasets`).
+   */
+  readonly levels?: readonly (readonly string[] | null)[];
   /** Optional human-readable name, e.g. `iris`. */
   readonly name?: string;
 }

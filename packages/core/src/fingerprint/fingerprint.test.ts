@@ -19,6 +19,22 @@ describe('fingerprint', () => {
     expect(fingerprint(tiny)).toBe('a5f585a85e182f568cef1a1b7e289aae93e4a90d22e593563fdfeb6a843a8210');
   });
 
+  it('hashes category levels only when the dataset has them (fingerprints from before levels existed hold)', () => {
+    const coded = {
+      ...tiny,
+      features: [
+        [1, 2.5],
+        [0, 3],
+      ],
+      levels: [['p', 'q'], null],
+    };
+    expect(fingerprint({ ...coded, levels: undefined })).not.toBe(fingerprint(coded));
+    expect(fingerprint({ ...coded, levels: [['p', 'r'], null] })).not.toBe(fingerprint(coded));
+    expect(fingerprint({ ...coded, levels: [['pq'], null] })).not.toBe(
+      fingerprint({ ...coded, levels: [['p', 'q'], null] }),
+    );
+  });
+
   it('rejects a ragged row, naming it', () => {
     expect(() => fingerprint({ ...tiny, features: [[1, 2], [3]] })).toThrow('features row 1 has 1 values, expected 2');
   });

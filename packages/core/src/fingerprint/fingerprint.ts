@@ -40,7 +40,8 @@ function writeNames(hash: Hash, names: readonly string[] | undefined): void {
  * Content fingerprint of a dataset: lowercase hex sha256 over a canonical, versioned encoding.
  * Layout (counts are uint64 LE, strings UTF-8 prefixed by their byte length): the tag `mlops-dataset-v1`;
  * feature names and class names, each list as count + 1 (0 when absent) then its strings; row and
- * column counts; every feature value row by row, then every target, as float64 LE. The name is not included.
+ * column counts; every feature value row by row, then every target, as float64 LE; then, only when the dataset
+ * has `levels`, the string `levels` and each column's level list (absent for numeric columns). The name is not included.
  */
 export function fingerprint(dataset: Dataset): string {
   const hash = createHash('sha256');
@@ -61,5 +62,10 @@ export function fingerprint(dataset: Dataset): string {
     throw new InvalidInputError(`target has ${dataset.target.length} values but features have ${rows} rows`);
   }
   writeFloats(hash, dataset.target);
+  if (dataset.levels) {
+    // Only datasets with category levels hash them, so every fingerprint from before levels existed holds.
+    writeString(hash, 'levels');
+    for (const names of dataset.levels) writeNames(hash, names ?? undefined);
+  }
   return hash.digest('hex');
 }

@@ -4,7 +4,13 @@ import { createDataset } from '../validation/dataset';
 import { blobs } from '../testing/blobs';
 import { centroidCodec, centroidTrainer } from '../testing/centroid-trainer';
 import { MemoryRegistry } from '../testing/memory-store';
+import type { Preprocessing } from '../contracts/pipeline';
+import type { Trainer } from '../contracts/trainer';
+import { pipelineCodec } from '../pipeline/pipeline-codec';
+import { createPipeline, type PipelineModel } from '../pipeline/pipeline-model';
+import { pipelineTrainer } from '../pipeline/pipeline-trainer';
 import { createLifecycle } from './create-lifecycle';
+import type { JsonObject } from '../contracts/json';
 import type { LifecycleEvent, LifecycleOptions } from './types';
 
 describe('createLifecycle', () => {
@@ -296,7 +302,7 @@ describe('createLifecycle', () => {
     const lifecycle = make();
     const other = createDataset({ features: [[1, 2]], target: [0], featureNames: ['x', 'y'], classNames: ['a', 'b'] });
     await expect(lifecycle.ingest(other)).rejects.toThrow(
-      'a new batch must have the features [x] and classes [a,b] of the training data',
+      'a new batch must have the features [x] of the training data and class labels',
     );
   });
 
@@ -307,5 +313,101 @@ describe('createLifecycle', () => {
     expect(decisions.mostHolders).toBe(1);
     expect(results.map((r) => r.action).sort()).toEqual(['bootstrapped', 'kept']); // the second saw the first's version
     expect((await store.listVersions('toy')).length).toBe(1);
+  });
+
+  describe('pipelines on a table whose categories and classes grow', () => {
+    const pre: Preprocessing = {
+      inputs: [
+        { name: 'size', type: 'number', nullable: false, missingCount: 0 },
+        { name: 'shape', type: 'category', levels: ['round', 'square'], nullable: false, missingCount: 0 },
+      ],
+      target: { name: 'kind', task: 'classification', classNames: ['a', 'b'] },
+      dropped: [],
+      missingValues: [],
+      unseenCategory: 'error',
+    };
+    // Class k sits at size 10·k with shape k: rows as [size, shape code], labels by index into `classes`.
+    const table = (rows: readonly [number, number, number][], shapes: string[], classes: string[]) =>
+      createDataset({
+        features: rows.map(([size, shape]) => [size, shape]),
+        target: rows.map(([, , k]) => k),
+        featureNames: ['size', 'shape'],
+        classNames: classes,
+        levels: [null, shapes],
+      });
+    const around = (k: number, n: number, shape = k): [number, number, number][] =>
+      Array.from({ length: n }, (_, i) => [10 * k + (i % 3) - 1, shape, k]);
+    const reference = table([...around(0, 6), ...around(1, 6)], ['round', 'square'], ['a', 'b']);
+    const holdout = table([...around(0, 3), ...around(1, 3)], ['round', 'square'], ['a', 'b']);
+    // Production meets triangles of a new kind "c": a new level and a new class at once.
+    const batch = table(
+      [...around(0, 4), ...around(1, 4), ...around(2, 12)],
+      ['round', 'square', 'triangle'],
+      ['a', 'b', 'c'],
+    );
+    const makePipeline = (trainer: Trainer<JsonObject, PipelineModel>) =>
+      make({
+        trainer: trainer as unknown as LifecycleOptions['trainer'],
+        codecs: [pipelineCodec([centroidCodec])],
+        reference,
+        holdout,
+        policy: { holdoutShare: 0.5 },
+      });
+
+    it('retrains the whole pipeline: the promoted version knows the new level and class and serves them', async () => {
+      const lifecycle = makePipeline(pipelineTrainer(centroidTrainer, pre));
+      await lifecycle.bootstrap();
+      const decision = await lifecycle.ingest(batch);
+      expect(decision).toMatchObject({ action: 'promoted', triggers: ['accuracy'], productionVersion: 2 });
+      // The champion cannot serve triangles: those rows count as misses, never as an error of the run.
+      expect(decision.metrics.championAccuracy).toBe(8 / 20);
+      expect(decision.reason).toMatch(/was promoted; its inputs: column "shape" gained levels triangle; new class c$/);
+      const { artifact } = await store.loadArtifact('toy', 'production');
+      const served = pipelineCodec([centroidCodec]).decode(artifact) as PipelineModel;
+      expect(
+        served.predictLabels([
+          { size: 20, shape: 'triangle' },
+          { size: 0, shape: 'round' },
+        ]),
+      ).toEqual(['c', 'a']);
+      expect((await store.getVersion('toy', 2)).signature?.inputs?.[1]?.levels).toEqual([
+        'round',
+        'square',
+        'triangle',
+      ]);
+      expect((await lifecycle.trainingData()).classNames).toEqual(['a', 'b', 'c']);
+    });
+
+    it('rejects a challenger whose inputs would refuse what production serves, unless the policy allows it', async () => {
+      // A trainer that retypes "size" as whole numbers: production's requests with decimals would be refused.
+      const retyping: Trainer<JsonObject, PipelineModel> = {
+        name: 'retyping',
+        async fit(dataset, params) {
+          const fitted = await pipelineTrainer(centroidTrainer, pre).fit(dataset, params as never);
+          const inputs = fitted.preprocessing.inputs.map((c) =>
+            c.name === 'size' ? { ...c, type: 'integer' as const } : c,
+          );
+          return createPipeline({ ...fitted.preprocessing, inputs }, fitted.estimator);
+        },
+      };
+      await makePipeline(pipelineTrainer(centroidTrainer, pre)).bootstrap();
+      const decision = await makePipeline(retyping).ingest(batch);
+      expect(decision).toMatchObject({ action: 'rejected', productionVersion: 1, challengerVersion: 2 });
+      expect(decision.reason).toBe(
+        `challenger v2's inputs are incompatible with production's (column "size" changed from number to integer): kept v1, archived v2`,
+      );
+      expect((await store.getVersion('toy', 2)).status).toBe('archived');
+
+      store = new MemoryRegistry();
+      await makePipeline(pipelineTrainer(centroidTrainer, pre)).bootstrap();
+      const allowed = await make({
+        trainer: retyping as unknown as LifecycleOptions['trainer'],
+        codecs: [pipelineCodec([centroidCodec])],
+        reference,
+        holdout,
+        policy: { holdoutShare: 0.5, allowIncompatibleInputs: true },
+      }).ingest(batch);
+      expect(allowed).toMatchObject({ action: 'promoted', productionVersion: 2 });
+    });
   });
 });

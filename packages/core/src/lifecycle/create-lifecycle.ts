@@ -9,12 +9,39 @@ import { systemClock } from '../schedule/clock';
 import { DAY_MS, schedule } from '../schedule/schedule';
 import { decodeModel } from '../validation/decode-model';
 import { concatDatasets } from '../validation/dataset';
-import { accuracyScore } from '../validation/metrics';
+import { compareInputs } from '../pipeline/schema-change';
+import { PIPELINE_FORMAT } from '../pipeline/pipeline-model';
 import { fingerprint } from '../fingerprint/fingerprint';
 import { EventStream } from './events';
 import { lastRows, splitBatch } from './holdout';
 import { factsOf, ingestedBy, openRun, RUN_TAG, RUN_TAGS, type RunFacts, trainingParts } from './run-log';
 import type { Lifecycle, LifecycleDecision, LifecycleEvent, LifecycleOptions } from './types';
+
+const sameNames = (a?: readonly string[], b?: readonly string[]) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * A model's prediction per row, `-1` where it refuses the row (a category level it never saw): a champion that
+ * cannot serve a row gets it wrong. A pipeline is given the level names of category columns (it maps them itself).
+ */
+function predictionsOf(model: Model, data: Dataset): number[] {
+  const levels = model.format === PIPELINE_FORMAT ? data.levels : undefined;
+  const rows = levels ? data.features.map((row) => row.map((value, j) => levels[j]?.[value] ?? value)) : data.features;
+  const predict = (some: readonly (readonly (number | string)[])[]) =>
+    (model.predict as (rows: readonly (readonly (number | string)[])[]) => number[])(some);
+  try {
+    return predict(rows);
+  } catch (error) {
+    if (!InvalidInputError.isInstance(error)) throw error;
+    return rows.map((row) => {
+      try {
+        return predict([row])[0]!;
+      } catch (inner) {
+        if (!InvalidInputError.isInstance(inner)) throw inner;
+        return -1;
+      }
+    });
+  }
+}
 
 const round = (x: number) => x.toFixed(4).replace(/0+$/, '').replace(/\.$/, '');
 
@@ -61,7 +88,18 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
     return result;
   };
 
-  const accuracyOf = (model: Model, data: Dataset) => accuracyScore(data.target, model.predict(data.features));
+  const accuracyOf = (model: Model, data: Dataset) => {
+    const predicted = predictionsOf(model, data);
+    const classes = data.classNames;
+    const names = model.classNames;
+    let hits = 0;
+    data.target.forEach((k, i) => {
+      const p = predicted[i]!;
+      // By class name when both have them (a batch may bring a class the model never saw), else by index.
+      if (p >= 0 && (names && classes ? names[p] === classes[k] : p === k)) hits++;
+    });
+    return hits / data.target.length;
+  };
   // Versions are immutable: a decoded model is reused while it is one of the last few loaded.
   const loaded = new Map<number, Model>();
   const loadChampion = async (version: number): Promise<Model> => {
@@ -177,6 +215,14 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
       }
       const championAccuracy = accuracyOf(await loadChampion(championVersion), holdout);
       metrics.championHoldoutAccuracy = championAccuracy;
+      const changes = await inputChanges(championVersion, challengerVersion);
+      if (changes.incompatible.length > 0 && !policy.allowIncompatibleInputs) {
+        const reason = `challenger v${challengerVersion}'s inputs are incompatible with production's (${changes.incompatible.join('; ')}): kept v${championVersion}, archived v${challengerVersion}`;
+        if ((await store.getVersion(modelName, challengerVersion)).status === 'active')
+          await store.archiveVersion(modelName, challengerVersion, { reason: `rejected (run ${runId})` });
+        return finish(base, 'rejected', reason, metrics);
+      }
+      const changed = changes.compatible.length ? `; its inputs: ${changes.compatible.join('; ')}` : '';
       if (challengerAccuracy > championAccuracy + minImprovement) {
         await store.setAlias(modelName, alias, challengerVersion, {
           expectedVersion: championVersion,
@@ -185,7 +231,7 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
         return finish(
           base,
           'promoted',
-          `${describe(base.triggers ?? [trigger], metrics)}; challenger v${challengerVersion} scored ${round(challengerAccuracy)} vs ${round(championAccuracy)} on the holdout and was promoted`,
+          `${describe(base.triggers ?? [trigger], metrics)}; challenger v${challengerVersion} scored ${round(challengerAccuracy)} vs ${round(championAccuracy)} on the holdout and was promoted${changed}`,
           metrics,
         );
       }
@@ -204,6 +250,29 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
         metrics,
       );
     }
+  };
+
+  /** The challenger's input schema against production's: what changed, and whether production's requests still hold. */
+  const inputChanges = async (championVersion: number, challengerVersion: number) => {
+    const [champion, challenger] = await Promise.all([
+      store.getVersion(modelName, championVersion),
+      store.getVersion(modelName, challengerVersion),
+    ]);
+    const before = champion.signature?.inputs;
+    const after = challenger.signature?.inputs;
+    const changes =
+      before && after
+        ? compareInputs(before, after)
+        : {
+            compatible: [],
+            incompatible: sameNames(champion.signature?.featureNames, challenger.signature?.featureNames)
+              ? []
+              : ['the features changed'],
+          };
+    const known = new Set(champion.signature?.classNames ?? []);
+    const fresh = (challenger.signature?.classNames ?? []).filter((name) => !known.has(name));
+    if (fresh.length) changes.compatible.push(`new ${fresh.length === 1 ? 'class' : 'classes'} ${fresh.join(', ')}`);
+    return changes;
   };
 
   const describe = (triggers: readonly LifecycleTrigger[], metrics: Record<string, number>): string =>
@@ -297,13 +366,11 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
     return complete(lastStarted, data, holdout, registered);
   };
 
+  // Classes and category levels may grow (rows are joined by name); the features must be the training data's.
   const checkBatch = (batch: Dataset, what: string) => {
-    if (
-      JSON.stringify(batch.featureNames) !== JSON.stringify(training.featureNames) ||
-      JSON.stringify(batch.classNames) !== JSON.stringify(training.classNames)
-    ) {
+    if (!sameNames(batch.featureNames, training.featureNames) || !batch.classNames !== !training.classNames) {
       throw new InvalidInputError(
-        `${what} must have the features [${training.featureNames}] and classes [${training.classNames ?? ''}] of the training data`,
+        `${what} must have the features [${training.featureNames}] of the training data${training.classNames ? ' and class labels' : ''}`,
       );
     }
   };
@@ -389,6 +456,8 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
             'skipped',
           );
         }
+        // The training data changes only once the decision is recorded (an error before leaves it as it was).
+        const next = withBatch(training, evaluation, batch, batchFingerprint);
         // Versioned before anything is decided: the log refers to it, and a new process rebuilds its training data from it.
         const stored = await datasets.register(batchesName, {
           dataset: batch,
@@ -396,8 +465,6 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
         });
         const batchFacts = { ...ref(stored), rows: batch.target.length };
         const champion = await store.getAlias(modelName, alias);
-        // The training data changes only once the decision is recorded (an error before leaves it as it was).
-        const next = withBatch(training, evaluation, batch, batchFingerprint);
         const decide = async (): Promise<LifecycleDecision> => {
           const facts = { batch: batchFacts, ...(source === undefined ? {} : { source }) };
           if (champion === undefined)

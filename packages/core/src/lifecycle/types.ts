@@ -35,6 +35,12 @@ export interface LifecyclePolicy {
   readonly holdoutWindow?: number;
   /** Seed of the held-out rows' draw, mixed with each batch's fingerprint (default 0). */
   readonly holdoutSeed?: number;
+  /**
+   * Promote a challenger whose raw inputs are incompatible with production's (a column removed, retyped or newly
+   * required, a category level dropped): requests production serves would then be refused (default false: such
+   * a challenger is rejected, with the changes in the reason). Compatible changes — a new level, a new class — pass.
+   */
+  readonly allowIncompatibleInputs?: boolean;
 }
 
 /** The part of a {@link Registry} the lifecycle uses: any `Registry` (both backends, `MemoryRegistry`) is one. */

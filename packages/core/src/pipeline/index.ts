@@ -4,5 +4,6 @@ export { createEncoder, type EncodeOptions, type Encoder, type EncoderSpec, type
 export { describeInputsProblem, describePreprocessingProblem } from './validate-preprocessing';
 export { createPipeline, encodedFeatureType, PIPELINE_FORMAT, PipelineModel } from './pipeline-model';
 export { pipelineCodec, type PipelineCodec } from './pipeline-codec';
-export { pipelineTrainer } from './pipeline-trainer';
+export { pipelineTrainer, refitPreprocessing } from './pipeline-trainer';
+export { compareInputs, extendPreprocessing, levelsOf, type SchemaAdditions } from './schema-change';
 export { inputJsonSchema } from './input-json-schema';

@@ -16,6 +16,7 @@ import type {
 } from '../contracts/store';
 import { ConflictError, NotFoundError } from '../errors/errors';
 import { fingerprint } from '../fingerprint/fingerprint';
+import { createDataset } from '../validation/dataset';
 import { encodedFeatureType } from '../pipeline/pipeline-model';
 
 const lineageOf = ({ fingerprint, name, version }: DatasetLineage): DatasetLineage => ({
@@ -169,10 +170,10 @@ export class MemoryDatasetStore implements DatasetStore {
 
   async register(name: string, input: RegisterDatasetInput): Promise<DatasetVersion> {
     const list = this.versions.get(name) ?? [];
-    const print = fingerprint(input.dataset);
+    const dataset = createDataset(input.dataset);
+    const print = fingerprint(dataset);
     const same = list.find((e) => e.version.fingerprint === print);
     if (same) return same.version;
-    const { dataset } = input;
     const version: DatasetVersion = {
       name,
       version: list.length + 1,
@@ -184,6 +185,7 @@ export class MemoryDatasetStore implements DatasetStore {
       featureNames: dataset.featureNames,
       featureTypes: dataset.featureTypes ?? dataset.featureNames.map(() => 'number'),
       ...(dataset.classNames ? { classNames: dataset.classNames } : {}),
+      ...(dataset.levels ? { levels: dataset.levels } : {}),
       data: { sha256: '', bytes: 0 },
     };
     list.push({ version, dataset });

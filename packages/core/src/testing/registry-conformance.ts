@@ -280,6 +280,21 @@ export function describeRegistryConformance(
       expect(loaded.dataset).toMatchObject({ featureNames: ['a', 'b'], classNames: ['no', 'yes'], target: [0, 1] });
       expect(Object.is(loaded.dataset.features[0]![1], -0)).toBe(true);
       expect(fingerprint(loaded.dataset)).toBe(v1.fingerprint);
+      // Category levels (codes per column, null for numbers) come back as registered and are part of the content.
+      const coded = {
+        ...data,
+        features: [
+          [1, 0],
+          [0, 3],
+        ],
+        levels: [['red', 'blue'], null],
+      };
+      const v3 = await store.datasets.register('coded', { dataset: coded });
+      expect(v3.levels).toEqual([['red', 'blue'], null]);
+      expect((await store.datasets.load('coded', 1)).dataset.levels).toEqual([['red', 'blue'], null]);
+      expect(
+        (await store.datasets.register('coded', { dataset: { ...coded, levels: [['red', 'green'], null] } })).version,
+      ).toBe(2);
       await expect(store.datasets.getVersion('train', 3)).rejects.toThrow(
         expect.objectContaining({ message: 'dataset "train" has no version 3', code: 'NOT_FOUND' }),
       );

@@ -92,7 +92,13 @@ describe('concatDatasets', () => {
     expect(() => concatDatasets(a, createDataset({ ...base, featureNames: ['x', 'z'] }))).toThrow(
       'cannot concatenate datasets with different features: [x,y] vs [x,z]',
     );
-    expect(() => concatDatasets(a, createDataset({ ...base, classNames: ['n', 'y'] }))).toThrow('different classes');
+    expect(() => concatDatasets(a, createDataset({ ...base, classNames: undefined, target: [0.5, 1, 2] }))).toThrow(
+      'cannot concatenate a classification dataset with a regression dataset',
+    );
+    const coded = createDataset({ ...base, features: [[0, 1]], target: [0], levels: [['a'], null] });
+    expect(() => concatDatasets(a, coded)).toThrow(
+      'cannot concatenate datasets whose category columns differ: [] vs [x]',
+    );
     expect(() => concatDatasets(a, createDataset({ ...base, featureTypes: ['integer', 'number'] }))).toThrow(
       'cannot concatenate datasets with different feature types: [number,number] vs [integer,number]',
     );
@@ -100,5 +106,61 @@ describe('concatDatasets', () => {
       'number',
       'number',
     ]);
+  });
+
+  it('joins classes and category levels by name: new ones are appended, the second dataset is recoded', () => {
+    const a = createDataset({
+      features: [
+        [0, 1.5],
+        [1, 2],
+      ],
+      target: [0, 1],
+      featureNames: ['colour', 'size'],
+      classNames: ['no', 'yes'],
+      levels: [['red', 'blue'], null],
+    });
+    const b = createDataset({
+      features: [
+        [0, 3],
+        [1, 4],
+        [2, 5],
+      ],
+      target: [0, 1, 2],
+      featureNames: ['colour', 'size'],
+      classNames: ['yes', 'maybe', 'no'],
+      levels: [['green', 'red', 'blue'], null],
+    });
+    const both = concatDatasets(a, b);
+    expect(both.classNames).toEqual(['no', 'yes', 'maybe']);
+    expect(both.levels).toEqual([['red', 'blue', 'green'], null]);
+    expect(both.features).toEqual([
+      [0, 1.5],
+      [1, 2],
+      [2, 3],
+      [0, 4],
+      [1, 5],
+    ]);
+    expect(both.target).toEqual([0, 1, 1, 2, 0]);
+    // Every row keeps its meaning: the same level and class names as before.
+    const named = (d: typeof a) =>
+      d.features.map((row, i) => [d.levels![0]![row[0]!], row[1], d.classNames![d.target[i]!]]);
+    expect(named(both)).toEqual([...named(a), ...named(b)]);
+  });
+});
+
+describe('createDataset levels', () => {
+  it('takes one entry per column and codes in range; names the row and column otherwise', () => {
+    const input = { features: [[1, 0.5]], target: [0], featureNames: ['c', 'x'], classNames: ['a'] };
+    expect(createDataset({ ...input, levels: [['p', 'q'], null] }).levels).toEqual([['p', 'q'], null]);
+    expect(() => createDataset({ ...input, levels: [['p'], null] })).toThrow(
+      'features row 0, column "c" is 1: expected a level code in [0, 0]',
+    );
+    expect(() => createDataset({ ...input, levels: [['p', 'q']] })).toThrow(
+      'levels must give one entry (levels or null) per feature, for 2 features',
+    );
+    expect(() => createDataset({ ...input, levels: [['p', 'p'], null] })).toThrow('level of "c" "p" appears twice');
+    expect(() => createDataset({ ...input, levels: [[], null] })).toThrow(
+      'levels of feature "c" must be a non-empty array or null',
+    );
   });
 });

@@ -40,6 +40,7 @@ export function createDataset(input: DatasetInput): Dataset {
     if (input.classNames.length === 0) throw new InvalidInputError('classNames is empty');
     assertNames(input.classNames, 'class name');
   }
+  const levels = input.levels === undefined ? undefined : checkLevels(input, columns);
   input.target.forEach((value, i) => {
     const ok =
       classes === undefined ? Number.isFinite(value) : Number.isInteger(value) && value >= 0 && value < classes;
@@ -54,15 +55,58 @@ export function createDataset(input: DatasetInput): Dataset {
     featureNames: Object.freeze([...input.featureNames]),
     ...(featureTypes ? { featureTypes: Object.freeze(featureTypes) } : {}),
     ...(input.classNames ? { classNames: Object.freeze([...input.classNames]) } : {}),
+    ...(levels ? { levels } : {}),
     ...(input.name === undefined ? {} : { name: input.name }),
   });
+}
+
+/** Validates `levels` (one entry per column; codes in range) and returns a frozen copy. */
+function checkLevels(input: DatasetInput, columns: number): readonly (readonly string[] | null)[] {
+  const levels = input.levels!;
+  if (!Array.isArray(levels) || levels.length !== columns)
+    throw new InvalidInputError(`levels must give one entry (levels or null) per feature, for ${columns} features`);
+  levels.forEach((names, j) => {
+    if (names === null) return;
+    const columnName = input.featureNames[j]!;
+    if (!Array.isArray(names) || names.length === 0)
+      throw new InvalidInputError(`levels of feature "${columnName}" must be a non-empty array or null`, {
+        column: j,
+        columnName,
+      });
+    assertNames(names, `level of "${columnName}"`);
+    input.features.forEach((row, i) => {
+      const code = row[j]!;
+      if (!(Number.isInteger(code) && code >= 0 && code < names.length))
+        throw new InvalidInputError(
+          `features row ${i}, column "${columnName}" is ${code}: expected a level code in [0, ${names.length - 1}]`,
+          { row: i, column: j, columnName },
+        );
+    });
+  });
+  return Object.freeze(levels.map((names) => (names === null ? null : Object.freeze([...names]))));
 }
 
 function sameNames(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
   return a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
 }
 
-/** Rows of `a` followed by rows of `b`; both must have the same feature and class names. */
+/** `names` followed by the names of `more` it lacks, and where each of `more` lands in it. */
+function unionOf(names: readonly string[], more: readonly string[]): { names: string[]; codeOf: number[] } {
+  const all = [...names];
+  const codeOf = more.map((name) => {
+    const at = all.indexOf(name);
+    if (at >= 0) return at;
+    all.push(name);
+    return all.length - 1;
+  });
+  return { names: all, codeOf };
+}
+
+/**
+ * Rows of `a` followed by rows of `b`. Both must have the same features and feature types; classes and category
+ * levels are joined by name: `a`'s keep their codes, names only `b` has are appended (so a batch with a new class
+ * or a new level extends the data), and `b`'s codes are mapped onto the joined lists.
+ */
 export function concatDatasets(a: Dataset, b: Dataset): Dataset {
   if (!sameNames(a.featureNames, b.featureNames)) {
     throw new InvalidInputError(
@@ -75,17 +119,29 @@ export function concatDatasets(a: Dataset, b: Dataset): Dataset {
       `cannot concatenate datasets with different feature types: [${typesOf(a)}] vs [${typesOf(b)}]`,
     );
   }
-  if (!sameNames(a.classNames, b.classNames)) {
+  if ((a.classNames === undefined) !== (b.classNames === undefined)) {
+    throw new InvalidInputError('cannot concatenate a classification dataset with a regression dataset');
+  }
+  const categorical = (d: Dataset) => d.featureNames.map((_, j) => d.levels?.[j] != null);
+  if (!sameNames(categorical(a).map(String), categorical(b).map(String))) {
     throw new InvalidInputError(
-      `cannot concatenate datasets with different classes: [${a.classNames}] vs [${b.classNames}]`,
+      `cannot concatenate datasets whose category columns differ: [${a.featureNames.filter((_, j) => categorical(a)[j])}] vs [${b.featureNames.filter((_, j) => categorical(b)[j])}]`,
     );
   }
+  const classes = a.classNames && b.classNames ? unionOf(a.classNames, b.classNames) : undefined;
+  const levels =
+    a.levels && b.levels ? a.levels.map((names, j) => (names ? unionOf(names, b.levels![j]!) : null)) : undefined;
+  const features = levels?.some((l) => l?.codeOf.some((code, k) => code !== k))
+    ? b.features.map((row) => row.map((value, j) => levels[j]?.codeOf[value] ?? value))
+    : b.features;
+  const target = classes?.codeOf.some((code, k) => code !== k) ? b.target.map((k) => classes.codeOf[k]!) : b.target;
   return createDataset({
-    features: [...a.features, ...b.features],
-    target: [...a.target, ...b.target],
+    features: [...a.features, ...features],
+    target: [...a.target, ...target],
     featureNames: a.featureNames,
     ...(a.featureTypes || b.featureTypes ? { featureTypes: typesOf(a) as Dataset['featureTypes'] } : {}),
-    ...(a.classNames ? { classNames: a.classNames } : {}),
+    ...(classes ? { classNames: classes.names } : {}),
+    ...(levels ? { levels: levels.map((l) => l?.names ?? null) } : {}),
     ...(a.name === undefined ? {} : { name: a.name }),
   });
 }

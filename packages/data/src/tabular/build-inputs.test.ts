@@ -137,6 +137,30 @@ describe('loading records to predict with a model preprocessing', () => {
     ).rejects.toThrow('line 1, target column "default" is "maybe", which is not one of the classes (no, yes)');
   });
 
+  it('with extend, learns the levels and classes a labelled batch adds, appended after the known ones', async () => {
+    const { preprocessing, dataset } = await loadCsv(
+      { text: loans },
+      { target: 'default', exclude: ['id'], missing: 'impute' },
+    );
+    expect(dataset.levels).toEqual([null, ['MORTGAGE', 'OWN', 'RENT'], null, null]);
+    const batch = [
+      'id,income,home,years,married,default',
+      '9,30,LEASE,2,no,late',
+      '10,50,OWN,4,yes,no',
+      '11,20,,1,no,late',
+      '12,60,COOP,5,yes,',
+    ].join('\n');
+    await expect(loadCsv({ text: batch }, { preprocessing })).rejects.toThrow('which is not one of its levels');
+    const grown = await loadCsv({ text: batch }, { preprocessing, extend: true });
+    expect(grown.extended?.added).toEqual({ levels: { home: ['LEASE', 'COOP'] }, classNames: ['late'] });
+    expect(grown.extended?.preprocessing.inputs[1]?.levels).toEqual(['MORTGAGE', 'OWN', 'RENT', 'LEASE', 'COOP']);
+    expect(grown.extended?.preprocessing.target.classNames).toEqual(['no', 'yes', 'late']);
+    // Known levels keep their codes; a blank is filled with the mode (OWN = 1); the unlabelled row stays null.
+    expect(grown.rows.map((row) => row[1])).toEqual([3, 1, 1, 4]);
+    expect(grown.target).toEqual([2, 0, 2, null]);
+    expect(preprocessing.inputs[1]?.levels).toEqual(['MORTGAGE', 'OWN', 'RENT']); // the given one is untouched
+  });
+
   it('names the line and column of a bad cell, an unseen category or an unknown column', async () => {
     const { preprocessing } = await loadCsv({ text: loans }, { target: 'default', exclude: ['id'], missing: 'impute' });
     const cases: [string, string][] = [

@@ -1,11 +1,14 @@
 import {
   createEncoder,
   type EncoderSpec,
+  extendPreprocessing,
   InvalidInputError,
   isMissing,
   parseRawValue,
   type PipelineTarget,
+  type Preprocessing,
   type RawRecord,
+  type SchemaAdditions,
 } from '@mlops/core';
 import { checkRecords, type CellPlace, type SourceRecord, validated } from './build-table';
 import { isStandardSchema, type StandardSchemaV1 } from './standard-schema';
@@ -19,6 +22,12 @@ export interface InputOptions {
   readonly preprocessing: EncoderSpec & { readonly target?: PipelineTarget };
   /** A Standard Schema validator (zod, valibot, …) each record must pass; it may also coerce values. */
   readonly schema?: StandardSchemaV1;
+  /**
+   * Learn the category levels and classes the records add instead of refusing them (a labelled batch to retrain
+   * on): they are appended after the known ones and the records encoded with the grown preprocessing, returned
+   * as `extended`. Needs a full preprocessing (with its target).
+   */
+  readonly extend?: boolean;
 }
 
 /** Prediction-time records: as read, encoded, and their labels when the file has the target column. */
@@ -38,6 +47,8 @@ export interface LoadedInputs {
   readonly filled: Readonly<Record<string, { readonly missing: number; readonly unseen: number }>>;
   /** Input columns the file does not have at all (every record gets their fill value). */
   readonly absent: readonly string[];
+  /** With `extend`: the preprocessing the records were encoded with, and the levels and classes they added. */
+  readonly extended?: { readonly preprocessing: Preprocessing; readonly added: SchemaAdditions };
 }
 
 /** Refuses a header column that is neither an input, the target nor a dropped column, before any row is read. */
@@ -78,16 +89,20 @@ export async function buildInputs(
   records: AsyncIterable<SourceRecord> | Iterable<SourceRecord>,
   options: InputOptions,
 ): Promise<LoadedInputs> {
-  const pre = options?.preprocessing;
-  if (typeof pre !== 'object' || pre === null || !Array.isArray(pre.inputs))
+  const given = options?.preprocessing;
+  if (typeof given !== 'object' || given === null || !Array.isArray(given.inputs))
     throw new InvalidInputError('options.preprocessing must be a model\'s preprocessing (with its "inputs")');
   if (options.schema !== undefined && !isStandardSchema(options.schema))
     throw new InvalidInputError('schema must be a Standard Schema validator (zod, valibot, …)');
+  if (options.extend && (given.target === undefined || !('unseenCategory' in given)))
+    throw new InvalidInputError('options.extend needs a full preprocessing, with its target');
   const rows = await validated(records, options.schema);
   const header = rows.length > 0 ? checkRecords(rows) : [];
-  checkHeader(header, pre, rows[0]?.at);
+  checkHeader(header, options.preprocessing, rows[0]?.at);
   const places = rows.map((r) => r.at);
   const values = rows.map((r) => r.values as RawRecord);
+  const extended = options.extend ? extendPreprocessing(options.preprocessing as Preprocessing, values) : undefined;
+  const pre = extended?.preprocessing ?? options.preprocessing;
   const filled: Record<string, { missing: number; unseen: number }> = {};
   const encoded = createEncoder(pre)(values, {
     placeOf: (i) => ({ label: `${places[i]!.what} ${places[i]!.line}`, row: places[i]!.line }),
@@ -108,5 +123,6 @@ export async function buildInputs(
     places,
     filled,
     absent: rows.length > 0 ? pre.inputs.map((c) => c.name).filter((name) => !header.includes(name)) : [],
+    ...(extended ? { extended } : {}),
   };
 }

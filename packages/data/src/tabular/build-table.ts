@@ -2,6 +2,7 @@ import {
   type ColumnFill,
   type ColumnType,
   createDataset,
+  levelsOf,
   DEFAULT_MISSING_VALUES,
   type Dataset,
   encodedFeatureType,
@@ -483,6 +484,7 @@ export async function buildTable(
       featureNames: features,
       featureTypes: columnSpecs.map((s) => encodedFeatureType(s.type)),
       ...(classNames ? { classNames } : {}),
+      ...(inputs.some((c) => c.type === 'category') ? { levels: levelsOf(preprocessing) } : {}),
       ...(options.name === undefined ? {} : { name: `${options.name}${suffix}` }),
     });
   const all = kept.map((_, k) => k);

@@ -57,6 +57,7 @@ function encodeDataset(dataset: Dataset): Buffer {
       featureNames: dataset.featureNames,
       featureTypes: dataset.featureTypes ?? dataset.featureNames.map(() => 'number'),
       ...(dataset.classNames ? { classNames: dataset.classNames } : {}),
+      ...(dataset.levels ? { levels: dataset.levels } : {}),
       features: floatsToBase64(dataset.features.flat(), rows * columns),
       target: floatsToBase64(dataset.target, rows),
     }),
@@ -89,7 +90,7 @@ export function checkDatasetRequest(
   if (textProblem) throw new InvalidInputError(`${cannot}: ${textProblem}`, { name });
   const dataset = createDataset(input.dataset);
   const namesProblem = findJsonProblem(
-    { featureNames: dataset.featureNames, classNames: dataset.classNames },
+    { featureNames: dataset.featureNames, classNames: dataset.classNames, levels: dataset.levels },
     'dataset',
     0,
   );
@@ -119,6 +120,7 @@ export function buildDatasetRecord(
     featureNames: [...dataset.featureNames],
     featureTypes: [...(dataset.featureTypes ?? dataset.featureNames.map(() => 'number' as const))],
     ...(dataset.classNames ? { classNames: [...dataset.classNames] } : {}),
+    ...(dataset.levels ? { levels: dataset.levels.map((names) => (names ? [...names] : null)) } : {}),
     data: { sha256: digest.sha256, bytes: digest.bytes },
   };
 }
@@ -144,6 +146,15 @@ export function describeDatasetRecordProblem(value: unknown): string | undefined
   }
   if (value.classNames !== undefined && !isStringArray(value.classNames))
     return '"classNames" must be an array of strings';
+  if (
+    value.levels !== undefined &&
+    !(
+      Array.isArray(value.levels) &&
+      value.levels.length === value.featureNames.length &&
+      value.levels.every((names) => names === null || isStringArray(names))
+    )
+  )
+    return '"levels" must give, per feature, an array of level names or null';
   const data = value.data;
   if (!isRecord(data) || typeof data.sha256 !== 'string' || !SHA256_HEX.test(data.sha256))
     return '"data.sha256" must be 64 lower-case hex digits';
@@ -186,6 +197,7 @@ export function decodeStoredDataset(record: DatasetVersion, bytes: Uint8Array): 
       featureNames: stored.featureNames as string[],
       featureTypes: checkFeatureTypes(stored.featureTypes, columns),
       ...(stored.classNames === undefined ? {} : { classNames: stored.classNames as string[] }),
+      ...(stored.levels === undefined ? {} : { levels: stored.levels as (string[] | null)[] }),
       name: record.name,
     });
   } catch (error) {
@@ -197,6 +209,8 @@ export function decodeStoredDataset(record: DatasetVersion, bytes: Uint8Array): 
     throw fail('contradicts its record: feature types differ');
   if (JSON.stringify(dataset.classNames ?? null) !== JSON.stringify(record.classNames ?? null))
     throw fail('contradicts its record: class names differ');
+  if (JSON.stringify(dataset.levels ?? null) !== JSON.stringify(record.levels ?? null))
+    throw fail('contradicts its record: category levels differ');
   const actual = fingerprint(dataset);
   if (actual !== record.fingerprint)
     throw fail(`contradicts its record: fingerprint ${actual}, expected ${record.fingerprint}`);
