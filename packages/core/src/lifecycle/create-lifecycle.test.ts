@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../schedule/clock';
 import { createDataset } from '../validation/dataset';
 import { blobs } from '../testing/blobs';
@@ -313,6 +313,29 @@ describe('createLifecycle', () => {
     expect(decisions.mostHolders).toBe(1);
     expect(results.map((r) => r.action).sort()).toEqual(['bootstrapped', 'kept']); // the second saw the first's version
     expect((await store.listVersions('toy')).length).toBe(1);
+  });
+
+  it('rebuilds its training data from the log, loading only the batches recorded since its last run', async () => {
+    const lifecycle = make();
+    await lifecycle.bootstrap();
+    const loads = vi.spyOn(store.datasets, 'load');
+    await lifecycle.ingest(blobs(0, 2, 4));
+    await lifecycle.ingest(blobs(0, 2, 6));
+    loads.mockClear();
+    await lifecycle.ingest(blobs(0, 2, 8));
+    expect(loads.mock.calls.map(([name, version]) => `${name}@${version}`)).toEqual(['toy-batches@2']);
+    loads.mockClear();
+    // A new process over the same registry loads the base once and every batch since, and sees the same rows.
+    const fresh = make();
+    expect((await fresh.trainingData()).target.length).toBe((await lifecycle.trainingData()).target.length);
+    expect(loads.mock.calls.map(([name, version]) => `${name}@${version}`)).toEqual([
+      'toy-training@1',
+      'toy-holdout@1',
+      'toy-batches@1',
+      'toy-batches@2',
+      'toy-batches@3',
+      'toy-batches@3', // the first lifecycle: only the batch its last run had not seen
+    ]);
   });
 
   describe('pipelines on a table whose categories and classes grow', () => {

@@ -355,7 +355,6 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
       throw new InvalidInputError(`run ${lastStarted.runId} recorded no training data to resume from`);
     const data = (await datasets.load(lastStarted.training.name, lastStarted.training.version)).dataset;
     const holdout = (await datasets.load(lastStarted.holdout.name, lastStarted.holdout.version)).dataset;
-    training = data;
     events.emit({
       type: 'run-started',
       runId: lastStarted.runId,
@@ -380,19 +379,29 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
    * ingested since): the training data of the last run that recorded one (else the reference), plus the batches of
    * the decisions since that kept production without a run.
    */
+  // What the last restore built on, so the next one in this process loads only the batches recorded since.
+  let restored: { base: string; batches: string[] } | undefined;
   const restore = async (history: readonly DecisionRecord[]) => {
     const parts = trainingParts(history);
-    let data = parts.base ? (await datasets.load(parts.base.name, parts.base.version)).dataset : options.reference;
-    let judged = parts.evaluation
-      ? (await datasets.load(parts.evaluation.name, parts.evaluation.version)).dataset
-      : options.holdout;
-    for (const batch of parts.batches) {
+    const base = JSON.stringify([parts.base ?? null, parts.evaluation ?? null]);
+    const keys = parts.batches.map((batch) => `${batch.name}@${batch.version}`);
+    const known = restored?.base === base && restored.batches.every((key, i) => keys[i] === key);
+    let data = training;
+    let judged = evaluation;
+    if (!known) {
+      data = parts.base ? (await datasets.load(parts.base.name, parts.base.version)).dataset : options.reference;
+      judged = parts.evaluation
+        ? (await datasets.load(parts.evaluation.name, parts.evaluation.version)).dataset
+        : options.holdout;
+    }
+    for (const batch of parts.batches.slice(known ? restored!.batches.length : 0)) {
       const next = withBatch(data, judged, (await datasets.load(batch.name, batch.version)).dataset, batch.fingerprint);
       data = next.training;
       judged = next.evaluation;
     }
     training = data;
     evaluation = judged;
+    restored = { base, batches: keys };
   };
 
   /** The training data and evaluation set once a batch is in: its held-out share judges, the rest trains. */
@@ -456,7 +465,7 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
             'skipped',
           );
         }
-        // The training data changes only once the decision is recorded (an error before leaves it as it was).
+        // The training data with the batch in; it becomes the lifecycle's once the decision is in the log.
         const next = withBatch(training, evaluation, batch, batchFingerprint);
         // Versioned before anything is decided: the log refers to it, and a new process rebuilds its training data from it.
         const stored = await datasets.register(batchesName, {
@@ -486,10 +495,7 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
             metrics,
           );
         };
-        const decision = await decide();
-        training = next.training;
-        evaluation = next.evaluation;
-        return decision;
+        return decide();
       }),
     evaluate: (labelled) =>
       run(async () => {
