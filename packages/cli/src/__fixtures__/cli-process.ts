@@ -13,6 +13,37 @@ export function runCli(registry: string, ...args: string[]): { status: number | 
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** How a CLI process ended: its exit status, or the signal that killed it, and its output. */
+export interface CliExit {
+  readonly status: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `mlops …args` from source against `registry` as a child process without blocking the caller (several can run
+ * at once); `env` is added to the environment (e.g. `MLOPS_REGISTRY_FAILPOINT`). Resolves when it exits.
+ */
+export function cliProcess(registry: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliExit> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd,
+    env: { ...process.env, ...env, MLOPS_REGISTRY: registry },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
+  });
+}
+
 /** Starts `mlops serve --model <model> --port 0` as a process; resolves with its URL and a stop that waits for exit. */
 export async function serveProcess(
   registry: string,

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { IntegrityError, InvalidInputError, type DecisionLog, type DecisionRecord } from '@mlops/core';
 import { appendNdjsonLines } from '@mlops/core/internal';
+import { failpoint } from '../failpoint';
 import { ensureDirectoryDurably } from './fs/durable';
 import { assertContained, readOptionalText } from './fs/containment';
 import type { StoreLayout } from './fs/layout';
@@ -47,9 +48,10 @@ export class FileSystemDecisionLog implements DecisionLog {
       tmpDir: this.layout.tmpDir(),
       description: `decisions of ${modelLabel(record.model)}`,
     };
-    await withDirectoryLock(this.layout.decisionLockDir(record.model), lock, () =>
-      appendNdjsonLines(this.layout.decisionFile(record.model), [line]),
-    );
+    await withDirectoryLock(this.layout.decisionLockDir(record.model), lock, async () => {
+      await appendNdjsonLines(this.layout.decisionFile(record.model), [line]);
+      failpoint(`decision:${record.phase}`); // appended and synced, the decision lock still held
+    });
   }
 
   /**

@@ -22,7 +22,7 @@ import {
 import { appendNdjsonLines } from '@mlops/core/internal';
 import { ensureDirectoryDurably, fsyncDirectory, pathExists, writeFileDurably } from './fs/durable';
 import { assertContained, readOptionalFile, readOptionalText } from './fs/containment';
-import { failpoint } from './fs/failpoint';
+import { failpoint } from '../failpoint';
 import { ARTIFACT_FILE, STATUS_FILE, StoreLayout, VERSION_FILE } from './fs/layout';
 import { listDir, namesIn, versionNumbersIn } from './fs/listing';
 import { withDirectoryLock, type DirectoryLockOptions } from './fs/lock';
@@ -154,6 +154,7 @@ export class FileSystemModelStore implements Registry {
           continue;
         }
         await fsyncDirectory(versionsDir);
+        failpoint('register:committed');
         return { ...(JSON.parse(recordJson) as StoredVersionRecord), status: 'active' };
       }
     } finally {

@@ -1,5 +1,6 @@
 import { IntegrityError, InvalidInputError, type DecisionLog, type DecisionRecord } from '@mlops/core';
 import type pg from 'pg';
+import { failpoint } from '../failpoint';
 import { parseChecked } from '../json/safe-parse';
 import { assertValidName } from '../names/names';
 import { checkedDecision, describeDecisionProblem } from '../records/decision-record';
@@ -29,6 +30,7 @@ export class PostgresDecisionLog implements DecisionLog {
       record.model,
       JSON.stringify(checkedDecision(record)),
     ]);
+    failpoint(`decision:${record.phase}`); // committed (one autocommitted INSERT)
   }
 
   /** Every record of a model, oldest first (`[]` when none); a corrupt row is an `IntegrityError`. */

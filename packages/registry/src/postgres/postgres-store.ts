@@ -21,6 +21,7 @@ import {
 } from '@mlops/core';
 import { lazyModule } from '@mlops/core/internal';
 import type pg from 'pg';
+import { failpoint } from '../failpoint';
 import { parseChecked } from '../json/safe-parse';
 import { assertValidName, assertVersionNumber, LATEST, quoteName } from '../names/names';
 import { rollbackTarget } from '../records/alias-record';
@@ -118,7 +119,7 @@ export class PostgresModelStore implements Registry {
     );
     const cannot = `cannot register ${label(name)}`;
     const createdAt = this.now().toISOString();
-    return this.transaction(async (db) => {
+    const registered = await this.transaction(async (db) => {
       await db.query(`INSERT INTO ${this.schemaSql}.models (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [name]);
       const { rows } = await db.query<{ latest_version: number }>(
         `SELECT latest_version FROM ${this.schemaSql}.models WHERE name = $1 FOR UPDATE`,
@@ -141,6 +142,8 @@ export class PostgresModelStore implements Registry {
       await db.query(`UPDATE ${this.schemaSql}.models SET latest_version = $2 WHERE name = $1`, [name, version]);
       return { ...(JSON.parse(recordJson) as StoredVersionRecord), status: 'active' as const };
     });
+    failpoint('register:committed');
+    return registered;
   }
 
   private async resolveRef(name: string, ref: VersionRef): Promise<number> {
@@ -273,12 +276,13 @@ export class PostgresModelStore implements Registry {
         reason: options.reason ?? '',
       });
     });
+    failpoint('alias:placed');
   }
 
   /** Moves `alias` back to where it pointed before its latest move not yet rolled back (`ConflictError` if nowhere). */
   async rollback(name: string, alias: string, options: RollbackOptions = {}): Promise<AliasMove> {
     checkRollbackRequest(name, alias, options);
-    return this.transaction(async (db) => {
+    const move = await this.transaction(async (db) => {
       await db.query(`SELECT 1 FROM ${this.schemaSql}.models WHERE name = $1 FOR UPDATE`, [name]);
       const current = await this.aliasIn(db, name, alias);
       if (options.expectedVersion !== undefined) assertAliasExpectation(name, alias, current, options.expectedVersion);
@@ -294,6 +298,8 @@ export class PostgresModelStore implements Registry {
         reason: options.reason ?? 'rollback',
       });
     });
+    failpoint('alias:placed');
+    return move;
   }
 
   /** Archives a version no alias points at: still loadable by number, skipped by `latest`, not aliasable. */

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConflictError } from '@mlops/core';
 import { parseJsonSafely } from '../../json/safe-parse';
 import { errorCode, isNotFound } from './errno';
-import { failpoint } from './failpoint';
+import { failpoint } from '../../failpoint';
 import { currentOwner, mayBeAlive, tempEntryName, type Owner } from './owner';
 
 /** How a directory lock waits and when it breaks an abandoned one. */
