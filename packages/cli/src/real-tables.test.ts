@@ -248,4 +248,47 @@ describe('a real table end to end: mlops train → predict (unlabelled) → serv
     expect(again).toMatchObject({ decision: 'skipped', version: 2, triggers: [], trainingRows: 360 });
     expect(JSON.parse(cli('registry', 'list', 'loans', '--json').stdout)).toMatchObject({ total: 2, production: 2 });
   });
+
+  it('logistic regression: mlops train --algorithm logistic, predictions on raw records, retrains of the same kind', () => {
+    const registry = join(dir, 'logistic-registry');
+    const cli = (...args: string[]) => runCli(registry, ...args);
+    const trained = cli(
+      'train',
+      '--data',
+      loans,
+      '--target',
+      'defaulted',
+      '--exclude',
+      'id,interest_rate',
+      '--name',
+      'loans',
+      '--algorithm',
+      'logistic',
+      '--json',
+    );
+    expect(trained.status).toBe(0);
+    const result = JSON.parse(trained.stdout);
+    expect(result).toMatchObject({ algorithm: 'logistic', task: 'classification', version: 1 });
+    expect(result.accuracy).toBe(0.7); // deterministic: the fit draws nothing at random
+    const predicted = cli('predict', '--model', 'loans@production', '--input', requests, '--json');
+    expect(JSON.parse(predicted.stdout).predictions).toHaveLength(requestRecords().length);
+    const shown = JSON.parse(cli('registry', 'show', 'loans@production', '--json').stdout);
+    expect(shown.tags.trainer).toBe('logistic-regression');
+    expect(cli('ingest', '--model', 'loans', '--data', loans, '--threshold', '0.99', '--json').status).toBe(0);
+    const challenger = JSON.parse(cli('registry', 'show', 'loans@2', '--json').stdout);
+    expect(challenger.tags.trainer).toBe('logistic-regression');
+    const regression = cli(
+      'train',
+      '--data',
+      loans,
+      '--target',
+      'interest_rate',
+      '--exclude',
+      'id,defaulted',
+      '--algorithm',
+      'logistic',
+    );
+    expect(regression.status).toBe(2);
+    expect(regression.stderr).toContain('--algorithm logistic is a classifier, and this is a regression');
+  });
 });

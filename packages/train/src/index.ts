@@ -44,3 +44,11 @@ export {
   type FeaturePermutationImportance,
   type PermutationImportanceOptions,
 } from './inspection/permutation-importance';
+export { logisticRegression } from './linear/logistic-regression';
+export {
+  LogisticRegressionModel,
+  LOGISTIC_REGRESSION_FORMAT,
+  logisticRegressionCodec,
+  type LinearWeights,
+} from './linear/model';
+export { DEFAULT_LOGISTIC_REGRESSION_PARAMS, type LogisticRegressionParams } from './linear/params';

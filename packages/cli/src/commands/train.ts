@@ -2,7 +2,7 @@ import { basename, extname } from 'node:path';
 import { defineCommand } from 'citty';
 import { createPipeline, parseDecimal } from '@mlops/core';
 import type { LoadedTable, TableOptions } from '@mlops/data';
-import { randomForestClassifier, randomForestRegressor } from '@mlops/train';
+import { logisticRegression, randomForestClassifier, randomForestRegressor } from '@mlops/train';
 import { openCliRegistry } from '../shared/open-cli-registry';
 import { createOutput, progress } from '../shared/output';
 import { readTable } from '../shared/read-table';
@@ -58,13 +58,21 @@ async function chooseTask(
 }
 
 export const train = defineCommand({
-  meta: { name: 'train', description: 'Train a random forest on a table and register it' },
+  meta: {
+    name: 'train',
+    description: 'Train a model (random forest or logistic regression) on a table and register it',
+  },
   args: {
     data: { type: 'string', required: true, description: 'iris, or a .csv / .tsv / .json / .ndjson file' },
     target: { type: 'string', description: 'Column to predict (iris: species)' },
     registry: { type: 'string', description: 'Registry directory or postgres:// URL (or MLOPS_REGISTRY)' },
     name: { type: 'string', description: 'Model name (default: the data file name)' },
-    trees: { type: 'string', default: '100', description: 'Number of trees' },
+    algorithm: {
+      type: 'string',
+      default: 'forest',
+      description: 'forest (random forest) or logistic (logistic regression on standardised inputs; classification)',
+    },
+    trees: { type: 'string', default: '100', description: 'Number of trees (forest)' },
     seed: { type: 'string', default: '42', description: 'Seed of the split and the forest' },
     'test-size': { type: 'string', default: '0.2', description: 'Share of rows held out for the accuracy' },
     alias: {
@@ -103,6 +111,7 @@ export const train = defineCommand({
     const name = args.name ?? (args.data === 'iris' ? 'iris' : basename(args.data, extname(args.data)));
     const seed = integerFlag(args.seed, 'seed', 0, 2 ** 32 - 1);
     const trees = integerFlag(args.trees, 'trees', 1, 10_000);
+    const algorithm = choiceFlag(args.algorithm, 'algorithm', ['forest', 'logistic'] as const);
     const testSize = fractionFlag(args['test-size'], 'test-size');
     const missingPolicy = choiceFlag(args.missing, 'missing', ['impute', 'drop', 'error'] as const);
     const unseen = choiceFlag(args.unseen, 'unseen', ['error', 'missing'] as const);
@@ -142,10 +151,19 @@ export const train = defineCommand({
       out.line(`missing  ${how}: ${filled.map(([column, n]) => `${column} ${n}`).join(', ') || 'none'}${skipped}`);
     }
     if (!test) throw new Error('the held-out rows are missing');
+    if (algorithm === 'logistic' && task !== 'classification')
+      throw new UsageError(
+        `--algorithm logistic is a classifier, and this is a ${task} (${why}): use --algorithm forest`,
+      );
     const params = { nEstimators: trees, seed };
     const run = { onProgress: progress('train    trees', out) };
     const trainer =
-      task === 'classification' ? randomForestClassifier(params, run) : randomForestRegressor(params, run);
+      algorithm === 'logistic'
+        ? logisticRegression()
+        : task === 'classification'
+          ? randomForestClassifier(params, run)
+          : randomForestRegressor(params, run);
+    const described = algorithm === 'logistic' ? 'logistic regression' : `random forest (${trees} trees, seed ${seed})`;
     const pipeline = createPipeline(preprocessing, await trainer.fit(part));
     const metrics = scoreOf(pipeline.classNames, test.target, pipeline.estimator.predict(test.features));
     const scored = describeScores(metrics);
@@ -162,7 +180,7 @@ export const train = defineCommand({
         metrics,
         dataset: snapshot,
         tags: { trainer: trainer.name, source: args.data },
-        description: `random forest (${trees} trees, seed ${seed}) on ${args.data}`,
+        description: `${described} on ${args.data}`,
       });
       const aliased = (await store.getAlias(name, args.alias)) === undefined;
       if (aliased)
@@ -174,6 +192,7 @@ export const train = defineCommand({
         name,
         version: registered.version,
         task,
+        algorithm,
         metrics,
         ...(task === 'classification' ? { accuracy: metrics.accuracy } : {}),
         trainRows: part.target.length,

@@ -8,12 +8,21 @@ import {
   type Lifecycle,
   levelsOf,
   type Preprocessing,
+  type JsonObject,
   type Registry,
   pipelineTrainer,
+  type Trainer,
 } from '@mlops/core';
 import { detectDrift } from '@mlops/monitor';
 import { isPipelineModel } from '@mlops/registry';
-import { codecs, type RandomForestParams, randomForestClassifier } from '@mlops/train';
+import {
+  codecs,
+  LOGISTIC_REGRESSION_FORMAT,
+  type LogisticRegressionParams,
+  logisticRegression,
+  type RandomForestParams,
+  randomForestClassifier,
+} from '@mlops/train';
 import { readInputs } from './read-table';
 
 /** What `mlops ingest` and `mlops watch` run: the lifecycle of a model trained with `mlops train`. */
@@ -35,8 +44,8 @@ export interface CliPolicy {
 
 /**
  * The lifecycle of `name`'s production version: its pipeline's preprocessing, its training data (the version's
- * dataset lineage) and the held-out rows `mlops train` registered (`<name>-holdout`); challengers are random forests
- * with production's hyperparameters, wrapped in the same preprocessing.
+ * dataset lineage) and the held-out rows `mlops train` registered (`<name>-holdout`); challengers are production's
+ * kind of estimator (random forest or logistic regression) with its hyperparameters, in the same preprocessing.
  */
 export async function openCliLifecycle(store: Registry, name: string, policy: CliPolicy): Promise<CliLifecycle> {
   const { version, artifact } = await store.loadArtifact(name, 'production');
@@ -64,10 +73,14 @@ export async function openCliLifecycle(store: Registry, name: string, policy: Cl
       name,
     });
   const holdout = coded((await store.datasets.load(holdoutVersion.name, holdoutVersion.version)).dataset);
-  const forest = randomForestClassifier(version.params as Partial<RandomForestParams>);
+  // Challengers are production's kind of estimator with its hyperparameters.
+  const estimator: Trainer<JsonObject> =
+    model.estimator.format === LOGISTIC_REGRESSION_FORMAT
+      ? logisticRegression(version.params as Partial<LogisticRegressionParams>)
+      : randomForestClassifier(version.params as Partial<RandomForestParams>);
   const lifecycle = createLifecycle({
     modelName: name,
-    trainer: pipelineTrainer(forest, pre),
+    trainer: pipelineTrainer(estimator, pre),
     codecs,
     registry: store,
     reference,
