@@ -277,6 +277,31 @@ describe('a real table end to end: mlops train → predict (unlabelled) → serv
     expect(cli('ingest', '--model', 'loans', '--data', loans, '--threshold', '0.99', '--json').status).toBe(0);
     const challenger = JSON.parse(cli('registry', 'show', 'loans@2', '--json').stdout);
     expect(challenger.tags.trainer).toBe('logistic-regression');
+    const searched = cli(
+      'train',
+      '--data',
+      loans,
+      '--target',
+      'defaulted',
+      '--exclude',
+      'id,interest_rate',
+      '--name',
+      'searched',
+      '--algorithm',
+      'logistic',
+      '--search',
+      '--json',
+    );
+    expect(JSON.parse(searched.stdout).search).toEqual({
+      best: { C: 1 },
+      mean: 0.7249456298124963,
+      std: 0.012880625658101403,
+      candidates: 3,
+    });
+    expect(JSON.parse(cli('registry', 'show', 'searched@1', '--json').stdout).tags).toMatchObject({
+      search: 'grid',
+      searchBest: '{"C":1}',
+    });
     const regression = cli(
       'train',
       '--data',
@@ -290,5 +315,44 @@ describe('a real table end to end: mlops train → predict (unlabelled) → serv
     );
     expect(regression.status).toBe(2);
     expect(regression.stderr).toContain('--algorithm logistic is a classifier, and this is a regression');
+  });
+
+  it('gradient boosting: mlops train --algorithm boosting for a class and for a number, deterministic', () => {
+    const registry = join(dir, 'boosting-registry');
+    const cli = (...args: string[]) => runCli(registry, ...args);
+    const classified = cli(
+      'train',
+      '--data',
+      loans,
+      '--target',
+      'defaulted',
+      '--exclude',
+      'id,interest_rate',
+      '--name',
+      'loans',
+      '--algorithm',
+      'boosting',
+      '--json',
+    );
+    expect(JSON.parse(classified.stdout)).toMatchObject({ algorithm: 'boosting', metrics: { accuracy: 0.65 } });
+    const rate = cli(
+      'train',
+      '--data',
+      loans,
+      '--target',
+      'interest_rate',
+      '--exclude',
+      'id,defaulted',
+      '--name',
+      'rate',
+      '--algorithm',
+      'boosting',
+      '--json',
+    );
+    expect(JSON.parse(rate.stdout)).toMatchObject({ task: 'regression', metrics: { r2: 0.814819070501136 } });
+    const shown = JSON.parse(cli('registry', 'show', 'rate@production', '--json').stdout);
+    expect(shown.tags.trainer).toBe('gradient-boosting-regressor');
+    const predicted = JSON.parse(cli('predict', '--model', 'rate@production', '--input', requests, '--json').stdout);
+    expect(predicted.predictions.every((v: unknown) => typeof v === 'number')).toBe(true);
   });
 });

@@ -52,3 +52,20 @@ export {
   type LinearWeights,
 } from './linear/model';
 export { DEFAULT_LOGISTIC_REGRESSION_PARAMS, type LogisticRegressionParams } from './linear/params';
+export { gradientBoostingClassifier, gradientBoostingRegressor } from './boosting/gradient-boosting';
+export {
+  GradientBoostingClassifierModel,
+  GradientBoostingRegressorModel,
+  GRADIENT_BOOSTING_FORMAT,
+  gradientBoostingCodec,
+} from './boosting/model';
+export { DEFAULT_GRADIENT_BOOSTING_PARAMS, type GradientBoostingParams } from './boosting/params';
+export {
+  gridSearch,
+  parameterGrid,
+  randomSearch,
+  type SearchCandidate,
+  type SearchDistribution,
+  type SearchOptions,
+  type SearchResult,
+} from './model-selection/search';

@@ -1,8 +1,15 @@
 import { basename, extname } from 'node:path';
 import { defineCommand } from 'citty';
-import { createPipeline, parseDecimal } from '@mlops/core';
+import { createPipeline, type JsonObject, type JsonValue, type Model, parseDecimal, type Trainer } from '@mlops/core';
 import type { LoadedTable, TableOptions } from '@mlops/data';
-import { logisticRegression, randomForestClassifier, randomForestRegressor } from '@mlops/train';
+import {
+  gradientBoostingClassifier,
+  gridSearch,
+  gradientBoostingRegressor,
+  logisticRegression,
+  randomForestClassifier,
+  randomForestRegressor,
+} from '@mlops/train';
 import { openCliRegistry } from '../shared/open-cli-registry';
 import { createOutput, progress } from '../shared/output';
 import { readTable } from '../shared/read-table';
@@ -57,6 +64,13 @@ async function chooseTask(
   };
 }
 
+/** The small grids `mlops train --search` cross-validates, per algorithm (documented in the flag's help and the README). */
+const SEARCH_GRIDS: Record<'forest' | 'boosting' | 'logistic', Record<string, readonly JsonValue[]>> = {
+  forest: { maxDepth: [null, 8], minSamplesLeaf: [1, 5] },
+  boosting: { learningRate: [0.05, 0.1], maxLeafNodes: [15, 31] },
+  logistic: { C: [0.1, 1, 10] },
+};
+
 export const train = defineCommand({
   meta: {
     name: 'train',
@@ -70,7 +84,8 @@ export const train = defineCommand({
     algorithm: {
       type: 'string',
       default: 'forest',
-      description: 'forest (random forest) or logistic (logistic regression on standardised inputs; classification)',
+      description:
+        'forest (random forest), boosting (histogram gradient boosting) or logistic (logistic regression on standardised inputs; classification)',
     },
     trees: { type: 'string', default: '100', description: 'Number of trees (forest)' },
     seed: { type: 'string', default: '42', description: 'Seed of the split and the forest' },
@@ -102,6 +117,16 @@ export const train = defineCommand({
     },
     features: { type: 'string', description: 'Feature columns, comma-separated (default: all but the target)' },
     exclude: { type: 'string', description: 'Columns to leave out, comma-separated (e.g. an id)' },
+    search: {
+      type: 'boolean',
+      description: `Pick hyperparameters by 3-fold cross-validation on the training rows first: ${Object.entries({
+        forest: 'maxDepth null|8 × minSamplesLeaf 1|5',
+        boosting: 'learningRate 0.05|0.1 × maxLeafNodes 15|31',
+        logistic: 'C 0.1|1|10',
+      })
+        .map(([a, g]) => `${a}: ${g}`)
+        .join('; ')}`,
+    },
     json: { type: 'boolean', description: 'Print the result as JSON' },
   },
   async run({ args }) {
@@ -111,7 +136,7 @@ export const train = defineCommand({
     const name = args.name ?? (args.data === 'iris' ? 'iris' : basename(args.data, extname(args.data)));
     const seed = integerFlag(args.seed, 'seed', 0, 2 ** 32 - 1);
     const trees = integerFlag(args.trees, 'trees', 1, 10_000);
-    const algorithm = choiceFlag(args.algorithm, 'algorithm', ['forest', 'logistic'] as const);
+    const algorithm = choiceFlag(args.algorithm, 'algorithm', ['forest', 'boosting', 'logistic'] as const);
     const testSize = fractionFlag(args['test-size'], 'test-size');
     const missingPolicy = choiceFlag(args.missing, 'missing', ['impute', 'drop', 'error'] as const);
     const unseen = choiceFlag(args.unseen, 'unseen', ['error', 'missing'] as const);
@@ -157,14 +182,38 @@ export const train = defineCommand({
       );
     const params = { nEstimators: trees, seed };
     const run = { onProgress: progress('train    trees', out) };
+    const classify = task === 'classification';
     const trainer =
       algorithm === 'logistic'
         ? logisticRegression()
-        : task === 'classification'
-          ? randomForestClassifier(params, run)
-          : randomForestRegressor(params, run);
-    const described = algorithm === 'logistic' ? 'logistic regression' : `random forest (${trees} trees, seed ${seed})`;
-    const pipeline = createPipeline(preprocessing, await trainer.fit(part));
+        : algorithm === 'boosting'
+          ? classify
+            ? gradientBoostingClassifier({ seed })
+            : gradientBoostingRegressor({ seed })
+          : classify
+            ? randomForestClassifier(params, run)
+            : randomForestRegressor(params, run);
+    const described = {
+      logistic: 'logistic regression',
+      boosting: `gradient boosting (seed ${seed})`,
+      forest: `random forest (${trees} trees, seed ${seed})`,
+    }[algorithm];
+    let searched: { best: Partial<JsonObject>; mean: number; std: number; candidates: number } | undefined;
+    let estimator: Model;
+    if (args.search) {
+      const found = await gridSearch(trainer as Trainer<JsonObject>, part, SEARCH_GRIDS[algorithm], { folds: 3, seed });
+      searched = {
+        best: found.best.params,
+        mean: found.best.mean,
+        std: found.best.std,
+        candidates: found.candidates.length,
+      };
+      estimator = found.model;
+      out.line(
+        `search   ${found.candidates.length} candidates, 3-fold: best ${JSON.stringify(found.best.params)} (cross-validated ${found.best.mean.toFixed(4)} ± ${found.best.std.toFixed(4)})`,
+      );
+    } else estimator = await trainer.fit(part);
+    const pipeline = createPipeline(preprocessing, estimator);
     const metrics = scoreOf(pipeline.classNames, test.target, pipeline.estimator.predict(test.features));
     const scored = describeScores(metrics);
     const store = await openCliRegistry(args.registry);
@@ -179,7 +228,11 @@ export const train = defineCommand({
         artifact: pipeline.toArtifact(),
         metrics,
         dataset: snapshot,
-        tags: { trainer: trainer.name, source: args.data },
+        tags: {
+          trainer: trainer.name,
+          source: args.data,
+          ...(searched ? { search: 'grid', searchBest: JSON.stringify(searched.best), searchFolds: '3' } : {}),
+        },
         description: `${described} on ${args.data}`,
       });
       const aliased = (await store.getAlias(name, args.alias)) === undefined;
@@ -193,6 +246,7 @@ export const train = defineCommand({
         version: registered.version,
         task,
         algorithm,
+        ...(searched ? { search: searched } : {}),
         metrics,
         ...(task === 'classification' ? { accuracy: metrics.accuracy } : {}),
         trainRows: part.target.length,

@@ -17,6 +17,9 @@ import { detectDrift } from '@mlops/monitor';
 import { isPipelineModel } from '@mlops/registry';
 import {
   codecs,
+  GRADIENT_BOOSTING_FORMAT,
+  type GradientBoostingParams,
+  gradientBoostingClassifier,
   LOGISTIC_REGRESSION_FORMAT,
   type LogisticRegressionParams,
   logisticRegression,
@@ -45,7 +48,8 @@ export interface CliPolicy {
 /**
  * The lifecycle of `name`'s production version: its pipeline's preprocessing, its training data (the version's
  * dataset lineage) and the held-out rows `mlops train` registered (`<name>-holdout`); challengers are production's
- * kind of estimator (random forest or logistic regression) with its hyperparameters, in the same preprocessing.
+ * kind of estimator (random forest, gradient boosting or logistic regression) with its hyperparameters, in the same
+ * preprocessing.
  */
 export async function openCliLifecycle(store: Registry, name: string, policy: CliPolicy): Promise<CliLifecycle> {
   const { version, artifact } = await store.loadArtifact(name, 'production');
@@ -74,10 +78,13 @@ export async function openCliLifecycle(store: Registry, name: string, policy: Cl
     });
   const holdout = coded((await store.datasets.load(holdoutVersion.name, holdoutVersion.version)).dataset);
   // Challengers are production's kind of estimator with its hyperparameters.
+  const format = model.estimator.format;
   const estimator: Trainer<JsonObject> =
-    model.estimator.format === LOGISTIC_REGRESSION_FORMAT
+    format === LOGISTIC_REGRESSION_FORMAT
       ? logisticRegression(version.params as Partial<LogisticRegressionParams>)
-      : randomForestClassifier(version.params as Partial<RandomForestParams>);
+      : format === GRADIENT_BOOSTING_FORMAT
+        ? gradientBoostingClassifier(version.params as Partial<GradientBoostingParams>)
+        : randomForestClassifier(version.params as Partial<RandomForestParams>);
   const lifecycle = createLifecycle({
     modelName: name,
     trainer: pipelineTrainer(estimator, pre),

@@ -43,7 +43,7 @@ function columnEdges(values: Float64Array, maxBins: number): Float64Array {
 }
 
 /** Number of edges strictly below `value`: its bin. */
-function binOf(edges: Float64Array, value: number): number {
+export function binOf(edges: Float64Array, value: number): number {
   let lo = 0;
   let hi = edges.length;
   while (lo < hi) {

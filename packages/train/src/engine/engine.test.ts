@@ -218,4 +218,39 @@ describe('serialisation', () => {
     );
     expect(() => decodeForest(null)).toThrow(InvalidArtifactError);
   });
+
+  it('keeps the cover shares TreeSHAP needs: a decoded forest encodes to the same bytes', () => {
+    expect(encoded.leftCoverShare).toBeDefined();
+    const internal = new Int32Array(Uint8Array.from(Buffer.from(encoded.feature, 'base64')).buffer).filter(
+      (f) => f >= 0,
+    ).length;
+    const shares = new Float64Array(Uint8Array.from(Buffer.from(encoded.leftCoverShare!, 'base64')).buffer);
+    expect(shares).toHaveLength(internal);
+    expect(shares.every((a) => a > 0 && a < 1)).toBe(true);
+    const again = encodeForest(decodeForest(JSON.parse(JSON.stringify(encoded))));
+    expect(JSON.stringify(again)).toBe(JSON.stringify(encoded));
+  });
+
+  it('reads artifacts written before cover shares, and writes them back without any', () => {
+    const old = JSON.parse(JSON.stringify({ ...encoded, leftCoverShare: undefined }));
+    expect(old).not.toHaveProperty('leftCoverShare');
+    const decoded = decodeForest(old);
+    expect([...predictForestValues(decoded, x, 150)]).toEqual([...predictForestValues(forest, x, 150)]);
+    expect(JSON.stringify(encodeForest(decoded))).toBe(JSON.stringify(old));
+  });
+
+  it('rejects damaged cover shares with a named reason', () => {
+    const shares = new Float64Array(Uint8Array.from(Buffer.from(encoded.leftCoverShare!, 'base64')).buffer);
+    const patched = (at: number, v: number) => {
+      const copy = Float64Array.from(shares);
+      copy[at] = v;
+      return { ...encoded, leftCoverShare: Buffer.from(copy.buffer).toString('base64') };
+    };
+    expect(() => decodeForest({ ...encoded, leftCoverShare: 'AAAA' })).toThrow(
+      /leftCoverShare holds 0.375 values, expected \d+/,
+    );
+    expect(() => decodeForest({ ...encoded, leftCoverShare: 7 })).toThrow('leftCoverShare must be base64');
+    for (const v of [1.5, -0.1, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(() => decodeForest(patched(3, v))).toThrow('leftCoverShare must hold numbers in [0, 1]');
+  });
 });

@@ -1,6 +1,6 @@
-import { InvalidArtifactError } from '@mlops/core';
+import { InvalidArtifactError, InvalidInputError } from '@mlops/core';
+import { type CoveredTree, coverShares } from '../inspection/tree-shap';
 import type { ForestData } from './forest';
-import type { FlatTree } from './tree-builder';
 
 /** JSON-safe forest: a header plus little-endian typed arrays in base64. */
 export interface EncodedForest {
@@ -23,6 +23,11 @@ export interface EncodedForest {
   readonly impurityDecrease: string;
   /** Out-of-bag score, when computed. */
   readonly oobScore?: number;
+  /**
+   * Float64 per internal node, in node order: the left child's share of the node's cover (training sample weight),
+   * the right child having the rest; what TreeSHAP needs. Absent from artifacts written before it.
+   */
+  readonly leftCoverShare?: string;
 }
 
 const toBase64 = (a: Int32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
@@ -30,6 +35,7 @@ const toBase64 = (a: Int32Array | Float64Array) => Buffer.from(a.buffer, a.byteO
 /** Encodes a forest compactly: internal nodes keep no class values, leaves keep no split. */
 export function encodeForest(forest: ForestData): EncodedForest {
   const classes = forest.width;
+  const shares = leftCoverShares(forest);
   const feature: number[] = [];
   const threshold: number[] = [];
   const left: number[] = [];
@@ -56,7 +62,27 @@ export function encodeForest(forest: ForestData): EncodedForest {
     value: toBase64(Float64Array.from(value)),
     impurityDecrease: toBase64(Float64Array.from(forest.trees.flatMap((t) => Array.from(t.impurityDecrease)))),
     ...(forest.oobScore === undefined ? {} : { oobScore: forest.oobScore }),
+    ...(shares === undefined ? {} : { leftCoverShare: toBase64(shares) }),
   };
+}
+
+/**
+ * The left child's cover share of every internal node, in node order: stored ones for a decoded forest,
+ * reconstructed from the node values for a fitted one (deterministic: the same forest gives the same bytes).
+ * None for a forest decoded from an artifact without them, or (never seen) one whose node values are no means.
+ */
+function leftCoverShares(forest: ForestData): Float64Array | undefined {
+  const shares: number[] = [];
+  try {
+    for (const tree of forest.trees) {
+      const share = coverShares(tree, forest.width);
+      for (let i = 0; i < tree.nodeCount; i++) if (tree.feature[i]! >= 0) shares.push(share[tree.left[i]!]!);
+    }
+  } catch (error) {
+    if (error instanceof InvalidInputError) return undefined;
+    throw error;
+  }
+  return Float64Array.from(shares);
 }
 
 const fail = (problem: string): never => {
@@ -87,7 +113,8 @@ function positiveInt(value: unknown, field: string, max: number): number {
 
 /**
  * Decodes and validates a forest: every length, feature index and child index is checked (children
- * come after their parent, so no cycle can exist), every number is finite. Never evaluates code.
+ * come after their parent, so no cycle can exist), every number is finite. Never evaluates code. Its trees
+ * carry their cover shares for TreeSHAP (`null` when the artifact predates them).
  */
 export function decodeForest(json: unknown): ForestData {
   if (typeof json !== 'object' || json === null) return fail('must be an object');
@@ -111,11 +138,16 @@ export function decodeForest(json: unknown): ForestData {
   const value = fromBase64(e.value, Float64Array, 'value', (totalNodes - internal) * classes);
   const decrease = fromBase64(e.impurityDecrease, Float64Array, 'impurityDecrease', counts.length * cols);
   if (!decrease.every((v) => v >= 0 && Number.isFinite(v))) fail('impurityDecrease must hold finite numbers ≥ 0');
+  const leftShare =
+    e.leftCoverShare === undefined ? null : fromBase64(e.leftCoverShare, Float64Array, 'leftCoverShare', internal);
+  if (leftShare && !leftShare.every((v) => v >= 0 && v <= 1)) fail('leftCoverShare must hold numbers in [0, 1]');
 
   let at = 0;
   let split = 0;
   let leaf = 0;
-  const trees: FlatTree[] = (counts as number[]).map((n, t) => {
+  const trees: CoveredTree[] = (counts as number[]).map((n, t) => {
+    const coverShare = leftShare ? new Float64Array(n) : null;
+    if (coverShare) coverShare[0] = 1;
     const tree = {
       feature: feature.slice(at, at + n),
       threshold: new Float64Array(n),
@@ -123,6 +155,7 @@ export function decodeForest(json: unknown): ForestData {
       value: new Float64Array(n * classes),
       nodeCount: n,
       impurityDecrease: decrease.slice(t * cols, (t + 1) * cols),
+      coverShare,
     };
     for (let i = 0; i < n; i++) {
       const f = tree.feature[i]!;
@@ -135,6 +168,10 @@ export function decodeForest(json: unknown): ForestData {
           fail(`tree ${t} node ${i} has children ${l}, ${l + 1}: they must come after it and inside the tree`);
         tree.threshold[i] = th;
         tree.left[i] = l;
+        if (coverShare && leftShare) {
+          coverShare[l] = leftShare[split - 1]!;
+          coverShare[l + 1] = 1 - coverShare[l]!;
+        }
       } else {
         for (let c = 0; c < classes; c++) {
           const v = value[leaf * classes + c]!;

@@ -1,6 +1,7 @@
 import { assertFeatureRows, type FeatureRows, type JsonObject, type ModelArtifact } from '@mlops/core';
 import { forestImportances, type ForestData } from '../engine/forest';
 import { encodeForest } from '../engine/serialize';
+import { forestShapValues, nestedShapValues } from '../inspection/tree-shap';
 
 /** Artifact format of this package's own forest engine. */
 export const RANDOM_FOREST_FORMAT = 'mlops-random-forest';
@@ -28,6 +29,20 @@ export abstract class ForestModelBase {
   featureImportances(): Record<string, number> {
     const importances = forestImportances(this.forest);
     return Object.fromEntries(this.featureNames.map((name, j) => [name, importances[j]!]));
+  }
+
+  /**
+   * Exact TreeSHAP values (Lundberg et al. 2018): how much each feature moves each output away from the
+   * expected output, with the training sample weight of every tree node (its cover) as the background.
+   * `values[row][feature][output]` — outputs are the class probabilities of `predictProba` for a
+   * classifier, the single prediction for a regressor — and `expected[output]` is the mean over trees
+   * of their cover-weighted mean leaf value, so `expected[k] + Σ_j values[i][j][k]` is the model's output
+   * `k` for row `i`. A model decoded from its artifact gives the same values as the model as fitted; one
+   * decoded from an artifact written before artifacts kept covers throws.
+   */
+  shapValues(rows: FeatureRows): { values: number[][][]; expected: number[] } {
+    const shap = forestShapValues(this.forest, this.matrix(rows), rows.length);
+    return nestedShapValues(shap, rows.length, this.featureNames.length);
   }
 
   /** Checked rows as one row-major array. */

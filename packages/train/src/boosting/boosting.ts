@@ -1,0 +1,200 @@
+import { RandomState } from '@mlops/core';
+import { binFeatures, binOf } from '../engine/binning';
+import { type BinnedRows, type BoostedTree, createTreeGrower, treeValueOnCodes } from './grower';
+import type { GradientBoostingParams } from './params';
+
+/** What boosting fits: class indices (log loss; softmax over k > 2 classes) or values (half squared error). */
+export type BoostingTarget =
+  | { readonly kind: 'classification'; readonly y: Int32Array; readonly classes: number }
+  | { readonly kind: 'regression'; readonly y: Float64Array };
+
+/** A fitted ensemble: raw prediction = baseline + Σ tree values, per output. */
+export interface BoostedEnsemble {
+  readonly task: 'classification' | 'regression';
+  readonly cols: number;
+  /** Raw outputs: 1 for regression and two classes (the log-odds of the second), else one per class. */
+  readonly outputs: number;
+  readonly baseline: Float64Array;
+  /** Iteration-major: the tree of iteration i for output k is `trees[i * outputs + k]`. */
+  readonly trees: readonly BoostedTree[];
+  /** Validation losses per iteration (the baseline's first), when early stopping ran. */
+  readonly validationLoss?: readonly number[];
+}
+
+/** Rows split into training and validation (stratified by class when there are classes), seeded. */
+function validationSplit(target: BoostingTarget, fraction: number, seed: number): { train: number[]; valid: number[] } {
+  const n = target.y.length;
+  const order = Array.from(new RandomState(seed).permutation(n));
+  if (target.kind === 'regression') {
+    const cut = Math.ceil(n * fraction);
+    return { valid: order.slice(0, cut).sort((a, b) => a - b), train: order.slice(cut).sort((a, b) => a - b) };
+  }
+  const byClass = Array.from({ length: target.classes }, () => [] as number[]);
+  for (const i of order) byClass[target.y[i]!]!.push(i);
+  const valid = byClass.flatMap((rows) => rows.slice(0, Math.round(rows.length * fraction)));
+  const held = new Set(valid);
+  return { valid: valid.sort((a, b) => a - b), train: order.filter((i) => !held.has(i)).sort((a, b) => a - b) };
+}
+
+/** Row-major bin codes of the given rows of `x`, with the training rows' edges. */
+function codesOf(x: Float64Array, rows: readonly number[], cols: number, edges: readonly Float64Array[]): Uint8Array {
+  const codes = new Uint8Array(rows.length * cols);
+  rows.forEach((r, i) => {
+    for (let f = 0; f < cols; f++) codes[i * cols + f] = binOf(edges[f]!, x[r * cols + f]!);
+  });
+  return codes;
+}
+
+/** Loss of raw predictions `raw` (n × outputs) against `target` rows `rows` (mean log loss or half squared error). */
+function lossOf(raw: Float64Array, target: BoostingTarget, rows: readonly number[], outputs: number): number {
+  let total = 0;
+  rows.forEach((r, i) => {
+    if (target.kind === 'regression') {
+      const d = raw[i]! - target.y[r]!;
+      total += 0.5 * d * d;
+    } else if (outputs === 1) {
+      const z = raw[i]!;
+      const m = target.y[r] === 1 ? z : -z;
+      total += m > 0 ? Math.log1p(Math.exp(-m)) : -m + Math.log1p(Math.exp(m));
+    } else {
+      let top = -Infinity;
+      for (let k = 0; k < outputs; k++) top = Math.max(top, raw[i * outputs + k]!);
+      let sum = 0;
+      for (let k = 0; k < outputs; k++) sum += Math.exp(raw[i * outputs + k]! - top);
+      total += Math.log(sum) + top - raw[i * outputs + target.y[r]!]!;
+    }
+  });
+  return total / rows.length;
+}
+
+/**
+ * Histogram gradient boosting (scikit-learn's `HistGradientBoosting*`): features binned once (≤ `maxBins` quantile
+ * bins), a baseline, then each iteration one tree per output fitted to the loss's gradients and hessians, leaf values
+ * −learningRate · G / (H + l2). With early stopping a seeded `validationFraction` of the rows is held out and fitting
+ * stops when the last `nIterNoChange` iterations did not lower its loss by more than `tol` (scikit-learn's rule).
+ */
+export function fitBoosting(
+  x: Float64Array,
+  rows: number,
+  cols: number,
+  target: BoostingTarget,
+  params: GradientBoostingParams,
+): BoostedEnsemble {
+  const early = params.earlyStopping === 'auto' ? rows > 10_000 : params.earlyStopping;
+  const split = early
+    ? validationSplit(target, params.validationFraction, params.seed)
+    : { train: Array.from({ length: rows }, (_, i) => i), valid: [] };
+  const train = split.train;
+  const n = train.length;
+  const xTrain = new Float64Array(n * cols);
+  train.forEach((r, i) => {
+    xTrain.set(x.subarray(r * cols, (r + 1) * cols), i * cols);
+  });
+  const binned = binFeatures(xTrain, n, cols, params.maxBins);
+  const codes = new Uint8Array(n * cols);
+  for (let f = 0; f < cols; f++) for (let i = 0; i < n; i++) codes[i * cols + f] = binned.codes[f * n + i]!;
+  const data: BinnedRows = { codes, rows: n, cols, edges: binned.edges };
+  const validCodes = codesOf(x, split.valid, cols, binned.edges);
+  const classes = target.kind === 'classification' ? target.classes : 1;
+  const outputs = classes > 2 ? classes : 1;
+  const y = (i: number) => target.y[train[i]!]!;
+
+  // Baseline: the mean, the log-odds, or the log of each class's share.
+  const baseline = new Float64Array(outputs);
+  if (target.kind === 'regression') {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += y(i);
+    baseline[0] = sum / n;
+  } else {
+    const counts = new Float64Array(classes);
+    for (let i = 0; i < n; i++) counts[y(i)]!++;
+    const share = (k: number) => Math.min(Math.max(counts[k]! / n, 1e-15), 1 - 1e-15);
+    if (outputs === 1) baseline[0] = Math.log(share(1) / (1 - share(1)));
+    else for (let k = 0; k < outputs; k++) baseline[k] = Math.log(share(k));
+  }
+  const raw = new Float64Array(n * outputs);
+  for (let i = 0; i < n; i++) raw.set(baseline, i * outputs);
+  const validRaw = new Float64Array(split.valid.length * outputs);
+  for (let i = 0; i < split.valid.length; i++) validRaw.set(baseline, i * outputs);
+
+  const grow = createTreeGrower(data, {
+    maxLeafNodes: params.maxLeafNodes,
+    maxDepth: params.maxDepth ?? Number.POSITIVE_INFINITY,
+    minSamplesLeaf: params.minSamplesLeaf,
+    l2Regularization: params.l2Regularization,
+    learningRate: params.learningRate,
+  });
+  const g = Array.from({ length: outputs }, () => new Float64Array(n));
+  const h = Array.from({ length: outputs }, () => new Float64Array(n));
+  const order = new Int32Array(n);
+  const trees: BoostedTree[] = [];
+  const scores = early ? [-lossOf(validRaw, target, split.valid, outputs)] : [];
+  for (let iteration = 0; iteration < params.maxIter; iteration++) {
+    gradients(raw, n, outputs, target.kind, y, g, h);
+    for (let k = 0; k < outputs; k++) {
+      for (let i = 0; i < n; i++) order[i] = i;
+      const tree = grow(g[k]!, h[k]!, order, (start, end, value) => {
+        for (let i = start; i < end; i++) raw[order[i]! * outputs + k]! += value;
+      });
+      trees.push(tree);
+      for (let i = 0; i < split.valid.length; i++)
+        validRaw[i * outputs + k]! += treeValueOnCodes(tree, validCodes, i, cols);
+    }
+    if (early) {
+      scores.push(-lossOf(validRaw, target, split.valid, outputs));
+      if (scores.length > params.nIterNoChange) {
+        const reference = scores[scores.length - params.nIterNoChange - 1]! + params.tol;
+        if (!scores.slice(-params.nIterNoChange).some((s) => s > reference)) break;
+      }
+    }
+  }
+  return {
+    task: target.kind,
+    cols,
+    outputs,
+    baseline,
+    trees,
+    ...(early ? { validationLoss: scores.map((s) => -s) } : {}),
+  };
+}
+
+/** Gradients and hessians of the loss at `raw`, per output. */
+function gradients(
+  raw: Float64Array,
+  n: number,
+  outputs: number,
+  kind: BoostingTarget['kind'],
+  y: (i: number) => number,
+  g: Float64Array[],
+  h: Float64Array[],
+): void {
+  if (kind === 'regression') {
+    const g0 = g[0]!;
+    h[0]!.fill(1);
+    for (let i = 0; i < n; i++) g0[i] = raw[i]! - y(i);
+    return;
+  }
+  if (outputs === 1) {
+    const g0 = g[0]!;
+    const h0 = h[0]!;
+    for (let i = 0; i < n; i++) {
+      const p = 1 / (1 + Math.exp(-raw[i]!));
+      g0[i] = p - (y(i) === 1 ? 1 : 0);
+      h0[i] = p * (1 - p);
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const at = i * outputs;
+    let top = -Infinity;
+    for (let k = 0; k < outputs; k++) top = Math.max(top, raw[at + k]!);
+    let sum = 0;
+    for (let k = 0; k < outputs; k++) sum += Math.exp(raw[at + k]! - top);
+    const label = y(i);
+    for (let k = 0; k < outputs; k++) {
+      const p = Math.exp(raw[at + k]! - top) / sum;
+      g[k]![i] = p - (k === label ? 1 : 0);
+      h[k]![i] = p * (1 - p);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import { createDataset, decodeModel, type ModelArtifact } from '@mlops/core';
+import { describe, expect, it } from 'vitest';
+import { irisTest, irisTrain } from '../__fixtures__/iris-split';
+import { codecs } from '../codecs';
+import { r2Score } from '../metrics/regression';
+import { gradientBoostingClassifier, gradientBoostingRegressor } from './gradient-boosting';
+
+// scikit-learn 1.2.1's HistGradientBoostingClassifier(random_state=42) / HistGradientBoostingRegressor(random_state=42)
+// on the same data (iris split as train_test_split(test_size=0.2, random_state=42); the regression table below).
+const SKLEARN = {
+  multiclass: {
+    predictions: [1, 0, 2, 1, 1, 0, 1, 2, 1, 1, 2, 0, 0, 0, 0, 1, 2, 1, 1, 2, 0, 2, 0, 2, 2, 2, 2, 2, 0, 0],
+    proba: [
+      [2.0634024838581935e-5, 0.996518415429151, 0.003460950546010342],
+      [0.999882968624868, 0.00011700455694600904, 2.6818186055459355e-8],
+      [2.0426126501840064e-7, 1.7805400136272157e-6, 0.9999980151987212],
+    ],
+  },
+  binary: {
+    accuracy: 0.9,
+    proba: [
+      [0.9278151906882566, 0.07218480931174348],
+      [0.00029343361335554263, 0.9997065663866445],
+      [0.9749568329420605, 0.025043167057939485],
+    ],
+  },
+  regression: { r2: 0.9967754321803334, predictions: [1.6133805218775439, 1.5250206643081903, 1.3189691470918268] },
+};
+
+const twoClasses = (data: typeof irisTrain) => {
+  const keep = data.target.flatMap((k, i) => (k > 0 ? [i] : []));
+  return createDataset({
+    features: keep.map((i) => data.features[i]!),
+    target: keep.map((i) => data.target[i]! - 1),
+    featureNames: data.featureNames,
+    classNames: data.classNames!.slice(1),
+  });
+};
+
+// 600 rows: x_ij = ((7i + 13j) mod 17) / 17, y = 3x0 − 2x1 + x2² + ((31i) mod 11) / 55; the first 500 train.
+const table = Array.from({ length: 600 }, (_, i) => Array.from({ length: 3 }, (_, j) => ((i * 7 + j * 13) % 17) / 17));
+const values = table.map(([a, b, c], i) => 3 * a! - 2 * b! + c! ** 2 + ((i * 31) % 11) / 55);
+const regression = (from: number, to: number) =>
+  createDataset({ features: table.slice(from, to), target: values.slice(from, to), featureNames: ['a', 'b', 'c'] });
+
+const near = (actual: readonly (readonly number[])[], expected: readonly (readonly number[])[], tolerance: number) => {
+  actual.forEach((row, i) => {
+    row.forEach((v, k) => {
+      expect(Math.abs(v - expected[i]![k]!)).toBeLessThan(tolerance);
+    });
+  });
+};
+
+describe('gradientBoostingClassifier', () => {
+  it("predicts scikit-learn's iris labels, with probabilities within 1e-4 of its HistGradientBoostingClassifier", async () => {
+    const model = await gradientBoostingClassifier().fit(irisTrain);
+    expect(model.predict(irisTest.features)).toEqual(SKLEARN.multiclass.predictions);
+    near(model.predictProba(irisTest.features.slice(0, 3)), SKLEARN.multiclass.proba, 1e-4);
+    expect(model.iterations).toBe(100);
+    const importances = Object.values(model.featureImportances());
+    expect(importances.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('fits two classes with one tree an iteration, as scikit-learn', async () => {
+    const model = await gradientBoostingClassifier().fit(twoClasses(irisTrain));
+    const test = twoClasses(irisTest);
+    const predicted = model.predict(test.features);
+    expect(predicted.filter((k, i) => k === test.target[i]).length / test.target.length).toBe(SKLEARN.binary.accuracy);
+    near(model.predictProba(test.features.slice(0, 3)), SKLEARN.binary.proba, 0.02);
+  });
+
+  it('is deterministic and round-trips through its artifact bit for bit', async () => {
+    const a = await gradientBoostingClassifier().fit(irisTrain);
+    const b = await gradientBoostingClassifier().fit(irisTrain);
+    expect(JSON.stringify(a.toArtifact())).toBe(JSON.stringify(b.toArtifact()));
+    const loaded = decodeModel(JSON.parse(JSON.stringify(a.toArtifact())) as ModelArtifact, codecs);
+    expect(loaded.predictProba!(irisTest.features)).toEqual(a.predictProba(irisTest.features));
+    expect(loaded.toArtifact()).toEqual(a.toArtifact());
+  });
+
+  it('stops early when the held-out loss stops improving, keeping the trees grown so far', async () => {
+    const model = await gradientBoostingClassifier({ earlyStopping: true, nIterNoChange: 5 }).fit(irisTrain);
+    expect(model.iterations).toBeLessThan(100);
+    const loss = model.validationLoss!;
+    expect(loss).toHaveLength(model.iterations + 1);
+    const best = Math.min(...loss.slice(0, -5));
+    expect(loss.slice(-5).every((l) => l >= best - 1e-7)).toBe(true);
+  });
+
+  it('refuses bad parameters and damaged artifacts', async () => {
+    expect(() => gradientBoostingClassifier({ maxBins: 300 })).toThrow(
+      'gradient boosting maxBins must be a whole number from 2 to 255, got 300',
+    );
+    const artifact = (await gradientBoostingClassifier({ maxIter: 2 }).fit(irisTrain)).toArtifact();
+    const payload = artifact.payload as Record<string, unknown>;
+    const left = Buffer.from(payload.left as string, 'base64');
+    left.writeInt32LE(0, 0); // the root's left child pointing at the root: a loop
+    expect(() => decodeModel({ ...artifact, payload: { ...payload, left: left.toString('base64') } }, codecs)).toThrow(
+      'node 0 of a tree has a bad feature or child',
+    );
+  });
+});
+
+describe('gradientBoostingRegressor', () => {
+  it("scores as scikit-learn's HistGradientBoostingRegressor on held-out rows", async () => {
+    const model = await gradientBoostingRegressor().fit(regression(0, 500));
+    const test = regression(500, 600);
+    const r2 = r2Score(test.target, model.predict(test.features));
+    expect(Math.abs(r2 - SKLEARN.regression.r2)).toBeLessThan(0.002);
+    near([model.predict(test.features.slice(0, 3))], [SKLEARN.regression.predictions], 0.02);
+    const loaded = decodeModel(JSON.parse(JSON.stringify(model.toArtifact())) as ModelArtifact, codecs);
+    expect(loaded.predict(test.features)).toEqual(model.predict(test.features));
+  });
+});

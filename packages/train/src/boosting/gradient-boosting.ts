@@ -1,0 +1,58 @@
+import { createDataset, type Dataset, InvalidInputError, type Trainer } from '@mlops/core';
+import { classificationData } from '../shared/classification-data';
+import { fitBoosting } from './boosting';
+import { GradientBoostingClassifierModel, GradientBoostingRegressorModel } from './model';
+import { type GradientBoostingParams, resolveGradientBoostingParams } from './params';
+
+/**
+ * Histogram gradient-boosting classifier (scikit-learn's `HistGradientBoostingClassifier`): log loss, one tree per
+ * iteration for two classes, one per class (softmax) for more; leaf-wise trees on ≤ 255 quantile bins; optional early
+ * stopping on a seeded, stratified validation share. Same seed and data → byte-identical artifact.
+ */
+export function gradientBoostingClassifier(
+  defaults: Partial<GradientBoostingParams> = {},
+): Trainer<GradientBoostingParams, GradientBoostingClassifierModel> {
+  resolveGradientBoostingParams(defaults);
+  return {
+    name: 'gradient-boosting',
+    async fit(dataset: Dataset, overrides: Partial<GradientBoostingParams> = {}) {
+      const params = resolveGradientBoostingParams({ ...defaults, ...overrides });
+      const { dataset: data, x, rows, cols } = classificationData(dataset);
+      const target = {
+        kind: 'classification',
+        y: Int32Array.from(data.target),
+        classes: data.classNames.length,
+      } as const;
+      return new GradientBoostingClassifierModel(
+        fitBoosting(x, rows, cols, target, params),
+        data.featureNames,
+        data.classNames,
+        params,
+      );
+    },
+  };
+}
+
+/** Histogram gradient-boosting regressor (scikit-learn's `HistGradientBoostingRegressor`, squared error). */
+export function gradientBoostingRegressor(
+  defaults: Partial<GradientBoostingParams> = {},
+): Trainer<GradientBoostingParams, GradientBoostingRegressorModel> {
+  resolveGradientBoostingParams(defaults);
+  return {
+    name: 'gradient-boosting-regressor',
+    async fit(dataset: Dataset, overrides: Partial<GradientBoostingParams> = {}) {
+      const params = resolveGradientBoostingParams({ ...defaults, ...overrides });
+      const data = createDataset(dataset);
+      if (data.classNames)
+        throw new InvalidInputError('gradientBoostingRegressor needs a numeric target: this dataset has classes');
+      const rows = data.features.length;
+      const cols = data.featureNames.length;
+      const x = new Float64Array(rows * cols);
+      data.features.forEach((row, r) => {
+        x.set(row, r * cols);
+      });
+      const target = { kind: 'regression', y: Float64Array.from(data.target) } as const;
+      return new GradientBoostingRegressorModel(fitBoosting(x, rows, cols, target, params), data.featureNames, params);
+    },
+  };
+}

@@ -1,0 +1,289 @@
+/** Bin codes of the training rows, row-major (`codes[row * cols + feature]`), and what each feature's bins mean. */
+export interface BinnedRows {
+  readonly codes: Uint8Array;
+  readonly rows: number;
+  readonly cols: number;
+  /** Per feature, bin b holds the values ≤ edges[f][b] (the last bin has no upper edge). */
+  readonly edges: readonly Float64Array[];
+}
+
+/** Growth limits of one boosted tree, with scikit-learn's `HistGradientBoosting*` meanings. */
+export interface GrowLimits {
+  readonly maxLeafNodes: number;
+  readonly maxDepth: number;
+  readonly minSamplesLeaf: number;
+  readonly l2Regularization: number;
+  readonly learningRate: number;
+}
+
+/**
+ * A boosted tree in flat arrays. Node 0 is the root; leaves have `feature[i] = -1` and their (shrunk) value in
+ * `value[i]`; an internal node sends a row left when its feature is ≤ `threshold[i]` (a bin edge; `bin[i]` on codes).
+ */
+export interface BoostedTree {
+  readonly feature: Int32Array;
+  readonly threshold: Float64Array;
+  readonly bin: Int32Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  readonly value: Float64Array;
+  /** Loss reduction of each split (0 at leaves): what feature importances sum. */
+  readonly gain: Float64Array;
+  /** Training rows that reached each node (TreeSHAP's cover). */
+  readonly cover: Float64Array;
+}
+
+/** Stride of one feature in a histogram: codes are bytes. */
+const STRIDE = 256;
+/** Least hessian a child needs (scikit-learn's `min_hessian_to_split`). */
+const MIN_HESSIAN = 1e-3;
+
+/** Per feature and bin, three numbers side by side: sum of gradients, sum of hessians, row count. */
+type Histogram = Float64Array;
+
+interface Leaf {
+  readonly node: number;
+  readonly start: number;
+  readonly end: number;
+  readonly depth: number;
+  readonly sumG: number;
+  readonly sumH: number;
+  hist: Histogram | undefined;
+  gain: number;
+  feature: number;
+  bin: number;
+  leftG: number;
+  leftH: number;
+  leftCount: number;
+}
+
+/** Grows trees on `data` (see {@link createTreeGrower}). */
+export type TreeGrower = (
+  g: Float64Array,
+  h: Float64Array,
+  order: Int32Array,
+  onLeaf: (start: number, end: number, value: number) => void,
+) => BoostedTree;
+
+/**
+ * A grower of trees on `data`, reusing its histograms from tree to tree. Each call grows one tree best split first
+ * (scikit-learn's leaf-wise growth) on gradients `g` and hessians `h` of the rows in `order` (reordered in place so
+ * each leaf's rows are contiguous); histograms are built for the smaller child of a split and subtracted from the
+ * parent's for the larger one; `onLeaf(start, end, value)` is called for every leaf's range of `order`.
+ * Deterministic: ties go to the lower feature, then the lower bin, then the older leaf.
+ */
+export function createTreeGrower(data: BinnedRows, limits: GrowLimits): TreeGrower {
+  const { codes, cols, edges } = data;
+  const { minSamplesLeaf, l2Regularization: l2 } = limits;
+  const binsOf = edges.map((e) => e.length + 1);
+  const pool: Histogram[] = [];
+  const scratch = new Int32Array(data.rows);
+  return (g, h, order, onLeaf) => {
+    const feature: number[] = [];
+    const threshold: number[] = [];
+    const bin: number[] = [];
+    const left: number[] = [];
+    const right: number[] = [];
+    const value: number[] = [];
+    const gain: number[] = [];
+    const cover: number[] = [];
+    const take = (): Histogram => pool.pop() ?? new Float64Array(cols * STRIDE * 3);
+    const newNode = (): number => {
+      feature.push(-1);
+      threshold.push(0);
+      bin.push(0);
+      left.push(-1);
+      right.push(-1);
+      value.push(0);
+      gain.push(0);
+      cover.push(0);
+      return feature.length - 1;
+    };
+
+    const build = (start: number, end: number): Histogram => {
+      const hist = take().fill(0);
+      for (let i = start; i < end; i++) {
+        const r = order[i]!;
+        const base = r * cols;
+        const gr = g[r]!;
+        const hr = h[r]!;
+        for (let f = 0; f < cols; f++) {
+          const at = (f * STRIDE + codes[base + f]!) * 3;
+          hist[at]! += gr;
+          hist[at + 1]! += hr;
+          hist[at + 2]!++;
+        }
+      }
+      return hist;
+    };
+
+    const score = (sg: number, sh: number) => (sg * sg) / (sh + l2);
+
+    /** The best split of a leaf into its `gain` … fields (gain 0: none). */
+    const findSplit = (leaf: Leaf): void => {
+      leaf.gain = 0;
+      const count = leaf.end - leaf.start;
+      if (!leaf.hist) return;
+      const hist = leaf.hist!;
+      const { sumG, sumH } = leaf;
+      const parent = score(sumG, sumH);
+      let bestGain = 0;
+      let bestFeature = -1;
+      let bestBin = 0;
+      let bestG = 0;
+      let bestH = 0;
+      let bestN = 0;
+      for (let f = 0; f < cols; f++) {
+        const last = binsOf[f]! - 1;
+        let at = f * STRIDE * 3;
+        let gl = 0;
+        let hl = 0;
+        let nl = 0;
+        for (let b = 0; b < last; b++, at += 3) {
+          gl += hist[at]!;
+          hl += hist[at + 1]!;
+          nl += hist[at + 2]!;
+          if (nl < minSamplesLeaf) continue;
+          if (count - nl < minSamplesLeaf) break;
+          const hr = sumH - hl;
+          if (hl < MIN_HESSIAN || hr < MIN_HESSIAN) continue;
+          const gr = sumG - gl;
+          const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
+          if (gain > bestGain) {
+            bestGain = gain;
+            bestFeature = f;
+            bestBin = b;
+            bestG = gl;
+            bestH = hl;
+            bestN = nl;
+          }
+        }
+      }
+      leaf.gain = bestGain;
+      leaf.feature = bestFeature;
+      leaf.bin = bestBin;
+      leaf.leftG = bestG;
+      leaf.leftH = bestH;
+      leaf.leftCount = bestN;
+    };
+
+    const leafOf = (
+      node: number,
+      start: number,
+      end: number,
+      depth: number,
+      sumG: number,
+      sumH: number,
+      hist?: Histogram,
+    ): Leaf => {
+      cover[node] = end - start;
+      return {
+        node,
+        start,
+        end,
+        depth,
+        sumG,
+        sumH,
+        hist,
+        gain: 0,
+        feature: -1,
+        bin: 0,
+        leftG: 0,
+        leftH: 0,
+        leftCount: 0,
+      };
+    };
+
+    let sumG = 0;
+    let sumH = 0;
+    for (let i = 0; i < order.length; i++) {
+      sumG += g[order[i]!]!;
+      sumH += h[order[i]!]!;
+    }
+    const root = leafOf(newNode(), 0, order.length, 0, sumG, sumH, build(0, order.length));
+    findSplit(root);
+    const leaves: Leaf[] = [root];
+    while (leaves.length < limits.maxLeafNodes) {
+      let best = -1;
+      for (let i = 0; i < leaves.length; i++)
+        if (leaves[i]!.gain > 0 && (best < 0 || leaves[i]!.gain > leaves[best]!.gain)) best = i;
+      if (best < 0) break;
+      const parent = leaves[best]!;
+      const { start, end, feature: f, bin: b } = parent;
+      // Stable partition of the parent's rows: code ≤ b to the left.
+      let l = start;
+      let r = 0;
+      for (let i = start; i < end; i++) {
+        const row = order[i]!;
+        if (codes[row * cols + f]! <= b) order[l++] = row;
+        else scratch[r++] = row;
+      }
+      order.set(scratch.subarray(0, r), l);
+      const mid = start + parent.leftCount;
+      const depth = parent.depth + 1;
+      const leftLeaf = leafOf(newNode(), start, mid, depth, parent.leftG, parent.leftH);
+      const rightLeaf = leafOf(newNode(), mid, end, depth, parent.sumG - parent.leftG, parent.sumH - parent.leftH);
+      // Children get histograms only when they may still be split (not after the last split of the tree).
+      const splittable = (leaf: Leaf) =>
+        leaves.length + 1 < limits.maxLeafNodes &&
+        leaf.depth < limits.maxDepth &&
+        leaf.end - leaf.start >= 2 * minSamplesLeaf;
+      const [small, large] = mid - start <= end - mid ? [leftLeaf, rightLeaf] : [rightLeaf, leftLeaf];
+      const reused = parent.hist!;
+      parent.hist = undefined;
+      if (splittable(small) || splittable(large)) {
+        const built = build(small.start, small.end);
+        if (splittable(large)) {
+          for (let i = 0; i < reused.length; i++) reused[i]! -= built[i]!;
+          large.hist = reused;
+        } else pool.push(reused);
+        if (splittable(small)) small.hist = built;
+        else pool.push(built);
+      } else pool.push(reused);
+      const node = parent.node;
+      feature[node] = f;
+      bin[node] = b;
+      threshold[node] = edges[f]![b]!;
+      left[node] = leftLeaf.node;
+      right[node] = rightLeaf.node;
+      gain[node] = parent.gain;
+      findSplit(leftLeaf);
+      findSplit(rightLeaf);
+      leaves.splice(best, 1, leftLeaf, rightLeaf);
+    }
+    for (const leaf of leaves) {
+      const v = (-limits.learningRate * leaf.sumG) / (leaf.sumH + l2);
+      value[leaf.node] = v;
+      onLeaf(leaf.start, leaf.end, v);
+      if (leaf.hist) pool.push(leaf.hist);
+    }
+    return {
+      feature: Int32Array.from(feature),
+      threshold: Float64Array.from(threshold),
+      bin: Int32Array.from(bin),
+      left: Int32Array.from(left),
+      right: Int32Array.from(right),
+      value: Float64Array.from(value),
+      gain: Float64Array.from(gain),
+      cover: Float64Array.from(cover),
+    };
+  };
+}
+
+/** A tree's value for one row of bin codes (row-major, `cols` per row). */
+export function treeValueOnCodes(tree: BoostedTree, codes: Uint8Array, row: number, cols: number): number {
+  let node = 0;
+  while (tree.feature[node]! >= 0) {
+    node = codes[row * cols + tree.feature[node]!]! <= tree.bin[node]! ? tree.left[node]! : tree.right[node]!;
+  }
+  return tree.value[node]!;
+}
+
+/** A tree's value for one row of raw features (`x[offset + feature]`). */
+export function treeValue(tree: BoostedTree, x: Float64Array, offset: number): number {
+  let node = 0;
+  while (tree.feature[node]! >= 0) {
+    node = x[offset + tree.feature[node]!]! <= tree.threshold[node]! ? tree.left[node]! : tree.right[node]!;
+  }
+  return tree.value[node]!;
+}
