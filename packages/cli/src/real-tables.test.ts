@@ -334,7 +334,7 @@ describe('a real table end to end: mlops train → predict (unlabelled) → serv
       'boosting',
       '--json',
     );
-    expect(JSON.parse(classified.stdout)).toMatchObject({ algorithm: 'boosting', metrics: { accuracy: 0.65 } });
+    expect(JSON.parse(classified.stdout)).toMatchObject({ algorithm: 'boosting', metrics: { accuracy: 0.7 } }); // 0.65 when category codes are split as numbers
     const rate = cli(
       'train',
       '--data',
@@ -349,7 +349,7 @@ describe('a real table end to end: mlops train → predict (unlabelled) → serv
       'boosting',
       '--json',
     );
-    expect(JSON.parse(rate.stdout)).toMatchObject({ task: 'regression', metrics: { r2: 0.814819070501136 } });
+    expect(JSON.parse(rate.stdout)).toMatchObject({ task: 'regression', metrics: { r2: 0.8090500875675729 } });
     const shown = JSON.parse(cli('registry', 'show', 'rate@production', '--json').stdout);
     expect(shown.tags.trainer).toBe('gradient-boosting-regressor');
     const predicted = JSON.parse(cli('predict', '--model', 'rate@production', '--input', requests, '--json').stdout);

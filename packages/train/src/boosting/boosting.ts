@@ -37,10 +37,19 @@ function validationSplit(target: BoostingTarget, fraction: number, seed: number)
 }
 
 /** Row-major bin codes of the given rows of `x`, with the training rows' edges. */
-function codesOf(x: Float64Array, rows: readonly number[], cols: number, edges: readonly Float64Array[]): Uint8Array {
+function codesOf(
+  x: Float64Array,
+  rows: readonly number[],
+  cols: number,
+  edges: readonly Float64Array[],
+  categories: readonly number[],
+): Uint8Array {
   const codes = new Uint8Array(rows.length * cols);
   rows.forEach((r, i) => {
-    for (let f = 0; f < cols; f++) codes[i * cols + f] = binOf(edges[f]!, x[r * cols + f]!);
+    for (let f = 0; f < cols; f++) {
+      const value = x[r * cols + f]!;
+      codes[i * cols + f] = categories[f] ? value : binOf(edges[f]!, value);
+    }
   });
   return codes;
 }
@@ -79,6 +88,8 @@ export function fitBoosting(
   cols: number,
   target: BoostingTarget,
   params: GradientBoostingParams,
+  /** Per feature, its number of categories for a category column split by category sets (≤ 255), else 0. */
+  categories: readonly number[] = [],
 ): BoostedEnsemble {
   const early = params.earlyStopping === 'auto' ? rows > 10_000 : params.earlyStopping;
   const split = early
@@ -91,10 +102,13 @@ export function fitBoosting(
     xTrain.set(x.subarray(r * cols, (r + 1) * cols), i * cols);
   });
   const binned = binFeatures(xTrain, n, cols, params.maxBins);
+  const categoryCounts = Array.from({ length: cols }, (_, f) => categories[f] ?? 0);
   const codes = new Uint8Array(n * cols);
-  for (let f = 0; f < cols; f++) for (let i = 0; i < n; i++) codes[i * cols + f] = binned.codes[f * n + i]!;
-  const data: BinnedRows = { codes, rows: n, cols, edges: binned.edges };
-  const validCodes = codesOf(x, split.valid, cols, binned.edges);
+  for (let f = 0; f < cols; f++)
+    for (let i = 0; i < n; i++)
+      codes[i * cols + f] = categoryCounts[f] ? xTrain[i * cols + f]! : binned.codes[f * n + i]!; // a category's code is its bin
+  const data: BinnedRows = { codes, rows: n, cols, edges: binned.edges, categories: categoryCounts };
+  const validCodes = codesOf(x, split.valid, cols, binned.edges, categoryCounts);
   const classes = target.kind === 'classification' ? target.classes : 1;
   const outputs = classes > 2 ? classes : 1;
   const y = (i: number) => target.y[train[i]!]!;

@@ -4,6 +4,14 @@ import { fitBoosting } from './boosting';
 import { GradientBoostingClassifierModel, GradientBoostingRegressorModel } from './model';
 import { type GradientBoostingParams, resolveGradientBoostingParams } from './params';
 
+/** Per feature, its category count when it is split by category sets (a column with ≤ 255 `levels`), else 0. */
+function categoriesOf(data: Dataset, params: GradientBoostingParams): number[] {
+  return data.featureNames.map((_, j) => {
+    const levels = data.levels?.[j];
+    return params.categoricalSplits && levels && levels.length <= 255 ? levels.length : 0;
+  });
+}
+
 /**
  * Histogram gradient-boosting classifier (scikit-learn's `HistGradientBoostingClassifier`): log loss, one tree per
  * iteration for two classes, one per class (softmax) for more; leaf-wise trees on ≤ 255 quantile bins; optional early
@@ -24,7 +32,7 @@ export function gradientBoostingClassifier(
         classes: data.classNames.length,
       } as const;
       return new GradientBoostingClassifierModel(
-        fitBoosting(x, rows, cols, target, params),
+        fitBoosting(x, rows, cols, target, params, categoriesOf(data, params)),
         data.featureNames,
         data.classNames,
         params,
@@ -52,7 +60,11 @@ export function gradientBoostingRegressor(
         x.set(row, r * cols);
       });
       const target = { kind: 'regression', y: Float64Array.from(data.target) } as const;
-      return new GradientBoostingRegressorModel(fitBoosting(x, rows, cols, target, params), data.featureNames, params);
+      return new GradientBoostingRegressorModel(
+        fitBoosting(x, rows, cols, target, params, categoriesOf(data, params)),
+        data.featureNames,
+        params,
+      );
     },
   };
 }

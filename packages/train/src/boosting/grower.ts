@@ -5,6 +5,8 @@ export interface BinnedRows {
   readonly cols: number;
   /** Per feature, bin b holds the values ≤ edges[f][b] (the last bin has no upper edge). */
   readonly edges: readonly Float64Array[];
+  /** Per feature, its number of categories when it is a category column (codes are its bins), else 0. */
+  readonly categories: readonly number[];
 }
 
 /** Growth limits of one boosted tree, with scikit-learn's `HistGradientBoosting*` meanings. */
@@ -31,6 +33,33 @@ export interface BoostedTree {
   readonly gain: Float64Array;
   /** Training rows that reached each node (TreeSHAP's cover). */
   readonly cover: Float64Array;
+  /**
+   * Category splits, when the tree has any: per node 8 words (256 bits), bit c set when category code c goes left;
+   * all zero at numeric splits and leaves. A node is a category split when `isCategorySplit(tree, node)`.
+   */
+  readonly leftCategories?: Uint32Array;
+}
+
+/** Words of a node's category bitset. */
+export const CATEGORY_WORDS = 8;
+/** Least rows a category needs to be ordered by its gradients (scikit-learn's `MIN_CAT_SUPPORT`); rarer ones go right. */
+const MIN_CATEGORY_SUPPORT = 10;
+
+/** Whether `node` splits by category (threshold NaN marks it; its left categories are a bitset). */
+export function isCategorySplit(tree: BoostedTree, node: number): boolean {
+  return tree.feature[node]! >= 0 && Number.isNaN(tree.threshold[node]!);
+}
+
+/** Whether category code `value` goes left at a category split `node` (an unknown or non-integer code goes right). */
+export function categoryGoesLeft(leftCategories: Uint32Array | undefined, node: number, value: number): boolean {
+  if (!leftCategories || !(Number.isInteger(value) && value >= 0 && value < 256)) return false;
+  return ((leftCategories[node * CATEGORY_WORDS + (value >>> 5)]! >>> (value & 31)) & 1) === 1;
+}
+
+/** Whether `value` (a raw feature value, or a bin code) goes left at internal node `node`. */
+export function goesLeft(tree: BoostedTree, node: number, value: number, onCodes = false): boolean {
+  if (Number.isNaN(tree.threshold[node]!)) return categoryGoesLeft(tree.leftCategories, node, value);
+  return onCodes ? value <= tree.bin[node]! : value <= tree.threshold[node]!;
 }
 
 /** Stride of one feature in a histogram: codes are bytes. */
@@ -55,6 +84,8 @@ interface Leaf {
   leftG: number;
   leftH: number;
   leftCount: number;
+  /** For a category split: the categories going left. */
+  leftSet: Uint32Array | undefined;
 }
 
 /** Grows trees on `data` (see {@link createTreeGrower}). */
@@ -75,13 +106,14 @@ export type TreeGrower = (
 export function createTreeGrower(data: BinnedRows, limits: GrowLimits): TreeGrower {
   const { codes, cols, edges } = data;
   const { minSamplesLeaf, l2Regularization: l2 } = limits;
-  const binsOf = edges.map((e) => e.length + 1);
+  const binsOf = edges.map((e, f) => data.categories[f]! || e.length + 1);
   const pool: Histogram[] = [];
   const scratch = new Int32Array(data.rows);
   return (g, h, order, onLeaf) => {
     const feature: number[] = [];
     const threshold: number[] = [];
     const bin: number[] = [];
+    let leftCategories: number[] | undefined;
     const left: number[] = [];
     const right: number[] = [];
     const value: number[] = [];
@@ -133,7 +165,21 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits): TreeGrow
       let bestG = 0;
       let bestH = 0;
       let bestN = 0;
+      let bestSet: Uint32Array | undefined;
       for (let f = 0; f < cols; f++) {
+        if (data.categories[f]) {
+          const found = categorySplit(hist, f, data.categories[f]!, sumG, sumH, count, parent, l2, minSamplesLeaf);
+          if (found && found.gain > bestGain) {
+            bestGain = found.gain;
+            bestFeature = f;
+            bestBin = 0;
+            bestG = found.g;
+            bestH = found.h;
+            bestN = found.n;
+            bestSet = found.set;
+          }
+          continue;
+        }
         const last = binsOf[f]! - 1;
         let at = f * STRIDE * 3;
         let gl = 0;
@@ -153,6 +199,7 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits): TreeGrow
             bestGain = gain;
             bestFeature = f;
             bestBin = b;
+            bestSet = undefined;
             bestG = gl;
             bestH = hl;
             bestN = nl;
@@ -165,6 +212,7 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits): TreeGrow
       leaf.leftG = bestG;
       leaf.leftH = bestH;
       leaf.leftCount = bestN;
+      leaf.leftSet = bestSet;
     };
 
     const leafOf = (
@@ -191,6 +239,7 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits): TreeGrow
         leftG: 0,
         leftH: 0,
         leftCount: 0,
+        leftSet: undefined,
       };
     };
 
@@ -209,13 +258,14 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits): TreeGrow
         if (leaves[i]!.gain > 0 && (best < 0 || leaves[i]!.gain > leaves[best]!.gain)) best = i;
       if (best < 0) break;
       const parent = leaves[best]!;
-      const { start, end, feature: f, bin: b } = parent;
+      const { start, end, feature: f, bin: b, leftSet: set } = parent;
       // Stable partition of the parent's rows: code ≤ b to the left.
       let l = start;
       let r = 0;
       for (let i = start; i < end; i++) {
         const row = order[i]!;
-        if (codes[row * cols + f]! <= b) order[l++] = row;
+        const code = codes[row * cols + f]!;
+        if (set ? ((set[code >>> 5]! >>> (code & 31)) & 1) === 1 : code <= b) order[l++] = row;
         else scratch[r++] = row;
       }
       order.set(scratch.subarray(0, r), l);
@@ -243,7 +293,11 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits): TreeGrow
       const node = parent.node;
       feature[node] = f;
       bin[node] = b;
-      threshold[node] = edges[f]![b]!;
+      threshold[node] = set ? Number.NaN : edges[f]![b]!;
+      if (set) {
+        leftCategories ??= [];
+        for (let w = 0; w < CATEGORY_WORDS; w++) leftCategories[node * CATEGORY_WORDS + w] = set[w]!;
+      }
       left[node] = leftLeaf.node;
       right[node] = rightLeaf.node;
       gain[node] = parent.gain;
@@ -266,6 +320,14 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits): TreeGrow
       value: Float64Array.from(value),
       gain: Float64Array.from(gain),
       cover: Float64Array.from(cover),
+      ...(leftCategories
+        ? {
+            leftCategories: Uint32Array.from(
+              { length: feature.length * CATEGORY_WORDS },
+              (_, i) => leftCategories![i] ?? 0,
+            ),
+          }
+        : {}),
     };
   };
 }
@@ -274,7 +336,7 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits): TreeGrow
 export function treeValueOnCodes(tree: BoostedTree, codes: Uint8Array, row: number, cols: number): number {
   let node = 0;
   while (tree.feature[node]! >= 0) {
-    node = codes[row * cols + tree.feature[node]!]! <= tree.bin[node]! ? tree.left[node]! : tree.right[node]!;
+    node = goesLeft(tree, node, codes[row * cols + tree.feature[node]!]!, true) ? tree.left[node]! : tree.right[node]!;
   }
   return tree.value[node]!;
 }
@@ -283,7 +345,55 @@ export function treeValueOnCodes(tree: BoostedTree, codes: Uint8Array, row: numb
 export function treeValue(tree: BoostedTree, x: Float64Array, offset: number): number {
   let node = 0;
   while (tree.feature[node]! >= 0) {
-    node = x[offset + tree.feature[node]!]! <= tree.threshold[node]! ? tree.left[node]! : tree.right[node]!;
+    node = goesLeft(tree, node, x[offset + tree.feature[node]!]!) ? tree.left[node]! : tree.right[node]!;
   }
   return tree.value[node]!;
+}
+
+/**
+ * The best split of a category column's histogram (scikit-learn's): categories with at least
+ * `MIN_CATEGORY_SUPPORT` rows ordered by G / (H + support), then every prefix of that order — scanned from both
+ * ends — tried as the left set; rarer categories go right. `undefined` when no split keeps `minSamplesLeaf` rows
+ * and some hessian on both sides.
+ */
+function categorySplit(
+  hist: Float64Array,
+  f: number,
+  categories: number,
+  sumG: number,
+  sumH: number,
+  count: number,
+  parent: number,
+  l2: number,
+  minSamplesLeaf: number,
+): { gain: number; g: number; h: number; n: number; set: Uint32Array } | undefined {
+  const base = f * STRIDE * 3;
+  const used: number[] = [];
+  for (let c = 0; c < categories; c++) if (hist[base + c * 3 + 2]! >= MIN_CATEGORY_SUPPORT) used.push(c);
+  if (used.length < 2) return undefined;
+  const ratio = (c: number) => hist[base + c * 3]! / (hist[base + c * 3 + 1]! + MIN_CATEGORY_SUPPORT);
+  used.sort((a, b) => ratio(a) - ratio(b) || a - b);
+  let best: { gain: number; g: number; h: number; n: number; size: number; reversed: boolean } | undefined;
+  for (const reversed of [false, true]) {
+    const ordered = reversed ? used.slice().reverse() : used;
+    let gl = 0;
+    let hl = 0;
+    let nl = 0;
+    for (let k = 0; k < ordered.length - 1; k++) {
+      const at = base + ordered[k]! * 3;
+      gl += hist[at]!;
+      hl += hist[at + 1]!;
+      nl += hist[at + 2]!;
+      if (nl < minSamplesLeaf || count - nl < minSamplesLeaf) continue;
+      const hr = sumH - hl;
+      if (hl < MIN_HESSIAN || hr < MIN_HESSIAN) continue;
+      const gr = sumG - gl;
+      const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
+      if (gain > (best?.gain ?? 0)) best = { gain, g: gl, h: hl, n: nl, size: k + 1, reversed };
+    }
+  }
+  if (!best) return undefined;
+  const set = new Uint32Array(CATEGORY_WORDS);
+  for (const c of (best.reversed ? used.slice().reverse() : used).slice(0, best.size)) set[c >>> 5]! |= 1 << (c & 31);
+  return { gain: best.gain, g: best.g, h: best.h, n: best.n, set };
 }

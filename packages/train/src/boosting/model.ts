@@ -10,7 +10,7 @@ import {
 import { boostedShapValues, nestedShapValues } from '../inspection/tree-shap';
 import { artifactNames, artifactParams } from '../shared/artifact-fields';
 import type { BoostedEnsemble } from './boosting';
-import { type BoostedTree, treeValue } from './grower';
+import { type BoostedTree, CATEGORY_WORDS, treeValue } from './grower';
 
 /** Artifact format of the gradient-boosting models. */
 export const GRADIENT_BOOSTING_FORMAT = 'mlops-gradient-boosting';
@@ -165,7 +165,8 @@ export class GradientBoostingRegressorModel extends BoostedModelBase implements 
   }
 }
 
-const toBase64 = (a: Int32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+const toBase64 = (a: Int32Array | Float64Array | Uint32Array) =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
 /** JSON-safe ensemble: a header plus little-endian typed arrays in base64, trees' nodes one after another. */
 interface EncodedEnsemble {
@@ -185,6 +186,8 @@ interface EncodedEnsemble {
   readonly gain: string;
   /** Float64 per node: training rows that reached it. */
   readonly cover: string;
+  /** Uint32 × 8 per node, when some tree splits by category: the category codes going left (NaN threshold). */
+  readonly leftCategories?: string;
   readonly validationLoss?: number[];
 }
 
@@ -212,6 +215,17 @@ function encodeEnsemble(e: BoostedEnsemble): EncodedEnsemble {
     right: join(Int32Array, (t) => t.right),
     gain: join(Float64Array, (t) => t.gain),
     cover: join(Float64Array, (t) => t.cover),
+    ...(e.trees.some((t) => t.leftCategories)
+      ? {
+          leftCategories: toBase64(
+            Uint32Array.from(
+              e.trees.flatMap((t) =>
+                Array.from(t.leftCategories ?? new Uint32Array(t.feature.length * CATEGORY_WORDS)),
+              ),
+            ),
+          ),
+        }
+      : {}),
     ...(e.validationLoss ? { validationLoss: [...e.validationLoss] } : {}),
   };
 }
@@ -234,7 +248,7 @@ function decodeEnsemble(payload: unknown, featureCount: number, classCount: numb
   if (!Array.isArray(counts) || counts.length % outputs !== 0 || !counts.every((c) => Number.isInteger(c) && c >= 1))
     throw fail('nodeCounts must be positive whole numbers, a multiple of outputs');
   const total = (counts as number[]).reduce((a, b) => a + b, 0);
-  const typed = <T extends Int32Array | Float64Array>(
+  const typed = <T extends Int32Array | Float64Array | Uint32Array>(
     field: string,
     make: new (b: ArrayBuffer) => T,
     size: number,
@@ -253,13 +267,16 @@ function decodeEnsemble(payload: unknown, featureCount: number, classCount: numb
   const right = typed('right', Int32Array, 4);
   const gain = typed('gain', Float64Array, 8);
   const cover = typed('cover', Float64Array, 8);
+  const sets = p.leftCategories === undefined ? undefined : typed('leftCategories', Uint32Array, 4 * CATEGORY_WORDS);
   const trees: BoostedTree[] = [];
   let at = 0;
   for (const count of counts as number[]) {
     const end = at + count;
     for (let i = at; i < end; i++) {
       const f = feature[i]!;
-      if (!Number.isFinite(threshold[i]!) || !Number.isFinite(gain[i]!) || !(cover[i]! >= 1))
+      // A NaN threshold marks a category split (needs the category sets); every other number is finite.
+      const categorySplit = sets !== undefined && f >= 0 && Number.isNaN(threshold[i]!);
+      if ((!categorySplit && !Number.isFinite(threshold[i]!)) || !Number.isFinite(gain[i]!) || !(cover[i]! >= 1))
         throw fail(`node ${i - at} holds a non-finite number`);
       if (f === -1) continue;
       // Children come after their parent, inside the tree: every walk ends at a leaf.
@@ -267,7 +284,8 @@ function decodeEnsemble(payload: unknown, featureCount: number, classCount: numb
       if (!(f >= 0 && f < featureCount) || !ok(left[i]!) || !ok(right[i]!) || left[i] === right[i])
         throw fail(`node ${i - at} of a tree has a bad feature or child`);
     }
-    const slice = <T extends Int32Array | Float64Array>(a: T) => a.slice(at, end) as T;
+    const slice = <T extends Int32Array | Float64Array | Uint32Array>(a: T, width = 1) =>
+      a.slice(at * width, end * width) as T;
     const values = slice(threshold);
     trees.push({
       feature: slice(feature),
@@ -278,6 +296,7 @@ function decodeEnsemble(payload: unknown, featureCount: number, classCount: numb
       value: values,
       gain: slice(gain),
       cover: slice(cover),
+      ...(sets ? { leftCategories: slice(sets, CATEGORY_WORDS) } : {}),
     });
     at = end;
   }

@@ -26,6 +26,11 @@ export type GradientBoostingParams = {
   tol: number;
   /** Seed of the validation split, an integer in [0, 2^32 − 1] (default 42). */
   seed: number;
+  /**
+   * Split category columns (a dataset's `levels`, e.g. a pipeline's text columns, ≤ 255 levels) by sets of
+   * categories, as scikit-learn's `categorical_features` (default true); false splits their codes as numbers.
+   */
+  categoricalSplits: boolean;
 };
 
 /** Defaults, as scikit-learn's `HistGradientBoostingClassifier`/`Regressor` (with `random_state=42`). */
@@ -42,6 +47,7 @@ export const DEFAULT_GRADIENT_BOOSTING_PARAMS: GradientBoostingParams = {
   nIterNoChange: 10,
   tol: 1e-7,
   seed: 42,
+  categoricalSplits: true,
 };
 
 /** Effective parameters: defaults overridden, each checked (`InvalidInputError` naming the parameter). */
@@ -81,5 +87,6 @@ export function resolveGradientBoostingParams(given: Partial<GradientBoostingPar
   check(whole(p.nIterNoChange, 1), 'nIterNoChange', 'a whole number ≥ 1');
   check(typeof p.tol === 'number' && p.tol >= 0 && Number.isFinite(p.tol), 'tol', 'a number ≥ 0');
   check(whole(p.seed, 0) && p.seed <= 2 ** 32 - 1, 'seed', 'an integer in [0, 2^32 − 1]');
+  check(typeof p.categoricalSplits === 'boolean', 'categoricalSplits', 'true or false');
   return p;
 }

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '@mlops/core';
 import type { BoostedEnsemble } from '../boosting/boosting';
+import { categoryGoesLeft } from '../boosting/grower';
 import { assertMatrix, type ForestData } from '../engine/forest';
 import type { FlatTree } from '../engine/tree-builder';
 
@@ -68,8 +69,9 @@ export function coverShares(tree: CoveredTree, width: number): Float64Array {
  */
 interface ShapTree {
   readonly feature: Int32Array;
-  /** x ≤ threshold goes left. */
+  /** x ≤ threshold goes left; at a NaN threshold (a category split) the codes in `leftCategories` do. */
   readonly threshold: Float64Array;
+  readonly leftCategories?: Uint32Array;
   readonly left: Int32Array;
   readonly right: Int32Array;
   readonly value: Float64Array;
@@ -234,7 +236,10 @@ class TreeExplainer {
     }
     const l = tree.left[node]!;
     const r = tree.right[node]!;
-    const hot = this.x[this.xAt + split]! <= tree.threshold[node]! ? l : r;
+    const value = this.x[this.xAt + split]!;
+    const threshold = tree.threshold[node]!;
+    const left = Number.isNaN(threshold) ? categoryGoesLeft(tree.leftCategories, node, value) : value <= threshold;
+    const hot = left ? l : r;
     const cold = hot === l ? r : l;
     // A feature already on the path is unwound first, its fractions carried into the children.
     let inZero = 1;
