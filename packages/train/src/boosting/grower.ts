@@ -35,7 +35,7 @@ export interface BoostedTree {
   readonly cover: Float64Array;
   /**
    * Category splits, when the tree has any: per node 8 words (256 bits), bit c set when category code c goes left;
-   * all zero at numeric splits and leaves. A node is a category split when `isCategorySplit(tree, node)`.
+   * all zero at numeric splits and leaves. A category split has a NaN threshold.
    */
   readonly leftCategories?: Uint32Array;
 }
@@ -45,11 +45,6 @@ export const CATEGORY_WORDS = 8;
 /** Least rows a category needs to be ordered by its gradients (scikit-learn's `MIN_CAT_SUPPORT`); rarer ones go right. */
 const MIN_CATEGORY_SUPPORT = 10;
 
-/** Whether `node` splits by category (threshold NaN marks it; its left categories are a bitset). */
-export function isCategorySplit(tree: BoostedTree, node: number): boolean {
-  return tree.feature[node]! >= 0 && Number.isNaN(tree.threshold[node]!);
-}
-
 /** Whether category code `value` goes left at a category split `node` (an unknown or non-integer code goes right). */
 export function categoryGoesLeft(leftCategories: Uint32Array | undefined, node: number, value: number): boolean {
   if (!leftCategories || !(Number.isInteger(value) && value >= 0 && value < 256)) return false;
@@ -57,7 +52,7 @@ export function categoryGoesLeft(leftCategories: Uint32Array | undefined, node: 
 }
 
 /** Whether `value` (a raw feature value, or a bin code) goes left at internal node `node`. */
-export function goesLeft(tree: BoostedTree, node: number, value: number, onCodes = false): boolean {
+function goesLeft(tree: BoostedTree, node: number, value: number, onCodes = false): boolean {
   if (Number.isNaN(tree.threshold[node]!)) return categoryGoesLeft(tree.leftCategories, node, value);
   return onCodes ? value <= tree.bin[node]! : value <= tree.threshold[node]!;
 }
