@@ -214,7 +214,7 @@ describe('mlops CLI, end to end', () => {
     const unseen = mlops('predict', '--model', 'loans@1', '--input', join(dir, 'loans-unseen.csv'));
     expect([unseen.status, unseen.stderr]).toEqual([
       1,
-      'mlops: line 2, column "home" is "CASTLE", which is not one of its levels (MORTGAGE, OWN, RENT)\n',
+      `mlops: ${join(dir, 'loans-unseen.csv')}: line 2, column "home" is "CASTLE", which is not one of its levels (MORTGAGE, OWN, RENT)\n`,
     ]);
     // Trained with --unseen missing, unseen levels are filled like blanks, and counted.
     mlops(
@@ -242,7 +242,7 @@ describe('mlops CLI, end to end', () => {
       'lenient v1: 1 prediction\nnote: home: 1 unseen category filled\nnote: grade: 1 unseen category filled\n',
     );
     const strict = mlops('train', '--data', join(dir, 'loans.csv'), '--target', 'default', '--missing', 'error');
-    expect(strict.stderr).toMatch(/^mlops: line \d+, column "income" is missing/);
+    expect(strict.stderr).toMatch(/^mlops: \S+loans\.csv: line \d+, column "income" is missing/);
   });
 
   it('picks regression for a numeric target with many values, and sorts numeric class labels as numbers', () => {
@@ -386,7 +386,7 @@ describe('mlops CLI, end to end', () => {
     const bad = mlops('predict', '--model', 'flowers@production', '--input', badInput);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toBe(
-      'mlops: line 2, column "petal length (cm)" is "x": expected a number (decimal digits, optional sign, point and exponent)\n',
+      `mlops: ${badInput}: line 2, column "petal length (cm)" is "x": expected a number (decimal digits, optional sign, point and exponent)\n`,
     );
     expect(mlops('registry', 'list', '--registry', '').stderr).toMatch(/^mlops: /);
     const unknown = mlops('train', '--data', irisCsv, '--target', 'species', '--exlude', 'id');

@@ -78,7 +78,7 @@ export const train = defineCommand({
   },
   args: {
     data: { type: 'string', required: true, description: 'iris, or a .csv / .tsv / .json / .ndjson file' },
-    target: { type: 'string', description: 'Column to predict (iris: species)' },
+    target: { type: 'string', description: 'Column to predict (required; iris: species)' },
     registry: { type: 'string', description: 'Registry directory or postgres:// URL (or MLOPS_REGISTRY)' },
     name: { type: 'string', description: 'Model name (default: the data file name)' },
     algorithm: {
@@ -178,7 +178,7 @@ export const train = defineCommand({
     if (!test) throw new Error('the held-out rows are missing');
     if (algorithm === 'logistic' && task !== 'classification')
       throw new UsageError(
-        `--algorithm logistic is a classifier, and this is a ${task} (${why}): use --algorithm forest`,
+        `--algorithm logistic is a classifier, and this is a ${task} (${why}): use --algorithm forest or boosting`,
       );
     const params = { nEstimators: trees, seed };
     const run = { onProgress: progress('train    trees', out) };

@@ -22,9 +22,28 @@ function formatOf(path: string): Format {
   throw new InvalidInputError(`cannot read ${JSON.stringify(path)}: use a .csv, .tsv, .json or .ndjson file`);
 }
 
+/** Errors about a line of a file name the file too (`loans.csv: line 4, column "x" …`). */
+async function inFile<T>(path: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!InvalidInputError.isInstance(error) || error.row === undefined || error.message.startsWith(path)) throw error;
+    throw new InvalidInputError(`${path}: ${error.message}`, {
+      row: error.row,
+      ...(error.column === undefined ? {} : { column: error.column }),
+      ...(error.columnName === undefined ? {} : { columnName: error.columnName }),
+      cause: error,
+    });
+  }
+}
+
 /** Loads `--data` for training: `iris`, or a .csv / .tsv / .json / .ndjson file. */
 export async function readTable(data: string, options: TableOptions): Promise<LoadedTable> {
   if (data === 'iris') return buildTable(irisRecords(), options);
+  return inFile(data, () => readTableFile(data, options));
+}
+
+function readTableFile(data: string, options: TableOptions): Promise<LoadedTable> {
   const path = { path: data };
   switch (formatOf(data)) {
     case 'csv':
@@ -49,16 +68,18 @@ export async function readInputs(
 ): Promise<LoadedInputs> {
   const source = { path };
   const given = { preprocessing, ...options };
-  switch (formatOf(path)) {
-    case 'csv':
-      return loadCsv(source, given);
-    case 'tsv':
-      return loadCsv(source, { ...given, delimiter: '\t' });
-    case 'json':
-      return loadJson(source, given);
-    case 'ndjson':
-      return loadNdjson(source, given);
-  }
+  return inFile(path, () => {
+    switch (formatOf(path)) {
+      case 'csv':
+        return loadCsv(source, given);
+      case 'tsv':
+        return loadCsv(source, { ...given, delimiter: '\t' });
+      case 'json':
+        return loadJson(source, given);
+      case 'ndjson':
+        return loadNdjson(source, given);
+    }
+  });
 }
 
 /** Reads raw records (no model): every column as the file has it, for `mlops monitor`. */

@@ -170,6 +170,7 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
         artifact: challengerModel.toArtifact(),
         metrics: { holdoutAccuracy: accuracyOf(challengerModel, holdout) },
         tags: { ...userTags, [RUN_TAG]: runId, trigger, trainer: trainer.name },
+        description: `${trainer.name} retrained by the lifecycle on ${data.target.length} rows (${trigger}, run ${runId})`,
         ...(started.training ? { dataset: started.training } : {}),
         ...(championVersion === undefined ? {} : { parentVersion: championVersion }),
         ...(data.featureTypes ? { featureTypes: data.featureTypes } : {}),

@@ -86,10 +86,18 @@ describe('the preprocessing a table learns', () => {
     const text = 'x,y\nA,p\nA,q\nA,p\nA,q\nB,p\n';
     const options = { target: 'y', missing: 'impute', holdout: { testSize: 1, shuffle: false } } as const;
     await expect(loadCsv({ text }, options)).rejects.toThrow(
-      'line 6, column "x" is "B", which is not one of the levels learned from the training rows (A): set unseenCategory to "missing" to fill it',
+      'line 6, column "x" is "B", which is not one of the levels learned from the training rows (A): set unseenCategory to "missing" (--unseen missing in the CLI) to fill it',
     );
     const lenient = await loadCsv({ text }, { ...options, unseenCategory: 'missing' });
     expect(lenient.test?.features).toEqual([[0]]);
+    // An identifier left in: the message is short and says what to do.
+    const ids = ['id,y', ...Array.from({ length: 40 }, (_, i) => `C${100 + i},${i % 2 ? 'p' : 'q'}`)].join('\n');
+    const error = await loadCsv({ text: ids }, { target: 'y', holdout: { testSize: 0.25, seed: 1 } }).catch(
+      (e: Error) => e,
+    );
+    expect((error as Error).message).toMatch(
+      /^line \d+, column "id" is "C1\d\d", which is not one of the levels learned from the training rows \(C\d+(, C\d+){19}, … \(30 levels\)\): "id" has a different value in nearly every row — an identifier\? leave it out \(exclude\)$/,
+    );
     await expect(
       loadCsv(
         { text: 'x,y\n1,1.5\n2,2.5\n3,3.5\n' },

@@ -476,7 +476,7 @@ export async function buildTable(
     missingValues: [...missingValues],
     unseenCategory,
   };
-  const encode = encoderOf(preprocessing);
+  const encode = encoderOf(preprocessing, fitRows.length);
   const datasetOf = (positions: readonly number[], suffix: string) =>
     createDataset({
       features: positions.map((k) => encode(cells[kept[k]!]!, rows[kept[k]!]!.at)),
@@ -507,7 +507,11 @@ function stratifyLabels(target: readonly number[], classNames: readonly string[]
 }
 
 /** Encodes parsed cells (`undefined` for missing) with learned levels and fills; unseen levels follow the option. */
-function encoderOf(pre: Preprocessing): (cells: readonly (number | string | undefined)[], at: CellPlace) => number[] {
+function encoderOf(
+  pre: Preprocessing,
+  /** Rows the levels were learned from. */
+  kept: number,
+): (cells: readonly (number | string | undefined)[], at: CellPlace) => number[] {
   const columns = pre.inputs.map((input) => {
     const codes = new Map((input.levels ?? []).map((level, k) => [level, k]));
     const code = (v: number | string | boolean): number =>
@@ -522,8 +526,18 @@ function encoderOf(pre: Preprocessing): (cells: readonly (number | string | unde
       const code = codes.get(value);
       if (code !== undefined) return code;
       if (pre.unseenCategory === 'missing' && fill !== undefined) return fill;
+      const levels = input.levels ?? [];
+      const shown =
+        levels.length > 20 ? `${levels.slice(0, 20).join(', ')}, … (${levels.length} levels)` : levels.join(', ');
+      // A text column with a different value in (nearly) every training row is an identifier, not a feature.
+      const identifier = levels.length >= 20 && levels.length >= 0.9 * (kept - input.missingCount);
+      const advice = identifier
+        ? `: "${input.name}" has a different value in nearly every row — an identifier? leave it out (exclude)`
+        : pre.unseenCategory === 'missing'
+          ? ', and this column has no fill value'
+          : ': set unseenCategory to "missing" (--unseen missing in the CLI) to fill it';
       throw new InvalidInputError(
-        `${at.what} ${at.line}, column "${input.name}" is ${JSON.stringify(value)}, which is not one of the levels learned from the training rows (${(input.levels ?? []).join(', ')})${pre.unseenCategory === 'missing' ? ', and this column has no fill value' : ': set unseenCategory to "missing" to fill it'}`,
+        `${at.what} ${at.line}, column "${input.name}" is ${JSON.stringify(value)}, which is not one of the levels learned from the training rows (${shown})${advice}`,
         { row: at.line, columnName: input.name },
       );
     });
