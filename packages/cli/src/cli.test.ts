@@ -31,8 +31,8 @@ const shiftedCsv = writeCsv(
 );
 
 describe('mlops CLI, end to end', () => {
-  it('trains from a CSV, registers, and sets production on the first version', () => {
-    const first = mlops(
+  it('trains from a CSV, registers, and sets production on the first version', async () => {
+    const first = await mlops(
       'train',
       '--data',
       irisCsv,
@@ -56,7 +56,7 @@ describe('mlops CLI, end to end', () => {
       dataset: { name: 'flowers-training', version: 1 },
     });
     expect(result.accuracy).toBeGreaterThan(0.9);
-    const second = mlops(
+    const second = await mlops(
       'train',
       '--data',
       irisCsv,
@@ -77,27 +77,29 @@ describe('mlops CLI, end to end', () => {
     expect(second.stderr).toMatch(/train {4}trees: 10\/10/); // progress goes to stderr (plain lines when not a TTY)
   });
 
-  it('lists, shows, promotes, rolls back and verifies', () => {
-    const listed = JSON.parse(mlops('registry', 'list', 'flowers', '--json').stdout);
+  it('lists, shows, promotes, rolls back and verifies', async () => {
+    const listed = JSON.parse((await mlops('registry', 'list', 'flowers', '--json')).stdout);
     expect(listed).toMatchObject({ name: 'flowers', total: 2, production: 1 });
     expect(listed.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
-    expect(mlops('registry', 'list').stdout.trim()).toBe('flowers');
-    expect(JSON.parse(mlops('registry', 'show', 'flowers@production', '--json').stdout)).toMatchObject({
+    expect((await mlops('registry', 'list')).stdout.trim()).toBe('flowers');
+    expect(JSON.parse((await mlops('registry', 'show', 'flowers@production', '--json')).stdout)).toMatchObject({
       name: 'flowers',
       version: 1,
     });
-    expect(mlops('registry', 'promote', 'flowers', '2', '--reason', 'better').stdout.trim()).toBe(
+    expect((await mlops('registry', 'promote', 'flowers', '2', '--reason', 'better')).stdout.trim()).toBe(
       'flowers@production: v1 → v2',
     );
-    expect(mlops('registry', 'rollback', 'flowers').stdout.trim()).toBe('flowers@production: v2 → v1 (rollback)');
-    const verified = mlops('registry', 'verify');
+    expect((await mlops('registry', 'rollback', 'flowers')).stdout.trim()).toBe(
+      'flowers@production: v2 → v1 (rollback)',
+    );
+    const verified = await mlops('registry', 'verify');
     expect(verified.status).toBe(0);
     expect(verified.stdout).toMatch(/^ok: 2 model versions, 4 dataset versions checked/); // training and held-out rows of each
   });
 
-  it('predicts a file of records, encoded as at training time', () => {
+  it('predicts a file of records, encoded as at training time', async () => {
     const input = writeCsv(join(dir, 'input.csv'), names, [iris.features[0]!, iris.features[100]!]);
-    const plain = mlops('predict', '--model', 'flowers@production', '--input', input);
+    const plain = await mlops('predict', '--model', 'flowers@production', '--input', input);
     expect(plain.stdout).toBe('prediction\nsetosa\nvirginica\n');
     expect(plain.stderr).toBe('flowers v1: 2 predictions\n');
     writeFileSync(
@@ -105,15 +107,15 @@ describe('mlops CLI, end to end', () => {
       JSON.stringify([Object.fromEntries(names.map((n, j) => [n, iris.features[50]![j]]))]),
     );
     const json = JSON.parse(
-      mlops('predict', '--model', 'flowers@1', '--input', join(dir, 'input.json'), '--json').stdout,
+      (await mlops('predict', '--model', 'flowers@1', '--input', join(dir, 'input.json'), '--json')).stdout,
     );
     expect(json).toEqual({ model: 'flowers', version: 1, task: 'classification', predictions: ['versicolor'] });
-    const proba = mlops('predict', '--model', 'flowers@1', '--input', input, '--proba');
+    const proba = await mlops('predict', '--model', 'flowers@1', '--input', input, '--proba');
     expect(proba.stdout).toMatch(
       /^prediction,p\(setosa\),p\(versicolor\),p\(virginica\)\nsetosa,1,0,0\nvirginica,0(\.\d+)?,0(\.\d+)?,(1|0\.\d+)\n$/,
     );
     const withProba = JSON.parse(
-      mlops('predict', '--model', 'flowers@1', '--input', input, '--proba', '--json').stdout,
+      (await mlops('predict', '--model', 'flowers@1', '--input', input, '--proba', '--json')).stdout,
     );
     expect(withProba.probabilities[0]).toEqual({ setosa: 1, versicolor: 0, virginica: 0 });
     // A file that has the target column is also scored.
@@ -125,9 +127,9 @@ describe('mlops CLI, end to end', () => {
         [...iris.features[100]!, 'setosa'],
       ],
     );
-    const scored = mlops('predict', '--model', 'flowers@1', '--input', labelled, '--json');
+    const scored = await mlops('predict', '--model', 'flowers@1', '--input', labelled, '--json');
     expect(JSON.parse(scored.stdout)).toMatchObject({ score: { accuracy: 0.5 }, labelledRows: 2 });
-    expect(mlops('predict', '--model', 'flowers@1', '--input', labelled).stderr).toBe(
+    expect((await mlops('predict', '--model', 'flowers@1', '--input', labelled)).stderr).toBe(
       'flowers v1: 2 predictions\nscore on 2 labelled rows: accuracy 0.5000, macro F1 0.2222\n',
     );
   });
@@ -141,10 +143,11 @@ describe('mlops CLI, end to end', () => {
     );
     writeFileSync(join(dir, 'evil.csv'), `x,label\n${rows.join('\n')}\n`);
     expect(
-      mlops('train', '--data', join(dir, 'evil.csv'), '--target', 'label', '--name', 'evil', '--trees', '5').status,
+      (await mlops('train', '--data', join(dir, 'evil.csv'), '--target', 'label', '--name', 'evil', '--trees', '5'))
+        .status,
     ).toBe(0);
     writeFileSync(join(dir, 'evil-input.csv'), 'x\n1\n9\n');
-    const out = mlops('predict', '--model', 'evil@production', '--input', join(dir, 'evil-input.csv'));
+    const out = await mlops('predict', '--model', 'evil@production', '--input', join(dir, 'evil-input.csv'));
     expect(out.stdout).toBe("prediction\n'=cmd|' /C calc'!A0\n\"a,b\nINJECTED,ROW\"\n");
     expect(parse(out.stdout, { columns: true })).toEqual([
       { prediction: "'=cmd|' /C calc'!A0" },
@@ -152,7 +155,7 @@ describe('mlops CLI, end to end', () => {
     ]);
   });
 
-  it('trains on a real table with blanks and an id column, and predicts an unlabelled file that keeps its ids', () => {
+  it('trains on a real table with blanks and an id column, and predicts an unlabelled file that keeps its ids', async () => {
     const grades = ['A', 'B', 'C', 'D', 'E'];
     const rows = Array.from({ length: 120 }, (_, i) => {
       const grade = grades[i % 5]!;
@@ -162,7 +165,7 @@ describe('mlops CLI, end to end', () => {
       return `${1000 + i},${income},${home},${grade},${label}`;
     });
     writeFileSync(join(dir, 'loans.csv'), `id,income,home,grade,default\n${rows.join('\n')}\n`);
-    const trained = mlops(
+    const trained = await mlops(
       'train',
       '--data',
       join(dir, 'loans.csv'),
@@ -184,7 +187,7 @@ describe('mlops CLI, end to end', () => {
       missing: { income: 7, home: 9, default: 4 },
       skippedRows: 4,
     });
-    const plain = mlops(
+    const plain = await mlops(
       'train',
       '--data',
       join(dir, 'loans.csv'),
@@ -198,26 +201,26 @@ describe('mlops CLI, end to end', () => {
       '10',
     );
     expect(plain.stdout).toContain('missing  filled: income 7, home 9; skipped 4 rows (no target)');
-    const badTrees = mlops('train', '--data', join(dir, 'loans.csv'), '--target', 'default', '--trees', 'abc');
+    const badTrees = await mlops('train', '--data', join(dir, 'loans.csv'), '--target', 'default', '--trees', 'abc');
     expect([badTrees.status, badTrees.stderr]).toEqual([
       2,
       'mlops: --trees must be an integer from 1 to 10000, got "abc"\n',
     ]);
-    expect(mlops('train', '--data', join(dir, 'loans.csv'), '--target', 'default', '--test-size', '1.5').stderr).toBe(
-      'mlops: --test-size must be a number between 0 and 1, got "1.5"\n',
-    );
-    expect(mlops('--version').stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(
+      (await mlops('train', '--data', join(dir, 'loans.csv'), '--target', 'default', '--test-size', '1.5')).stderr,
+    ).toBe('mlops: --test-size must be a number between 0 and 1, got "1.5"\n');
+    expect((await mlops('--version')).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
     writeFileSync(join(dir, 'loans-requests.csv'), 'id,income,home,grade\n9001,,RENT,A\n9002,50000,,E\n');
-    const predicted = mlops('predict', '--model', 'loans@1', '--input', join(dir, 'loans-requests.csv'));
+    const predicted = await mlops('predict', '--model', 'loans@1', '--input', join(dir, 'loans-requests.csv'));
     expect([predicted.status, predicted.stdout]).toEqual([0, 'id,prediction\n9001,no\n9002,yes\n']);
     writeFileSync(join(dir, 'loans-unseen.csv'), 'id,income,home,grade\n9003,40000,CASTLE,Z\n');
-    const unseen = mlops('predict', '--model', 'loans@1', '--input', join(dir, 'loans-unseen.csv'));
+    const unseen = await mlops('predict', '--model', 'loans@1', '--input', join(dir, 'loans-unseen.csv'));
     expect([unseen.status, unseen.stderr]).toEqual([
       1,
       `mlops: ${join(dir, 'loans-unseen.csv')}: line 2, column "home" is "CASTLE", which is not one of its levels (MORTGAGE, OWN, RENT)\n`,
     ]);
     // Trained with --unseen missing, unseen levels are filled like blanks, and counted.
-    mlops(
+    await mlops(
       'train',
       '--data',
       join(dir, 'loans.csv'),
@@ -232,43 +235,45 @@ describe('mlops CLI, end to end', () => {
       '--unseen',
       'missing',
     );
-    const lenient = mlops('predict', '--model', 'lenient@1', '--input', join(dir, 'loans-unseen.csv'), '--json');
+    const lenient = await mlops('predict', '--model', 'lenient@1', '--input', join(dir, 'loans-unseen.csv'), '--json');
     expect(JSON.parse(lenient.stdout)).toMatchObject({
       predictions: [expect.any(String)],
       filled: { home: { missing: 0, unseen: 1 }, grade: { missing: 0, unseen: 1 } },
     });
-    const noted = mlops('predict', '--model', 'lenient@1', '--input', join(dir, 'loans-unseen.csv'));
+    const noted = await mlops('predict', '--model', 'lenient@1', '--input', join(dir, 'loans-unseen.csv'));
     expect(noted.stderr).toBe(
       'lenient v1: 1 prediction\nnote: home: 1 unseen category filled\nnote: grade: 1 unseen category filled\n',
     );
-    const strict = mlops('train', '--data', join(dir, 'loans.csv'), '--target', 'default', '--missing', 'error');
+    const strict = await mlops('train', '--data', join(dir, 'loans.csv'), '--target', 'default', '--missing', 'error');
     expect(strict.stderr).toMatch(/^mlops: \S+loans\.csv: line \d+, column "income" is missing/);
   });
 
-  it('picks regression for a numeric target with many values, and sorts numeric class labels as numbers', () => {
+  it('picks regression for a numeric target with many values, and sorts numeric class labels as numbers', async () => {
     const rows = Array.from(
       { length: 80 },
       (_, i) => `${i},${(i * 37) % 11},${(2 * i + ((i * 7) % 5) / 10).toFixed(1)}`,
     );
     writeFileSync(join(dir, 'numbers.csv'), `x,noise,y\n${rows.join('\n')}\n`);
     const regression = JSON.parse(
-      mlops(
-        'train',
-        '--data',
-        join(dir, 'numbers.csv'),
-        '--target',
-        'y',
-        '--name',
-        'numbers',
-        '--trees',
-        '20',
-        '--json',
+      (
+        await mlops(
+          'train',
+          '--data',
+          join(dir, 'numbers.csv'),
+          '--target',
+          'y',
+          '--name',
+          'numbers',
+          '--trees',
+          '20',
+          '--json',
+        )
       ).stdout,
     );
     expect(regression).toMatchObject({ name: 'numbers', version: 1, task: 'regression' });
     expect(Object.keys(regression.metrics).sort()).toEqual(['mae', 'r2', 'rmse']);
     expect(regression.metrics.r2).toBeGreaterThan(0.95);
-    const text = mlops(
+    const text = await mlops(
       'train',
       '--data',
       join(dir, 'numbers.csv'),
@@ -286,13 +291,20 @@ describe('mlops CLI, end to end', () => {
       /^saved {4}numbers v2: R² 0\.9\d{3}, MAE \d+\.\d{4}, RMSE \d+\.\d{4} on 16 held-out rows/m,
     );
     writeFileSync(join(dir, 'numbers-input.csv'), 'x,noise\n10,3\n');
-    const predicted = mlops('predict', '--model', 'numbers@1', '--input', join(dir, 'numbers-input.csv'), '--json');
+    const predicted = await mlops(
+      'predict',
+      '--model',
+      'numbers@1',
+      '--input',
+      join(dir, 'numbers-input.csv'),
+      '--json',
+    );
     expect(JSON.parse(predicted.stdout)).toMatchObject({ task: 'regression' });
     expect(JSON.parse(predicted.stdout).predictions[0]).toBeCloseTo(20, -1);
 
     const labels = Array.from({ length: 60 }, (_, i) => `${i % 3},${[2, 10, 1][i % 3]}`);
     writeFileSync(join(dir, 'levels.csv'), `x,level\n${labels.join('\n')}\n`);
-    const levels = mlops(
+    const levels = await mlops(
       'train',
       '--data',
       join(dir, 'levels.csv'),
@@ -305,14 +317,14 @@ describe('mlops CLI, end to end', () => {
     );
     expect(levels.stdout).toContain('classes 1, 2, 10');
     expect(levels.stdout).toContain('task     classification (the target has 3 numeric classes)');
-    expect(mlops('train', '--data', join(dir, 'levels.csv'), '--target', 'level', '--task', 'guess').stderr).toBe(
-      'mlops: --task must be classification or regression, got "guess"\n',
-    );
+    expect(
+      (await mlops('train', '--data', join(dir, 'levels.csv'), '--target', 'level', '--task', 'guess')).stderr,
+    ).toBe('mlops: --task must be classification or regression, got "guess"\n');
   });
 
-  it('compares two files for drift, writes the HTML report, and can fail a pipeline on drift', () => {
+  it('compares two files for drift, writes the HTML report, and can fail a pipeline on drift', async () => {
     const html = join(dir, 'report.html');
-    const same = mlops(
+    const same = await mlops(
       'monitor',
       '--reference',
       irisCsv,
@@ -324,7 +336,7 @@ describe('mlops CLI, end to end', () => {
     );
     expect(same.status).toBe(0);
     expect(same.stdout).toMatch(/^dataset drift: no \(0\/4 features, 150 vs 150 rows\)/);
-    const drifted = mlops(
+    const drifted = await mlops(
       'monitor',
       '--reference',
       irisCsv,
@@ -340,7 +352,7 @@ describe('mlops CLI, end to end', () => {
     expect(drifted.stdout).toContain('DRIFT petal length (cm): ks');
     expect(readFileSync(html, 'utf8')).toContain('<svg class="histogram"');
     const json = JSON.parse(
-      mlops('monitor', '--reference', irisCsv, '--current', shiftedCsv, '--target', 'species', '--json').stdout,
+      (await mlops('monitor', '--reference', irisCsv, '--current', shiftedCsv, '--target', 'species', '--json')).stdout,
     );
     expect(json.features.find((f: { feature: string }) => f.feature === 'petal length (cm)').drifted).toBe(true);
 
@@ -364,7 +376,7 @@ describe('mlops CLI, end to end', () => {
       ]),
     );
     const categoryHtml = join(dir, 'homes.html');
-    const byLevel = mlops(
+    const byLevel = await mlops(
       'monitor',
       '--reference',
       join(dir, 'homes-ref.csv'),
@@ -377,19 +389,19 @@ describe('mlops CLI, end to end', () => {
     expect(readFileSync(categoryHtml, 'utf8')).toMatch(/MORTGAGE[\s\S]*OWN[\s\S]*RENT/);
   });
 
-  it('fails with one line and a non-zero code', () => {
-    const missing = mlops('train');
+  it('fails with one line and a non-zero code', async () => {
+    const missing = await mlops('train');
     expect([missing.status, missing.stderr]).toEqual([2, 'mlops: Missing required argument: --data\n']);
-    const notFound = mlops('predict', '--model', 'flowers@staging', '--input', irisCsv);
+    const notFound = await mlops('predict', '--model', 'flowers@staging', '--input', irisCsv);
     expect([notFound.status, notFound.stderr]).toEqual([1, 'mlops: model "flowers" has no alias "staging"\n']);
     const badInput = writeCsv(join(dir, 'bad.csv'), names, [[1, 2, 'x', 4]]);
-    const bad = mlops('predict', '--model', 'flowers@production', '--input', badInput);
+    const bad = await mlops('predict', '--model', 'flowers@production', '--input', badInput);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toBe(
       `mlops: ${badInput}: line 2, column "petal length (cm)" is "x": expected a number (decimal digits, optional sign, point and exponent)\n`,
     );
-    expect(mlops('registry', 'list', '--registry', '').stderr).toMatch(/^mlops: /);
-    const unknown = mlops('train', '--data', irisCsv, '--target', 'species', '--exlude', 'id');
+    expect((await mlops('registry', 'list', '--registry', '')).stderr).toMatch(/^mlops: /);
+    const unknown = await mlops('train', '--data', irisCsv, '--target', 'species', '--exlude', 'id');
     expect([unknown.status, unknown.stderr]).toEqual([
       2,
       'mlops: unknown option --exlude for mlops train (see mlops train --help)\n',

@@ -31,7 +31,7 @@ function requestRecords(): Record<string, string | null>[] {
 
 describe('a real table end to end: mlops train → predict (unlabelled) → serve raw records → /schema', () => {
   it('classification: defaulted yes/no from categories and blanks, the id and the other target left out', async () => {
-    const trained = mlops(
+    const trained = await mlops(
       'train',
       '--data',
       loans,
@@ -62,23 +62,23 @@ describe('a real table end to end: mlops train → predict (unlabelled) → serv
     const home = result.inputs.find((c: { name: string }) => c.name === 'home_ownership');
     expect(home).toMatchObject({ type: 'category', levels: ['MORTGAGE', 'OTHER', 'OWN', 'RENT'], nullable: true });
 
-    const predicted = mlops('predict', '--model', 'loans@production', '--input', requests, '--proba', '--json');
+    const predicted = await mlops('predict', '--model', 'loans@production', '--input', requests, '--proba', '--json');
     expect(predicted.status).toBe(0);
     const answer = JSON.parse(predicted.stdout);
     expect(answer).toMatchObject({ model: 'loans', version: 1, task: 'classification' });
     expect(answer.predictions).toHaveLength(8);
     expect(answer.predictions.every((p: string) => p === 'no' || p === 'yes')).toBe(true);
     expect(Object.keys(answer.probabilities[0])).toEqual(['no', 'yes']);
-    const csv = mlops('predict', '--model', 'loans@production', '--input', requests).stdout.split('\n');
+    const csv = (await mlops('predict', '--model', 'loans@production', '--input', requests)).stdout.split('\n');
     expect(csv[0]).toBe('id,prediction');
     expect(csv[1]).toMatch(/^L20001,(no|yes)$/);
-    const scored = JSON.parse(mlops('predict', '--model', 'loans@1', '--input', loans, '--json').stdout);
+    const scored = JSON.parse((await mlops('predict', '--model', 'loans@1', '--input', loans, '--json')).stdout);
     expect(scored).toMatchObject({ labelledRows: 400 });
     expect(scored.score.accuracy).toBeGreaterThan(0.7);
 
     // Monitoring by the model's input columns: typed as at training time, the id and the targets ignored.
     const html = join(dir, 'drift.html');
-    const monitored = mlops(
+    const monitored = await mlops(
       'monitor',
       '--model',
       'loans@production',
@@ -149,7 +149,7 @@ describe('a real table end to end: mlops train → predict (unlabelled) → serv
   });
 
   it('regression: interest_rate, through predict and serve as numbers', async () => {
-    const trained = mlops(
+    const trained = await mlops(
       'train',
       '--data',
       loans,
@@ -168,7 +168,9 @@ describe('a real table end to end: mlops train → predict (unlabelled) → serv
     expect(result).toMatchObject({ name: 'rates', task: 'regression' });
     expect(Object.keys(result.metrics)).toEqual(['r2', 'mae', 'rmse']);
     expect(result.metrics.r2).toBeGreaterThan(0.7);
-    const predicted = JSON.parse(mlops('predict', '--model', 'rates@production', '--input', requests, '--json').stdout);
+    const predicted = JSON.parse(
+      (await mlops('predict', '--model', 'rates@production', '--input', requests, '--json')).stdout,
+    );
     expect(predicted.task).toBe('regression');
     expect(predicted.predictions).toHaveLength(8);
     expect(predicted.predictions.every((p: unknown) => typeof p === 'number' && p > 3 && p < 25)).toBe(true);
@@ -206,22 +208,24 @@ describe('a real table end to end: mlops train → predict (unlabelled) → serv
     const batch = write('solar-batch.csv', [...rows.slice(300, 400), ...solar]);
     const train = write('first-300.csv', rows.slice(0, 300));
     expect(
-      cli(
-        'train',
-        '--data',
-        train,
-        '--target',
-        'defaulted',
-        '--exclude',
-        'id,interest_rate',
-        '--name',
-        'loans',
-        '--trees',
-        '30',
+      (
+        await cli(
+          'train',
+          '--data',
+          train,
+          '--target',
+          'defaulted',
+          '--exclude',
+          'id,interest_rate',
+          '--name',
+          'loans',
+          '--trees',
+          '30',
+        )
       ).status,
     ).toBe(0);
 
-    const ingested = cli('ingest', '--model', 'loans', '--data', batch, '--json');
+    const ingested = await cli('ingest', '--model', 'loans', '--data', batch, '--json');
     expect(ingested.stderr).toBe('');
     const decision = JSON.parse(ingested.stdout);
     expect(decision).toMatchObject({ decision: 'promoted', version: 2, challengerVersion: 2, trainingRows: 240 + 120 });
@@ -244,15 +248,18 @@ describe('a real table end to end: mlops train → predict (unlabelled) → serv
     }
 
     // The same rows again: nothing to do; this new process rebuilt the same training rows from the registry.
-    const again = JSON.parse(cli('ingest', '--model', 'loans', '--data', batch, '--json').stdout);
+    const again = JSON.parse((await cli('ingest', '--model', 'loans', '--data', batch, '--json')).stdout);
     expect(again).toMatchObject({ decision: 'skipped', version: 2, triggers: [], trainingRows: 360 });
-    expect(JSON.parse(cli('registry', 'list', 'loans', '--json').stdout)).toMatchObject({ total: 2, production: 2 });
+    expect(JSON.parse((await cli('registry', 'list', 'loans', '--json')).stdout)).toMatchObject({
+      total: 2,
+      production: 2,
+    });
   });
 
-  it('logistic regression: mlops train --algorithm logistic, predictions on raw records, retrains of the same kind', () => {
+  it('logistic regression: mlops train --algorithm logistic, predictions on raw records, retrains of the same kind', async () => {
     const registry = join(dir, 'logistic-registry');
     const cli = (...args: string[]) => runCli(registry, ...args);
-    const trained = cli(
+    const trained = await cli(
       'train',
       '--data',
       loans,
@@ -270,14 +277,14 @@ describe('a real table end to end: mlops train → predict (unlabelled) → serv
     const result = JSON.parse(trained.stdout);
     expect(result).toMatchObject({ algorithm: 'logistic', task: 'classification', version: 1 });
     expect(result.accuracy).toBe(0.7); // deterministic: the fit draws nothing at random
-    const predicted = cli('predict', '--model', 'loans@production', '--input', requests, '--json');
+    const predicted = await cli('predict', '--model', 'loans@production', '--input', requests, '--json');
     expect(JSON.parse(predicted.stdout).predictions).toHaveLength(requestRecords().length);
-    const shown = JSON.parse(cli('registry', 'show', 'loans@production', '--json').stdout);
+    const shown = JSON.parse((await cli('registry', 'show', 'loans@production', '--json')).stdout);
     expect(shown.tags.trainer).toBe('logistic-regression');
-    expect(cli('ingest', '--model', 'loans', '--data', loans, '--threshold', '0.99', '--json').status).toBe(0);
-    const challenger = JSON.parse(cli('registry', 'show', 'loans@2', '--json').stdout);
+    expect((await cli('ingest', '--model', 'loans', '--data', loans, '--threshold', '0.99', '--json')).status).toBe(0);
+    const challenger = JSON.parse((await cli('registry', 'show', 'loans@2', '--json')).stdout);
     expect(challenger.tags.trainer).toBe('logistic-regression');
-    const searched = cli(
+    const searched = await cli(
       'train',
       '--data',
       loans,
@@ -298,11 +305,11 @@ describe('a real table end to end: mlops train → predict (unlabelled) → serv
       std: 0.012880625658101403,
       candidates: 3,
     });
-    expect(JSON.parse(cli('registry', 'show', 'searched@1', '--json').stdout).tags).toMatchObject({
+    expect(JSON.parse((await cli('registry', 'show', 'searched@1', '--json')).stdout).tags).toMatchObject({
       search: 'grid',
       searchBest: '{"C":1}',
     });
-    const regression = cli(
+    const regression = await cli(
       'train',
       '--data',
       loans,
@@ -317,10 +324,10 @@ describe('a real table end to end: mlops train → predict (unlabelled) → serv
     expect(regression.stderr).toContain('--algorithm logistic is a classifier, and this is a regression');
   });
 
-  it('gradient boosting: mlops train --algorithm boosting for a class and for a number, deterministic', () => {
+  it('gradient boosting: mlops train --algorithm boosting for a class and for a number, deterministic', async () => {
     const registry = join(dir, 'boosting-registry');
     const cli = (...args: string[]) => runCli(registry, ...args);
-    const classified = cli(
+    const classified = await cli(
       'train',
       '--data',
       loans,
@@ -335,7 +342,7 @@ describe('a real table end to end: mlops train → predict (unlabelled) → serv
       '--json',
     );
     expect(JSON.parse(classified.stdout)).toMatchObject({ algorithm: 'boosting', metrics: { accuracy: 0.7 } }); // 0.65 when category codes are split as numbers
-    const rate = cli(
+    const rate = await cli(
       'train',
       '--data',
       loans,
@@ -350,9 +357,11 @@ describe('a real table end to end: mlops train → predict (unlabelled) → serv
       '--json',
     );
     expect(JSON.parse(rate.stdout)).toMatchObject({ task: 'regression', metrics: { r2: 0.8090500875675729 } });
-    const shown = JSON.parse(cli('registry', 'show', 'rate@production', '--json').stdout);
+    const shown = JSON.parse((await cli('registry', 'show', 'rate@production', '--json')).stdout);
     expect(shown.tags.trainer).toBe('gradient-boosting-regressor');
-    const predicted = JSON.parse(cli('predict', '--model', 'rate@production', '--input', requests, '--json').stdout);
+    const predicted = JSON.parse(
+      (await cli('predict', '--model', 'rate@production', '--input', requests, '--json')).stdout,
+    );
     expect(predicted.predictions.every((v: unknown) => typeof v === 'number')).toBe(true);
   });
 });

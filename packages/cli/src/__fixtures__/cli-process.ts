@@ -1,16 +1,18 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 const cwd = join(import.meta.dirname, '../..');
 
-/** Runs `mlops …args` from source against `registry`; returns its exit status and output. */
-export function runCli(registry: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, MLOPS_REGISTRY: registry },
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+/**
+ * Runs `mlops …args` from source against `registry`; resolves with its exit status and output. Asynchronous, so a
+ * test running many commands never blocks its worker (vitest's worker RPC times out after 60 s of a blocked loop).
+ */
+export async function runCli(
+  registry: string,
+  ...args: string[]
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const { status, stdout, stderr } = await cliProcess(registry, args);
+  return { status, stdout, stderr };
 }
 
 /** How a CLI process ended: its exit status, or the signal that killed it, and its output. */

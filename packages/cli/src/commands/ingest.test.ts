@@ -26,23 +26,25 @@ const flipped = write(
 );
 
 describe('mlops ingest and mlops watch', () => {
-  it('runs one lifecycle step per labelled file: kept, skipped when seen again, a worse challenger rejected', () => {
+  it('runs one lifecycle step per labelled file: kept, skipped when seen again, a worse challenger rejected', async () => {
     expect(
-      mlops(
-        'train',
-        '--data',
-        train,
-        '--target',
-        'defaulted',
-        '--exclude',
-        'id,interest_rate',
-        '--name',
-        'loans',
-        '--trees',
-        '30',
+      (
+        await mlops(
+          'train',
+          '--data',
+          train,
+          '--target',
+          'defaulted',
+          '--exclude',
+          'id,interest_rate',
+          '--name',
+          'loans',
+          '--trees',
+          '30',
+        )
       ).status,
     ).toBe(0);
-    const kept = mlops('ingest', '--model', 'loans', '--data', batch, '--threshold', '0.5', '--json');
+    const kept = await mlops('ingest', '--model', 'loans', '--data', batch, '--threshold', '0.5', '--json');
     expect(kept.status).toBe(0);
     expect(JSON.parse(kept.stdout)).toMatchObject({
       decision: 'kept',
@@ -52,13 +54,13 @@ describe('mlops ingest and mlops watch', () => {
       metrics: { championAccuracy: 0.72, batchRows: 100 },
     });
     // A new process over the same registry: the batch is known by its source and by its content.
-    const again = JSON.parse(mlops('ingest', '--model', 'loans', '--data', batch, '--json').stdout);
+    const again = JSON.parse((await mlops('ingest', '--model', 'loans', '--data', batch, '--json')).stdout);
     expect(again).toMatchObject({ decision: 'skipped', version: 1, triggers: [], trainingRows: 320 });
     copyFileSync(batch, join(dir, 'batch-copy.csv'));
-    expect(mlops('ingest', '--model', 'loans', '--data', join(dir, 'batch-copy.csv')).stdout).toMatch(
+    expect((await mlops('ingest', '--model', 'loans', '--data', join(dir, 'batch-copy.csv'))).stdout).toMatch(
       /^loans: SKIPPED — already ingested \(the same rows, from .*batch\.csv\) by run /,
     );
-    const rejected = JSON.parse(mlops('ingest', '--model', 'loans', '--data', flipped, '--json').stdout);
+    const rejected = JSON.parse((await mlops('ingest', '--model', 'loans', '--data', flipped, '--json')).stdout);
     expect(rejected).toMatchObject({
       decision: 'rejected',
       version: 1,
@@ -68,11 +70,13 @@ describe('mlops ingest and mlops watch', () => {
       metrics: { championAccuracy: 0.28 },
     });
     expect(rejected.reason).toMatch(/^accuracy 0\.28 fell under 0\.85; challenger v2 scored .*: kept v1, archived v2$/);
-    expect(JSON.parse(mlops('registry', 'show', 'loans@2', '--json').stdout)).toMatchObject({ status: 'archived' });
-    expect(mlops('ingest', '--model', 'loans', '--data', batch, '--margin', '2').stderr).toBe(
+    expect(JSON.parse((await mlops('registry', 'show', 'loans@2', '--json')).stdout)).toMatchObject({
+      status: 'archived',
+    });
+    expect((await mlops('ingest', '--model', 'loans', '--data', batch, '--margin', '2')).stderr).toBe(
       'mlops: --margin must be a number from 0 to below 1, got "2"\n',
     );
-    expect(mlops('ingest', '--model', 'nobody', '--data', batch).stderr).toMatch(/^mlops: .*nobody/);
+    expect((await mlops('ingest', '--model', 'nobody', '--data', batch)).stderr).toMatch(/^mlops: .*nobody/);
   });
 
   it('watches a directory: each new file is ingested once, until SIGTERM', async () => {

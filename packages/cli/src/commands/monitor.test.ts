@@ -50,8 +50,8 @@ const json = (result: { stdout: string }) =>
   };
 
 describe('mlops monitor', () => {
-  it('compares a numeric column with blanks by KS, filled with the reference median, and blanks of a category as a level', () => {
-    const text = mlops('monitor', '--reference', numericRef, '--current', numericCur);
+  it('compares a numeric column with blanks by KS, filled with the reference median, and blanks of a category as a level', async () => {
+    const text = await mlops('monitor', '--reference', numericRef, '--current', numericCur);
     expect(text.stderr).toBe('');
     expect(text.status).toBe(0);
     // scipy: ks_2samp(ref, cur) = 0.35, p = 0.0143015; chi2_contingency([[15, 20, 5], [10, 20, 10]]) = 2.6667, p = 0.26360
@@ -64,7 +64,7 @@ describe('mlops monitor', () => {
         '',
       ].join('\n'),
     );
-    const report = json(mlops('monitor', '--reference', numericRef, '--current', numericCur, '--json'));
+    const report = json(await mlops('monitor', '--reference', numericRef, '--current', numericCur, '--json'));
     expect(report.features.map((f) => [f.feature, f.test, f.drifted])).toEqual([
       ['x', 'ks', true],
       ['region', 'chisquare', false],
@@ -80,12 +80,12 @@ describe('mlops monitor', () => {
     expect(report.newLevels).toEqual({});
   });
 
-  it('skips id-like text columns and leaves out every --target column', () => {
+  it('skips id-like text columns and leaves out every --target column', async () => {
     const row = (offset: number) => (i: number) => [`c${100 + i + offset}`, i % 5, i % 2, i * 10, side(i)];
     const header = ['customer_id', 'visits', 'churned', 'lifetime_value', 'region'];
     const ref = csv('ids-ref.csv', header, 30, row(0));
     const cur = csv('ids-cur.csv', header, 30, row(30));
-    const result = mlops(
+    const result = await mlops(
       'monitor',
       '--reference',
       ref,
@@ -99,19 +99,21 @@ describe('mlops monitor', () => {
     const report = json(result);
     expect(report.features.map((f) => f.feature)).toEqual(['visits', 'region']);
     expect(report.skippedIdColumns).toEqual(['customer_id']);
-    const text = mlops('monitor', '--reference', ref, '--current', cur, '--target', 'churned, lifetime_value');
+    const text = await mlops('monitor', '--reference', ref, '--current', cur, '--target', 'churned, lifetime_value');
     expect(text.stdout.split('\n').slice(-2)).toEqual(['skipped id-like columns: customer_id', '']);
     // A short file's distinct text is not taken as an id.
     const short = csv('ids-short.csv', header, 20, row(0));
-    expect(json(mlops('monitor', '--reference', short, '--current', short, '--json')).skippedIdColumns).toEqual([]);
-    const typo = mlops('monitor', '--reference', ref, '--current', cur, '--target', 'churned,lifetimevalue');
+    expect(json(await mlops('monitor', '--reference', short, '--current', short, '--json')).skippedIdColumns).toEqual(
+      [],
+    );
+    const typo = await mlops('monitor', '--reference', ref, '--current', cur, '--target', 'churned,lifetimevalue');
     expect([typo.status, typo.stderr]).toEqual([
       1,
       `mlops: --target names "lifetimevalue", which is not a column of ${ref}\n`,
     ]);
   });
 
-  it("with --model, compares the model's inputs with new category values as new levels, whatever --unseen", () => {
+  it("with --model, compares the model's inputs with new category values as new levels, whatever --unseen", async () => {
     const region = (i: number) => ['east', 'west', 'north'][i % 3]!;
     // x has one blank in training: the model fills it with the training median.
     const training = csv('shop.csv', ['id', 'region', 'x', 'y'], 60, (i) => [
@@ -127,10 +129,10 @@ describe('mlops monitor', () => {
       i < 2 ? 'NA' : i % 10,
       1,
     ]);
-    const trained = mlops('train', '--data', training, '--target', 'y', '--exclude', 'id', '--trees', '5');
+    const trained = await mlops('train', '--data', training, '--target', 'y', '--exclude', 'id', '--trees', '5');
     expect(trained.status).toBe(0);
     const report = json(
-      mlops('monitor', '--reference', training, '--current', current, '--model', 'shop@production', '--json'),
+      await mlops('monitor', '--reference', training, '--current', current, '--model', 'shop@production', '--json'),
     );
     const byRegion = report.features.find((f) => f.feature === 'region')!;
     expect(report.features.map((f) => [f.feature, f.test])).toEqual([
@@ -146,7 +148,7 @@ describe('mlops monitor', () => {
     ]);
     expect(report.newLevels).toEqual({ region: ['central'] });
     expect(report.filled).toEqual({ x: { reference: 1, current: 2, value: 4, from: 'model fill' } });
-    const text = mlops('monitor', '--reference', training, '--current', current, '--model', 'shop@production');
+    const text = await mlops('monitor', '--reference', training, '--current', current, '--model', 'shop@production');
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/^ {2}DRIFT region: chisquare /m);
     expect(text.stdout.split('\n').slice(-3)).toEqual([
@@ -155,7 +157,7 @@ describe('mlops monitor', () => {
       '',
     ]);
 
-    const strict = mlops(
+    const strict = await mlops(
       'train',
       '--data',
       training,
@@ -172,39 +174,49 @@ describe('mlops monitor', () => {
     );
     expect(strict.status).toBe(0);
     const html = join(dir, 'strict.html');
-    const unseen = mlops('monitor', '--reference', training, '--current', current, '--model', 'strict', '--html', html);
+    const unseen = await mlops(
+      'monitor',
+      '--reference',
+      training,
+      '--current',
+      current,
+      '--model',
+      'strict',
+      '--html',
+      html,
+    );
     expect(unseen.stderr).toBe('');
     expect(unseen.status).toBe(0);
     expect(unseen.stdout).toContain('region: new levels central');
     expect(readFileSync(html, 'utf8')).toContain('central');
 
     const noRegion = csv('shop-no-region.csv', ['id', 'x'], 3, (i) => [`n${i}`, i]);
-    const absent = mlops('monitor', '--reference', training, '--current', noRegion, '--model', 'shop');
+    const absent = await mlops('monitor', '--reference', training, '--current', noRegion, '--model', 'shop');
     expect([absent.status, absent.stderr]).toEqual([1, `mlops: ${noRegion} lacks column "region", an input of shop\n`]);
     const badX = csv('shop-bad-x.csv', ['region', 'x'], 3, (i) => ['east', i === 1 ? 'many' : i]);
-    const bad = mlops('monitor', '--reference', training, '--current', badX, '--model', 'shop');
+    const bad = await mlops('monitor', '--reference', training, '--current', badX, '--model', 'shop');
     expect([bad.status, bad.stderr]).toEqual([
       1,
       `mlops: ${badX} line 3, column "x" is "many": expected a number (decimal digits, optional sign, point and exponent)\n`,
     ]);
   });
 
-  it('--drift-share sets the share of drifted columns at which the dataset drifted', () => {
+  it('--drift-share sets the share of drifted columns at which the dataset drifted', async () => {
     // x drifts (as above); `same` is identical in both files, so one column in two drifted.
     const ref = csv('share-ref.csv', ['x', 'same'], 40, (i) => [i % 10 === 0 ? '' : i, i % 7]);
     const cur = csv('share-cur.csv', ['x', 'same'], 40, (i) => [i % 8 === 0 ? 'NA' : i + 15, i % 7]);
     const run = (...extra: string[]) =>
       mlops('monitor', '--reference', ref, '--current', cur, '--fail-on-drift', ...extra);
-    const byDefault = run();
+    const byDefault = await run();
     expect(byDefault.status).toBe(3);
     expect(byDefault.stdout).toMatch(/^dataset drift: YES \(1\/2 features, 40 vs 40 rows\)\n/);
-    const half = run('--drift-share', '0.5', '--json');
+    const half = await run('--drift-share', '0.5', '--json');
     expect([half.status, json(half).datasetDrift, json(half).driftShare]).toEqual([3, true, 0.5]);
-    const most = run('--drift-share', '0.75');
+    const most = await run('--drift-share', '0.75');
     expect(most.status).toBe(0);
     expect(most.stdout).toMatch(/^dataset drift: no \(1\/2 features, 40 vs 40 rows\)\n/);
     for (const bad of ['0', '1.5', 'half']) {
-      const result = run('--drift-share', bad);
+      const result = await run('--drift-share', bad);
       expect([result.status, result.stderr]).toEqual([
         1,
         `mlops: --drift-share must be a number in (0, 1], got "${bad}"\n`,
