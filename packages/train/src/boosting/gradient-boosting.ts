@@ -1,5 +1,6 @@
 import { createDataset, type Dataset, InvalidInputError, type Trainer } from '@mlops/core';
 import { classificationData } from '../shared/classification-data';
+import { rowMajor } from '../shared/row-matrix';
 import { fitBoosting } from './boosting';
 import { GradientBoostingClassifierModel, GradientBoostingRegressorModel } from './model';
 import { type GradientBoostingParams, resolveGradientBoostingParams } from './params';
@@ -55,10 +56,7 @@ export function gradientBoostingRegressor(
         throw new InvalidInputError('gradientBoostingRegressor needs a numeric target: this dataset has classes');
       const rows = data.features.length;
       const cols = data.featureNames.length;
-      const x = new Float64Array(rows * cols);
-      data.features.forEach((row, r) => {
-        x.set(row, r * cols);
-      });
+      const x = rowMajor(data.features, cols);
       const target = { kind: 'regression', y: Float64Array.from(data.target) } as const;
       return new GradientBoostingRegressorModel(
         fitBoosting(x, rows, cols, target, params, categoriesOf(data, params)),

@@ -1,5 +1,4 @@
 import {
-  assertFeatureRows,
   type FeatureRows,
   InvalidArtifactError,
   type JsonObject,
@@ -9,6 +8,7 @@ import {
 } from '@mlops/core';
 import { boostedShapValues, nestedShapValues } from '../inspection/tree-shap';
 import { artifactNames, artifactParams } from '../shared/artifact-fields';
+import { predictMatrix } from '../shared/row-matrix';
 import type { BoostedEnsemble } from './boosting';
 import { type BoostedTree, CATEGORY_WORDS, treeValue } from './grower';
 
@@ -66,13 +66,7 @@ abstract class BoostedModelBase {
 
   /** Raw outputs of checked rows. */
   protected raw(rows: FeatureRows): Float64Array {
-    const cols = this.featureNames.length;
-    assertFeatureRows(rows, { columns: cols, featureNames: this.featureNames, what: 'predict input' });
-    const x = new Float64Array(rows.length * cols);
-    rows.forEach((row, r) => {
-      x.set(row, r * cols);
-    });
-    return rawOutputs(this.ensemble, x, rows.length);
+    return rawOutputs(this.ensemble, this.matrix(rows), rows.length);
   }
 
   /**
@@ -90,13 +84,7 @@ abstract class BoostedModelBase {
 
   /** Checked rows as one row-major array. */
   protected matrix(rows: FeatureRows): Float64Array {
-    const cols = this.featureNames.length;
-    assertFeatureRows(rows, { columns: cols, featureNames: this.featureNames, what: 'predict input' });
-    const x = new Float64Array(rows.length * cols);
-    rows.forEach((row, r) => {
-      x.set(row, r * cols);
-    });
-    return x;
+    return predictMatrix(rows, this.featureNames);
   }
 
   protected artifact(classNames?: readonly string[]): ModelArtifact {

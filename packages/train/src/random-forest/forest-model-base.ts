@@ -1,4 +1,5 @@
-import { assertFeatureRows, type FeatureRows, type JsonObject, type ModelArtifact } from '@mlops/core';
+import type { FeatureRows, JsonObject, ModelArtifact } from '@mlops/core';
+import { predictMatrix } from '../shared/row-matrix';
 import { forestImportances, type ForestData } from '../engine/forest';
 import { encodeForest } from '../engine/serialize';
 import { forestShapValues, nestedShapValues } from '../inspection/tree-shap';
@@ -47,17 +48,7 @@ export abstract class ForestModelBase {
 
   /** Checked rows as one row-major array. */
   protected matrix(rows: FeatureRows): Float64Array {
-    assertFeatureRows(rows, {
-      columns: this.featureNames.length,
-      featureNames: this.featureNames,
-      what: 'predict input',
-    });
-    const cols = this.featureNames.length;
-    const x = new Float64Array(rows.length * cols);
-    rows.forEach((row, r) => {
-      x.set(row, r * cols);
-    });
-    return x;
+    return predictMatrix(rows, this.featureNames);
   }
 
   /** The forest as compact JSON data (`formatVersion: 1`); `classNames` only for classifiers. */

@@ -8,6 +8,7 @@ import {
   type Trainer,
 } from '@mlops/core';
 import { predictForestValues } from '../engine/forest';
+import { rowMajor } from '../shared/row-matrix';
 import { fitForestAsync, type FitRunOptions } from '../engine/parallel';
 import { ForestModelBase } from './forest-model-base';
 import { resolveRandomForestRegressorParams, type RandomForestRegressorParams } from './params';
@@ -43,10 +44,7 @@ export function randomForestRegressor(
         throw new InvalidInputError('a regressor needs a dataset without classNames (numeric targets)');
       const rows = data.features.length;
       const cols = data.featureNames.length;
-      const x = new Float64Array(rows * cols);
-      data.features.forEach((row, r) => {
-        x.set(row, r * cols);
-      });
+      const x = rowMajor(data.features, cols);
       const forest = await fitForestAsync(
         x,
         rows,

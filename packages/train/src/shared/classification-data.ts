@@ -1,4 +1,5 @@
 import { createDataset, InvalidInputError, type Dataset } from '@mlops/core';
+import { rowMajor } from './row-matrix';
 
 /** A validated classification dataset (class names present) with its features as one row-major array. */
 export interface ClassificationData {
@@ -21,9 +22,6 @@ export function classificationData(input: Dataset): ClassificationData {
   }
   const rows = dataset.features.length;
   const cols = dataset.featureNames.length;
-  const x = new Float64Array(rows * cols);
-  dataset.features.forEach((row, r) => {
-    x.set(row, r * cols);
-  });
+  const x = rowMajor(dataset.features, cols);
   return { dataset: { ...dataset, classNames }, x, rows, cols };
 }

@@ -1,0 +1,16 @@
+import { assertFeatureRows, type FeatureRows } from '@mlops/core';
+
+/** Feature rows as one row-major array (`cols` values a row); the rows must already be checked. */
+export function rowMajor(rows: FeatureRows, cols: number): Float64Array {
+  const x = new Float64Array(rows.length * cols);
+  rows.forEach((row, r) => {
+    x.set(row, r * cols);
+  });
+  return x;
+}
+
+/** Predict input checked against a model's features (`InvalidInputError` naming the row and column), row-major. */
+export function predictMatrix(rows: FeatureRows, featureNames: readonly string[]): Float64Array {
+  assertFeatureRows(rows, { columns: featureNames.length, featureNames, what: 'predict input' });
+  return rowMajor(rows, featureNames.length);
+}
