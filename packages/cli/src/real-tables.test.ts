@@ -225,6 +225,10 @@ describe('a real table end to end: mlops train → predict (unlabelled) → serv
       ).status,
     ).toBe(0);
 
+    // Before production learns of "late", rows labelled so are predicted but not scored.
+    const lateRows = rows.slice(300, 310).map((line, i) => (i < 4 ? line.replace(/,(yes|no)$/, ',late') : line));
+    const early = await cli('predict', '--model', 'loans@production', '--input', write('late.csv', lateRows), '--json');
+    expect(JSON.parse(early.stdout)).toMatchObject({ labelledRows: 6, unknownLabels: { late: 4 } });
     const ingested = await cli('ingest', '--model', 'loans', '--data', batch, '--json');
     expect(ingested.stderr).toBe('');
     const decision = JSON.parse(ingested.stdout);

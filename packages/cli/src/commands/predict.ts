@@ -27,7 +27,7 @@ export const predict = defineCommand({
       const model = await loadModel(store, name, ref, codecs);
       const version = model.version.version;
       // Parsed and encoded exactly as at training time; errors name the file line and column.
-      const inputs = await readInputs(args.input, model.inputSpec);
+      const inputs = await readInputs(args.input, model.inputSpec, { unknownLabels: 'skip' });
       const classNames = model.version.signature.classNames;
       const indices = model.predict(inputs.rows);
       const predictions = classNames ? indices.map((k) => classNames[k]!) : indices;
@@ -42,7 +42,13 @@ export const predict = defineCommand({
               labelled.map(([, predicted]) => predicted),
             )
           : undefined;
+      const unknown = Object.entries(inputs.unknownLabels ?? {});
       const notes = [
+        ...(unknown.length > 0
+          ? [
+              `${unknown.reduce((n, [, count]) => n + count, 0)} rows are labelled with classes the model does not know (${unknown.map(([label, count]) => `${label} ×${count}`).join(', ')}): predicted, not scored`,
+            ]
+          : []),
         ...inputs.absent.map((c) => `column "${c}" is not in the file: every row gets its fill value`),
         ...Object.entries(inputs.filled).flatMap(([column, { missing, unseen }]) => [
           ...(missing > 0 ? [`${column}: ${missing} blank ${missing === 1 ? 'cell' : 'cells'} filled`] : []),
@@ -69,6 +75,7 @@ export const predict = defineCommand({
           ...(score ? { score, labelledRows: labelled!.length } : {}),
           ...(Object.keys(inputs.filled).length > 0 ? { filled: inputs.filled } : {}),
           ...(inputs.absent.length > 0 ? { absentColumns: inputs.absent } : {}),
+          ...(unknown.length > 0 ? { unknownLabels: inputs.unknownLabels } : {}),
         },
         () =>
           toCsv(

@@ -64,7 +64,7 @@ function readTableFile(data: string, options: TableOptions): Promise<LoadedTable
 export async function readInputs(
   path: string,
   preprocessing: EncoderSpec & { readonly target?: PipelineTarget },
-  options: { readonly extend?: boolean } = {},
+  options: { readonly extend?: boolean; readonly unknownLabels?: 'error' | 'skip' } = {},
 ): Promise<LoadedInputs> {
   const source = { path };
   const given = { preprocessing, ...options };

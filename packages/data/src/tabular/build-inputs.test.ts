@@ -143,6 +143,11 @@ describe('loading records to predict with a model preprocessing', () => {
         { preprocessing },
       ),
     ).rejects.toThrow('line 1, target column "default" is "maybe", which is not one of the classes (no, yes)');
+    const skipped = await loadNdjson(
+      { text: '{"income": 1, "home": "OWN", "years": 1, "married": "no", "default": "maybe"}\n' },
+      { preprocessing, unknownLabels: 'skip' },
+    );
+    expect([skipped.target, skipped.unknownLabels, skipped.rows.length]).toEqual([[null], { maybe: 1 }, 1]);
   });
 
   it('with extend, learns the levels and classes a labelled batch adds, appended after the known ones', async () => {

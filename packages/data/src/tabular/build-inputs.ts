@@ -28,6 +28,12 @@ export interface InputOptions {
    * as `extended`. Needs a full preprocessing (with its target).
    */
   readonly extend?: boolean;
+  /**
+   * A label that is not one of the model's classes: `'error'` (default) stops, naming the line; `'skip'` leaves that
+   * row unlabelled (its target `null`) and counts it in `unknownLabels` — to predict a file and score the rows a model
+   * can be scored on.
+   */
+  readonly unknownLabels?: 'error' | 'skip';
 }
 
 /** Prediction-time records: as read, encoded, and their labels when the file has the target column. */
@@ -47,6 +53,8 @@ export interface LoadedInputs {
   readonly filled: Readonly<Record<string, { readonly missing: number; readonly unseen: number }>>;
   /** Input columns the file does not have at all (every record gets their fill value). */
   readonly absent: readonly string[];
+  /** With `unknownLabels: 'skip'`: rows per label the model's classes lack (absent when none). */
+  readonly unknownLabels?: Readonly<Record<string, number>>;
   /** With `extend`: the preprocessing the records were encoded with, and the levels and classes they added. */
   readonly extended?: { readonly preprocessing: Preprocessing; readonly added: SchemaAdditions };
 }
@@ -66,12 +74,22 @@ function checkHeader(header: readonly string[], pre: InputOptions['preprocessing
   );
 }
 
-function encodeTarget(target: PipelineTarget, value: unknown, at: CellPlace, missingValues: readonly string[]) {
+function encodeTarget(
+  target: PipelineTarget,
+  value: unknown,
+  at: CellPlace,
+  missingValues: readonly string[],
+  unknown?: Record<string, number>,
+) {
   if (isMissing(value, missingValues)) return null;
   const ref = { place: `${at.what} ${at.line}, target column "${target.name}"`, row: at.line, columnName: target.name };
   if (target.task === 'regression') return parseRawValue(value, 'number', ref) as number;
   const label = parseRawValue(value, 'category', ref) as string;
   const index = target.classNames?.indexOf(label) ?? -1;
+  if (index < 0 && unknown) {
+    unknown[label] = (unknown[label] ?? 0) + 1;
+    return null;
+  }
   if (index < 0)
     throw new InvalidInputError(
       `${ref.place} is ${JSON.stringify(label)}, which is not one of the classes (${(target.classNames ?? []).join(', ')})`,
@@ -114,12 +132,16 @@ export async function buildInputs(
   });
   const target = pre.target;
   const labelled = target !== undefined && header.includes(target.name);
+  const unknown: Record<string, number> | undefined = options.unknownLabels === 'skip' ? {} : undefined;
+  // Labels first: `unknown` is counted while they are encoded.
+  const targets = labelled
+    ? rows.map((r) => encodeTarget(target, r.values[target.name], r.at, pre.missingValues, unknown))
+    : undefined;
   return {
     records: values,
     rows: encoded,
-    ...(labelled
-      ? { target: rows.map((r) => encodeTarget(target, r.values[target.name], r.at, pre.missingValues)) }
-      : {}),
+    ...(targets ? { target: targets } : {}),
+    ...(unknown && Object.keys(unknown).length > 0 ? { unknownLabels: unknown } : {}),
     places,
     filled,
     absent: rows.length > 0 ? pre.inputs.map((c) => c.name).filter((name) => !header.includes(name)) : [],
