@@ -198,7 +198,8 @@ export function buildTree(
         } else hist[bin * classes + yClass[r]!]! += w;
         binRows[bin]!++;
       }
-      const present = touched.subarray(0, nTouched).sort();
+      sortTouched(touched, nTouched, isTouched);
+      const present = touched;
       leftCounts.fill(0);
       let leftTotal = 0;
       let leftRows = 0;
@@ -228,7 +229,7 @@ export function buildTree(
         const bin = touched[t]!;
         isTouched[bin] = 0;
         binRows[bin] = 0;
-        hist.fill(0, bin * classes, bin * classes + classes);
+        for (let c = bin * classes; c < bin * classes + classes; c++) hist[c] = 0; // inline: fill() costs a call per bin
       }
     }
     if (bestFeature < 0) continue;
@@ -254,4 +255,25 @@ export function buildTree(
     stack.push(leftChild + 1, i, end, depth + 1, leftChild, start, i, depth + 1);
   }
   return tree.finish(impurityDecrease);
+}
+
+/**
+ * Sorts the first `n` bins of `touched` in place, ascending: insertion sort for the few bins small nodes touch, else
+ * a pass over the `marked` bins in order (no allocation either way).
+ */
+function sortTouched(touched: Int32Array, n: number, marked: Uint8Array): void {
+  if (n > 16) {
+    let k = 0;
+    for (let bin = 0; k < n; bin++) if (marked[bin]) touched[k++] = bin;
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = touched[i]!;
+    let j = i - 1;
+    while (j >= 0 && touched[j]! > v) {
+      touched[j + 1] = touched[j]!;
+      j--;
+    }
+    touched[j + 1] = v;
+  }
 }
