@@ -8,7 +8,7 @@ import { ConflictError, InvalidInputError } from '../errors/errors';
 import { systemClock } from '../schedule/clock';
 import { DAY_MS, schedule } from '../schedule/schedule';
 import { decodeModel } from '../validation/decode-model';
-import { concatDatasets } from '../validation/dataset';
+import { concatDatasets, sameNames } from '../validation/dataset';
 import { compareInputs } from '../pipeline/schema-change';
 import { PIPELINE_FORMAT } from '../pipeline/pipeline-model';
 import { fingerprint } from '../fingerprint/fingerprint';
@@ -16,8 +16,6 @@ import { EventStream } from './events';
 import { lastRows, splitBatch } from './holdout';
 import { factsOf, ingestedBy, openRun, RUN_TAG, RUN_TAGS, type RunFacts, trainingParts } from './run-log';
 import type { Lifecycle, LifecycleDecision, LifecycleEvent, LifecycleOptions } from './types';
-
-const sameNames = (a?: readonly string[], b?: readonly string[]) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * A model's prediction per row, `-1` where it refuses the row (a category level it never saw): a champion that
@@ -216,13 +214,17 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
       }
       const championAccuracy = accuracyOf(await loadChampion(championVersion), holdout);
       metrics.championHoldoutAccuracy = championAccuracy;
-      const changes = await inputChanges(championVersion, challengerVersion);
-      if (changes.incompatible.length > 0 && !policy.allowIncompatibleInputs) {
-        const reason = `challenger v${challengerVersion}'s inputs are incompatible with production's (${changes.incompatible.join('; ')}): kept v${championVersion}, archived v${challengerVersion}`;
+      // A rejected challenger is archived (kept, loadable by number, never `latest`); a resumed run may find it done.
+      const reject = async (reason: string) => {
         if ((await store.getVersion(modelName, challengerVersion)).status === 'active')
           await store.archiveVersion(modelName, challengerVersion, { reason: `rejected (run ${runId})` });
         return finish(base, 'rejected', reason, metrics);
-      }
+      };
+      const changes = await inputChanges(championVersion, challengerVersion);
+      if (changes.incompatible.length > 0 && !policy.allowIncompatibleInputs)
+        return reject(
+          `challenger v${challengerVersion}'s inputs are incompatible with production's (${changes.incompatible.join('; ')}): kept v${championVersion}, archived v${challengerVersion}`,
+        );
       const changed = changes.compatible.length ? `; its inputs: ${changes.compatible.join('; ')}` : '';
       if (challengerAccuracy > championAccuracy + minImprovement) {
         await store.setAlias(modelName, alias, challengerVersion, {
@@ -237,11 +239,9 @@ export function createLifecycle<Params extends JsonObject>(options: LifecycleOpt
         );
       }
       const margin = minImprovement > 0 ? ` + ${minImprovement}` : '';
-      const reason = `${describe(base.triggers ?? [trigger], metrics)}; challenger v${challengerVersion} scored ${round(challengerAccuracy)}, not above v${championVersion}'s ${round(championAccuracy)}${margin} on the holdout: kept v${championVersion}, archived v${challengerVersion}`;
-      // A rejected challenger is archived (kept, loadable by number, never `latest`); a resumed run may find it done.
-      if ((await store.getVersion(modelName, challengerVersion)).status === 'active')
-        await store.archiveVersion(modelName, challengerVersion, { reason: `rejected (run ${runId})` });
-      return finish(base, 'rejected', reason, metrics);
+      return reject(
+        `${describe(base.triggers ?? [trigger], metrics)}; challenger v${challengerVersion} scored ${round(challengerAccuracy)}, not above v${championVersion}'s ${round(championAccuracy)}${margin} on the holdout: kept v${championVersion}, archived v${challengerVersion}`,
+      );
     } catch (error) {
       if (!ConflictError.isInstance(error)) throw error;
       return finish(

@@ -86,7 +86,8 @@ function checkLevels(input: DatasetInput, columns: number): readonly (readonly s
   return Object.freeze(levels.map((names) => (names === null ? null : Object.freeze([...names]))));
 }
 
-function sameNames(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+/** Whether two name lists are equal (both absent counts as equal). */
+export function sameNames(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
   return a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
 }
 
