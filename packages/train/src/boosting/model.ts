@@ -8,6 +8,8 @@ import {
 } from '@mlops/core';
 import { boostedShapValues, nestedShapValues } from '../inspection/tree-shap';
 import { artifactNames, artifactParams } from '../shared/artifact-fields';
+import { fromBase64, toBase64 } from '../shared/base64-arrays';
+import { classProbabilities, mostProbable } from '../shared/class-probabilities';
 import { predictMatrix } from '../shared/row-matrix';
 import type { BoostedEnsemble } from './boosting';
 import { type BoostedTree, CATEGORY_WORDS, treeValue } from './grower';
@@ -116,22 +118,12 @@ export class GradientBoostingClassifierModel extends BoostedModelBase implements
   predictProba(rows: FeatureRows): number[][] {
     const raw = this.raw(rows);
     const outputs = this.ensemble.outputs;
-    return rows.map((_, r) => {
-      if (outputs === 1) {
-        const p = 1 / (1 + Math.exp(-raw[r]!));
-        return [1 - p, p];
-      }
-      const z = Array.from(raw.subarray(r * outputs, (r + 1) * outputs));
-      const top = Math.max(...z);
-      const e = z.map((v) => Math.exp(v - top));
-      const sum = e.reduce((a, b) => a + b, 0);
-      return e.map((v) => v / sum);
-    });
+    return rows.map((_, r) => classProbabilities(Array.from(raw.subarray(r * outputs, (r + 1) * outputs))));
   }
 
   /** The class of highest probability per row (ties to the lower index). */
   predict(rows: FeatureRows): number[] {
-    return this.predictProba(rows).map((p) => p.reduce((best, v, k) => (v > p[best]! ? k : best), 0));
+    return this.predictProba(rows).map(mostProbable);
   }
 
   /** The ensemble as compact JSON data (`mlops-gradient-boosting`, `formatVersion` 1). */
@@ -152,9 +144,6 @@ export class GradientBoostingRegressorModel extends BoostedModelBase implements 
     return this.artifact();
   }
 }
-
-const toBase64 = (a: Int32Array | Float64Array | Uint32Array) =>
-  Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
 /** JSON-safe ensemble: a header plus little-endian typed arrays in base64, trees' nodes one after another. */
 interface EncodedEnsemble {
@@ -236,26 +225,21 @@ function decodeEnsemble(payload: unknown, featureCount: number, classCount: numb
   if (!Array.isArray(counts) || counts.length % outputs !== 0 || !counts.every((c) => Number.isInteger(c) && c >= 1))
     throw fail('nodeCounts must be positive whole numbers, a multiple of outputs');
   const total = (counts as number[]).reduce((a, b) => a + b, 0);
-  const typed = <T extends Int32Array | Float64Array | Uint32Array>(
-    field: string,
-    make: new (b: ArrayBuffer) => T,
-    size: number,
-  ): T => {
-    const text = p[field];
-    if (typeof text !== 'string') throw fail(`${field} must be a base64 string`);
-    const bytes = Buffer.from(text, 'base64');
-    if (bytes.length !== total * size) throw fail(`${field} holds ${bytes.length} bytes, expected ${total * size}`);
-    const copy = new ArrayBuffer(bytes.length);
-    new Uint8Array(copy).set(bytes);
-    return new make(copy);
+  const raise = (problem: string): never => {
+    throw fail(problem);
   };
-  const feature = typed('feature', Int32Array, 4);
-  const threshold = typed('threshold', Float64Array, 8);
-  const left = typed('left', Int32Array, 4);
-  const right = typed('right', Int32Array, 4);
-  const gain = typed('gain', Float64Array, 8);
-  const cover = typed('cover', Float64Array, 8);
-  const sets = p.leftCategories === undefined ? undefined : typed('leftCategories', Uint32Array, 4 * CATEGORY_WORDS);
+  const perNode = <T extends Int32Array | Float64Array | Uint32Array>(
+    field: string,
+    Type: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number },
+    width = 1,
+  ): T => fromBase64(p[field], Type, field, total * width, raise);
+  const feature = perNode('feature', Int32Array);
+  const threshold = perNode('threshold', Float64Array);
+  const left = perNode('left', Int32Array);
+  const right = perNode('right', Int32Array);
+  const gain = perNode('gain', Float64Array);
+  const cover = perNode('cover', Float64Array);
+  const sets = p.leftCategories === undefined ? undefined : perNode('leftCategories', Uint32Array, CATEGORY_WORDS);
   const trees: BoostedTree[] = [];
   let at = 0;
   for (const count of counts as number[]) {

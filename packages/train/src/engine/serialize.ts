@@ -1,5 +1,6 @@
 import { InvalidArtifactError, InvalidInputError } from '@mlops/core';
 import { type CoveredTree, coverShares } from '../inspection/tree-shap';
+import { fromBase64, toBase64 } from '../shared/base64-arrays';
 import type { ForestData } from './forest';
 
 /** JSON-safe forest: a header plus little-endian typed arrays in base64. */
@@ -29,8 +30,6 @@ export interface EncodedForest {
    */
   readonly leftCoverShare?: string;
 }
-
-const toBase64 = (a: Int32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
 /** Encodes a forest compactly: internal nodes keep no class values, leaves keep no split. */
 export function encodeForest(forest: ForestData): EncodedForest {
@@ -89,22 +88,6 @@ const fail = (problem: string): never => {
   throw new InvalidArtifactError(`invalid forest: ${problem}`);
 };
 
-function fromBase64<T extends Int32Array | Float64Array>(
-  text: unknown,
-  Type: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number },
-  field: string,
-  expected: number,
-): T {
-  if (typeof text !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return fail(`${field} must be base64`);
-  const bytes = Buffer.from(text, 'base64');
-  if (bytes.length !== expected * Type.BYTES_PER_ELEMENT) {
-    return fail(`${field} holds ${bytes.length / Type.BYTES_PER_ELEMENT} values, expected ${expected}`);
-  }
-  const copy = new ArrayBuffer(bytes.length);
-  new Uint8Array(copy).set(bytes);
-  return new Type(copy);
-}
-
 function positiveInt(value: unknown, field: string, max: number): number {
   if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > max)
     fail(`${field} must be an integer in [1, ${max}]`);
@@ -131,15 +114,17 @@ export function decodeForest(json: unknown): ForestData {
     positiveInt(n, `nodeCounts[${t}]`, 1 << 26);
   });
   const totalNodes = (counts as number[]).reduce((a, b) => a + b, 0);
-  const feature = fromBase64(e.feature, Int32Array, 'feature', totalNodes);
+  const feature = fromBase64(e.feature, Int32Array, 'feature', totalNodes, fail);
   const internal = feature.reduce((n, f) => n + (f >= 0 ? 1 : 0), 0);
-  const threshold = fromBase64(e.threshold, Float64Array, 'threshold', internal);
-  const left = fromBase64(e.left, Int32Array, 'left', internal);
-  const value = fromBase64(e.value, Float64Array, 'value', (totalNodes - internal) * classes);
-  const decrease = fromBase64(e.impurityDecrease, Float64Array, 'impurityDecrease', counts.length * cols);
+  const threshold = fromBase64(e.threshold, Float64Array, 'threshold', internal, fail);
+  const left = fromBase64(e.left, Int32Array, 'left', internal, fail);
+  const value = fromBase64(e.value, Float64Array, 'value', (totalNodes - internal) * classes, fail);
+  const decrease = fromBase64(e.impurityDecrease, Float64Array, 'impurityDecrease', counts.length * cols, fail);
   if (!decrease.every((v) => v >= 0 && Number.isFinite(v))) fail('impurityDecrease must hold finite numbers ≥ 0');
   const leftShare =
-    e.leftCoverShare === undefined ? null : fromBase64(e.leftCoverShare, Float64Array, 'leftCoverShare', internal);
+    e.leftCoverShare === undefined
+      ? null
+      : fromBase64(e.leftCoverShare, Float64Array, 'leftCoverShare', internal, fail);
   if (leftShare && !leftShare.every((v) => v >= 0 && v <= 1)) fail('leftCoverShare must hold numbers in [0, 1]');
 
   let at = 0;

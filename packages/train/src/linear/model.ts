@@ -8,6 +8,7 @@ import {
   type ModelCodec,
 } from '@mlops/core';
 import { artifactNames, artifactParams } from '../shared/artifact-fields';
+import { classProbabilities, mostProbable } from '../shared/class-probabilities';
 
 /** Artifact format of {@link LogisticRegressionModel}. */
 export const LOGISTIC_REGRESSION_FORMAT = 'mlops-logistic-regression';
@@ -74,24 +75,13 @@ export class LogisticRegressionModel implements Model {
         for (let j = 0; j < w.length; j++) s += (w[j]! * (row[j]! - mean[j]!)) / scale[j]!;
         return s;
       });
-      if (z.length === 1) {
-        const p = 1 / (1 + Math.exp(-z[0]!));
-        return [1 - p, p];
-      }
-      const top = Math.max(...z);
-      const e = z.map((v) => Math.exp(v - top));
-      const sum = e.reduce((a, b) => a + b, 0);
-      return e.map((v) => v / sum);
+      return classProbabilities(z);
     });
   }
 
-  /** The class of highest probability per row. */
+  /** The class of highest probability per row (ties to the lower index). */
   predict(rows: FeatureRows): number[] {
-    return this.predictProba(rows).map((p) => {
-      let best = 0;
-      for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
-      return best;
-    });
+    return this.predictProba(rows).map(mostProbable);
   }
 
   /** Scaling, coefficients and intercepts as JSON data (`mlops-logistic-regression`, `formatVersion` 1). */
