@@ -1,5 +1,5 @@
 import {
-  concatDatasets,
+  alignDataset,
   createDataset,
   createLifecycle,
   type Dataset,
@@ -95,11 +95,11 @@ export async function openCliLifecycle(store: Registry, name: string, policy: Cl
     policy,
     detectDrift: (before, batch) => {
       // The batch's codes on the training data's levels (joined by name), new levels included.
-      const joined = concatDatasets(before, batch);
-      return detectDrift(before.features, joined.features.slice(before.features.length), {
+      const aligned = alignDataset(before, batch);
+      return detectDrift(before.features, aligned.features, {
         featureNames: before.featureNames,
         columns: pre.inputs.map((c, j) =>
-          c.type === 'category' ? { ...c, levels: joined.levels?.[j] ?? c.levels } : c,
+          c.type === 'category' ? { ...c, levels: aligned.levels?.[j] ?? c.levels } : c,
         ),
       });
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { concatDatasets, createDataset } from './dataset';
+import { alignDataset, concatDatasets, createDataset } from './dataset';
 
 const base = {
   features: [
@@ -145,6 +145,14 @@ describe('concatDatasets', () => {
     const named = (d: typeof a) =>
       d.features.map((row, i) => [d.levels![0]![row[0]!], row[1], d.classNames![d.target[i]!]]);
     expect(named(both)).toEqual([...named(a), ...named(b)]);
+    // alignDataset is the second half of that: b alone, on the joined lists.
+    const aligned = alignDataset(a, b);
+    expect([aligned.features, aligned.target, aligned.levels, aligned.classNames]).toEqual([
+      both.features.slice(2),
+      both.target.slice(2),
+      both.levels,
+      both.classNames,
+    ]);
   });
 });
 

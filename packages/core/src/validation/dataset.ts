@@ -104,11 +104,11 @@ function unionOf(names: readonly string[], more: readonly string[]): { names: st
 }
 
 /**
- * Rows of `a` followed by rows of `b`. Both must have the same features and feature types; classes and category
- * levels are joined by name: `a`'s keep their codes, names only `b` has are appended (so a batch with a new class
- * or a new level extends the data), and `b`'s codes are mapped onto the joined lists.
+ * The rows of `b` on `a`'s classes and category levels: `a`'s keep their codes, names only `b` has are appended, and
+ * `b`'s codes are mapped onto the joined lists (what a batch with a new class or level becomes beside `a`). Both must
+ * have the same features, feature types and category columns.
  */
-export function concatDatasets(a: Dataset, b: Dataset): Dataset {
+export function alignDataset(a: Dataset, b: Dataset): Dataset {
   if (!sameNames(a.featureNames, b.featureNames)) {
     throw new InvalidInputError(
       `cannot concatenate datasets with different features: [${a.featureNames}] vs [${b.featureNames}]`,
@@ -137,12 +137,26 @@ export function concatDatasets(a: Dataset, b: Dataset): Dataset {
     : b.features;
   const target = classes?.codeOf.some((code, k) => code !== k) ? b.target.map((k) => classes.codeOf[k]!) : b.target;
   return createDataset({
-    features: [...a.features, ...features],
-    target: [...a.target, ...target],
+    features,
+    target,
     featureNames: a.featureNames,
     ...(a.featureTypes || b.featureTypes ? { featureTypes: typesOf(a) as Dataset['featureTypes'] } : {}),
     ...(classes ? { classNames: classes.names } : {}),
     ...(levels ? { levels: levels.map((l) => l?.names ?? null) } : {}),
+    ...(b.name === undefined ? {} : { name: b.name }),
+  });
+}
+
+/**
+ * Rows of `a` followed by rows of `b` ({@link alignDataset}: classes and category levels joined by name, new ones
+ * appended, `b` recoded). Both must have the same features and feature types.
+ */
+export function concatDatasets(a: Dataset, b: Dataset): Dataset {
+  const { name: _, ...aligned } = alignDataset(a, b);
+  return createDataset({
+    ...aligned,
+    features: [...a.features, ...aligned.features],
+    target: [...a.target, ...aligned.target],
     ...(a.name === undefined ? {} : { name: a.name }),
   });
 }

@@ -1,5 +1,5 @@
 export { assertFeatureRows, type AssertRowsOptions } from './rows';
-export { concatDatasets, createDataset, type DatasetInput } from './dataset';
+export { alignDataset, concatDatasets, createDataset, type DatasetInput } from './dataset';
 export { accuracyScore } from './metrics';
 export { decodeModel } from './decode-model';
 export { encodeLabels, type EncodedLabels } from './labels';
