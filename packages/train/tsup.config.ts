@@ -1,9 +1,13 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.config.base';
 
-// The forest worker is its own entry: worker threads load dist/forest-worker.js next to the bundle.
+// Worker entries are their own: worker threads load dist/forest-worker.js and dist/histogram-worker.js next to the bundle.
 export default defineConfig({
   ...(packageBuild as object),
-  entry: { index: 'src/index.ts', 'forest-worker': 'src/engine/forest-worker.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'forest-worker': 'src/engine/forest-worker.ts',
+    'histogram-worker': 'src/boosting/histogram-worker.ts',
+  },
   shims: true,
 });

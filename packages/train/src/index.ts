@@ -52,7 +52,11 @@ export {
   type LinearWeights,
 } from './linear/model';
 export { DEFAULT_LOGISTIC_REGRESSION_PARAMS, type LogisticRegressionParams } from './linear/params';
-export { gradientBoostingClassifier, gradientBoostingRegressor } from './boosting/gradient-boosting';
+export {
+  type BoostingRunOptions,
+  gradientBoostingClassifier,
+  gradientBoostingRegressor,
+} from './boosting/gradient-boosting';
 export {
   GradientBoostingClassifierModel,
   GradientBoostingRegressorModel,

@@ -1,6 +1,7 @@
 import { RandomState } from '@mlops/core';
 import { binFeatures, binOf } from '../engine/binning';
 import { type BinnedRows, type BoostedTree, createTreeGrower, treeValueOnCodes } from './grower';
+import { createHistogramEngine } from './histogram-engine';
 import type { GradientBoostingParams } from './params';
 
 /** What boosting fits: class indices (log loss; softmax over k > 2 classes) or values (half squared error). */
@@ -90,6 +91,8 @@ export function fitBoosting(
   params: GradientBoostingParams,
   /** Per feature, its number of categories for a category column split by category sets (≤ 255), else 0. */
   categories: readonly number[] = [],
+  /** Threads that build histograms (default 1); the model is the same whatever this is. */
+  nJobs = 1,
 ): BoostedEnsemble {
   const early = params.earlyStopping === 'auto' ? rows > 10_000 : params.earlyStopping;
   const split = early
@@ -103,11 +106,15 @@ export function fitBoosting(
   });
   const binned = binFeatures(xTrain, n, cols, params.maxBins);
   const categoryCounts = Array.from({ length: cols }, (_, f) => categories[f] ?? 0);
-  const codes = new Uint8Array(n * cols);
-  for (let f = 0; f < cols; f++)
-    for (let i = 0; i < n; i++)
-      codes[i * cols + f] = categoryCounts[f] ? xTrain[i * cols + f]! : binned.codes[f * n + i]!; // a category's code is its bin
-  const data: BinnedRows = { codes, rows: n, cols, edges: binned.edges, categories: categoryCounts };
+  const codes = binned.codes as Uint8Array; // ≤ 255 bins: bytes
+  const columns = new Uint8Array(n * cols);
+  for (let f = 0; f < cols; f++) {
+    for (let i = 0; i < n; i++) {
+      if (categoryCounts[f]) codes[i * cols + f] = xTrain[i * cols + f]!; // a category's code is its bin
+      columns[f * n + i] = codes[i * cols + f]!;
+    }
+  }
+  const data: BinnedRows = { codes, columns, rows: n, cols, edges: binned.edges, categories: categoryCounts };
   const validCodes = codesOf(x, split.valid, cols, binned.edges, categoryCounts);
   const classes = target.kind === 'classification' ? target.classes : 1;
   const outputs = classes > 2 ? classes : 1;
@@ -131,36 +138,47 @@ export function fitBoosting(
   const validRaw = new Float64Array(split.valid.length * outputs);
   for (let i = 0; i < split.valid.length; i++) validRaw.set(baseline, i * outputs);
 
-  const grow = createTreeGrower(data, {
-    maxLeafNodes: params.maxLeafNodes,
-    maxDepth: params.maxDepth ?? Number.POSITIVE_INFINITY,
-    minSamplesLeaf: params.minSamplesLeaf,
-    l2Regularization: params.l2Regularization,
-    learningRate: params.learningRate,
-  });
-  const g = Array.from({ length: outputs }, () => new Float64Array(n));
-  const h = Array.from({ length: outputs }, () => new Float64Array(n));
-  const order = new Int32Array(n);
   const trees: BoostedTree[] = [];
   const scores = early ? [-lossOf(validRaw, target, split.valid, outputs)] : [];
-  for (let iteration = 0; iteration < params.maxIter; iteration++) {
-    gradients(raw, n, outputs, target.kind, y, g, h);
-    for (let k = 0; k < outputs; k++) {
-      for (let i = 0; i < n; i++) order[i] = i;
-      const tree = grow(g[k]!, h[k]!, order, (start, end, value) => {
-        for (let i = start; i < end; i++) raw[order[i]! * outputs + k]! += value;
-      });
-      trees.push(tree);
-      for (let i = 0; i < split.valid.length; i++)
-        validRaw[i * outputs + k]! += treeValueOnCodes(tree, validCodes, i, cols);
-    }
-    if (early) {
-      scores.push(-lossOf(validRaw, target, split.valid, outputs));
-      if (scores.length > params.nIterNoChange) {
-        const reference = scores[scores.length - params.nIterNoChange - 1]! + params.tol;
-        if (!scores.slice(-params.nIterNoChange).some((s) => s > reference)) break;
+  const engine = createHistogramEngine(data, outputs, nJobs);
+  try {
+    const grow = createTreeGrower(
+      data,
+      {
+        maxLeafNodes: params.maxLeafNodes,
+        maxDepth: params.maxDepth ?? Number.POSITIVE_INFINITY,
+        minSamplesLeaf: params.minSamplesLeaf,
+        l2Regularization: params.l2Regularization,
+        learningRate: params.learningRate,
+      },
+      engine,
+    );
+    const { g, h, order } = engine;
+    const roots = Array.from({ length: outputs }, () => engine.take());
+    for (let iteration = 0; iteration < params.maxIter; iteration++) {
+      gradients(raw, n, outputs, target.kind, y, g, h);
+      engine.roots(roots);
+      for (let k = 0; k < outputs; k++) {
+        for (let i = 0; i < n; i++) order[i] = i;
+        const root = roots[k]!;
+        roots[k] = engine.take(); // the grower gives the root back when done with it
+        const tree = grow(k, root, (start, end, value) => {
+          for (let i = start; i < end; i++) raw[order[i]! * outputs + k]! += value;
+        });
+        trees.push(tree);
+        for (let i = 0; i < split.valid.length; i++)
+          validRaw[i * outputs + k]! += treeValueOnCodes(tree, validCodes, i, cols);
+      }
+      if (early) {
+        scores.push(-lossOf(validRaw, target, split.valid, outputs));
+        if (scores.length > params.nIterNoChange) {
+          const reference = scores[scores.length - params.nIterNoChange - 1]! + params.tol;
+          if (!scores.slice(-params.nIterNoChange).some((s) => s > reference)) break;
+        }
       }
     }
+  } finally {
+    engine.close();
   }
   return {
     task: target.kind,
@@ -179,8 +197,8 @@ function gradients(
   outputs: number,
   kind: BoostingTarget['kind'],
   y: (i: number) => number,
-  g: Float64Array[],
-  h: Float64Array[],
+  g: readonly Float64Array[],
+  h: readonly Float64Array[],
 ): void {
   if (kind === 'regression') {
     const g0 = g[0]!;
@@ -198,15 +216,19 @@ function gradients(
     }
     return;
   }
+  const e = new Float64Array(outputs);
   for (let i = 0; i < n; i++) {
     const at = i * outputs;
     let top = -Infinity;
     for (let k = 0; k < outputs; k++) top = Math.max(top, raw[at + k]!);
     let sum = 0;
-    for (let k = 0; k < outputs; k++) sum += Math.exp(raw[at + k]! - top);
+    for (let k = 0; k < outputs; k++) {
+      e[k] = Math.exp(raw[at + k]! - top);
+      sum += e[k]!;
+    }
     const label = y(i);
     for (let k = 0; k < outputs; k++) {
-      const p = Math.exp(raw[at + k]! - top) / sum;
+      const p = e[k]! / sum;
       g[k]![i] = p - (k === label ? 1 : 0);
       h[k]![i] = p * (1 - p);
     }

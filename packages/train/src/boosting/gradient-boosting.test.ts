@@ -169,3 +169,40 @@ describe('gradientBoostingRegressor', () => {
     expect(loaded.predict(test.features)).toEqual(model.predict(test.features));
   });
 });
+
+describe('nJobs', () => {
+  // 50,000 × 20 = 1M feature values: the threshold at which histograms are built on worker threads.
+  const rows = 50_000;
+  const features = Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: 20 }, (_, j) => ((i * (7 + 2 * j) + j * 13) % 101) / 101),
+  );
+  const classes = features.map((row, i) => ((row[0]! + row[3]! > 1 ? 1 : 0) + (i % 7 === 0 ? 1 : 0)) % 3);
+  const dataset = (classNames: string[], target: number[]) =>
+    createDataset({ features, target, featureNames: features[0]!.map((_, j) => `f${j}`), classNames });
+
+  it('builds the same model on 1 and 2 threads, byte for byte (three classes, two classes, regression)', async () => {
+    const params = { maxIter: 3, earlyStopping: false } as const;
+    const three = dataset(['a', 'b', 'c'], classes);
+    const two = dataset(
+      ['no', 'yes'],
+      classes.map((k) => (k === 1 ? 1 : 0)),
+    );
+    const numeric = createDataset({
+      features,
+      target: features.map((r) => r[0]! * 3 - r[1]!),
+      featureNames: three.featureNames,
+    });
+    for (const [fit, data] of [
+      [(nJobs: number) => gradientBoostingClassifier(params, { nJobs }), three],
+      [(nJobs: number) => gradientBoostingClassifier(params, { nJobs }), two],
+      [(nJobs: number) => gradientBoostingRegressor(params, { nJobs }), numeric],
+    ] as const) {
+      const one = JSON.stringify((await fit(1).fit(data)).toArtifact());
+      expect(JSON.stringify((await fit(2).fit(data)).toArtifact())).toBe(one);
+    }
+  });
+
+  it('rejects a thread count that is not a positive integer', () => {
+    expect(() => gradientBoostingClassifier({}, { nJobs: 0 })).toThrow('nJobs must be an integer ≥ 1, got 0');
+  });
+});

@@ -1,9 +1,22 @@
+import { availableParallelism } from 'node:os';
 import { createDataset, type Dataset, InvalidInputError, type Trainer } from '@mlops/core';
 import { classificationData } from '../shared/classification-data';
 import { rowMajor } from '../shared/row-matrix';
 import { fitBoosting } from './boosting';
 import { GradientBoostingClassifierModel, GradientBoostingRegressorModel } from './model';
 import { type GradientBoostingParams, resolveGradientBoostingParams } from './params';
+
+/** How a boosting fit runs; none of it changes the model. */
+export interface BoostingRunOptions {
+  /** Threads that build histograms, split by features (default: available cores; data under 1M values uses one). */
+  readonly nJobs?: number;
+}
+
+function threadsOf(run: BoostingRunOptions): number {
+  const jobs = run.nJobs ?? availableParallelism();
+  if (!Number.isInteger(jobs) || jobs < 1) throw new InvalidInputError(`nJobs must be an integer ≥ 1, got ${jobs}`);
+  return jobs;
+}
 
 /** Per feature, its category count when it is split by category sets (a column with ≤ 255 `levels`), else 0. */
 function categoriesOf(data: Dataset, params: GradientBoostingParams): number[] {
@@ -16,12 +29,15 @@ function categoriesOf(data: Dataset, params: GradientBoostingParams): number[] {
 /**
  * Histogram gradient-boosting classifier (scikit-learn's `HistGradientBoostingClassifier`): log loss, one tree per
  * iteration for two classes, one per class (softmax) for more; leaf-wise trees on ≤ 255 quantile bins; optional early
- * stopping on a seeded, stratified validation share. Same seed and data → byte-identical artifact.
+ * stopping on a seeded, stratified validation share. Same seed and data → byte-identical artifact, whatever
+ * `run.nJobs` is.
  */
 export function gradientBoostingClassifier(
   defaults: Partial<GradientBoostingParams> = {},
+  run: BoostingRunOptions = {},
 ): Trainer<GradientBoostingParams, GradientBoostingClassifierModel> {
   resolveGradientBoostingParams(defaults);
+  const nJobs = threadsOf(run);
   return {
     name: 'gradient-boosting',
     async fit(dataset: Dataset, overrides: Partial<GradientBoostingParams> = {}) {
@@ -33,7 +49,7 @@ export function gradientBoostingClassifier(
         classes: data.classNames.length,
       } as const;
       return new GradientBoostingClassifierModel(
-        fitBoosting(x, rows, cols, target, params, categoriesOf(data, params)),
+        fitBoosting(x, rows, cols, target, params, categoriesOf(data, params), nJobs),
         data.featureNames,
         data.classNames,
         params,
@@ -45,8 +61,10 @@ export function gradientBoostingClassifier(
 /** Histogram gradient-boosting regressor (scikit-learn's `HistGradientBoostingRegressor`, squared error). */
 export function gradientBoostingRegressor(
   defaults: Partial<GradientBoostingParams> = {},
+  run: BoostingRunOptions = {},
 ): Trainer<GradientBoostingParams, GradientBoostingRegressorModel> {
   resolveGradientBoostingParams(defaults);
+  const nJobs = threadsOf(run);
   return {
     name: 'gradient-boosting-regressor',
     async fit(dataset: Dataset, overrides: Partial<GradientBoostingParams> = {}) {
@@ -59,7 +77,7 @@ export function gradientBoostingRegressor(
       const x = rowMajor(data.features, cols);
       const target = { kind: 'regression', y: Float64Array.from(data.target) } as const;
       return new GradientBoostingRegressorModel(
-        fitBoosting(x, rows, cols, target, params, categoriesOf(data, params)),
+        fitBoosting(x, rows, cols, target, params, categoriesOf(data, params), nJobs),
         data.featureNames,
         params,
       );

@@ -1,6 +1,12 @@
-/** Bin codes of the training rows, row-major (`codes[row * cols + feature]`), and what each feature's bins mean. */
+import type { HistogramEngine } from './histogram-engine';
+import { STRIDE } from './histograms';
+
+/** Bin codes of the training rows, and what each feature's bins mean. */
 export interface BinnedRows {
+  /** Row-major: `codes[row * cols + feature]` (what histograms read). */
   readonly codes: Uint8Array;
+  /** The same, column-major: `columns[feature * rows + row]` (what partitions read). */
+  readonly columns: Uint8Array;
   readonly rows: number;
   readonly cols: number;
   /** Per feature, bin b holds the values ≤ edges[f][b] (the last bin has no upper edge). */
@@ -57,8 +63,6 @@ function goesLeft(tree: BoostedTree, node: number, value: number, onCodes = fals
   return onCodes ? value <= tree.bin[node]! : value <= tree.threshold[node]!;
 }
 
-/** Stride of one feature in a histogram: codes are bytes. */
-const STRIDE = 256;
 /** Least hessian a child needs (scikit-learn's `min_hessian_to_split`). */
 const MIN_HESSIAN = 1e-3;
 
@@ -85,26 +89,28 @@ interface Leaf {
 
 /** Grows trees on `data` (see {@link createTreeGrower}). */
 export type TreeGrower = (
-  g: Float64Array,
-  h: Float64Array,
-  order: Int32Array,
+  output: number,
+  root: Histogram,
   onLeaf: (start: number, end: number, value: number) => void,
 ) => BoostedTree;
 
 /**
- * A grower of trees on `data`, reusing its histograms from tree to tree. Each call grows one tree best split first
- * (scikit-learn's leaf-wise growth) on gradients `g` and hessians `h` of the rows in `order` (reordered in place so
- * each leaf's rows are contiguous); histograms are built for the smaller child of a split and subtracted from the
- * parent's for the larger one; `onLeaf(start, end, value)` is called for every leaf's range of `order`.
+ * A grower of trees on `data`, its histograms built by `engine`. Each call grows one tree best split first
+ * (scikit-learn's leaf-wise growth) on output `output`'s gradients and hessians (`engine.g`/`engine.h`) of the rows
+ * in `engine.order` (reordered in place so each leaf's rows are contiguous), starting from the root histogram
+ * `root` (taken back into the engine's pool); histograms are built for the smaller child of a split and subtracted
+ * from the parent's for the larger one; `onLeaf(start, end, value)` is called for every leaf's range of `order`.
  * Deterministic: ties go to the lower feature, then the lower bin, then the older leaf.
  */
-export function createTreeGrower(data: BinnedRows, limits: GrowLimits): TreeGrower {
-  const { codes, cols, edges } = data;
+export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: HistogramEngine): TreeGrower {
+  const { columns, rows, cols, edges } = data;
   const { minSamplesLeaf, l2Regularization: l2 } = limits;
   const binsOf = edges.map((e, f) => data.categories[f]! || e.length + 1);
-  const pool: Histogram[] = [];
   const scratch = new Int32Array(data.rows);
-  return (g, h, order, onLeaf) => {
+  const order = engine.order;
+  return (output, rootHist, onLeaf) => {
+    const g = engine.g[output]!;
+    const h = engine.h[output]!;
     const feature: number[] = [];
     const threshold: number[] = [];
     const bin: number[] = [];
@@ -114,7 +120,6 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits): TreeGrow
     const value: number[] = [];
     const gain: number[] = [];
     const cover: number[] = [];
-    const take = (): Histogram => pool.pop() ?? new Float64Array(cols * STRIDE * 3);
     const newNode = (): number => {
       feature.push(-1);
       threshold.push(0);
@@ -128,19 +133,8 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits): TreeGrow
     };
 
     const build = (start: number, end: number): Histogram => {
-      const hist = take().fill(0);
-      for (let i = start; i < end; i++) {
-        const r = order[i]!;
-        const base = r * cols;
-        const gr = g[r]!;
-        const hr = h[r]!;
-        for (let f = 0; f < cols; f++) {
-          const at = (f * STRIDE + codes[base + f]!) * 3;
-          hist[at]! += gr;
-          hist[at + 1]! += hr;
-          hist[at + 2]!++;
-        }
-      }
+      const hist = engine.take();
+      engine.build(hist, output, start, end);
       return hist;
     };
 
@@ -244,7 +238,7 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits): TreeGrow
       sumG += g[order[i]!]!;
       sumH += h[order[i]!]!;
     }
-    const root = leafOf(newNode(), 0, order.length, 0, sumG, sumH, build(0, order.length));
+    const root = leafOf(newNode(), 0, order.length, 0, sumG, sumH, rootHist);
     findSplit(root);
     const leaves: Leaf[] = [root];
     while (leaves.length < limits.maxLeafNodes) {
@@ -254,14 +248,19 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits): TreeGrow
       if (best < 0) break;
       const parent = leaves[best]!;
       const { start, end, feature: f, bin: b, leftSet: set } = parent;
-      // Stable partition of the parent's rows: code ≤ b to the left.
+      // Stable partition of the parent's rows: code ≤ b (or in the set) to the left. Branch-free: both
+      // destinations are written and one advances; the feature's codes are read from its column.
+      const column = f * rows;
       let l = start;
       let r = 0;
       for (let i = start; i < end; i++) {
         const row = order[i]!;
-        const code = codes[row * cols + f]!;
-        if (set ? ((set[code >>> 5]! >>> (code & 31)) & 1) === 1 : code <= b) order[l++] = row;
-        else scratch[r++] = row;
+        const code = columns[column + row]!;
+        const toLeft = set ? (set[code >>> 5]! >>> (code & 31)) & 1 : 1 - ((b - code) >>> 31);
+        order[l] = row;
+        scratch[r] = row;
+        l += toLeft;
+        r += 1 - toLeft;
       }
       order.set(scratch.subarray(0, r), l);
       const mid = start + parent.leftCount;
@@ -281,10 +280,10 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits): TreeGrow
         if (splittable(large)) {
           for (let i = 0; i < reused.length; i++) reused[i]! -= built[i]!;
           large.hist = reused;
-        } else pool.push(reused);
+        } else engine.give(reused);
         if (splittable(small)) small.hist = built;
-        else pool.push(built);
-      } else pool.push(reused);
+        else engine.give(built);
+      } else engine.give(reused);
       const node = parent.node;
       feature[node] = f;
       bin[node] = b;
@@ -304,7 +303,7 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits): TreeGrow
       const v = (-limits.learningRate * leaf.sumG) / (leaf.sumH + l2);
       value[leaf.node] = v;
       onLeaf(leaf.start, leaf.end, v);
-      if (leaf.hist) pool.push(leaf.hist);
+      if (leaf.hist) engine.give(leaf.hist);
     }
     return {
       feature: Int32Array.from(feature),

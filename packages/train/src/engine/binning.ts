@@ -1,6 +1,6 @@
 /** Features quantised into bins per column, computed once per forest. */
 export interface BinnedFeatures {
-  /** Column-major bin codes: `codes[col * rows + row]` (bytes when every column has ≤ 256 bins). */
+  /** Row-major bin codes: `codes[row * cols + col]` (bytes when every column has ≤ 256 bins). */
   readonly codes: Uint8Array | Uint32Array;
   /** Most bins any column has. */
   readonly bins: number;
@@ -21,12 +21,13 @@ function midpoint(a: number, b: number): number {
 
 function columnEdges(values: Float64Array, maxBins: number): Float64Array {
   const sorted = Float64Array.from(values).sort();
-  const distinct: number[] = [];
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]!);
-  if (distinct.length <= maxBins) {
+  let distinct = sorted.length > 0 ? 1 : 0;
+  for (let i = 1; i < sorted.length && distinct <= maxBins; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
+  if (distinct <= maxBins) {
     // One bin per distinct value; thresholds halfway between neighbours (as exact splitting would pick).
-    const edges = new Float64Array(distinct.length - 1);
-    for (let i = 0; i < edges.length; i++) edges[i] = midpoint(distinct[i]!, distinct[i + 1]!);
+    const edges = new Float64Array(distinct - 1);
+    for (let i = 1, e = 0; i < sorted.length; i++)
+      if (sorted[i] !== sorted[i - 1]) edges[e++] = midpoint(sorted[i - 1]!, sorted[i]!);
     return edges;
   }
   // Quantile edges over the rows, each placed halfway between two distinct neighbouring values.
@@ -70,7 +71,7 @@ export function binFeatures(x: Float64Array, rows: number, cols: number, maxBins
   const bins = Math.max(...edges.map((e) => e.length + 1));
   const codes = bins <= 256 ? new Uint8Array(rows * cols) : new Uint32Array(rows * cols);
   columns.forEach((values, c) => {
-    for (let r = 0; r < rows; r++) codes[c * rows + r] = binOf(edges[c]!, values[r]!);
+    for (let r = 0; r < rows; r++) codes[r * cols + c] = binOf(edges[c]!, values[r]!);
   });
   return { codes, bins, edges, rows, cols };
 }

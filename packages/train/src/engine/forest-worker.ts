@@ -1,10 +1,15 @@
-// Worker-thread entry: grows the trees it is given (posting each as it finishes), or predicts a block of rows.
+// Worker-thread entry: grows trees while any are left (posting each as it finishes), or predicts a block of rows.
 import { parentPort, workerData } from 'node:worker_threads';
 import { growTree, predictForestValues, type ForestData, type ForestJob } from './forest';
 
 /** What a worker is started with. */
 export type WorkerTask =
-  | { readonly kind: 'grow'; readonly job: ForestJob; readonly indices: readonly number[] }
+  | {
+      readonly kind: 'grow';
+      readonly job: ForestJob;
+      /** Shared counter: the next tree index any thread may take. */
+      readonly next: Int32Array;
+    }
   | { readonly kind: 'predict'; readonly forest: ForestData; readonly x: Float64Array; readonly rows: number };
 
 /** Message from a growing worker: one finished tree. */
@@ -15,7 +20,8 @@ export interface TreeMessage {
 
 const task = workerData as WorkerTask;
 if (task.kind === 'grow') {
-  for (const index of task.indices) {
+  const total = task.job.treeSeeds.length;
+  for (let index = Atomics.add(task.next, 0, 1); index < total; index = Atomics.add(task.next, 0, 1)) {
     const tree = growTree(task.job, index);
     const message: TreeMessage = { index, tree };
     const buffers = [tree.feature, tree.threshold, tree.left, tree.value, tree.impurityDecrease].map(

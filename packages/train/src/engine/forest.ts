@@ -1,7 +1,7 @@
 import { InvalidInputError, RandomState } from '@mlops/core';
 import { resolveMaxFeatures, type MaxFeatures } from '../params/max-features';
 import { binFeatures, MAX_BINS, type BinnedFeatures } from './binning';
-import { buildTree, leafWidth, type FlatTree, type TreeLimits, type TreeTarget } from './tree-builder';
+import { leafWidth, TreeGrower, type FlatTree, type TreeLimits, type TreeTarget } from './tree-builder';
 
 /** Hyperparameters of the typed-array forest, named and defaulted as scikit-learn's RandomForestClassifier. */
 export interface ForestParams {
@@ -167,12 +167,20 @@ function drawRows(job: ForestJob, random: RandomState): Float64Array {
   return counts;
 }
 
+/** One grower per job and thread: its working arrays serve every tree it grows. */
+const growers = new WeakMap<ForestJob, TreeGrower>();
+
 /** Grows tree `index` of a job: its bootstrap sample and every split come from its own seed. */
 export function growTree(job: ForestJob, index: number): FlatTree {
   const random = new RandomState(job.treeSeeds[index]!);
   const weights = drawRows(job, random);
   for (let r = 0; r < weights.length; r++) weights[r]! *= job.rowWeights[r]!;
-  return buildTree(job.binned, job.target, weights, job.limits, random);
+  let grower = growers.get(job);
+  if (!grower) {
+    grower = new TreeGrower(job.binned, job.target, job.limits);
+    growers.set(job, grower);
+  }
+  return grower.grow(weights, random);
 }
 
 /**

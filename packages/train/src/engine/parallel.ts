@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { InvalidInputError } from '@mlops/core';
 import {
   forestOf,
@@ -10,6 +10,7 @@ import {
   type ForestJob,
   type ForestParams,
 } from './forest';
+import { startWorker } from '../shared/workers';
 import type { TreeMessage, WorkerTask } from './forest-worker';
 import type { FlatTree, TreeTarget } from './tree-builder';
 
@@ -25,15 +26,6 @@ export interface FitRunOptions {
 
 /** Below this many row-trees, workers cost more than they save. */
 const MIN_PARALLEL_WORK = 200_000;
-
-function startWorker(task: WorkerTask): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const entry = new URL('./forest-worker.ts', here).href;
-    return new Worker(new URL('./ts-worker-bootstrap.mjs', here), { workerData: { ...task, entry } });
-  }
-  return new Worker(new URL('./forest-worker.js', here), { workerData: task });
-}
 
 function resolveJobs(nJobs: number | undefined): number {
   const jobs = nJobs ?? availableParallelism();
@@ -54,29 +46,65 @@ function inThread(job: ForestJob, options: FitRunOptions): Promise<FlatTree[]> {
   })();
 }
 
+/** A copy of `a` in shared memory: worker threads read it without a copy of their own. */
+function shared<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const copy = new (a.constructor as new (buffer: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
+  copy.set(a);
+  return copy;
+}
+
+/** The job as workers get it: big arrays in shared memory, the raw features left out (out-of-bag scoring stays here). */
+function sharedJob(job: ForestJob): ForestJob {
+  const target: TreeTarget =
+    job.target.kind === 'regression'
+      ? { kind: 'regression', y: shared(job.target.y) }
+      : { kind: 'classification', y: shared(job.target.y), classes: job.target.classes };
+  return {
+    ...job,
+    binned: { ...job.binned, codes: shared(job.binned.codes) },
+    target,
+    rowWeights: shared(job.rowWeights),
+    x: new Float64Array(0),
+  };
+}
+
+/**
+ * Grows the trees on this thread and `workers − 1` worker threads. Each thread takes the next tree index
+ * from a shared counter until none is left, so a slow thread holds up no one; a tree depends only on its
+ * index, so which thread grows it changes nothing.
+ */
 function inWorkers(job: ForestJob, workers: number, options: FitRunOptions): Promise<FlatTree[]> {
   const total = job.treeSeeds.length;
   const trees = new Array<FlatTree>(total);
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const task: WorkerTask = { kind: 'grow', job: sharedJob(job), next };
   return new Promise((resolve, reject) => {
     let done = 0;
+    let stopped = false;
     const pool: Worker[] = [];
     const stop = (error?: unknown) => {
+      if (stopped) return;
+      stopped = true;
+      Atomics.store(next, 0, total); // no thread starts another tree
       pool.forEach((w) => void w.terminate());
       options.signal?.removeEventListener('abort', onAbort);
       if (error === undefined) resolve(trees);
       else reject(error);
     };
+    const finished = (index: number, tree: FlatTree) => {
+      trees[index] = tree;
+      done++;
+      options.onProgress?.(done, total);
+      if (done === total) stop();
+    };
     const onAbort = () => stop(options.signal!.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    for (let w = 0; w < workers; w++) {
-      const indices = Array.from({ length: total }, (_, t) => t).filter((t) => t % workers === w);
-      const worker = startWorker({ kind: 'grow', job: { ...job, x: new Float64Array(0) }, indices }); // raw x stays here
+    for (let w = 1; w < workers; w++) {
+      const worker = startWorker('forest-worker', task);
       pool.push(worker);
       worker.on('message', ({ index, tree }: TreeMessage) => {
-        trees[index] = tree;
-        done++;
-        options.onProgress?.(done, total);
-        if (done === total) stop();
+        if (!stopped) finished(index, tree);
       });
       worker.on('error', (error) => stop(error));
       worker.on('exit', (code) => {
@@ -84,6 +112,20 @@ function inWorkers(job: ForestJob, workers: number, options: FitRunOptions): Pro
           stop(new Error(`a forest worker exited with code ${code} before its trees were done`));
       });
     }
+    // This thread's share, a tree at a time, letting worker messages and an abort in between.
+    const growHere = () => {
+      if (stopped) return;
+      const index = Atomics.add(next, 0, 1);
+      if (index >= total) return;
+      try {
+        finished(index, growTree(job, index));
+      } catch (error) {
+        stop(error);
+        return;
+      }
+      setImmediate(growHere);
+    };
+    setImmediate(growHere);
   });
 }
 
@@ -129,7 +171,12 @@ export async function predictForestValuesAsync(
     blocks.map(
       ([from, to]) =>
         new Promise<Float64Array>((resolve, reject) => {
-          const worker = startWorker({ kind: 'predict', forest, x: x.slice(from * cols, to * cols), rows: to - from });
+          const worker = startWorker('forest-worker', {
+            kind: 'predict',
+            forest,
+            x: x.slice(from * cols, to * cols),
+            rows: to - from,
+          });
           worker.once('message', (values: Float64Array) => {
             void worker.terminate();
             resolve(values);

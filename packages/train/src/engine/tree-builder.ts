@@ -37,14 +37,26 @@ export interface FlatTree {
   readonly impurityDecrease: Float64Array;
 }
 
+/** Room for every node a tree on `rows` rows can have, up to 65,536 (then it doubles as it grows). */
+function initialCapacity(rows: number): number {
+  return Math.max(1, Math.min(2 * rows - 1, 1 << 16));
+}
+
 class GrowableTree {
-  feature = new Int32Array(64);
-  threshold = new Float64Array(64);
-  left = new Int32Array(64);
+  feature: Int32Array;
+  threshold: Float64Array;
+  left: Int32Array;
   value: Float64Array;
   count = 0;
-  constructor(private readonly classes: number) {
-    this.value = new Float64Array(64 * classes);
+  /** `capacity`: nodes to make room for up front (a tree on n rows has at most 2n − 1). */
+  constructor(
+    private readonly classes: number,
+    capacity: number,
+  ) {
+    this.feature = new Int32Array(capacity);
+    this.threshold = new Float64Array(capacity);
+    this.left = new Int32Array(capacity);
+    this.value = new Float64Array(capacity * classes);
   }
   add(): number {
     if (this.count === this.feature.length) {
@@ -59,7 +71,14 @@ class GrowableTree {
       this.left = grow(this.left, size);
       this.value = grow(this.value, size * this.classes);
     }
+    this.feature[this.count] = -1;
+    this.threshold[this.count] = 0;
+    this.left[this.count] = 0;
     return this.count++;
+  }
+  /** Starts a new tree in the same arrays. */
+  reset(): void {
+    this.count = 0;
   }
   finish(impurityDecrease: Float64Array): FlatTree {
     const n = this.count;
@@ -96,173 +115,405 @@ function impurity(
   return result;
 }
 
-/**
- * Grows one tree on binned features. `weights[row]` is the row's weight (bootstrap count × class weight); rows
- * with weight 0 do not take part. Splits are searched on per-node histograms (class counts, or weight,
- * sum and sum of squares for regression) over only the bins present in the node, for `maxFeatures`
- * features drawn afresh at every split.
- */
-export function buildTree(
-  binned: BinnedFeatures,
-  target: TreeTarget,
-  weights: Float64Array,
-  limits: TreeLimits,
-  random: RandomState,
-): FlatTree {
-  const { codes, edges, rows, cols } = binned;
-  const { criterion } = limits;
-  const regression = target.kind === 'regression';
-  const yClass = target.kind === 'classification' ? target.y : new Int32Array(0);
-  const yValue = target.kind === 'regression' ? target.y : new Float64Array(0);
-  // Histogram slots per bin: class counts, or [weight, Σ w·y, Σ w·y²].
-  const classes = regression ? 3 : target.classes;
-  const width = leafWidth(target);
-  const tree = new GrowableTree(width);
-  const order = new Int32Array(rows);
-  let used = 0;
-  for (let r = 0; r < rows; r++) if (weights[r]! > 0) order[used++] = r;
+/** Nodes at least this large build the histograms of all drawn features in one pass over their rows. */
+const FUSED_MIN_ROWS = 64;
 
-  const bins = binned.bins;
-  const hist = new Float64Array(bins * classes);
-  const binRows = new Int32Array(bins);
-  const touched = new Int32Array(bins);
-  const isTouched = new Uint8Array(bins);
-  const features = Int32Array.from({ length: cols }, (_, j) => j);
-  const nodeCounts = new Float64Array(classes);
-  const leftCounts = new Float64Array(classes);
-  const rightCounts = new Float64Array(classes);
-  const impurityDecrease = new Float64Array(cols);
-
-  // Stack of [node, start, end, depth] over `order`.
-  const stack: number[] = [tree.add(), 0, used, 0];
-  while (stack.length > 0) {
-    const depth = stack.pop()!;
-    const end = stack.pop()!;
-    const start = stack.pop()!;
-    const node = stack.pop()!;
-
-    nodeCounts.fill(0);
-    let total = 0;
-    for (let i = start; i < end; i++) {
-      const r = order[i]!;
-      const w = weights[r]!;
-      if (regression) {
-        const v = yValue[r]!;
-        nodeCounts[0]! += w;
-        nodeCounts[1]! += w * v;
-        nodeCounts[2]! += w * v * v;
-      } else nodeCounts[yClass[r]!]! += w;
-      total += w;
-    }
-    if (regression) tree.value[node] = nodeCounts[1]! / total;
-    else for (let c = 0; c < classes; c++) tree.value[node * classes + c] = nodeCounts[c]! / total;
-    tree.feature[node] = -1;
-
-    const size = end - start;
-    const parentImpurity = impurity(nodeCounts, 0, classes, total, criterion);
-    if (
-      depth >= limits.maxDepth ||
-      size < limits.minSamplesSplit ||
-      size < 2 * limits.minSamplesLeaf ||
-      parentImpurity <= 1e-12
-    ) {
-      continue;
-    }
-
-    let bestGain = 0;
-    let bestFeature = -1;
-    let bestBin = -1;
-    // Draw maxFeatures distinct features (partial Fisher–Yates).
-    for (let k = 0; k < limits.maxFeatures; k++) {
-      const j = k + random.randomInterval(cols - 1 - k);
-      const f = features[j]!;
-      features[j] = features[k]!;
-      features[k] = f;
-
-      const column = f * rows;
-      let nTouched = 0;
-      for (let i = start; i < end; i++) {
-        const r = order[i]!;
-        const bin = codes[column + r]!;
-        if (!isTouched[bin]) {
-          isTouched[bin] = 1;
-          touched[nTouched++] = bin;
-        }
-        const w = weights[r]!;
-        if (regression) {
-          const v = yValue[r]!;
-          const at = bin * 3;
-          hist[at]! += w;
-          hist[at + 1]! += w * v;
-          hist[at + 2]! += w * v * v;
-        } else hist[bin * classes + yClass[r]!]! += w;
-        binRows[bin]!++;
-      }
-      sortTouched(touched, nTouched, isTouched);
-      const present = touched;
-      leftCounts.fill(0);
-      let leftTotal = 0;
-      let leftRows = 0;
-      for (let t = 0; t < nTouched - 1; t++) {
-        const bin = present[t]!;
-        for (let c = 0; c < classes; c++) leftCounts[c]! += hist[bin * classes + c]!;
-        if (regression) leftTotal = leftCounts[0]!;
-        else {
-          leftTotal = 0;
-          for (let c = 0; c < classes; c++) leftTotal += leftCounts[c]!;
-        }
-        leftRows += binRows[bin]!;
-        if (leftRows < limits.minSamplesLeaf || size - leftRows < limits.minSamplesLeaf) continue;
-        const rightTotal = total - leftTotal;
-        for (let c = 0; c < classes; c++) rightCounts[c] = nodeCounts[c]! - leftCounts[c]!;
-        const childImpurity =
-          (leftTotal / total) * impurity(leftCounts, 0, classes, leftTotal, criterion) +
-          (rightTotal / total) * impurity(rightCounts, 0, classes, rightTotal, criterion);
-        const gain = parentImpurity - childImpurity;
-        if (gain > bestGain + 1e-12) {
-          bestGain = gain;
-          bestFeature = f;
-          bestBin = bin;
-        }
-      }
-      for (let t = 0; t < nTouched; t++) {
-        const bin = touched[t]!;
-        isTouched[bin] = 0;
-        binRows[bin] = 0;
-        for (let c = bin * classes; c < bin * classes + classes; c++) hist[c] = 0; // inline: fill() costs a call per bin
-      }
-    }
-    if (bestFeature < 0) continue;
-
-    // Partition the node's rows: bins ≤ bestBin go left.
-    const column = bestFeature * rows;
-    let i = start;
-    let j = end - 1;
-    while (i <= j) {
-      if (codes[column + order[i]!]! <= bestBin) i++;
-      else {
-        const tmp = order[i]!;
-        order[i] = order[j]!;
-        order[j--] = tmp;
-      }
-    }
-    const leftChild = tree.add();
-    tree.add();
-    tree.feature[node] = bestFeature;
-    tree.threshold[node] = edges[bestFeature]![bestBin]!;
-    tree.left[node] = leftChild;
-    impurityDecrease[bestFeature]! += total * bestGain;
-    stack.push(leftChild + 1, i, end, depth + 1, leftChild, start, i, depth + 1);
-  }
-  return tree.finish(impurityDecrease);
+/** Where the best split of a node was found; `feature` -1 when none improves on the node. */
+interface Split {
+  feature: number;
+  bin: number;
+  gain: number;
 }
 
 /**
- * Sorts the first `n` bins of `touched` in place, ascending: insertion sort for the few bins small nodes touch, else
- * a pass over the `marked` bins in order (no allocation either way).
+ * The working state of growing one tree. Each hot loop is a method of its own, so the JIT compiles
+ * them early and small. Rows of the current node are `order[start, end)`, with their weight and target
+ * side by side in `rowWeight`/`rowClass`/`rowValue` (partitioned together, read in sequence).
  */
-function sortTouched(touched: Int32Array, n: number, marked: Uint8Array): void {
+export class TreeGrower {
+  readonly codes: Uint8Array | Uint32Array;
+  readonly cols: number;
+  readonly bins: number;
+  readonly slots: number;
+  readonly regression: boolean;
+  readonly criterion: TreeLimits['criterion'];
+  readonly minSamplesLeaf: number;
+  readonly maxFeatures: number;
+  readonly order: Int32Array;
+  readonly rowWeight: Float64Array;
+  readonly rowClass: Int32Array;
+  readonly rowValue: Float64Array;
+  /** Per bin (per drawn feature when fused): `slots` statistics, and the number of rows. */
+  readonly hist: Float64Array;
+  readonly binRows: Int32Array;
+  readonly touched: Int32Array;
+  readonly isTouched: Uint8Array;
+  /** The drawn features come first. */
+  readonly features: Int32Array;
+  readonly leftStats: Float64Array;
+  readonly rightStats: Float64Array;
+  readonly bestLeft: Float64Array;
+  /** Per node, its statistics (class weights, or [weight, Σ w·y, Σ w·y²]). */
+  stats: Float64Array;
+  readonly split: Split = { feature: -1, bin: -1, gain: 0 };
+  readonly binned: BinnedFeatures;
+  readonly tree: GrowableTree;
+
+  constructor(
+    binned: BinnedFeatures,
+    private readonly target: TreeTarget,
+    private readonly limits: TreeLimits,
+  ) {
+    this.binned = binned;
+    this.codes = binned.codes;
+    this.cols = binned.cols;
+    this.bins = binned.bins;
+    this.regression = target.kind === 'regression';
+    this.slots = target.kind === 'regression' ? 3 : target.classes;
+    this.criterion = limits.criterion;
+    this.minSamplesLeaf = limits.minSamplesLeaf;
+    this.maxFeatures = limits.maxFeatures;
+    const rows = binned.rows;
+    this.order = new Int32Array(rows);
+    this.rowWeight = new Float64Array(rows);
+    this.rowClass = new Int32Array(this.regression ? 0 : rows);
+    this.rowValue = new Float64Array(this.regression ? rows : 0);
+    const fused = this.fused ? this.maxFeatures : 1;
+    this.hist = new Float64Array(fused * this.bins * this.slots);
+    this.binRows = new Int32Array(fused * this.bins);
+    this.touched = new Int32Array(this.bins);
+    this.isTouched = new Uint8Array(this.bins);
+    this.features = new Int32Array(this.cols);
+    this.leftStats = new Float64Array(this.slots);
+    this.rightStats = new Float64Array(this.slots);
+    this.bestLeft = new Float64Array(this.slots);
+    this.stats = new Float64Array(initialCapacity(rows) * this.slots);
+    this.tree = new GrowableTree(leafWidth(target), initialCapacity(rows));
+  }
+
+  /** Takes the rows of positive weight, in order; returns how many. */
+  private load(weights: Float64Array): number {
+    const { target, order, rowWeight, rowClass, rowValue } = this;
+    let used = 0;
+    for (let r = 0; r < weights.length; r++) {
+      if (!(weights[r]! > 0)) continue;
+      order[used] = r;
+      rowWeight[used] = weights[r]!;
+      if (target.kind === 'regression') rowValue[used] = target.y[r]!;
+      else rowClass[used] = target.y[r]!;
+      used++;
+    }
+    return used;
+  }
+
+  /** Histograms of every drawn feature at once stay small (byte codes). */
+  get fused(): boolean {
+    return this.bins <= 256;
+  }
+
+  /** Statistics of the first `used` rows, into node 0's slots. */
+  private rootStats(used: number): void {
+    const { stats, rowWeight, rowClass, rowValue } = this;
+    stats.fill(0, 0, this.slots);
+    for (let i = 0; i < used; i++) {
+      const w = rowWeight[i]!;
+      if (this.regression) {
+        const v = rowValue[i]!;
+        stats[0]! += w;
+        stats[1]! += w * v;
+        stats[2]! += w * v * v;
+      } else stats[rowClass[i]!]! += w;
+    }
+  }
+
+  /** Fills the histograms of all drawn features in one pass over `order[start, end)`. */
+  fillFused(start: number, end: number): void {
+    const { codes, cols, bins, hist, binRows, order, rowWeight, rowClass, rowValue, features, maxFeatures } = this;
+    const slots = this.slots;
+    for (let i = start; i < end; i++) {
+      const base = order[i]! * cols;
+      const w = rowWeight[i]!;
+      if (this.regression) {
+        const v = rowValue[i]!;
+        for (let k = 0; k < maxFeatures; k++) {
+          const slot = k * bins + codes[base + features[k]!]!;
+          const h = slot * 3;
+          hist[h]! += w;
+          hist[h + 1]! += w * v;
+          hist[h + 2]! += w * v * v;
+          binRows[slot]!++;
+        }
+      } else {
+        const y = rowClass[i]!;
+        for (let k = 0; k < maxFeatures; k++) {
+          const slot = k * bins + codes[base + features[k]!]!;
+          hist[slot * slots + y]! += w;
+          binRows[slot]!++;
+        }
+      }
+    }
+  }
+
+  /** Fills the histogram of feature `f` over the bins `order[start, end)` touches; returns their count. */
+  fillTouched(f: number, start: number, end: number, nb: number): number {
+    const { codes, cols, hist, binRows, order, rowWeight, rowClass, rowValue, touched, isTouched } = this;
+    const slots = this.slots;
+    let n = 0;
+    for (let i = start; i < end; i++) {
+      const bin = codes[order[i]! * cols + f]!;
+      if (!isTouched[bin]) {
+        isTouched[bin] = 1;
+        touched[n++] = bin;
+      }
+      const w = rowWeight[i]!;
+      if (this.regression) {
+        const v = rowValue[i]!;
+        const h = bin * 3;
+        hist[h]! += w;
+        hist[h + 1]! += w * v;
+        hist[h + 2]! += w * v * v;
+      } else hist[bin * slots + rowClass[i]!]! += w;
+      binRows[bin]!++;
+    }
+    sortTouched(touched, n, isTouched, nb);
+    return n;
+  }
+
+  /** Zeroes what `fillTouched` wrote. */
+  clearTouched(n: number): void {
+    const { hist, binRows, touched, isTouched, slots } = this;
+    for (let t = 0; t < n; t++) {
+      const bin = touched[t]!;
+      isTouched[bin] = 0;
+      binRows[bin] = 0;
+      for (let c = bin * slots; c < bin * slots + slots; c++) hist[c] = 0; // inline: fill() costs a call per bin
+    }
+  }
+
+  /**
+   * Scans the split points of feature `f` — after each of its bins `touched[0, n)`, or `0 … n − 1` when `dense`
+   * (histograms at bin offset `offset`; empty bins skipped) — and records in `split` any better than it holds.
+   */
+  scan(
+    f: number,
+    dense: boolean,
+    offset: number,
+    n: number,
+    at: number,
+    total: number,
+    size: number,
+    parentImpurity: number,
+  ): void {
+    const { hist, binRows, touched, leftStats, rightStats, stats, slots, criterion, minSamplesLeaf, split } = this;
+    leftStats.fill(0);
+    let leftTotal = 0;
+    let leftRows = 0;
+    for (let t = 0; t < n; t++) {
+      const bin = dense ? t : touched[t]!;
+      const slot = offset + bin;
+      if (binRows[slot] === 0) continue;
+      for (let c = 0; c < slots; c++) leftStats[c]! += hist[slot * slots + c]!;
+      if (this.regression) leftTotal = leftStats[0]!;
+      else {
+        leftTotal = 0;
+        for (let c = 0; c < slots; c++) leftTotal += leftStats[c]!;
+      }
+      leftRows += binRows[slot]!;
+      if (leftRows === size) break; // the last present bin: nothing left for the right
+      if (leftRows < minSamplesLeaf || size - leftRows < minSamplesLeaf) continue;
+      const rightTotal = total - leftTotal;
+      for (let c = 0; c < slots; c++) rightStats[c] = stats[at + c]! - leftStats[c]!;
+      const childImpurity =
+        (leftTotal / total) * impurity(leftStats, 0, slots, leftTotal, criterion) +
+        (rightTotal / total) * impurity(rightStats, 0, slots, rightTotal, criterion);
+      const gain = parentImpurity - childImpurity;
+      if (gain > split.gain + 1e-12) {
+        split.gain = gain;
+        split.feature = f;
+        split.bin = bin;
+        this.bestLeft.set(leftStats);
+      }
+    }
+  }
+
+  /** `scan` for the Gini criterion, with the child impurities in closed form: 1 − (Σ l² / lt + Σ r² / rt) / total. */
+  scanGini(
+    f: number,
+    dense: boolean,
+    offset: number,
+    n: number,
+    at: number,
+    total: number,
+    size: number,
+    parentImpurity: number,
+  ): void {
+    const { hist, binRows, touched, leftStats, stats, slots, minSamplesLeaf, split } = this;
+    leftStats.fill(0);
+    let leftRows = 0;
+    for (let t = 0; t < n; t++) {
+      const bin = dense ? t : touched[t]!;
+      const slot = offset + bin;
+      if (binRows[slot] === 0) continue;
+      let leftTotal = 0;
+      let leftSquares = 0;
+      let rightSquares = 0;
+      for (let c = 0; c < slots; c++) {
+        const l = leftStats[c]! + hist[slot * slots + c]!;
+        leftStats[c] = l;
+        const r = stats[at + c]! - l;
+        leftTotal += l;
+        leftSquares += l * l;
+        rightSquares += r * r;
+      }
+      leftRows += binRows[slot]!;
+      if (leftRows === size) break; // the last present bin: nothing left for the right
+      if (leftRows < minSamplesLeaf || size - leftRows < minSamplesLeaf) continue;
+      const gain = parentImpurity - 1 + (leftSquares / leftTotal + rightSquares / (total - leftTotal)) / total;
+      if (gain > split.gain + 1e-12) {
+        split.gain = gain;
+        split.feature = f;
+        split.bin = bin;
+        this.bestLeft.set(leftStats);
+      }
+    }
+  }
+
+  /** Moves the rows of `order[start, end)` whose bin of `f` is ≤ `bin` to the front; returns where the rest start. */
+  partition(f: number, bin: number, start: number, end: number): number {
+    const { codes, cols, order, rowWeight, rowClass, rowValue } = this;
+    let i = start;
+    let j = end - 1;
+    while (i <= j) {
+      if (codes[order[i]! * cols + f]! <= bin) i++;
+      else {
+        swap(order, i, j);
+        swap(rowWeight, i, j);
+        if (this.regression) swap(rowValue, i, j);
+        else swap(rowClass, i, j);
+        j--;
+      }
+    }
+    return i;
+  }
+
+  /** Records the children's statistics (left from the split, right as the rest of the node's). */
+  childStats(node: number, leftChild: number, capacity: number): void {
+    const slots = this.slots;
+    if (this.stats.length < capacity * slots) {
+      const grown = new Float64Array(capacity * slots);
+      grown.set(this.stats);
+      this.stats = grown;
+    }
+    const { stats, bestLeft } = this;
+    const at = node * slots;
+    const leftAt = leftChild * slots;
+    for (let c = 0; c < slots; c++) {
+      stats[leftAt + c] = bestLeft[c]!;
+      stats[leftAt + slots + c] = stats[at + c]! - bestLeft[c]!;
+    }
+  }
+
+  /**
+   * Grows one tree. `weights[row]` is the row's weight (bootstrap count × class weight); rows with weight 0 do
+   * not take part. Splits are searched on per-node histograms (class counts, or weight, sum and sum of squares
+   * for regression) for `maxFeatures` features drawn afresh at every split. Large nodes fill the drawn
+   * features' histograms in one pass over their rows (a row's codes sit together); small ones histogram only
+   * the bins their rows touch. A child's statistics come from its parent's split.
+   */
+  grow(weights: Float64Array, random: RandomState): FlatTree {
+    const { edges, cols } = this.binned;
+    const { slots, regression, features, maxFeatures, split, limits, tree } = this;
+    const gini = limits.criterion === 'gini';
+    const impurityDecrease = new Float64Array(cols);
+    const used = this.load(weights);
+    this.rootStats(used);
+    for (let j = 0; j < cols; j++) features[j] = j;
+    tree.reset();
+
+    // Stack of [node, start, end, depth] over `order`.
+    const stack: number[] = [tree.add(), 0, used, 0];
+    while (stack.length > 0) {
+      const depth = stack.pop()!;
+      const end = stack.pop()!;
+      const start = stack.pop()!;
+      const node = stack.pop()!;
+      const stats = this.stats;
+      const at = node * slots;
+
+      let total = 0;
+      if (regression) total = stats[at]!;
+      else for (let c = 0; c < slots; c++) total += stats[at + c]!;
+      if (regression) tree.value[node] = stats[at + 1]! / total;
+      else for (let c = 0; c < slots; c++) tree.value[at + c] = stats[at + c]! / total;
+
+      const size = end - start;
+      const parentImpurity = impurity(stats, at, slots, total, limits.criterion);
+      if (
+        depth >= limits.maxDepth ||
+        size < limits.minSamplesSplit ||
+        size < 2 * limits.minSamplesLeaf ||
+        parentImpurity <= 1e-12
+      ) {
+        continue;
+      }
+
+      // Draw maxFeatures distinct features (partial Fisher–Yates), in the order they are searched.
+      for (let k = 0; k < maxFeatures; k++) {
+        const j = k + random.randomInterval(cols - 1 - k);
+        const f = features[j]!;
+        features[j] = features[k]!;
+        features[k] = f;
+      }
+      split.feature = -1;
+      split.bin = -1;
+      split.gain = 0;
+      const fused = this.fused && size >= FUSED_MIN_ROWS;
+      if (fused) this.fillFused(start, end);
+      for (let k = 0; k < maxFeatures; k++) {
+        const f = features[k]!;
+        const nb = edges[f]!.length + 1;
+        const offset = fused ? k * this.bins : 0;
+        const n = fused ? nb : this.fillTouched(f, start, end, nb);
+        if (gini) this.scanGini(f, fused, offset, n, at, total, size, parentImpurity);
+        else this.scan(f, fused, offset, n, at, total, size, parentImpurity);
+        if (!fused) this.clearTouched(n);
+      }
+      if (fused) {
+        this.hist.fill(0);
+        this.binRows.fill(0);
+      }
+      if (split.feature < 0) continue;
+
+      const middle = this.partition(split.feature, split.bin, start, end);
+      const leftChild = tree.add();
+      tree.add();
+      this.childStats(node, leftChild, tree.feature.length);
+      tree.feature[node] = split.feature;
+      tree.threshold[node] = edges[split.feature]![split.bin]!;
+      tree.left[node] = leftChild;
+      impurityDecrease[split.feature]! += total * split.gain;
+      stack.push(leftChild + 1, middle, end, depth + 1, leftChild, start, middle, depth + 1);
+    }
+    return tree.finish(impurityDecrease);
+  }
+}
+
+function swap(a: Int32Array | Float64Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
+}
+
+/**
+ * Sorts the first `n` bins of `touched` in place, ascending (no allocation): insertion sort for the few bins
+ * small nodes touch, a pass over the `marked` bins below `bins` when they are dense, else a typed-array sort.
+ */
+function sortTouched(touched: Int32Array, n: number, marked: Uint8Array, bins: number): void {
   if (n > 16) {
+    if (n * 16 < bins) {
+      touched.subarray(0, n).sort();
+      return;
+    }
     let k = 0;
     for (let bin = 0; k < n; bin++) if (marked[bin]) touched[k++] = bin;
     return;

@@ -1,0 +1,24 @@
+import { type TransferListItem, Worker } from 'node:worker_threads';
+
+/** Worker-thread entries: their sources, relative to this file (the build puts each next to the bundle as `<name>.js`). */
+const SOURCES = {
+  'forest-worker': '../engine/forest-worker.ts',
+  'histogram-worker': '../boosting/histogram-worker.ts',
+} as const;
+
+/** Starts worker entry `name` with `workerData`, from the built package or (tests, tsx) from the TypeScript sources. */
+export function startWorker(
+  name: keyof typeof SOURCES,
+  workerData: unknown,
+  transferList: readonly TransferListItem[] = [],
+): Worker {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const entry = new URL(SOURCES[name], here).href;
+    return new Worker(new URL('./ts-worker-bootstrap.mjs', here), {
+      workerData: { entry, data: workerData },
+      transferList: [...transferList],
+    });
+  }
+  return new Worker(new URL(`./${name}.js`, here), { workerData, transferList: [...transferList] });
+}
