@@ -69,6 +69,34 @@ describe('createDataset', () => {
     expect(() => createDataset({ ...base, features: [] })).toThrow('features has no rows');
   });
 
+  it('accepts NaN features as missing values only when asked (for trainers that handle them)', () => {
+    const features = [
+      [1, Number.NaN],
+      [2, 3],
+      [Number.NaN, 4],
+    ];
+    expect(() => createDataset({ ...base, features })).toThrow(
+      'features row 0, column 1 (y) is NaN: expected a finite number',
+    );
+    expect(createDataset({ ...base, features }, { allowMissing: true }).features[2]![0]).toBeNaN();
+    expect(() =>
+      createDataset(
+        {
+          ...base,
+          features: [
+            [1, Infinity],
+            [2, 3],
+            [4, 5],
+          ],
+        },
+        { allowMissing: true },
+      ),
+    ).toThrow('features row 0, column 1 (y) is Infinity: expected a finite number or NaN (missing)');
+    expect(() =>
+      createDataset({ ...base, features, featureTypes: ['integer', 'boolean'] }, { allowMissing: true }),
+    ).toThrow('features row 1, column 1 (y) is 3: expected 0 or 1 (boolean feature)');
+  });
+
   it('accepts regression targets without classNames', () => {
     const { classNames: _, ...regression } = base;
     expect(createDataset({ ...regression, target: [0.5, -1, 2] }).target).toEqual([0.5, -1, 2]);

@@ -18,13 +18,17 @@ function assertNames(names: readonly string[], what: string): void {
 }
 
 /**
- * Validates and freezes a dataset: non-empty, rectangular, finite features that fit their declared
+ * Validates and freezes a dataset: non-empty, rectangular, finite features (`NaN` for missing too, with
+ * `allowMissing`: for trainers that handle missing values natively) that fit their declared
  * `featureTypes`; names unique and matching the column count; one target per row; class targets are
  * integer indices into `classNames`.
  * Copies the input, so later changes to the caller's arrays cannot alter it.
  */
-export function createDataset(input: DatasetInput): Dataset {
-  const columns = assertFeatureRows(input.features, { featureNames: input.featureNames });
+export function createDataset(input: DatasetInput, options: { readonly allowMissing?: boolean } = {}): Dataset {
+  const columns = assertFeatureRows(input.features, {
+    featureNames: input.featureNames,
+    ...(options.allowMissing ? { allowMissing: true } : {}),
+  });
   if (input.featureNames.length !== columns) {
     throw new InvalidInputError(`featureNames has ${input.featureNames.length} names but rows have ${columns} columns`);
   }

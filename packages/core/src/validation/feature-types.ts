@@ -42,7 +42,7 @@ export function checkFeatureTypes(types: unknown, columns: number, what = 'featu
 }
 
 /**
- * Checks that every value of finite rows fits its column's type (integers whole, booleans 0 or 1);
+ * Checks that every value of checked rows fits its column's type (integers whole, booleans 0 or 1; NaN is missing);
  * throws `InvalidInputError` naming the row, column and feature at fault.
  */
 export function assertFeatureTypes(
@@ -56,7 +56,7 @@ export function assertFeatureTypes(
   rows.forEach((row, i) => {
     for (const j of checked) {
       const type = types[j]!;
-      if (fits(type, row[j]!)) continue;
+      if (fits(type, row[j]!) || Number.isNaN(row[j]!)) continue; // NaN: missing, when rows allow it
       const columnName = options.featureNames?.[j];
       const label = columnName === undefined ? `column ${j}` : `column ${j} (${columnName})`;
       throw new InvalidInputError(`${what} row ${i}, ${label} is ${String(row[j])}: expected ${EXPECTED[type]}`, {

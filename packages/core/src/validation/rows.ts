@@ -10,11 +10,13 @@ export interface AssertRowsOptions {
   readonly what?: string;
   /** Accept zero rows (default false). */
   readonly allowEmpty?: boolean;
+  /** Accept `NaN` as a missing value (for estimators that handle missing values natively; default false). */
+  readonly allowMissing?: boolean;
 }
 
 /**
- * Checks that `rows` is a non-empty rectangular matrix of finite numbers and returns its column count.
- * Throws `InvalidInputError` naming the first bad row and column.
+ * Checks that `rows` is a non-empty rectangular matrix of finite numbers (or `NaN`, with `allowMissing`) and
+ * returns its column count. Throws `InvalidInputError` naming the first bad row and column.
  */
 export function assertFeatureRows(rows: unknown, options: AssertRowsOptions = {}): number {
   const what = options.what ?? 'features';
@@ -34,10 +36,11 @@ export function assertFeatureRows(rows: unknown, options: AssertRowsOptions = {}
     }
     for (let j = 0; j < columns; j++) {
       const value = row[j] as unknown;
-      if (typeof value !== 'number' || !Number.isFinite(value)) {
+      if (typeof value !== 'number' || !(Number.isFinite(value) || (options.allowMissing && Number.isNaN(value)))) {
         const columnName = options.featureNames?.[j];
         const label = columnName === undefined ? `column ${j}` : `column ${j} (${columnName})`;
-        throw new InvalidInputError(`${what} row ${i}, ${label} is ${String(value)}: expected a finite number`, {
+        const expected = options.allowMissing ? 'a finite number or NaN (missing)' : 'a finite number';
+        throw new InvalidInputError(`${what} row ${i}, ${label} is ${String(value)}: expected ${expected}`, {
           row: i,
           column: j,
           ...(columnName === undefined ? {} : { columnName }),

@@ -1,5 +1,5 @@
 import { RandomState } from '@mlops/core';
-import { binFeatures, binOf } from '../engine/binning';
+import { binFeatures, binOf, MISSING_BIN } from '../engine/binning';
 import { type BinnedRows, type BoostedTree, createTreeGrower, treeValueOnCodes } from './grower';
 import { createHistogramEngine } from './histogram-engine';
 import type { GradientBoostingParams } from './params';
@@ -49,7 +49,7 @@ function codesOf(
   rows.forEach((r, i) => {
     for (let f = 0; f < cols; f++) {
       const value = x[r * cols + f]!;
-      codes[i * cols + f] = categories[f] ? value : binOf(edges[f]!, value);
+      codes[i * cols + f] = Number.isNaN(value) ? MISSING_BIN : categories[f] ? value : binOf(edges[f]!, value);
     }
   });
   return codes;
@@ -110,11 +110,16 @@ export function fitBoosting(
   const columns = new Uint8Array(n * cols);
   for (let f = 0; f < cols; f++) {
     for (let i = 0; i < n; i++) {
-      if (categoryCounts[f]) codes[i * cols + f] = xTrain[i * cols + f]!; // a category's code is its bin
+      const value = xTrain[i * cols + f]!;
+      if (categoryCounts[f] && !Number.isNaN(value)) codes[i * cols + f] = value; // a category's code is its bin
       columns[f * n + i] = codes[i * cols + f]!;
     }
   }
-  const data: BinnedRows = { codes, columns, rows: n, cols, edges: binned.edges, categories: categoryCounts };
+  const missing = Array.from({ length: cols }, (_, f) => {
+    for (let i = 0; i < n; i++) if (codes[i * cols + f] === MISSING_BIN) return true;
+    return false;
+  });
+  const data: BinnedRows = { codes, columns, rows: n, cols, edges: binned.edges, categories: categoryCounts, missing };
   const validCodes = codesOf(x, split.valid, cols, binned.edges, categoryCounts);
   const classes = target.kind === 'classification' ? target.classes : 1;
   const outputs = classes > 2 ? classes : 1;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { irisTest, irisTrain } from '../__fixtures__/iris-split';
 import { codecs } from '../codecs';
 import { r2Score } from '../metrics/regression';
+import { randomForestClassifier } from '../random-forest/random-forest-classifier';
 import { gradientBoostingClassifier, gradientBoostingRegressor } from './gradient-boosting';
 
 // scikit-learn 1.2.1's HistGradientBoostingClassifier(random_state=42) / HistGradientBoostingRegressor(random_state=42)
@@ -180,29 +181,106 @@ describe('nJobs', () => {
   const dataset = (classNames: string[], target: number[]) =>
     createDataset({ features, target, featureNames: features[0]!.map((_, j) => `f${j}`), classNames });
 
-  it('builds the same model on 1 and 2 threads, byte for byte (three classes, two classes, regression)', async () => {
-    const params = { maxIter: 3, earlyStopping: false } as const;
+  it('builds the same model on 1 and 2 threads, byte for byte (three classes; regression)', async () => {
+    const params = { maxIter: 2, earlyStopping: false } as const;
     const three = dataset(['a', 'b', 'c'], classes);
-    const two = dataset(
-      ['no', 'yes'],
-      classes.map((k) => (k === 1 ? 1 : 0)),
-    );
     const numeric = createDataset({
       features,
       target: features.map((r) => r[0]! * 3 - r[1]!),
       featureNames: three.featureNames,
     });
-    for (const [fit, data] of [
-      [(nJobs: number) => gradientBoostingClassifier(params, { nJobs }), three],
-      [(nJobs: number) => gradientBoostingClassifier(params, { nJobs }), two],
-      [(nJobs: number) => gradientBoostingRegressor(params, { nJobs }), numeric],
-    ] as const) {
-      const one = JSON.stringify((await fit(1).fit(data)).toArtifact());
-      expect(JSON.stringify((await fit(2).fit(data)).toArtifact())).toBe(one);
+    const classifier = (nJobs: number) => gradientBoostingClassifier(params, { nJobs }).fit(three);
+    const regressor = (nJobs: number) => gradientBoostingRegressor(params, { nJobs }).fit(numeric);
+    for (const fit of [classifier, regressor]) {
+      const one = JSON.stringify((await fit(1)).toArtifact());
+      expect(JSON.stringify((await fit(2)).toArtifact())).toBe(one);
     }
-  });
+  }, 30_000);
 
   it('rejects a thread count that is not a positive integer', () => {
     expect(() => gradientBoostingClassifier({}, { nJobs: 0 })).toThrow('nJobs must be an integer ≥ 1, got 0');
+  });
+});
+
+describe('missing values', () => {
+  // 300 rows with NaN in two columns (x0 missing ⇒ mostly class 1); the first 240 train. scikit-learn 1.2.1:
+  // HistGradientBoostingClassifier(random_state=42).fit(X[:240], y[:240]).predict_proba(X[240:])[:, 1], and of the rows
+  // [NaN, NaN, NaN], [NaN, 0.9, 0.5], [0.2, NaN, 0.1].
+  const SKLEARN_MISSING = {
+    proba: [
+      0.877800743719, 0.001366008805, 0.920126327271, 0.034235712342, 0.076594847875, 0.75295442919, 0.109979748733,
+      0.092454367294, 0.003641127397, 0.009694902784, 0.967467016404, 0.054343545404, 0.008833468383, 0.93992392619,
+      0.022282663508, 0.793847986963, 0.229900334881, 0.164732543442, 0.087024519906, 0.191137772641, 0.783948826886,
+      0.057036868291, 0.648792460177, 0.248400793922, 0.112551725768, 0.648706539059, 0.054567646231, 0.080113728633,
+      0.102029110083, 0.007519050676, 0.951435472871, 0.024665507456, 0.097539079943, 0.830923698403, 0.185817401092,
+      0.849633667078, 0.002318005651, 0.016888985205, 0.015031271605, 0.918317901012, 0.914559945522, 0.112033679555,
+      0.184911417331, 0.04659277844, 0.077397235067, 0.912104437063, 0.030576376058, 0.059774157518, 0.026209579826,
+      0.074190457608, 0.71780096524, 0.120403396143, 0.247119720504, 0.129177818053, 0.052995856962, 0.940384196902,
+      0.938332556928, 0.017608166735, 0.056285812053, 0.847442408253,
+    ],
+    missingRows: [0.892150578104823, 0.7265663394514078, 0.34849182901897485],
+  };
+  const rows: number[][] = [];
+  const target: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const x0 = i % 5 === 0 ? Number.NaN : ((7 * i) % 13) / 13;
+    const x1 = i % 7 === 3 ? Number.NaN : ((11 * i + 3) % 17) / 17;
+    const y = i % 5 === 0 || (x1 > 0.6 && x0 < 0.4) ? 1 : 0;
+    rows.push([x0, x1, ((5 * i + 1) % 11) / 11]);
+    target.push((31 * i) % 9 === 0 ? 1 - y : y);
+  }
+  const train = createDataset(
+    {
+      features: rows.slice(0, 240),
+      target: target.slice(0, 240),
+      featureNames: ['a', 'b', 'c'],
+      classNames: ['no', 'yes'],
+    },
+    { allowMissing: true },
+  );
+  const missingRows = [
+    [Number.NaN, Number.NaN, Number.NaN],
+    [Number.NaN, 0.9, 0.5],
+    [0.2, Number.NaN, 0.1],
+  ];
+
+  it("learns where missing values go, as scikit-learn's HistGradientBoostingClassifier does", async () => {
+    const model = await gradientBoostingClassifier().fit(train);
+    near([model.predictProba(rows.slice(240)).map((p) => p[1]!)], [SKLEARN_MISSING.proba], 1e-7);
+    near([model.predictProba(missingRows).map((p) => p[1]!)], [SKLEARN_MISSING.missingRows], 1e-7);
+  });
+
+  it('keeps the directions in the artifact; SHAP values of rows with NaN still sum to the output', async () => {
+    const model = await gradientBoostingClassifier({ maxIter: 10 }).fit(train);
+    const artifact = JSON.parse(JSON.stringify(model.toArtifact())) as ModelArtifact;
+    const loaded = decodeModel(artifact, codecs);
+    expect(loaded.predictProba!(missingRows)).toEqual(model.predictProba(missingRows));
+    const shap = model.shapValues(missingRows);
+    shap.values.forEach((row, i) => {
+      const [no, yes] = model.predictProba([missingRows[i]!])[0]!;
+      expect(shap.expected[0]! + row.reduce((sum, v) => sum + v[0]!, 0)).toBeCloseTo(Math.log(yes! / no!), 9);
+    });
+    // Artifacts from before missing values (no missingLeft) still load; a bad direction is refused.
+    const { missingLeft, ...older } = artifact.payload as Record<string, unknown>;
+    expect(typeof missingLeft).toBe('string');
+    expect(() => decodeModel({ ...artifact, payload: older } as ModelArtifact, codecs)).not.toThrow();
+    const bad = Buffer.from(missingLeft as string, 'base64');
+    bad[0] = 2;
+    expect(() =>
+      decodeModel({ ...artifact, payload: { ...older, missingLeft: bad.toString('base64') } } as ModelArtifact, codecs),
+    ).toThrow('node 0 has a bad missingLeft');
+  });
+
+  it('refuses NaN where it is not a missing value: the target, a forest, Infinity', async () => {
+    expect(() =>
+      createDataset({ ...train, target: [Number.NaN, ...train.target.slice(1)] }, { allowMissing: true }),
+    ).toThrow('target row 0 is NaN');
+    await expect(randomForestClassifier().fit(train)).rejects.toThrow(
+      'features row 0, column 0 (a) is NaN: expected a finite number',
+    );
+    const model = await gradientBoostingClassifier({ maxIter: 2 }).fit(train);
+    expect(() => model.predict([[Number.POSITIVE_INFINITY, 0, 0]])).toThrow(
+      'predict input row 0, column 0 (a) is Infinity: expected a finite number or NaN (missing)',
+    );
   });
 });

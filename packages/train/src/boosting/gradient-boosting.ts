@@ -42,7 +42,7 @@ export function gradientBoostingClassifier(
     name: 'gradient-boosting',
     async fit(dataset: Dataset, overrides: Partial<GradientBoostingParams> = {}) {
       const params = resolveGradientBoostingParams({ ...defaults, ...overrides });
-      const { dataset: data, x, rows, cols } = classificationData(dataset);
+      const { dataset: data, x, rows, cols } = classificationData(dataset, { allowMissing: true });
       const target = {
         kind: 'classification',
         y: Int32Array.from(data.target),
@@ -69,7 +69,7 @@ export function gradientBoostingRegressor(
     name: 'gradient-boosting-regressor',
     async fit(dataset: Dataset, overrides: Partial<GradientBoostingParams> = {}) {
       const params = resolveGradientBoostingParams({ ...defaults, ...overrides });
-      const data = createDataset(dataset);
+      const data = createDataset(dataset, { allowMissing: true });
       if (data.classNames)
         throw new InvalidInputError('gradientBoostingRegressor needs a numeric target: this dataset has classes');
       const rows = data.features.length;

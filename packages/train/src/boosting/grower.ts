@@ -1,4 +1,5 @@
 import type { HistogramEngine } from './histogram-engine';
+import { MISSING_BIN } from '../engine/binning';
 import { STRIDE } from './histograms';
 
 /** Bin codes of the training rows, and what each feature's bins mean. */
@@ -13,6 +14,8 @@ export interface BinnedRows {
   readonly edges: readonly Float64Array[];
   /** Per feature, its number of categories when it is a category column (codes are its bins), else 0. */
   readonly categories: readonly number[];
+  /** Per feature, whether some training row misses it (code `MISSING_BIN`). */
+  readonly missing: readonly boolean[];
 }
 
 /** Growth limits of one boosted tree, with scikit-learn's `HistGradientBoosting*` meanings. */
@@ -40,6 +43,11 @@ export interface BoostedTree {
   /** Training rows that reached each node (TreeSHAP's cover). */
   readonly cover: Float64Array;
   /**
+   * 1 where a missing value (`NaN`) goes left: learned when the training rows miss the feature, else toward the
+   * child with more rows (scikit-learn's rule); 0 at leaves.
+   */
+  readonly missingLeft: Uint8Array;
+  /**
    * Category splits, when the tree has any: per node 8 words (256 bits), bit c set when category code c goes left;
    * all zero at numeric splits and leaves. A category split has a NaN threshold.
    */
@@ -59,6 +67,7 @@ export function categoryGoesLeft(leftCategories: Uint32Array | undefined, node: 
 
 /** Whether `value` (a raw feature value, or a bin code) goes left at internal node `node`. */
 function goesLeft(tree: BoostedTree, node: number, value: number, onCodes = false): boolean {
+  if (onCodes ? value === MISSING_BIN : Number.isNaN(value)) return tree.missingLeft[node] === 1;
   if (Number.isNaN(tree.threshold[node]!)) return categoryGoesLeft(tree.leftCategories, node, value);
   return onCodes ? value <= tree.bin[node]! : value <= tree.threshold[node]!;
 }
@@ -85,6 +94,8 @@ interface Leaf {
   leftCount: number;
   /** For a category split: the categories going left. */
   leftSet: Uint32Array | undefined;
+  /** Whether missing values go left (learned by the split search when the feature has some). */
+  missingLeft: boolean;
 }
 
 /** Grows trees on `data` (see {@link createTreeGrower}). */
@@ -120,7 +131,9 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: H
     const value: number[] = [];
     const gain: number[] = [];
     const cover: number[] = [];
+    const missingLeftOf: number[] = [];
     const newNode = (): number => {
+      missingLeftOf.push(0);
       feature.push(-1);
       threshold.push(0);
       bin.push(0);
@@ -155,9 +168,21 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: H
       let bestH = 0;
       let bestN = 0;
       let bestSet: Uint32Array | undefined;
+      let bestMissingLeft = false;
       for (let f = 0; f < cols; f++) {
         if (data.categories[f]) {
-          const found = categorySplit(hist, f, data.categories[f]!, sumG, sumH, count, parent, l2, minSamplesLeaf);
+          const found = categorySplit(
+            hist,
+            f,
+            data.categories[f]!,
+            data.missing[f]!,
+            sumG,
+            sumH,
+            count,
+            parent,
+            l2,
+            minSamplesLeaf,
+          );
           if (found && found.gain > bestGain) {
             bestGain = found.gain;
             bestFeature = f;
@@ -166,15 +191,19 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: H
             bestH = found.h;
             bestN = found.n;
             bestSet = found.set;
+            bestMissingLeft = ((found.set[MISSING_BIN >>> 5]! >>> (MISSING_BIN & 31)) & 1) === 1;
           }
           continue;
         }
+        // Left to right, missing values going right; with missing values the last split sends every value left.
+        const missing = data.missing[f]!;
         const last = binsOf[f]! - 1;
+        const end = missing ? last + 1 : last;
         let at = f * STRIDE * 3;
         let gl = 0;
         let hl = 0;
         let nl = 0;
-        for (let b = 0; b < last; b++, at += 3) {
+        for (let b = 0; b < end; b++, at += 3) {
           gl += hist[at]!;
           hl += hist[at + 1]!;
           nl += hist[at + 2]!;
@@ -192,6 +221,34 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: H
             bestG = gl;
             bestH = hl;
             bestN = nl;
+            bestMissingLeft = false;
+          }
+        }
+        if (!missing) continue;
+        // Right to left, missing values going left.
+        let gr = 0;
+        let hr = 0;
+        let nr = 0;
+        at = (f * STRIDE + last) * 3;
+        for (let b = last - 1; b >= 0; b--, at -= 3) {
+          gr += hist[at]!;
+          hr += hist[at + 1]!;
+          nr += hist[at + 2]!;
+          if (nr < minSamplesLeaf) continue;
+          if (count - nr < minSamplesLeaf) break;
+          const hl = sumH - hr;
+          if (hl < MIN_HESSIAN || hr < MIN_HESSIAN) continue;
+          const gl = sumG - gr;
+          const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
+          if (gain > bestGain) {
+            bestGain = gain;
+            bestFeature = f;
+            bestBin = b;
+            bestSet = undefined;
+            bestG = gl;
+            bestH = hl;
+            bestN = count - nr;
+            bestMissingLeft = true;
           }
         }
       }
@@ -202,6 +259,7 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: H
       leaf.leftH = bestH;
       leaf.leftCount = bestN;
       leaf.leftSet = bestSet;
+      leaf.missingLeft = bestMissingLeft;
     };
 
     const leafOf = (
@@ -229,6 +287,7 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: H
         leftH: 0,
         leftCount: 0,
         leftSet: undefined,
+        missingLeft: false,
       };
     };
 
@@ -248,15 +307,25 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: H
       if (best < 0) break;
       const parent = leaves[best]!;
       const { start, end, feature: f, bin: b, leftSet: set } = parent;
-      // Stable partition of the parent's rows: code ≤ b (or in the set) to the left. Branch-free: both
-      // destinations are written and one advances; the feature's codes are read from its column.
+      if (!data.missing[f]) {
+        // No training row misses the feature: a missing value will follow the larger side.
+        parent.missingLeft = parent.leftCount > end - start - parent.leftCount;
+        if (set)
+          set[MISSING_BIN >>> 5] =
+            (set[MISSING_BIN >>> 5]! & ~(1 << (MISSING_BIN & 31))) | (Number(parent.missingLeft) << (MISSING_BIN & 31));
+      }
+      const missingLeft = Number(parent.missingLeft);
+      // Stable partition of the parent's rows: code ≤ b (or in the set; a missing code by missingLeft) to the left.
+      // Branch-free: both destinations are written and one advances; the feature's codes are read from its column.
       const column = f * rows;
       let l = start;
       let r = 0;
       for (let i = start; i < end; i++) {
         const row = order[i]!;
         const code = columns[column + row]!;
-        const toLeft = set ? (set[code >>> 5]! >>> (code & 31)) & 1 : 1 - ((b - code) >>> 31);
+        const toLeft = set
+          ? (set[code >>> 5]! >>> (code & 31)) & 1
+          : (1 - ((b - code) >>> 31)) | (((code + 1) >>> 8) & missingLeft);
         order[l] = row;
         scratch[r] = row;
         l += toLeft;
@@ -287,7 +356,9 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: H
       const node = parent.node;
       feature[node] = f;
       bin[node] = b;
-      threshold[node] = set ? Number.NaN : edges[f]![b]!;
+      // A split after the last value bin sends every value left (and missing values right).
+      threshold[node] = set ? Number.NaN : b < edges[f]!.length ? edges[f]![b]! : Number.MAX_VALUE;
+      missingLeftOf[node] = missingLeft;
       if (set) {
         leftCategories ??= [];
         for (let w = 0; w < CATEGORY_WORDS; w++) leftCategories[node * CATEGORY_WORDS + w] = set[w]!;
@@ -314,6 +385,7 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: H
       value: Float64Array.from(value),
       gain: Float64Array.from(gain),
       cover: Float64Array.from(cover),
+      missingLeft: Uint8Array.from(missingLeftOf),
       ...(leftCategories
         ? {
             leftCategories: Uint32Array.from(
@@ -354,6 +426,7 @@ function categorySplit(
   hist: Float64Array,
   f: number,
   categories: number,
+  missing: boolean,
   sumG: number,
   sumH: number,
   count: number,
@@ -364,6 +437,8 @@ function categorySplit(
   const base = f * STRIDE * 3;
   const used: number[] = [];
   for (let c = 0; c < categories; c++) if (hist[base + c * 3 + 2]! >= MIN_CATEGORY_SUPPORT) used.push(c);
+  // Missing values are one more category (their code), as in scikit-learn.
+  if (missing && hist[base + MISSING_BIN * 3 + 2]! >= MIN_CATEGORY_SUPPORT) used.push(MISSING_BIN);
   if (used.length < 2) return undefined;
   const ratio = (c: number) => hist[base + c * 3]! / (hist[base + c * 3 + 1]! + MIN_CATEGORY_SUPPORT);
   used.sort((a, b) => ratio(a) - ratio(b) || a - b);

@@ -86,7 +86,7 @@ abstract class BoostedModelBase {
 
   /** Checked rows as one row-major array. */
   protected matrix(rows: FeatureRows): Float64Array {
-    return predictMatrix(rows, this.featureNames);
+    return predictMatrix(rows, this.featureNames, true);
   }
 
   protected artifact(classNames?: readonly string[]): ModelArtifact {
@@ -165,6 +165,8 @@ interface EncodedEnsemble {
   readonly cover: string;
   /** Uint32 × 8 per node, when some tree splits by category: the category codes going left (NaN threshold). */
   readonly leftCategories?: string;
+  /** Uint8 per node: 1 where a missing value goes left (absent in artifacts from before missing values: all 0). */
+  readonly missingLeft?: string;
   readonly validationLoss?: number[];
 }
 
@@ -192,6 +194,7 @@ function encodeEnsemble(e: BoostedEnsemble): EncodedEnsemble {
     right: join(Int32Array, (t) => t.right),
     gain: join(Float64Array, (t) => t.gain),
     cover: join(Float64Array, (t) => t.cover),
+    missingLeft: toBase64(Uint8Array.from(e.trees.flatMap((t) => Array.from(t.missingLeft)))),
     ...(e.trees.some((t) => t.leftCategories)
       ? {
           leftCategories: toBase64(
@@ -228,7 +231,7 @@ function decodeEnsemble(payload: unknown, featureCount: number, classCount: numb
   const raise = (problem: string): never => {
     throw fail(problem);
   };
-  const perNode = <T extends Int32Array | Float64Array | Uint32Array>(
+  const perNode = <T extends Uint8Array | Int32Array | Float64Array | Uint32Array>(
     field: string,
     Type: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number },
     width = 1,
@@ -240,6 +243,7 @@ function decodeEnsemble(payload: unknown, featureCount: number, classCount: numb
   const gain = perNode('gain', Float64Array);
   const cover = perNode('cover', Float64Array);
   const sets = p.leftCategories === undefined ? undefined : perNode('leftCategories', Uint32Array, CATEGORY_WORDS);
+  const missingLeft = p.missingLeft === undefined ? new Uint8Array(total) : perNode('missingLeft', Uint8Array);
   const trees: BoostedTree[] = [];
   let at = 0;
   for (const count of counts as number[]) {
@@ -250,13 +254,14 @@ function decodeEnsemble(payload: unknown, featureCount: number, classCount: numb
       const categorySplit = sets !== undefined && f >= 0 && Number.isNaN(threshold[i]!);
       if ((!categorySplit && !Number.isFinite(threshold[i]!)) || !Number.isFinite(gain[i]!) || !(cover[i]! >= 1))
         throw fail(`node ${i - at} holds a non-finite number`);
+      if (missingLeft[i]! > (f === -1 ? 0 : 1)) throw fail(`node ${i - at} has a bad missingLeft`);
       if (f === -1) continue;
       // Children come after their parent, inside the tree: every walk ends at a leaf.
       const ok = (c: number) => Number.isInteger(c) && c > i - at && c < count;
       if (!(f >= 0 && f < featureCount) || !ok(left[i]!) || !ok(right[i]!) || left[i] === right[i])
         throw fail(`node ${i - at} of a tree has a bad feature or child`);
     }
-    const slice = <T extends Int32Array | Float64Array | Uint32Array>(a: T, width = 1) =>
+    const slice = <T extends Uint8Array | Int32Array | Float64Array | Uint32Array>(a: T, width = 1) =>
       a.slice(at * width, end * width) as T;
     const values = slice(threshold);
     trees.push({
@@ -268,6 +273,7 @@ function decodeEnsemble(payload: unknown, featureCount: number, classCount: numb
       value: values,
       gain: slice(gain),
       cover: slice(cover),
+      missingLeft: slice(missingLeft),
       ...(sets ? { leftCategories: slice(sets, CATEGORY_WORDS) } : {}),
     });
     at = end;

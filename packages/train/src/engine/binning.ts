@@ -13,6 +13,9 @@ export interface BinnedFeatures {
 /** Bins per feature of the `'hist'` splitter (codes fit a byte). */
 export const MAX_BINS = 255;
 
+/** The code of a missing value (`NaN`), past every value bin when there are at most 255. */
+export const MISSING_BIN = 255;
+
 /** scikit-learn's threshold between neighbouring values a < b: a/2 + b/2, or a if that rounds up to b. */
 function midpoint(a: number, b: number): number {
   const m = a / 2 + b / 2;
@@ -20,7 +23,11 @@ function midpoint(a: number, b: number): number {
 }
 
 function columnEdges(values: Float64Array, maxBins: number): Float64Array {
-  const sorted = Float64Array.from(values).sort();
+  const all = Float64Array.from(values).sort(); // NaN sorts last
+  let present = all.length;
+  while (present > 0 && Number.isNaN(all[present - 1]!)) present--;
+  const sorted = all.subarray(0, present);
+  if (present === 0) return new Float64Array(0);
   let distinct = sorted.length > 0 ? 1 : 0;
   for (let i = 1; i < sorted.length && distinct <= maxBins; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
   if (distinct <= maxBins) {
@@ -57,7 +64,8 @@ export function binOf(edges: Float64Array, value: number): number {
 
 /**
  * Quantises a row-major matrix column by column into at most `maxBins` bins; `Infinity` gives one bin
- * per distinct value, so splits land exactly where scikit-learn's exact splitter puts them.
+ * per distinct value, so splits land exactly where scikit-learn's exact splitter puts them. Edges come from
+ * the values present; a `NaN` (missing) gets code `MISSING_BIN` (meaningful with at most 255 bins).
  */
 export function binFeatures(x: Float64Array, rows: number, cols: number, maxBins = MAX_BINS): BinnedFeatures {
   const edges: Float64Array[] = [];
@@ -71,7 +79,10 @@ export function binFeatures(x: Float64Array, rows: number, cols: number, maxBins
   const bins = Math.max(...edges.map((e) => e.length + 1));
   const codes = bins <= 256 ? new Uint8Array(rows * cols) : new Uint32Array(rows * cols);
   columns.forEach((values, c) => {
-    for (let r = 0; r < rows; r++) codes[r * cols + c] = binOf(edges[c]!, values[r]!);
+    for (let r = 0; r < rows; r++) {
+      const value = values[r]!;
+      codes[r * cols + c] = Number.isNaN(value) ? MISSING_BIN : binOf(edges[c]!, value);
+    }
   });
   return { codes, bins, edges, rows, cols };
 }

@@ -42,14 +42,14 @@ export interface ForestData {
   readonly oobScore?: number;
 }
 
-/** Checks a row-major matrix of `rows × cols` finite values; names the first bad cell. */
-export function assertMatrix(x: Float64Array, rows: number, cols: number, what: string): void {
+/** Checks a row-major matrix of `rows × cols` finite values (or NaN, with `allowMissing`); names the first bad cell. */
+export function assertMatrix(x: Float64Array, rows: number, cols: number, what: string, allowMissing = false): void {
   if (!Number.isInteger(rows) || rows < 1) throw new InvalidInputError(`${what} has no rows`);
   if (!Number.isInteger(cols) || cols < 1) throw new InvalidInputError(`${what} has no columns`);
   if (x.length !== rows * cols)
     throw new InvalidInputError(`${what} has ${x.length} values, expected ${rows} × ${cols}`);
   for (let i = 0; i < x.length; i++) {
-    if (!Number.isFinite(x[i]!)) {
+    if (!Number.isFinite(x[i]!) && !(allowMissing && Number.isNaN(x[i]!))) {
       const row = Math.floor(i / cols);
       throw new InvalidInputError(`${what} row ${row}, column ${i % cols} is ${x[i]}: expected a finite number`, {
         row,

@@ -72,6 +72,8 @@ interface ShapTree {
   /** x ≤ threshold goes left; at a NaN threshold (a category split) the codes in `leftCategories` do. */
   readonly threshold: Float64Array;
   readonly leftCategories?: Uint32Array;
+  /** 1 where a missing value (NaN) goes left (boosted trees). */
+  readonly missingLeft?: Uint8Array;
   readonly left: Int32Array;
   readonly right: Int32Array;
   readonly value: Float64Array;
@@ -238,7 +240,11 @@ class TreeExplainer {
     const r = tree.right[node]!;
     const value = this.x[this.xAt + split]!;
     const threshold = tree.threshold[node]!;
-    const left = Number.isNaN(threshold) ? categoryGoesLeft(tree.leftCategories, node, value) : value <= threshold;
+    const left = Number.isNaN(value)
+      ? tree.missingLeft?.[node] === 1
+      : Number.isNaN(threshold)
+        ? categoryGoesLeft(tree.leftCategories, node, value)
+        : value <= threshold;
     const hot = left ? l : r;
     const cold = hot === l ? r : l;
     // A feature already on the path is unwound first, its fractions carried into the children.
@@ -316,7 +322,7 @@ export function forestShapValues(forest: ForestData, x: Float64Array, rows: numb
  * values[(i·cols + j)·outputs + k]` is the raw output `k` of row `i` (baseline + Σ trees).
  */
 export function boostedShapValues(ensemble: BoostedEnsemble, x: Float64Array, rows: number): TreeShapValues {
-  assertMatrix(x, rows, ensemble.cols, 'shap input');
+  assertMatrix(x, rows, ensemble.cols, 'shap input', true);
   const { cols, outputs, trees } = ensemble;
   const shapTrees = trees.map((tree, t): readonly [ShapTree, OutputSlot] => {
     const share = new Float64Array(tree.feature.length);

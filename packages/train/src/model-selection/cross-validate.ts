@@ -29,11 +29,14 @@ export interface CrossValidation {
 }
 
 function rowsOf(dataset: Dataset, indices: readonly number[]): Dataset {
-  return createDataset({
-    ...dataset,
-    features: indices.map((i) => dataset.features[i]!),
-    target: indices.map((i) => dataset.target[i]!),
-  });
+  return createDataset(
+    {
+      ...dataset,
+      features: indices.map((i) => dataset.features[i]!),
+      target: indices.map((i) => dataset.target[i]!),
+    },
+    { allowMissing: true },
+  );
 }
 
 /**
@@ -45,7 +48,7 @@ export async function crossValidate<Params extends JsonObject>(
   dataset: Dataset,
   options: CrossValidateOptions<Params> = {},
 ): Promise<CrossValidation> {
-  const data = createDataset(dataset);
+  const data = createDataset(dataset, { allowMissing: true }); // the trainer decides whether it takes missing values
   const foldOptions = { folds: options.folds ?? 5, shuffle: options.seed !== undefined, seed: options.seed ?? 0 };
   const stratified = options.stratified ?? data.classNames !== undefined;
   const folds = stratified ? stratifiedKFold(data.target, foldOptions) : kFold(data.target.length, foldOptions);

@@ -82,7 +82,7 @@ async function search<Params extends JsonObject, M extends Model>(
   kind: 'grid' | 'random',
   options: SearchOptions,
 ): Promise<SearchResult<Params, M>> {
-  const data = createDataset(dataset);
+  const data = createDataset(dataset, { allowMissing: true }); // the trainer decides whether it takes missing values
   const scored: Omit<SearchCandidate<Params>, 'rank'>[] = [];
   for (const params of candidates) {
     const cv = await crossValidate(trainer, data, {

@@ -1,5 +1,5 @@
 /** A typed array's bytes (little-endian on every platform Node runs on) as base64. */
-export function toBase64(a: Int32Array | Uint32Array | Float64Array): string {
+export function toBase64(a: Uint8Array | Int32Array | Uint32Array | Float64Array): string {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 }
 
@@ -7,7 +7,7 @@ export function toBase64(a: Int32Array | Uint32Array | Float64Array): string {
  * `count` values of `Type` from an untrusted base64 field; `fail(problem)` (which throws) when the text is not
  * base64 or holds another number of values.
  */
-export function fromBase64<T extends Int32Array | Uint32Array | Float64Array>(
+export function fromBase64<T extends Uint8Array | Int32Array | Uint32Array | Float64Array>(
   text: unknown,
   Type: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number },
   field: string,

@@ -9,9 +9,15 @@ export interface ClassificationData {
   readonly cols: number;
 }
 
-/** Validates a dataset for classifier training: finite rectangular features, class names, ≥ 2 classes present. */
-export function classificationData(input: Dataset): ClassificationData {
-  const dataset = createDataset(input);
+/**
+ * Validates a dataset for classifier training: finite rectangular features (NaN too, with `allowMissing`), class
+ * names, ≥ 2 classes present.
+ */
+export function classificationData(
+  input: Dataset,
+  options: { readonly allowMissing?: boolean } = {},
+): ClassificationData {
+  const dataset = createDataset(input, options);
   const { classNames } = dataset;
   if (!classNames) throw new InvalidInputError('random forest classification needs a dataset with classNames');
   const present = new Set(dataset.target).size;

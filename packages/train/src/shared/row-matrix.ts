@@ -9,8 +9,11 @@ export function rowMajor(rows: FeatureRows, cols: number): Float64Array {
   return x;
 }
 
-/** Predict input checked against a model's features (`InvalidInputError` naming the row and column), row-major. */
-export function predictMatrix(rows: FeatureRows, featureNames: readonly string[]): Float64Array {
-  assertFeatureRows(rows, { columns: featureNames.length, featureNames, what: 'predict input' });
+/**
+ * Predict input checked against a model's features (`InvalidInputError` naming the row and column), row-major;
+ * `allowMissing` accepts NaN (models that handle missing values).
+ */
+export function predictMatrix(rows: FeatureRows, featureNames: readonly string[], allowMissing = false): Float64Array {
+  assertFeatureRows(rows, { columns: featureNames.length, featureNames, what: 'predict input', allowMissing });
   return rowMajor(rows, featureNames.length);
 }
