@@ -5,6 +5,7 @@ import { rowMajor } from '../shared/row-matrix';
 import { fitBoosting } from './boosting';
 import { GradientBoostingClassifierModel, GradientBoostingRegressorModel } from './model';
 import { type GradientBoostingParams, resolveGradientBoostingParams } from './params';
+import { withRecipe } from '../shared/recipes';
 
 /** How a boosting fit runs; none of it changes the model. */
 export interface BoostingRunOptions {
@@ -38,24 +39,28 @@ export function gradientBoostingClassifier(
 ): Trainer<GradientBoostingParams, GradientBoostingClassifierModel> {
   resolveGradientBoostingParams(defaults);
   const nJobs = threadsOf(run);
-  return {
-    name: 'gradient-boosting',
-    async fit(dataset: Dataset, overrides: Partial<GradientBoostingParams> = {}) {
-      const params = resolveGradientBoostingParams({ ...defaults, ...overrides });
-      const { dataset: data, x, rows, cols } = classificationData(dataset, { allowMissing: true });
-      const target = {
-        kind: 'classification',
-        y: Int32Array.from(data.target),
-        classes: data.classNames.length,
-      } as const;
-      return new GradientBoostingClassifierModel(
-        fitBoosting(x, rows, cols, target, params, categoriesOf(data, params), nJobs),
-        data.featureNames,
-        data.classNames,
-        params,
-      );
+  return withRecipe(
+    {
+      name: 'gradient-boosting',
+      async fit(dataset: Dataset, overrides: Partial<GradientBoostingParams> = {}) {
+        const params = resolveGradientBoostingParams({ ...defaults, ...overrides });
+        const { dataset: data, x, rows, cols } = classificationData(dataset, { allowMissing: true });
+        const target = {
+          kind: 'classification',
+          y: Int32Array.from(data.target),
+          classes: data.classNames.length,
+        } as const;
+        return new GradientBoostingClassifierModel(
+          fitBoosting(x, rows, cols, target, params, categoriesOf(data, params), nJobs),
+          data.featureNames,
+          data.classNames,
+          params,
+        );
+      },
     },
-  };
+    'gradientBoostingClassifier',
+    defaults,
+  );
 }
 
 /** Histogram gradient-boosting regressor (scikit-learn's `HistGradientBoostingRegressor`, squared error). */
@@ -65,22 +70,26 @@ export function gradientBoostingRegressor(
 ): Trainer<GradientBoostingParams, GradientBoostingRegressorModel> {
   resolveGradientBoostingParams(defaults);
   const nJobs = threadsOf(run);
-  return {
-    name: 'gradient-boosting-regressor',
-    async fit(dataset: Dataset, overrides: Partial<GradientBoostingParams> = {}) {
-      const params = resolveGradientBoostingParams({ ...defaults, ...overrides });
-      const data = createDataset(dataset, { allowMissing: true });
-      if (data.classNames)
-        throw new InvalidInputError('gradientBoostingRegressor needs a numeric target: this dataset has classes');
-      const rows = data.features.length;
-      const cols = data.featureNames.length;
-      const x = rowMajor(data.features, cols);
-      const target = { kind: 'regression', y: Float64Array.from(data.target) } as const;
-      return new GradientBoostingRegressorModel(
-        fitBoosting(x, rows, cols, target, params, categoriesOf(data, params), nJobs),
-        data.featureNames,
-        params,
-      );
+  return withRecipe(
+    {
+      name: 'gradient-boosting-regressor',
+      async fit(dataset: Dataset, overrides: Partial<GradientBoostingParams> = {}) {
+        const params = resolveGradientBoostingParams({ ...defaults, ...overrides });
+        const data = createDataset(dataset, { allowMissing: true });
+        if (data.classNames)
+          throw new InvalidInputError('gradientBoostingRegressor needs a numeric target: this dataset has classes');
+        const rows = data.features.length;
+        const cols = data.featureNames.length;
+        const x = rowMajor(data.features, cols);
+        const target = { kind: 'regression', y: Float64Array.from(data.target) } as const;
+        return new GradientBoostingRegressorModel(
+          fitBoosting(x, rows, cols, target, params, categoriesOf(data, params), nJobs),
+          data.featureNames,
+          params,
+        );
+      },
     },
-  };
+    'gradientBoostingRegressor',
+    defaults,
+  );
 }

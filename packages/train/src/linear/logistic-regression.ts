@@ -3,6 +3,7 @@ import { classificationData } from '../shared/classification-data';
 import { minimizeLbfgs } from './lbfgs';
 import { LogisticRegressionModel, type LinearWeights } from './model';
 import { type LogisticRegressionParams, resolveLogisticRegressionParams } from './params';
+import { withRecipe } from '../shared/recipes';
 
 /**
  * Logistic regression with an L2 penalty, fitted by L-BFGS: multinomial (softmax) for three or more classes, one
@@ -13,15 +14,19 @@ export function logisticRegression(
   defaults: Partial<LogisticRegressionParams> = {},
 ): Trainer<LogisticRegressionParams, LogisticRegressionModel> {
   resolveLogisticRegressionParams(defaults);
-  return {
-    name: 'logistic-regression',
-    async fit(dataset: Dataset, overrides: Partial<LogisticRegressionParams> = {}) {
-      const params = resolveLogisticRegressionParams({ ...defaults, ...overrides });
-      const { dataset: data, x, rows, cols } = classificationData(dataset);
-      const weights = fitLogistic(x, rows, cols, Int32Array.from(data.target), data.classNames.length, params);
-      return new LogisticRegressionModel(weights, data.featureNames, data.classNames, params);
+  return withRecipe(
+    {
+      name: 'logistic-regression',
+      async fit(dataset: Dataset, overrides: Partial<LogisticRegressionParams> = {}) {
+        const params = resolveLogisticRegressionParams({ ...defaults, ...overrides });
+        const { dataset: data, x, rows, cols } = classificationData(dataset);
+        const weights = fitLogistic(x, rows, cols, Int32Array.from(data.target), data.classNames.length, params);
+        return new LogisticRegressionModel(weights, data.featureNames, data.classNames, params);
+      },
     },
-  };
+    'logisticRegression',
+    defaults,
+  );
 }
 
 /** Column means and standard deviations (population; a constant column gets scale 1), as scikit-learn's StandardScaler. */
@@ -69,12 +74,7 @@ function fitLogistic(
     let loss = 0;
     for (let i = 0; i < rows; i++) {
       const at = i * cols;
-      for (let k = 0; k < outputs; k++) {
-        const o = k * stride;
-        let s = w[o + cols]!;
-        for (let j = 0; j < cols; j++) s += w[o + j]! * x[at + j]!;
-        z[k] = s;
-      }
+      for (let k = 0; k < outputs; k += 3) scores(w, x, at, cols, stride, k, Math.min(3, outputs - k), z);
       if (outputs === 1) {
         // Binary: class 1 is the positive one; loss = log(1 + e^{−m}), m = ±z.
         const positive = y[i] === 1;
@@ -94,13 +94,7 @@ function fitLogistic(
         loss += Math.log(sum) - Math.log(z[y[i]!]!);
         for (let k = 0; k < outputs; k++) z[k] = z[k]! / sum - (k === y[i] ? 1 : 0);
       }
-      for (let k = 0; k < outputs; k++) {
-        const r = z[k]!;
-        if (r === 0) continue;
-        const o = k * stride;
-        for (let j = 0; j < cols; j++) grad[o + j]! += r * x[at + j]!;
-        grad[o + cols]! += r;
-      }
+      for (let k = 0; k < outputs; k += 3) accumulate(grad, x, at, cols, stride, k, Math.min(3, outputs - k), z);
     }
     let norm = 0;
     for (let k = 0; k < outputs; k++)
@@ -129,4 +123,89 @@ function fitLogistic(
     intercepts: Array.from({ length: outputs }, (_, k) => w[k * stride + cols]!),
     iterations: result.iterations,
   };
+}
+
+/**
+ * `z[k0 + d] = bias + w·x` for `width` (1–3) outputs from `k0`, row `x[at, at + cols)` read once for all of them
+ * (weights of output k at `k · stride`, its bias last). Same sums, term by term, as one output at a time.
+ */
+function scores(
+  w: Float64Array,
+  x: Float64Array,
+  at: number,
+  cols: number,
+  stride: number,
+  k0: number,
+  width: number,
+  z: Float64Array,
+): void {
+  const o0 = k0 * stride;
+  const o1 = o0 + stride;
+  const o2 = o1 + stride;
+  if (width === 3) {
+    let s0 = w[o0 + cols]!;
+    let s1 = w[o1 + cols]!;
+    let s2 = w[o2 + cols]!;
+    for (let j = 0; j < cols; j++) {
+      const v = x[at + j]!;
+      s0 += w[o0 + j]! * v;
+      s1 += w[o1 + j]! * v;
+      s2 += w[o2 + j]! * v;
+    }
+    z[k0] = s0;
+    z[k0 + 1] = s1;
+    z[k0 + 2] = s2;
+  } else if (width === 2) {
+    let s0 = w[o0 + cols]!;
+    let s1 = w[o1 + cols]!;
+    for (let j = 0; j < cols; j++) {
+      const v = x[at + j]!;
+      s0 += w[o0 + j]! * v;
+      s1 += w[o1 + j]! * v;
+    }
+    z[k0] = s0;
+    z[k0 + 1] = s1;
+  } else {
+    let s0 = w[o0 + cols]!;
+    for (let j = 0; j < cols; j++) s0 += w[o0 + j]! * x[at + j]!;
+    z[k0] = s0;
+  }
+}
+
+/** `grad[output k] += r_k · (x, 1)` for `width` (1–3) outputs from `k0`, residuals `r = z`, the row read once. */
+function accumulate(
+  grad: Float64Array,
+  x: Float64Array,
+  at: number,
+  cols: number,
+  stride: number,
+  k0: number,
+  width: number,
+  r: Float64Array,
+): void {
+  const o0 = k0 * stride;
+  const o1 = o0 + stride;
+  const o2 = o1 + stride;
+  const r0 = r[k0]!;
+  if (width === 3) {
+    const r1 = r[k0 + 1]!;
+    const r2 = r[k0 + 2]!;
+    for (let j = 0; j < cols; j++) {
+      const v = x[at + j]!;
+      grad[o0 + j]! += r0 * v;
+      grad[o1 + j]! += r1 * v;
+      grad[o2 + j]! += r2 * v;
+    }
+    grad[o1 + cols]! += r1;
+    grad[o2 + cols]! += r2;
+  } else if (width === 2) {
+    const r1 = r[k0 + 1]!;
+    for (let j = 0; j < cols; j++) {
+      const v = x[at + j]!;
+      grad[o0 + j]! += r0 * v;
+      grad[o1 + j]! += r1 * v;
+    }
+    grad[o1 + cols]! += r1;
+  } else for (let j = 0; j < cols; j++) grad[o0 + j]! += r0 * x[at + j]!;
+  grad[o0 + cols]! += r0;
 }

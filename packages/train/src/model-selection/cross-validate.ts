@@ -28,7 +28,8 @@ export interface CrossValidation {
   readonly folds: Fold[];
 }
 
-function rowsOf(dataset: Dataset, indices: readonly number[]): Dataset {
+/** The rows `indices` of a dataset, as a dataset. */
+export function rowsOf(dataset: Dataset, indices: readonly number[]): Dataset {
   return createDataset(
     {
       ...dataset,
@@ -37,6 +38,28 @@ function rowsOf(dataset: Dataset, indices: readonly number[]): Dataset {
     },
     { allowMissing: true },
   );
+}
+
+/** The folds of a checked dataset: scikit-learn's `KFold` / `StratifiedKFold` assignment. */
+export function foldsOf(
+  data: Dataset,
+  options: Pick<CrossValidateOptions<JsonObject>, 'folds' | 'stratified' | 'seed'>,
+): Fold[] {
+  const foldOptions = { folds: options.folds ?? 5, shuffle: options.seed !== undefined, seed: options.seed ?? 0 };
+  const stratified = options.stratified ?? data.classNames !== undefined;
+  return stratified ? stratifiedKFold(data.target, foldOptions) : kFold(data.target.length, foldOptions);
+}
+
+/** The default score: accuracy for a dataset with class names (classification), R² without (regression). */
+export function defaultScore(data: Dataset): (model: Model, test: Dataset) => number {
+  const metric = data.classNames === undefined ? r2Score : accuracyScore;
+  return (model, test) => metric(test.target, model.predict(test.features));
+}
+
+/** Mean and population standard deviation (numpy's default) of fold scores. */
+export function summarize(scores: readonly number[]): { mean: number; std: number } {
+  const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+  return { mean, std: Math.sqrt(scores.reduce((a, s) => a + (s - mean) ** 2, 0) / scores.length) };
 }
 
 /**
@@ -49,18 +72,12 @@ export async function crossValidate<Params extends JsonObject>(
   options: CrossValidateOptions<Params> = {},
 ): Promise<CrossValidation> {
   const data = createDataset(dataset, { allowMissing: true }); // the trainer decides whether it takes missing values
-  const foldOptions = { folds: options.folds ?? 5, shuffle: options.seed !== undefined, seed: options.seed ?? 0 };
-  const stratified = options.stratified ?? data.classNames !== undefined;
-  const folds = stratified ? stratifiedKFold(data.target, foldOptions) : kFold(data.target.length, foldOptions);
-  // The default scorer follows the task: a dataset with class names is classification, one without is regression.
-  const metric = data.classNames === undefined ? r2Score : accuracyScore;
-  const score = options.score ?? ((model: Model, test: Dataset) => metric(test.target, model.predict(test.features)));
+  const folds = foldsOf(data, options);
+  const score = options.score ?? defaultScore(data);
   const scores: number[] = [];
   for (const fold of folds) {
     const model = await trainer.fit(rowsOf(data, fold.train), options.params);
     scores.push(score(model, rowsOf(data, fold.test)));
   }
-  const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
-  const std = Math.sqrt(scores.reduce((a, s) => a + (s - mean) ** 2, 0) / scores.length);
-  return { scores, mean, std, folds };
+  return { scores, ...summarize(scores), folds };
 }

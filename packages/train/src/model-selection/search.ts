@@ -11,7 +11,10 @@ import {
   RandomState,
   type Trainer,
 } from '@mlops/core';
-import { crossValidate } from './cross-validate';
+import { recipeOf, type TrainerRecipe } from '../shared/recipes';
+import { startWorker } from '../shared/workers';
+import { defaultScore, foldsOf, rowsOf, summarize } from './cross-validate';
+import type { SearchAnswer, SearchError, SearchTask, SearchWorkerData } from './search-worker';
 
 /** One candidate of a search: its parameters and cross-validated scores. */
 export interface SearchCandidate<Params extends JsonObject> {
@@ -43,6 +46,12 @@ export interface SearchOptions {
   readonly seed?: number;
   /** Score of a fitted model on a test part (default: accuracy, or R² for regression). */
   readonly score?: (model: Model, test: Dataset) => number;
+  /**
+   * Worker threads fitting (candidate, fold) pairs at once (default 1). It takes a trainer made by this package's
+   * factories and the default score (a function cannot cross threads); otherwise the search runs in this thread.
+   * Whatever this is, the scores, the best candidate and the model are the same.
+   */
+  readonly nJobs?: number;
   /**
    * Register the refitted best model as a version of `name`, with the searched rows as its dataset lineage, its
    * cross-validated score as metrics (`cvMean`, `cvStd`) and the whole search in its tags and description.
@@ -83,16 +92,37 @@ async function search<Params extends JsonObject, M extends Model>(
   options: SearchOptions,
 ): Promise<SearchResult<Params, M>> {
   const data = createDataset(dataset, { allowMissing: true }); // the trainer decides whether it takes missing values
-  const scored: Omit<SearchCandidate<Params>, 'rank'>[] = [];
-  for (const params of candidates) {
-    const cv = await crossValidate(trainer, data, {
-      params,
-      ...(options.folds === undefined ? {} : { folds: options.folds }),
-      ...(options.seed === undefined ? {} : { seed: options.seed }),
-      ...(options.score ? { score: options.score } : {}),
-    });
-    scored.push({ params, scores: cv.scores, mean: cv.mean, std: cv.std });
+  const jobs = options.nJobs ?? 1;
+  if (!(Number.isInteger(jobs) && jobs >= 1)) throw new InvalidInputError(`nJobs must be an integer ≥ 1, got ${jobs}`);
+  const folds = foldsOf(data, options);
+  const recipe = recipeOf(trainer);
+  let scores: number[];
+  if (jobs > 1 && recipe && !options.score) {
+    const tasks = candidates.flatMap((params, c) =>
+      folds.map(
+        (fold, f): SearchTask => ({
+          id: c * folds.length + f,
+          params: params as JsonObject,
+          train: fold.train,
+          test: fold.test,
+        }),
+      ),
+    );
+    scores = await inWorkers(recipe, data, tasks, jobs);
+  } else {
+    scores = [];
+    const score = options.score ?? defaultScore(data);
+    for (const params of candidates) {
+      for (const fold of folds) {
+        const model = await trainer.fit(rowsOf(data, fold.train), params);
+        scores.push(score(model, rowsOf(data, fold.test)));
+      }
+    }
   }
+  const scored = candidates.map((params, c) => {
+    const own = scores.slice(c * folds.length, (c + 1) * folds.length);
+    return { params, scores: own, ...summarize(own) };
+  });
   const ranked = scored.map((c) => ({ ...c, rank: 1 + scored.filter((o) => o.mean > c.mean).length }));
   const best = ranked.find((c) => c.rank === 1)!;
   const model = await trainer.fit(data, best.params);
@@ -122,10 +152,69 @@ async function search<Params extends JsonObject, M extends Model>(
   return { candidates: ranked, best, model, version };
 }
 
+/** The error a worker's fit threw, as this thread throws it (input errors keep their class and location). */
+function rethrown(error: SearchError): Error {
+  if (error.name !== 'InvalidInputError' && error.name !== 'InvalidNameError') return new Error(error.message);
+  const { row, column, columnName } = error;
+  return new InvalidInputError(error.message, {
+    ...(row === undefined ? {} : { row }),
+    ...(column === undefined ? {} : { column }),
+    ...(columnName === undefined ? {} : { columnName }),
+  });
+}
+
+/**
+ * Runs every task on up to `jobs` worker threads (each rebuilds the trainer from its recipe and holds one copy of the
+ * rows), a task at a time per worker as they finish. Scores come back in task order; when fits fail, the error of the
+ * first failing task (in order) is thrown, whichever thread met it first.
+ */
+function inWorkers(
+  recipe: TrainerRecipe,
+  dataset: Dataset,
+  tasks: readonly SearchTask[],
+  jobs: number,
+): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const scores = new Array<number>(tasks.length);
+    const errors = new Map<number, SearchError>();
+    let next = 0;
+    let answered = 0;
+    let stopped = false;
+    const data: SearchWorkerData = { dataset, recipe };
+    const workers = Array.from({ length: Math.min(jobs, tasks.length) }, () => startWorker('search-worker', data));
+    const stop = (error?: Error) => {
+      if (stopped) return;
+      stopped = true;
+      for (const worker of workers) void worker.terminate();
+      if (error) reject(error);
+      else if (errors.size > 0) reject(rethrown(errors.get(Math.min(...errors.keys()))!));
+      else resolve(scores);
+    };
+    for (const worker of workers) {
+      const give = () => {
+        if (next < tasks.length) worker.postMessage(tasks[next++]);
+      };
+      worker.on('message', (answer: SearchAnswer) => {
+        if ('error' in answer) errors.set(answer.id, answer.error);
+        else scores[answer.id] = answer.score;
+        answered++;
+        if (answered === tasks.length) stop();
+        else give();
+      });
+      worker.on('error', (error) => stop(error));
+      worker.on('exit', (code) => {
+        if (answered < tasks.length)
+          stop(new Error(`a search worker exited with code ${code} before its fits were done`));
+      });
+      give();
+    }
+  });
+}
+
 /**
  * Cross-validates every combination of `grid` (scikit-learn's `GridSearchCV`: same fold assignment, ranks, refit of
- * the best on all rows) and, with `register`, registers the best with its search as lineage. Candidates run one after
- * another; a trainer's own `nJobs` parallelises each fit.
+ * the best on all rows) and, with `register`, registers the best with its search as lineage. With `nJobs`, the
+ * (candidate, fold) fits run on worker threads; otherwise one after another (a trainer's own `nJobs` parallelises each).
  */
 export function gridSearch<Params extends JsonObject, M extends Model>(
   trainer: Trainer<Params, M>,

@@ -3,6 +3,7 @@ import type { RandomForestParams, RandomForestRegressorParams } from './params';
 import type { RandomForestClassifierModel } from './model';
 import { randomForestClassifier } from './random-forest-classifier';
 import { randomForestRegressor, type RandomForestRegressorModel } from './random-forest-regressor';
+import { withRecipe } from '../shared/recipes';
 
 /** Hyperparameters of a single tree: the forest's, without the ensemble ones. */
 export type DecisionTreeParams = Omit<RandomForestParams, 'nEstimators' | 'bootstrap' | 'maxSamples' | 'oobScore'>;
@@ -18,10 +19,14 @@ export function decisionTreeClassifier(
     { maxFeatures: 'all', ...defaults, nEstimators: 1, bootstrap: false, maxSamples: null, oobScore: false },
     { nJobs: 1 },
   );
-  return {
-    name: 'decision-tree',
-    fit: (dataset, params = {}) => forest.fit(dataset, { ...params, nEstimators: 1, bootstrap: false }),
-  };
+  return withRecipe(
+    {
+      name: 'decision-tree',
+      fit: (dataset, params = {}) => forest.fit(dataset, { ...params, nEstimators: 1, bootstrap: false }),
+    },
+    'decisionTreeClassifier',
+    defaults,
+  );
 }
 
 /** Hyperparameters of a single regression tree. */
@@ -38,8 +43,12 @@ export function decisionTreeRegressor(
     { maxFeatures: 'all', ...defaults, nEstimators: 1, bootstrap: false, maxSamples: null, oobScore: false },
     { nJobs: 1 },
   );
-  return {
-    name: 'decision-tree-regressor',
-    fit: (dataset, params = {}) => forest.fit(dataset, { ...params, nEstimators: 1, bootstrap: false }),
-  };
+  return withRecipe(
+    {
+      name: 'decision-tree-regressor',
+      fit: (dataset, params = {}) => forest.fit(dataset, { ...params, nEstimators: 1, bootstrap: false }),
+    },
+    'decisionTreeRegressor',
+    defaults,
+  );
 }

@@ -3,6 +3,7 @@ import { classificationData } from '../shared/classification-data';
 import { fitForestAsync, type FitRunOptions } from '../engine/parallel';
 import { RandomForestClassifierModel } from './model';
 import { resolveRandomForestParams, type RandomForestParams } from './params';
+import { withRecipe } from '../shared/recipes';
 
 /**
  * A random-forest classifier on this package's typed-array engine: features binned once (≤ 255
@@ -15,18 +16,22 @@ export function randomForestClassifier(
   run: FitRunOptions = {},
 ): Trainer<RandomForestParams, RandomForestClassifierModel> {
   resolveRandomForestParams(defaults);
-  return {
-    name: 'random-forest',
-    async fit(dataset: Dataset, overrides: Partial<RandomForestParams> = {}) {
-      const params = resolveRandomForestParams({ ...defaults, ...overrides });
-      const { dataset: data, x, rows, cols } = classificationData(dataset);
-      const target = {
-        kind: 'classification',
-        y: Int32Array.from(data.target),
-        classes: data.classNames.length,
-      } as const;
-      const forest = await fitForestAsync(x, rows, cols, target, params, run);
-      return new RandomForestClassifierModel(forest, data.featureNames, data.classNames, params);
+  return withRecipe(
+    {
+      name: 'random-forest',
+      async fit(dataset: Dataset, overrides: Partial<RandomForestParams> = {}) {
+        const params = resolveRandomForestParams({ ...defaults, ...overrides });
+        const { dataset: data, x, rows, cols } = classificationData(dataset);
+        const target = {
+          kind: 'classification',
+          y: Int32Array.from(data.target),
+          classes: data.classNames.length,
+        } as const;
+        const forest = await fitForestAsync(x, rows, cols, target, params, run);
+        return new RandomForestClassifierModel(forest, data.featureNames, data.classNames, params);
+      },
     },
-  };
+    'randomForestClassifier',
+    defaults,
+  );
 }

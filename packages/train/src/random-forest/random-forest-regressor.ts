@@ -12,6 +12,7 @@ import { rowMajor } from '../shared/row-matrix';
 import { fitForestAsync, type FitRunOptions } from '../engine/parallel';
 import { ForestModelBase } from './forest-model-base';
 import { resolveRandomForestRegressorParams, type RandomForestRegressorParams } from './params';
+import { withRecipe } from '../shared/recipes';
 
 /** A regression forest behind the core `Model` contract: `predict` returns the mean of the trees. */
 export class RandomForestRegressorModel extends ForestModelBase implements Model {
@@ -35,25 +36,29 @@ export function randomForestRegressor(
   run: FitRunOptions = {},
 ): Trainer<RandomForestRegressorParams, RandomForestRegressorModel> {
   resolveRandomForestRegressorParams(defaults);
-  return {
-    name: 'random-forest-regressor',
-    async fit(dataset: Dataset, overrides: Partial<RandomForestRegressorParams> = {}) {
-      const params = resolveRandomForestRegressorParams({ ...defaults, ...overrides });
-      const data = createDataset(dataset);
-      if (data.classNames)
-        throw new InvalidInputError('a regressor needs a dataset without classNames (numeric targets)');
-      const rows = data.features.length;
-      const cols = data.featureNames.length;
-      const x = rowMajor(data.features, cols);
-      const forest = await fitForestAsync(
-        x,
-        rows,
-        cols,
-        { kind: 'regression', y: Float64Array.from(data.target) },
-        params,
-        run,
-      );
-      return new RandomForestRegressorModel(forest, data.featureNames, params);
+  return withRecipe(
+    {
+      name: 'random-forest-regressor',
+      async fit(dataset: Dataset, overrides: Partial<RandomForestRegressorParams> = {}) {
+        const params = resolveRandomForestRegressorParams({ ...defaults, ...overrides });
+        const data = createDataset(dataset);
+        if (data.classNames)
+          throw new InvalidInputError('a regressor needs a dataset without classNames (numeric targets)');
+        const rows = data.features.length;
+        const cols = data.featureNames.length;
+        const x = rowMajor(data.features, cols);
+        const forest = await fitForestAsync(
+          x,
+          rows,
+          cols,
+          { kind: 'regression', y: Float64Array.from(data.target) },
+          params,
+          run,
+        );
+        return new RandomForestRegressorModel(forest, data.featureNames, params);
+      },
     },
-  };
+    'randomForestRegressor',
+    defaults,
+  );
 }

@@ -4,6 +4,7 @@ import { type TransferListItem, Worker } from 'node:worker_threads';
 const SOURCES = {
   'forest-worker': '../engine/forest-worker.ts',
   'histogram-worker': '../boosting/histogram-worker.ts',
+  'search-worker': '../model-selection/search-worker.ts',
 } as const;
 
 /** Starts worker entry `name` with `workerData`, from the built package or (tests, tsx) from the TypeScript sources. */
