@@ -97,6 +97,26 @@ describe('createDataset', () => {
     ).toThrow('features row 1, column 1 (y) is 3: expected 0 or 1 (boolean feature)');
   });
 
+  it('returns a dataset it made as is (nothing to copy or check again), unless NaN was allowed then and not now', () => {
+    const made = createDataset(base);
+    expect(createDataset(made)).toBe(made);
+    expect(createDataset(made, { allowMissing: true })).toBe(made);
+    const withMissing = createDataset(
+      {
+        ...base,
+        features: [
+          [1, Number.NaN],
+          [3, 4],
+          [5, 6],
+        ],
+      },
+      { allowMissing: true },
+    );
+    expect(createDataset(withMissing, { allowMissing: true })).toBe(withMissing);
+    expect(() => createDataset(withMissing)).toThrow('features row 0, column 1 (y) is NaN: expected a finite number');
+    expect(createDataset({ ...made })).not.toBe(made);
+  });
+
   it('accepts regression targets without classNames', () => {
     const { classNames: _, ...regression } = base;
     expect(createDataset({ ...regression, target: [0.5, -1, 2] }).target).toEqual([0.5, -1, 2]);

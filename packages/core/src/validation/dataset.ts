@@ -6,6 +6,9 @@ import { assertFeatureRows } from './rows';
 /** Plain fields of a dataset before validation: the same shape as `Dataset`. */
 export type DatasetInput = Dataset;
 
+/** Datasets `createDataset` returned, and whether they were checked allowing NaN (missing) features. */
+const checked = new WeakMap<object, { readonly allowMissing: boolean }>();
+
 function assertNames(names: readonly string[], what: string): void {
   const seen = new Set<string>();
   names.forEach((name, i) => {
@@ -22,9 +25,12 @@ function assertNames(names: readonly string[], what: string): void {
  * `allowMissing`: for trainers that handle missing values natively) that fit their declared
  * `featureTypes`; names unique and matching the column count; one target per row; class targets are
  * integer indices into `classNames`.
- * Copies the input, so later changes to the caller's arrays cannot alter it.
+ * Copies the input, so later changes to the caller's arrays cannot alter it. A dataset this function returned is
+ * returned as is (it is frozen through and already checked), so trainers re-checking their input cost nothing.
  */
 export function createDataset(input: DatasetInput, options: { readonly allowMissing?: boolean } = {}): Dataset {
+  const known = checked.get(input);
+  if (known !== undefined && (options.allowMissing || !known.allowMissing)) return input as Dataset;
   const columns = assertFeatureRows(input.features, {
     featureNames: input.featureNames,
     ...(options.allowMissing ? { allowMissing: true } : {}),
@@ -53,7 +59,7 @@ export function createDataset(input: DatasetInput, options: { readonly allowMiss
       throw new InvalidInputError(`target row ${i} is ${String(value)}: expected ${expected}`, { row: i });
     }
   });
-  return Object.freeze({
+  const dataset: Dataset = Object.freeze({
     features: Object.freeze(input.features.map((row) => Object.freeze([...row]))),
     target: Object.freeze([...input.target]),
     featureNames: Object.freeze([...input.featureNames]),
@@ -62,6 +68,8 @@ export function createDataset(input: DatasetInput, options: { readonly allowMiss
     ...(levels ? { levels } : {}),
     ...(input.name === undefined ? {} : { name: input.name }),
   });
+  checked.set(dataset, { allowMissing: options.allowMissing === true });
+  return dataset;
 }
 
 /** Validates `levels` (one entry per column; codes in range) and returns a frozen copy. */
