@@ -17,17 +17,18 @@ import { type BoostedTree, CATEGORY_WORDS, treeValue } from './grower';
 /** Artifact format of the gradient-boosting models. */
 export const GRADIENT_BOOSTING_FORMAT = 'mlops-gradient-boosting';
 
-/** Raw outputs (baseline + Σ trees) per row, row-major `rows × outputs`. */
+/**
+ * Raw outputs (baseline + Σ trees, in tree order) per row, row-major `rows × outputs`: tree by tree over every row,
+ * so a tree's arrays stay in cache.
+ */
 function rawOutputs(ensemble: BoostedEnsemble, x: Float64Array, rows: number): Float64Array {
   const { outputs, cols, trees, baseline } = ensemble;
   const raw = new Float64Array(rows * outputs);
-  for (let r = 0; r < rows; r++) {
-    for (let k = 0; k < outputs; k++) {
-      let s = baseline[k]!;
-      for (let t = k; t < trees.length; t += outputs) s += treeValue(trees[t]!, x, r * cols);
-      raw[r * outputs + k] = s;
-    }
-  }
+  for (let r = 0; r < rows; r++) raw.set(baseline, r * outputs);
+  trees.forEach((tree, t) => {
+    const k = t % outputs;
+    for (let r = 0; r < rows; r++) raw[r * outputs + k]! += treeValue(tree, x, r * cols);
+  });
   return raw;
 }
 
