@@ -153,22 +153,45 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: H
 
     const score = (sg: number, sh: number) => (sg * sg) / (sh + l2);
 
+    /** Takes a candidate split of `leaf` (left sums `gl`, `hl`, `nl`) when its gain beats the best so far. */
+    const offer = (
+      leaf: Leaf,
+      gain: number,
+      f: number,
+      bin: number,
+      gl: number,
+      hl: number,
+      nl: number,
+      set: Uint32Array | undefined,
+      missingLeft: boolean,
+    ): void => {
+      if (!(gain > leaf.gain)) return;
+      leaf.gain = gain;
+      leaf.feature = f;
+      leaf.bin = bin;
+      leaf.leftG = gl;
+      leaf.leftH = hl;
+      leaf.leftCount = nl;
+      leaf.leftSet = set;
+      leaf.missingLeft = missingLeft;
+    };
+
     /** The best split of a leaf into its `gain` … fields (gain 0: none). */
     const findSplit = (leaf: Leaf): void => {
       leaf.gain = 0;
+      leaf.feature = -1;
       const count = leaf.end - leaf.start;
       if (!leaf.hist) return;
       const hist = leaf.hist!;
       const { sumG, sumH } = leaf;
       const parent = score(sumG, sumH);
-      let bestGain = 0;
-      let bestFeature = -1;
-      let bestBin = 0;
-      let bestG = 0;
-      let bestH = 0;
-      let bestN = 0;
-      let bestSet: Uint32Array | undefined;
-      let bestMissingLeft = false;
+      /** The gain of sending (gl, hl) left and the rest right, or −∞ when a side would lack hessian. */
+      const gainOf = (gl: number, hl: number): number => {
+        const hr = sumH - hl;
+        if (hl < MIN_HESSIAN || hr < MIN_HESSIAN) return Number.NEGATIVE_INFINITY;
+        const gr = sumG - gl;
+        return (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
+      };
       for (let f = 0; f < cols; f++) {
         if (data.categories[f]) {
           const found = categorySplit(
@@ -183,15 +206,9 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: H
             l2,
             minSamplesLeaf,
           );
-          if (found && found.gain > bestGain) {
-            bestGain = found.gain;
-            bestFeature = f;
-            bestBin = 0;
-            bestG = found.g;
-            bestH = found.h;
-            bestN = found.n;
-            bestSet = found.set;
-            bestMissingLeft = ((found.set[MISSING_BIN >>> 5]! >>> (MISSING_BIN & 31)) & 1) === 1;
+          if (found) {
+            const missingLeft = ((found.set[MISSING_BIN >>> 5]! >>> (MISSING_BIN & 31)) & 1) === 1;
+            offer(leaf, found.gain, f, 0, found.g, found.h, found.n, found.set, missingLeft);
           }
           continue;
         }
@@ -209,23 +226,10 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: H
           nl += hist[at + 2]!;
           if (nl < minSamplesLeaf) continue;
           if (count - nl < minSamplesLeaf) break;
-          const hr = sumH - hl;
-          if (hl < MIN_HESSIAN || hr < MIN_HESSIAN) continue;
-          const gr = sumG - gl;
-          const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
-          if (gain > bestGain) {
-            bestGain = gain;
-            bestFeature = f;
-            bestBin = b;
-            bestSet = undefined;
-            bestG = gl;
-            bestH = hl;
-            bestN = nl;
-            bestMissingLeft = false;
-          }
+          offer(leaf, gainOf(gl, hl), f, b, gl, hl, nl, undefined, false);
         }
         if (!missing) continue;
-        // Right to left, missing values going left.
+        // Right to left, missing values going left (with the values left of the split).
         let gr = 0;
         let hr = 0;
         let nr = 0;
@@ -236,30 +240,9 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: H
           nr += hist[at + 2]!;
           if (nr < minSamplesLeaf) continue;
           if (count - nr < minSamplesLeaf) break;
-          const hl = sumH - hr;
-          if (hl < MIN_HESSIAN || hr < MIN_HESSIAN) continue;
-          const gl = sumG - gr;
-          const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
-          if (gain > bestGain) {
-            bestGain = gain;
-            bestFeature = f;
-            bestBin = b;
-            bestSet = undefined;
-            bestG = gl;
-            bestH = hl;
-            bestN = count - nr;
-            bestMissingLeft = true;
-          }
+          offer(leaf, gainOf(sumG - gr, sumH - hr), f, b, sumG - gr, sumH - hr, count - nr, undefined, true);
         }
       }
-      leaf.gain = bestGain;
-      leaf.feature = bestFeature;
-      leaf.bin = bestBin;
-      leaf.leftG = bestG;
-      leaf.leftH = bestH;
-      leaf.leftCount = bestN;
-      leaf.leftSet = bestSet;
-      leaf.missingLeft = bestMissingLeft;
     };
 
     const leafOf = (

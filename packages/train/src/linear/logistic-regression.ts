@@ -85,13 +85,15 @@ function fitLogistic(
       } else {
         let top = z[0]!;
         for (let k = 1; k < outputs; k++) if (z[k]! > top) top = z[k]!;
+        // −log softmax(z)_y = log Σ e^{z_k − top} − (z_y − top): one log a row.
+        loss += top - z[y[i]!]!;
         let sum = 0;
         for (let k = 0; k < outputs; k++) {
           const e = Math.exp(z[k]! - top);
           z[k] = e;
           sum += e;
         }
-        loss += Math.log(sum) - Math.log(z[y[i]!]!);
+        loss += Math.log(sum);
         for (let k = 0; k < outputs; k++) z[k] = z[k]! / sum - (k === y[i] ? 1 : 0);
       }
       for (let k = 0; k < outputs; k += 3) accumulate(grad, x, at, cols, stride, k, Math.min(3, outputs - k), z);
