@@ -74,7 +74,7 @@ const SEARCH_GRIDS: Record<'forest' | 'boosting' | 'logistic', Record<string, re
 export const train = defineCommand({
   meta: {
     name: 'train',
-    description: 'Train a model (random forest or logistic regression) on a table and register it',
+    description: 'Train a model (random forest, gradient boosting or logistic regression) on a table and register it',
   },
   args: {
     data: { type: 'string', required: true, description: 'iris, or a .csv / .tsv / .json / .ndjson file' },
