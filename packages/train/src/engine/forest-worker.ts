@@ -1,6 +1,7 @@
 // Worker-thread entry: grows trees while any are left (posting each as it finishes), or predicts a block of rows.
 import { parentPort, workerData } from 'node:worker_threads';
-import { growTree, predictForestValues, type ForestData, type ForestJob } from './forest';
+import { growTree, predictForestValues, type ForestJob } from './forest';
+import { type SharedForest, unpackForest } from './shared-memory';
 
 /** What a worker is started with. */
 export type WorkerTask =
@@ -10,7 +11,7 @@ export type WorkerTask =
       /** Shared counter: the next tree index any thread may take. */
       readonly next: Int32Array;
     }
-  | { readonly kind: 'predict'; readonly forest: ForestData; readonly x: Float64Array; readonly rows: number };
+  | { readonly kind: 'predict'; readonly forest: SharedForest; readonly x: Float64Array; readonly rows: number };
 
 /** Message from a growing worker: one finished tree. */
 export interface TreeMessage {
@@ -30,6 +31,6 @@ if (task.kind === 'grow') {
     parentPort!.postMessage(message, buffers);
   }
 } else {
-  const values = predictForestValues(task.forest, task.x, task.rows);
+  const values = predictForestValues(unpackForest(task.forest), task.x, task.rows);
   parentPort!.postMessage(values, [values.buffer as ArrayBuffer]);
 }

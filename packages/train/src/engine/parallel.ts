@@ -11,6 +11,7 @@ import {
   type ForestParams,
 } from './forest';
 import { startWorker } from '../shared/workers';
+import { shared, sharedForest } from './shared-memory';
 import type { TreeMessage, WorkerTask } from './forest-worker';
 import type { FlatTree, TreeTarget } from './tree-builder';
 
@@ -44,14 +45,6 @@ function inThread(job: ForestJob, options: FitRunOptions): Promise<FlatTree[]> {
     }
     return trees;
   })();
-}
-
-/** A copy of `a` in shared memory: worker threads read it without a copy of their own. */
-function shared<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(a: T): T {
-  if (a.buffer instanceof SharedArrayBuffer) return a;
-  const copy = new (a.constructor as new (buffer: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
-  copy.set(a);
-  return copy;
 }
 
 /** The job as workers get it: big arrays in shared memory, the raw features left out (out-of-bag scoring stays here). */
@@ -151,8 +144,9 @@ export async function fitForestAsync(
 }
 
 /**
- * `predictForestValues` on worker threads for large batches: rows are cut into `nJobs` contiguous
- * blocks, each predicted by every tree in its own thread; the result is identical to the in-thread one.
+ * `predictForestValues` on several threads for large batches: rows are cut into `nJobs` contiguous blocks, the first
+ * predicted in this thread, the others on worker threads reading the forest from shared memory; the result is
+ * identical to the in-thread one.
  */
 export async function predictForestValuesAsync(
   forest: ForestData,
@@ -167,24 +161,29 @@ export async function predictForestValuesAsync(
     { length: jobs },
     (_, b) => [Math.floor((b * rows) / jobs), Math.floor(((b + 1) * rows) / jobs)] as const,
   );
-  const parts = await Promise.all(
-    blocks.map(
-      ([from, to]) =>
-        new Promise<Float64Array>((resolve, reject) => {
-          const worker = startWorker('forest-worker', {
-            kind: 'predict',
-            forest,
-            x: x.slice(from * cols, to * cols),
-            rows: to - from,
-          });
-          worker.once('message', (values: Float64Array) => {
-            void worker.terminate();
-            resolve(values);
-          });
-          worker.once('error', reject);
-        }),
-    ),
+  const packedForest = sharedForest(forest);
+  const others = blocks.slice(1).map(
+    ([from, to]) =>
+      new Promise<Float64Array>((resolve, reject) => {
+        const task: WorkerTask = {
+          kind: 'predict',
+          forest: packedForest,
+          x: x.slice(from * cols, to * cols),
+          rows: to - from,
+        };
+        const worker = startWorker('forest-worker', task);
+        worker.once('message', (values: Float64Array) => {
+          void worker.terminate();
+          resolve(values);
+        });
+        worker.once('error', reject);
+      }),
   );
+  const [from, to] = blocks[0]!;
+  const parts = [
+    predictForestValues(forest, x.subarray(from * cols, to * cols), to - from),
+    ...(await Promise.all(others)),
+  ];
   const out = new Float64Array(rows * forest.width);
   parts.forEach((part, b) => {
     out.set(part, blocks[b]![0] * forest.width);
