@@ -368,4 +368,23 @@ describe('a real table end to end: mlops train → predict (unlabelled) → serv
     );
     expect(predicted.predictions.every((v: unknown) => typeof v === 'number')).toBe(true);
   });
+
+  it('--missing keep: boosting learns where blanks go; prediction leaves them missing; the forest refuses it', async () => {
+    const registry = join(dir, 'keep-registry');
+    const cli = (...args: string[]) => runCli(registry, ...args);
+    const base = ['train', '--data', loans, '--target', 'defaulted', '--exclude', 'id,interest_rate'];
+    const kept = await cli(...base, '--name', 'loans', '--algorithm', 'boosting', '--missing', 'keep', '--json');
+    expect(kept.status).toBe(0);
+    const result = JSON.parse(kept.stdout);
+    expect(result).toMatchObject({ algorithm: 'boosting', version: 1 });
+    expect(result.metrics.accuracy).toBeGreaterThan(0.6);
+    const shown = JSON.parse((await cli('registry', 'show', 'loans@production', '--json')).stdout);
+    expect(shown.dataset).toMatchObject({ name: 'loans-training', version: 1 }); // NaN cells stored and versioned
+    const predicted = await cli('predict', '--model', 'loans@production', '--input', requests);
+    expect(predicted.status).toBe(0);
+    expect(predicted.stderr).toContain('income: 1 blank cell left missing (the model handles them)');
+    const forest = await cli(...base, '--name', 'forest', '--missing', 'keep');
+    expect(forest.status).toBe(2);
+    expect(forest.stderr).toContain('--missing keep needs --algorithm boosting');
+  });
 });

@@ -167,7 +167,7 @@ async function modelColumns(
       if (c.added.length > 0) out.newLevels[column.name] = c.added;
       continue;
     }
-    const fill = column.fill?.value;
+    const fill = column.fill && column.fill.strategy !== 'keep' ? column.fill.value : undefined;
     const c = numericColumn(
       column.name,
       sides,

@@ -43,6 +43,7 @@ export const predict = defineCommand({
             )
           : undefined;
       const unknown = Object.entries(inputs.unknownLabels ?? {});
+      const keptMissing = new Set(model.inputSpec.inputs.filter((c) => c.fill?.strategy === 'keep').map((c) => c.name));
       const notes = [
         ...(unknown.length > 0
           ? [
@@ -51,7 +52,11 @@ export const predict = defineCommand({
           : []),
         ...inputs.absent.map((c) => `column "${c}" is not in the file: every row gets its fill value`),
         ...Object.entries(inputs.filled).flatMap(([column, { missing, unseen }]) => [
-          ...(missing > 0 ? [`${column}: ${missing} blank ${missing === 1 ? 'cell' : 'cells'} filled`] : []),
+          ...(missing > 0
+            ? [
+                `${column}: ${missing} blank ${missing === 1 ? 'cell' : 'cells'} ${keptMissing.has(column) ? 'left missing (the model handles them)' : 'filled'}`,
+              ]
+            : []),
           ...(unseen > 0 ? [`${column}: ${unseen} unseen ${unseen === 1 ? 'category' : 'categories'} filled`] : []),
         ]),
       ];

@@ -98,7 +98,8 @@ export const train = defineCommand({
     missing: {
       type: 'string',
       default: 'impute',
-      description: 'Blank cells: impute (median / most frequent, learned here, reused at prediction), drop, error',
+      description:
+        'Blank cells: impute (median / most frequent, learned here, reused at prediction), keep (left missing for --algorithm boosting, which learns where they go), drop, error',
     },
     task: {
       type: 'string',
@@ -138,7 +139,11 @@ export const train = defineCommand({
     const trees = integerFlag(args.trees, 'trees', 1, 10_000);
     const algorithm = choiceFlag(args.algorithm, 'algorithm', ['forest', 'boosting', 'logistic'] as const);
     const testSize = fractionFlag(args['test-size'], 'test-size');
-    const missingPolicy = choiceFlag(args.missing, 'missing', ['impute', 'drop', 'error'] as const);
+    const missingPolicy = choiceFlag(args.missing, 'missing', ['impute', 'keep', 'drop', 'error'] as const);
+    if (missingPolicy === 'keep' && algorithm !== 'boosting')
+      throw new UsageError(
+        `--missing keep needs --algorithm boosting (it handles missing values); the ${algorithm === 'forest' ? 'forest' : 'logistic regression'} needs them filled: --missing impute`,
+      );
     const unseen = choiceFlag(args.unseen, 'unseen', ['error', 'missing'] as const);
     const asked =
       args.task === undefined ? undefined : choiceFlag(args.task, 'task', ['classification', 'regression'] as const);
@@ -168,7 +173,7 @@ export const train = defineCommand({
     out.line(`task     ${task} (${why})`);
     const filled = part.featureNames.flatMap((column) => (missing[column] ? [[column, missing[column]] as const] : []));
     if (filled.length > 0 || droppedRows.length > 0) {
-      const how = missingPolicy === 'impute' ? 'filled' : 'missing';
+      const how = missingPolicy === 'impute' ? 'filled' : missingPolicy === 'keep' ? 'kept for the model' : 'missing';
       const skipped =
         droppedRows.length > 0
           ? `; skipped ${droppedRows.length} rows (${missingPolicy === 'drop' ? 'blank cells' : 'no target'})`

@@ -69,7 +69,7 @@ export async function openCliLifecycle(store: Registry, name: string, policy: Cl
   const coded = (data: Dataset): Dataset =>
     data.levels || !pre.inputs.some((c) => c.type === 'category')
       ? data
-      : createDataset({ ...data, levels: levelsOf(pre) });
+      : createDataset({ ...data, levels: levelsOf(pre) }, { allowMissing: true });
   const reference = coded((await store.datasets.load(lineage.name, lineage.version)).dataset);
   const holdoutVersion = (await store.datasets.listVersions(`${name}-holdout`)).at(-1);
   if (!holdoutVersion)
@@ -116,14 +116,17 @@ export async function openCliLifecycle(store: Registry, name: string, policy: Cl
         });
       const labelled = inputs.rows.flatMap((_, i) => (inputs.target![i] === null ? [] : [i]));
       if (labelled.length === 0) throw new InvalidInputError(`${path} has no labelled rows (column "${target}")`);
-      return createDataset({
-        features: labelled.map((i) => inputs.rows[i]!),
-        target: labelled.map((i) => inputs.target![i]!),
-        featureNames: reference.featureNames,
-        ...(reference.featureTypes ? { featureTypes: reference.featureTypes } : {}),
-        classNames: grown.target.classNames!,
-        ...(reference.levels ? { levels: levelsOf(grown) } : {}),
-      });
+      return createDataset(
+        {
+          features: labelled.map((i) => inputs.rows[i]!),
+          target: labelled.map((i) => inputs.target![i]!),
+          featureNames: reference.featureNames,
+          ...(reference.featureTypes ? { featureTypes: reference.featureTypes } : {}),
+          classNames: grown.target.classNames!,
+          ...(reference.levels ? { levels: levelsOf(grown) } : {}),
+        },
+        { allowMissing: true },
+      ); // blanks of columns that keep them are NaN
     },
   };
 }

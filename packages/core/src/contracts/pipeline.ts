@@ -1,13 +1,18 @@
 /** What a raw input column holds: any finite number, whole numbers, true/false flags, or one of a set of text levels. */
 export type ColumnType = 'number' | 'integer' | 'boolean' | 'category';
 
-/** How a column's missing values are filled: the statistic learned from the training rows, or a given value. */
-export interface ColumnFill {
-  /** `median`/`mean` (numbers), `mode` (the most frequent value), or `constant` (given by the user). */
-  readonly strategy: 'median' | 'mean' | 'mode' | 'constant';
-  /** The raw value that replaces a missing one: a number, a boolean, or one of a category's levels. */
-  readonly value: number | boolean | string;
-}
+/**
+ * How a column's missing values are filled: the statistic learned from the training rows, or a given value — or
+ * `keep`: not filled, the estimator gets `NaN` (for estimators that handle missing values, such as gradient boosting).
+ */
+export type ColumnFill =
+  | {
+      /** `median`/`mean` (numbers), `mode` (the most frequent value), or `constant` (given by the user). */
+      readonly strategy: 'median' | 'mean' | 'mode' | 'constant';
+      /** The raw value that replaces a missing one: a number, a boolean, or one of a category's levels. */
+      readonly value: number | boolean | string;
+    }
+  | { readonly strategy: 'keep' };
 
 /** One raw input column of a pipeline: what a record must (or may) carry under this name. */
 export interface InputColumn {

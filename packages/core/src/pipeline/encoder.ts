@@ -42,6 +42,7 @@ function cellEncoder(column: InputColumn, pre: EncoderSpec, onFill: EncodeOption
   const fillCode = (): number | undefined => {
     const fill = column.fill;
     if (fill === undefined) return undefined;
+    if (fill.strategy === 'keep') return Number.NaN; // the estimator handles missing values
     if (type === 'category') return codes.get(String(fill.value));
     return typeof fill.value === 'boolean' ? (fill.value ? 1 : 0) : (fill.value as number);
   };

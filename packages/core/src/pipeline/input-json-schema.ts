@@ -20,7 +20,12 @@ function columnSchema(column: InputColumn, unseenFilled: boolean): JsonObject {
   return {
     ...base,
     ...(column.fill
-      ? { description: `missing values are filled with ${JSON.stringify(column.fill.value)} (${column.fill.strategy})` }
+      ? {
+          description:
+            column.fill.strategy === 'keep'
+              ? 'missing values reach the model as missing (it handles them)'
+              : `missing values are filled with ${JSON.stringify(column.fill.value)} (${column.fill.strategy})`,
+        }
       : {}),
   };
 }

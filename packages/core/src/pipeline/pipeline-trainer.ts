@@ -20,7 +20,7 @@ export function refitPreprocessing(pre: Preprocessing, dataset: Dataset): Prepro
   const inputs = pre.inputs.map((column, j) => {
     const levels = dataset.levels?.[j];
     if (column.type !== 'category' || !levels) return column;
-    if (column.fill && !levels.includes(String(column.fill.value)))
+    if (column.fill && column.fill.strategy !== 'keep' && !levels.includes(String(column.fill.value)))
       throw new InvalidInputError(
         `column "${column.name}" fills blanks with ${JSON.stringify(column.fill.value)}, which the dataset's levels lack`,
         { columnName: column.name },

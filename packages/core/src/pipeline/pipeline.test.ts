@@ -106,6 +106,21 @@ describe('createEncoder', () => {
     }
   });
 
+  it('leaves a missing value as NaN for a column that keeps them (and an unseen category too, when asked)', () => {
+    const keeping: Preprocessing = {
+      ...preprocessing,
+      unseenCategory: 'missing',
+      inputs: preprocessing.inputs.map((c) => (c.fill ? { ...c, fill: { strategy: 'keep' } } : c)),
+    };
+    const [row] = createEncoder(keeping)([{ income: null, home: 'CASTLE', years: 3, married: true }]);
+    expect(row![0]).toBeNaN();
+    expect(row![1]).toBeNaN();
+    expect(row!.slice(2)).toEqual([3, 1]);
+    expect(inputJsonSchema(keeping).properties).toMatchObject({
+      income: { description: 'missing values reach the model as missing (it handles them)' },
+    });
+  });
+
   it('treats an unseen category as missing when asked, filling it', () => {
     const lenient = createEncoder({ ...preprocessing, unseenCategory: 'missing' });
     expect(lenient([{ income: 1, home: 'CASTLE', years: 1, married: 1 }])).toEqual([[1, 1, 1, 1]]);

@@ -16,6 +16,8 @@ function fillProblem(column: InputColumn): string | undefined {
   const fill = column.fill as unknown;
   if (fill === undefined) return column.nullable ? 'is nullable but has no fill' : undefined;
   if (!column.nullable) return 'has a fill but is not nullable';
+  if (isRecord(fill) && fill.strategy === 'keep')
+    return Object.keys(fill).length === 1 ? undefined : 'has a malformed fill';
   if (!isRecord(fill) || !STRATEGIES.includes(fill.strategy as string)) return 'has a malformed fill';
   const value = fill.value;
   const fits =

@@ -170,7 +170,7 @@ export class MemoryDatasetStore implements DatasetStore {
 
   async register(name: string, input: RegisterDatasetInput): Promise<DatasetVersion> {
     const list = this.versions.get(name) ?? [];
-    const dataset = createDataset(input.dataset);
+    const dataset = createDataset(input.dataset, { allowMissing: true }); // NaN: a missing value kept for the estimator
     const print = fingerprint(dataset);
     const same = list.find((e) => e.version.fingerprint === print);
     if (same) return same.version;

@@ -50,7 +50,7 @@ export function createDataset(input: DatasetInput, options: { readonly allowMiss
     if (input.classNames.length === 0) throw new InvalidInputError('classNames is empty');
     assertNames(input.classNames, 'class name');
   }
-  const levels = input.levels === undefined ? undefined : checkLevels(input, columns);
+  const levels = input.levels === undefined ? undefined : checkLevels(input, columns, options.allowMissing === true);
   input.target.forEach((value, i) => {
     const ok =
       classes === undefined ? Number.isFinite(value) : Number.isInteger(value) && value >= 0 && value < classes;
@@ -72,8 +72,12 @@ export function createDataset(input: DatasetInput, options: { readonly allowMiss
   return dataset;
 }
 
-/** Validates `levels` (one entry per column; codes in range) and returns a frozen copy. */
-function checkLevels(input: DatasetInput, columns: number): readonly (readonly string[] | null)[] {
+/** Validates `levels` (one entry per column; codes in range, or NaN when missing values are allowed) and returns a frozen copy. */
+function checkLevels(
+  input: DatasetInput,
+  columns: number,
+  allowMissing: boolean,
+): readonly (readonly string[] | null)[] {
   const levels = input.levels!;
   if (!Array.isArray(levels) || levels.length !== columns)
     throw new InvalidInputError(`levels must give one entry (levels or null) per feature, for ${columns} features`);
@@ -88,6 +92,7 @@ function checkLevels(input: DatasetInput, columns: number): readonly (readonly s
     assertNames(names, `level of "${columnName}"`);
     input.features.forEach((row, i) => {
       const code = row[j]!;
+      if (allowMissing && Number.isNaN(code)) return;
       if (!(Number.isInteger(code) && code >= 0 && code < names.length))
         throw new InvalidInputError(
           `features row ${i}, column "${columnName}" is ${code}: expected a level code in [0, ${names.length - 1}]`,

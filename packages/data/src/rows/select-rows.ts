@@ -10,9 +10,12 @@ export function selectRows(dataset: Dataset, indices: readonly number[]): Datase
       });
     }
   });
-  return createDataset({
-    ...dataset,
-    features: indices.map((i) => dataset.features[i]!),
-    target: indices.map((i) => dataset.target[i]!),
-  });
+  return createDataset(
+    {
+      ...dataset,
+      features: indices.map((i) => dataset.features[i]!),
+      target: indices.map((i) => dataset.target[i]!),
+    },
+    { allowMissing: true },
+  ); // rows of a checked dataset: NaN there is a kept missing value
 }

@@ -281,6 +281,7 @@ function resolveImpute(
   column: string,
 ): ColumnFill | undefined {
   if (policy === 'error' || policy === 'drop') return undefined;
+  if (policy === 'keep') return { strategy: 'keep' };
   const how =
     policy === 'impute' ? (spec.type === 'number' || spec.type === 'integer' ? 'median' : 'mode') : policy.impute;
   if (present.length === 0)
@@ -454,7 +455,7 @@ export async function buildTable(
     const present = fitRows.map((i) => cells[i]![j]).filter((v): v is number | string => v !== undefined);
     const levels = spec.type === 'category' ? (spec.categories ?? [...new Set(present as string[])].sort()) : undefined;
     const fill = resolveImpute(policies[j]!, spec, present, name);
-    if (fill && levels && !levels.includes(fill.value as string)) {
+    if (fill && fill.strategy !== 'keep' && levels && !levels.includes(fill.value as string)) {
       throw new InvalidInputError(
         `column "${name}" imputes ${JSON.stringify(fill.value)}, which is not one of its categories`,
         { columnName: name },
@@ -477,16 +478,20 @@ export async function buildTable(
     unseenCategory,
   };
   const encode = encoderOf(preprocessing, fitRows.length);
+  const keepsMissing = inputs.some((c) => c.fill?.strategy === 'keep');
   const datasetOf = (positions: readonly number[], suffix: string) =>
-    createDataset({
-      features: positions.map((k) => encode(cells[kept[k]!]!, rows[kept[k]!]!.at)),
-      target: positions.map((k) => targetValues[k]!),
-      featureNames: features,
-      featureTypes: columnSpecs.map((s) => encodedFeatureType(s.type)),
-      ...(classNames ? { classNames } : {}),
-      ...(inputs.some((c) => c.type === 'category') ? { levels: levelsOf(preprocessing) } : {}),
-      ...(options.name === undefined ? {} : { name: `${options.name}${suffix}` }),
-    });
+    createDataset(
+      {
+        features: positions.map((k) => encode(cells[kept[k]!]!, rows[kept[k]!]!.at)),
+        target: positions.map((k) => targetValues[k]!),
+        featureNames: features,
+        featureTypes: columnSpecs.map((s) => encodedFeatureType(s.type)),
+        ...(classNames ? { classNames } : {}),
+        ...(inputs.some((c) => c.type === 'category') ? { levels: levelsOf(preprocessing) } : {}),
+        ...(options.name === undefined ? {} : { name: `${options.name}${suffix}` }),
+      },
+      { allowMissing: keepsMissing },
+    );
   const all = kept.map((_, k) => k);
   return {
     dataset: datasetOf(split ? split.trainIndices : all, ''),
@@ -516,7 +521,12 @@ function encoderOf(
     const codes = new Map((input.levels ?? []).map((level, k) => [level, k]));
     const code = (v: number | string | boolean): number =>
       typeof v === 'string' ? codes.get(v)! : typeof v === 'boolean' ? (v ? 1 : 0) : v;
-    return { input, codes, fill: input.fill === undefined ? undefined : code(input.fill.value) };
+    const fill = input.fill;
+    return {
+      input,
+      codes,
+      fill: fill === undefined ? undefined : fill.strategy === 'keep' ? Number.NaN : code(fill.value),
+    };
   });
   return (cells, at) =>
     columns.map(({ input, codes, fill }, j) => {

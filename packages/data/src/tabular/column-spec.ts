@@ -4,12 +4,14 @@ import { type ColumnType, InvalidInputError } from '@mlops/core';
  * How missing values of a column are handled: an error naming the line, dropping the row, imputing with a
  * statistic learned from the training rows or a given value, or `impute` — the median for numbers and integers,
  * the most frequent value for booleans and categories. Imputed values are kept in the encoding, so prediction-time
- * records are filled the same way.
+ * records are filled the same way. `keep` leaves them missing (`NaN` in the dataset) for estimators that handle
+ * missing values natively (gradient boosting).
  */
 export type MissingPolicy =
   | 'error'
   | 'drop'
   | 'impute'
+  | 'keep'
   | { readonly impute: 'mean' | 'median' | 'mode' | number | string | boolean };
 
 /** One column of a {@link ColumnSpecs} schema. */
@@ -61,9 +63,10 @@ export function normaliseSpecs(specs: ColumnSpecs): Map<string, ColumnSpec> {
       missing !== 'error' &&
       missing !== 'drop' &&
       missing !== 'impute' &&
+      missing !== 'keep' &&
       !(typeof missing === 'object' && missing !== null && 'impute' in missing)
     ) {
-      throw new InvalidInputError(`column "${name}": missing must be "error", "drop", "impute" or { impute }`, {
+      throw new InvalidInputError(`column "${name}": missing must be "error", "drop", "impute", "keep" or { impute }`, {
         columnName: name,
       });
     }

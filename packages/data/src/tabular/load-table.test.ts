@@ -133,6 +133,24 @@ describe('real tables: impute by type, skip unlabelled rows, exclude columns', (
     expect(preprocessing.dropped).toEqual(['id']);
   });
 
+  it('"keep" leaves blanks missing (NaN) for estimators that handle them, at training and at prediction', async () => {
+    const { dataset, preprocessing, missing } = await loadCsv(
+      { text: csv },
+      { target: 'label', missing: 'keep', exclude: ['id'] },
+    );
+    expect(missing).toEqual({ age: 1, home: 1, score: 1, label: 1 });
+    expect(preprocessing.inputs.map((c) => c.fill)).toEqual([
+      { strategy: 'keep' },
+      { strategy: 'keep' },
+      { strategy: 'keep' },
+    ]);
+    expect(dataset.features.flat().filter(Number.isNaN)).toHaveLength(2); // age and home of kept rows
+    const [row] = encode(preprocessing)([{ age: '', home: null, score: 0.4 }]);
+    expect(row![0]).toBeNaN();
+    expect(row![1]).toBeNaN();
+    expect(row![2]).toBe(0.4);
+  });
+
   it('rejects an excluded column that is not in the table, naming it', async () => {
     await expect(loadCsv({ text: csv }, { target: 'label', exclude: ['ID'] })).rejects.toThrow(
       'excluded column "ID" is not in the table (columns: id, age, home, score, label)',

@@ -287,6 +287,25 @@ describe('FileSystemModelStore archive and delete on disk', () => {
     ]);
   });
 
+  it('keeps a NaN feature (a missing value kept for the estimator) bit for bit through a dataset version', async () => {
+    const { store } = await newStore();
+    const dataset = {
+      features: [
+        [1, Number.NaN],
+        [Number.NaN, 4],
+      ],
+      target: [0, 1],
+      featureNames: ['a', 'b'],
+      classNames: ['x', 'y'],
+    };
+    const version = await store.datasets.register('gaps', { dataset });
+    const loaded = (await store.datasets.load('gaps', version.version)).dataset;
+    expect(loaded.features[0]![1]).toBeNaN();
+    expect(loaded.features[1]![0]).toBeNaN();
+    expect(loaded.features[1]![1]).toBe(4);
+    expect((await store.datasets.register('gaps', { dataset })).version).toBe(version.version); // same content
+  });
+
   it('stores a dataset snapshot once, under datasets/, and never writes outside the root for bad names', async () => {
     const { root, store } = await newStore();
     const dataset = {

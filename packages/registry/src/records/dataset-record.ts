@@ -88,7 +88,7 @@ export function checkDatasetRequest(
     throw new InvalidInputError(`${cannot}: tags must map names to strings`, { name });
   const textProblem = findTextProblem(input.description, 'description') ?? findMapTextProblem(input.tags, 'tags');
   if (textProblem) throw new InvalidInputError(`${cannot}: ${textProblem}`, { name });
-  const dataset = createDataset(input.dataset);
+  const dataset = createDataset(input.dataset, { allowMissing: true }); // NaN: a missing value kept for the estimator
   const namesProblem = findJsonProblem(
     { featureNames: dataset.featureNames, classNames: dataset.classNames, levels: dataset.levels },
     'dataset',
@@ -191,15 +191,18 @@ export function decodeStoredDataset(record: DatasetVersion, bytes: Uint8Array): 
     const columns = record.featureNames.length;
     const flat = base64ToFloats(stored.features, rows * columns, 'features');
     const features = Array.from({ length: rows }, (_, i) => Array.from(flat.subarray(i * columns, (i + 1) * columns)));
-    dataset = createDataset({
-      features,
-      target: Array.from(base64ToFloats(stored.target, rows, 'target')),
-      featureNames: stored.featureNames as string[],
-      featureTypes: checkFeatureTypes(stored.featureTypes, columns),
-      ...(stored.classNames === undefined ? {} : { classNames: stored.classNames as string[] }),
-      ...(stored.levels === undefined ? {} : { levels: stored.levels as (string[] | null)[] }),
-      name: record.name,
-    });
+    dataset = createDataset(
+      {
+        features,
+        target: Array.from(base64ToFloats(stored.target, rows, 'target')),
+        featureNames: stored.featureNames as string[],
+        featureTypes: checkFeatureTypes(stored.featureTypes, columns),
+        ...(stored.classNames === undefined ? {} : { classNames: stored.classNames as string[] }),
+        ...(stored.levels === undefined ? {} : { levels: stored.levels as (string[] | null)[] }),
+        name: record.name,
+      },
+      { allowMissing: true },
+    );
   } catch (error) {
     throw fail(`is invalid: ${error instanceof Error ? error.message : String(error)}`, error);
   }
