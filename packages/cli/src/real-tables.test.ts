@@ -383,6 +383,10 @@ describe('a real table end to end: mlops train → predict (unlabelled) → serv
     const predicted = await cli('predict', '--model', 'loans@production', '--input', requests);
     expect(predicted.status).toBe(0);
     expect(predicted.stderr).toContain('income: 1 blank cell left missing (the model handles them)');
+    // Labelled rows with blanks come back: the lifecycle scores, checks drift (blanks left out) and decides.
+    const ingested = await cli('ingest', '--model', 'loans', '--data', loans, '--json');
+    expect(ingested.status).toBe(0);
+    expect(JSON.parse(ingested.stdout).decision).toMatch(/^(kept|promoted|rejected)$/);
     const forest = await cli(...base, '--name', 'forest', '--missing', 'keep');
     expect(forest.status).toBe(2);
     expect(forest.stderr).toContain('--missing keep needs --algorithm boosting');

@@ -4,11 +4,14 @@ import { createDataset } from '../validation/dataset';
 
 /** The rows of `dataset` at `indices`, in that order. */
 function rowsOf(dataset: Dataset, indices: readonly number[]): Dataset {
-  return createDataset({
-    ...dataset,
-    features: indices.map((i) => dataset.features[i]!),
-    target: indices.map((i) => dataset.target[i]!),
-  });
+  return createDataset(
+    {
+      ...dataset,
+      features: indices.map((i) => dataset.features[i]!),
+      target: indices.map((i) => dataset.target[i]!),
+    },
+    { allowMissing: true },
+  ); // NaN in a checked dataset is a missing value kept for the estimator
 }
 
 /**

@@ -153,15 +153,18 @@ export function alignDataset(a: Dataset, b: Dataset): Dataset {
     ? b.features.map((row) => row.map((value, j) => levels[j]?.codeOf[value] ?? value))
     : b.features;
   const target = classes?.codeOf.some((code, k) => code !== k) ? b.target.map((k) => classes.codeOf[k]!) : b.target;
-  return createDataset({
-    features,
-    target,
-    featureNames: a.featureNames,
-    ...(a.featureTypes || b.featureTypes ? { featureTypes: typesOf(a) as Dataset['featureTypes'] } : {}),
-    ...(classes ? { classNames: classes.names } : {}),
-    ...(levels ? { levels: levels.map((l) => l?.names ?? null) } : {}),
-    ...(b.name === undefined ? {} : { name: b.name }),
-  });
+  return createDataset(
+    {
+      features,
+      target,
+      featureNames: a.featureNames,
+      ...(a.featureTypes || b.featureTypes ? { featureTypes: typesOf(a) as Dataset['featureTypes'] } : {}),
+      ...(classes ? { classNames: classes.names } : {}),
+      ...(levels ? { levels: levels.map((l) => l?.names ?? null) } : {}),
+      ...(b.name === undefined ? {} : { name: b.name }),
+    },
+    { allowMissing: true },
+  ); // NaN in a checked dataset is a missing value kept for the estimator
 }
 
 /**
@@ -170,10 +173,13 @@ export function alignDataset(a: Dataset, b: Dataset): Dataset {
  */
 export function concatDatasets(a: Dataset, b: Dataset): Dataset {
   const { name: _, ...aligned } = alignDataset(a, b);
-  return createDataset({
-    ...aligned,
-    features: [...a.features, ...aligned.features],
-    target: [...a.target, ...aligned.target],
-    ...(a.name === undefined ? {} : { name: a.name }),
-  });
+  return createDataset(
+    {
+      ...aligned,
+      features: [...a.features, ...aligned.features],
+      target: [...a.target, ...aligned.target],
+      ...(a.name === undefined ? {} : { name: a.name }),
+    },
+    { allowMissing: true },
+  );
 }

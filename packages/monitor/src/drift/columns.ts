@@ -12,15 +12,26 @@ function isArrayLike(value: unknown): value is ArrayLike<number> {
 
 /**
  * One array per feature, in `featureNames` order, from rows or from named columns; checks shape and that
- * every value is finite (`InvalidInputError` naming the row and column). Typed-array columns are not copied.
+ * every value is finite (`InvalidInputError` naming the row and column) — in rows, `NaN` is a missing value and is
+ * left out of its column (a column may then be shorter; one with no value at all is an error naming it), as
+ * Evidently drops missing values. Typed-array columns are not copied.
  */
 export function columnsOf(data: TabularInput, featureNames: readonly string[], what: string): ArrayLike<number>[] {
   if (Array.isArray(data)) {
-    assertFeatureRows(data, { columns: featureNames.length, featureNames, what });
-    return featureNames.map((_, j) => {
+    assertFeatureRows(data, { columns: featureNames.length, featureNames, what, allowMissing: true });
+    return featureNames.map((name, j) => {
       const values = new Float64Array(data.length);
-      for (let i = 0; i < data.length; i++) values[i] = data[i]![j]!;
-      return values;
+      let n = 0;
+      for (let i = 0; i < data.length; i++) {
+        const v = data[i]![j]!;
+        if (!Number.isNaN(v)) values[n++] = v;
+      }
+      if (n === 0)
+        throw new InvalidInputError(`${what} column "${name}" has no values (every row misses it)`, {
+          column: j,
+          columnName: name,
+        });
+      return n === data.length ? values : values.subarray(0, n);
     });
   }
   if (typeof data !== 'object' || data === null)

@@ -116,7 +116,18 @@ describe('detectDrift', () => {
   it('names the bad row and column, and checks options', () => {
     const good = batch(5, 10, 0);
     expect(() => detectDrift(good, [[1, 2]], { featureNames })).toThrow('current row 0 has 2 values, expected 3');
-    expect(() => detectDrift([[1, NaN, 3]], good, { featureNames })).toThrow('reference row 0, column 1 (b) is NaN');
+    expect(() => detectDrift([[1, Infinity, 3]], good, { featureNames })).toThrow(
+      'reference row 0, column 1 (b) is Infinity: expected a finite number or NaN (missing)',
+    );
+    // NaN is a missing value: left out of its column; a column with no value at all is refused, naming it.
+    expect(() => detectDrift([[1, NaN, 3]], good, { featureNames })).toThrow(
+      'reference column "b" has no values (every row misses it)',
+    );
+    const gaps = good.map((row, i) => (i % 3 === 0 ? [row[0]!, NaN, row[2]!] : row));
+    const kept = good.filter((_, i) => i % 3 !== 0);
+    expect(detectDrift(gaps, good, { featureNames }).features[1]).toEqual(
+      detectDrift(kept, good, { featureNames }).features[1],
+    );
     expect(() => detectDrift(good, good, { featureNames, alpha: 0 })).toThrow(InvalidInputError);
     expect(() => detectDrift(good, good, { featureNames, driftShare: 1.5 })).toThrow(
       'driftShare must be in (0, 1], got 1.5',
