@@ -156,6 +156,8 @@ export class TreeGrower {
   /** Per node, its statistics (class weights, or [weight, Σ w·y, Σ w·y²]). */
   stats: Float64Array;
   readonly split: Split = { feature: -1, bin: -1, gain: 0 };
+  /** The node being split: where its statistics sit, their total, its rows, its impurity. */
+  readonly node = { at: 0, total: 0, size: 0, impurity: 0 };
   readonly binned: BinnedFeatures;
   readonly tree: GrowableTree;
 
@@ -294,16 +296,8 @@ export class TreeGrower {
    * Scans the split points of feature `f` — after each of its bins `touched[0, n)`, or `0 … n − 1` when `dense`
    * (histograms at bin offset `offset`; empty bins skipped) — and records in `split` any better than it holds.
    */
-  scan(
-    f: number,
-    dense: boolean,
-    offset: number,
-    n: number,
-    at: number,
-    total: number,
-    size: number,
-    parentImpurity: number,
-  ): void {
+  scan(f: number, dense: boolean, offset: number, n: number): void {
+    const { at, total, size, impurity: parentImpurity } = this.node;
     const { hist, binRows, touched, leftStats, rightStats, stats, slots, criterion, minSamplesLeaf, split } = this;
     leftStats.fill(0);
     let leftTotal = 0;
@@ -337,16 +331,8 @@ export class TreeGrower {
   }
 
   /** `scan` for the Gini criterion, with the child impurities in closed form: 1 − (Σ l² / lt + Σ r² / rt) / total. */
-  scanGini(
-    f: number,
-    dense: boolean,
-    offset: number,
-    n: number,
-    at: number,
-    total: number,
-    size: number,
-    parentImpurity: number,
-  ): void {
+  scanGini(f: number, dense: boolean, offset: number, n: number): void {
+    const { at, total, size, impurity: parentImpurity } = this.node;
     const { hist, binRows, touched, leftStats, stats, slots, minSamplesLeaf, split } = this;
     leftStats.fill(0);
     let leftRows = 0;
@@ -467,6 +453,10 @@ export class TreeGrower {
       split.feature = -1;
       split.bin = -1;
       split.gain = 0;
+      this.node.at = at;
+      this.node.total = total;
+      this.node.size = size;
+      this.node.impurity = parentImpurity;
       const fused = this.fused && size >= FUSED_MIN_ROWS;
       if (fused) this.fillFused(start, end);
       for (let k = 0; k < maxFeatures; k++) {
@@ -474,8 +464,8 @@ export class TreeGrower {
         const nb = edges[f]!.length + 1;
         const offset = fused ? k * this.bins : 0;
         const n = fused ? nb : this.fillTouched(f, start, end, nb);
-        if (gini) this.scanGini(f, fused, offset, n, at, total, size, parentImpurity);
-        else this.scan(f, fused, offset, n, at, total, size, parentImpurity);
+        if (gini) this.scanGini(f, fused, offset, n);
+        else this.scan(f, fused, offset, n);
         if (!fused) this.clearTouched(n);
       }
       if (fused) {
