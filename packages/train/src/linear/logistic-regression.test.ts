@@ -6,8 +6,8 @@ import { logisticRegression } from './logistic-regression';
 import type { LogisticRegressionModel } from './model';
 
 // scikit-learn 1.2.1 (Debian's python3-sklearn) on the 150 rows of load_iris, X' = StandardScaler().fit_transform(X)
-// (or X). SKLEARN: LogisticRegression(C).fit(X', y) — lbfgs with its defaults, which stops on scipy's value test
-// (ftol 64·eps) up to 2.6e-4 short of the optimum. OPTIMUM: LogisticRegression(C, solver="newton-cg", tol=1e-12,
+// (or X). SKLEARN: LogisticRegression(C).fit(X', y) — lbfgs with its defaults (it passes only gtol, so scipy's
+// L-BFGS-B stops on its default value test, ftol 2.2e-9) up to 1.5e-3 short of the optimum. OPTIMUM: LogisticRegression(C, solver="newton-cg", tol=1e-12,
 // max_iter=100000) — the same objective solved to the end.
 const OPTIMUM = {
   multinomial: {
@@ -95,11 +95,12 @@ function expectClose(
 }
 
 describe('logisticRegression', () => {
-  it("lands within 1e-4 of scikit-learn's optimum on standardised iris with the defaults, within 1e-6 when tight", async () => {
+  it("matches scikit-learn's default run on standardised iris (same stopping rule), and its optimum when tight", async () => {
     const byDefault = await logisticRegression().fit(iris);
-    expectClose(byDefault, OPTIMUM.multinomial);
-    // scikit-learn's own default run stops 1.3e-4 short of that optimum; the two default runs agree within 3e-4.
-    expectClose(byDefault, SKLEARN.multinomial, 3e-4);
+    // The same L-BFGS stopping rules as scipy's: the default runs agree to rounding (1.1e-15 here), both 1.3e-4 short
+    // of the optimum.
+    expectClose(byDefault, SKLEARN.multinomial, 1e-9);
+    expectClose(byDefault, OPTIMUM.multinomial, 2e-4);
     const model = await logisticRegression({ tol: 1e-10, maxIter: 1000 }).fit(iris);
     expectClose(model, OPTIMUM.multinomial, 1e-6);
     const p = model.predictProba(iris.features.slice(0, 1))[0]!;
@@ -109,8 +110,9 @@ describe('logisticRegression', () => {
   });
 
   it('matches scikit-learn on raw features with a stronger penalty, and on two classes (one sigmoid row)', async () => {
-    expectClose(await logisticRegression({ C: 0.1, standardize: false }).fit(iris), OPTIMUM.raw);
-    // Unscaled, scikit-learn's default run stops with its intercepts 1.5e-3 short of the optimum.
+    // Unscaled (ill-conditioned), both default runs stop short of the optimum — ours 6e-4, scikit-learn's 1.5e-3 — on
+    // different line-search paths.
+    expectClose(await logisticRegression({ C: 0.1, standardize: false }).fit(iris), OPTIMUM.raw, 1e-3);
     expectClose(await logisticRegression({ C: 0.1, standardize: false }).fit(iris), SKLEARN.raw, 2e-3);
     const tight = { tol: 1e-10, maxIter: 5000 };
     expectClose(await logisticRegression({ C: 0.1, standardize: false, ...tight }).fit(iris), OPTIMUM.raw, 1e-6);

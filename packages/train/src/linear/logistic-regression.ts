@@ -113,7 +113,8 @@ function fitLogistic(
   };
   const result = minimizeLbfgs(objective, new Float64Array(outputs * stride), {
     gtol: params.tol,
-    ftol: 64 * Number.EPSILON, // as scikit-learn asks of scipy
+    // scipy L-BFGS-B's default value test at the default tol (scikit-learn 1.2 passes only gtol), tighter with tol.
+    ftol: Math.min(2.220446049250313e-9, params.tol * 2.220446049250313e-5),
     maxIter: params.maxIter,
     maxLineSearch: 50,
   });
