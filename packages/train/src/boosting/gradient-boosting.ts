@@ -1,6 +1,7 @@
 import { createDataset, type Dataset, InvalidInputError, type Trainer } from '@mlops/core';
 import { classificationData } from '../shared/classification-data';
 import { rowMajor } from '../shared/row-matrix';
+import { resolveJobs } from '../shared/workers';
 import { fitBoosting } from './boosting';
 import { GradientBoostingClassifierModel, GradientBoostingRegressorModel } from './model';
 import { type GradientBoostingParams, resolveGradientBoostingParams } from './params';
@@ -13,12 +14,6 @@ export interface BoostingRunOptions {
    * same for every value; on a 2-core machine a second thread has not paid off yet (see the benchmark).
    */
   readonly nJobs?: number;
-}
-
-function threadsOf(run: BoostingRunOptions): number {
-  const jobs = run.nJobs ?? 1;
-  if (!Number.isInteger(jobs) || jobs < 1) throw new InvalidInputError(`nJobs must be an integer ≥ 1, got ${jobs}`);
-  return jobs;
 }
 
 /** Per feature, its category count when it is split by category sets (a column with ≤ 255 `levels`), else 0. */
@@ -40,7 +35,7 @@ export function gradientBoostingClassifier(
   run: BoostingRunOptions = {},
 ): Trainer<GradientBoostingParams, GradientBoostingClassifierModel> {
   resolveGradientBoostingParams(defaults);
-  const nJobs = threadsOf(run);
+  const nJobs = resolveJobs(run.nJobs, 1);
   return withRecipe(
     {
       name: 'gradient-boosting',
@@ -71,7 +66,7 @@ export function gradientBoostingRegressor(
   run: BoostingRunOptions = {},
 ): Trainer<GradientBoostingParams, GradientBoostingRegressorModel> {
   resolveGradientBoostingParams(defaults);
-  const nJobs = threadsOf(run);
+  const nJobs = resolveJobs(run.nJobs, 1);
   return withRecipe(
     {
       name: 'gradient-boosting-regressor',

@@ -1,4 +1,5 @@
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import { shared, sharedArray } from '../shared/shared-arrays';
 import { startWorker } from '../shared/workers';
 import type { BinnedRows } from './grower';
 import { fillHistogram, fillRootHistograms, histogramLength, STRIDE } from './histograms';
@@ -121,8 +122,6 @@ export interface HistogramWorkerData {
   readonly port: MessagePort;
 }
 
-const sharedFloat64 = (length: number) => new Float64Array(new SharedArrayBuffer(length * 8));
-
 class SharedEngine implements HistogramEngine {
   readonly g: Float64Array[];
   readonly h: Float64Array[];
@@ -142,12 +141,11 @@ class SharedEngine implements HistogramEngine {
     threads: number,
   ) {
     const { rows, cols } = data;
-    this.g = Array.from({ length: outputs }, () => sharedFloat64(rows));
-    this.h = Array.from({ length: outputs }, () => sharedFloat64(rows));
-    this.order = new Int32Array(new SharedArrayBuffer(rows * 4));
-    this.control = new Int32Array(new SharedArrayBuffer((Control.Roots + outputs) * 4));
-    const codes = new Uint8Array(new SharedArrayBuffer(data.codes.length));
-    codes.set(data.codes);
+    this.g = Array.from({ length: outputs }, () => sharedArray(Float64Array, rows));
+    this.h = Array.from({ length: outputs }, () => sharedArray(Float64Array, rows));
+    this.order = sharedArray(Int32Array, rows);
+    this.control = sharedArray(Int32Array, Control.Roots + outputs);
+    const codes = shared(data.codes);
     const cut = (t: number) => Math.round((t * cols) / threads);
     this.mine = cut(1);
     this.scratch = new Float64Array(outputs > 1 ? this.mine * STRIDE * (2 * outputs + 1) : 0);
@@ -174,7 +172,7 @@ class SharedEngine implements HistogramEngine {
   take(): Float64Array {
     const pooled = this.pool.pop();
     if (pooled) return pooled;
-    const hist = sharedFloat64(histogramLength(this.data.cols));
+    const hist = sharedArray(Float64Array, histogramLength(this.data.cols));
     const id = this.ids.size;
     this.ids.set(hist, id);
     for (const port of this.ports) port.postMessage({ id, hist });

@@ -1,7 +1,7 @@
 // Worker-thread entry: grows trees while any are left (posting each as it finishes), or predicts a block of rows.
 import { parentPort, workerData } from 'node:worker_threads';
 import { growTree, predictForestValues, type ForestJob } from './forest';
-import { type SharedForest, unpackForest } from './shared-memory';
+import { type SharedForest, unpackForest } from './shared-forest';
 
 /** What a worker is started with. */
 export type WorkerTask =

@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { InvalidInputError } from '@mlops/core';
 import {
   forestOf,
   growTree,
@@ -10,8 +9,9 @@ import {
   type ForestJob,
   type ForestParams,
 } from './forest';
-import { startWorker } from '../shared/workers';
-import { shared, sharedForest } from './shared-memory';
+import { resolveJobs, startWorker } from '../shared/workers';
+import { shared, sharedArray } from '../shared/shared-arrays';
+import { sharedForest } from './shared-forest';
 import type { TreeMessage, WorkerTask } from './forest-worker';
 import type { FlatTree, TreeTarget } from './tree-builder';
 
@@ -27,12 +27,6 @@ export interface FitRunOptions {
 
 /** Below this many row-trees, workers cost more than they save. */
 const MIN_PARALLEL_WORK = 200_000;
-
-function resolveJobs(nJobs: number | undefined): number {
-  const jobs = nJobs ?? availableParallelism();
-  if (!Number.isInteger(jobs) || jobs < 1) throw new InvalidInputError(`nJobs must be an integer ≥ 1, got ${jobs}`);
-  return jobs;
-}
 
 function inThread(job: ForestJob, options: FitRunOptions): Promise<FlatTree[]> {
   return (async () => {
@@ -70,7 +64,7 @@ function sharedJob(job: ForestJob): ForestJob {
 function inWorkers(job: ForestJob, workers: number, options: FitRunOptions): Promise<FlatTree[]> {
   const total = job.treeSeeds.length;
   const trees = new Array<FlatTree>(total);
-  const next = new Int32Array(new SharedArrayBuffer(4));
+  const next = sharedArray(Int32Array, 1);
   const task: WorkerTask = { kind: 'grow', job: sharedJob(job), next };
   return new Promise((resolve, reject) => {
     let done = 0;
@@ -135,7 +129,7 @@ export async function fitForestAsync(
   options: FitRunOptions = {},
 ): Promise<ForestData> {
   options.signal?.throwIfAborted();
-  const nJobs = resolveJobs(options.nJobs);
+  const nJobs = resolveJobs(options.nJobs, availableParallelism());
   const job = prepareForest(x, rows, cols, target, params);
   const workers = Math.min(nJobs, job.treeSeeds.length);
   const parallel = workers > 1 && rows * job.treeSeeds.length >= MIN_PARALLEL_WORK;
@@ -154,7 +148,7 @@ export async function predictForestValuesAsync(
   rows: number,
   nJobs?: number,
 ): Promise<Float64Array> {
-  const jobs = Math.min(resolveJobs(nJobs), rows);
+  const jobs = Math.min(resolveJobs(nJobs, availableParallelism()), rows);
   if (jobs < 2 || rows * forest.trees.length < MIN_PARALLEL_WORK * 10) return predictForestValues(forest, x, rows);
   const cols = forest.cols;
   const blocks = Array.from(

@@ -298,7 +298,7 @@ export class TreeGrower {
    */
   scan(f: number, dense: boolean, offset: number, n: number): void {
     const { at, total, size, impurity: parentImpurity } = this.node;
-    const { hist, binRows, touched, leftStats, rightStats, stats, slots, criterion, minSamplesLeaf, split } = this;
+    const { hist, binRows, touched, leftStats, rightStats, stats, slots, criterion, minSamplesLeaf } = this;
     leftStats.fill(0);
     let leftTotal = 0;
     let leftRows = 0;
@@ -321,19 +321,24 @@ export class TreeGrower {
         (leftTotal / total) * impurity(leftStats, 0, slots, leftTotal, criterion) +
         (rightTotal / total) * impurity(rightStats, 0, slots, rightTotal, criterion);
       const gain = parentImpurity - childImpurity;
-      if (gain > split.gain + 1e-12) {
-        split.gain = gain;
-        split.feature = f;
-        split.bin = bin;
-        this.bestLeft.set(leftStats);
-      }
+      this.offer(f, bin, gain);
     }
+  }
+
+  /** Takes split `(f, bin)` of the node being split when its gain beats the best so far by more than 1e-12. */
+  private offer(f: number, bin: number, gain: number): void {
+    const split = this.split;
+    if (!(gain > split.gain + 1e-12)) return;
+    split.gain = gain;
+    split.feature = f;
+    split.bin = bin;
+    this.bestLeft.set(this.leftStats);
   }
 
   /** `scan` for the Gini criterion, with the child impurities in closed form: 1 − (Σ l² / lt + Σ r² / rt) / total. */
   scanGini(f: number, dense: boolean, offset: number, n: number): void {
     const { at, total, size, impurity: parentImpurity } = this.node;
-    const { hist, binRows, touched, leftStats, stats, slots, minSamplesLeaf, split } = this;
+    const { hist, binRows, touched, leftStats, stats, slots, minSamplesLeaf } = this;
     leftStats.fill(0);
     let leftRows = 0;
     for (let t = 0; t < n; t++) {
@@ -355,12 +360,7 @@ export class TreeGrower {
       if (leftRows === size) break; // the last present bin: nothing left for the right
       if (leftRows < minSamplesLeaf || size - leftRows < minSamplesLeaf) continue;
       const gain = parentImpurity - 1 + (leftSquares / leftTotal + rightSquares / (total - leftTotal)) / total;
-      if (gain > split.gain + 1e-12) {
-        split.gain = gain;
-        split.feature = f;
-        split.bin = bin;
-        this.bestLeft.set(leftStats);
-      }
+      this.offer(f, bin, gain);
     }
   }
 

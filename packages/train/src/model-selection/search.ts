@@ -12,7 +12,7 @@ import {
   type Trainer,
 } from '@mlops/core';
 import { recipeOf, type TrainerRecipe } from '../shared/recipes';
-import { startWorker } from '../shared/workers';
+import { resolveJobs, startWorker } from '../shared/workers';
 import { defaultScore, foldsOf, rowsOf, summarize } from './cross-validate';
 import type { SearchAnswer, SearchError, SearchTask, SearchWorkerData } from './search-worker';
 
@@ -92,8 +92,7 @@ async function search<Params extends JsonObject, M extends Model>(
   options: SearchOptions,
 ): Promise<SearchResult<Params, M>> {
   const data = createDataset(dataset, { allowMissing: true }); // the trainer decides whether it takes missing values
-  const jobs = options.nJobs ?? 1;
-  if (!(Number.isInteger(jobs) && jobs >= 1)) throw new InvalidInputError(`nJobs must be an integer ≥ 1, got ${jobs}`);
+  const jobs = resolveJobs(options.nJobs, 1);
   const folds = foldsOf(data, options);
   const recipe = recipeOf(trainer);
   let scores: number[];

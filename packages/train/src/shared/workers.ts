@@ -1,4 +1,5 @@
 import { type TransferListItem, Worker } from 'node:worker_threads';
+import { InvalidInputError } from '@mlops/core';
 
 /** Worker-thread entries: their sources, relative to this file (the build puts each next to the bundle as `<name>.js`). */
 const SOURCES = {
@@ -22,4 +23,11 @@ export function startWorker(
     });
   }
   return new Worker(new URL(`./${name}.js`, here), { workerData, transferList: [...transferList] });
+}
+
+/** A thread count option: `nJobs`, or `fallback` when absent; `InvalidInputError` unless a whole number ≥ 1. */
+export function resolveJobs(nJobs: number | undefined, fallback: number): number {
+  const jobs = nJobs ?? fallback;
+  if (!Number.isInteger(jobs) || jobs < 1) throw new InvalidInputError(`nJobs must be an integer ≥ 1, got ${jobs}`);
+  return jobs;
 }

@@ -1,13 +1,6 @@
 import type { ForestData } from './forest';
+import { shared } from '../shared/shared-arrays';
 import type { FlatTree } from './tree-builder';
-
-/** A copy of `a` in shared memory: worker threads read it without a copy of their own. */
-export function shared<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(a: T): T {
-  if (a.buffer instanceof SharedArrayBuffer) return a;
-  const copy = new (a.constructor as new (buffer: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
-  copy.set(a);
-  return copy;
-}
 
 /** A forest's trees packed into shared memory: prediction workers read them without a copy of their own. */
 export interface SharedForest {
