@@ -1,6 +1,6 @@
 import type { HistogramEngine } from './histogram-engine';
 import { MISSING_BIN } from '../engine/binning';
-import { STRIDE } from './histograms';
+import { BIN, STRIDE } from './histograms';
 
 /** Bin codes of the training rows, and what each feature's bins mean. */
 export interface BinnedRows {
@@ -216,11 +216,11 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: H
         const missing = data.missing[f]!;
         const last = binsOf[f]! - 1;
         const end = missing ? last + 1 : last;
-        let at = f * STRIDE * 3;
+        let at = f * STRIDE * BIN;
         let gl = 0;
         let hl = 0;
         let nl = 0;
-        for (let b = 0; b < end; b++, at += 3) {
+        for (let b = 0; b < end; b++, at += BIN) {
           gl += hist[at]!;
           hl += hist[at + 1]!;
           nl += hist[at + 2]!;
@@ -233,8 +233,8 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: H
         let gr = 0;
         let hr = 0;
         let nr = 0;
-        at = (f * STRIDE + last) * 3;
-        for (let b = last - 1; b >= 0; b--, at -= 3) {
+        at = (f * STRIDE + last) * BIN;
+        for (let b = last - 1; b >= 0; b--, at -= BIN) {
           gr += hist[at]!;
           hr += hist[at + 1]!;
           nr += hist[at + 2]!;
@@ -330,7 +330,7 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: H
       if (splittable(small) || splittable(large)) {
         const built = build(small.start, small.end);
         if (splittable(large)) {
-          for (let i = 0; i < reused.length; i++) reused[i]! -= built[i]!;
+          engine.subtract(reused, built);
           large.hist = reused;
         } else engine.give(reused);
         if (splittable(small)) small.hist = built;
@@ -417,13 +417,13 @@ function categorySplit(
   l2: number,
   minSamplesLeaf: number,
 ): { gain: number; g: number; h: number; n: number; set: Uint32Array } | undefined {
-  const base = f * STRIDE * 3;
+  const base = f * STRIDE * BIN;
   const used: number[] = [];
-  for (let c = 0; c < categories; c++) if (hist[base + c * 3 + 2]! >= MIN_CATEGORY_SUPPORT) used.push(c);
+  for (let c = 0; c < categories; c++) if (hist[base + c * BIN + 2]! >= MIN_CATEGORY_SUPPORT) used.push(c);
   // Missing values are one more category (their code), as in scikit-learn.
-  if (missing && hist[base + MISSING_BIN * 3 + 2]! >= MIN_CATEGORY_SUPPORT) used.push(MISSING_BIN);
+  if (missing && hist[base + MISSING_BIN * BIN + 2]! >= MIN_CATEGORY_SUPPORT) used.push(MISSING_BIN);
   if (used.length < 2) return undefined;
-  const ratio = (c: number) => hist[base + c * 3]! / (hist[base + c * 3 + 1]! + MIN_CATEGORY_SUPPORT);
+  const ratio = (c: number) => hist[base + c * BIN]! / (hist[base + c * BIN + 1]! + MIN_CATEGORY_SUPPORT);
   used.sort((a, b) => ratio(a) - ratio(b) || a - b);
   let best: { gain: number; g: number; h: number; n: number; size: number; reversed: boolean } | undefined;
   for (const reversed of [false, true]) {
@@ -432,7 +432,7 @@ function categorySplit(
     let hl = 0;
     let nl = 0;
     for (let k = 0; k < ordered.length - 1; k++) {
-      const at = base + ordered[k]! * 3;
+      const at = base + ordered[k]! * BIN;
       gl += hist[at]!;
       hl += hist[at + 1]!;
       nl += hist[at + 2]!;

@@ -1,13 +1,13 @@
-import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
-import { shared, sharedArray } from '../shared/shared-arrays';
+import type { Worker } from 'node:worker_threads';
+import { sharedArray } from '../shared/shared-arrays';
 import { startWorker } from '../shared/workers';
 import type { BinnedRows } from './grower';
-import { fillHistogram, fillRootHistograms, histogramLength, STRIDE } from './histograms';
+import { HistogramMemory, histogramLength, histogramsModule } from './histograms';
 
 /**
  * Where a boosting fit builds its histograms: the gradient, hessian and row-order arrays the fit loop and the
- * grower write, a pool of histograms, and the two builds. In one thread, or split by features over worker threads
- * sharing those arrays — the same sums either way, so the model is byte-identical whatever `nJobs` is.
+ * grower write, a pool of histograms, and the builds — WebAssembly kernels on one shared memory, in one thread or
+ * split by features over worker threads. The same sums either way, so the model is byte-identical whatever `nJobs` is.
  */
 export interface HistogramEngine {
   /** Per output, the gradients and hessians of the training rows (the fit loop writes them). */
@@ -21,8 +21,10 @@ export interface HistogramEngine {
   give(hist: Float64Array): void;
   /** Fills `hist` from output `output`'s gradients over the rows `order[start, end)`. */
   build(hist: Float64Array, output: number, start: number, end: number): void;
-  /** Fills `hists[k]` with output k's histogram over every row, in one pass. */
+  /** Fills `hists[k]` with output k's histogram over every row (and leaves `order` the identity). */
   roots(hists: readonly Float64Array[]): void;
+  /** `into -= from`: a sibling's histogram from its parent's. */
+  subtract(into: Float64Array, from: Float64Array): void;
   /** Stops the worker threads (a no-op in one thread). */
   close(): void;
 }
@@ -51,36 +53,47 @@ class LocalEngine implements HistogramEngine {
   readonly g: Float64Array[];
   readonly h: Float64Array[];
   readonly order: Int32Array;
+  protected readonly memory = new HistogramMemory();
+  /** The row-major codes, copied into the kernels' memory. */
+  protected readonly codes: Uint8Array;
   private readonly pool: Float64Array[] = [];
-  private readonly scratch: Float64Array;
 
   constructor(
-    private readonly data: BinnedRows,
+    protected readonly data: BinnedRows,
     outputs: number,
   ) {
-    this.g = Array.from({ length: outputs }, () => new Float64Array(data.rows));
-    this.h = Array.from({ length: outputs }, () => new Float64Array(data.rows));
-    this.order = new Int32Array(data.rows);
-    this.scratch = new Float64Array(outputs > 1 ? data.cols * STRIDE * (2 * outputs + 1) : 0);
+    const { memory } = this;
+    this.codes = memory.alloc(Uint8Array, data.codes.length);
+    this.codes.set(data.codes);
+    this.g = Array.from({ length: outputs }, () => memory.alloc(Float64Array, data.rows));
+    this.h = Array.from({ length: outputs }, () => memory.alloc(Float64Array, data.rows));
+    this.order = memory.alloc(Int32Array, data.rows);
   }
   take(): Float64Array {
-    return this.pool.pop() ?? new Float64Array(histogramLength(this.data.cols));
+    return this.pool.pop() ?? this.memory.alloc(Float64Array, histogramLength(this.data.cols));
   }
   give(hist: Float64Array): void {
     this.pool.push(hist);
   }
   build(hist: Float64Array, output: number, start: number, end: number): void {
-    const { codes, cols } = this.data;
-    fillHistogram(codes, cols, hist, this.g[output]!, this.h[output]!, this.order, start, end, 0, cols);
+    this.fill(hist, output, start, end, this.data.cols);
   }
   roots(hists: readonly Float64Array[]): void {
-    const { codes, cols, rows } = this.data;
-    if (hists.length === 1) {
-      for (let i = 0; i < rows; i++) this.order[i] = i;
-      fillHistogram(codes, cols, hists[0]!, this.g[0]!, this.h[0]!, this.order, 0, rows, 0, cols);
-    } else fillRootHistograms(codes, cols, rows, hists, this.g, this.h, this.scratch, 0, cols);
+    for (let i = 0; i < this.data.rows; i++) this.order[i] = i;
+    hists.forEach((hist, k) => {
+      this.build(hist, k, 0, this.data.rows);
+    });
+  }
+  subtract(into: Float64Array, from: Float64Array): void {
+    this.memory.subtract(into, from);
   }
   close(): void {}
+
+  /** Fills features `[0, f1)` of `hist` in this thread. */
+  protected fill(hist: Float64Array, output: number, start: number, end: number, f1: number): void {
+    const { codes, data, g, h, order } = this;
+    this.memory.fill(codes, data.cols, hist, g[output]!, h[output]!, order, start, end, 0, f1);
+  }
 }
 
 /** Slots of the control block shared with the workers. */
@@ -89,131 +102,82 @@ export const Control = {
   Generation: 0,
   /** The command: an `Op`. */
   Op: 1,
-  /** A build's histogram id, row range and output. */
-  Hist: 2,
-  Start: 3,
-  End: 4,
-  Output: 5,
   /** Workers done with the current command (or started, before the first). */
-  Done: 6,
+  Done: 2,
   /** Set by a worker that failed. */
-  Failed: 7,
-  /** Histogram ids of the roots, one per output. */
-  Roots: 8,
+  Failed: 3,
+  /** A build's histogram (byte offset), row range and output. */
+  Hist: 4,
+  Start: 5,
+  End: 6,
+  Output: 7,
 } as const;
 
 /** Commands to the workers. */
-export const Op = { Build: 1, Roots: 2, Exit: 3 } as const;
+export const Op = { Build: 1, Exit: 2 } as const;
 type Op = (typeof Op)[keyof typeof Op];
 
-/** What a histogram worker is started with. */
+/** What a histogram worker is started with: the kernels' module and memory, and byte offsets into it. */
 export interface HistogramWorkerData {
-  readonly codes: Uint8Array;
-  readonly rows: number;
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  readonly codes: number;
   readonly cols: number;
-  readonly g: readonly Float64Array[];
-  readonly h: readonly Float64Array[];
-  readonly order: Int32Array;
+  readonly g: readonly number[];
+  readonly h: readonly number[];
+  readonly order: number;
   readonly control: Int32Array;
   /** The features this worker fills: [f0, f1). */
   readonly f0: number;
   readonly f1: number;
-  /** Where new histograms arrive as `{ id, hist }`. */
-  readonly port: MessagePort;
 }
 
-class SharedEngine implements HistogramEngine {
-  readonly g: Float64Array[];
-  readonly h: Float64Array[];
-  readonly order: Int32Array;
-  private readonly control: Int32Array;
+class SharedEngine extends LocalEngine {
+  private readonly control = sharedArray(Int32Array, Control.Output + 1);
   private readonly workers: Worker[] = [];
-  private readonly ports: MessagePort[] = [];
-  private readonly ids = new Map<Float64Array, number>();
-  private readonly pool: Float64Array[] = [];
-  private readonly scratch: Float64Array;
   /** Features this thread fills: [0, mine). */
   private readonly mine: number;
 
-  constructor(
-    private readonly data: BinnedRows,
-    outputs: number,
-    threads: number,
-  ) {
-    const { rows, cols } = data;
-    this.g = Array.from({ length: outputs }, () => sharedArray(Float64Array, rows));
-    this.h = Array.from({ length: outputs }, () => sharedArray(Float64Array, rows));
-    this.order = sharedArray(Int32Array, rows);
-    this.control = sharedArray(Int32Array, Control.Roots + outputs);
-    const codes = shared(data.codes);
+  constructor(data: BinnedRows, outputs: number, threads: number) {
+    super(data, outputs);
+    const { cols } = data;
     const cut = (t: number) => Math.round((t * cols) / threads);
     this.mine = cut(1);
-    this.scratch = new Float64Array(outputs > 1 ? this.mine * STRIDE * (2 * outputs + 1) : 0);
     for (let t = 1; t < threads; t++) {
-      const { port1, port2 } = new MessageChannel();
       const workerData: HistogramWorkerData = {
-        codes,
-        rows,
+        module: histogramsModule(),
+        memory: this.memory.memory,
+        codes: this.codes.byteOffset,
         cols,
-        g: this.g,
-        h: this.h,
-        order: this.order,
+        g: this.g.map((a) => a.byteOffset),
+        h: this.h.map((a) => a.byteOffset),
+        order: this.order.byteOffset,
         control: this.control,
         f0: cut(t),
         f1: cut(t + 1),
-        port: port2,
       };
-      this.workers.push(startWorker('histogram-worker', workerData, [port2]));
-      this.ports.push(port1);
+      this.workers.push(startWorker('histogram-worker', workerData));
     }
     this.await(); // every worker has started
   }
 
-  take(): Float64Array {
-    const pooled = this.pool.pop();
-    if (pooled) return pooled;
-    const hist = sharedArray(Float64Array, histogramLength(this.data.cols));
-    const id = this.ids.size;
-    this.ids.set(hist, id);
-    for (const port of this.ports) port.postMessage({ id, hist });
-    return hist;
-  }
-  give(hist: Float64Array): void {
-    this.pool.push(hist);
-  }
-  build(hist: Float64Array, output: number, start: number, end: number): void {
-    const { codes, cols } = this.data;
-    if ((end - start) * cols < MIN_SHARED_BUILD) {
-      fillHistogram(codes, cols, hist, this.g[output]!, this.h[output]!, this.order, start, end, 0, cols);
+  override build(hist: Float64Array, output: number, start: number, end: number): void {
+    if ((end - start) * this.data.cols < MIN_SHARED_BUILD) {
+      super.build(hist, output, start, end);
       return;
     }
     const { control } = this;
-    control[Control.Hist] = this.ids.get(hist)!;
+    control[Control.Hist] = hist.byteOffset;
     control[Control.Output] = output;
     control[Control.Start] = start;
     control[Control.End] = end;
     this.dispatch(Op.Build);
-    fillHistogram(codes, cols, hist, this.g[output]!, this.h[output]!, this.order, start, end, 0, this.mine);
+    this.fill(hist, output, start, end, this.mine);
     this.await();
   }
-  roots(hists: readonly Float64Array[]): void {
-    const { codes, cols, rows } = this.data;
-    if (hists.length === 1) {
-      for (let i = 0; i < rows; i++) this.order[i] = i;
-      this.build(hists[0]!, 0, 0, rows);
-      return;
-    }
-    hists.forEach((hist, k) => {
-      this.control[Control.Roots + k] = this.ids.get(hist)!;
-    });
-    this.dispatch(Op.Roots);
-    fillRootHistograms(codes, cols, rows, hists, this.g, this.h, this.scratch, 0, this.mine);
-    this.await();
-  }
-  close(): void {
+  override close(): void {
     this.dispatch(Op.Exit);
     for (const worker of this.workers) void worker.terminate();
-    for (const port of this.ports) port.close();
   }
 
   private dispatch(op: Op): void {
