@@ -1,7 +1,7 @@
 import { RandomState } from '@mlops/core';
 import { binFeatures, binOf, MISSING_BIN } from '../engine/binning';
 import { type BinnedRows, type BoostedTree, createTreeGrower, treeValueOnCodes } from './grower';
-import { createHistogramEngine } from './histogram-engine';
+import { createBoostingEngine } from './engine';
 import type { GradientBoostingParams } from './params';
 
 /** What boosting fits: class indices (log loss; softmax over k > 2 classes) or values (half squared error). */
@@ -138,15 +138,16 @@ export function fitBoosting(
     if (outputs === 1) baseline[0] = Math.log(share(1) / (1 - share(1)));
     else for (let k = 0; k < outputs; k++) baseline[k] = Math.log(share(k));
   }
-  const raw = new Float64Array(n * outputs);
-  for (let i = 0; i < n; i++) raw.set(baseline, i * outputs);
   const validRaw = new Float64Array(split.valid.length * outputs);
   for (let i = 0; i < split.valid.length; i++) validRaw.set(baseline, i * outputs);
 
   const trees: BoostedTree[] = [];
   const scores = early ? [-lossOf(validRaw, target, split.valid, outputs)] : [];
-  const engine = createHistogramEngine(data, outputs, nJobs);
+  const engine = createBoostingEngine(data, outputs, nJobs);
   try {
+    const { g, h, raw, labels } = engine;
+    for (let i = 0; i < n; i++) raw.set(baseline, i * outputs);
+    if (target.kind === 'classification') for (let i = 0; i < n; i++) labels[i] = y(i);
     const grow = createTreeGrower(
       data,
       {
@@ -158,18 +159,18 @@ export function fitBoosting(
       },
       engine,
     );
-    const { g, h, order } = engine;
     const roots = Array.from({ length: outputs }, () => engine.take());
     for (let iteration = 0; iteration < params.maxIter; iteration++) {
-      gradients(raw, n, outputs, target.kind, y, g, h);
+      if (target.kind === 'regression') {
+        h[0]!.fill(1);
+        for (let i = 0; i < n; i++) g[0]![i] = raw[i]! - y(i);
+      } else engine.classGradients();
       engine.roots(roots);
       for (let k = 0; k < outputs; k++) {
-        for (let i = 0; i < n; i++) order[i] = i;
+        if (k > 0) for (let i = 0; i < n; i++) engine.order[i] = i;
         const root = roots[k]!;
         roots[k] = engine.take(); // the grower gives the root back when done with it
-        const tree = grow(k, root, (start, end, value) => {
-          for (let i = start; i < end; i++) raw[order[i]! * outputs + k]! += value;
-        });
+        const tree = grow(k, root, (start, end, value) => engine.addToRows(k, start, end, value));
         trees.push(tree);
         for (let i = 0; i < split.valid.length; i++)
           validRaw[i * outputs + k]! += treeValueOnCodes(tree, validCodes, i, cols);
@@ -193,49 +194,4 @@ export function fitBoosting(
     trees,
     ...(early ? { validationLoss: scores.map((s) => -s) } : {}),
   };
-}
-
-/** Gradients and hessians of the loss at `raw`, per output. */
-function gradients(
-  raw: Float64Array,
-  n: number,
-  outputs: number,
-  kind: BoostingTarget['kind'],
-  y: (i: number) => number,
-  g: readonly Float64Array[],
-  h: readonly Float64Array[],
-): void {
-  if (kind === 'regression') {
-    const g0 = g[0]!;
-    h[0]!.fill(1);
-    for (let i = 0; i < n; i++) g0[i] = raw[i]! - y(i);
-    return;
-  }
-  if (outputs === 1) {
-    const g0 = g[0]!;
-    const h0 = h[0]!;
-    for (let i = 0; i < n; i++) {
-      const p = 1 / (1 + Math.exp(-raw[i]!));
-      g0[i] = p - (y(i) === 1 ? 1 : 0);
-      h0[i] = p * (1 - p);
-    }
-    return;
-  }
-  const e = new Float64Array(outputs);
-  for (let i = 0; i < n; i++) {
-    const at = i * outputs;
-    let top = -Infinity;
-    for (let k = 0; k < outputs; k++) top = Math.max(top, raw[at + k]!);
-    let sum = 0;
-    for (let k = 0; k < outputs; k++) {
-      e[k] = Math.exp(raw[at + k]! - top);
-      sum += e[k]!;
-    }
-    const label = y(i);
-    for (let k = 0; k < outputs; k++) {
-      const p = e[k]! / sum;
-      g[k]![i] = p - (k === label ? 1 : 0);
-      h[k]![i] = p * (1 - p);
-    }
-  }
 }

@@ -1,6 +1,6 @@
-import type { HistogramEngine } from './histogram-engine';
+import type { BoostingEngine } from './engine';
 import { MISSING_BIN } from '../engine/binning';
-import { BIN, STRIDE } from './histograms';
+import { BIN, STRIDE } from './kernels';
 
 /** Bin codes of the training rows, and what each feature's bins mean. */
 export interface BinnedRows {
@@ -113,11 +113,9 @@ export type TreeGrower = (
  * from the parent's for the larger one; `onLeaf(start, end, value)` is called for every leaf's range of `order`.
  * Deterministic: ties go to the lower feature, then the lower bin, then the older leaf.
  */
-export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: HistogramEngine): TreeGrower {
-  const { columns, rows, cols, edges } = data;
+export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: BoostingEngine): TreeGrower {
+  const { cols, edges } = data;
   const { minSamplesLeaf, l2Regularization: l2 } = limits;
-  const binsOf = edges.map((e, f) => data.categories[f]! || e.length + 1);
-  const scratch = new Int32Array(data.rows);
   const order = engine.order;
   return (output, rootHist, onLeaf) => {
     const g = engine.g[output]!;
@@ -185,13 +183,7 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: H
       const hist = leaf.hist!;
       const { sumG, sumH } = leaf;
       const parent = score(sumG, sumH);
-      /** The gain of sending (gl, hl) left and the rest right, or −∞ when a side would lack hessian. */
-      const gainOf = (gl: number, hl: number): number => {
-        const hr = sumH - hl;
-        if (hl < MIN_HESSIAN || hr < MIN_HESSIAN) return Number.NEGATIVE_INFINITY;
-        const gr = sumG - gl;
-        return (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
-      };
+      const sums = { sumG, sumH, count, parent, l2, minSamplesLeaf };
       for (let f = 0; f < cols; f++) {
         if (data.categories[f]) {
           const found = categorySplit(
@@ -212,36 +204,19 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: H
           }
           continue;
         }
-        // Left to right, missing values going right; with missing values the last split sends every value left.
-        const missing = data.missing[f]!;
-        const last = binsOf[f]! - 1;
-        const end = missing ? last + 1 : last;
-        let at = f * STRIDE * BIN;
-        let gl = 0;
-        let hl = 0;
-        let nl = 0;
-        for (let b = 0; b < end; b++, at += BIN) {
-          gl += hist[at]!;
-          hl += hist[at + 1]!;
-          nl += hist[at + 2]!;
-          if (nl < minSamplesLeaf) continue;
-          if (count - nl < minSamplesLeaf) break;
-          offer(leaf, gainOf(gl, hl), f, b, gl, hl, nl, undefined, false);
-        }
-        if (!missing) continue;
-        // Right to left, missing values going left (with the values left of the split).
-        let gr = 0;
-        let hr = 0;
-        let nr = 0;
-        at = (f * STRIDE + last) * BIN;
-        for (let b = last - 1; b >= 0; b--, at -= BIN) {
-          gr += hist[at]!;
-          hr += hist[at + 1]!;
-          nr += hist[at + 2]!;
-          if (nr < minSamplesLeaf) continue;
-          if (count - nr < minSamplesLeaf) break;
-          offer(leaf, gainOf(sumG - gr, sumH - hr), f, b, sumG - gr, sumH - hr, count - nr, undefined, true);
-        }
+        const found = engine.scanSplit(hist, f, sums, leaf.gain);
+        if (found)
+          offer(
+            leaf,
+            found.gain,
+            f,
+            found.bin,
+            found.leftG,
+            found.leftH,
+            found.leftCount,
+            undefined,
+            found.missingLeft,
+          );
       }
     };
 
@@ -298,23 +273,7 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: H
             (set[MISSING_BIN >>> 5]! & ~(1 << (MISSING_BIN & 31))) | (Number(parent.missingLeft) << (MISSING_BIN & 31));
       }
       const missingLeft = Number(parent.missingLeft);
-      // Stable partition of the parent's rows: code ≤ b (or in the set; a missing code by missingLeft) to the left.
-      // Branch-free: both destinations are written and one advances; the feature's codes are read from its column.
-      const column = f * rows;
-      let l = start;
-      let r = 0;
-      for (let i = start; i < end; i++) {
-        const row = order[i]!;
-        const code = columns[column + row]!;
-        const toLeft = set
-          ? (set[code >>> 5]! >>> (code & 31)) & 1
-          : (1 - ((b - code) >>> 31)) | (((code + 1) >>> 8) & missingLeft);
-        order[l] = row;
-        scratch[r] = row;
-        l += toLeft;
-        r += 1 - toLeft;
-      }
-      order.set(scratch.subarray(0, r), l);
+      engine.partition(f, start, end, b, parent.missingLeft, set);
       const mid = start + parent.leftCount;
       const depth = parent.depth + 1;
       const leftLeaf = leafOf(newNode(), start, mid, depth, parent.leftG, parent.leftH);

@@ -1,10 +1,10 @@
 // Worker-thread entry: fills its share of the features of the histograms a boosting fit asks for, until told to exit.
 import { workerData } from 'node:worker_threads';
-import { Control, type HistogramWorkerData, Op, SPIN } from './histogram-engine';
-import { histogramKernels } from './histograms';
+import { Control, type HistogramWorkerData, Op, SPIN } from './engine';
+import { kernelsOn } from './kernels';
 
 const { module, memory, codes, cols, g, h, order, control, f0, f1 } = workerData as HistogramWorkerData;
-const kernels = histogramKernels(module, memory);
+const kernels = kernelsOn(module, memory);
 
 const finish = () => {
   Atomics.add(control, Control.Done, 1);

@@ -2,19 +2,39 @@ import type { Worker } from 'node:worker_threads';
 import { sharedArray } from '../shared/shared-arrays';
 import { startWorker } from '../shared/workers';
 import type { BinnedRows } from './grower';
-import { HistogramMemory, histogramLength, histogramsModule } from './histograms';
+import { BIN, histogramLength, KernelMemory, kernelsModule, STRIDE } from './kernels';
 
 /**
- * Where a boosting fit builds its histograms: the gradient, hessian and row-order arrays the fit loop and the
- * grower write, a pool of histograms, and the builds — WebAssembly kernels on one shared memory, in one thread or
- * split by features over worker threads. The same sums either way, so the model is byte-identical whatever `nJobs` is.
+ * Where a boosting fit runs its hot loops: WebAssembly kernels on one shared memory holding the fit's bin codes,
+ * gradients, hessians, row order and raw predictions, and a pool of histograms. Histograms are built in one thread
+ * or split by features over worker threads — the same sums either way, so the model is byte-identical whatever
+ * `nJobs` is.
  */
-export interface HistogramEngine {
-  /** Per output, the gradients and hessians of the training rows (the fit loop writes them). */
+export interface BoostingEngine {
+  /** Per output, the gradients and hessians of the training rows. */
   readonly g: readonly Float64Array[];
   readonly h: readonly Float64Array[];
   /** The row order the grower partitions. */
   readonly order: Int32Array;
+  /** The raw predictions of the training rows, `outputs` per row (the fit loop sets the baseline). */
+  readonly raw: Float64Array;
+  /** The class index of each training row (classification; the fit loop fills it). */
+  readonly labels: Int32Array;
+  /** Sets `g` and `h` to the log loss's gradients and hessians at `raw` (binary, or softmax when several outputs). */
+  classGradients(): void;
+  /**
+   * Reorders `order[start, end)` so the rows going left at a split on `feature` come first (each side keeping its
+   * order); returns how many go left. Left: code ≤ `bin`, or missing and `missingLeft`; at a category split, the
+   * codes whose bit is set in `set`.
+   */
+  partition(feature: number, start: number, end: number, bin: number, missingLeft: boolean, set?: Uint32Array): number;
+  /** Adds `value` to output `k`'s raw prediction of the rows `order[start, end)`. */
+  addToRows(k: number, start: number, end: number, value: number): void;
+  /**
+   * The best split of numeric feature `feature` of the leaf whose histogram is `hist`, when its gain beats `best`
+   * (ties keep the first met: bins left to right with missing values right, then right to left with them left).
+   */
+  scanSplit(hist: Float64Array, feature: number, leaf: LeafSums, best: number): FoundSplit | undefined;
   /** A histogram from the pool (contents undefined). */
   take(): Float64Array;
   /** Returns a histogram to the pool. */
@@ -29,6 +49,27 @@ export interface HistogramEngine {
   close(): void;
 }
 
+/** What a split search needs of a leaf: its sums, row count and score, and the growth limits. */
+interface LeafSums {
+  readonly sumG: number;
+  readonly sumH: number;
+  readonly count: number;
+  /** G² / (H + l2), the leaf's own score. */
+  readonly parent: number;
+  readonly l2: number;
+  readonly minSamplesLeaf: number;
+}
+
+/** A split found by `scanSplit`: its gain, bin, the left side's sums and count, and where missing values go. */
+interface FoundSplit {
+  readonly gain: number;
+  readonly bin: number;
+  readonly leftG: number;
+  readonly leftH: number;
+  readonly leftCount: number;
+  readonly missingLeft: boolean;
+}
+
 /** Below this many feature values, worker threads cost more than they save. */
 const MIN_PARALLEL_VALUES = 1_000_000;
 
@@ -41,33 +82,102 @@ export const SPIN = 20_000;
 /** How long the calling thread waits for a worker that does not move before giving up. */
 const STALL_MS = 60_000;
 
-/** A histogram engine for `data` with `outputs` gradient vectors, on `nJobs` threads when the data is big enough. */
-export function createHistogramEngine(data: BinnedRows, outputs: number, nJobs: number): HistogramEngine {
+/** A boosting engine for `data` with `outputs` gradient vectors, on `nJobs` threads when the data is big enough. */
+export function createBoostingEngine(data: BinnedRows, outputs: number, nJobs: number): BoostingEngine {
   const threads = Math.min(nJobs, data.cols);
   return threads > 1 && data.rows * data.cols >= MIN_PARALLEL_VALUES
     ? new SharedEngine(data, outputs, threads)
     : new LocalEngine(data, outputs);
 }
 
-class LocalEngine implements HistogramEngine {
+class LocalEngine implements BoostingEngine {
   readonly g: Float64Array[];
   readonly h: Float64Array[];
   readonly order: Int32Array;
-  protected readonly memory = new HistogramMemory();
-  /** The row-major codes, copied into the kernels' memory. */
+  readonly raw: Float64Array;
+  readonly labels: Int32Array;
+  protected readonly memory = new KernelMemory();
+  /** The row-major codes (what histograms read), copied into the kernels' memory. */
   protected readonly codes: Uint8Array;
+  /** The column-major codes (what partitions read), likewise. */
+  private readonly columns: Uint8Array;
+  /** A partition's right side, and a category split's set, on their way. */
+  private readonly scratch: Int32Array;
+  private readonly set: Uint32Array;
+  /** Where `scanSplit` reports a split. */
+  private readonly found: Float64Array;
   private readonly pool: Float64Array[] = [];
 
   constructor(
     protected readonly data: BinnedRows,
-    outputs: number,
+    protected readonly outputs: number,
   ) {
     const { memory } = this;
+    const { rows } = data;
     this.codes = memory.alloc(Uint8Array, data.codes.length);
     this.codes.set(data.codes);
-    this.g = Array.from({ length: outputs }, () => memory.alloc(Float64Array, data.rows));
-    this.h = Array.from({ length: outputs }, () => memory.alloc(Float64Array, data.rows));
-    this.order = memory.alloc(Int32Array, data.rows);
+    this.columns = memory.alloc(Uint8Array, data.columns.length);
+    this.columns.set(data.columns);
+    // One block per quantity, output after output (the softmax kernel writes them so).
+    const gradients = memory.alloc(Float64Array, rows * outputs);
+    const hessians = memory.alloc(Float64Array, rows * outputs);
+    this.g = Array.from({ length: outputs }, (_, k) => gradients.subarray(k * rows, (k + 1) * rows));
+    this.h = Array.from({ length: outputs }, (_, k) => hessians.subarray(k * rows, (k + 1) * rows));
+    this.order = memory.alloc(Int32Array, rows);
+    this.raw = memory.alloc(Float64Array, rows * outputs);
+    this.labels = memory.alloc(Int32Array, rows);
+    this.scratch = memory.alloc(Int32Array, rows);
+    this.set = memory.alloc(Uint32Array, 8);
+    this.found = memory.alloc(Float64Array, 6);
+  }
+  classGradients(): void {
+    const { kernels } = this.memory;
+    const { raw, labels, outputs } = this;
+    const [g, h] = [this.g[0]!.byteOffset, this.h[0]!.byteOffset];
+    if (outputs === 1) kernels.logisticGradients(raw.byteOffset, labels.byteOffset, this.data.rows, g, h);
+    else kernels.softmaxGradients(raw.byteOffset, labels.byteOffset, this.data.rows, outputs, g, h);
+  }
+  partition(feature: number, start: number, end: number, bin: number, missingLeft: boolean, set?: Uint32Array): number {
+    if (set) this.set.set(set);
+    const column = this.columns.byteOffset + feature * this.data.rows;
+    const { order, scratch } = this;
+    const setAt = set ? this.set.byteOffset : 0;
+    const left = Number(missingLeft);
+    return this.memory.kernels.partition(column, order.byteOffset, scratch.byteOffset, start, end, bin, left, setAt);
+  }
+  addToRows(k: number, start: number, end: number, value: number): void {
+    this.memory.kernels.addToRows(this.raw.byteOffset, this.order.byteOffset, start, end, this.outputs, k, value);
+  }
+  scanSplit(hist: Float64Array, feature: number, leaf: LeafSums, best: number): FoundSplit | undefined {
+    const { data, found } = this;
+    const last = (data.categories[feature] || data.edges[feature]!.length + 1) - 1;
+    const missing = data.missing[feature]!;
+    const { sumG, sumH, count, parent, l2, minSamplesLeaf } = leaf;
+    const at = hist.byteOffset + feature * STRIDE * BIN * 8;
+    const end = missing ? last + 1 : last;
+    const better = this.memory.kernels.scanSplit(
+      at,
+      end,
+      last,
+      Number(missing),
+      sumG,
+      sumH,
+      count,
+      parent,
+      l2,
+      minSamplesLeaf,
+      best,
+      found.byteOffset,
+    );
+    if (!better) return undefined;
+    return {
+      gain: found[0]!,
+      bin: found[1]!,
+      leftG: found[2]!,
+      leftH: found[3]!,
+      leftCount: found[4]!,
+      missingLeft: found[5] === 1,
+    };
   }
   take(): Float64Array {
     return this.pool.pop() ?? this.memory.alloc(Float64Array, histogramLength(this.data.cols));
@@ -85,14 +195,26 @@ class LocalEngine implements HistogramEngine {
     });
   }
   subtract(into: Float64Array, from: Float64Array): void {
-    this.memory.subtract(into, from);
+    this.memory.kernels.subtract(into.byteOffset, from.byteOffset, into.length);
   }
   close(): void {}
 
   /** Fills features `[0, f1)` of `hist` in this thread. */
   protected fill(hist: Float64Array, output: number, start: number, end: number, f1: number): void {
-    const { codes, data, g, h, order } = this;
-    this.memory.fill(codes, data.cols, hist, g[output]!, h[output]!, order, start, end, 0, f1);
+    const { codes, order } = this;
+    const [g, h] = [this.g[output]!.byteOffset, this.h[output]!.byteOffset];
+    this.memory.kernels.fill(
+      codes.byteOffset,
+      this.data.cols,
+      hist.byteOffset,
+      g,
+      h,
+      order.byteOffset,
+      start,
+      end,
+      0,
+      f1,
+    );
   }
 }
 
@@ -145,7 +267,7 @@ class SharedEngine extends LocalEngine {
     this.mine = cut(1);
     for (let t = 1; t < threads; t++) {
       const workerData: HistogramWorkerData = {
-        module: histogramsModule(),
+        module: kernelsModule(),
         memory: this.memory.memory,
         codes: this.codes.byteOffset,
         cols,

@@ -1,0 +1,98 @@
+import { KERNELS_WASM } from './wasm/kernels-wasm';
+
+/** Bins of one feature in a histogram: codes are bytes. */
+export const STRIDE = 256;
+
+/** Doubles per bin: Σ gradient, Σ hessian, row count, and 0 (so a row's gradient and hessian add in one step). */
+export const BIN = 4;
+
+/** Doubles in one histogram of `cols` features. */
+export function histogramLength(cols: number): number {
+  return cols * STRIDE * BIN;
+}
+
+/** WebAssembly page size. */
+const PAGE = 65_536;
+
+let compiled: WebAssembly.Module | undefined;
+
+/** The boosting kernels' WebAssembly module (`wasm/kernels.wat`), compiled once per thread. */
+export function kernelsModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM, 'base64'));
+  return compiled;
+}
+
+/** The kernels, on byte offsets into their memory (see `wasm/kernels.wat`). */
+export interface Kernels {
+  fill(
+    codes: number,
+    cols: number,
+    hist: number,
+    g: number,
+    h: number,
+    order: number,
+    start: number,
+    end: number,
+    f0: number,
+    f1: number,
+  ): void;
+  subtract(into: number, from: number, length: number): void;
+  partition(
+    column: number,
+    order: number,
+    scratch: number,
+    start: number,
+    end: number,
+    bin: number,
+    missingLeft: number,
+    set: number,
+  ): number;
+  addToRows(raw: number, order: number, start: number, end: number, outputs: number, k: number, value: number): void;
+  exp(x: number): number;
+  logisticGradients(raw: number, labels: number, n: number, g: number, h: number): void;
+  softmaxGradients(raw: number, labels: number, n: number, outputs: number, g: number, h: number): void;
+  scanSplit(
+    hist: number,
+    end: number,
+    last: number,
+    missing: number,
+    sumG: number,
+    sumH: number,
+    count: number,
+    parent: number,
+    l2: number,
+    minLeaf: number,
+    best: number,
+    out: number,
+  ): number;
+}
+
+/** The kernels of `module` working on `memory` (a worker thread makes its own on the memory it was given). */
+export function kernelsOn(module: WebAssembly.Module, memory: WebAssembly.Memory): Kernels {
+  return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels;
+}
+
+type Typed = Uint8Array | Int32Array | Uint32Array | Float64Array;
+type TypedKind<T extends Typed> = { new (buffer: ArrayBufferLike, offset: number, length: number): T } & {
+  readonly BYTES_PER_ELEMENT: number;
+};
+
+/**
+ * One shared WebAssembly memory and the kernels on it: the arrays a boosting fit's hot loops touch (bin codes,
+ * gradients, hessians, row order, raw predictions, histograms) are allocated here, so the kernels read them where
+ * JavaScript writes them and worker threads see them too (growing a shared memory leaves earlier arrays valid).
+ */
+export class KernelMemory {
+  readonly memory = new WebAssembly.Memory({ initial: 1, maximum: PAGE, shared: true });
+  readonly kernels = kernelsOn(kernelsModule(), this.memory);
+  private used = 0;
+
+  /** A zeroed array of `length` elements in this memory, 64-byte aligned. */
+  alloc<T extends Typed>(Kind: TypedKind<T>, length: number): T {
+    const at = Math.ceil(this.used / 64) * 64;
+    this.used = at + length * Kind.BYTES_PER_ELEMENT;
+    const missing = Math.ceil(this.used / PAGE) - this.memory.buffer.byteLength / PAGE;
+    if (missing > 0) this.memory.grow(missing);
+    return new Kind(this.memory.buffer, at, length);
+  }
+}

@@ -1,0 +1,325 @@
+;; The hot loops of gradient boosting (compiled by scripts/build-wasm.mjs into kernels-wasm.ts). Pointers are byte
+;; offsets into the one shared memory.
+;;
+;; A histogram holds, per feature, 256 bins of four doubles: Σ gradient, Σ hessian, row count, 0 (32 bytes, so the
+;; gradient and hessian of a row are added to a bin in one 128-bit add). Sums run in row order: the same bits as
+;; adding one row after the other in JavaScript, whichever features a call covers.
+(module
+  (import "env" "memory" (memory 1 65536 shared))
+
+  ;; fill(codes, cols, hist, g, h, order, start, end, f0, f1): features [f0, f1) of `hist` over rows order[start, end)
+  ;; of the row-major byte codes (`cols` per row), zeroed first.
+  (func (export "fill")
+    (param $codes i32) (param $cols i32) (param $hist i32) (param $g i32) (param $h i32) (param $order i32)
+    (param $start i32) (param $end i32) (param $f0 i32) (param $f1 i32)
+    (local $i i32) (local $r i32) (local $row i32) (local $bins i32) (local $at i32) (local $f i32) (local $v v128)
+    (memory.fill
+      (i32.add (local.get $hist) (i32.shl (local.get $f0) (i32.const 13)))
+      (i32.const 0)
+      (i32.shl (i32.sub (local.get $f1) (local.get $f0)) (i32.const 13)))
+    (local.set $i (local.get $start))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_s (local.get $i) (local.get $end)))
+        (local.set $r (i32.load (i32.add (local.get $order) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $v
+          (f64x2.replace_lane 1
+            (f64x2.splat (f64.load (i32.add (local.get $g) (i32.shl (local.get $r) (i32.const 3)))))
+            (f64.load (i32.add (local.get $h) (i32.shl (local.get $r) (i32.const 3))))))
+        (local.set $row (i32.add (local.get $codes) (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $f0))))
+        (local.set $bins (i32.add (local.get $hist) (i32.shl (local.get $f0) (i32.const 13))))
+        (local.set $f (local.get $f0))
+        ;; Four features a step.
+        (block $quads_done
+          (loop $quads
+            (br_if $quads_done (i32.gt_s (i32.add (local.get $f) (i32.const 4)) (local.get $f1)))
+            (local.set $at (i32.add (local.get $bins) (i32.shl (i32.load8_u offset=0 (local.get $row)) (i32.const 5))))
+            (v128.store offset=0 (local.get $at) (f64x2.add (v128.load offset=0 (local.get $at)) (local.get $v)))
+            (f64.store offset=16 (local.get $at) (f64.add (f64.load offset=16 (local.get $at)) (f64.const 1)))
+            (local.set $at (i32.add (local.get $bins) (i32.shl (i32.load8_u offset=1 (local.get $row)) (i32.const 5))))
+            (v128.store offset=8192 (local.get $at) (f64x2.add (v128.load offset=8192 (local.get $at)) (local.get $v)))
+            (f64.store offset=8208 (local.get $at) (f64.add (f64.load offset=8208 (local.get $at)) (f64.const 1)))
+            (local.set $at (i32.add (local.get $bins) (i32.shl (i32.load8_u offset=2 (local.get $row)) (i32.const 5))))
+            (v128.store offset=16384 (local.get $at) (f64x2.add (v128.load offset=16384 (local.get $at)) (local.get $v)))
+            (f64.store offset=16400 (local.get $at) (f64.add (f64.load offset=16400 (local.get $at)) (f64.const 1)))
+            (local.set $at (i32.add (local.get $bins) (i32.shl (i32.load8_u offset=3 (local.get $row)) (i32.const 5))))
+            (v128.store offset=24576 (local.get $at) (f64x2.add (v128.load offset=24576 (local.get $at)) (local.get $v)))
+            (f64.store offset=24592 (local.get $at) (f64.add (f64.load offset=24592 (local.get $at)) (f64.const 1)))
+            (local.set $f (i32.add (local.get $f) (i32.const 4)))
+            (local.set $row (i32.add (local.get $row) (i32.const 4)))
+            (local.set $bins (i32.add (local.get $bins) (i32.const 32768)))
+            (br $quads)))
+        ;; The rest, one feature a step.
+        (block $ones_done
+          (loop $ones
+            (br_if $ones_done (i32.ge_s (local.get $f) (local.get $f1)))
+            (local.set $at (i32.add (local.get $bins) (i32.shl (i32.load8_u (local.get $row)) (i32.const 5))))
+            (v128.store (local.get $at) (f64x2.add (v128.load (local.get $at)) (local.get $v)))
+            (f64.store offset=16 (local.get $at) (f64.add (f64.load offset=16 (local.get $at)) (f64.const 1)))
+            (local.set $f (i32.add (local.get $f) (i32.const 1)))
+            (local.set $row (i32.add (local.get $row) (i32.const 1)))
+            (local.set $bins (i32.add (local.get $bins) (i32.const 8192)))
+            (br $ones)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows)))
+  )
+
+  ;; subtract(into, from, n): into[j] -= from[j] for n doubles (n even), two at a time.
+  (func (export "subtract") (param $into i32) (param $from i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $into) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $into) (local.get $end)))
+        (v128.store (local.get $into) (f64x2.sub (v128.load (local.get $into)) (v128.load (local.get $from))))
+        (local.set $into (i32.add (local.get $into) (i32.const 16)))
+        (local.set $from (i32.add (local.get $from) (i32.const 16)))
+        (br $pairs)))
+  )
+
+  ;; partition(column, order, scratch, start, end, bin, missingLeft, set) → rows sent left. Reorders order[start, end)
+  ;; so the rows going left come first, both sides keeping their order. A row goes left when its code in `column`
+  ;; (one byte per row) is ≤ `bin`, or is 255 (missing) and `missingLeft` is 1; at a category split (`set` ≠ 0) when
+  ;; bit `code` of the 256-bit set at `set` is 1.
+  (func (export "partition")
+    (param $column i32) (param $order i32) (param $scratch i32) (param $start i32) (param $end i32) (param $bin i32)
+    (param $missingLeft i32) (param $set i32) (result i32)
+    (local $i i32) (local $l i32) (local $r i32) (local $row i32) (local $code i32) (local $left i32)
+    (local.set $i (local.get $start))
+    (local.set $l (local.get $start))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_s (local.get $i) (local.get $end)))
+        (local.set $row (i32.load (i32.add (local.get $order) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $code (i32.load8_u (i32.add (local.get $column) (local.get $row))))
+        (if (local.get $set)
+          (then
+            (local.set $left
+              (i32.and
+                (i32.shr_u
+                  (i32.load (i32.add (local.get $set) (i32.shl (i32.shr_u (local.get $code) (i32.const 5)) (i32.const 2))))
+                  (local.get $code))
+                (i32.const 1))))
+          (else
+            (local.set $left
+              (i32.or
+                (i32.le_u (local.get $code) (local.get $bin))
+                (i32.and (i32.eq (local.get $code) (i32.const 255)) (local.get $missingLeft))))))
+        (i32.store (i32.add (local.get $order) (i32.shl (local.get $l) (i32.const 2))) (local.get $row))
+        (i32.store (i32.add (local.get $scratch) (i32.shl (local.get $r) (i32.const 2))) (local.get $row))
+        (local.set $l (i32.add (local.get $l) (local.get $left)))
+        (local.set $r (i32.sub (i32.add (local.get $r) (i32.const 1)) (local.get $left)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows)))
+    (memory.copy
+      (i32.add (local.get $order) (i32.shl (local.get $l) (i32.const 2)))
+      (local.get $scratch)
+      (i32.shl (local.get $r) (i32.const 2)))
+    (i32.sub (local.get $l) (local.get $start))
+  )
+
+  ;; addToRows(raw, order, start, end, outputs, k, value): raw[order[i] * outputs + k] += value for i in [start, end).
+  (func (export "addToRows")
+    (param $raw i32) (param $order i32) (param $start i32) (param $end i32) (param $outputs i32) (param $k i32)
+    (param $value f64)
+    (local $i i32) (local $at i32)
+    (local.set $i (local.get $start))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_s (local.get $i) (local.get $end)))
+        (local.set $at
+          (i32.add (local.get $raw)
+            (i32.shl
+              (i32.add
+                (i32.mul (i32.load (i32.add (local.get $order) (i32.shl (local.get $i) (i32.const 2)))) (local.get $outputs))
+                (local.get $k))
+              (i32.const 3))))
+        (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (local.get $value)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows)))
+  )
+
+  ;; exp(x), within two ulps of Math.exp: x = k·ln 2 + r with |r| ≤ ln 2 / 2, eʳ by its Taylor series to r¹³ (error
+  ;; below 1e-17; Estrin's scheme), times 2ᵏ built from its bits. Below −708.3 (where 2ᵏ would be subnormal) it gives 0,
+  ;; above 709.78 +∞; NaN stays NaN.
+  (func $exp (export "exp") (param $x f64) (result f64)
+    (local $k f64) (local $r f64) (local $r2 f64) (local $r4 f64) (local $p f64)
+    (if (f64.ne (local.get $x) (local.get $x)) (then (return (local.get $x))))
+    (if (f64.lt (local.get $x) (f64.const -708.3)) (then (return (f64.const 0))))
+    (if (f64.gt (local.get $x) (f64.const 709.782712893384)) (then (return (f64.const inf))))
+    (local.set $k (f64.nearest (f64.mul (local.get $x) (f64.const 1.4426950408889634))))
+    (local.set $r
+      (f64.sub
+        (f64.sub (local.get $x) (f64.mul (local.get $k) (f64.const 0x1.62e42fee00000p-1)))
+        (f64.mul (local.get $k) (f64.const 0x1.a39ef35793c76p-33))))
+    ;; Estrin's scheme: short dependency chains, so successive calls overlap.
+    (local.set $r2 (f64.mul (local.get $r) (local.get $r)))
+    (local.set $r4 (f64.mul (local.get $r2) (local.get $r2)))
+    (local.set $p
+      (f64.add
+        (f64.add
+          (f64.add (f64.add (f64.const 1) (f64.mul (local.get $r) (f64.const 1)))
+            (f64.mul (local.get $r2) (f64.add (f64.const 0.5) (f64.mul (local.get $r) (f64.const 0.16666666666666666)))))
+          (f64.mul (local.get $r4)
+            (f64.add (f64.add (f64.const 0.041666666666666664) (f64.mul (local.get $r) (f64.const 0.008333333333333333)))
+              (f64.mul (local.get $r2) (f64.add (f64.const 0.001388888888888889) (f64.mul (local.get $r) (f64.const 0.0001984126984126984)))))))
+        (f64.mul (f64.mul (local.get $r4) (local.get $r4))
+          (f64.add
+            (f64.add (f64.add (f64.const 2.48015873015873e-05) (f64.mul (local.get $r) (f64.const 2.7557319223985893e-06)))
+              (f64.mul (local.get $r2) (f64.add (f64.const 2.755731922398589e-07) (f64.mul (local.get $r) (f64.const 2.505210838544172e-08)))))
+            (f64.mul (local.get $r4) (f64.add (f64.const 2.08767569878681e-09) (f64.mul (local.get $r) (f64.const 1.6059043836821613e-10))))))))
+    (if (f64.gt (local.get $k) (f64.const 1023))
+      (then (return (f64.mul (f64.mul (local.get $p) (f64.const 0x1p1023)) (f64.const 2)))))
+    (f64.mul (local.get $p)
+      (f64.reinterpret_i64 (i64.shl (i64.add (i64.trunc_f64_s (local.get $k)) (i64.const 1023)) (i64.const 52))))
+  )
+
+  ;; logisticGradients(raw, labels, n, g, h): the binary log loss's gradient and hessian of rows [0, n):
+  ;; p = 1 / (1 + e^−raw), g = p − label, h = p (1 − p). Labels are 32-bit 0 or 1.
+  (func (export "logisticGradients") (param $raw i32) (param $labels i32) (param $n i32) (param $g i32) (param $h i32)
+    (local $i i32) (local $p f64)
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $p
+          (f64.div (f64.const 1)
+            (f64.add (f64.const 1) (call $exp (f64.neg (f64.load (i32.add (local.get $raw) (i32.shl (local.get $i) (i32.const 3)))))))))
+        (f64.store (i32.add (local.get $g) (i32.shl (local.get $i) (i32.const 3)))
+          (f64.sub (local.get $p)
+            (f64.convert_i32_s (i32.load (i32.add (local.get $labels) (i32.shl (local.get $i) (i32.const 2)))))))
+        (f64.store (i32.add (local.get $h) (i32.shl (local.get $i) (i32.const 3)))
+          (f64.mul (local.get $p) (f64.sub (f64.const 1) (local.get $p))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows)))
+  )
+
+  ;; softmaxGradients(raw, labels, n, outputs, g, h): the multinomial log loss's gradients and hessians of rows
+  ;; [0, n), output k's at g + 8·(k·n + i): p = softmax(raw[i·outputs …]) (shifted by its largest value),
+  ;; g = p_k − [k = label], h = p_k (1 − p_k). The exponentials wait in g until their sum is known.
+  (func (export "softmaxGradients")
+    (param $raw i32) (param $labels i32) (param $n i32) (param $outputs i32) (param $g i32) (param $h i32)
+    (local $i i32) (local $k i32) (local $row i32) (local $at i32) (local $column i32) (local $label i32)
+    (local $top f64) (local $sum f64) (local $e f64) (local $p f64)
+    (local.set $column (i32.shl (local.get $n) (i32.const 3)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $row (i32.add (local.get $raw) (i32.shl (i32.mul (local.get $i) (local.get $outputs)) (i32.const 3))))
+        (local.set $top (f64.const -inf))
+        (local.set $k (i32.const 0))
+        (loop $max
+          (local.set $top (f64.max (local.get $top) (f64.load (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 3))))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $max (i32.lt_s (local.get $k) (local.get $outputs))))
+        (local.set $sum (f64.const 0))
+        (local.set $k (i32.const 0))
+        (local.set $at (i32.add (local.get $g) (i32.shl (local.get $i) (i32.const 3))))
+        (loop $exps
+          (local.set $e
+            (call $exp
+              (f64.sub (f64.load (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 3)))) (local.get $top))))
+          (f64.store (local.get $at) (local.get $e))
+          (local.set $sum (f64.add (local.get $sum) (local.get $e)))
+          (local.set $at (i32.add (local.get $at) (local.get $column)))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $exps (i32.lt_s (local.get $k) (local.get $outputs))))
+        (local.set $label (i32.load (i32.add (local.get $labels) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $k (i32.const 0))
+        (local.set $at (i32.shl (local.get $i) (i32.const 3)))
+        (loop $probabilities
+          (local.set $p (f64.div (f64.load (i32.add (local.get $g) (local.get $at))) (local.get $sum)))
+          (f64.store (i32.add (local.get $g) (local.get $at))
+            (f64.sub (local.get $p) (f64.convert_i32_u (i32.eq (local.get $k) (local.get $label)))))
+          (f64.store (i32.add (local.get $h) (local.get $at)) (f64.mul (local.get $p) (f64.sub (f64.const 1) (local.get $p))))
+          (local.set $at (i32.add (local.get $at) (local.get $column)))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $probabilities (i32.lt_s (local.get $k) (local.get $outputs))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows)))
+  )
+  ;; scanSplit(hist, end, last, missing, sumG, sumH, count, parent, l2, minLeaf, best, out) → 1 when it found a split
+  ;; of one numeric feature better than `best`, its gain, bin, left Σg, Σh, count and missing direction (0 right, 1 left)
+  ;; then in the six doubles at `out`. `hist` is the feature's first bin. Left to right over bins [0, end) with missing
+  ;; values going right, then — when the feature has missing values (`missing` = 1) — right to left from bin last − 1
+  ;; with them going left. A side needs `minLeaf` rows and a hessian of 1e-3; ties keep the first split met.
+  (func (export "scanSplit")
+    (param $hist i32) (param $end i32) (param $last i32) (param $missing i32)
+    (param $sumG f64) (param $sumH f64) (param $count f64) (param $parent f64) (param $l2 f64) (param $minLeaf f64)
+    (param $best f64) (param $out i32) (result i32)
+    (local $b i32) (local $at i32) (local $found i32) (local $sums v128)
+    (local $gl f64) (local $hl f64) (local $nl f64) (local $gr f64) (local $hr f64) (local $nr f64) (local $gain f64)
+    (local.set $at (local.get $hist))
+    (local.set $sums (v128.const f64x2 0 0))
+    (block $done
+      (loop $bins
+        (br_if $done (i32.ge_s (local.get $b) (local.get $end)))
+        (local.set $sums (f64x2.add (local.get $sums) (v128.load (local.get $at))))
+        (local.set $nl (f64.add (local.get $nl) (f64.load offset=16 (local.get $at))))
+        (if (f64.ge (local.get $nl) (local.get $minLeaf))
+          (then
+            (br_if $done (f64.lt (f64.sub (local.get $count) (local.get $nl)) (local.get $minLeaf)))
+            (local.set $gl (f64x2.extract_lane 0 (local.get $sums)))
+            (local.set $hl (f64x2.extract_lane 1 (local.get $sums)))
+            (local.set $hr (f64.sub (local.get $sumH) (local.get $hl)))
+            (if (i32.and (f64.ge (local.get $hl) (f64.const 1e-3)) (f64.ge (local.get $hr) (f64.const 1e-3)))
+              (then
+                (local.set $gr (f64.sub (local.get $sumG) (local.get $gl)))
+                (local.set $gain
+                  (f64.sub
+                    (f64.add
+                      (f64.div (f64.mul (local.get $gl) (local.get $gl)) (f64.add (local.get $hl) (local.get $l2)))
+                      (f64.div (f64.mul (local.get $gr) (local.get $gr)) (f64.add (local.get $hr) (local.get $l2))))
+                    (local.get $parent)))
+                (if (f64.gt (local.get $gain) (local.get $best))
+                  (then
+                    (local.set $best (local.get $gain))
+                    (local.set $found (i32.const 1))
+                    (f64.store offset=0 (local.get $out) (local.get $gain))
+                    (f64.store offset=8 (local.get $out) (f64.convert_i32_s (local.get $b)))
+                    (f64.store offset=16 (local.get $out) (local.get $gl))
+                    (f64.store offset=24 (local.get $out) (local.get $hl))
+                    (f64.store offset=32 (local.get $out) (local.get $nl))
+                    (f64.store offset=40 (local.get $out) (f64.const 0))))))))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (local.set $at (i32.add (local.get $at) (i32.const 32)))
+        (br $bins)))
+    (if (i32.eqz (local.get $missing)) (then (return (local.get $found))))
+    (local.set $b (i32.sub (local.get $last) (i32.const 1)))
+    (local.set $at (i32.add (local.get $hist) (i32.shl (local.get $last) (i32.const 5))))
+    (local.set $sums (v128.const f64x2 0 0))
+    (block $done
+      (loop $bins
+        (br_if $done (i32.lt_s (local.get $b) (i32.const 0)))
+        (local.set $sums (f64x2.add (local.get $sums) (v128.load (local.get $at))))
+        (local.set $nr (f64.add (local.get $nr) (f64.load offset=16 (local.get $at))))
+        (if (f64.ge (local.get $nr) (local.get $minLeaf))
+          (then
+            (br_if $done (f64.lt (f64.sub (local.get $count) (local.get $nr)) (local.get $minLeaf)))
+            (local.set $gl (f64.sub (local.get $sumG) (f64x2.extract_lane 0 (local.get $sums))))
+            (local.set $hl (f64.sub (local.get $sumH) (f64x2.extract_lane 1 (local.get $sums))))
+            (local.set $hr (f64.sub (local.get $sumH) (local.get $hl)))
+            (if (i32.and (f64.ge (local.get $hl) (f64.const 1e-3)) (f64.ge (local.get $hr) (f64.const 1e-3)))
+              (then
+                (local.set $gr (f64.sub (local.get $sumG) (local.get $gl)))
+                (local.set $gain
+                  (f64.sub
+                    (f64.add
+                      (f64.div (f64.mul (local.get $gl) (local.get $gl)) (f64.add (local.get $hl) (local.get $l2)))
+                      (f64.div (f64.mul (local.get $gr) (local.get $gr)) (f64.add (local.get $hr) (local.get $l2))))
+                    (local.get $parent)))
+                (if (f64.gt (local.get $gain) (local.get $best))
+                  (then
+                    (local.set $best (local.get $gain))
+                    (local.set $found (i32.const 1))
+                    (f64.store offset=0 (local.get $out) (local.get $gain))
+                    (f64.store offset=8 (local.get $out) (f64.convert_i32_s (local.get $b)))
+                    (f64.store offset=16 (local.get $out) (local.get $gl))
+                    (f64.store offset=24 (local.get $out) (local.get $hl))
+                    (f64.store offset=32 (local.get $out) (f64.sub (local.get $count) (local.get $nr)))
+                    (f64.store offset=40 (local.get $out) (f64.const 1))))))))
+        (local.set $b (i32.sub (local.get $b) (i32.const 1)))
+        (local.set $at (i32.sub (local.get $at) (i32.const 32)))
+        (br $bins)))
+    (local.get $found)
+  )
+)
