@@ -1,6 +1,6 @@
 import { RandomState } from '@mlops/core';
 import { binFeatures, binOf, MISSING_BIN } from '../engine/binning';
-import { type BinnedRows, type BoostedTree, createTreeGrower, treeValueOnCodes } from './grower';
+import { type BinnedRows, type BoostedTree, treeValueOnCodes } from './grower';
 import { createBoostingEngine } from './engine';
 import type { GradientBoostingParams } from './params';
 
@@ -143,38 +143,28 @@ export function fitBoosting(
 
   const trees: BoostedTree[] = [];
   const scores = early ? [-lossOf(validRaw, target, split.valid, outputs)] : [];
-  const engine = createBoostingEngine(data, outputs, nJobs);
+  const limits = {
+    maxLeafNodes: params.maxLeafNodes,
+    maxDepth: params.maxDepth ?? Number.POSITIVE_INFINITY,
+    minSamplesLeaf: params.minSamplesLeaf,
+    l2Regularization: params.l2Regularization,
+    learningRate: params.learningRate,
+  };
+  const engine = createBoostingEngine(data, outputs, limits, nJobs);
   try {
     const { g, h, raw, labels } = engine;
     for (let i = 0; i < n; i++) raw.set(baseline, i * outputs);
     if (target.kind === 'classification') for (let i = 0; i < n; i++) labels[i] = y(i);
-    const grow = createTreeGrower(
-      data,
-      {
-        maxLeafNodes: params.maxLeafNodes,
-        maxDepth: params.maxDepth ?? Number.POSITIVE_INFINITY,
-        minSamplesLeaf: params.minSamplesLeaf,
-        l2Regularization: params.l2Regularization,
-        learningRate: params.learningRate,
-      },
-      engine,
-    );
-    const roots = Array.from({ length: outputs }, () => engine.take());
     for (let iteration = 0; iteration < params.maxIter; iteration++) {
       if (target.kind === 'regression') {
         h[0]!.fill(1);
         for (let i = 0; i < n; i++) g[0]![i] = raw[i]! - y(i);
       } else engine.classGradients();
-      engine.roots(roots);
-      for (let k = 0; k < outputs; k++) {
-        if (k > 0) for (let i = 0; i < n; i++) engine.order[i] = i;
-        const root = roots[k]!;
-        roots[k] = engine.take(); // the grower gives the root back when done with it
-        const tree = grow(k, root, (start, end, value) => engine.addToRows(k, start, end, value));
+      engine.growTrees().forEach((tree, k) => {
         trees.push(tree);
         for (let i = 0; i < split.valid.length; i++)
           validRaw[i * outputs + k]! += treeValueOnCodes(tree, validCodes, i, cols);
-      }
+      });
       if (early) {
         scores.push(-lossOf(validRaw, target, split.valid, outputs));
         if (scores.length > params.nIterNoChange) {

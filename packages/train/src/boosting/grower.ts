@@ -1,6 +1,6 @@
-import type { BoostingEngine } from './engine';
+import type { TreeWorkspace } from './engine';
 import { MISSING_BIN } from '../engine/binning';
-import { BIN, STRIDE } from './kernels';
+import { BIN, STRIDE } from '../kernels/kernels';
 
 /** Bin codes of the training rows, and what each feature's bins mean. */
 export interface BinnedRows {
@@ -106,20 +106,21 @@ export type TreeGrower = (
 ) => BoostedTree;
 
 /**
- * A grower of trees on `data`, its histograms built by `engine`. Each call grows one tree best split first
- * (scikit-learn's leaf-wise growth) on output `output`'s gradients and hessians (`engine.g`/`engine.h`) of the rows
- * in `engine.order` (reordered in place so each leaf's rows are contiguous), starting from the root histogram
- * `root` (taken back into the engine's pool); histograms are built for the smaller child of a split and subtracted
- * from the parent's for the larger one; `onLeaf(start, end, value)` is called for every leaf's range of `order`.
+ * A grower of trees on `data` in one thread's `workspace` (its kernels, histograms and row order). Each call grows
+ * one tree best split first (scikit-learn's leaf-wise growth) on output `output`'s gradients and hessians
+ * (`workspace.g`/`workspace.h`) of the rows in `workspace.order` (reordered in place so each leaf's rows are
+ * contiguous), starting from the root histogram `root` (taken back into the workspace's pool); histograms are built
+ * for the smaller child of a split and subtracted from the parent's for the larger one; `onLeaf(start, end, value)`
+ * is called for every leaf's range of `order`.
  * Deterministic: ties go to the lower feature, then the lower bin, then the older leaf.
  */
-export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: BoostingEngine): TreeGrower {
+export function createTreeGrower(data: BinnedRows, limits: GrowLimits, workspace: TreeWorkspace): TreeGrower {
   const { cols, edges } = data;
   const { minSamplesLeaf, l2Regularization: l2 } = limits;
-  const order = engine.order;
+  const order = workspace.order;
   return (output, rootHist, onLeaf) => {
-    const g = engine.g[output]!;
-    const h = engine.h[output]!;
+    const g = workspace.g[output]!;
+    const h = workspace.h[output]!;
     const feature: number[] = [];
     const threshold: number[] = [];
     const bin: number[] = [];
@@ -144,8 +145,8 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: B
     };
 
     const build = (start: number, end: number): Histogram => {
-      const hist = engine.take();
-      engine.build(hist, output, start, end);
+      const hist = workspace.take();
+      workspace.build(hist, output, start, end);
       return hist;
     };
 
@@ -204,7 +205,7 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: B
           }
           continue;
         }
-        const found = engine.scanSplit(hist, f, sums, leaf.gain);
+        const found = workspace.scanSplit(hist, f, sums, leaf.gain);
         if (found)
           offer(
             leaf,
@@ -273,7 +274,7 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: B
             (set[MISSING_BIN >>> 5]! & ~(1 << (MISSING_BIN & 31))) | (Number(parent.missingLeft) << (MISSING_BIN & 31));
       }
       const missingLeft = Number(parent.missingLeft);
-      engine.partition(f, start, end, b, parent.missingLeft, set);
+      workspace.partition(f, start, end, b, parent.missingLeft, set);
       const mid = start + parent.leftCount;
       const depth = parent.depth + 1;
       const leftLeaf = leafOf(newNode(), start, mid, depth, parent.leftG, parent.leftH);
@@ -289,12 +290,12 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: B
       if (splittable(small) || splittable(large)) {
         const built = build(small.start, small.end);
         if (splittable(large)) {
-          engine.subtract(reused, built);
+          workspace.subtract(reused, built);
           large.hist = reused;
-        } else engine.give(reused);
+        } else workspace.give(reused);
         if (splittable(small)) small.hist = built;
-        else engine.give(built);
-      } else engine.give(reused);
+        else workspace.give(built);
+      } else workspace.give(reused);
       const node = parent.node;
       feature[node] = f;
       bin[node] = b;
@@ -316,7 +317,7 @@ export function createTreeGrower(data: BinnedRows, limits: GrowLimits, engine: B
       const v = (-limits.learningRate * leaf.sumG) / (leaf.sumH + l2);
       value[leaf.node] = v;
       onLeaf(leaf.start, leaf.end, v);
-      if (leaf.hist) engine.give(leaf.hist);
+      if (leaf.hist) workspace.give(leaf.hist);
     }
     return {
       feature: Int32Array.from(feature),

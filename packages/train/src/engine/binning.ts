@@ -1,3 +1,5 @@
+import { KernelMemory } from '../kernels/kernels';
+
 /** Features quantised into bins per column, computed once per forest. */
 export interface BinnedFeatures {
   /** Row-major bin codes: `codes[row * cols + col]` (bytes when every column has ≤ 256 bins). */
@@ -22,13 +24,13 @@ function midpoint(a: number, b: number): number {
   return m === b || !Number.isFinite(m) ? a : m;
 }
 
-function columnEdges(values: Float64Array, maxBins: number): Float64Array {
-  const all = Float64Array.from(values).sort(); // NaN sorts last
-  let present = all.length;
-  while (present > 0 && Number.isNaN(all[present - 1]!)) present--;
-  const sorted = all.subarray(0, present);
-  if (present === 0) return new Float64Array(0);
-  let distinct = sorted.length > 0 ? 1 : 0;
+/**
+ * Split thresholds of one column from its values in ascending order (`NaN`s, last, left out): one bin per distinct
+ * value when there are at most `maxBins`, else quantile edges, each halfway between two distinct neighbouring values.
+ */
+function edgesOf(sorted: Float64Array, maxBins: number): Float64Array {
+  if (sorted.length === 0) return new Float64Array(0);
+  let distinct = 1;
   for (let i = 1; i < sorted.length && distinct <= maxBins; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
   if (distinct <= maxBins) {
     // One bin per distinct value; thresholds halfway between neighbours (as exact splitting would pick).
@@ -37,7 +39,6 @@ function columnEdges(values: Float64Array, maxBins: number): Float64Array {
       if (sorted[i] !== sorted[i - 1]) edges[e++] = midpoint(sorted[i - 1]!, sorted[i]!);
     return edges;
   }
-  // Quantile edges over the rows, each placed halfway between two distinct neighbouring values.
   const edges: number[] = [];
   for (let b = 1; b < maxBins; b++) {
     const at = Math.floor((b * sorted.length) / maxBins);
@@ -48,6 +49,19 @@ function columnEdges(values: Float64Array, maxBins: number): Float64Array {
     if (edges.length === 0 || edge > edges[edges.length - 1]!) edges.push(edge);
   }
   return Float64Array.from(edges);
+}
+
+/** Sorts columns of up to `rows` values: their positions in ascending order, `NaN`s last, ties in their order. */
+function columnSorter(rows: number): (values: Float64Array) => Int32Array {
+  const memory = new KernelMemory();
+  const column = memory.alloc(Float64Array, rows);
+  const bits = rows >= 50_000 ? 16 : 8; // fewer passes on long columns, small counts on short ones
+  const work = memory.alloc(Int32Array, 6 * rows + (1 << bits));
+  return (values) => {
+    column.set(values);
+    const at = memory.kernels.argsort(column.byteOffset, values.length, work.byteOffset, bits);
+    return memory.view(Int32Array, at, values.length);
+  };
 }
 
 /** Number of edges strictly below `value`: its bin. */
@@ -68,21 +82,32 @@ export function binOf(edges: Float64Array, value: number): number {
  * the values present; a `NaN` (missing) gets code `MISSING_BIN` (meaningful with at most 255 bins).
  */
 export function binFeatures(x: Float64Array, rows: number, cols: number, maxBins = MAX_BINS): BinnedFeatures {
-  const edges: Float64Array[] = [];
   const column = new Float64Array(rows);
-  const columns: Float64Array[] = [];
+  const sorted = new Float64Array(rows);
+  const sort = columnSorter(rows);
+  const edges: Float64Array[] = [];
+  const binColumns: Uint32Array[] = [];
   for (let c = 0; c < cols; c++) {
     for (let r = 0; r < rows; r++) column[r] = x[r * cols + c]!;
-    edges.push(columnEdges(column, maxBins));
-    columns.push(Float64Array.from(column));
+    const order = sort(column);
+    let present = 0;
+    for (; present < rows && !Number.isNaN(column[order[present]!]!); present++)
+      sorted[present] = column[order[present]!]!;
+    const columnEdges = edgesOf(sorted.subarray(0, present), maxBins);
+    edges.push(columnEdges);
+    // In ascending order a value's bin (edges strictly below it) only moves up; the missing come last.
+    const bins = new Uint32Array(rows);
+    for (let i = 0, bin = 0; i < present; i++) {
+      while (bin < columnEdges.length && columnEdges[bin]! < sorted[i]!) bin++;
+      bins[order[i]!] = bin;
+    }
+    for (let i = present; i < rows; i++) bins[order[i]!] = MISSING_BIN;
+    binColumns.push(bins);
   }
   const bins = Math.max(...edges.map((e) => e.length + 1));
   const codes = bins <= 256 ? new Uint8Array(rows * cols) : new Uint32Array(rows * cols);
-  columns.forEach((values, c) => {
-    for (let r = 0; r < rows; r++) {
-      const value = values[r]!;
-      codes[r * cols + c] = Number.isNaN(value) ? MISSING_BIN : binOf(edges[c]!, value);
-    }
+  binColumns.forEach((values, c) => {
+    for (let r = 0; r < rows; r++) codes[r * cols + c] = values[r]!;
   });
   return { codes, bins, edges, rows, cols };
 }

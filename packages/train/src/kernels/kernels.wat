@@ -1,5 +1,5 @@
-;; The hot loops of gradient boosting (compiled by scripts/build-wasm.mjs into kernels-wasm.ts). Pointers are byte
-;; offsets into the one shared memory.
+;; The package's hot loops: binning's sort and gradient boosting's (compiled by scripts/build-wasm.mjs into
+;; kernels-wasm.ts). Pointers are byte offsets into the one shared memory.
 ;;
 ;; A histogram holds, per feature, 256 bins of four doubles: Σ gradient, Σ hessian, row count, 0 (32 bytes, so the
 ;; gradient and hessian of a row are added to a bin in one 128-bit add). Sums run in row order: the same bits as
@@ -174,13 +174,15 @@
       (f64.reinterpret_i64 (i64.shl (i64.add (i64.trunc_f64_s (local.get $k)) (i64.const 1023)) (i64.const 52))))
   )
 
-  ;; logisticGradients(raw, labels, n, g, h): the binary log loss's gradient and hessian of rows [0, n):
-  ;; p = 1 / (1 + e^−raw), g = p − label, h = p (1 − p). Labels are 32-bit 0 or 1.
-  (func (export "logisticGradients") (param $raw i32) (param $labels i32) (param $n i32) (param $g i32) (param $h i32)
+  ;; logisticGradients(raw, labels, start, end, g, h): the binary log loss's gradient and hessian of rows
+  ;; [start, end): p = 1 / (1 + e^−raw), g = p − label, h = p (1 − p). Labels are 32-bit 0 or 1.
+  (func (export "logisticGradients")
+    (param $raw i32) (param $labels i32) (param $start i32) (param $end i32) (param $g i32) (param $h i32)
     (local $i i32) (local $p f64)
+    (local.set $i (local.get $start))
     (block $done
       (loop $rows
-        (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+        (br_if $done (i32.ge_s (local.get $i) (local.get $end)))
         (local.set $p
           (f64.div (f64.const 1)
             (f64.add (f64.const 1) (call $exp (f64.neg (f64.load (i32.add (local.get $raw) (i32.shl (local.get $i) (i32.const 3)))))))))
@@ -193,17 +195,19 @@
         (br $rows)))
   )
 
-  ;; softmaxGradients(raw, labels, n, outputs, g, h): the multinomial log loss's gradients and hessians of rows
-  ;; [0, n), output k's at g + 8·(k·n + i): p = softmax(raw[i·outputs …]) (shifted by its largest value),
-  ;; g = p_k − [k = label], h = p_k (1 − p_k). The exponentials wait in g until their sum is known.
+  ;; softmaxGradients(raw, labels, start, end, rows, outputs, g, h): the multinomial log loss's gradients and
+  ;; hessians of rows [start, end) of `rows`, output k's at g + 8·(k·rows + i): p = softmax(raw[i·outputs …]) (shifted
+  ;; by its largest value), g = p_k − [k = label], h = p_k (1 − p_k). The exponentials wait in g until their sum is known.
   (func (export "softmaxGradients")
-    (param $raw i32) (param $labels i32) (param $n i32) (param $outputs i32) (param $g i32) (param $h i32)
+    (param $raw i32) (param $labels i32) (param $start i32) (param $end i32) (param $rows i32) (param $outputs i32)
+    (param $g i32) (param $h i32)
     (local $i i32) (local $k i32) (local $row i32) (local $at i32) (local $column i32) (local $label i32)
     (local $top f64) (local $sum f64) (local $e f64) (local $p f64)
-    (local.set $column (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $column (i32.shl (local.get $rows) (i32.const 3)))
+    (local.set $i (local.get $start))
     (block $done
       (loop $rows
-        (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+        (br_if $done (i32.ge_s (local.get $i) (local.get $end)))
         (local.set $row (i32.add (local.get $raw) (i32.shl (i32.mul (local.get $i) (local.get $outputs)) (i32.const 3))))
         (local.set $top (f64.const -inf))
         (local.set $k (i32.const 0))
@@ -321,5 +325,113 @@
         (local.set $at (i32.sub (local.get $at) (i32.const 32)))
         (br $bins)))
     (local.get $found)
+  )
+
+  ;; argsort(values, n, work, bits) → byte offset of the positions (n 32-bit) of the n doubles at `values` in
+  ;; ascending order, NaNs last, ties in their order. A radix sort on keys that order as the numbers do (a negative
+  ;; number's bits all flipped, the others' sign bit), `bits` (8 or 16) a pass, skipping passes where every key shares
+  ;; the digit. `work` holds 6n 32-bit words and 2^bits counts.
+  (func (export "argsort") (param $values i32) (param $n i32) (param $work i32) (param $bits i32) (result i32)
+    (local $lo i32) (local $hi i32) (local $index i32) (local $lo2 i32) (local $hi2 i32) (local $index2 i32)
+    (local $counts i32) (local $i i32) (local $at i32) (local $word i32) (local $mask i32) (local $pass i32)
+    (local $shift i32) (local $key i32) (local $digit i32) (local $sum i32) (local $count i32) (local $to i32)
+    (local $swap i32)
+    (local.set $lo (local.get $work))
+    (local.set $hi (i32.add (local.get $lo) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $index (i32.add (local.get $hi) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $lo2 (i32.add (local.get $index) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $hi2 (i32.add (local.get $lo2) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $index2 (i32.add (local.get $hi2) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $counts (i32.add (local.get $index2) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $mask (i32.sub (i32.shl (i32.const 1) (local.get $bits)) (i32.const 1)))
+    ;; Keys.
+    (block $keyed
+      (loop $keys
+        (br_if $keyed (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $at (i32.shl (local.get $i) (i32.const 2)))
+        (local.set $word (i32.load offset=4 (i32.add (local.get $values) (i32.shl (local.get $i) (i32.const 3)))))
+        (if (f64.ne
+              (f64.load (i32.add (local.get $values) (i32.shl (local.get $i) (i32.const 3))))
+              (f64.load (i32.add (local.get $values) (i32.shl (local.get $i) (i32.const 3)))))
+          (then
+            (i32.store (i32.add (local.get $lo) (local.get $at)) (i32.const -1))
+            (i32.store (i32.add (local.get $hi) (local.get $at)) (i32.const -1)))
+          (else
+            (if (i32.lt_s (local.get $word) (i32.const 0))
+              (then
+                (i32.store (i32.add (local.get $lo) (local.get $at))
+                  (i32.xor (i32.load (i32.add (local.get $values) (i32.shl (local.get $i) (i32.const 3)))) (i32.const -1)))
+                (i32.store (i32.add (local.get $hi) (local.get $at)) (i32.xor (local.get $word) (i32.const -1))))
+              (else
+                (i32.store (i32.add (local.get $lo) (local.get $at))
+                  (i32.load (i32.add (local.get $values) (i32.shl (local.get $i) (i32.const 3)))))
+                (i32.store (i32.add (local.get $hi) (local.get $at)) (i32.or (local.get $word) (i32.const 0x80000000)))))))
+        (i32.store (i32.add (local.get $index) (local.get $at)) (local.get $i))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $keys)))
+    ;; Passes, least significant digit first.
+    (block $sorted
+      (loop $passes
+        (br_if $sorted (i32.ge_u (i32.mul (local.get $pass) (local.get $bits)) (i32.const 64)))
+        (local.set $key
+          (select (local.get $lo) (local.get $hi) (i32.lt_u (i32.mul (local.get $pass) (local.get $bits)) (i32.const 32))))
+        (local.set $shift (i32.and (i32.mul (local.get $pass) (local.get $bits)) (i32.const 31)))
+        (local.set $pass (i32.add (local.get $pass) (i32.const 1)))
+        (memory.fill (local.get $counts) (i32.const 0) (i32.shl (i32.add (local.get $mask) (i32.const 1)) (i32.const 2)))
+        (local.set $i (i32.const 0))
+        (block $counted
+          (loop $count
+            (br_if $counted (i32.ge_s (local.get $i) (local.get $n)))
+            (local.set $at
+              (i32.add (local.get $counts)
+                (i32.shl
+                  (i32.and
+                    (i32.shr_u (i32.load (i32.add (local.get $key) (i32.shl (local.get $i) (i32.const 2)))) (local.get $shift))
+                    (local.get $mask))
+                  (i32.const 2))))
+            (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (i32.const 1)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $count)))
+        ;; Every key shares this digit: nothing moves.
+        (br_if $passes
+          (i32.eq (local.get $n)
+            (i32.load
+              (i32.add (local.get $counts)
+                (i32.shl (i32.and (i32.shr_u (i32.load (local.get $key)) (local.get $shift)) (local.get $mask)) (i32.const 2))))))
+        (local.set $sum (i32.const 0))
+        (local.set $digit (i32.const 0))
+        (block $summed
+          (loop $prefix
+            (br_if $summed (i32.gt_u (local.get $digit) (local.get $mask)))
+            (local.set $at (i32.add (local.get $counts) (i32.shl (local.get $digit) (i32.const 2))))
+            (local.set $count (i32.load (local.get $at)))
+            (i32.store (local.get $at) (local.get $sum))
+            (local.set $sum (i32.add (local.get $sum) (local.get $count)))
+            (local.set $digit (i32.add (local.get $digit) (i32.const 1)))
+            (br $prefix)))
+        (local.set $i (i32.const 0))
+        (block $moved
+          (loop $move
+            (br_if $moved (i32.ge_s (local.get $i) (local.get $n)))
+            (local.set $at
+              (i32.add (local.get $counts)
+                (i32.shl
+                  (i32.and
+                    (i32.shr_u (i32.load (i32.add (local.get $key) (i32.shl (local.get $i) (i32.const 2)))) (local.get $shift))
+                    (local.get $mask))
+                  (i32.const 2))))
+            (local.set $to (i32.shl (i32.load (local.get $at)) (i32.const 2)))
+            (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (i32.const 1)))
+            (i32.store (i32.add (local.get $lo2) (local.get $to)) (i32.load (i32.add (local.get $lo) (i32.shl (local.get $i) (i32.const 2)))))
+            (i32.store (i32.add (local.get $hi2) (local.get $to)) (i32.load (i32.add (local.get $hi) (i32.shl (local.get $i) (i32.const 2)))))
+            (i32.store (i32.add (local.get $index2) (local.get $to))
+              (i32.load (i32.add (local.get $index) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $move)))
+        (local.set $swap (local.get $lo)) (local.set $lo (local.get $lo2)) (local.set $lo2 (local.get $swap))
+        (local.set $swap (local.get $hi)) (local.set $hi (local.get $hi2)) (local.set $hi2 (local.get $swap))
+        (local.set $swap (local.get $index)) (local.set $index (local.get $index2)) (local.set $index2 (local.get $swap))
+        (br $passes)))
+    (local.get $index)
   )
 )

@@ -73,7 +73,7 @@ function reference({ cols, codes, order, g, h }: Table): Float64Array {
 
 const bits = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
-describe('boosting kernels', () => {
+describe('kernels', () => {
   it('sums gradient, hessian and count per feature and bin', () => {
     // 2 features; rows (codes) [1, 0], [1, 2], [3, 0]; the middle row left out by the order.
     const t = { rows: 3, cols: 2, codes: Uint8Array.from([1, 0, 1, 2, 3, 0]), order: [2, 0] };
@@ -206,8 +206,10 @@ describe('boosting kernels', () => {
             }),
           }),
         ),
-        ({ outputs, raw: values }) => {
+        fc.nat(),
+        ({ outputs, raw: values }, at) => {
           const n = Math.floor(values.length / outputs);
+          const cut = at % (n + 1);
           const memory = new KernelMemory();
           const raw = memory.alloc(Float64Array, n * outputs);
           raw.set(values.slice(0, n * outputs));
@@ -233,10 +235,15 @@ describe('boosting kernels', () => {
               expectedH[k * n + i] = pk * (1 - pk);
             });
           }
-          if (outputs === 1)
-            memory.kernels.logisticGradients(raw.byteOffset, labels.byteOffset, n, g.byteOffset, h.byteOffset);
-          else
-            memory.kernels.softmaxGradients(raw.byteOffset, labels.byteOffset, n, outputs, g.byteOffset, h.byteOffset);
+          // In two row ranges, as two threads compute them.
+          const [r, l, gAt, hAt] = [raw.byteOffset, labels.byteOffset, g.byteOffset, h.byteOffset];
+          for (const [start, end] of [
+            [0, cut],
+            [cut, n],
+          ] as const) {
+            if (outputs === 1) memory.kernels.logisticGradients(r, l, start, end, gAt, hAt);
+            else memory.kernels.softmaxGradients(r, l, start, end, n, outputs, gAt, hAt);
+          }
           for (let i = 0; i < g.length; i++) {
             expect(g[i]).toBeCloseTo(expectedG[i]!, 14);
             expect(h[i]).toBeCloseTo(expectedH[i]!, 14);
@@ -306,6 +313,38 @@ describe('boosting kernels', () => {
           if (best) expect(Array.from(out)).toEqual(best);
         },
       ),
+    );
+  });
+
+  it('sorts positions by value (stable, NaN last) on byte and two-byte digits', () => {
+    const values = fc.array(
+      fc.oneof(
+        fc.double(),
+        fc.constantFrom(0, -0, 1, -1, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+      ),
+      { maxLength: 300 },
+    );
+    fc.assert(
+      fc.property(values, fc.constantFrom(8, 16), (list, bits) => {
+        const memory = new KernelMemory();
+        const column = memory.alloc(Float64Array, list.length);
+        column.set(list);
+        const work = memory.alloc(Int32Array, 6 * list.length + (1 << bits));
+        const at = memory.kernels.argsort(column.byteOffset, list.length, work.byteOffset, bits);
+        const rank = (v: number) => (Number.isNaN(v) ? 2 : 1); // NaN after every number
+        const expected = list
+          .map((_, i) => i)
+          .sort(
+            (a, b) =>
+              rank(list[a]!) - rank(list[b]!) || (list[a]! < list[b]! ? -1 : list[a]! > list[b]! ? 1 : 0) || a - b,
+          );
+        // -0 sorts before 0 (equal numbers, distinct keys): compare the values, as numbers.
+        const got = Array.from(memory.view(Int32Array, at, list.length));
+        const value = (i: number) => list[i]! + 0; // -0 + 0 is 0
+        expect(got.map(value)).toEqual(expected.map(value));
+        const zeros = got.filter((i) => list[i] === 0);
+        expect(zeros.filter((i) => !Object.is(list[i], -0))).toEqual(expected.filter((i) => Object.is(list[i], 0)));
+      }),
     );
   });
 
