@@ -153,7 +153,7 @@ export function fitBoosting(
   const engine = createBoostingEngine(data, outputs, limits, nJobs);
   try {
     const { g, h, raw, labels } = engine;
-    for (let i = 0; i < n; i++) raw.set(baseline, i * outputs);
+    for (let k = 0; k < outputs; k++) raw.fill(baseline[k]!, k * n, (k + 1) * n);
     if (target.kind === 'classification') for (let i = 0; i < n; i++) labels[i] = y(i);
     for (let iteration = 0; iteration < params.maxIter; iteration++) {
       if (target.kind === 'regression') {

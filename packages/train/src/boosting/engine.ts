@@ -14,7 +14,7 @@ export interface BoostingEngine {
   /** Per output, the gradients and hessians of the training rows. */
   readonly g: readonly Float64Array[];
   readonly h: readonly Float64Array[];
-  /** The raw predictions of the training rows, `outputs` per row (the fit loop sets the baseline). */
+  /** The raw predictions of the training rows, output after output (the fit loop sets the baseline). */
   readonly raw: Float64Array;
   /** The class index of each training row (classification; the fit loop fills it). */
   readonly labels: Int32Array;
@@ -27,7 +27,7 @@ export interface BoostingEngine {
 }
 
 /** Below this many feature values, worker threads cost more than they save. */
-const MIN_PARALLEL_VALUES = 200_000;
+const MIN_PARALLEL_VALUES = 1_000_000;
 
 /** Histograms over fewer feature values than this stay in the calling thread: waking the workers costs more. */
 const MIN_SHARED_BUILD = 50_000;
@@ -54,7 +54,7 @@ export interface FitArrays {
   /** Bin codes, row-major (what histograms read) and column-major (what partitions read). */
   readonly codes: Uint8Array;
   readonly columns: Uint8Array;
-  /** Gradients and hessians, output after output. */
+  /** Gradients, hessians and raw predictions, output after output (so threads growing trees of different outputs write apart). */
   readonly gradients: Float64Array;
   readonly hessians: Float64Array;
   readonly raw: Float64Array;
@@ -163,8 +163,9 @@ export class TreeWorkspace {
     for (let i = 0; i < order.length; i++) order[i] = i;
     const root = this.take();
     this.build(root, k, 0, order.length);
-    const [raw, rows, { kernels }] = [this.arrays.raw.byteOffset, order.byteOffset, this.memory];
-    return grow(k, root, (start, end, value) => kernels.addToRows(raw, rows, start, end, this.outputs, k, value));
+    const raw = this.arrays.raw.byteOffset + k * order.length * 8; // output k's raw predictions
+    const { kernels } = this.memory;
+    return grow(k, root, (start, end, value) => kernels.addToRows(raw, order.byteOffset, start, end, value));
   }
 
   /**

@@ -166,13 +166,13 @@ describe('kernels', () => {
     );
   });
 
-  it("adds a leaf's value to its rows' raw predictions of one output", () => {
+  it("adds a leaf's value to its rows' raw predictions", () => {
     const memory = new KernelMemory();
-    const raw = memory.alloc(Float64Array, 8).fill(1);
+    const raw = memory.alloc(Float64Array, 4).fill(1);
     const order = memory.alloc(Int32Array, 4);
     order.set([3, 1, 0, 2]);
-    memory.kernels.addToRows(raw.byteOffset, order.byteOffset, 1, 3, 2, 1, 0.5); // rows 1 and 0, output 1 of 2
-    expect(Array.from(raw)).toEqual([1, 1.5, 1, 1.5, 1, 1, 1, 1]);
+    memory.kernels.addToRows(raw.byteOffset, order.byteOffset, 1, 3, 0.5); // rows 1 and 0
+    expect(Array.from(raw)).toEqual([1.5, 1.5, 1, 1]);
   });
 
   it('computes exp within two ulps of Math.exp (itself within one of the true value), with its limits', () => {
@@ -220,7 +220,7 @@ describe('kernels', () => {
           const [g, h] = [memory.alloc(Float64Array, n * outputs), memory.alloc(Float64Array, n * outputs)];
           const [expectedG, expectedH] = [new Float64Array(n * outputs), new Float64Array(n * outputs)];
           for (let i = 0; i < n; i++) {
-            const row = Array.from(raw.subarray(i * outputs, (i + 1) * outputs));
+            const row = Array.from({ length: outputs }, (_, k) => raw[k * n + i]!); // output after output
             const p =
               outputs === 1
                 ? [1 / (1 + Math.exp(-row[0]!))]

@@ -48,7 +48,7 @@ export interface Kernels {
     missingLeft: number,
     set: number,
   ): number;
-  addToRows(raw: number, order: number, start: number, end: number, outputs: number, k: number, value: number): void;
+  addToRows(raw: number, order: number, start: number, end: number, value: number): void;
   exp(x: number): number;
   logisticGradients(raw: number, labels: number, start: number, end: number, g: number, h: number): void;
   softmaxGradients(

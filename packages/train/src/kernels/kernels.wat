@@ -118,10 +118,9 @@
     (i32.sub (local.get $l) (local.get $start))
   )
 
-  ;; addToRows(raw, order, start, end, outputs, k, value): raw[order[i] * outputs + k] += value for i in [start, end).
+  ;; addToRows(raw, order, start, end, value): raw[order[i]] += value for i in [start, end) (one output's doubles).
   (func (export "addToRows")
-    (param $raw i32) (param $order i32) (param $start i32) (param $end i32) (param $outputs i32) (param $k i32)
-    (param $value f64)
+    (param $raw i32) (param $order i32) (param $start i32) (param $end i32) (param $value f64)
     (local $i i32) (local $at i32)
     (local.set $i (local.get $start))
     (block $done
@@ -129,11 +128,7 @@
         (br_if $done (i32.ge_s (local.get $i) (local.get $end)))
         (local.set $at
           (i32.add (local.get $raw)
-            (i32.shl
-              (i32.add
-                (i32.mul (i32.load (i32.add (local.get $order) (i32.shl (local.get $i) (i32.const 2)))) (local.get $outputs))
-                (local.get $k))
-              (i32.const 3))))
+            (i32.shl (i32.load (i32.add (local.get $order) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 3))))
         (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (local.get $value)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows)))
@@ -196,8 +191,9 @@
   )
 
   ;; softmaxGradients(raw, labels, start, end, rows, outputs, g, h): the multinomial log loss's gradients and
-  ;; hessians of rows [start, end) of `rows`, output k's at g + 8·(k·rows + i): p = softmax(raw[i·outputs …]) (shifted
-  ;; by its largest value), g = p_k − [k = label], h = p_k (1 − p_k). The exponentials wait in g until their sum is known.
+  ;; hessians of rows [start, end) of `rows`, output k's at g + 8·(k·rows + i) (raw predictions likewise):
+  ;; p = softmax of the row's raw predictions (shifted by the largest), g = p_k − [k = label], h = p_k (1 − p_k).
+  ;; The exponentials wait in g until their sum is known.
   (func (export "softmaxGradients")
     (param $raw i32) (param $labels i32) (param $start i32) (param $end i32) (param $rows i32) (param $outputs i32)
     (param $g i32) (param $h i32)
@@ -208,11 +204,11 @@
     (block $done
       (loop $rows
         (br_if $done (i32.ge_s (local.get $i) (local.get $end)))
-        (local.set $row (i32.add (local.get $raw) (i32.shl (i32.mul (local.get $i) (local.get $outputs)) (i32.const 3))))
+        (local.set $row (i32.add (local.get $raw) (i32.shl (local.get $i) (i32.const 3))))
         (local.set $top (f64.const -inf))
         (local.set $k (i32.const 0))
         (loop $max
-          (local.set $top (f64.max (local.get $top) (f64.load (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 3))))))
+          (local.set $top (f64.max (local.get $top) (f64.load (i32.add (local.get $row) (i32.mul (local.get $k) (local.get $column))))))
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
           (br_if $max (i32.lt_s (local.get $k) (local.get $outputs))))
         (local.set $sum (f64.const 0))
@@ -221,7 +217,7 @@
         (loop $exps
           (local.set $e
             (call $exp
-              (f64.sub (f64.load (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 3)))) (local.get $top))))
+              (f64.sub (f64.load (i32.add (local.get $row) (i32.mul (local.get $k) (local.get $column)))) (local.get $top))))
           (f64.store (local.get $at) (local.get $e))
           (local.set $sum (f64.add (local.get $sum) (local.get $e)))
           (local.set $at (i32.add (local.get $at) (local.get $column)))
