@@ -18,6 +18,7 @@ import {
   createAccuracyMonitor,
   createAlerter,
   detectDrift,
+  DriftLog,
   PredictionLog,
   renderDriftReport,
   rollingMetrics,
@@ -199,6 +200,13 @@ async function runLoop(
       title: 'iris: training data vs shifted batch',
     }),
   );
+
+  // Each drift check goes to the drift log, which `mlops ui --monitoring` draws over time.
+  await new DriftLog({ path: join(monitoringDir, 'drift.ndjson') }).append({
+    model: 'iris',
+    version: served.version.version,
+    report: drift,
+  });
 
   // Every served prediction goes to the log; the reviewed labels are joined to it later.
   const predictionLog = new PredictionLog({ path: join(monitoringDir, 'predictions.ndjson') });

@@ -7,6 +7,7 @@ import { predict } from './commands/predict';
 import { registry } from './commands/registry';
 import { serve } from './commands/serve';
 import { train } from './commands/train';
+import { ui } from './commands/ui';
 import { watch } from './commands/watch';
 
 /** This package's version (package.json sits one folder above both src/ and dist/). */
@@ -15,7 +16,7 @@ const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 
 const main = defineCommand({
   meta: { name: 'mlops', version, description: 'Train, register, predict, monitor and serve models' },
-  subCommands: { train, predict, ingest, watch, registry, monitor, serve },
+  subCommands: { train, predict, ingest, watch, registry, monitor, serve, ui },
 });
 
 /** The command `rawArgs` name (following subcommands), and the path of names to it. */

@@ -1,2 +1,3 @@
 export { startPredictionServer, type PredictionServer, type PredictionServerOptions } from './serve/server';
 export { parseModelRef } from './shared/open-cli-registry';
+export { directoryMonitoring } from './shared/ui-monitoring';

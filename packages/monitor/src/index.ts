@@ -31,6 +31,7 @@ export {
 } from './sketch/feature-sketch';
 export { DatasetSketch, sketchDataset, type DatasetSketchJson } from './sketch/dataset-sketch';
 export { sketchKsStatistic, sketchWassersteinDistance } from './sketch/sketch-stats';
+export { DriftLog, type DriftEntry, type DriftLogOptions, type DriftRecord } from './log/drift-log';
 export {
   PredictionLog,
   type LabelEntry,

@@ -47,20 +47,36 @@ export function cliProcess(registry: string, args: readonly string[], env: NodeJ
 }
 
 /** Starts `mlops serve --model <model> --port 0` as a process; resolves with its URL and a stop that waits for exit. */
-export async function serveProcess(
+export function serveProcess(
   registry: string,
   model: string,
 ): Promise<{ url: string; stop: () => Promise<number | null> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--model', model, '--port', '0'], {
+  return serverProcess(registry, ['serve', '--model', model, '--port', '0']);
+}
+
+/**
+ * Starts a long-running `mlops …args` (e.g. `serve`, `ui`) as a process; resolves with the URL it prints once it
+ * listens, and a stop that sends SIGTERM and waits for the exit code.
+ */
+export async function serverProcess(
+  registry: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ url: string; stop: () => Promise<number | null> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
     cwd,
-    env: { ...process.env, MLOPS_REGISTRY: registry },
+    env: { ...process.env, ...env, MLOPS_REGISTRY: registry },
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
   });
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       const match = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(chunk.toString());
       if (match) resolve(match[1]!);
     });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`mlops ${args[0]} exited with ${code}: ${stderr.trim()}`)));
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   return {

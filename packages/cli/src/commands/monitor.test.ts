@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DriftLog } from '@mlops/monitor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../__fixtures__/cli-process';
 
@@ -189,6 +190,33 @@ describe('mlops monitor', () => {
     expect(unseen.status).toBe(0);
     expect(unseen.stdout).toContain('region: new levels central');
     expect(readFileSync(html, 'utf8')).toContain('central');
+
+    // --drift-log keeps each check for `mlops ui --monitoring`: the model, its version, the report.
+    const driftLog = join(dir, 'drift.ndjson');
+    for (let i = 0; i < 2; i++) {
+      const logged = await mlops(
+        'monitor',
+        '--reference',
+        training,
+        '--current',
+        current,
+        '--model',
+        'shop@production',
+        '--drift-log',
+        driftLog,
+      );
+      expect(logged.stdout).toContain(`logged: ${driftLog}`);
+    }
+    const checks = await new DriftLog({ path: driftLog }).read({ model: 'shop' });
+    expect(checks.map((c) => [c.version, c.report.features.map((f) => f.feature)])).toEqual([
+      [1, ['region', 'x']],
+      [1, ['region', 'x']],
+    ]);
+    const withoutModel = await mlops('monitor', '--reference', training, '--current', current, '--drift-log', driftLog);
+    expect([withoutModel.status, withoutModel.stderr]).toEqual([
+      1,
+      'mlops: --drift-log needs --model: a drift check is logged for a model version\n',
+    ]);
 
     const noRegion = csv('shop-no-region.csv', ['id', 'x'], 3, (i) => [`n${i}`, i]);
     const absent = await mlops('monitor', '--reference', training, '--current', noRegion, '--model', 'shop');

@@ -10,7 +10,7 @@ import {
   parseDecimal,
   parseRawValue,
 } from '@mlops/core';
-import { detectDrift, renderDriftReport } from '@mlops/monitor';
+import { DriftLog, detectDrift, renderDriftReport } from '@mlops/monitor';
 import { loadModel } from '@mlops/registry';
 import { codecs } from '@mlops/train';
 import { openCliRegistry, parseModelRef } from '../shared/open-cli-registry';
@@ -49,6 +49,8 @@ interface Compared {
   readonly skippedIdColumns: string[];
   /** Category values the model never saw, per column (with --model). */
   readonly newLevels: Record<string, string[]>;
+  /** The compared model version (with --model). */
+  served?: { readonly name: string; readonly version: number };
 }
 
 /** Where record `i` of a file is, for messages: its line in a CSV/TSV (after the header) or NDJSON, else its number. */
@@ -156,6 +158,7 @@ async function modelColumns(
   const served = await loadModel(store, name, ref, codecs).finally(() => store.close());
   const missing = served.inputSpec.missingValues.length > 0 ? served.inputSpec.missingValues : DEFAULT_MISSING_VALUES;
   const out = emptyCompared();
+  out.served = { name, version: served.version.version };
   for (const column of served.inputs) {
     for (const side of sides) requireColumn(side, column.name, `, an input of ${model}`);
     out.names.push(column.name);
@@ -280,6 +283,10 @@ export const monitor = defineCommand({
       description: 'Registry directory or postgres:// URL (or MLOPS_REGISTRY), with --model',
     },
     html: { type: 'string', description: 'Write the drift report to this HTML file' },
+    'drift-log': {
+      type: 'string',
+      description: 'Append the result to this drift log (NDJSON, with --model) — what `mlops ui --monitoring` draws',
+    },
     'drift-share': {
       type: 'string',
       default: '0.5',
@@ -296,6 +303,8 @@ export const monitor = defineCommand({
       .split(',')
       .map((c) => c.trim())
       .filter(Boolean);
+    if (args['drift-log'] && !args.model)
+      throw new InvalidInputError('--drift-log needs --model: a drift check is logged for a model version');
     const compared = args.model ? await modelColumns(args.model, args.registry, sides) : recordColumns(sides, exclude);
     const { names, ref, cur, types } = compared;
     const report = detectDrift(ref, cur, { featureNames: names, columns: types, driftShare });
@@ -308,6 +317,12 @@ export const monitor = defineCommand({
           title: `Drift: ${args.current} vs ${args.reference}`,
         }),
       );
+    if (args['drift-log'] && compared.served)
+      await new DriftLog({ path: args['drift-log'] }).append({
+        model: compared.served.name,
+        version: compared.served.version,
+        report,
+      });
     const { filled, skippedIdColumns, newLevels } = compared;
     out.result({ ...report, driftShare, filled, skippedIdColumns, newLevels }, () =>
       [
@@ -318,6 +333,7 @@ export const monitor = defineCommand({
         ),
         ...notesOf(compared),
         ...(args.html ? [`report: ${args.html}`] : []),
+        ...(args['drift-log'] ? [`logged: ${args['drift-log']}`] : []),
       ].join('\n'),
     );
     if (args['fail-on-drift'] && report.datasetDrift) process.exitCode = 3;
