@@ -86,6 +86,7 @@ describe('FileSystemModelStore.register', () => {
     expect(Object.keys(await snapshot(root)).sort()).toEqual([
       'models',
       'models/iris',
+      'models/iris/index.ndjson',
       'models/iris/versions',
       'models/iris/versions/1',
       'models/iris/versions/1/artifact.json',
@@ -260,7 +261,10 @@ describe('FileSystemModelStore archive and delete on disk', () => {
     await expect(store.getVersion('iris', 'latest')).rejects.toThrow('model "iris" has no active versions');
     const report = await store.verify();
     expect(report).toMatchObject({ ok: true, checkedVersions: 1 });
-    expect(report.repairs).toEqual(['finished deleting model "iris" version 3: removed artifact.json, version.json']);
+    expect(report.repairs).toEqual([
+      'finished deleting model "iris" version 3: removed artifact.json, version.json',
+      'version index of model "iris" rebuilt from its 1 version records', // no crash left a pending line for 3
+    ]);
     expect(await readdir(join(root, 'models/iris/versions/3'))).toEqual(['deleted.json']);
     expect((await store.register('iris', { artifact: ARTIFACT })).version).toBe(4);
   });

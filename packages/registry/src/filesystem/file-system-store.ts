@@ -61,7 +61,8 @@ import { isRecord } from '../records/shape';
 import { buildVersionRecord, describeVersionRecordProblem, type StoredVersionRecord } from '../records/version-record';
 import type { FileSystemModelStoreOptions } from './options';
 import { verifyStore } from './verify';
-import { checkQuery, matches, newestFirst } from '../search/search';
+import { checkQuery, matches, newestFirst, searchable, type SearchableVersion } from '../search/search';
+import { registerLine, VersionIndex, type IndexLine } from './version-index';
 
 const MAX_CLAIM_ATTEMPTS = 100_000;
 
@@ -88,6 +89,7 @@ export class FileSystemModelStore implements Registry {
   private readonly tempStaleMs: number;
   /** Highest version number seen per model: a lower bound of the current one (numbers are never freed). */
   private readonly latestSeen = new Map<string, number>();
+  private readonly index: VersionIndex;
 
   constructor(options: FileSystemModelStoreOptions) {
     if (!isRecord(options) || typeof options.root !== 'string' || options.root === '') {
@@ -100,6 +102,7 @@ export class FileSystemModelStore implements Registry {
     this.lockStaleMs = options.lockStaleMs ?? 30_000;
     this.lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
     this.tempStaleMs = options.tempStaleMs ?? 3_600_000;
+    this.index = new VersionIndex(this.layout);
     this.datasets = new FileSystemDatasetStore(this.layout, this.now, {
       staleMs: this.lockStaleMs,
       timeoutMs: this.lockTimeoutMs,
@@ -155,7 +158,10 @@ export class FileSystemModelStore implements Registry {
         }
         await fsyncDirectory(versionsDir);
         failpoint('register:committed');
-        return { ...(JSON.parse(recordJson) as StoredVersionRecord), status: 'active' };
+        const stored: ModelVersion = { ...(JSON.parse(recordJson) as StoredVersionRecord), status: 'active' };
+        // The version is published: an index line lost here only makes search read its files.
+        await this.index.append(name, [registerLine(stored)], { sync: false }).catch(() => undefined);
+        return stored;
       }
     } finally {
       if (!published) await rm(staging, { recursive: true, force: true });
@@ -267,7 +273,9 @@ export class FileSystemModelStore implements Registry {
       await this.readRecord(name, version);
       assertNoAliases(name, version, await this.aliasesAt(name, version), 'delete');
       const tombstone: Tombstone = { name, version, deletedAt: this.now().toISOString(), reason };
-      await this.placeFile(this.layout.tombstoneFile(name, version), tombstone);
+      await this.changeIndexed(name, { op: 'delete', version }, () =>
+        this.placeFile(this.layout.tombstoneFile(name, version), tombstone),
+      );
       await this.finishDeletion(name, version);
     });
   }
@@ -300,9 +308,21 @@ export class FileSystemModelStore implements Registry {
       if (record.status === status) return record;
       if (status === 'archived') assertNoAliases(name, version, await this.aliasesAt(name, version), 'archive');
       const state: StatusRecord = { status, updatedAt: this.now().toISOString(), reason };
-      await this.placeFile(this.layout.statusFile(name, version), state);
+      await this.changeIndexed(name, { op: 'status', version, status }, () =>
+        this.placeFile(this.layout.statusFile(name, version), state),
+      );
       return { ...record, status };
     });
+  }
+
+  /**
+   * Changes a version's files between a durable `pending` index line and the line saying what changed, so the index
+   * never vouches for a version whose change a crash interrupted. The caller holds the model lock.
+   */
+  private async changeIndexed(name: string, done: IndexLine, change: () => Promise<void>): Promise<void> {
+    await this.index.append(name, [{ op: 'pending', version: done.version }], { sync: true });
+    await change();
+    await this.index.append(name, [done], { sync: false }).catch(() => undefined); // still pending: files are read
   }
 
   /** Writes a small JSON file atomically: staged under `tmp/`, fsynced, renamed into place, directory fsynced. */
@@ -454,9 +474,60 @@ export class FileSystemModelStore implements Registry {
   async searchVersions(query: VersionQuery = {}): Promise<VersionPage> {
     const { limit, offset } = checkQuery(query);
     const names = query.name === undefined ? await this.listModels() : [query.name];
-    const all = (await Promise.all(names.map((name) => this.listVersions(name)))).flat();
+    const all = (await Promise.all(names.map((name) => this.searchableVersions(name)))).flat();
     const found = all.filter((version) => matches(version, query)).sort(newestFirst);
-    return { versions: found.slice(offset, offset + limit), total: found.length };
+    const page = await Promise.all(found.slice(offset, offset + limit).map((entry) => this.completeRecord(entry)));
+    return { versions: page.filter((record): record is ModelVersion => record !== undefined), total: found.length };
+  }
+
+  /**
+   * The full record of a search hit: read from its files already, or its `version.json` with the status the index
+   * vouches for (the index saw every status change of it). `undefined` when it was deleted meanwhile.
+   */
+  private async completeRecord(entry: SearchableVersion | ModelVersion): Promise<ModelVersion | undefined> {
+    if ('artifact' in entry) return entry;
+    const text = await readOptionalText(this.root, this.layout.versionFile(entry.name, entry.version));
+    if (text === undefined) return this.readRecordUnlessDeleted(entry.name, entry.version);
+    return { ...this.parseRecord(entry.name, entry.version, text), status: entry.status };
+  }
+
+  /** The model's live versions as search needs them: from the version index, and from files where it cannot vouch. */
+  private async searchableVersions(name: string): Promise<(SearchableVersion | ModelVersion)[]> {
+    assertValidName(name, 'model');
+    const index = await this.index.read(name);
+    const { known, unknown } = index.lookup(await this.latestVersion(name, index.highest));
+    const read = await Promise.all(unknown.map((version) => this.readRecordUnlessDeleted(name, version)));
+    return [...known, ...read.filter((record): record is ModelVersion => record !== undefined)];
+  }
+
+  /**
+   * Rebuilds the model's version index when it disagrees with the files (`verify()` passes what it read from
+   * them); returns the repair made, if any. @internal
+   */
+  async reindex(name: string): Promise<string[]> {
+    return this.underModelLock(name, async () => {
+      const latest = await this.latestVersion(name);
+      const live: ModelVersion[] = [];
+      const deleted: number[] = [];
+      const unreadable = new Set<number>(); // verify() reports these; the index leaves them to their files
+      for (let version = 1; version <= latest; version++) {
+        const record = await this.readRecordUnlessDeleted(name, version).catch(() => null);
+        if (record === undefined) deleted.push(version);
+        else if (record === null) unreadable.add(version);
+        else live.push(record);
+      }
+      const index = await this.index.read(name);
+      const lookup = index.lookup(latest);
+      const known = lookup.known.filter((entry) => !unreadable.has(entry.version));
+      const same =
+        lookup.unknown.every((version) => unreadable.has(version)) &&
+        index.invalidLines === 0 &&
+        known.length === live.length &&
+        known.every((entry, i) => JSON.stringify(entry) === JSON.stringify(searchable(live[i]!)));
+      if (same) return [];
+      await this.index.rewrite(name, live, deleted);
+      return [`version index of ${label(name)} rebuilt from its ${live.length} version records`];
+    });
   }
 
   /**
@@ -478,8 +549,10 @@ export class FileSystemModelStore implements Registry {
    * The highest version number taken (deleted ones included). Numbers are gap-free and never freed, so
    * after one directory listing per model this only probes upward from the last answer: one `stat` per call.
    */
-  private async latestVersion(name: string): Promise<number> {
+  private async latestVersion(name: string, hint = 0): Promise<number> {
     let latest = this.latestSeen.get(name);
+    // A published version number from the index spares listing the directory, once its directory is seen to exist.
+    if (latest === undefined && hint > 0 && (await pathExists(this.layout.versionDir(name, hint)))) latest = hint;
     if (latest === undefined) {
       const numbers = await this.versionNumbers(name);
       latest = numbers[numbers.length - 1] ?? 0;
@@ -553,6 +626,11 @@ export class FileSystemModelStore implements Registry {
       }
       throw await this.notFound(name, `has no version ${version}`, version);
     }
+    return { ...this.parseRecord(name, version, text), status: await this.readStatus(name, version) };
+  }
+
+  /** A `version.json` text, validated and checked against its location. */
+  private parseRecord(name: string, version: number, text: string): StoredVersionRecord {
     const parsed = parseChecked<StoredVersionRecord>(text, describeVersionRecordProblem);
     if (!parsed.ok)
       throw new IntegrityError(`version record of ${label(name, version)} is corrupt: ${parsed.reason}`, {
@@ -566,7 +644,7 @@ export class FileSystemModelStore implements Registry {
         { name, version },
       );
     }
-    return { ...record, status: await this.readStatus(name, version) };
+    return record;
   }
 
   private async readStatus(name: string, version: number): Promise<VersionStatus> {

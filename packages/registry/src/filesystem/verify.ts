@@ -27,6 +27,8 @@ export interface VerifiableStore {
   getAlias(name: string, alias: string): Promise<number | undefined>;
   /** Makes the model's alias files agree with its history; the repairs made. */
   reconcileAliases(name: string): Promise<string[]>;
+  /** Rebuilds the model's version index when it disagrees with the version files; the repairs made. */
+  reindex(name: string): Promise<string[]>;
   /** The dataset versions in the same root. */
   readonly datasets: {
     versionNumbers(name: string): Promise<number[]>;
@@ -239,7 +241,8 @@ async function attempt<T>(problems: VerifyProblem[], name: string, check: () => 
 
 /**
  * The fsck behind `FileSystemModelStore.verify()`: checks every model and dataset, reports problems as data,
- * finishes interrupted deletions and alias moves, and cleans `tmp/`. Symbolic links below the root are reported
+ * finishes interrupted deletions and alias moves, rebuilds version indexes that disagree with the files, and
+ * cleans `tmp/`. Symbolic links below the root are reported
  * and never followed; a damaged layout (a file where a directory belongs) is reported, never thrown.
  */
 export async function verifyStore(
@@ -269,6 +272,7 @@ export async function verifyStore(
       const versions = await verifyVersions(store, layout, name, problems, repairs);
       checkedVersions += versions.size;
       repairs.push(...(await store.reconcileAliases(name)));
+      repairs.push(...(await store.reindex(name)));
       const aliases = await verifyAliases(store, layout, name, versions, problems);
       await verifyHistory(layout, name, aliases, problems);
     });

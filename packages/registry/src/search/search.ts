@@ -2,6 +2,25 @@ import { InvalidInputError, type ModelVersion, type VersionQuery } from '@mlops/
 import { findStringProblem } from '../json/json-safety';
 import { assertValidName, assertVersionNumber } from '../names/names';
 
+/** What search filters and sorts on: a version record without its signature, params and artifact facts. */
+export type SearchableVersion = Pick<
+  ModelVersion,
+  'name' | 'version' | 'createdAt' | 'metrics' | 'tags' | 'dataset' | 'status'
+>;
+
+/** The fields of a record search uses. */
+export function searchable({
+  name,
+  version,
+  createdAt,
+  metrics,
+  tags,
+  dataset,
+  status,
+}: ModelVersion): SearchableVersion {
+  return { name, version, createdAt, metrics, tags, ...(dataset === undefined ? {} : { dataset }), status };
+}
+
 // A non-null, non-array object (no type narrowing: the query keeps its declared types).
 const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -54,7 +73,7 @@ export function checkQuery(query: VersionQuery): { limit: number; offset: number
  * True when a version record satisfies the query's conditions. Tags and metrics are looked up as own
  * properties only, so `constructor`, `toString` or `__proto__` match only a version that has them.
  */
-export function matches(version: ModelVersion, query: VersionQuery): boolean {
+export function matches(version: SearchableVersion, query: VersionQuery): boolean {
   if (query.name !== undefined && version.name !== query.name) return false;
   for (const [key, value] of Object.entries(query.tags ?? {})) {
     if (!Object.hasOwn(version.tags, key) || version.tags[key] !== value) return false;
@@ -73,8 +92,10 @@ export function matches(version: ModelVersion, query: VersionQuery): boolean {
 }
 
 /** Newest first: by creation time, then model name, then version number, all descending. */
-export function newestFirst(a: ModelVersion, b: ModelVersion): number {
+export function newestFirst(a: SearchableVersion, b: SearchableVersion): number {
   return (
-    b.createdAt.localeCompare(a.createdAt) || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0) || b.version - a.version
+    (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0) ||
+    (a.name < b.name ? 1 : a.name > b.name ? -1 : 0) ||
+    b.version - a.version
   );
 }

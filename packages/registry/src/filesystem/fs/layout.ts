@@ -13,6 +13,7 @@ import { assertValidName } from '../../names/names';
  * <root>/models/<name>/versions/<n>/deleted.json    tombstone of a deleted version (keeps its number)
  * <root>/models/<name>/aliases/<alias>.json         { alias, version, updatedAt }
  * <root>/models/<name>/alias-history.ndjson         one alias move per line
+ * <root>/models/<name>/index.ndjson                 version index for search (a cache the files override)
  * <root>/models/<name>/.lock/                       per-model lock (alias moves)
  * <root>/models/<name>/decisions.ndjson             lifecycle decisions, one per line
  * <root>/models/<name>/.decisions.lock/             lock of the decision log
@@ -110,6 +111,11 @@ export class StoreLayout {
   /** `<root>/models/<name>/alias-history.ndjson`. */
   historyFile(name: string): string {
     return this.inside(this.modelDir(name), 'alias-history.ndjson');
+  }
+
+  /** `<root>/models/<name>/index.ndjson`. */
+  indexFile(name: string): string {
+    return this.inside(this.modelDir(name), 'index.ndjson');
   }
 
   /** `<root>/models/<name>/.lock`. */
