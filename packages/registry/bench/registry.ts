@@ -1,5 +1,6 @@
 // Registry benchmark: register N versions (default 10,000), then time the reads a serving app makes.
-//   node --import tsx bench/registry.ts [N]        filesystem; PostgreSQL too when MLOPS_PG_URL is set
+//   node --import tsx bench/registry.ts [N] [BACKENDS]   filesystem; PostgreSQL too when MLOPS_PG_URL is set;
+//   BACKENDS narrows them (`postgresql` for the 100,000-version figures)
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { FileSystemModelStore, PostgresModelStore } from '../src/index';
 import { newestFirst } from '../src/search/search';
 
 const versions = Number(process.argv[2] ?? 10_000);
+const backends = (process.argv[3] ?? 'filesystem,postgresql').split(',');
 const artifact: ModelArtifact = {
   format: 'bench',
   formatVersion: 1,
@@ -64,10 +66,12 @@ async function measure(label: string, store: Store, fresh: () => Store): Promise
 }
 
 const rows: string[][] = [];
-const root = await mkdtemp(join(tmpdir(), 'mlops-registry-bench-'));
-rows.push(await measure('filesystem', new FileSystemModelStore({ root }), () => new FileSystemModelStore({ root })));
-await rm(root, { recursive: true, force: true });
-if (process.env.MLOPS_PG_URL) {
+if (backends.includes('filesystem')) {
+  const root = await mkdtemp(join(tmpdir(), 'mlops-registry-bench-'));
+  rows.push(await measure('filesystem', new FileSystemModelStore({ root }), () => new FileSystemModelStore({ root })));
+  await rm(root, { recursive: true, force: true });
+}
+if (process.env.MLOPS_PG_URL && backends.includes('postgresql')) {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const store = new PostgresModelStore({ connectionString: process.env.MLOPS_PG_URL, schema });
   await store.migrate();

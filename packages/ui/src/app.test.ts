@@ -127,7 +127,7 @@ const post = (path: string, fields: Record<string, string>, headers: Record<stri
     method: 'POST',
     redirect: 'manual',
     headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(fields).toString(),
+    body: new URLSearchParams({ confirm: 'yes', ...fields }).toString(),
   });
 
 describe('mlops ui pages', () => {
@@ -163,6 +163,11 @@ describe('mlops ui pages', () => {
       const second = await (await get('/models/churn?page=2', small)).text();
       expect(second).toContain('>v1<');
       expect(second).not.toContain('>v3<');
+      const beyond = await get('/models/churn?page=3', small);
+      expect(beyond.status).toBe(404);
+      expect(await beyond.text()).toContain('has 2 page(s) of versions, not 3');
+      for (const page of ['abc', '0', '-1', '1e400'])
+        expect((await get(`/models/churn?page=${page}`, small)).status).toBe(400);
     } finally {
       await small.close();
     }
@@ -270,9 +275,14 @@ describe('mlops ui writes', () => {
     expect(await registry.getAlias('churn', 'production')).toBe(2);
   });
 
-  it('requires a reason', async () => {
+  it('requires a reason and the confirmation', async () => {
     const response = await post('/models/churn/versions/3/promote', { reason: '  ', token: TOKEN });
     expect(response.status).toBe(400);
+    for (const confirm of ['no', '']) {
+      const unconfirmed = await post('/models/churn/versions/3/promote', { reason: 'x', token: TOKEN, confirm });
+      expect(unconfirmed.status).toBe(400);
+      expect(await unconfirmed.text()).toContain('send confirm=yes');
+    }
     expect(await registry.getAlias('churn', 'production')).toBe(2);
   });
 
@@ -283,11 +293,20 @@ describe('mlops ui writes', () => {
       token: TOKEN,
     });
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe('/models/churn?done=production%20%E2%86%92%20v3');
+    expect(response.headers.get('location')).toBe('/models/churn?done=promoted&version=3&alias=production');
     expect(await registry.getAlias('churn', 'production')).toBe(3);
     const history = await registry.aliasHistory('churn', 'production');
     expect(history.at(-1)).toMatchObject({ version: 3, previousVersion: 2, reason: 'weekly refresh' });
-    expect(await (await get('/models/churn')).text()).toContain('weekly refresh');
+    const page = await (await get('/models/churn?done=promoted&version=3&alias=production')).text();
+    expect(page).toContain('weekly refresh');
+    expect(page).toContain('production now points at v3.');
+    // A crafted link cannot make the page claim what the registry does not say.
+    const crafted = await (await get('/models/churn?done=promoted&version=1&alias=production')).text();
+    expect(crafted).not.toContain('now points at');
+    const again = await post('/models/churn/versions/3/promote', { reason: 'again', token: TOKEN });
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain('production already points at v3');
+    expect(await registry.aliasHistory('churn', 'production')).toHaveLength(history.length);
 
     const rollback = await post(
       '/models/churn/aliases/production/rollback',
@@ -306,11 +325,16 @@ describe('mlops ui writes', () => {
     expect((await post('/models/churn/versions/2/archive', { reason: 'old', token: TOKEN })).status).toBe(409);
     expect((await post('/models/churn/versions/3/archive', { reason: 'superseded', token: TOKEN })).status).toBe(303);
     expect((await registry.getVersion('churn', 3)).status).toBe('archived');
+    const archived = await (await get('/models/churn/versions/3')).text();
+    expect(archived).toContain('action="/models/churn/versions/3/restore"');
+    expect((await post('/models/churn/versions/3/restore', { reason: 'needed', token: TOKEN })).status).toBe(303);
+    expect((await registry.getVersion('churn', 3)).status).toBe('active');
   });
 
   it('refuses a body over 16 KiB', async () => {
     const response = await post('/models/churn/versions/2/promote', { reason: 'x'.repeat(20_000), token: TOKEN });
     expect(response.status).toBe(413);
+    expect(await response.text()).toContain('forms take at most 16384 bytes');
   });
 
   it('refuses a token shorter than 16 characters', () => {

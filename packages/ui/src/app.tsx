@@ -72,6 +72,43 @@ function versionParam(text: string): number {
   return version;
 }
 
+/** A page number from the query (absent: 1), or `InvalidInputError`. */
+function pageParam(text: string | undefined): number {
+  if (text === undefined) return 1;
+  if (!/^[1-9][0-9]{0,6}$/.test(text))
+    throw new InvalidInputError(`page must be a whole number ≥ 1, got ${JSON.stringify(text.slice(0, 40))}`);
+  return Number(text);
+}
+
+/** What a write did, as the redirect after it names it (`?done=…&alias=…&version=…`). */
+type Done = {
+  readonly done: 'promoted' | 'rolled-back' | 'archived' | 'restored';
+  readonly version: number;
+  readonly alias?: string;
+};
+
+/**
+ * The notice after a write, shown only while the registry still says so: a crafted link cannot make the page claim
+ * something that did not happen.
+ */
+async function noticeOf(registry: Registry, name: string, query: Record<string, string>): Promise<string | undefined> {
+  const version = Number(query.version);
+  if (!Number.isSafeInteger(version) || version < 1) return undefined;
+  const { done, alias } = query;
+  if ((done === 'promoted' || done === 'rolled-back') && alias !== undefined) {
+    if ((await registry.getAlias(name, alias).catch(() => undefined)) !== version) return undefined;
+    return done === 'promoted' ? `${alias} now points at v${version}.` : `${alias} rolled back to v${version}.`;
+  }
+  if (done === 'archived' || done === 'restored') {
+    const status = await registry.getVersion(name, version).then(
+      (v) => v.status,
+      () => undefined,
+    );
+    if (status === (done === 'archived' ? 'archived' : 'active')) return `v${version} ${done}.`;
+  }
+  return undefined;
+}
+
 /** The reason of a write: required, one line, at most 500 characters. */
 function reasonOf(value: unknown): string {
   const reason = typeof value === 'string' ? value.trim() : '';
@@ -129,7 +166,7 @@ export function createUi(options: UiOptions): Hono {
 
   app.get('/models/:name', async (c) => {
     const name = c.req.param('name');
-    const page = Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1);
+    const page = pageParam(c.req.query('page'));
     const [versions, chart, history, records] = await Promise.all([
       registry.searchVersions({ name, limit: pageSize, offset: (page - 1) * pageSize }),
       registry.searchVersions({ name, limit: CHART_VERSIONS }),
@@ -137,10 +174,15 @@ export function createUi(options: UiOptions): Hono {
       registry.decisions.list(name),
     ]);
     if (versions.total === 0 && history.length === 0) await registry.getVersion(name, 'latest'); // NotFoundError
-    const newest = chart.versions[0];
-    const headline = newest ? headlineOf(newest.metrics, options.headlineMetric) : undefined;
+    const pages = Math.max(1, Math.ceil(versions.total / pageSize));
+    if (page > pages) throw new NotFoundError(`${JSON.stringify(name)} has ${pages} page(s) of versions, not ${page}`);
+    const aliases = currentAliases(history);
+    // The chart plots the metric the models page leads with: the production version's, else the newest's.
+    const production = chart.versions.find((v) => v.version === aliases.get('production'));
+    const lead = production ?? chart.versions.find((v) => v.status === 'active') ?? chart.versions[0];
+    const headline = lead ? headlineOf(lead.metrics, options.headlineMetric) : undefined;
     const plotted = headline === undefined ? [] : [...chart.versions].reverse().filter((v) => headline in v.metrics);
-    const notice = c.req.query('done');
+    const notice = await noticeOf(registry, name, c.req.query());
     return c.html(
       <ModelPage
         name={name}
@@ -148,12 +190,12 @@ export function createUi(options: UiOptions): Hono {
         total={versions.total}
         page={page}
         pageSize={pageSize}
-        aliases={currentAliases(history)}
+        aliases={aliases}
         history={[...history].reverse()}
         runs={lifecycleRuns(records)}
         {...(headline === undefined ? {} : { headline })}
         chart={{ x: plotted.map((v) => v.version), y: plotted.map((v) => v.metrics[headline!]!) }}
-        {...(notice ? { notice: `Done: ${notice.slice(0, 200)}.` } : {})}
+        {...(notice ? { notice } : {})}
         writable={token !== undefined}
       />,
     );
@@ -196,7 +238,7 @@ export function createUi(options: UiOptions): Hono {
   });
 
   // Writes: same origin, then the token, then a reason; each lands in the registry's own history.
-  const write = (handle: (c: Context, form: Record<string, unknown>) => Promise<string>) => async (c: Context) => {
+  const write = (handle: (c: Context, form: Record<string, unknown>) => Promise<Done>) => async (c: Context) => {
     if (!sameOrigin(c.req.url, c.req.header('origin'), c.req.header('sec-fetch-site')))
       return c.text('Cross-origin writes are refused.', 403);
     if (token === undefined) return c.text('This UI is read-only: it was started without a token.', 403);
@@ -204,11 +246,16 @@ export function createUi(options: UiOptions): Hono {
     const given =
       bearerToken(c.req.header('authorization')) ?? (typeof form.token === 'string' ? form.token : undefined);
     if (!tokenMatches(token, given)) return c.text('A valid token is required.', 401, { 'www-authenticate': 'Bearer' });
+    if (form.confirm !== 'yes') return c.text("Confirm the change: send confirm=yes (the form's checkbox).", 400);
     const name = c.req.param('name')!;
-    const done = await handle(c, form);
-    return c.redirect(`${modelHref(name)}?done=${encodeURIComponent(done)}`, 303);
+    const { done, version, alias } = await handle(c, form);
+    const query = new URLSearchParams({ done, version: String(version), ...(alias === undefined ? {} : { alias }) });
+    return c.redirect(`${modelHref(name)}?${query}`, 303);
   };
-  const limited = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text('Request body too large.', 413) });
+  const limited = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.text(`Request body too large: forms take at most ${MAX_BODY_BYTES} bytes.`, 413),
+  });
 
   app.post(
     '/models/:name/versions/:version/promote',
@@ -217,8 +264,11 @@ export function createUi(options: UiOptions): Hono {
       const name = c.req.param('name')!;
       const version = versionParam(c.req.param('version')!);
       const alias = typeof form.alias === 'string' && form.alias !== '' ? form.alias : 'production';
-      await registry.setAlias(name, alias, version, { reason: reasonOf(form.reason) });
-      return `${alias} → v${version}`;
+      const reason = reasonOf(form.reason);
+      if ((await registry.getAlias(name, alias)) === version)
+        throw new ConflictError(`${alias} already points at v${version}`, { name, version });
+      await registry.setAlias(name, alias, version, { reason });
+      return { done: 'promoted', alias, version };
     }),
   );
   app.post(
@@ -227,7 +277,7 @@ export function createUi(options: UiOptions): Hono {
     write(async (c, form) => {
       const name = c.req.param('name')!;
       const move = await registry.rollback(name, c.req.param('alias')!, { reason: reasonOf(form.reason) });
-      return `${move.alias} rolled back to v${move.version}`;
+      return { done: 'rolled-back', alias: move.alias, version: move.version };
     }),
   );
   app.post(
@@ -237,7 +287,17 @@ export function createUi(options: UiOptions): Hono {
       const name = c.req.param('name')!;
       const version = versionParam(c.req.param('version')!);
       await registry.archiveVersion(name, version, { reason: reasonOf(form.reason) });
-      return `v${version} archived`;
+      return { done: 'archived', version };
+    }),
+  );
+  app.post(
+    '/models/:name/versions/:version/restore',
+    limited,
+    write(async (c, form) => {
+      const name = c.req.param('name')!;
+      const version = versionParam(c.req.param('version')!);
+      await registry.restoreVersion(name, version, { reason: reasonOf(form.reason) });
+      return { done: 'restored', version };
     }),
   );
 

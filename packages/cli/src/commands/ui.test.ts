@@ -87,7 +87,7 @@ describe('mlops ui', () => {
       method: 'POST',
       redirect: 'manual' as const,
       headers: { origin: ui.url, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(fields).toString(),
+      body: new URLSearchParams({ confirm: 'yes', ...fields }).toString(),
     });
     expect((await fetch(`${ui.url}/models/loans/versions/2/promote`, form({ reason: 'x' }))).status).toBe(401);
     const done = await fetch(`${ui.url}/models/loans/versions/2/promote`, form({ reason: 'retrained', token: TOKEN }));
@@ -112,5 +112,11 @@ describe('mlops ui', () => {
     writeFileSync(join(dir, 'short'), 'abc\n');
     const shortToken = await mlops('ui', '--token-file', join(dir, 'short'));
     expect(shortToken.stderr).toContain('at least 16 characters');
+    const noTokenFile = await mlops('ui', '--token-file', join(dir, 'missing'));
+    expect(noTokenFile.stderr).toContain(`--token-file ${join(dir, 'missing')} cannot be read (ENOENT)`);
+    const typo = await mlops('ui', '--registry', join(dir, 'regsitry'));
+    expect(typo.stderr).toContain(`--registry ${join(dir, 'regsitry')} is not a directory`);
+    const noLogs = await mlops('ui', '--monitoring', join(dir, 'nothing'));
+    expect(noLogs.stderr).toContain(`--monitoring ${join(dir, 'nothing')} is not a directory`);
   });
 });

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { InvalidInputError } from '@mlops/core';
 import { serveUi } from '@mlops/ui';
 import { defineCommand } from 'citty';
@@ -7,13 +7,22 @@ import { directoryMonitoring } from '../shared/ui-monitoring';
 
 /** The write token: `--token-file` (first line, trimmed), else `MLOPS_UI_TOKEN`, else none (read-only). */
 async function tokenOf(file: string | undefined): Promise<string | undefined> {
-  const token =
-    file === undefined ? process.env.MLOPS_UI_TOKEN : (await readFile(file, 'utf8')).split(/\r?\n/)[0]!.trim();
+  const text =
+    file === undefined
+      ? process.env.MLOPS_UI_TOKEN
+      : await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+          throw new InvalidInputError(`--token-file ${file} cannot be read (${error.code ?? error.message})`);
+        });
+  const token = text === undefined ? undefined : text.split(/\r?\n/)[0]!.trim();
   if (token === undefined || token === '') {
     if (file !== undefined) throw new InvalidInputError(`--token-file ${file} is empty`);
     return undefined;
   }
   return token;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
 }
 
 export const ui = defineCommand({
@@ -45,6 +54,14 @@ export const ui = defineCommand({
         `--window must be a whole number from 1 to 9999999, got ${JSON.stringify(args.window)}`,
       );
     const token = await tokenOf(args['token-file']);
+    // A UI over a directory that does not exist would show an empty registry: most likely a typo.
+    for (const [flag, dir] of [
+      ['--registry', args.registry ?? process.env.MLOPS_REGISTRY],
+      ['--monitoring', args.monitoring],
+    ] as const) {
+      if (dir !== undefined && !/^postgres(ql)?:\/\//.test(dir) && !(await isDirectory(dir)))
+        throw new InvalidInputError(`${flag} ${dir} is not a directory`);
+    }
     const registry = await openCliRegistry(args.registry);
     const server = await serveUi({
       registry,

@@ -7,6 +7,11 @@ import type { Transaction } from './transaction';
  */
 const NAME_CHECK = `'${NAME_PATTERN.source.replaceAll("'", "''")}'`;
 
+/** A version row's creation time and tags as SQL expressions; queries must spell them exactly so to use the indexes. */
+export const CREATED_AT = `((record::jsonb ->> 'createdAt'))`;
+/** See {@link CREATED_AT}. */
+export const TAGS = `((record::jsonb -> 'tags'))`;
+
 /** One schema change: its SQL statements, in order, for the quoted schema identifier `schemaSql`. */
 type Migration = (schemaSql: string) => readonly string[];
 
@@ -75,6 +80,12 @@ export const MIGRATIONS: readonly Migration[] = [
   // 3: rollbacks: whether an alias move was a set or a rollback.
   (schemaSql) => [
     `ALTER TABLE ${schemaSql}.alias_history ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'set' CHECK (kind IN ('set', 'rollback'))`,
+  ],
+  // 4: search at scale: newest first per model and overall, and tags, from indexes instead of reading every record.
+  (schemaSql) => [
+    `CREATE INDEX IF NOT EXISTS versions_newest ON ${schemaSql}.versions (name, ${CREATED_AT} DESC, version DESC)`,
+    `CREATE INDEX IF NOT EXISTS versions_newest_overall ON ${schemaSql}.versions (${CREATED_AT} DESC, name COLLATE "C" DESC, version DESC)`,
+    `CREATE INDEX IF NOT EXISTS versions_tags ON ${schemaSql}.versions USING gin (${TAGS} jsonb_path_ops)`,
   ],
 ];
 

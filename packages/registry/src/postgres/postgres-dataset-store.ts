@@ -1,3 +1,4 @@
+import { SHA256_HEX } from '../records/shape';
 import {
   IntegrityError,
   InvalidInputError,
@@ -18,8 +19,6 @@ import {
   describeDatasetRecordProblem,
 } from '../records/dataset-record';
 import type { Transaction } from './transaction';
-
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /**
  * Dataset versions in the tables of a `PostgresModelStore` (`dataset_names`, `dataset_versions`). A

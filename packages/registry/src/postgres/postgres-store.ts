@@ -39,7 +39,7 @@ import {
 import { buildVersionRecord, describeVersionRecordProblem, type StoredVersionRecord } from '../records/version-record';
 import { assertAliasable, assertNoAliases, deletedVersionError } from '../records/version-state';
 import { checkQuery } from '../search/search';
-import { migrateSchema } from './migrations';
+import { CREATED_AT, migrateSchema, TAGS } from './migrations';
 import { PostgresDatasetStore } from './postgres-dataset-store';
 import { PostgresDecisionLog } from './postgres-decision-log';
 import { transactionRunner, type Transaction } from './transaction';
@@ -426,7 +426,7 @@ export class PostgresModelStore implements Registry {
     const arg = (value: unknown) => `$${args.push(value)}`;
     if (query.name !== undefined) where.push(`name = ${arg(query.name)}`);
     if (query.tags && Object.keys(query.tags).length > 0)
-      where.push(`record::jsonb -> 'tags' @> ${arg(JSON.stringify(query.tags))}::jsonb`);
+      where.push(`${TAGS} @> ${arg(JSON.stringify(query.tags))}::jsonb`);
     const m = query.metric;
     if (m) {
       const value = `(record::jsonb -> 'metrics' ->> ${arg(m.name)})::float8`;
@@ -437,12 +437,15 @@ export class PostgresModelStore implements Registry {
     if (query.status !== undefined) where.push(`status = ${arg(query.status)}`);
     if (query.dataset) where.push(`record::jsonb -> 'dataset' @> ${arg(JSON.stringify(query.dataset))}::jsonb`);
     const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const { rows } = await this.pool.query<Row & { name: string; version: number; total: string }>(
-      `SELECT name, version, record, status, count(*) OVER () AS total FROM ${this.schemaSql}.versions ${filter}
-       ORDER BY record::jsonb ->> 'createdAt' DESC, name COLLATE "C" DESC, version DESC LIMIT ${arg(limit)} OFFSET ${arg(offset)}`,
-      args,
-    );
-    const total = rows[0] ? Number(rows[0].total) : await this.searchCount(filter, args.slice(0, -2));
+    // The page walks an index newest first; the count is a second query (a window count would read every match).
+    const [{ rows }, total] = await Promise.all([
+      this.pool.query<Row & { name: string; version: number }>(
+        `SELECT name, version, record, status FROM ${this.schemaSql}.versions ${filter}
+         ORDER BY ${CREATED_AT} DESC, name COLLATE "C" DESC, version DESC LIMIT ${arg(limit)} OFFSET ${arg(offset)}`,
+        args,
+      ),
+      this.searchCount(filter, args.slice(0, -2)),
+    ]);
     return { versions: rows.map((r) => this.parseRecord(r.name, r.version, r)), total };
   }
 

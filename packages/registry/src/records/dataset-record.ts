@@ -1,3 +1,4 @@
+import { SHA256_HEX } from './shape';
 import { createHash } from 'node:crypto';
 import {
   checkFeatureTypes,
@@ -19,7 +20,6 @@ import type { ArtifactDigest } from './version-record';
 /** Name of the stored data format. */
 const DATASET_FORMAT = 'mlops-dataset';
 const FORMAT_VERSION = 1;
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /** `dataset "iris"` or `dataset "iris" version 2`, as messages name them. */
 export function datasetLabel(name: string, version?: number): string {

@@ -29,3 +29,6 @@ export function isPositiveInteger(value: unknown): value is number {
 export function isTimestamp(value: unknown): value is string {
   return typeof value === 'string' && !Number.isNaN(Date.parse(value));
 }
+
+/** Lower-case hex sha256. */
+export const SHA256_HEX = /^[0-9a-f]{64}$/;

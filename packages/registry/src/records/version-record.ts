@@ -1,3 +1,4 @@
+import { SHA256_HEX } from './shape';
 import {
   describeInputsProblem,
   isFeatureType,
@@ -11,8 +12,6 @@ import {
 import { findJsonProblem, findMapTextProblem, findTextProblem } from '../json/json-safety';
 import { NAME_PATTERN } from '../names/names';
 import { isFiniteNumberMap, isPositiveInteger, isRecord, isStringArray, isStringMap, isTimestamp } from './shape';
-
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /**
  * A lineage fingerprint given at register time: lower-case hex, at most 64 digits (the sha256 that

@@ -180,7 +180,10 @@ export function VersionPage({ version: v, aliases, replaced, writable }: Version
         {!writable ? (
           <p>This UI is read-only: start it with a token (`--token-file` or `MLOPS_UI_TOKEN`) to promote or archive.</p>
         ) : v.status === 'archived' ? (
-          <p>Archived versions cannot be promoted.</p>
+          <>
+            <p>Archived versions cannot be promoted: restore it first.</p>
+            <ActionForm action={`${base}/restore`} title={`Restore v${v.version}`} button="Restore" />
+          </>
         ) : (
           <>
             <ActionForm action={`${base}/promote`} title={`Promote v${v.version}`} button="Promote">
