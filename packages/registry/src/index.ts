@@ -7,6 +7,12 @@ export type { PostgresDatasetStore } from './postgres/postgres-dataset-store';
 export type { PostgresDecisionLog } from './postgres/postgres-decision-log';
 export { NAME_PATTERN, assertValidName, isValidName, type NameKind } from './names/names';
 export { MAX_JSON_DEPTH } from './json/json-safety';
-export { PostgresModelStore, type PostgresModelStoreOptions } from './postgres/postgres-store';
+export {
+  PostgresModelStore,
+  type PostgresModelStoreOptions,
+  type PostgresVerifyOptions,
+} from './postgres/postgres-store';
+export type { ObjectStore, StoredObject } from './objects/object-store';
+export { S3ObjectStore, type S3ObjectStoreOptions } from './objects/s3-object-store';
 export { openRegistry, type OpenRegistryOptions } from './open-registry';
 export { isPipelineModel, loadModel, type RegisteredModel } from './serving/load-model';

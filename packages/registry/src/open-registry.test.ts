@@ -21,6 +21,15 @@ describe('openRegistry', () => {
     );
   });
 
+  it('refuses artifact storage for a directory, and a malformed s3:// URL, before connecting', async () => {
+    await expect(openRegistry(await tempDir(), { artifacts: 's3://models/x' })).rejects.toThrow(
+      'artifact storage (artifacts: s3://…) goes with a postgres:// registry, not a directory',
+    );
+    await expect(openRegistry('postgres://127.0.0.1:9/x', { artifacts: 'models/x' })).rejects.toThrow(
+      'artifact storage must be an s3://bucket/prefix URL, got "models/x"',
+    );
+  });
+
   it.runIf(process.env.MLOPS_PG_URL)('opens a postgres:// URL as a PostgreSQL registry with its tables', async () => {
     const registry = await openRegistry(process.env.MLOPS_PG_URL!, { schema: `open_${process.pid}` });
     try {

@@ -1,24 +1,38 @@
 import { InvalidInputError, type Registry } from '@mlops/core';
 import { FileSystemModelStore } from './filesystem/file-system-store';
+import type { ObjectStore } from './objects/object-store';
+import { S3ObjectStore } from './objects/s3-object-store';
 import { PostgresModelStore } from './postgres/postgres-store';
 
 /** Options of {@link openRegistry}. */
 export interface OpenRegistryOptions {
   /** PostgreSQL schema holding the registry tables (default `mlops`). */
   readonly schema?: string;
+  /**
+   * Artifact storage of a PostgreSQL registry: `s3://bucket/prefix` (endpoint, region and credentials from the
+   * standard AWS environment variables; see {@link S3ObjectStore}) or any {@link ObjectStore}.
+   */
+  readonly artifacts?: string | ObjectStore;
 }
 
 /**
  * Opens a registry by location: a `postgres://` (or `postgresql://`) URL opens {@link PostgresModelStore} and creates
- * its tables if missing; anything else is a directory for {@link FileSystemModelStore} (created on the first write).
+ * its tables if missing (with `artifacts`, artifacts and snapshots go to object storage); anything else is a directory for {@link FileSystemModelStore} (created on the first write).
  * Call `close()` when done.
  */
 export async function openRegistry(location: string, options: OpenRegistryOptions = {}): Promise<Registry> {
   if (typeof location !== 'string' || location.trim() === '') {
     throw new InvalidInputError('a registry location is needed: a directory or a postgres:// URL');
   }
+  const { artifacts } = options;
   if (/^postgres(ql)?:\/\//.test(location)) {
-    const store = new PostgresModelStore({ connectionString: location, schema: options.schema ?? 'mlops' });
+    const store = new PostgresModelStore({
+      connectionString: location,
+      schema: options.schema ?? 'mlops',
+      ...(artifacts === undefined
+        ? {}
+        : { artifacts: typeof artifacts === 'string' ? new S3ObjectStore({ url: artifacts }) : artifacts }),
+    });
     try {
       await store.migrate();
     } catch (error) {
@@ -27,5 +41,9 @@ export async function openRegistry(location: string, options: OpenRegistryOption
     }
     return store;
   }
+  if (artifacts !== undefined)
+    throw new InvalidInputError(
+      'artifact storage (artifacts: s3://…) goes with a postgres:// registry, not a directory',
+    );
   return new FileSystemModelStore({ root: location });
 }

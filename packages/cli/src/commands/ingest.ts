@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineCommand } from 'citty';
 import type { LifecycleDecision } from '@mlops/core';
 import { type CliPolicy, openCliLifecycle } from '../shared/cli-lifecycle';
-import { openCliRegistry } from '../shared/open-cli-registry';
+import { ARTIFACTS_ARG, openCliRegistry } from '../shared/open-cli-registry';
 import { createOutput } from '../shared/output';
 import { fractionFlag, UsageError } from '../shared/usage';
 
@@ -63,13 +63,14 @@ export const ingest = defineCommand({
     },
     data: { type: 'string', required: true, description: 'A labelled .csv / .tsv / .json / .ndjson file' },
     registry: { type: 'string', description: 'Registry directory or postgres:// URL (or MLOPS_REGISTRY)' },
+    artifacts: ARTIFACTS_ARG,
     ...policyArgs,
     json: { type: 'boolean', description: 'Print { decision, version, triggers, trainingRows, … } as JSON' },
   },
   async run({ args }) {
     const out = createOutput(Boolean(args.json));
     const policy = policyOf(args);
-    const store = await openCliRegistry(args.registry);
+    const store = await openCliRegistry(args.registry, args.artifacts);
     try {
       const { lifecycle, readBatch } = await openCliLifecycle(store, args.model, policy);
       const resumed = await lifecycle.resume(); // a run a crash interrupted is finished first

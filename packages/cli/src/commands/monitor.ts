@@ -13,7 +13,7 @@ import {
 import { DriftLog, detectDrift, renderDriftReport } from '@mlops/monitor';
 import { loadModel } from '@mlops/registry';
 import { codecs } from '@mlops/train';
-import { openCliRegistry, parseModelRef } from '../shared/open-cli-registry';
+import { ARTIFACTS_ARG, openCliRegistry, parseModelRef } from '../shared/open-cli-registry';
 import { createOutput } from '../shared/output';
 import { readRecords } from '../shared/read-table';
 
@@ -150,11 +150,11 @@ function emptyCompared(): Compared {
  */
 async function modelColumns(
   model: string,
-  registry: string | undefined,
+  registry: { registry?: string; artifacts?: string },
   sides: readonly [Table, Table],
 ): Promise<Compared> {
   const { name, ref } = parseModelRef(model);
-  const store = await openCliRegistry(registry);
+  const store = await openCliRegistry(registry.registry, registry.artifacts);
   const served = await loadModel(store, name, ref, codecs).finally(() => store.close());
   const missing = served.inputSpec.missingValues.length > 0 ? served.inputSpec.missingValues : DEFAULT_MISSING_VALUES;
   const out = emptyCompared();
@@ -282,6 +282,7 @@ export const monitor = defineCommand({
       type: 'string',
       description: 'Registry directory or postgres:// URL (or MLOPS_REGISTRY), with --model',
     },
+    artifacts: ARTIFACTS_ARG,
     html: { type: 'string', description: 'Write the drift report to this HTML file' },
     'drift-log': {
       type: 'string',
@@ -305,7 +306,7 @@ export const monitor = defineCommand({
       .filter(Boolean);
     if (args['drift-log'] && !args.model)
       throw new InvalidInputError('--drift-log needs --model: a drift check is logged for a model version');
-    const compared = args.model ? await modelColumns(args.model, args.registry, sides) : recordColumns(sides, exclude);
+    const compared = args.model ? await modelColumns(args.model, args, sides) : recordColumns(sides, exclude);
     const { names, ref, cur, types } = compared;
     const report = detectDrift(ref, cur, { featureNames: names, columns: types, driftShare });
     if (args.html)

@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import { loadModel } from '@mlops/registry';
 import { codecs } from '@mlops/train';
-import { openCliRegistry, parseModelRef } from '../shared/open-cli-registry';
+import { ARTIFACTS_ARG, openCliRegistry, parseModelRef } from '../shared/open-cli-registry';
 import { toCsv } from '../shared/csv';
 import { createOutput } from '../shared/output';
 import { readInputs } from '../shared/read-table';
@@ -17,12 +17,13 @@ export const predict = defineCommand({
     input: { type: 'string', required: true, description: 'A .csv / .tsv / .json / .ndjson file of records' },
     proba: { type: 'boolean', description: 'Also give the probability of each class (classifiers)' },
     registry: { type: 'string', description: 'Registry directory or postgres:// URL (or MLOPS_REGISTRY)' },
+    artifacts: ARTIFACTS_ARG,
     json: { type: 'boolean', description: 'Print { model, version, predictions, probabilities?, score? } as JSON' },
   },
   async run({ args }) {
     const out = createOutput(Boolean(args.json));
     const { name, ref } = parseModelRef(args.model);
-    const store = await openCliRegistry(args.registry);
+    const store = await openCliRegistry(args.registry, args.artifacts);
     try {
       const model = await loadModel(store, name, ref, codecs);
       const version = model.version.version;

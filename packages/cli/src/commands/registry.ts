@@ -1,15 +1,19 @@
 import { defineCommand } from 'citty';
 import type { Registry } from '@mlops/core';
-import { openCliRegistry, parseModelRef } from '../shared/open-cli-registry';
+import { ARTIFACTS_ARG, openCliRegistry, parseModelRef } from '../shared/open-cli-registry';
 import { createOutput } from '../shared/output';
 
 const common = {
   registry: { type: 'string', description: 'Registry directory or postgres:// URL (or MLOPS_REGISTRY)' },
+  artifacts: ARTIFACTS_ARG,
   json: { type: 'boolean', description: 'Print the result as JSON' },
 } as const;
 
-async function withRegistry<T>(location: string | undefined, work: (store: Registry) => Promise<T>): Promise<T> {
-  const store = await openCliRegistry(location);
+async function withRegistry<T>(
+  args: { registry?: string; artifacts?: string },
+  work: (store: Registry) => Promise<T>,
+): Promise<T> {
+  const store = await openCliRegistry(args.registry, args.artifacts);
   try {
     return await work(store);
   } finally {
@@ -21,7 +25,7 @@ const list = defineCommand({
   meta: { name: 'list', description: 'List models, or the versions of one model (newest first)' },
   args: { name: { type: 'positional', required: false, description: 'Model name' }, ...common },
   run: ({ args }) =>
-    withRegistry(args.registry, async (store) => {
+    withRegistry(args, async (store) => {
       const out = createOutput(Boolean(args.json));
       if (!args.name) {
         const models = await store.listModels();
@@ -49,7 +53,7 @@ const show = defineCommand({
   meta: { name: 'show', description: 'Show one version (name@version|alias)' },
   args: { model: { type: 'positional', required: true, description: 'e.g. iris@production' }, ...common },
   run: ({ args }) =>
-    withRegistry(args.registry, async (store) => {
+    withRegistry(args, async (store) => {
       const { name, ref } = parseModelRef(args.model);
       const version = await store.getVersion(name, ref);
       createOutput(Boolean(args.json)).result(version, () => {
@@ -70,7 +74,7 @@ const promote = defineCommand({
     ...common,
   },
   run: ({ args }) =>
-    withRegistry(args.registry, async (store) => {
+    withRegistry(args, async (store) => {
       const version = Number(args.version);
       const before = await store.getAlias(args.name, args.alias);
       await store.setAlias(args.name, args.alias, version, {
@@ -93,7 +97,7 @@ const rollback = defineCommand({
     ...common,
   },
   run: ({ args }) =>
-    withRegistry(args.registry, async (store) => {
+    withRegistry(args, async (store) => {
       const move = await store.rollback(args.name, args.alias, { reason: args.reason ?? 'mlops registry rollback' });
       createOutput(Boolean(args.json)).result(
         move,
@@ -106,7 +110,7 @@ const verify = defineCommand({
   meta: { name: 'verify', description: 'Check every checksum and record (exit code 1 on problems)' },
   args: { ...common },
   run: ({ args }) =>
-    withRegistry(args.registry, async (store) => {
+    withRegistry(args, async (store) => {
       const report = await store.verify();
       createOutput(Boolean(args.json)).result(report, () =>
         [

@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { startPredictionServer } from '../serve/server';
-import { openCliRegistry, parseModelRef } from '../shared/open-cli-registry';
+import { ARTIFACTS_ARG, openCliRegistry, parseModelRef } from '../shared/open-cli-registry';
 
 export const serve = defineCommand({
   meta: {
@@ -12,6 +12,7 @@ export const serve = defineCommand({
     port: { type: 'string', default: '8080', description: 'Port (0: any free port)' },
     host: { type: 'string', default: '127.0.0.1', description: 'Interface to listen on' },
     registry: { type: 'string', description: 'Registry directory or postgres:// URL (or MLOPS_REGISTRY)' },
+    artifacts: ARTIFACTS_ARG,
     'reload-ms': { type: 'string', default: '2000', description: 'How often to check whether the alias moved' },
     'headers-timeout-ms': {
       type: 'string',
@@ -31,7 +32,7 @@ export const serve = defineCommand({
   },
   async run({ args }) {
     const { name, ref } = parseModelRef(args.model);
-    const store = await openCliRegistry(args.registry);
+    const store = await openCliRegistry(args.registry, args.artifacts);
     const server = await startPredictionServer({
       store,
       name,

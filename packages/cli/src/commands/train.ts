@@ -10,7 +10,7 @@ import {
   randomForestClassifier,
   randomForestRegressor,
 } from '@mlops/train';
-import { openCliRegistry } from '../shared/open-cli-registry';
+import { ARTIFACTS_ARG, openCliRegistry } from '../shared/open-cli-registry';
 import { createOutput, progress } from '../shared/output';
 import { readTable } from '../shared/read-table';
 import { describeScores, scoreOf } from '../shared/scores';
@@ -80,6 +80,7 @@ export const train = defineCommand({
     data: { type: 'string', required: true, description: 'iris, or a .csv / .tsv / .json / .ndjson file' },
     target: { type: 'string', description: 'Column to predict (required; iris: species)' },
     registry: { type: 'string', description: 'Registry directory or postgres:// URL (or MLOPS_REGISTRY)' },
+    artifacts: ARTIFACTS_ARG,
     name: { type: 'string', description: 'Model name (default: the data file name)' },
     algorithm: {
       type: 'string',
@@ -221,7 +222,7 @@ export const train = defineCommand({
     const pipeline = createPipeline(preprocessing, estimator);
     const metrics = scoreOf(pipeline.classNames, test.target, pipeline.estimator.predict(test.features));
     const scored = describeScores(metrics);
-    const store = await openCliRegistry(args.registry);
+    const store = await openCliRegistry(args.registry, args.artifacts);
     try {
       // The held-out rows, as the lifecycle's holdout (`mlops ingest` judges challengers on them).
       await store.datasets.register(`${name}-holdout`, { dataset: test, description: `held-out rows of ${args.data}` });

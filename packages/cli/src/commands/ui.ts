@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { InvalidInputError } from '@mlops/core';
 import { serveUi } from '@mlops/ui';
 import { defineCommand } from 'citty';
-import { openCliRegistry } from '../shared/open-cli-registry';
+import { ARTIFACTS_ARG, openCliRegistry } from '../shared/open-cli-registry';
 import { directoryMonitoring } from '../shared/ui-monitoring';
 
 /** The write token: `--token-file` (first line, trimmed), else `MLOPS_UI_TOKEN`, else none (read-only). */
@@ -33,6 +33,7 @@ export const ui = defineCommand({
   },
   args: {
     registry: { type: 'string', description: 'Registry directory or postgres:// URL (or MLOPS_REGISTRY)' },
+    artifacts: ARTIFACTS_ARG,
     port: { type: 'string', default: '8081', description: 'Port (0: any free port)' },
     host: { type: 'string', default: '127.0.0.1', description: 'Interface to listen on' },
     monitoring: {
@@ -62,7 +63,7 @@ export const ui = defineCommand({
       if (dir !== undefined && !/^postgres(ql)?:\/\//.test(dir) && !(await isDirectory(dir)))
         throw new InvalidInputError(`${flag} ${dir} is not a directory`);
     }
-    const registry = await openCliRegistry(args.registry);
+    const registry = await openCliRegistry(args.registry, args.artifacts);
     const server = await serveUi({
       registry,
       ...(token === undefined ? {} : { token }),

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineCommand } from 'citty';
 import { watchDirectory } from '@mlops/data';
 import { openCliLifecycle } from '../shared/cli-lifecycle';
-import { openCliRegistry } from '../shared/open-cli-registry';
+import { ARTIFACTS_ARG, openCliRegistry } from '../shared/open-cli-registry';
 import { integerFlag } from '../shared/usage';
 import { policyArgs, policyOf } from './ingest';
 
@@ -19,6 +19,7 @@ export const watch = defineCommand({
       description: 'Model name (trained with mlops train; its production alias)',
     },
     registry: { type: 'string', description: 'Registry directory or postgres:// URL (or MLOPS_REGISTRY)' },
+    artifacts: ARTIFACTS_ARG,
     'every-ms': { type: 'string', default: '60000', description: 'How often to look for new files' },
     ...policyArgs,
   },
@@ -26,7 +27,7 @@ export const watch = defineCommand({
     const policy = policyOf(args);
     const everyMs = integerFlag(args['every-ms'], 'every-ms', 100, 86_400_000);
     const directory = resolve(args.dir); // sources are absolute paths, as mlops ingest records them
-    const store = await openCliRegistry(args.registry);
+    const store = await openCliRegistry(args.registry, args.artifacts);
     try {
       const { lifecycle, readBatch } = await openCliLifecycle(store, args.model, policy);
       const resumed = await lifecycle.resume();

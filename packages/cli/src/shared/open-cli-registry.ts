@@ -1,11 +1,24 @@
 import { InvalidInputError, type Registry } from '@mlops/core';
 import { openRegistry } from '@mlops/registry';
 
-/** Opens `--registry` (or `MLOPS_REGISTRY`): a directory, or a `postgres://` URL (schema `MLOPS_PG_SCHEMA`, default `mlops`). */
-export function openCliRegistry(location: string | undefined): Promise<Registry> {
+/** The `--artifacts` option of every command that opens a registry. */
+export const ARTIFACTS_ARG = {
+  type: 'string',
+  description: 'Artifact storage of a postgres:// registry: s3://bucket/prefix (or MLOPS_ARTIFACTS; AWS_* variables)',
+} as const;
+
+/**
+ * Opens `--registry` (or `MLOPS_REGISTRY`): a directory, or a `postgres://` URL (schema `MLOPS_PG_SCHEMA`, default
+ * `mlops`) with its artifacts in `--artifacts` (or `MLOPS_ARTIFACTS`) when given.
+ */
+export function openCliRegistry(location: string | undefined, artifacts?: string): Promise<Registry> {
   const where = location ?? process.env.MLOPS_REGISTRY;
   if (!where) throw new InvalidInputError('no registry: pass --registry <dir|postgres://…> or set MLOPS_REGISTRY');
-  return openRegistry(where, { schema: process.env.MLOPS_PG_SCHEMA ?? 'mlops' });
+  const storage = artifacts ?? (process.env.MLOPS_ARTIFACTS || undefined);
+  return openRegistry(where, {
+    schema: process.env.MLOPS_PG_SCHEMA ?? 'mlops',
+    ...(storage === undefined ? {} : { artifacts: storage }),
+  });
 }
 
 /** Splits `name@ref` (`iris@production`, `iris@3`, `iris`) into a name and a version ref (default `latest`). */

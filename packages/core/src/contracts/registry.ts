@@ -54,6 +54,11 @@ export interface VerifyReport {
   readonly removedTempEntries: string[];
   /** Other safe repairs made, as sentences (e.g. finishing a deletion a crash cut short). */
   readonly repairs: string[];
+  /**
+   * Objects in the registry's object storage that no version references (an upload whose transaction never
+   * committed); only backends with object storage report them.
+   */
+  readonly orphanedObjects?: readonly { readonly key: string; readonly bytes: number; readonly lastModified: string }[];
 }
 
 /**

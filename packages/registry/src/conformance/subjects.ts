@@ -10,6 +10,9 @@ import { promisify } from 'node:util';
 import type { RegistryConformanceSubject } from '@mlops/core/testing';
 import pg from 'pg';
 import { FileSystemModelStore } from '../filesystem/file-system-store';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { parseS3Url } from '../objects/object-store';
+import { S3ObjectStore } from '../objects/s3-object-store';
 import { PostgresModelStore } from '../postgres/postgres-store';
 
 const run = promisify(execFile);
@@ -64,12 +67,17 @@ export async function filesystemSubject(): Promise<RegistryConformanceSubject> {
   };
 }
 
-/** A fresh PostgreSQL registry in its own schema. */
-export async function postgresSubject(url: string): Promise<RegistryConformanceSubject> {
+/**
+ * A fresh PostgreSQL registry in its own schema; with `artifacts` (an `s3://` URL whose endpoint and credentials are
+ * in the AWS environment variables, which child processes inherit), artifacts and snapshots go to object storage.
+ */
+export async function postgresSubject(url: string, artifacts?: string): Promise<RegistryConformanceSubject> {
   const schema = `conformance_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Pool({ connectionString: url, max: 2 });
-  const store = new PostgresModelStore({ connectionString: url, schema });
+  const objects = artifacts === undefined ? undefined : new S3ObjectStore({ url: artifacts });
+  const store = new PostgresModelStore({ connectionString: url, schema, ...(objects ? { artifacts: objects } : {}) });
   await store.migrate();
+  if (objects) return objectSubject(store, objects, url, schema, admin, artifacts!);
   const flip = (table: string, column: string) =>
     `UPDATE "${schema}".${table} SET ${column} = overlay(${column} placing set_byte(substring(${column} from $3 + 1 for 1), 0, get_byte(${column}, $3) # 255) from $3 + 1 for 1) WHERE name = $1 AND version = $2`;
   const count = async (sql: string, params: unknown[]) =>
@@ -94,6 +102,58 @@ export async function postgresSubject(url: string): Promise<RegistryConformanceS
     processes: processes(`pg:${url}#${schema}`),
     cleanup: async () => {
       await store.close();
+      await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
+/** The PostgreSQL + object storage subject: tampering rewrites the objects the rows reference. */
+function objectSubject(
+  store: PostgresModelStore,
+  objects: S3ObjectStore,
+  url: string,
+  schema: string,
+  admin: pg.Pool,
+  artifacts: string,
+): RegistryConformanceSubject {
+  const keyOf = async (table: string, column: string, name: string, version: number) =>
+    (
+      await admin.query<{ key: string }>(
+        `SELECT ${column} AS key FROM "${schema}".${table} WHERE name = $1 AND version = $2`,
+        [name, version],
+      )
+    ).rows[0]!.key;
+  const raw = new S3Client({ endpoint: process.env.AWS_ENDPOINT_URL!, region: 'us-east-1', forcePathStyle: true });
+  const flip = async (key: string, offset: number) => {
+    const bytes = (await objects.get(key))!;
+    bytes[offset]! ^= 0xff;
+    await raw.send(new PutObjectCommand({ Bucket: parseS3Url(artifacts).bucket, Key: key, Body: bytes }));
+  };
+  return {
+    store,
+    tamper: {
+      artifactLength: async (name, version) =>
+        (await objects.get(await keyOf('versions', 'artifact_key', name, version)))!.length,
+      flipArtifactByte: async (name, version, offset) =>
+        flip(await keyOf('versions', 'artifact_key', name, version), offset),
+      flipDatasetByte: async (name, version, offset) =>
+        flip(await keyOf('dataset_versions', 'data_key', name, version), offset),
+      storedSnapshots: async (name) =>
+        Number(
+          (
+            await admin.query<{ n: string }>(
+              `SELECT count(DISTINCT data_key) AS n FROM "${schema}".dataset_versions WHERE name = $1`,
+              [name],
+            )
+          ).rows[0]!.n,
+        ),
+    },
+    processes: processes(`pg:${url}#${schema}#${artifacts}`),
+    cleanup: async () => {
+      await store.close();
+      objects.close();
+      raw.destroy();
       await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
       await admin.end();
     },

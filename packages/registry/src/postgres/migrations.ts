@@ -7,10 +7,19 @@ import type { Transaction } from './transaction';
  */
 const NAME_CHECK = `'${NAME_PATTERN.source.replaceAll("'", "''")}'`;
 
-/** A version row's creation time and tags as SQL expressions; queries must spell them exactly so to use the indexes. */
-export const CREATED_AT = `((record::jsonb ->> 'createdAt'))`;
-/** See {@link CREATED_AT}. */
-export const TAGS = `((record::jsonb -> 'tags'))`;
+/**
+ * A version row's creation time and tags as SQL, through functions of the schema (migration 4) that yield NULL for a
+ * record that is not JSON, so a damaged row never blocks a write or a migration. Queries must spell them exactly so
+ * to use the indexes.
+ */
+export const createdAtSql = (schemaSql: string) => `${schemaSql}.record_created_at(record)`;
+/** See {@link createdAtSql}. */
+export const tagsSql = (schemaSql: string) => `${schemaSql}.record_tags(record)`;
+
+/** An IMMUTABLE function of the record text that yields NULL instead of failing on text that is not JSON. */
+const tolerantFunction = (schemaSql: string, name: string, returns: string, expression: string) =>
+  `CREATE OR REPLACE FUNCTION ${schemaSql}.${name}(record text) RETURNS ${returns} LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+   BEGIN RETURN ${expression}; EXCEPTION WHEN others THEN RETURN NULL; END $$`;
 
 /** One schema change: its SQL statements, in order, for the quoted schema identifier `schemaSql`. */
 type Migration = (schemaSql: string) => readonly string[];
@@ -83,9 +92,18 @@ export const MIGRATIONS: readonly Migration[] = [
   ],
   // 4: search at scale: newest first per model and overall, and tags, from indexes instead of reading every record.
   (schemaSql) => [
-    `CREATE INDEX IF NOT EXISTS versions_newest ON ${schemaSql}.versions (name, ${CREATED_AT} DESC, version DESC)`,
-    `CREATE INDEX IF NOT EXISTS versions_newest_overall ON ${schemaSql}.versions (${CREATED_AT} DESC, name COLLATE "C" DESC, version DESC)`,
-    `CREATE INDEX IF NOT EXISTS versions_tags ON ${schemaSql}.versions USING gin (${TAGS} jsonb_path_ops)`,
+    tolerantFunction(schemaSql, 'record_created_at', 'text', `record::jsonb ->> 'createdAt'`),
+    tolerantFunction(schemaSql, 'record_tags', 'jsonb', `record::jsonb -> 'tags'`),
+    `CREATE INDEX IF NOT EXISTS versions_newest ON ${schemaSql}.versions (name, (${createdAtSql(schemaSql)}) DESC, version DESC)`,
+    `CREATE INDEX IF NOT EXISTS versions_newest_overall ON ${schemaSql}.versions ((${createdAtSql(schemaSql)}) DESC, name COLLATE "C" DESC, version DESC)`,
+    `CREATE INDEX IF NOT EXISTS versions_tags ON ${schemaSql}.versions USING gin ((${tagsSql(schemaSql)}) jsonb_path_ops)`,
+  ],
+  // 5: artifacts and dataset snapshots in object storage: the row holds the object's key instead of the bytes.
+  (schemaSql) => [
+    `ALTER TABLE ${schemaSql}.versions ALTER COLUMN artifact DROP NOT NULL`,
+    `ALTER TABLE ${schemaSql}.versions ADD COLUMN IF NOT EXISTS artifact_key text`,
+    `ALTER TABLE ${schemaSql}.dataset_versions ALTER COLUMN data DROP NOT NULL`,
+    `ALTER TABLE ${schemaSql}.dataset_versions ADD COLUMN IF NOT EXISTS data_key text`,
   ],
 ];
 

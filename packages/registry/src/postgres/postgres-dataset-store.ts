@@ -19,6 +19,7 @@ import {
   describeDatasetRecordProblem,
 } from '../records/dataset-record';
 import type { Transaction } from './transaction';
+import { type ObjectUploads, storedBytes } from './object-uploads';
 
 /**
  * Dataset versions in the tables of a `PostgresModelStore` (`dataset_names`, `dataset_versions`). A
@@ -32,12 +33,13 @@ export class PostgresDatasetStore implements DatasetStore {
     private readonly schemaSql: string,
     private readonly transaction: Transaction,
     private readonly now: () => Date,
+    private readonly uploads?: ObjectUploads,
   ) {}
 
   /** Stores a snapshot as the next version, or returns the existing version with the same fingerprint. */
   async register(name: string, input: RegisterDatasetInput): Promise<DatasetVersion> {
     const checked = checkDatasetRequest(name, input);
-    return this.transaction(async (db) => {
+    const insert = async (db: pg.PoolClient, data: Buffer | null, key: string | null) => {
       await db.query(`INSERT INTO ${this.schemaSql}.dataset_names (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [
         name,
       ]);
@@ -53,12 +55,15 @@ export class PostgresDatasetStore implements DatasetStore {
       const version = rows[0]!.latest_version + 1;
       const record = buildDatasetRecord(name, version, input, checked, this.now().toISOString());
       await db.query(
-        `INSERT INTO ${this.schemaSql}.dataset_versions (name, version, fingerprint, record, data, sha256) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [name, version, checked.fingerprint, JSON.stringify(record), checked.bytes, checked.digest.sha256],
+        `INSERT INTO ${this.schemaSql}.dataset_versions (name, version, fingerprint, record, ${key === null ? 'data' : 'data_key'}, sha256) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [name, version, checked.fingerprint, JSON.stringify(record), data ?? key, checked.digest.sha256],
       );
       await db.query(`UPDATE ${this.schemaSql}.dataset_names SET latest_version = $2 WHERE name = $1`, [name, version]);
       return record;
-    });
+    };
+    return this.uploads
+      ? this.uploads.uploadThenCommit(checked.digest.sha256, checked.bytes, (db, key) => insert(db, null, key))
+      : this.transaction((db) => insert(db, Buffer.from(checked.bytes), null));
   }
 
   /** Metadata of a dataset version by number or `latest`. */
@@ -81,9 +86,15 @@ export class PostgresDatasetStore implements DatasetStore {
 
   /** Loads a snapshot; checksum, shape and fingerprint are verified (`IntegrityError`). */
   async load(name: string, ref: number | 'latest'): Promise<{ version: DatasetVersion; dataset: Dataset }> {
-    const { version, record, data } = await this.row(name, ref, true);
+    const { version, record, data, data_key } = await this.row(name, ref, true);
     const parsed = this.parseRecord(name, version, record);
-    return { version: parsed, dataset: decodeStoredDataset(parsed, data!) };
+    const bytes = await storedBytes(
+      this.uploads,
+      { bytes: data ?? null, key: data_key ?? null },
+      `the data of ${datasetLabel(name, version)}`,
+      { name, version },
+    );
+    return { version: parsed, dataset: decodeStoredDataset(parsed, bytes) };
   }
 
   /** All versions of a dataset, oldest first; `[]` for an unknown name. */
@@ -106,13 +117,13 @@ export class PostgresDatasetStore implements DatasetStore {
 
   /** Every stored dataset row, for `verify()`. */
   async checkAll(): Promise<{ checked: number; problems: { name: string; version: number; problem: string }[] }> {
-    const { rows } = await this.pool.query<{ name: string; version: number; record: string; data: Buffer }>(
-      `SELECT name, version, record, data FROM ${this.schemaSql}.dataset_versions ORDER BY name COLLATE "C", version`,
+    const { rows } = await this.pool.query<{ name: string; version: number }>(
+      `SELECT name, version FROM ${this.schemaSql}.dataset_versions ORDER BY name COLLATE "C", version`,
     );
     const problems: { name: string; version: number; problem: string }[] = [];
     for (const row of rows) {
       try {
-        decodeStoredDataset(this.parseRecord(row.name, row.version, row.record), row.data);
+        await this.load(row.name, row.version);
       } catch (error) {
         problems.push({
           name: row.name,
@@ -128,7 +139,7 @@ export class PostgresDatasetStore implements DatasetStore {
     name: string,
     ref: number | 'latest',
     withData: boolean,
-  ): Promise<{ version: number; record: string; data?: Buffer }> {
+  ): Promise<{ version: number; record: string; data?: Buffer | null; data_key?: string | null }> {
     assertValidName(name, 'dataset');
     if (ref !== LATEST) {
       if (typeof ref !== 'number')
@@ -137,8 +148,13 @@ export class PostgresDatasetStore implements DatasetStore {
         });
       assertVersionNumber(ref);
     }
-    const { rows } = await this.pool.query<{ version: number; record: string; data?: Buffer }>(
-      `SELECT version, record${withData ? ', data' : ''} FROM ${this.schemaSql}.dataset_versions
+    const { rows } = await this.pool.query<{
+      version: number;
+      record: string;
+      data?: Buffer | null;
+      data_key?: string | null;
+    }>(
+      `SELECT version, record${withData ? (this.uploads ? ', data, data_key' : ', data, NULL::text AS data_key') : ''} FROM ${this.schemaSql}.dataset_versions
        WHERE name = $1 AND version = ${ref === LATEST ? `(SELECT latest_version FROM ${this.schemaSql}.dataset_names WHERE name = $1)` : '$2'}`,
       ref === LATEST ? [name] : [name, ref],
     );

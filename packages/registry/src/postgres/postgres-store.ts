@@ -39,7 +39,9 @@ import {
 import { buildVersionRecord, describeVersionRecordProblem, type StoredVersionRecord } from '../records/version-record';
 import { assertAliasable, assertNoAliases, deletedVersionError } from '../records/version-state';
 import { checkQuery } from '../search/search';
-import { CREATED_AT, migrateSchema, TAGS } from './migrations';
+import { createdAtSql, migrateSchema, tagsSql } from './migrations';
+import { ObjectUploads, storedBytes, sweepOrphans } from './object-uploads';
+import type { ObjectStore } from '../objects/object-store';
 import { PostgresDatasetStore } from './postgres-dataset-store';
 import { PostgresDecisionLog } from './postgres-decision-log';
 import { transactionRunner, type Transaction } from './transaction';
@@ -54,6 +56,19 @@ export interface PostgresModelStoreOptions {
   readonly schema?: string;
   /** Clock for `createdAt` and alias moves (default the system clock; `ManualClock` from `@mlops/core` in tests). */
   readonly clock?: Pick<Clock, 'now'>;
+  /**
+   * Where artifacts and dataset snapshots go instead of `bytea` columns (e.g. `new S3ObjectStore({ url: 's3://…' })`):
+   * uploaded before their row commits, content-addressed, verified on every load. Rows stored before keep their bytes.
+   */
+  readonly artifacts?: ObjectStore;
+}
+
+/** Options of {@link PostgresModelStore.verify}. */
+export interface PostgresVerifyOptions {
+  /** Delete objects no row references (left by uploads whose transaction never committed). Default false. */
+  readonly repair?: boolean;
+  /** Only orphans older than this are deleted (default 1 hour: writers of older library versions take no lock). */
+  readonly orphanGraceMs?: number;
 }
 
 const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -81,6 +96,8 @@ export class PostgresModelStore implements Registry {
   private readonly schemaSql: string;
   private readonly now: () => Date;
   private readonly transaction: Transaction;
+  private readonly uploads: ObjectUploads | undefined;
+  private indexedSearch = false;
 
   constructor(options: PostgresModelStoreOptions) {
     const schema = options.schema ?? 'mlops';
@@ -94,7 +111,8 @@ export class PostgresModelStore implements Registry {
     const clock = options.clock ?? systemClock;
     this.now = () => new Date(clock.now());
     this.transaction = transactionRunner(this.pool);
-    this.datasets = new PostgresDatasetStore(this.pool, this.schemaSql, this.transaction, this.now);
+    this.uploads = options.artifacts && new ObjectUploads(this.pool, options.artifacts, `mlops-objects:${schema}`);
+    this.datasets = new PostgresDatasetStore(this.pool, this.schemaSql, this.transaction, this.now, this.uploads);
     this.decisions = new PostgresDecisionLog(this.pool, this.schemaSql, schema);
   }
 
@@ -119,7 +137,7 @@ export class PostgresModelStore implements Registry {
     );
     const cannot = `cannot register ${label(name)}`;
     const createdAt = this.now().toISOString();
-    const registered = await this.transaction(async (db) => {
+    const insert = async (db: pg.PoolClient, artifact: Buffer | null, key: string | null) => {
       await db.query(`INSERT INTO ${this.schemaSql}.models (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [name]);
       const { rows } = await db.query<{ latest_version: number }>(
         `SELECT latest_version FROM ${this.schemaSql}.models WHERE name = $1 FOR UPDATE`,
@@ -136,12 +154,17 @@ export class PostgresModelStore implements Registry {
       const record = buildVersionRecord(name, version, input, featureTypes, digest, createdAt);
       const recordJson = JSON.stringify(record);
       await db.query(
-        `INSERT INTO ${this.schemaSql}.versions (name, version, record, artifact, sha256) VALUES ($1, $2, $3, $4, $5)`,
-        [name, version, recordJson, bytes, digest.sha256],
+        key === null // without object storage, the columns every schema version has
+          ? `INSERT INTO ${this.schemaSql}.versions (name, version, record, artifact, sha256) VALUES ($1, $2, $3, $4, $5)`
+          : `INSERT INTO ${this.schemaSql}.versions (name, version, record, artifact_key, sha256) VALUES ($1, $2, $3, $4, $5)`,
+        [name, version, recordJson, artifact ?? key, digest.sha256],
       );
       await db.query(`UPDATE ${this.schemaSql}.models SET latest_version = $2 WHERE name = $1`, [name, version]);
       return { ...(JSON.parse(recordJson) as StoredVersionRecord), status: 'active' as const };
-    });
+    };
+    const registered = this.uploads
+      ? await this.uploads.uploadThenCommit(digest.sha256, bytes, (db, key) => insert(db, null, key))
+      : await this.transaction((db) => insert(db, Buffer.from(bytes), null));
     failpoint('register:committed');
     return registered;
   }
@@ -233,13 +256,19 @@ export class PostgresModelStore implements Registry {
   async loadArtifact(name: string, ref: VersionRef): Promise<{ version: ModelVersion; artifact: ModelArtifact }> {
     assertValidName(name, 'model');
     const version = await this.resolveRef(name, ref);
-    const { rows } = await this.pool.query<Row & { artifact: Buffer }>(
-      `SELECT record, status, artifact FROM ${this.schemaSql}.versions WHERE name = $1 AND version = $2`,
+    const { rows } = await this.pool.query<Row & { artifact: Buffer | null; artifact_key: string | null }>(
+      `SELECT record, status, ${this.artifactColumns()} FROM ${this.schemaSql}.versions WHERE name = $1 AND version = $2`,
       [name, version],
     );
     if (!rows[0]) throw await this.missing(name, version);
     const record = this.parseRecord(name, version, rows[0]);
-    return { version: record, artifact: checkStoredArtifact(record, rows[0].artifact) };
+    const bytes = await storedBytes(
+      this.uploads,
+      { bytes: rows[0].artifact, key: rows[0].artifact_key },
+      `the artifact of ${label(name, version)}`,
+      { name, version },
+    );
+    return { version: record, artifact: checkStoredArtifact(record, bytes) };
   }
 
   /** All versions of a model that were not deleted, oldest first; `[]` for an unknown model. */
@@ -421,12 +450,15 @@ export class PostgresModelStore implements Registry {
   /** Versions matching a query (name, tags, metric bounds), newest first, one page at a time. */
   async searchVersions(query: VersionQuery = {}): Promise<VersionPage> {
     const { limit, offset } = checkQuery(query);
+    const indexed = await this.searchIndexed();
+    const createdAt = indexed ? createdAtSql(this.schemaSql) : `(record::jsonb ->> 'createdAt')`;
+    const tags = indexed ? tagsSql(this.schemaSql) : `(record::jsonb -> 'tags')`;
     const where: string[] = [];
     const args: unknown[] = [];
     const arg = (value: unknown) => `$${args.push(value)}`;
     if (query.name !== undefined) where.push(`name = ${arg(query.name)}`);
     if (query.tags && Object.keys(query.tags).length > 0)
-      where.push(`${TAGS} @> ${arg(JSON.stringify(query.tags))}::jsonb`);
+      where.push(`${tags} @> ${arg(JSON.stringify(query.tags))}::jsonb`);
     const m = query.metric;
     if (m) {
       const value = `(record::jsonb -> 'metrics' ->> ${arg(m.name)})::float8`;
@@ -441,12 +473,22 @@ export class PostgresModelStore implements Registry {
     const [{ rows }, total] = await Promise.all([
       this.pool.query<Row & { name: string; version: number }>(
         `SELECT name, version, record, status FROM ${this.schemaSql}.versions ${filter}
-         ORDER BY ${CREATED_AT} DESC, name COLLATE "C" DESC, version DESC LIMIT ${arg(limit)} OFFSET ${arg(offset)}`,
+         ORDER BY ${createdAt} DESC, name COLLATE "C" DESC, version DESC LIMIT ${arg(limit)} OFFSET ${arg(offset)}`,
         args,
       ),
       this.searchCount(filter, args.slice(0, -2)),
     ]);
     return { versions: rows.map((r) => this.parseRecord(r.name, r.version, r)), total };
+  }
+
+  /** Whether migration 4 (the search indexes) has run: until then (a schema not yet migrated) search reads every row. */
+  private async searchIndexed(): Promise<boolean> {
+    if (this.indexedSearch) return true;
+    const { rows } = await this.pool.query<{ found: boolean }>(`SELECT to_regprocedure($1) IS NOT NULL AS found`, [
+      `${this.schemaSql}.record_created_at(text)`,
+    ]);
+    this.indexedSearch = rows[0]!.found;
+    return this.indexedSearch;
   }
 
   private async searchCount(filter: string, args: unknown[]): Promise<number> {
@@ -458,34 +500,93 @@ export class PostgresModelStore implements Registry {
   }
 
   /**
-   * Checks every model record and artifact checksum and every dataset snapshot; problems as data. Nothing
-   * to repair: every write is one transaction.
+   * Checks every model record and artifact checksum and every dataset snapshot; problems as data. With object
+   * storage, every referenced object is checked (exists, size, sha256 — streamed) and objects no row references are
+   * listed as `orphanedObjects`; `{ repair: true }` deletes those older than the grace period.
    */
-  async verify(): Promise<VerifyReport> {
+  async verify(options: PostgresVerifyOptions = {}): Promise<VerifyReport> {
     const problems: VerifyProblem[] = [];
-    const { rows } = await this.pool.query<Row & { name: string; version: number; artifact: Buffer }>(
-      `SELECT name, version, record, status, artifact FROM ${this.schemaSql}.versions ORDER BY name COLLATE "C", version`,
+    const repairs: string[] = [];
+    const { rows } = await this.pool.query<{ name: string; version: number }>(
+      `SELECT name, version FROM ${this.schemaSql}.versions ORDER BY name COLLATE "C", version`,
     );
-    for (const row of rows) {
+    for (const { name, version } of rows) {
       try {
-        checkStoredArtifact(this.parseRecord(row.name, row.version, row), row.artifact);
+        await this.checkStored(name, version);
       } catch (error) {
-        problems.push({
-          name: row.name,
-          version: row.version,
-          problem: error instanceof Error ? error.message : String(error),
-        });
+        problems.push({ name, version, problem: error instanceof Error ? error.message : String(error) });
       }
     }
     const datasets = await this.datasets.checkAll();
     problems.push(...datasets.problems.map((p) => ({ ...p, kind: 'dataset' as const })));
+    let orphanedObjects: VerifyReport['orphanedObjects'];
+    if (this.uploads) {
+      const grace = options.orphanGraceMs ?? 3_600_000;
+      if (!Number.isFinite(grace) || grace < 0) throw new InvalidInputError('orphanGraceMs must be a number ≥ 0');
+      const { orphans, deleted } = await sweepOrphans(this.uploads, () => this.referencedKeys(), {
+        repair: options.repair === true,
+        graceMs: grace,
+        now: this.now(),
+      });
+      orphanedObjects = orphans.map((o) => ({
+        key: o.key,
+        bytes: o.bytes,
+        lastModified: o.lastModified.toISOString(),
+      }));
+      for (const key of deleted) repairs.push(`deleted the orphaned object ${key} (no row references it)`);
+    }
     return {
       ok: problems.length === 0,
       checkedVersions: rows.length,
       checkedDatasetVersions: datasets.checked,
       problems,
       removedTempEntries: [],
-      repairs: [],
+      repairs,
+      ...(orphanedObjects === undefined ? {} : { orphanedObjects }),
     };
+  }
+
+  /** Checks one version's stored artifact: a `bytea` fully, an object by streaming its size and sha256. */
+  private async checkStored(name: string, version: number): Promise<void> {
+    const { rows } = await this.pool.query<Row & { artifact: Buffer | null; artifact_key: string | null }>(
+      `SELECT record, status, ${this.artifactColumns()} FROM ${this.schemaSql}.versions WHERE name = $1 AND version = $2`,
+      [name, version],
+    );
+    if (!rows[0]) return; // deleted meanwhile
+    const record = this.parseRecord(name, version, rows[0]);
+    const { artifact, artifact_key: key } = rows[0];
+    if (artifact !== null || key === null || this.uploads === undefined) {
+      checkStoredArtifact(
+        record,
+        await storedBytes(this.uploads, { bytes: artifact, key }, `the artifact of ${label(name, version)}`, {
+          name,
+          version,
+        }),
+      );
+      return;
+    }
+    const found = await this.uploads.objects.digest(key);
+    const { sha256, bytes } = record.artifact;
+    if (found === undefined)
+      throw new IntegrityError(`the artifact of ${label(name, version)} is missing (object ${key})`, { name, version });
+    if (found.sha256 !== sha256 || found.bytes !== bytes)
+      throw new IntegrityError(
+        `the artifact of ${label(name, version)} failed its checksum: expected sha256 ${sha256} (${bytes} bytes), found ${found.sha256} (${found.bytes} bytes) in object ${key}`,
+        { name, version },
+      );
+  }
+
+  /** The stored-bytes columns; without object storage only those every schema version has. */
+  private artifactColumns(): string {
+    return this.uploads ? 'artifact, artifact_key' : 'artifact, NULL::text AS artifact_key';
+  }
+
+  /** Every object key a row references. */
+  private async referencedKeys(): Promise<Set<string>> {
+    const { rows } = await this.pool.query<{ key: string }>(
+      `SELECT artifact_key AS key FROM ${this.schemaSql}.versions WHERE artifact_key IS NOT NULL
+       UNION SELECT data_key FROM ${this.schemaSql}.dataset_versions WHERE data_key IS NOT NULL`,
+    );
+    return new Set(rows.map((row) => row.key));
   }
 }

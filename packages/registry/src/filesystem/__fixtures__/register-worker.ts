@@ -1,9 +1,9 @@
 // Child process of the multi-process tests. Usage:
 //   tsx register-worker.ts <store> register <name> <count> <workerId>   → prints the versions it was given (JSON)
 //   tsx register-worker.ts <store> claim <name> <alias> <version>       → prints "won" or "lost"
-// <store> is `fs:<root>` or `pg:<connection string>#<schema>`.
+// <store> is `fs:<root>` or `pg:<connection string>#<schema>[#<s3 URL of the artifacts>]`.
 import { ConflictError, type ModelStore } from '@mlops/core';
-import { FileSystemModelStore, PostgresModelStore } from '../../index';
+import { FileSystemModelStore, PostgresModelStore, S3ObjectStore } from '../../index';
 
 const [spec, command, name, a, b] = process.argv.slice(2);
 if (!spec || !command || !name || !a || !b)
@@ -13,8 +13,12 @@ let store: ModelStore;
 let close = async () => {};
 if (spec.startsWith('fs:')) store = new FileSystemModelStore({ root: spec.slice(3) });
 else {
-  const [url, schema] = spec.slice(3).split('#');
-  const pgStore = new PostgresModelStore({ connectionString: url!, schema: schema! });
+  const [url, schema, artifacts] = spec.slice(3).split('#');
+  const pgStore = new PostgresModelStore({
+    connectionString: url!,
+    schema: schema!,
+    ...(artifacts ? { artifacts: new S3ObjectStore({ url: artifacts }) } : {}),
+  });
   store = pgStore;
   close = () => pgStore.close();
 }

@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { InvalidInputError } from '@mlops/core';
+import { lazyModule } from '@mlops/core/internal';
+import type * as S3 from '@aws-sdk/client-s3';
+import { SHA256_HEX } from '../records/shape';
+import { type ObjectStore, parseS3Url, type StoredObject } from './object-store';
+
+/** Options of {@link S3ObjectStore}; unset ones come from the standard AWS environment variables. */
+export interface S3ObjectStoreOptions {
+  /** `s3://bucket[/prefix]`: objects are stored as `<prefix>sha256/<hex>`. */
+  readonly url: string;
+  /** Endpoint of an S3-compatible service (MinIO, R2…); default `AWS_ENDPOINT_URL_S3` or `AWS_ENDPOINT_URL`, else AWS. */
+  readonly endpoint?: string;
+  /** Default `AWS_REGION`, `AWS_DEFAULT_REGION`, else `us-east-1`. */
+  readonly region?: string;
+  /** Default: the AWS SDK's chain (`AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, profiles, instance roles). */
+  readonly credentials?: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+  };
+  /** Path-style addressing (`endpoint/bucket/key`), which MinIO-likes need; default: on when an endpoint is set. */
+  readonly forcePathStyle?: boolean;
+}
+
+const requireS3 = lazyModule<typeof S3>(import.meta.url, '@aws-sdk/client-s3');
+
+/** The AWS SDK's S3 client, loaded on first use: apps that never use S3 neither load nor bundle it. */
+function loadS3(): typeof S3 {
+  try {
+    return requireS3();
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new InvalidInputError(
+      's3:// artifact storage needs the AWS SDK next to @mlops/registry: npm install @aws-sdk/client-s3',
+      { cause: error },
+    );
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
+}
+
+/**
+ * An {@link ObjectStore} in an S3 bucket (AWS S3 or any S3-compatible service), through the AWS SDK v3 client.
+ * Keys are `<prefix>sha256/<hex>`: content-addressed, so uploads are idempotent.
+ */
+export class S3ObjectStore implements ObjectStore {
+  readonly location: string;
+  private readonly bucket: string;
+  private readonly prefix: string;
+  private readonly client: S3.S3Client;
+
+  constructor(options: S3ObjectStoreOptions) {
+    const { bucket, prefix } = parseS3Url(options.url);
+    this.bucket = bucket;
+    this.prefix = prefix;
+    this.location = `s3://${bucket}/${prefix}`;
+    const env = process.env;
+    const endpoint = options.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+    if (endpoint !== undefined && !/^https?:\/\/[^/]/.test(endpoint))
+      throw new InvalidInputError(`the S3 endpoint must be an http(s) URL, got ${JSON.stringify(endpoint)}`);
+    this.client = new (loadS3().S3Client)({
+      region: options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+      ...(endpoint === undefined ? {} : { endpoint }),
+      ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+      forcePathStyle: options.forcePathStyle ?? endpoint !== undefined,
+    });
+  }
+
+  keyOf(sha256: string): string {
+    if (!SHA256_HEX.test(sha256)) throw new InvalidInputError(`${JSON.stringify(sha256)} is not a sha256`);
+    return `${this.prefix}sha256/${sha256}`;
+  }
+
+  async put(sha256: string, bytes: Uint8Array): Promise<string> {
+    const key = this.keyOf(sha256);
+    await this.client.send(
+      new (loadS3().PutObjectCommand)({ Bucket: this.bucket, Key: key, Body: bytes, ContentLength: bytes.length }),
+    );
+    return key;
+  }
+
+  async get(key: string): Promise<Buffer | undefined> {
+    try {
+      const { Body } = await this.client.send(new (loadS3().GetObjectCommand)({ Bucket: this.bucket, Key: key }));
+      return Body === undefined ? Buffer.alloc(0) : Buffer.from(await Body.transformToByteArray());
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async digest(key: string): Promise<{ bytes: number; sha256: string } | undefined> {
+    let body: Readable;
+    try {
+      const { Body } = await this.client.send(new (loadS3().GetObjectCommand)({ Bucket: this.bucket, Key: key }));
+      body = Body as Readable;
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for await (const chunk of body) {
+      hash.update(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+    }
+    return { bytes, sha256: hash.digest('hex') };
+  }
+
+  async *list(): AsyncIterable<StoredObject> {
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await this.client.send(
+        new (loadS3().ListObjectsV2Command)({
+          Bucket: this.bucket,
+          Prefix: `${this.prefix}sha256/`,
+          ...(ContinuationToken === undefined ? {} : { ContinuationToken }),
+        }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (object.Key === undefined) continue;
+        yield { key: object.Key, bytes: object.Size ?? 0, lastModified: object.LastModified ?? new Date(0) };
+      }
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken !== undefined);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.send(new (loadS3().DeleteObjectCommand)({ Bucket: this.bucket, Key: key }));
+  }
+
+  /** Closes the client's connections. */
+  close(): void {
+    this.client.destroy();
+  }
+}

@@ -1,0 +1,188 @@
+// PostgreSQL + S3 (s3rver): where the bytes go, what a load checks, crashes around the upload, orphans.
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { IntegrityError, InvalidInputError, type ModelArtifact } from '@mlops/core';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { S3_TEST_CREDENTIALS, startS3Server } from '../objects/__fixtures__/s3-server';
+import { S3ObjectStore } from '../objects/s3-object-store';
+import { PostgresModelStore } from './postgres-store';
+
+const url = process.env.MLOPS_PG_URL;
+const run = promisify(execFile);
+const here = import.meta.dirname;
+const ARTIFACTS = 's3://mlops-test/team';
+const ARTIFACT: ModelArtifact = {
+  format: 'test-linear',
+  formatVersion: 1,
+  featureNames: ['x'],
+  params: {},
+  payload: { weights: [0.25] },
+};
+
+describe.skipIf(!url)('PostgreSQL registry with S3 artifact storage', () => {
+  let server: Awaited<ReturnType<typeof startS3Server>>;
+  let admin: pg.Pool;
+  let raw: S3Client;
+  const opened: PostgresModelStore[] = [];
+  const schemas: string[] = [];
+
+  beforeAll(async () => {
+    server = await startS3Server();
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: server.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: S3_TEST_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: S3_TEST_CREDENTIALS.secretAccessKey,
+    });
+    admin = new pg.Pool({ connectionString: url, max: 2 });
+    raw = new S3Client({ endpoint: server.endpoint, region: 'us-east-1', forcePathStyle: true });
+  });
+  afterAll(async () => {
+    await Promise.all(opened.map((store) => store.close()));
+    for (const schema of schemas) await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await admin.end();
+    raw.destroy();
+    await server.close();
+  });
+
+  async function open(options: { schema?: string; s3?: boolean; prefix?: string } = {}) {
+    const schema = options.schema ?? `objects_${randomBytes(4).toString('hex')}`;
+    if (!schemas.includes(schema)) schemas.push(schema);
+    const objects = new S3ObjectStore({ url: options.prefix ?? ARTIFACTS });
+    const store = new PostgresModelStore({
+      connectionString: url!,
+      schema,
+      ...(options.s3 === false ? {} : { artifacts: objects }),
+    });
+    await store.migrate();
+    opened.push(store);
+    return { store, schema, objects };
+  }
+
+  const row = async (schema: string, name: string, version: number) =>
+    (
+      await admin.query<{ artifact: Buffer | null; artifact_key: string | null; sha256: string }>(
+        `SELECT artifact, artifact_key, sha256 FROM "${schema}".versions WHERE name = $1 AND version = $2`,
+        [name, version],
+      )
+    ).rows[0];
+
+  it('stores artifacts and snapshots as objects named by their sha256, and the row holds only the key', async () => {
+    const { store, schema, objects } = await open({ prefix: 's3://mlops-test/stored' });
+    const version = await store.register('churn', { artifact: ARTIFACT });
+    const stored = await row(schema, 'churn', 1);
+    expect(stored).toEqual({
+      artifact: null,
+      artifact_key: `stored/sha256/${version.artifact.sha256}`,
+      sha256: version.artifact.sha256,
+    });
+    expect((await objects.digest(stored!.artifact_key!))?.sha256).toBe(version.artifact.sha256);
+    expect((await store.loadArtifact('churn', 1)).artifact).toEqual(ARTIFACT);
+
+    const data = { featureNames: ['x'], features: [[1], [2]], target: [0, 1] };
+    const snapshot = await store.datasets.register('train', { dataset: data });
+    const { rows } = await admin.query(`SELECT data, data_key FROM "${schema}".dataset_versions WHERE name = 'train'`);
+    expect(rows[0]).toEqual({ data: null, data_key: `stored/sha256/${snapshot.data.sha256}` });
+    expect((await store.datasets.load('train', 1)).dataset.features).toEqual([[1], [2]]);
+  });
+
+  it('reads rows stored before (bytea) next to objects, and names the missing storage option', async () => {
+    const { store: plain, schema } = await open({ s3: false });
+    await plain.register('churn', { artifact: ARTIFACT });
+    const { store } = await open({ schema });
+    await store.register('churn', { artifact: { ...ARTIFACT, payload: { weights: [0.5] } } });
+    expect((await store.loadArtifact('churn', 1)).artifact).toEqual(ARTIFACT);
+    expect((await store.loadArtifact('churn', 2)).artifact.payload).toEqual({ weights: [0.5] });
+    const refused = plain.loadArtifact('churn', 2);
+    await expect(refused).rejects.toThrow(InvalidInputError);
+    await expect(refused).rejects.toThrow(
+      /model "churn" version 2 is in object storage: open the registry with its artifact storage/,
+    );
+    expect((await store.verify()).ok).toBe(true);
+  });
+
+  it('gives IntegrityError for a missing or altered object, on load and in verify()', async () => {
+    const { store, schema } = await open({ prefix: 's3://mlops-test/damaged' });
+    await store.register('churn', { artifact: ARTIFACT });
+    await store.register('churn', { artifact: { ...ARTIFACT, payload: { weights: [0.75] } } });
+    const [one, two] = [(await row(schema, 'churn', 1))!, (await row(schema, 'churn', 2))!];
+    await raw.send(new DeleteObjectCommand({ Bucket: 'mlops-test', Key: one.artifact_key! }));
+    await raw.send(new PutObjectCommand({ Bucket: 'mlops-test', Key: two.artifact_key!, Body: '{"format":"evil"}' }));
+    await expect(store.loadArtifact('churn', 1)).rejects.toThrow(IntegrityError);
+    await expect(store.loadArtifact('churn', 1)).rejects.toThrow(`is missing from s3://mlops-test/damaged/`);
+    await expect(store.loadArtifact('churn', 2)).rejects.toThrow(/failed its checksum/);
+    const report = await store.verify();
+    expect(report.ok).toBe(false);
+    expect(report.problems.map((p) => [p.version, /missing|checksum/.exec(p.problem)?.[0]])).toEqual([
+      [1, 'missing'],
+      [2, 'checksum'],
+    ]);
+  });
+
+  it('a crash between upload and commit leaves no version and an orphan that verify() lists and repair deletes', async () => {
+    const { store, schema } = await open({ prefix: 's3://mlops-test/crash' });
+    await store.register('churn', { artifact: ARTIFACT });
+    const worker = join(here, '..', 'filesystem', '__fixtures__', 'register-worker.ts');
+    const crashed = await run(
+      process.execPath,
+      ['--import', 'tsx', worker, `pg:${url}#${schema}#s3://mlops-test/crash`, 'register', 'churn', '1', 'w'],
+      { cwd: join(here, '..', '..'), env: { ...process.env, MLOPS_REGISTRY_FAILPOINT: 'objects:uploaded' } },
+    ).catch((error: { signal?: string }) => error);
+    expect(crashed).toMatchObject({ signal: 'SIGKILL' });
+    expect((await store.listVersions('churn')).map((v) => v.version)).toEqual([1]);
+
+    const kept = await store.verify({ repair: true }); // younger than the default grace period of an hour
+    expect(kept).toMatchObject({ ok: true, repairs: [] });
+    expect(kept.orphanedObjects).toHaveLength(1);
+    const swept = await store.verify({ repair: true, orphanGraceMs: 0 });
+    expect(swept.repairs).toEqual([
+      `deleted the orphaned object ${kept.orphanedObjects![0]!.key} (no row references it)`,
+    ]);
+    expect((await store.verify()).orphanedObjects).toEqual([]);
+    expect((await store.register('churn', { artifact: ARTIFACT })).version).toBe(2); // no gap
+    expect((await store.loadArtifact('churn', 2)).artifact).toEqual(ARTIFACT);
+  });
+
+  it('whenever a process dies during an upload, the registry stays consistent', async () => {
+    const { store, schema } = await open({ prefix: 's3://mlops-test/killed' });
+    const worker = join(here, '__fixtures__', 'upload-worker.ts');
+    for (const delayMs of [0, 150, 400]) {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', worker, url!, schema, 's3://mlops-test/killed', 'big', '8'],
+        {
+          cwd: join(here, '..', '..'),
+        },
+      );
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      await Promise.race([new Promise((resolve) => child.stdout.once('data', resolve)), exited]);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      child.kill('SIGKILL'); // nothing when it finished already
+      await exited;
+    }
+    const versions = await store.listVersions('big');
+    for (const version of versions)
+      expect((await store.loadArtifact('big', version.version)).artifact.format).toBe('upload-test');
+    const report = await store.verify({ repair: true, orphanGraceMs: 0 });
+    expect(report.ok).toBe(true);
+    expect((await store.verify()).orphanedObjects).toEqual([]);
+    expect((await store.register('big', { artifact: ARTIFACT })).version).toBe(versions.length + 1);
+  }, 60_000);
+
+  it('a deleted version leaves its object to the sweep, unless another version shares it', async () => {
+    const { store } = await open({ prefix: 's3://mlops-test/deleted' });
+    await store.register('churn', { artifact: ARTIFACT });
+    await store.register('churn', { artifact: ARTIFACT }); // same bytes, same object
+    await store.register('churn', { artifact: { ...ARTIFACT, payload: { weights: [1] } } });
+    await store.deleteVersion('churn', 1);
+    expect((await store.verify()).orphanedObjects).toEqual([]);
+    await store.deleteVersion('churn', 3);
+    const report = await store.verify({ repair: true, orphanGraceMs: 0 });
+    expect(report.repairs).toHaveLength(1);
+    expect((await store.loadArtifact('churn', 2)).artifact).toEqual(ARTIFACT);
+  });
+});

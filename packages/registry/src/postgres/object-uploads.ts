@@ -1,0 +1,112 @@
+import { IntegrityError, InvalidInputError } from '@mlops/core';
+import type pg from 'pg';
+import { failpoint } from '../failpoint';
+import type { ObjectStore, StoredObject } from '../objects/object-store';
+
+/**
+ * Bytes of a PostgreSQL registry kept in object storage. An upload happens before the row that references it commits,
+ * under a shared advisory lock (per schema) that orphan cleanup takes exclusively: cleanup never deletes an object
+ * whose row is about to commit, and a crash (the session ends, the lock with it) leaves at worst an orphan.
+ */
+export class ObjectUploads {
+  constructor(
+    private readonly pool: pg.Pool,
+    readonly objects: ObjectStore,
+    private readonly lockName: string,
+  ) {}
+
+  /** Uploads `bytes` (content-addressed by `sha256`), then runs `commit` with the key in one transaction. */
+  async uploadThenCommit<T>(
+    sha256: string,
+    bytes: Uint8Array,
+    commit: (db: pg.PoolClient, key: string) => Promise<T>,
+  ): Promise<T> {
+    const db = await this.pool.connect();
+    let healthy = true;
+    try {
+      await db.query('SELECT pg_advisory_lock_shared(hashtext($1))', [this.lockName]);
+      try {
+        const key = await this.objects.put(sha256, bytes);
+        failpoint('objects:uploaded');
+        await db.query('BEGIN');
+        try {
+          const result = await commit(db, key);
+          await db.query('COMMIT');
+          return result;
+        } catch (error) {
+          await db.query('ROLLBACK').catch(() => {});
+          throw error;
+        }
+      } finally {
+        await db.query('SELECT pg_advisory_unlock_shared(hashtext($1))', [this.lockName]).catch(() => {
+          healthy = false; // a connection still holding the lock must not go back to the pool
+        });
+      }
+    } finally {
+      db.release(!healthy);
+    }
+  }
+
+  /** Runs `work` while no upload is in flight (the exclusive side of the lock). */
+  async exclusively<T>(work: () => Promise<T>): Promise<T> {
+    const db = await this.pool.connect();
+    let healthy = true;
+    try {
+      await db.query('SELECT pg_advisory_lock(hashtext($1))', [this.lockName]);
+      try {
+        return await work();
+      } finally {
+        await db.query('SELECT pg_advisory_unlock(hashtext($1))', [this.lockName]).catch(() => {
+          healthy = false;
+        });
+      }
+    } finally {
+      db.release(!healthy);
+    }
+  }
+}
+
+/**
+ * The stored bytes of a row: its `bytea`, or its object. `IntegrityError` when the object is missing;
+ * `InvalidInputError` when the row's bytes are in object storage and the registry was opened without it.
+ */
+export async function storedBytes(
+  uploads: ObjectUploads | undefined,
+  row: { bytes: Buffer | null; key: string | null },
+  what: string,
+  context: { name: string; version: number },
+): Promise<Buffer> {
+  if (row.bytes !== null) return row.bytes;
+  if (uploads === undefined)
+    throw new InvalidInputError(
+      `${what} is in object storage: open the registry with its artifact storage (artifacts: 's3://…', --artifacts or MLOPS_ARTIFACTS)`,
+      context,
+    );
+  if (row.key === null) throw new IntegrityError(`${what} has neither stored bytes nor an object key`, context);
+  const bytes = await uploads.objects.get(row.key);
+  if (bytes === undefined)
+    throw new IntegrityError(`${what} is missing from ${uploads.objects.location} (object ${row.key})`, context);
+  return bytes;
+}
+
+/** Objects no row references, found while no upload is in flight; those older than `graceMs` are deleted when `repair`. */
+export async function sweepOrphans(
+  uploads: ObjectUploads,
+  referencedKeys: () => Promise<Set<string>>,
+  options: { repair: boolean; graceMs: number; now: Date },
+): Promise<{ orphans: StoredObject[]; deleted: string[] }> {
+  return uploads.exclusively(async () => {
+    const referenced = await referencedKeys();
+    const orphans: StoredObject[] = [];
+    for await (const object of uploads.objects.list()) if (!referenced.has(object.key)) orphans.push(object);
+    const deleted: string[] = [];
+    if (options.repair) {
+      for (const orphan of orphans) {
+        if (options.now.getTime() - orphan.lastModified.getTime() < options.graceMs) continue;
+        await uploads.objects.delete(orphan.key);
+        deleted.push(orphan.key);
+      }
+    }
+    return { orphans, deleted };
+  });
+}
