@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelArtifact } from '@mlops/core';
+import pg from 'pg';
 import { FileSystemModelStore, PostgresModelStore } from '../src/index';
 import { newestFirst } from '../src/search/search';
 
@@ -83,6 +84,9 @@ if (process.env.MLOPS_PG_URL && backends.includes('postgresql')) {
     ),
   );
   await store.close();
+  const admin = new pg.Pool({ connectionString: process.env.MLOPS_PG_URL, max: 1 });
+  await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
+  await admin.end();
 }
 const header = [
   'backend',

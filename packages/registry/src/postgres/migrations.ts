@@ -8,14 +8,9 @@ import type { Transaction } from './transaction';
 const NAME_CHECK = `'${NAME_PATTERN.source.replaceAll("'", "''")}'`;
 
 /**
- * A version row's creation time and tags as SQL, through functions of the schema (migration 4) that yield NULL for a
- * record that is not JSON, so a damaged row never blocks a write or a migration. Queries must spell them exactly so
- * to use the indexes.
+ * A version row's creation time and tags, as stored generated columns (migration 4) computed by functions of the
+ * schema that yield NULL for a record that is not JSON, so a damaged row never blocks a write or a migration.
  */
-export const createdAtSql = (schemaSql: string) => `${schemaSql}.record_created_at(record)`;
-/** See {@link createdAtSql}. */
-export const tagsSql = (schemaSql: string) => `${schemaSql}.record_tags(record)`;
-
 /** An IMMUTABLE function of the record text that yields NULL instead of failing on text that is not JSON. */
 const tolerantFunction = (schemaSql: string, name: string, returns: string, expression: string) =>
   `CREATE OR REPLACE FUNCTION ${schemaSql}.${name}(record text) RETURNS ${returns} LANGUAGE plpgsql IMMUTABLE STRICT AS $$
@@ -94,9 +89,11 @@ export const MIGRATIONS: readonly Migration[] = [
   (schemaSql) => [
     tolerantFunction(schemaSql, 'record_created_at', 'text', `record::jsonb ->> 'createdAt'`),
     tolerantFunction(schemaSql, 'record_tags', 'jsonb', `record::jsonb -> 'tags'`),
-    `CREATE INDEX IF NOT EXISTS versions_newest ON ${schemaSql}.versions (name, (${createdAtSql(schemaSql)}) DESC, version DESC)`,
-    `CREATE INDEX IF NOT EXISTS versions_newest_overall ON ${schemaSql}.versions ((${createdAtSql(schemaSql)}) DESC, name COLLATE "C" DESC, version DESC)`,
-    `CREATE INDEX IF NOT EXISTS versions_tags ON ${schemaSql}.versions USING gin ((${tagsSql(schemaSql)}) jsonb_path_ops)`,
+    `ALTER TABLE ${schemaSql}.versions ADD COLUMN IF NOT EXISTS created_at text GENERATED ALWAYS AS (${schemaSql}.record_created_at(record)) STORED`,
+    `ALTER TABLE ${schemaSql}.versions ADD COLUMN IF NOT EXISTS tags jsonb GENERATED ALWAYS AS (${schemaSql}.record_tags(record)) STORED`,
+    `CREATE INDEX IF NOT EXISTS versions_newest ON ${schemaSql}.versions (name, created_at DESC, version DESC)`,
+    `CREATE INDEX IF NOT EXISTS versions_newest_overall ON ${schemaSql}.versions (created_at DESC, name COLLATE "C" DESC, version DESC)`,
+    `CREATE INDEX IF NOT EXISTS versions_tags ON ${schemaSql}.versions USING gin (tags jsonb_path_ops)`,
   ],
   // 5: artifacts and dataset snapshots in object storage: the row holds the object's key instead of the bytes.
   (schemaSql) => [

@@ -39,7 +39,7 @@ import {
 import { buildVersionRecord, describeVersionRecordProblem, type StoredVersionRecord } from '../records/version-record';
 import { assertAliasable, assertNoAliases, deletedVersionError } from '../records/version-state';
 import { checkQuery } from '../search/search';
-import { createdAtSql, migrateSchema, tagsSql } from './migrations';
+import { migrateSchema } from './migrations';
 import { ObjectUploads, storedBytes, sweepOrphans } from './object-uploads';
 import type { ObjectStore } from '../objects/object-store';
 import { PostgresDatasetStore } from './postgres-dataset-store';
@@ -451,8 +451,8 @@ export class PostgresModelStore implements Registry {
   async searchVersions(query: VersionQuery = {}): Promise<VersionPage> {
     const { limit, offset } = checkQuery(query);
     const indexed = await this.searchIndexed();
-    const createdAt = indexed ? createdAtSql(this.schemaSql) : `(record::jsonb ->> 'createdAt')`;
-    const tags = indexed ? tagsSql(this.schemaSql) : `(record::jsonb -> 'tags')`;
+    const createdAt = indexed ? 'created_at' : `(record::jsonb ->> 'createdAt')`;
+    const tags = indexed ? 'tags' : `(record::jsonb -> 'tags')`;
     const where: string[] = [];
     const args: unknown[] = [];
     const arg = (value: unknown) => `$${args.push(value)}`;
@@ -481,7 +481,7 @@ export class PostgresModelStore implements Registry {
     return { versions: rows.map((r) => this.parseRecord(r.name, r.version, r)), total };
   }
 
-  /** Whether migration 4 (the search indexes) has run: until then (a schema not yet migrated) search reads every row. */
+  /** Whether migration 4 (the search columns and indexes) has run: until then search reads every row's record. */
   private async searchIndexed(): Promise<boolean> {
     if (this.indexedSearch) return true;
     const { rows } = await this.pool.query<{ found: boolean }>(`SELECT to_regprocedure($1) IS NOT NULL AS found`, [
