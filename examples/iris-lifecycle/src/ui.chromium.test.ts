@@ -169,4 +169,49 @@ describe.skipIf(!hasChromium)('mlops ui over the iris example registry, in Chrom
       await page.close();
     }
   });
+
+  it('works from the keyboard alone: skip link, visible focus, a promotion typed and submitted with keys', async () => {
+    const page = await browser.newPage();
+    // Runs in the page (a string, as it uses the browser's DOM): what has the keyboard focus.
+    const focused = () =>
+      page.evaluate(`(() => {
+        const element = document.activeElement;
+        return {
+          tag: element?.tagName.toLowerCase(),
+          name: element?.getAttribute('name') ?? element?.textContent?.trim().slice(0, 40),
+          form: element?.closest('form')?.getAttribute('action') ?? null,
+          outline: element ? getComputedStyle(element).outlineStyle : 'none',
+        };
+      })()`) as Promise<{ tag?: string; name?: string; form: string | null; outline: string }>;
+    try {
+      await page.goto(`${ui.url}/models/iris/versions/2`);
+      await page.keyboard.press('Tab');
+      expect(await focused()).toMatchObject({ tag: 'a', name: expect.stringMatching(/skip/i) });
+      expect((await focused()).outline).not.toBe('none');
+      const promote = '/models/iris/versions/2/promote';
+      for (let presses = 0; presses < 60; presses++) {
+        await page.keyboard.press('Tab');
+        const now = await focused();
+        if (now.form === promote && now.name === 'alias') break;
+      }
+      expect(await focused()).toMatchObject({ tag: 'input', name: 'alias', form: promote });
+      expect((await focused()).outline).not.toBe('none');
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.type('staging');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('promoted from the keyboard');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(TOKEN);
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Space'); // the confirmation box
+      await page.keyboard.press('Tab');
+      expect(await focused()).toMatchObject({ tag: 'button', form: promote });
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/done=promoted/);
+      expect(await page.locator('main').textContent()).toContain('staging now points at v2.');
+      expect(await registry.getAlias('iris', 'staging')).toBe(2);
+    } finally {
+      await page.close();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { describeRegistryConformance } from '@mlops/core/testing';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { S3_TEST_CREDENTIALS, startS3Server } from '../objects/__fixtures__/s3-server';
+import { startS3Server, useS3Environment } from '../objects/__fixtures__/s3-server';
 import { describeInputSafetyConformance } from './input-safety-conformance';
 import { postgresSubject } from './subjects';
 
@@ -10,13 +10,7 @@ if (url) {
   let server: Awaited<ReturnType<typeof startS3Server>>;
   beforeAll(async () => {
     server = await startS3Server();
-    // The standard AWS variables: this process's stores and the child processes of the multi-process tests read them.
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: server.endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: S3_TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: S3_TEST_CREDENTIALS.secretAccessKey,
-    });
+    useS3Environment(server.endpoint);
   });
   afterAll(() => server?.close());
   describeRegistryConformance('postgresql + s3', () => postgresSubject(url, 's3://mlops-test/registry'));

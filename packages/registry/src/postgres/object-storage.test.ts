@@ -7,7 +7,7 @@ import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { IntegrityError, InvalidInputError, type ModelArtifact } from '@mlops/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { S3_TEST_CREDENTIALS, startS3Server } from '../objects/__fixtures__/s3-server';
+import { startS3Server, useS3Environment } from '../objects/__fixtures__/s3-server';
 import { S3ObjectStore } from '../objects/s3-object-store';
 import { PostgresModelStore } from './postgres-store';
 
@@ -32,12 +32,7 @@ describe.skipIf(!url)('PostgreSQL registry with S3 artifact storage', () => {
 
   beforeAll(async () => {
     server = await startS3Server();
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: server.endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: S3_TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: S3_TEST_CREDENTIALS.secretAccessKey,
-    });
+    useS3Environment(server.endpoint);
     admin = new pg.Pool({ connectionString: url, max: 2 });
     raw = new S3Client({ endpoint: server.endpoint, region: 'us-east-1', forcePathStyle: true });
   });

@@ -2,6 +2,7 @@ import { IntegrityError, InvalidInputError } from '@mlops/core';
 import type pg from 'pg';
 import { failpoint } from '../failpoint';
 import type { ObjectStore, StoredObject } from '../objects/object-store';
+import { inTransaction } from './transaction';
 
 /**
  * Bytes of a PostgreSQL registry kept in object storage. An upload happens before the row that references it commits,
@@ -28,15 +29,7 @@ export class ObjectUploads {
       try {
         const key = await this.objects.put(sha256, bytes);
         failpoint('objects:uploaded');
-        await db.query('BEGIN');
-        try {
-          const result = await commit(db, key);
-          await db.query('COMMIT');
-          return result;
-        } catch (error) {
-          await db.query('ROLLBACK').catch(() => {});
-          throw error;
-        }
+        return await inTransaction(db, (client) => commit(client, key));
       } finally {
         await db.query('SELECT pg_advisory_unlock_shared(hashtext($1))', [this.lockName]).catch(() => {
           healthy = false; // a connection still holding the lock must not go back to the pool

@@ -1,6 +1,6 @@
 import type { DatasetVersion } from '@mlops/core';
 import type { ColumnProfile, DatasetProfile } from '../dataset-profile';
-import { datasetHref, formatMetric, formatTime, Layout } from './layout';
+import { datasetHref, formatMetric, formatTime, Layout, CompareForm } from './layout';
 
 /** Link to one version of a dataset. */
 const datasetVersionHref = (name: string, version: number) => `${datasetHref(name)}/versions/${version}`;
@@ -152,15 +152,7 @@ export function DatasetPage(props: { readonly versions: readonly DatasetVersion[
             ))}
           </tbody>
         </table>
-        <form method="get" action={`${datasetHref(name)}/compare`} class="compare">
-          <label>
-            Compare version <input type="number" name="a" min="1" required />
-          </label>
-          <label>
-            with version <input type="number" name="b" min="1" required />
-          </label>
-          <button type="submit">Compare</button>
-        </form>
+        <CompareForm action={`${datasetHref(name)}/compare`} />
       </section>
     </Layout>
   );

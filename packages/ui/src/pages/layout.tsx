@@ -82,3 +82,18 @@ export function Layout(props: { readonly title: string; readonly children: Child
     </html>
   );
 }
+
+/** A GET form asking for two version numbers to compare, sent to `action`. */
+export function CompareForm(props: { readonly action: string }) {
+  return (
+    <form method="get" action={props.action} class="compare">
+      <label>
+        Compare version <input type="number" name="a" min="1" required />
+      </label>
+      <label>
+        with version <input type="number" name="b" min="1" required />
+      </label>
+      <button type="submit">Compare</button>
+    </form>
+  );
+}

@@ -1,6 +1,6 @@
 import type { AliasMove, ModelVersion } from '@mlops/core';
 import type { LifecycleRun } from '../views';
-import { Chart, datasetHref, formatMetric, formatTime, Layout, modelHref, versionHref } from './layout';
+import { Chart, datasetHref, formatMetric, formatTime, Layout, modelHref, versionHref, CompareForm } from './layout';
 import { ActionForm } from './version-page';
 
 /** What the model page shows. */
@@ -132,15 +132,7 @@ export function ModelPage(props: ModelPageProps) {
             {props.page < pages ? <a href={pageHref(props.page + 1)}>Older →</a> : null}
           </nav>
         ) : null}
-        <form method="get" action={`${modelHref(name)}/compare`} class="compare">
-          <label>
-            Compare version <input type="number" name="a" min="1" required />
-          </label>
-          <label>
-            with version <input type="number" name="b" min="1" required />
-          </label>
-          <button type="submit">Compare</button>
-        </form>
+        <CompareForm action={`${modelHref(name)}/compare`} />
       </section>
 
       <section aria-labelledby="alias-history">

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import S3rver from 's3rver';
 
 /** Credentials s3rver accepts. */
-export const S3_TEST_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+const S3_TEST_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 /** Starts s3rver with the bucket `bucket`; `close()` stops it and removes its files. */
 export async function startS3Server(bucket = 'mlops-test'): Promise<{ endpoint: string; close: () => Promise<void> }> {
@@ -25,4 +25,14 @@ export async function startS3Server(bucket = 'mlops-test'): Promise<{ endpoint: 
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** Points the standard AWS variables at `endpoint`: this process's stores and its child processes read them. */
+export function useS3Environment(endpoint: string): void {
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: S3_TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: S3_TEST_CREDENTIALS.secretAccessKey,
+  });
 }
