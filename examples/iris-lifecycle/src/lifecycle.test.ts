@@ -1,6 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
@@ -146,6 +147,65 @@ describe('iris lifecycle example on other registries and as a script', () => {
       await admin.end();
     }
   });
+
+  it.runIf(process.env.MLOPS_PG_URL)(
+    'runs as a script on PostgreSQL + S3 (s3rver), artifacts in the bucket',
+    async () => {
+      const url = process.env.MLOPS_PG_URL!;
+      const s3Dir = tempRoot();
+      const bin = createRequire(import.meta.url).resolve('s3rver/bin/s3rver.js');
+      const s3 = spawn(process.execPath, [
+        bin,
+        '-d',
+        s3Dir,
+        '-a',
+        '127.0.0.1',
+        '-p',
+        '0',
+        '--configure-bucket',
+        'models',
+      ]);
+      try {
+        const endpoint = await new Promise<string>((resolve, reject) => {
+          s3.stdout.on('data', (chunk: Buffer) => {
+            const port = /listening on 127\.0\.0\.1:(\d+)/.exec(chunk.toString())?.[1];
+            if (port) resolve(`http://127.0.0.1:${port}`);
+          });
+          s3.once('exit', () => reject(new Error('s3rver exited')));
+        });
+        const env = {
+          ...process.env,
+          AWS_ENDPOINT_URL: endpoint,
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'S3RVER',
+          AWS_SECRET_ACCESS_KEY: 'S3RVER',
+        };
+        const result = spawnSync(
+          process.execPath,
+          ['--import', 'tsx', 'src/main.ts', '--postgres', url, '--artifacts', 's3://models/iris'],
+          { cwd: join(import.meta.dirname, '..'), encoding: 'utf8', env },
+        );
+        expect(result.status, result.stderr).toBe(0);
+        expect(result.stdout).toContain('artifacts in s3://models/iris');
+        expect(result.stdout).toContain('done     production = iris v2');
+        const schema = /PostgreSQL schema (iris_\d+)/.exec(result.stdout)![1]!;
+        const admin = new pg.Client({ connectionString: url });
+        await admin.connect();
+        try {
+          const { rows } = await admin.query(
+            `SELECT count(*) FILTER (WHERE artifact IS NULL AND artifact_key LIKE 'iris/sha256/%') AS in_s3, count(*) AS n FROM "${schema}".versions`,
+          );
+          expect(rows[0]).toEqual({ in_s3: '2', n: '2' });
+        } finally {
+          await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
+          await admin.end();
+        }
+      } finally {
+        s3.kill();
+      }
+    },
+    60_000,
+  );
 
   it('runs as a script and prints the readable summary', () => {
     const root = tempRoot();

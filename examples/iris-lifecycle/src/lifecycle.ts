@@ -60,8 +60,11 @@ export interface IrisLifecycleSummary {
 export interface IrisLifecycleOptions {
   /** Registry directory (created if missing), for the default filesystem registry. */
   readonly registryRoot?: string;
-  /** Use PostgreSQL instead: a connection string, and the schema to keep the registry in. */
-  readonly postgres?: { readonly url: string; readonly schema?: string };
+  /**
+   * Use PostgreSQL instead: a connection string, the schema to keep the registry in, and optionally where artifacts
+   * and dataset snapshots go (`s3://bucket/prefix`; endpoint and credentials from the AWS environment variables).
+   */
+  readonly postgres?: { readonly url: string; readonly schema?: string; readonly artifacts?: string };
   /** Receives one readable line per step. */
   readonly log?: (line: string) => void;
   /** Where the prediction log and the drift report go (default `<registryRoot>/monitoring`, or a temporary directory). */
@@ -77,11 +80,18 @@ export async function runIrisLifecycle(options: IrisLifecycleOptions): Promise<I
   const schema = options.postgres ? (options.postgres.schema ?? 'mlops') : undefined;
   const opened: Registry[] = [];
   const open = async (): Promise<Registry> => {
-    const registry = await openRegistry(location, schema === undefined ? {} : { schema });
+    const artifacts = options.postgres?.artifacts;
+    const registry = await openRegistry(location, {
+      ...(schema === undefined ? {} : { schema }),
+      ...(artifacts === undefined ? {} : { artifacts }),
+    });
     opened.push(registry);
     return registry;
   };
-  const where = schema === undefined ? `registry at ${location}` : `PostgreSQL schema ${schema}`;
+  const where =
+    schema === undefined
+      ? `registry at ${location}`
+      : `PostgreSQL schema ${schema}${options.postgres?.artifacts ? `, artifacts in ${options.postgres.artifacts}` : ''}`;
   try {
     return await runLoop(options, open, where);
   } finally {
