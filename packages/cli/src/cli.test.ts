@@ -401,6 +401,22 @@ describe('mlops CLI, end to end', () => {
       `mlops: ${badInput}: line 2, column "petal length (cm)" is "x": expected a number (decimal digits, optional sign, point and exponent)\n`,
     );
     expect((await mlops('registry', 'list', '--registry', '')).stderr).toMatch(/^mlops: /);
+    const s3ForDirectory = await mlops(
+      'train',
+      '--data',
+      irisCsv,
+      '--target',
+      'species',
+      '--artifacts',
+      's3://models/x',
+    );
+    expect([s3ForDirectory.status, s3ForDirectory.stdout, s3ForDirectory.stderr]).toEqual([
+      1,
+      '', // refused before training
+      `mlops: --artifacts s3://models/x goes with a postgres:// registry, not ${registry}\n`,
+    ]);
+    const badS3 = await mlops('registry', 'list', '--registry', 'postgres://127.0.0.1:9/x', '--artifacts', 'models/x');
+    expect(badS3.stderr).toBe('mlops: artifact storage must be an s3://bucket/prefix URL, got "models/x"\n');
     const unknown = await mlops('train', '--data', irisCsv, '--target', 'species', '--exlude', 'id');
     expect([unknown.status, unknown.stderr]).toEqual([
       2,

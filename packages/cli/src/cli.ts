@@ -75,4 +75,6 @@ async function cli(rawArgs: string[]): Promise<void> {
   }
 }
 
+// The AWS SDK (S3 artifact storage) warns on stderr that later versions need Node 22; errors here are one line.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 await cli(process.argv.slice(2));

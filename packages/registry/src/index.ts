@@ -12,7 +12,7 @@ export {
   type PostgresModelStoreOptions,
   type PostgresVerifyOptions,
 } from './postgres/postgres-store';
-export type { ObjectStore, StoredObject } from './objects/object-store';
+export { parseS3Url, type ObjectStore, type S3Location, type StoredObject } from './objects/object-store';
 export { S3ObjectStore, type S3ObjectStoreOptions } from './objects/s3-object-store';
 export { openRegistry, type OpenRegistryOptions } from './open-registry';
 export { isPipelineModel, loadModel, type RegisteredModel } from './serving/load-model';

@@ -180,6 +180,7 @@ const TABLES = [
   'dataset_names',
   'dataset_versions',
   'decisions',
+  'settings',
 ];
 const url = process.env.MLOPS_PG_URL;
 if (url) {
@@ -204,8 +205,15 @@ if (url) {
   describeBackend('postgresql registry', async () => {
     const schema = newSchema();
     await (await openRegistry(url, { schema })).close();
-    for (const table of TABLES)
-      await admin.query(`INSERT INTO "${schema}".${table} SELECT * FROM "${pgTemplate}".${table}`);
+    for (const table of TABLES) {
+      // Every stored column; generated ones (search columns of `versions`) are computed again on insert.
+      const { rows: columns } = await admin.query<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND is_generated = 'NEVER' ORDER BY ordinal_position`,
+        [pgTemplate, table],
+      );
+      const list = columns.map((c) => `"${c.column_name}"`).join(', ');
+      await admin.query(`INSERT INTO "${schema}".${table} (${list}) SELECT ${list} FROM "${pgTemplate}".${table}`);
+    }
     for (const table of ['alias_history', 'decisions'])
       await admin.query(
         `SELECT setval(pg_get_serial_sequence('"${schema}".${table}', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM "${schema}".${table}), false)`,

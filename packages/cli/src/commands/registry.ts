@@ -108,10 +108,16 @@ const rollback = defineCommand({
 
 const verify = defineCommand({
   meta: { name: 'verify', description: 'Check every checksum and record (exit code 1 on problems)' },
-  args: { ...common },
+  args: {
+    ...common,
+    repair: {
+      type: 'boolean',
+      description: 'Also delete objects in --artifacts storage that no version references (older than an hour)',
+    },
+  },
   run: ({ args }) =>
     withRegistry(args, async (store) => {
-      const report = await store.verify();
+      const report = await store.verify({ repair: Boolean(args.repair) });
       createOutput(Boolean(args.json)).result(report, () =>
         [
           `${report.ok ? 'ok' : 'PROBLEMS'}: ${report.checkedVersions} model versions, ${report.checkedDatasetVersions} dataset versions checked`,
@@ -119,6 +125,11 @@ const verify = defineCommand({
             (p) => `  ${p.kind ?? 'model'} ${p.name}${p.version ? ` v${p.version}` : ''}: ${p.problem}`,
           ),
           ...report.repairs.map((r) => `  repaired: ${r}`),
+          ...(report.orphanedObjects?.length
+            ? [
+                `  ${report.orphanedObjects.length} object(s) no version references${args.repair ? ' (deleted when older than an hour)' : ': --repair deletes those older than an hour'}`,
+              ]
+            : []),
         ].join('\n'),
       );
       if (!report.ok) process.exitCode = 1;

@@ -1,5 +1,5 @@
 import { InvalidInputError, type Registry } from '@mlops/core';
-import { openRegistry } from '@mlops/registry';
+import { openRegistry, parseS3Url } from '@mlops/registry';
 
 /** The `--artifacts` option of every command that opens a registry. */
 export const ARTIFACTS_ARG = {
@@ -12,13 +12,30 @@ export const ARTIFACTS_ARG = {
  * `mlops`) with its artifacts in `--artifacts` (or `MLOPS_ARTIFACTS`) when given.
  */
 export function openCliRegistry(location: string | undefined, artifacts?: string): Promise<Registry> {
-  const where = location ?? process.env.MLOPS_REGISTRY;
-  if (!where) throw new InvalidInputError('no registry: pass --registry <dir|postgres://…> or set MLOPS_REGISTRY');
-  const storage = artifacts ?? (process.env.MLOPS_ARTIFACTS || undefined);
+  const { where, storage } = checkRegistryArgs(location, artifacts);
   return openRegistry(where, {
     schema: process.env.MLOPS_PG_SCHEMA ?? 'mlops',
     ...(storage === undefined ? {} : { artifacts: storage }),
   });
+}
+
+/**
+ * The registry location and artifact storage a command will open, checked before any work (so `mlops train` does
+ * not train a forest to be refused at the end): `InvalidInputError` naming what is wrong.
+ */
+export function checkRegistryArgs(
+  location: string | undefined,
+  artifacts: string | undefined,
+): { where: string; storage: string | undefined } {
+  const where = location ?? process.env.MLOPS_REGISTRY;
+  if (!where) throw new InvalidInputError('no registry: pass --registry <dir|postgres://…> or set MLOPS_REGISTRY');
+  const storage = artifacts ?? (process.env.MLOPS_ARTIFACTS || undefined);
+  if (storage !== undefined) {
+    if (!/^postgres(ql)?:\/\//.test(where))
+      throw new InvalidInputError(`--artifacts ${storage} goes with a postgres:// registry, not ${where}`);
+    parseS3Url(storage);
+  }
+  return { where, storage };
 }
 
 /** Splits `name@ref` (`iris@production`, `iris@3`, `iris`) into a name and a version ref (default `latest`). */

@@ -24,7 +24,7 @@ export {
   type LifecycleAction,
   type LifecycleTrigger,
 } from './decision-log';
-export type { Registry, VerifyProblem, VerifyReport, VersionPage, VersionQuery } from './registry';
+export type { Registry, VerifyOptions, VerifyProblem, VerifyReport, VersionPage, VersionQuery } from './registry';
 export type {
   ColumnFill,
   ColumnType,

@@ -40,6 +40,14 @@ export interface VerifyProblem {
   readonly problem: string;
 }
 
+/** Options of `verify()`; backends without object storage have nothing they apply to. */
+export interface VerifyOptions {
+  /** Delete objects in object storage that no version references (left by uploads that never committed). */
+  readonly repair?: boolean;
+  /** With `repair`, only orphaned objects older than this are deleted (default one hour). */
+  readonly orphanGraceMs?: number;
+}
+
 /** Result of `verify()`: problems as data, plus what was repaired. */
 export interface VerifyReport {
   /** True when no problem was found. */
@@ -75,7 +83,7 @@ export interface Registry extends ModelStore {
   /** Versions matching a query (name, tags, metric bounds, status, dataset), newest first, a page at a time. */
   searchVersions(query?: VersionQuery): Promise<VersionPage>;
   /** Checks every stored version, alias and dataset; problems are returned as data, never thrown. */
-  verify(): Promise<VerifyReport>;
+  verify(options?: VerifyOptions): Promise<VerifyReport>;
   /** Releases connections (a no-op where there are none). */
   close(): Promise<void>;
 }

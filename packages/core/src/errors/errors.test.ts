@@ -7,6 +7,7 @@ import {
   InvalidNameError,
   MlopsError,
   NotFoundError,
+  StorageError,
 } from './index';
 
 describe('error hierarchy', () => {
@@ -27,6 +28,7 @@ describe('error hierarchy', () => {
         new IntegrityError('x'),
         new InvalidArtifactError('x'),
         new ConflictError('x'),
+        new StorageError('x'),
       ].map((e) => [e.name, e.code]),
     ).toEqual([
       ['InvalidNameError', 'INVALID_NAME'],
@@ -34,6 +36,7 @@ describe('error hierarchy', () => {
       ['IntegrityError', 'INTEGRITY'],
       ['InvalidArtifactError', 'INVALID_ARTIFACT'],
       ['ConflictError', 'CONFLICT'],
+      ['StorageError', 'STORAGE'],
     ]);
   });
 

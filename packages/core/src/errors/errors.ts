@@ -71,3 +71,18 @@ export class ConflictError extends MlopsError {
     return hasErrorMarker(value, 'ConflictError');
   }
 }
+
+/**
+ * The storage behind a registry (object storage, a database) could not be reached or refused a request: the message
+ * names the storage and what was asked of it. Nothing half-done is left visible.
+ */
+export class StorageError extends MlopsError {
+  constructor(message: string, options?: MlopsErrorOptions) {
+    super('STORAGE', message, options);
+    this.mark('StorageError');
+  }
+  /** Cross-copy type guard. */
+  static override isInstance(value: unknown): value is StorageError {
+    return hasErrorMarker(value, 'StorageError');
+  }
+}

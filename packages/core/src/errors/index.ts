@@ -6,4 +6,5 @@ export {
   InvalidInputError,
   InvalidNameError,
   NotFoundError,
+  StorageError,
 } from './errors';

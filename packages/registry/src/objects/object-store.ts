@@ -47,9 +47,13 @@ export function parseS3Url(url: string): S3Location {
     throw new InvalidInputError(`artifact storage must be an s3://bucket/prefix URL, got ${JSON.stringify(url)}`);
   const [, bucket, path = ''] = match;
   if (!BUCKET.test(bucket!)) throw new InvalidInputError(`${JSON.stringify(bucket)} is not a valid S3 bucket name`);
-  const segments = path.split('/').filter((segment) => segment !== '');
+  if (bucket!.includes('..') || /\.-|-\./.test(bucket!))
+    throw new InvalidInputError(`${JSON.stringify(bucket)} is not a valid S3 bucket name`);
+  const segments = path.endsWith('/') ? path.slice(0, -1).split('/') : path.split('/');
+  if (path === '' || path === '/') segments.length = 0;
   for (const segment of segments) {
     if (!SEGMENT.test(segment) || segment === '.' || segment === '..')
+      // also an empty one: `a//b`
       throw new InvalidInputError(
         `the key prefix of ${JSON.stringify(url)} has an invalid segment ${JSON.stringify(segment)}`,
       );

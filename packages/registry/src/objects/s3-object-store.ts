@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { InvalidInputError } from '@mlops/core';
+import { InvalidInputError, StorageError } from '@mlops/core';
 import { lazyModule } from '@mlops/core/internal';
 import type * as S3 from '@aws-sdk/client-s3';
 import { SHA256_HEX } from '../records/shape';
@@ -39,8 +39,24 @@ function loadS3(): typeof S3 {
   }
 }
 
+/** A request the storage refused or that never reached it, as a `StorageError` naming both and a likely fix. */
+function storageError(location: string, endpoint: string | undefined, what: string, error: unknown): StorageError {
+  const e = error as { name?: string; code?: string; message?: string };
+  const reason = e?.message ?? String(error);
+  const hint =
+    e?.name === 'NoSuchBucket'
+      ? ' (create the bucket first)'
+      : e?.name === 'CredentialsProviderError'
+        ? ' (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)'
+        : /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET/.test(`${e?.code} ${reason}`)
+          ? ` (is ${endpoint ?? 'AWS S3'} reachable? set AWS_ENDPOINT_URL for MinIO, R2 and other S3-compatible services)`
+          : '';
+  return new StorageError(`${what} in ${location} failed: ${reason}${hint}`, { cause: error });
+}
+
 function isMissing(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  if (e?.name === 'NoSuchBucket') return false; // also a 404, but the storage is misconfigured, not the key missing
   return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
 }
 
@@ -53,6 +69,7 @@ export class S3ObjectStore implements ObjectStore {
   private readonly bucket: string;
   private readonly prefix: string;
   private readonly client: S3.S3Client;
+  private readonly endpoint: string | undefined;
 
   constructor(options: S3ObjectStoreOptions) {
     const { bucket, prefix } = parseS3Url(options.url);
@@ -63,6 +80,7 @@ export class S3ObjectStore implements ObjectStore {
     const endpoint = options.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
     if (endpoint !== undefined && !/^https?:\/\/[^/]/.test(endpoint))
       throw new InvalidInputError(`the S3 endpoint must be an http(s) URL, got ${JSON.stringify(endpoint)}`);
+    this.endpoint = endpoint;
     this.client = new (loadS3().S3Client)({
       region: options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
       ...(endpoint === undefined ? {} : { endpoint }),
@@ -78,15 +96,34 @@ export class S3ObjectStore implements ObjectStore {
 
   async put(sha256: string, bytes: Uint8Array): Promise<string> {
     const key = this.keyOf(sha256);
-    await this.client.send(
-      new (loadS3().PutObjectCommand)({ Bucket: this.bucket, Key: key, Body: bytes, ContentLength: bytes.length }),
+    await this.send(`uploading ${key}`, () =>
+      this.client.send(
+        new (loadS3().PutObjectCommand)({
+          Bucket: this.bucket,
+          Key: key,
+          Body: bytes,
+          ContentLength: bytes.length,
+        }),
+      ),
     );
     return key;
   }
 
+  /** Runs a request; what fails (but a missing key, which callers handle) becomes a `StorageError`. */
+  private async send<T>(what: string, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      if (isMissing(error)) throw error;
+      throw storageError(this.location, this.endpoint, what, error);
+    }
+  }
+
   async get(key: string): Promise<Buffer | undefined> {
     try {
-      const { Body } = await this.client.send(new (loadS3().GetObjectCommand)({ Bucket: this.bucket, Key: key }));
+      const { Body } = await this.send(`reading ${key}`, () =>
+        this.client.send(new (loadS3().GetObjectCommand)({ Bucket: this.bucket, Key: key })),
+      );
       return Body === undefined ? Buffer.alloc(0) : Buffer.from(await Body.transformToByteArray());
     } catch (error) {
       if (isMissing(error)) return undefined;
@@ -97,7 +134,9 @@ export class S3ObjectStore implements ObjectStore {
   async digest(key: string): Promise<{ bytes: number; sha256: string } | undefined> {
     let body: Readable;
     try {
-      const { Body } = await this.client.send(new (loadS3().GetObjectCommand)({ Bucket: this.bucket, Key: key }));
+      const { Body } = await this.send(`reading ${key}`, () =>
+        this.client.send(new (loadS3().GetObjectCommand)({ Bucket: this.bucket, Key: key })),
+      );
       body = Body as Readable;
     } catch (error) {
       if (isMissing(error)) return undefined;
@@ -105,9 +144,13 @@ export class S3ObjectStore implements ObjectStore {
     }
     const hash = createHash('sha256');
     let bytes = 0;
-    for await (const chunk of body) {
-      hash.update(chunk as Buffer);
-      bytes += (chunk as Buffer).length;
+    try {
+      for await (const chunk of body) {
+        hash.update(chunk as Buffer);
+        bytes += (chunk as Buffer).length;
+      }
+    } catch (error) {
+      throw storageError(this.location, this.endpoint, `reading ${key}`, error);
     }
     return { bytes, sha256: hash.digest('hex') };
   }
@@ -115,12 +158,14 @@ export class S3ObjectStore implements ObjectStore {
   async *list(): AsyncIterable<StoredObject> {
     let ContinuationToken: string | undefined;
     do {
-      const page = await this.client.send(
-        new (loadS3().ListObjectsV2Command)({
-          Bucket: this.bucket,
-          Prefix: `${this.prefix}sha256/`,
-          ...(ContinuationToken === undefined ? {} : { ContinuationToken }),
-        }),
+      const page = await this.send('listing objects', () =>
+        this.client.send(
+          new (loadS3().ListObjectsV2Command)({
+            Bucket: this.bucket,
+            Prefix: `${this.prefix}sha256/`,
+            ...(ContinuationToken === undefined ? {} : { ContinuationToken }),
+          }),
+        ),
       );
       for (const object of page.Contents ?? []) {
         if (object.Key === undefined) continue;
@@ -131,7 +176,9 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(new (loadS3().DeleteObjectCommand)({ Bucket: this.bucket, Key: key }));
+    await this.send(`deleting ${key}`, () =>
+      this.client.send(new (loadS3().DeleteObjectCommand)({ Bucket: this.bucket, Key: key })),
+    );
   }
 
   /** Closes the client's connections. */

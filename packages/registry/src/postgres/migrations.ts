@@ -102,6 +102,8 @@ export const MIGRATIONS: readonly Migration[] = [
     `ALTER TABLE ${schemaSql}.dataset_versions ALTER COLUMN data DROP NOT NULL`,
     `ALTER TABLE ${schemaSql}.dataset_versions ADD COLUMN IF NOT EXISTS data_key text`,
   ],
+  // 6: registry-wide settings: where its artifacts live once a writer has put one in object storage.
+  (schemaSql) => [`CREATE TABLE IF NOT EXISTS ${schemaSql}.settings (key text PRIMARY KEY, value text NOT NULL)`],
 ];
 
 /**

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { IntegrityError, InvalidInputError, type ModelArtifact } from '@mlops/core';
+import { IntegrityError, InvalidInputError, type ModelArtifact, StorageError } from '@mlops/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3Server, useS3Environment } from '../objects/__fixtures__/s3-server';
@@ -98,6 +98,48 @@ describe.skipIf(!url)('PostgreSQL registry with S3 artifact storage', () => {
       /model "churn" version 2 is in object storage: open the registry with its artifact storage/,
     );
     expect((await store.verify()).ok).toBe(true);
+  });
+
+  it("keeps every writer on the registry's artifact storage", async () => {
+    const { store, schema } = await open({ prefix: 's3://mlops-test/kept' });
+    await store.register('churn', { artifact: ARTIFACT });
+    const { store: plain } = await open({ schema, s3: false });
+    await expect(plain.register('churn', { artifact: ARTIFACT })).rejects.toThrow(
+      `cannot register model "churn": this registry keeps its artifacts in s3://mlops-test/kept/: open it with that artifact storage`,
+    );
+    const { store: elsewhere } = await open({ schema, prefix: 's3://mlops-test/elsewhere' });
+    await expect(
+      elsewhere.datasets.register('train', { dataset: { featureNames: ['x'], features: [[1]], target: [0] } }),
+    ).rejects.toThrow(
+      'cannot register dataset "train": this registry keeps its artifacts in s3://mlops-test/kept/, not s3://mlops-test/elsewhere/',
+    );
+    expect((await store.listVersions('churn')).map((v) => v.version)).toEqual([1]);
+  });
+
+  it('names the model, the storage and a likely fix when object storage fails', async () => {
+    const { store, schema } = await open({ prefix: 's3://mlops-test/down' });
+    await store.register('churn', { artifact: ARTIFACT });
+    const down = new PostgresModelStore({
+      connectionString: url!,
+      schema,
+      artifacts: new S3ObjectStore({ url: 's3://mlops-test/down', endpoint: 'http://127.0.0.1:9' }),
+    });
+    opened.push(down);
+    const failed = down.loadArtifact('churn', 1);
+    await expect(failed).rejects.toThrow(StorageError);
+    await expect(failed).rejects.toThrow(
+      /^the artifact of model "churn" version 1: reading down\/sha256\/[0-9a-f]{64} in s3:\/\/mlops-test\/down\/ failed: .*ECONNREFUSED.* \(is http:\/\/127\.0\.0\.1:9 reachable\?/,
+    );
+    const report = await down.verify();
+    expect(report.ok).toBe(false);
+    expect(report.problems.map((p) => p.problem)).toEqual([
+      expect.stringContaining('failed'),
+      expect.stringMatching(/^orphaned objects not checked: listing objects in s3:\/\/mlops-test\/down\/ failed/),
+    ]);
+    const { store: noBucket } = await open({ prefix: 's3://no-such-bucket/x' });
+    await expect(noBucket.register('churn', { artifact: ARTIFACT })).rejects.toThrow(
+      /^cannot register model "churn": uploading x\/sha256\/[0-9a-f]{64} in s3:\/\/no-such-bucket\/x\/ failed: .*\(create the bucket first\)$/,
+    );
   });
 
   it('gives IntegrityError for a missing or altered object, on load and in verify()', async () => {

@@ -1,4 +1,4 @@
-import { IntegrityError, InvalidInputError } from '@mlops/core';
+import { IntegrityError, InvalidInputError, StorageError } from '@mlops/core';
 import type pg from 'pg';
 import { failpoint } from '../failpoint';
 import type { ObjectStore, StoredObject } from '../objects/object-store';
@@ -18,6 +18,7 @@ export class ObjectUploads {
 
   /** Uploads `bytes` (content-addressed by `sha256`), then runs `commit` with the key in one transaction. */
   async uploadThenCommit<T>(
+    what: string,
     sha256: string,
     bytes: Uint8Array,
     commit: (db: pg.PoolClient, key: string) => Promise<T>,
@@ -27,7 +28,11 @@ export class ObjectUploads {
     try {
       await db.query('SELECT pg_advisory_lock_shared(hashtext($1))', [this.lockName]);
       try {
-        const key = await this.objects.put(sha256, bytes);
+        const key = await this.objects.put(sha256, bytes).catch((error: unknown) => {
+          throw StorageError.isInstance(error)
+            ? new StorageError(`${what}: ${error.message}`, { cause: error })
+            : error;
+        });
         failpoint('objects:uploaded');
         return await inTransaction(db, (client) => commit(client, key));
       } finally {
@@ -76,7 +81,11 @@ export async function storedBytes(
       context,
     );
   if (row.key === null) throw new IntegrityError(`${what} has neither stored bytes nor an object key`, context);
-  const bytes = await uploads.objects.get(row.key);
+  const bytes = await uploads.objects.get(row.key).catch((error: unknown) => {
+    throw StorageError.isInstance(error)
+      ? new StorageError(`${what}: ${error.message}`, { ...context, cause: error })
+      : error;
+  });
   if (bytes === undefined)
     throw new IntegrityError(`${what} is missing from ${uploads.objects.location} (object ${row.key})`, context);
   return bytes;
@@ -102,4 +111,34 @@ export async function sweepOrphans(
     }
     return { orphans, deleted };
   });
+}
+
+/**
+ * Keeps every writer of one registry on the same artifact storage: the first writer with object storage records its
+ * location in `settings`; a writer with another location, or with none (which would put bytes back into `bytea`
+ * rows), is refused with an `InvalidInputError` naming the right one. Runs in the registration's transaction.
+ */
+export async function assertArtifactStorage(
+  db: pg.PoolClient,
+  schemaSql: string,
+  location: string | undefined,
+  what: string,
+): Promise<void> {
+  const { rows: table } = await db.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
+    `${schemaSql}.settings`,
+  ]);
+  if (!table[0]!.found) return; // a schema not migrated yet: nothing recorded
+  if (location !== undefined)
+    await db.query(
+      `INSERT INTO ${schemaSql}.settings (key, value) VALUES ('artifacts', $1) ON CONFLICT (key) DO NOTHING`,
+      [location],
+    );
+  const { rows } = await db.query<{ value: string }>(`SELECT value FROM ${schemaSql}.settings WHERE key = 'artifacts'`);
+  const recorded = rows[0]?.value;
+  if (recorded === undefined || recorded === location) return;
+  throw new InvalidInputError(
+    location === undefined
+      ? `${what}: this registry keeps its artifacts in ${recorded}: open it with that artifact storage (artifacts: '${recorded}', --artifacts or MLOPS_ARTIFACTS)`
+      : `${what}: this registry keeps its artifacts in ${recorded}, not ${location}`,
+  );
 }

@@ -19,7 +19,7 @@ import {
   describeDatasetRecordProblem,
 } from '../records/dataset-record';
 import type { Transaction } from './transaction';
-import { type ObjectUploads, storedBytes } from './object-uploads';
+import { assertArtifactStorage, type ObjectUploads, storedBytes } from './object-uploads';
 
 /**
  * Dataset versions in the tables of a `PostgresModelStore` (`dataset_names`, `dataset_versions`). A
@@ -39,7 +39,9 @@ export class PostgresDatasetStore implements DatasetStore {
   /** Stores a snapshot as the next version, or returns the existing version with the same fingerprint. */
   async register(name: string, input: RegisterDatasetInput): Promise<DatasetVersion> {
     const checked = checkDatasetRequest(name, input);
+    const cannot = `cannot register ${datasetLabel(name)}`;
     const insert = async (db: pg.PoolClient, data: Buffer | null, key: string | null) => {
+      await assertArtifactStorage(db, this.schemaSql, this.uploads?.objects.location, cannot);
       await db.query(`INSERT INTO ${this.schemaSql}.dataset_names (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [
         name,
       ]);
@@ -62,7 +64,7 @@ export class PostgresDatasetStore implements DatasetStore {
       return record;
     };
     return this.uploads
-      ? this.uploads.uploadThenCommit(checked.digest.sha256, checked.bytes, (db, key) => insert(db, null, key))
+      ? this.uploads.uploadThenCommit(cannot, checked.digest.sha256, checked.bytes, (db, key) => insert(db, null, key))
       : this.transaction((db) => insert(db, Buffer.from(checked.bytes), null));
   }
 

@@ -40,7 +40,7 @@ import { buildVersionRecord, describeVersionRecordProblem, type StoredVersionRec
 import { assertAliasable, assertNoAliases, deletedVersionError } from '../records/version-state';
 import { checkQuery } from '../search/search';
 import { migrateSchema } from './migrations';
-import { ObjectUploads, storedBytes, sweepOrphans } from './object-uploads';
+import { assertArtifactStorage, ObjectUploads, storedBytes, sweepOrphans } from './object-uploads';
 import type { ObjectStore } from '../objects/object-store';
 import { PostgresDatasetStore } from './postgres-dataset-store';
 import { PostgresDecisionLog } from './postgres-decision-log';
@@ -138,6 +138,7 @@ export class PostgresModelStore implements Registry {
     const cannot = `cannot register ${label(name)}`;
     const createdAt = this.now().toISOString();
     const insert = async (db: pg.PoolClient, artifact: Buffer | null, key: string | null) => {
+      await assertArtifactStorage(db, this.schemaSql, this.uploads?.objects.location, cannot);
       await db.query(`INSERT INTO ${this.schemaSql}.models (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [name]);
       const { rows } = await db.query<{ latest_version: number }>(
         `SELECT latest_version FROM ${this.schemaSql}.models WHERE name = $1 FOR UPDATE`,
@@ -163,7 +164,7 @@ export class PostgresModelStore implements Registry {
       return { ...(JSON.parse(recordJson) as StoredVersionRecord), status: 'active' as const };
     };
     const registered = this.uploads
-      ? await this.uploads.uploadThenCommit(digest.sha256, bytes, (db, key) => insert(db, null, key))
+      ? await this.uploads.uploadThenCommit(cannot, digest.sha256, bytes, (db, key) => insert(db, null, key))
       : await this.transaction((db) => insert(db, Buffer.from(bytes), null));
     failpoint('register:committed');
     return registered;
@@ -523,17 +524,24 @@ export class PostgresModelStore implements Registry {
     if (this.uploads) {
       const grace = options.orphanGraceMs ?? 3_600_000;
       if (!Number.isFinite(grace) || grace < 0) throw new InvalidInputError('orphanGraceMs must be a number ≥ 0');
-      const { orphans, deleted } = await sweepOrphans(this.uploads, () => this.referencedKeys(), {
-        repair: options.repair === true,
-        graceMs: grace,
-        now: this.now(),
-      });
-      orphanedObjects = orphans.map((o) => ({
-        key: o.key,
-        bytes: o.bytes,
-        lastModified: o.lastModified.toISOString(),
-      }));
-      for (const key of deleted) repairs.push(`deleted the orphaned object ${key} (no row references it)`);
+      try {
+        const { orphans, deleted } = await sweepOrphans(this.uploads, () => this.referencedKeys(), {
+          repair: options.repair === true,
+          graceMs: grace,
+          now: this.now(),
+        });
+        orphanedObjects = orphans.map((o) => ({
+          key: o.key,
+          bytes: o.bytes,
+          lastModified: o.lastModified.toISOString(),
+        }));
+        for (const key of deleted) repairs.push(`deleted the orphaned object ${key} (no row references it)`);
+      } catch (error) {
+        problems.push({
+          name: this.uploads.objects.location,
+          problem: `orphaned objects not checked: ${error instanceof Error ? error.message : String(error)}`,
+        });
+      }
     }
     return {
       ok: problems.length === 0,
