@@ -10,9 +10,8 @@ export { MAX_JSON_DEPTH } from './json/json-safety';
 export {
   PostgresModelStore,
   type PostgresModelStoreOptions,
-  type PostgresVerifyOptions,
 } from './postgres/postgres-store';
 export { parseS3Url, type ObjectStore, type S3Location, type StoredObject } from './objects/object-store';
 export { S3ObjectStore, type S3ObjectStoreOptions } from './objects/s3-object-store';
-export { openRegistry, type OpenRegistryOptions } from './open-registry';
+export { isPostgresLocation, openRegistry, type OpenRegistryOptions } from './open-registry';
 export { isPipelineModel, loadModel, type RegisteredModel } from './serving/load-model';

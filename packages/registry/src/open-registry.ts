@@ -15,6 +15,11 @@ export interface OpenRegistryOptions {
   readonly artifacts?: string | ObjectStore;
 }
 
+/** Whether `location` names a PostgreSQL registry (`postgres://` or `postgresql://`) rather than a directory. */
+export function isPostgresLocation(location: string): boolean {
+  return /^postgres(ql)?:\/\//.test(location);
+}
+
 /**
  * Opens a registry by location: a `postgres://` (or `postgresql://`) URL opens {@link PostgresModelStore} and creates
  * its tables if missing (with `artifacts`, artifacts and snapshots go to object storage); anything else is a directory for {@link FileSystemModelStore} (created on the first write).
@@ -25,7 +30,7 @@ export async function openRegistry(location: string, options: OpenRegistryOption
     throw new InvalidInputError('a registry location is needed: a directory or a postgres:// URL');
   }
   const { artifacts } = options;
-  if (/^postgres(ql)?:\/\//.test(location)) {
+  if (isPostgresLocation(location)) {
     const store = new PostgresModelStore({
       connectionString: location,
       schema: options.schema ?? 'mlops',

@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { InvalidInputError } from '@mlops/core';
+import { isPostgresLocation } from '@mlops/registry';
 import { serveUi } from '@mlops/ui';
 import { defineCommand } from 'citty';
 import { ARTIFACTS_ARG, openCliRegistry } from '../shared/open-cli-registry';
@@ -60,7 +61,7 @@ export const ui = defineCommand({
       ['--registry', args.registry ?? process.env.MLOPS_REGISTRY],
       ['--monitoring', args.monitoring],
     ] as const) {
-      if (dir !== undefined && !/^postgres(ql)?:\/\//.test(dir) && !(await isDirectory(dir)))
+      if (dir !== undefined && !isPostgresLocation(dir) && !(await isDirectory(dir)))
         throw new InvalidInputError(`${flag} ${dir} is not a directory`);
     }
     const registry = await openCliRegistry(args.registry, args.artifacts);

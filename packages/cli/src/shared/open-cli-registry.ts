@@ -1,5 +1,5 @@
 import { InvalidInputError, type Registry } from '@mlops/core';
-import { openRegistry, parseS3Url } from '@mlops/registry';
+import { isPostgresLocation, openRegistry, parseS3Url } from '@mlops/registry';
 
 /** The `--artifacts` option of every command that opens a registry. */
 export const ARTIFACTS_ARG = {
@@ -31,7 +31,7 @@ export function checkRegistryArgs(
   if (!where) throw new InvalidInputError('no registry: pass --registry <dir|postgres://…> or set MLOPS_REGISTRY');
   const storage = artifacts ?? (process.env.MLOPS_ARTIFACTS || undefined);
   if (storage !== undefined) {
-    if (!/^postgres(ql)?:\/\//.test(where))
+    if (!isPostgresLocation(where))
       throw new InvalidInputError(`--artifacts ${storage} goes with a postgres:// registry, not ${where}`);
     parseS3Url(storage);
   }

@@ -1,13 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import {
-  type Clock,
-  type DriftReport,
-  IntegrityError,
-  InvalidInputError,
-  parseJsonSafely,
-  systemClock,
-} from '@mlops/core';
-import { appendNdjsonLines, parseNdjsonLines } from '@mlops/core/internal';
+import { type Clock, type DriftReport, InvalidInputError, systemClock } from '@mlops/core';
+import { appendNdjsonLines } from '@mlops/core/internal';
+import { readNdjsonLog } from './ndjson-log';
 
 /** One drift check of a model's inputs, as {@link DriftLog} keeps it. */
 export interface DriftRecord {
@@ -116,25 +109,7 @@ export class DriftLog {
 
   /** The checks of `model` (or of every model), oldest first. */
   async read(query: { readonly model?: string } = {}): Promise<DriftRecord[]> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-    const { values, problems } = parseNdjsonLines<DriftRecord>(text, (raw) => {
-      const parsed = parseJsonSafely(raw);
-      if (!parsed.ok) return parsed;
-      const problem = describeRecord(parsed.value);
-      return problem ? { ok: false, reason: problem } : { ok: true, value: parsed.value as DriftRecord };
-    });
-    const damage = problems.find((p) => !p.torn);
-    if (damage)
-      throw new IntegrityError(`${this.path} line ${damage.line} is damaged: ${damage.problem}`, {
-        row: damage.line - 1,
-      });
-    return values
+    return (await readNdjsonLog<DriftRecord>(this.path, describeRecord))
       .filter((record) => query.model === undefined || record.model === query.model)
       .sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
   }

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import {
-  type Clock,
-  FORBIDDEN_KEYS,
-  IntegrityError,
-  InvalidInputError,
-  parseJsonSafely,
-  systemClock,
-} from '@mlops/core';
-import { appendNdjsonLines, parseNdjsonLines } from '@mlops/core/internal';
+import { type Clock, FORBIDDEN_KEYS, InvalidInputError, systemClock } from '@mlops/core';
+import { appendNdjsonLines } from '@mlops/core/internal';
+import { readNdjsonLog } from './ndjson-log';
 
 /** One logged prediction, with its label once one was joined. */
 export interface PredictionRecord {
@@ -212,27 +205,9 @@ export class PredictionLog {
 
   /** The logged predictions, oldest first, each with its latest label joined; filtered by `query`. */
   async read(query: PredictionQuery = {}): Promise<PredictionRecord[]> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
     const records = new Map<string, PredictionRecord>();
     const labels = new Map<string, LabelLine>();
-    const { values, problems } = parseNdjsonLines<PredictionLine | LabelLine>(text, (raw) => {
-      const parsed = parseJsonSafely(raw);
-      if (!parsed.ok) return parsed;
-      const problem = describeLine(parsed.value);
-      return problem ? { ok: false, reason: problem } : { ok: true, value: parsed.value as PredictionLine | LabelLine };
-    });
-    const damage = problems.find((problem) => !problem.torn); // a torn last line is a write a crash cut short
-    if (damage)
-      throw new IntegrityError(`${this.path} line ${damage.line} is damaged: ${damage.problem}`, {
-        row: damage.line - 1,
-      });
-    for (const line of values) {
+    for (const line of await readNdjsonLog<PredictionLine | LabelLine>(this.path, describeLine)) {
       if (line.type === 'label') labels.set(line.id, line);
       else {
         const { type: _, ...record } = line;

@@ -501,8 +501,8 @@ export class FileSystemModelStore implements Registry {
   }
 
   /**
-   * Rebuilds the model's version index when it disagrees with the files (`verify()` passes what it read from
-   * them); returns the repair made, if any. @internal
+   * Rebuilds the model's version index when it disagrees with the version files, read again under the model lock so
+   * no status change slips between reading and rewriting; returns the repair made, if any (for `verify()`). @internal
    */
   async reindex(name: string): Promise<string[]> {
     return this.underModelLock(name, async () => {

@@ -17,26 +17,35 @@ export class ObjectUploads {
   ) {}
 
   /** Uploads `bytes` (content-addressed by `sha256`), then runs `commit` with the key in one transaction. */
-  async uploadThenCommit<T>(
+  uploadThenCommit<T>(
     what: string,
     sha256: string,
     bytes: Uint8Array,
     commit: (db: pg.PoolClient, key: string) => Promise<T>,
   ): Promise<T> {
+    return this.locked('shared', async (db) => {
+      const key = await inStorageContext(this.objects.put(sha256, bytes), what);
+      failpoint('objects:uploaded');
+      return inTransaction(db, (client) => commit(client, key));
+    });
+  }
+
+  /** Runs `work` while no upload is in flight (the exclusive side of the lock). */
+  exclusively<T>(work: () => Promise<T>): Promise<T> {
+    return this.locked('exclusive', () => work());
+  }
+
+  /** Runs `work` on a pooled connection holding the schema's upload lock in `mode`. */
+  private async locked<T>(mode: 'shared' | 'exclusive', work: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+    const suffix = mode === 'shared' ? '_shared' : '';
     const db = await this.pool.connect();
     let healthy = true;
     try {
-      await db.query('SELECT pg_advisory_lock_shared(hashtext($1))', [this.lockName]);
+      await db.query(`SELECT pg_advisory_lock${suffix}(hashtext($1))`, [this.lockName]);
       try {
-        const key = await this.objects.put(sha256, bytes).catch((error: unknown) => {
-          throw StorageError.isInstance(error)
-            ? new StorageError(`${what}: ${error.message}`, { cause: error })
-            : error;
-        });
-        failpoint('objects:uploaded');
-        return await inTransaction(db, (client) => commit(client, key));
+        return await work(db);
       } finally {
-        await db.query('SELECT pg_advisory_unlock_shared(hashtext($1))', [this.lockName]).catch(() => {
+        await db.query(`SELECT pg_advisory_unlock${suffix}(hashtext($1))`, [this.lockName]).catch(() => {
           healthy = false; // a connection still holding the lock must not go back to the pool
         });
       }
@@ -44,24 +53,15 @@ export class ObjectUploads {
       db.release(!healthy);
     }
   }
+}
 
-  /** Runs `work` while no upload is in flight (the exclusive side of the lock). */
-  async exclusively<T>(work: () => Promise<T>): Promise<T> {
-    const db = await this.pool.connect();
-    let healthy = true;
-    try {
-      await db.query('SELECT pg_advisory_lock(hashtext($1))', [this.lockName]);
-      try {
-        return await work();
-      } finally {
-        await db.query('SELECT pg_advisory_unlock(hashtext($1))', [this.lockName]).catch(() => {
-          healthy = false;
-        });
-      }
-    } finally {
-      db.release(!healthy);
-    }
-  }
+/** `request`, its `StorageError` prefixed with what it was for (e.g. `cannot register model "churn"`). */
+function inStorageContext<T>(request: Promise<T>, what: string, context: object = {}): Promise<T> {
+  return request.catch((error: unknown) => {
+    throw StorageError.isInstance(error)
+      ? new StorageError(`${what}: ${error.message}`, { ...context, cause: error })
+      : error;
+  });
 }
 
 /**
@@ -81,11 +81,7 @@ export async function storedBytes(
       context,
     );
   if (row.key === null) throw new IntegrityError(`${what} has neither stored bytes nor an object key`, context);
-  const bytes = await uploads.objects.get(row.key).catch((error: unknown) => {
-    throw StorageError.isInstance(error)
-      ? new StorageError(`${what}: ${error.message}`, { ...context, cause: error })
-      : error;
-  });
+  const bytes = await inStorageContext(uploads.objects.get(row.key), what, context);
   if (bytes === undefined)
     throw new IntegrityError(`${what} is missing from ${uploads.objects.location} (object ${row.key})`, context);
   return bytes;

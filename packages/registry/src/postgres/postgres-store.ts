@@ -2,6 +2,7 @@ import {
   type Clock,
   type Registry,
   type VerifyProblem,
+  type VerifyOptions,
   type VerifyReport,
   type VersionPage,
   type VersionQuery,
@@ -36,7 +37,12 @@ import {
   nothingToRollBack,
   resolveFeatureTypes,
 } from '../records/requests';
-import { buildVersionRecord, describeVersionRecordProblem, type StoredVersionRecord } from '../records/version-record';
+import {
+  buildVersionRecord,
+  describeChecksumMismatch,
+  describeVersionRecordProblem,
+  type StoredVersionRecord,
+} from '../records/version-record';
 import { assertAliasable, assertNoAliases, deletedVersionError } from '../records/version-state';
 import { checkQuery } from '../search/search';
 import { migrateSchema } from './migrations';
@@ -61,14 +67,6 @@ export interface PostgresModelStoreOptions {
    * uploaded before their row commits, content-addressed, verified on every load. Rows stored before keep their bytes.
    */
   readonly artifacts?: ObjectStore;
-}
-
-/** Options of {@link PostgresModelStore.verify}. */
-export interface PostgresVerifyOptions {
-  /** Delete objects no row references (left by uploads whose transaction never committed). Default false. */
-  readonly repair?: boolean;
-  /** Only orphans older than this are deleted (default 1 hour: writers of older library versions take no lock). */
-  readonly orphanGraceMs?: number;
 }
 
 const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -154,10 +152,9 @@ export class PostgresModelStore implements Registry {
       const version = latest + 1;
       const record = buildVersionRecord(name, version, input, featureTypes, digest, createdAt);
       const recordJson = JSON.stringify(record);
+      // `artifact` without object storage: a column every schema version has.
       await db.query(
-        key === null // without object storage, the columns every schema version has
-          ? `INSERT INTO ${this.schemaSql}.versions (name, version, record, artifact, sha256) VALUES ($1, $2, $3, $4, $5)`
-          : `INSERT INTO ${this.schemaSql}.versions (name, version, record, artifact_key, sha256) VALUES ($1, $2, $3, $4, $5)`,
+        `INSERT INTO ${this.schemaSql}.versions (name, version, record, ${key === null ? 'artifact' : 'artifact_key'}, sha256) VALUES ($1, $2, $3, $4, $5)`,
         [name, version, recordJson, artifact ?? key, digest.sha256],
       );
       await db.query(`UPDATE ${this.schemaSql}.models SET latest_version = $2 WHERE name = $1`, [name, version]);
@@ -505,7 +502,7 @@ export class PostgresModelStore implements Registry {
    * storage, every referenced object is checked (exists, size, sha256 — streamed) and objects no row references are
    * listed as `orphanedObjects`; `{ repair: true }` deletes those older than the grace period.
    */
-  async verify(options: PostgresVerifyOptions = {}): Promise<VerifyReport> {
+  async verify(options: VerifyOptions = {}): Promise<VerifyReport> {
     const problems: VerifyProblem[] = [];
     const repairs: string[] = [];
     const { rows } = await this.pool.query<{ name: string; version: number }>(
@@ -574,14 +571,14 @@ export class PostgresModelStore implements Registry {
       return;
     }
     const found = await this.uploads.objects.digest(key);
-    const { sha256, bytes } = record.artifact;
     if (found === undefined)
       throw new IntegrityError(`the artifact of ${label(name, version)} is missing (object ${key})`, { name, version });
-    if (found.sha256 !== sha256 || found.bytes !== bytes)
-      throw new IntegrityError(
-        `the artifact of ${label(name, version)} failed its checksum: expected sha256 ${sha256} (${bytes} bytes), found ${found.sha256} (${found.bytes} bytes) in object ${key}`,
-        { name, version },
-      );
+    const mismatch = describeChecksumMismatch(record.artifact, found);
+    if (mismatch)
+      throw new IntegrityError(`the artifact of ${label(name, version)} ${mismatch} in object ${key}`, {
+        name,
+        version,
+      });
   }
 
   /** The stored-bytes columns; without object storage only those every schema version has. */

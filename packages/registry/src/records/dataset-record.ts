@@ -1,5 +1,4 @@
 import { SHA256_HEX } from './shape';
-import { createHash } from 'node:crypto';
 import {
   checkFeatureTypes,
   createDataset,
@@ -15,7 +14,7 @@ import { findJsonProblem, findMapTextProblem, findTextProblem } from '../json/js
 import { parseChecked } from '../json/safe-parse';
 import { assertValidName, NAME_PATTERN, quoteName } from '../names/names';
 import { isPositiveInteger, isRecord, isStringArray, isStringMap, isTimestamp } from './shape';
-import type { ArtifactDigest } from './version-record';
+import { describeChecksumMismatch, digestOf, type ArtifactDigest } from './version-record';
 
 /** Name of the stored data format. */
 const DATASET_FORMAT = 'mlops-dataset';
@@ -96,7 +95,7 @@ export function checkDatasetRequest(
   );
   if (namesProblem) throw new InvalidInputError(`${cannot}: ${namesProblem}`, { name });
   const bytes = encodeDataset(dataset);
-  const digest = { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
+  const digest = digestOf(bytes);
   return { dataset, bytes, digest, fingerprint: fingerprint(dataset) };
 }
 
@@ -172,12 +171,8 @@ export function decodeStoredDataset(record: DatasetVersion, bytes: Uint8Array): 
   const at = `data of ${datasetLabel(record.name, record.version)}`;
   const fail = (problem: string, cause?: unknown) =>
     new IntegrityError(`${at} ${problem}`, { name: record.name, version: record.version, ...(cause ? { cause } : {}) });
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  if (sha256 !== record.data.sha256 || bytes.length !== record.data.bytes) {
-    throw fail(
-      `failed its checksum: expected sha256 ${record.data.sha256} (${record.data.bytes} bytes), found ${sha256} (${bytes.length} bytes)`,
-    );
-  }
+  const mismatch = describeChecksumMismatch(record.data, digestOf(bytes));
+  if (mismatch) throw fail(mismatch);
   const parsed = parseChecked<Record<string, unknown>>(Buffer.from(bytes).toString('utf8'), (value) =>
     isRecord(value) && value.format === DATASET_FORMAT && value.formatVersion === FORMAT_VERSION
       ? undefined

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   ConflictError,
   encodedFeatureType,
@@ -17,7 +16,7 @@ import { assertValidName, assertVersionNumber, quoteName } from '../names/names'
 import { describeStorableArtifactProblem } from './artifact';
 import { datasetLabel } from './dataset-record';
 import { isRecord } from './shape';
-import { describeRegisterInputProblem, type ArtifactDigest } from './version-record';
+import { digestOf, describeRegisterInputProblem, type ArtifactDigest } from './version-record';
 
 /** `model "iris"` or `model "iris" version 3`, as messages name them. */
 export function modelLabel(name: string, version?: number): string {
@@ -47,7 +46,7 @@ export function checkRegisterRequest(
   // The lineage's dataset name follows the name rules even without a version (nothing is looked up then).
   if (input.dataset?.name !== undefined) assertValidName(input.dataset.name, 'dataset');
   const bytes = Buffer.from(JSON.stringify(input.artifact), 'utf8');
-  return { bytes, digest: { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length } };
+  return { bytes, digest: digestOf(bytes) };
 }
 
 /** Validates a setAlias call (both backends). */

@@ -1,9 +1,13 @@
-import { createHash } from 'node:crypto';
 import { IntegrityError, InvalidArtifactError, type ModelArtifact } from '@mlops/core';
 import { parseChecked } from '../json/safe-parse';
 import { quoteName } from '../names/names';
 import { describeArtifactProblem } from './artifact';
-import { describeArtifactMismatch, type StoredVersionRecord } from './version-record';
+import {
+  describeChecksumMismatch,
+  digestOf,
+  describeArtifactMismatch,
+  type StoredVersionRecord,
+} from './version-record';
 
 /**
  * Turns stored artifact bytes back into an artifact: sha256 and length must match the record
@@ -13,13 +17,8 @@ import { describeArtifactMismatch, type StoredVersionRecord } from './version-re
 export function checkStoredArtifact(record: StoredVersionRecord, bytes: Uint8Array): ModelArtifact {
   const { name, version } = record;
   const at = `artifact of model ${quoteName(name)} version ${version}`;
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  if (sha256 !== record.artifact.sha256 || bytes.length !== record.artifact.bytes) {
-    throw new IntegrityError(
-      `${at} failed its checksum: expected sha256 ${record.artifact.sha256} (${record.artifact.bytes} bytes), found ${sha256} (${bytes.length} bytes)`,
-      { name, version },
-    );
-  }
+  const checksum = describeChecksumMismatch(record.artifact, digestOf(bytes));
+  if (checksum) throw new IntegrityError(`${at} ${checksum}`, { name, version });
   const parsed = parseChecked<ModelArtifact>(Buffer.from(bytes).toString('utf8'), describeArtifactProblem);
   if (!parsed.ok) throw new InvalidArtifactError(`${at} is invalid: ${parsed.reason}`, { name, version });
   const mismatch = describeArtifactMismatch(record, parsed.value);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { SHA256_HEX } from './shape';
 import {
   describeInputsProblem,
@@ -28,6 +29,17 @@ export interface ArtifactDigest {
   readonly sha256: string;
   /** Stored length in bytes. */
   readonly bytes: number;
+}
+
+/** The digest of stored bytes. */
+export function digestOf(bytes: Uint8Array): ArtifactDigest {
+  return { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
+}
+
+/** `failed its checksum: expected … found …` when `found` is not `expected`, else `undefined`. */
+export function describeChecksumMismatch(expected: ArtifactDigest, found: ArtifactDigest): string | undefined {
+  if (found.sha256 === expected.sha256 && found.bytes === expected.bytes) return undefined;
+  return `failed its checksum: expected sha256 ${expected.sha256} (${expected.bytes} bytes), found ${found.sha256} (${found.bytes} bytes)`;
 }
 
 // `strict` (at register time) also checks the fingerprint's format; stored records are read leniently.
