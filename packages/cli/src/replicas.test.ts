@@ -1,15 +1,14 @@
 // A team deployment in miniature: one registry (PostgreSQL + S3, s3rver on 127.0.0.1), three `mlops serve` replicas
 // and two lifecycle workers (`mlops ingest`). The replicas follow an alias move within their reload interval; the two
 // workers given the same labelled batch at once retrain it once.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliProcess, serverProcess } from './__fixtures__/cli-process';
+import { startS3Process } from './__fixtures__/s3-process';
 
 const url = process.env.MLOPS_PG_URL;
 const RELOAD_MS = 300;
@@ -17,7 +16,7 @@ const RELOAD_MS = 300;
 describe.skipIf(!url)('three serve replicas and two lifecycle workers on one PostgreSQL + S3 registry', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mlops-replicas-'));
   const schema = `replicas_${randomBytes(4).toString('hex')}`;
-  let s3: ChildProcess;
+  let stopS3 = () => {};
   let env: NodeJS.ProcessEnv;
   const mlops = (...args: string[]) => cliProcess(url!, args, env);
 
@@ -43,33 +42,9 @@ describe.skipIf(!url)('three serve replicas and two lifecycle workers on one Pos
   ];
 
   beforeAll(async () => {
-    const bin = createRequire(import.meta.url).resolve('s3rver/bin/s3rver.js');
-    s3 = spawn(process.execPath, [
-      bin,
-      '-d',
-      join(dir, 's3'),
-      '-a',
-      '127.0.0.1',
-      '-p',
-      '0',
-      '--configure-bucket',
-      'team',
-    ]);
-    const endpoint = await new Promise<string>((resolve, reject) => {
-      s3.stdout!.on('data', (chunk: Buffer) => {
-        const port = /listening on 127\.0\.0\.1:(\d+)/.exec(chunk.toString())?.[1];
-        if (port) resolve(`http://127.0.0.1:${port}`);
-      });
-      s3.once('exit', () => reject(new Error('s3rver exited')));
-    });
-    env = {
-      MLOPS_PG_SCHEMA: schema,
-      MLOPS_ARTIFACTS: 's3://team/registry',
-      AWS_ENDPOINT_URL: endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    };
+    const server = await startS3Process(join(dir, 's3'), 'team');
+    stopS3 = server.stop;
+    env = { ...server.env, MLOPS_PG_SCHEMA: schema, MLOPS_ARTIFACTS: 's3://team/registry' };
     for (const name of ['loans', 'loans']) {
       const trained = await mlops(...train, '--name', name, '--json');
       expect(trained.status, trained.stderr).toBe(0);
@@ -77,7 +52,7 @@ describe.skipIf(!url)('three serve replicas and two lifecycle workers on one Pos
   }, 120_000);
 
   afterAll(async () => {
-    s3?.kill();
+    stopS3();
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

@@ -15,3 +15,11 @@ export { parseS3Url, type ObjectStore, type S3Location, type StoredObject } from
 export { S3ObjectStore, type S3ObjectStoreOptions } from './objects/s3-object-store';
 export { isPostgresLocation, openRegistry, type OpenRegistryOptions } from './open-registry';
 export { isPipelineModel, loadModel, type RegisteredModel } from './serving/load-model';
+export {
+  migrateRegistry,
+  moveArtifactsToObjectStorage,
+  type MigrationCounts,
+  type MigrationOptions,
+  type MigrationProgress,
+  type MigrationReport,
+} from './migration/migrate-registry';

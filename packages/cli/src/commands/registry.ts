@@ -2,6 +2,7 @@ import { defineCommand } from 'citty';
 import type { Registry } from '@mlops/core';
 import { ARTIFACTS_ARG, openCliRegistry, parseModelRef } from '../shared/open-cli-registry';
 import { createOutput } from '../shared/output';
+import { migrate } from './registry-migrate';
 
 const common = {
   registry: { type: 'string', description: 'Registry directory or postgres:// URL (or MLOPS_REGISTRY)' },
@@ -137,6 +138,6 @@ const verify = defineCommand({
 });
 
 export const registry = defineCommand({
-  meta: { name: 'registry', description: 'List, show, promote, roll back and verify registered models' },
-  subCommands: { list, show, promote, rollback, verify },
+  meta: { name: 'registry', description: 'List, show, promote, roll back, verify and migrate registered models' },
+  subCommands: { list, show, promote, rollback, verify, migrate },
 });

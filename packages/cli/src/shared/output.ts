@@ -24,23 +24,24 @@ export function progress(
   label: string,
   out: Output,
   stream: NodeJS.WriteStream = process.stderr,
-): (done: number, total: number) => void {
+): (done: number, total: number, detail?: string) => void {
   let lastQuarter = -1;
-  return (done, total) => {
+  return (done, total, detail) => {
     if (out.json) return;
     const share = total > 0 ? done / total : 1;
+    const suffix = detail ? ` ${detail}` : '';
     if (stream.isTTY) {
       const width = 30;
       const filled = Math.round(share * width);
       stream.write(
-        `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`,
+        `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${suffix}\x1b[K${done === total ? '\n' : ''}`,
       );
       return;
     }
     const quarter = Math.floor(share * 4);
     if (quarter !== lastQuarter) {
       lastQuarter = quarter;
-      stream.write(`${label}: ${done}/${total}\n`);
+      stream.write(`${label}: ${done}/${total}${suffix}\n`);
     }
   };
 }

@@ -86,13 +86,23 @@ export class FileSystemDatasetStore implements DatasetStore {
   /** Loads a snapshot; checksum, shape and fingerprint are verified (`IntegrityError`). */
   async load(name: string, ref: number | 'latest'): Promise<{ version: DatasetVersion; dataset: Dataset }> {
     const version = await this.getVersion(name, ref);
-    const bytes = await readOptionalFile(this.layout.root, this.layout.datasetDataFile(name, version.version));
+    return { version, dataset: decodeStoredDataset(version, await this.readData(version)) };
+  }
+
+  /** A version's snapshot bytes, as stored (`IntegrityError` when missing). */
+  private async readData({ name, version }: DatasetVersion): Promise<Buffer> {
+    const bytes = await readOptionalFile(this.layout.root, this.layout.datasetDataFile(name, version));
     if (bytes === undefined)
-      throw new IntegrityError(`data of ${datasetLabel(name, version.version)} is missing`, {
-        name,
-        version: version.version,
-      });
-    return { version, dataset: decodeStoredDataset(version, bytes) };
+      throw new IntegrityError(`data of ${datasetLabel(name, version)} is missing`, { name, version });
+    return bytes;
+  }
+
+  /** A version's record and snapshot bytes (checksum, shape and fingerprint verified), as a migration copies them. @internal */
+  async exportVersion(name: string, version: number): Promise<{ record: DatasetVersion; bytes: Buffer }> {
+    const record = await this.getVersion(name, version);
+    const bytes = await this.readData(record);
+    decodeStoredDataset(record, bytes);
+    return { record, bytes };
   }
 
   /** All versions of a dataset, oldest first; `[]` for an unknown name. */

@@ -541,8 +541,32 @@ export class FileSystemModelStore implements Registry {
   /** Nothing to release: a directory holds no connections (here for the `Registry` contract). */
   async close(): Promise<void> {}
 
-  private versionNumbers(name: string): Promise<number[]> {
+  /** Version numbers taken by a model (deleted ones included), ascending. @internal */
+  versionNumbers(name: string): Promise<number[]> {
     return versionNumbersIn(this.root, this.layout.versionsDir(name));
+  }
+
+  /** Every model directory's name, with versions or without (decisions only), sorted. @internal */
+  modelNames(): Promise<string[]> {
+    return namesIn(this.root, this.layout.modelsDir(), async () => true);
+  }
+
+  /**
+   * A version as a migration copies it: its record, the reason of its status and its artifact's bytes (checksum and
+   * shape verified), or its tombstone when it was deleted. @internal
+   */
+  async exportVersion(
+    name: string,
+    version: number,
+  ): Promise<{ record: ModelVersion; statusReason: string; bytes: Buffer } | { tombstone: Tombstone }> {
+    const tombstone = await this.readTombstone(name, version);
+    if (tombstone) return { tombstone };
+    const record = await this.readRecord(name, version);
+    const bytes = await readOptionalFile(this.root, this.layout.artifactFile(name, version));
+    if (bytes === undefined)
+      throw new IntegrityError(`artifact of ${label(name, version)} is missing`, { name, version });
+    checkStoredArtifact(record, bytes);
+    return { record, statusReason: (await this.readStatusRecord(name, version))?.reason ?? '', bytes };
   }
 
   /**
@@ -648,15 +672,20 @@ export class FileSystemModelStore implements Registry {
   }
 
   private async readStatus(name: string, version: number): Promise<VersionStatus> {
+    return (await this.readStatusRecord(name, version))?.status ?? 'active';
+  }
+
+  /** The version's status record, or `undefined` when it never changed (active). */
+  private async readStatusRecord(name: string, version: number): Promise<StatusRecord | undefined> {
     const text = await readOptionalText(this.root, this.layout.statusFile(name, version));
-    if (text === undefined) return 'active';
+    if (text === undefined) return undefined;
     const parsed = parseChecked<StatusRecord>(text, describeStatusRecordProblem);
     if (!parsed.ok)
       throw new IntegrityError(`${STATUS_FILE} of ${label(name, version)} is corrupt: ${parsed.reason}`, {
         name,
         version,
       });
-    return parsed.value.status;
+    return parsed.value;
   }
 
   /** Reads and validates a tombstone (for `verify()`); `undefined` when the version is not deleted. @internal */

@@ -73,13 +73,16 @@ export async function storedBytes(
   row: { bytes: Buffer | null; key: string | null },
   what: string,
   context: { name: string; version: number },
+  recordedStorage: () => Promise<string | undefined>,
 ): Promise<Buffer> {
   if (row.bytes !== null) return row.bytes;
-  if (uploads === undefined)
+  if (uploads === undefined) {
+    const storage = (await recordedStorage().catch(() => undefined)) ?? 's3://…';
     throw new InvalidInputError(
-      `${what} is in object storage: open the registry with its artifact storage (artifacts: 's3://…', --artifacts or MLOPS_ARTIFACTS)`,
+      `${what} is in object storage: open the registry with its artifact storage (artifacts: '${storage}', --artifacts or MLOPS_ARTIFACTS)`,
       context,
     );
+  }
   if (row.key === null) throw new IntegrityError(`${what} has neither stored bytes nor an object key`, context);
   const bytes = await inStorageContext(uploads.objects.get(row.key), what, context);
   if (bytes === undefined)
@@ -109,6 +112,12 @@ export async function sweepOrphans(
   });
 }
 
+/** The artifact storage a registry recorded (`settings`), or `undefined`. */
+export async function recordedStorage(db: pg.Pool | pg.PoolClient, schemaSql: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ value: string }>(`SELECT value FROM ${schemaSql}.settings WHERE key = 'artifacts'`);
+  return rows[0]?.value;
+}
+
 /**
  * Keeps every writer of one registry on the same artifact storage: the first writer with object storage records its
  * location in `settings`; a writer with another location, or with none (which would put bytes back into `bytea`
@@ -129,8 +138,7 @@ export async function assertArtifactStorage(
       `INSERT INTO ${schemaSql}.settings (key, value) VALUES ('artifacts', $1) ON CONFLICT (key) DO NOTHING`,
       [location],
     );
-  const { rows } = await db.query<{ value: string }>(`SELECT value FROM ${schemaSql}.settings WHERE key = 'artifacts'`);
-  const recorded = rows[0]?.value;
+  const recorded = await recordedStorage(db, schemaSql);
   if (recorded === undefined || recorded === location) return;
   throw new InvalidInputError(
     location === undefined

@@ -19,7 +19,7 @@ import {
   describeDatasetRecordProblem,
 } from '../records/dataset-record';
 import type { Transaction } from './transaction';
-import { assertArtifactStorage, type ObjectUploads, storedBytes } from './object-uploads';
+import { assertArtifactStorage, type ObjectUploads, recordedStorage, storedBytes } from './object-uploads';
 
 /**
  * Dataset versions in the tables of a `PostgresModelStore` (`dataset_names`, `dataset_versions`). A
@@ -95,6 +95,7 @@ export class PostgresDatasetStore implements DatasetStore {
       { bytes: data ?? null, key: data_key ?? null },
       `the data of ${datasetLabel(name, version)}`,
       { name, version },
+      () => recordedStorage(this.pool, this.schemaSql),
     );
     return { version: parsed, dataset: decodeStoredDataset(parsed, bytes) };
   }

@@ -46,10 +46,11 @@ import {
 import { assertAliasable, assertNoAliases, deletedVersionError } from '../records/version-state';
 import { checkQuery } from '../search/search';
 import { migrateSchema } from './migrations';
-import { assertArtifactStorage, ObjectUploads, storedBytes, sweepOrphans } from './object-uploads';
+import { assertArtifactStorage, ObjectUploads, recordedStorage, storedBytes, sweepOrphans } from './object-uploads';
 import type { ObjectStore } from '../objects/object-store';
 import { PostgresDatasetStore } from './postgres-dataset-store';
 import { PostgresDecisionLog } from './postgres-decision-log';
+import { PostgresImport } from './registry-import';
 import { transactionRunner, type Transaction } from './transaction';
 
 /** Options of {@link PostgresModelStore}. */
@@ -89,6 +90,8 @@ export class PostgresModelStore implements Registry {
   readonly datasets: PostgresDatasetStore;
   /** The lifecycle decision log kept in the same schema. */
   readonly decisions: PostgresDecisionLog;
+  /** The writing side of `migrateRegistry` and `moveArtifactsToObjectStorage`. @internal */
+  readonly importer: PostgresImport;
   private readonly pool: pg.Pool;
   private readonly ownsPool: boolean;
   private readonly schemaSql: string;
@@ -112,6 +115,7 @@ export class PostgresModelStore implements Registry {
     this.uploads = options.artifacts && new ObjectUploads(this.pool, options.artifacts, `mlops-objects:${schema}`);
     this.datasets = new PostgresDatasetStore(this.pool, this.schemaSql, this.transaction, this.now, this.uploads);
     this.decisions = new PostgresDecisionLog(this.pool, this.schemaSql, schema);
+    this.importer = new PostgresImport(this.schemaSql, this.transaction, this.uploads);
   }
 
   /**
@@ -265,6 +269,7 @@ export class PostgresModelStore implements Registry {
       { bytes: rows[0].artifact, key: rows[0].artifact_key },
       `the artifact of ${label(name, version)}`,
       { name, version },
+      () => recordedStorage(this.pool, this.schemaSql),
     );
     return { version: record, artifact: checkStoredArtifact(record, bytes) };
   }
@@ -563,10 +568,13 @@ export class PostgresModelStore implements Registry {
     if (artifact !== null || key === null || this.uploads === undefined) {
       checkStoredArtifact(
         record,
-        await storedBytes(this.uploads, { bytes: artifact, key }, `the artifact of ${label(name, version)}`, {
-          name,
-          version,
-        }),
+        await storedBytes(
+          this.uploads,
+          { bytes: artifact, key },
+          `the artifact of ${label(name, version)}`,
+          { name, version },
+          () => recordedStorage(this.pool, this.schemaSql),
+        ),
       );
       return;
     }
