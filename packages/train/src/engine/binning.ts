@@ -51,19 +51,6 @@ function edgesOf(sorted: Float64Array, maxBins: number): Float64Array {
   return Float64Array.from(edges);
 }
 
-/** Sorts columns of up to `rows` values: their positions in ascending order, `NaN`s last, ties in their order. */
-function columnSorter(rows: number): (values: Float64Array) => Int32Array {
-  const memory = new KernelMemory();
-  const column = memory.alloc(Float64Array, rows);
-  const bits = rows >= 50_000 ? 16 : 8; // fewer passes on long columns, small counts on short ones
-  const work = memory.alloc(Int32Array, 6 * rows + (1 << bits));
-  return (values) => {
-    column.set(values);
-    const at = memory.kernels.argsort(column.byteOffset, values.length, work.byteOffset, bits);
-    return memory.view(Int32Array, at, values.length);
-  };
-}
-
 /** Number of edges strictly below `value`: its bin. */
 export function binOf(edges: Float64Array, value: number): number {
   let lo = 0;
@@ -79,35 +66,58 @@ export function binOf(edges: Float64Array, value: number): number {
 /**
  * Quantises a row-major matrix column by column into at most `maxBins` bins; `Infinity` gives one bin
  * per distinct value, so splits land exactly where scikit-learn's exact splitter puts them. Edges come from
- * the values present; a `NaN` (missing) gets code `MISSING_BIN` (meaningful with at most 255 bins).
+ * the values present; a `NaN` (missing) gets code `MISSING_BIN` (meaningful with at most 255 bins). The per-value
+ * loops (gathering a column, sorting it, coding it) are WebAssembly kernels: fast from the first call.
  */
 export function binFeatures(x: Float64Array, rows: number, cols: number, maxBins = MAX_BINS): BinnedFeatures {
-  const column = new Float64Array(rows);
-  const sorted = new Float64Array(rows);
-  const sort = columnSorter(rows);
+  const memory = new KernelMemory();
+  const { kernels } = memory;
+  const values = memory.alloc(Float64Array, rows * cols);
+  values.set(x);
+  const column = memory.alloc(Float64Array, rows);
+  const sorted = memory.alloc(Float64Array, rows);
+  const bits = rows >= 50_000 ? 16 : 8; // fewer sort passes on long columns, small counts on short ones
+  const work = memory.alloc(Int32Array, 6 * rows + (1 << bits));
+  const present = memory.alloc(Int32Array, 1);
+  const bins = memory.alloc(Uint32Array, rows);
+  // Bytes when every column has at most 256 bins (always with the 'hist' splitter's 255), else 32-bit until known.
+  const wide = maxBins > MAX_BINS;
+  const allCodes = wide ? memory.alloc(Uint32Array, rows * cols) : memory.alloc(Uint8Array, rows * cols);
+  let edgeSlots = memory.alloc(Float64Array, Math.min(maxBins, rows));
   const edges: Float64Array[] = [];
-  const binColumns: Uint32Array[] = [];
   for (let c = 0; c < cols; c++) {
-    for (let r = 0; r < rows; r++) column[r] = x[r * cols + c]!;
-    const order = sort(column);
-    let present = 0;
-    for (; present < rows && !Number.isNaN(column[order[present]!]!); present++)
-      sorted[present] = column[order[present]!]!;
-    const columnEdges = edgesOf(sorted.subarray(0, present), maxBins);
+    const order = kernels.sortColumn(
+      values.byteOffset,
+      rows,
+      cols,
+      c,
+      column.byteOffset,
+      work.byteOffset,
+      bits,
+      sorted.byteOffset,
+      present.byteOffset,
+    );
+    const columnEdges = edgesOf(sorted.subarray(0, present[0]!), maxBins);
     edges.push(columnEdges);
-    // In ascending order a value's bin (edges strictly below it) only moves up; the missing come last.
-    const bins = new Uint32Array(rows);
-    for (let i = 0, bin = 0; i < present; i++) {
-      while (bin < columnEdges.length && columnEdges[bin]! < sorted[i]!) bin++;
-      bins[order[i]!] = bin;
-    }
-    for (let i = present; i < rows; i++) bins[order[i]!] = MISSING_BIN;
-    binColumns.push(bins);
+    if (edgeSlots.length < columnEdges.length) edgeSlots = memory.alloc(Float64Array, columnEdges.length);
+    edgeSlots.set(columnEdges);
+    kernels.codeColumn(
+      sorted.byteOffset,
+      order,
+      present[0]!,
+      rows,
+      edgeSlots.byteOffset,
+      columnEdges.length,
+      MISSING_BIN,
+      bins.byteOffset,
+      allCodes.byteOffset,
+      cols,
+      c,
+      wide ? 1 : 0,
+    );
   }
-  const bins = Math.max(...edges.map((e) => e.length + 1));
-  const codes = bins <= 256 ? new Uint8Array(rows * cols) : new Uint32Array(rows * cols);
-  binColumns.forEach((values, c) => {
-    for (let r = 0; r < rows; r++) codes[r * cols + c] = values[r]!;
-  });
-  return { codes, bins, edges, rows, cols };
+  const most = Math.max(...edges.map((e) => e.length + 1));
+  // Out of the kernels' memory (which is then left to the garbage collector), as bytes when they fit.
+  const codes = wide && most <= 256 ? new Uint8Array(allCodes) : allCodes.slice();
+  return { codes, bins: most, edges, rows, cols };
 }

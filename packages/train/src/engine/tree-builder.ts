@@ -1,5 +1,6 @@
 import type { RandomState } from '@mlops/core';
 import type { BinnedFeatures } from './binning';
+import { KernelMemory, type Kernels } from '../kernels/kernels';
 
 /** Growth limits of one tree, with scikit-learn's meanings. */
 export interface TreeLimits {
@@ -160,14 +161,17 @@ export class TreeGrower {
   readonly node = { at: 0, total: 0, size: 0, impurity: 0 };
   readonly binned: BinnedFeatures;
   readonly tree: GrowableTree;
+  /** Classification with Gini on byte codes: the split search and partition run as WebAssembly kernels. */
+  private readonly wasm: WasmSearch | undefined;
 
   constructor(
     binned: BinnedFeatures,
     private readonly target: TreeTarget,
     private readonly limits: TreeLimits,
+    /** Use the WebAssembly kernels where they apply (the JavaScript path gives the same trees; tests compare them). */
+    kernels = true,
   ) {
     this.binned = binned;
-    this.codes = binned.codes;
     this.cols = binned.cols;
     this.bins = binned.bins;
     this.regression = target.kind === 'regression';
@@ -176,21 +180,64 @@ export class TreeGrower {
     this.minSamplesLeaf = limits.minSamplesLeaf;
     this.maxFeatures = limits.maxFeatures;
     const rows = binned.rows;
-    this.order = new Int32Array(rows);
-    this.rowWeight = new Float64Array(rows);
-    this.rowClass = new Int32Array(this.regression ? 0 : rows);
+    const memory =
+      kernels && !this.regression && this.criterion === 'gini' && this.fused ? new KernelMemory() : undefined;
+    // The arrays the kernels read live in their memory; JavaScript reads and writes them there too.
+    const array = <T extends Int32Array | Float64Array | Uint8Array>(
+      Kind: { new (length: number): T } & Parameters<KernelMemory['alloc']>[0],
+      length: number,
+    ): T => (memory ? (memory.alloc(Kind, length) as T) : new Kind(length));
+    this.codes = memory ? array(Uint8Array, binned.codes.length) : binned.codes;
+    if (memory) this.codes.set(binned.codes);
+    this.order = array(Int32Array, rows);
+    this.rowWeight = array(Float64Array, rows);
+    this.rowClass = array(Int32Array, this.regression ? 0 : rows);
     this.rowValue = new Float64Array(this.regression ? rows : 0);
     const fused = this.fused ? this.maxFeatures : 1;
-    this.hist = new Float64Array(fused * this.bins * this.slots);
-    this.binRows = new Int32Array(fused * this.bins);
-    this.touched = new Int32Array(this.bins);
-    this.isTouched = new Uint8Array(this.bins);
-    this.features = new Int32Array(this.cols);
-    this.leftStats = new Float64Array(this.slots);
+    this.hist = array(Float64Array, fused * this.bins * this.slots);
+    this.binRows = array(Int32Array, fused * this.bins);
+    this.touched = array(Int32Array, this.bins);
+    this.isTouched = array(Uint8Array, this.bins);
+    this.features = array(Int32Array, this.cols);
+    this.leftStats = array(Float64Array, this.slots);
     this.rightStats = new Float64Array(this.slots);
-    this.bestLeft = new Float64Array(this.slots);
+    this.bestLeft = array(Float64Array, this.slots);
     this.stats = new Float64Array(initialCapacity(rows) * this.slots);
     this.tree = new GrowableTree(leafWidth(target), initialCapacity(rows));
+    this.wasm = memory && this.wasmSearch(memory);
+  }
+
+  /** The kernels' view of this grower: its arrays' offsets (see `bestSplit` in kernels.wat). */
+  private wasmSearch(memory: KernelMemory): WasmSearch {
+    const layout = memory.alloc(Int32Array, 16);
+    const binCounts = memory.alloc(Int32Array, this.cols);
+    this.binned.edges.forEach((edges, f) => {
+      binCounts[f] = edges.length + 1;
+    });
+    layout.set([
+      this.codes.byteOffset,
+      this.cols,
+      this.order.byteOffset,
+      this.rowWeight.byteOffset,
+      this.rowClass.byteOffset,
+      this.features.byteOffset,
+      this.maxFeatures,
+      binCounts.byteOffset,
+      this.bins,
+      this.slots,
+      this.hist.byteOffset,
+      this.binRows.byteOffset,
+      this.touched.byteOffset,
+      this.isTouched.byteOffset,
+      this.leftStats.byteOffset,
+      this.bestLeft.byteOffset,
+    ]);
+    return {
+      kernels: memory.kernels,
+      layout: layout.byteOffset,
+      nodeStats: memory.alloc(Float64Array, this.slots),
+      out: memory.alloc(Float64Array, 3),
+    };
   }
 
   /** Takes the rows of positive weight, in order; returns how many. */
@@ -408,7 +455,7 @@ export class TreeGrower {
    */
   grow(weights: Float64Array, random: RandomState): FlatTree {
     const { edges, cols } = this.binned;
-    const { slots, regression, features, maxFeatures, split, limits, tree } = this;
+    const { slots, regression, features, maxFeatures, split, limits, tree, wasm } = this;
     const gini = limits.criterion === 'gini';
     const impurityDecrease = new Float64Array(cols);
     const used = this.load(weights);
@@ -450,31 +497,54 @@ export class TreeGrower {
         features[j] = features[k]!;
         features[k] = f;
       }
-      split.feature = -1;
-      split.bin = -1;
-      split.gain = 0;
-      this.node.at = at;
-      this.node.total = total;
-      this.node.size = size;
-      this.node.impurity = parentImpurity;
       const fused = this.fused && size >= FUSED_MIN_ROWS;
-      if (fused) this.fillFused(start, end);
-      for (let k = 0; k < maxFeatures; k++) {
-        const f = features[k]!;
-        const nb = edges[f]!.length + 1;
-        const offset = fused ? k * this.bins : 0;
-        const n = fused ? nb : this.fillTouched(f, start, end, nb);
-        if (gini) this.scanGini(f, fused, offset, n);
-        else this.scan(f, fused, offset, n);
-        if (!fused) this.clearTouched(n);
-      }
-      if (fused) {
-        this.hist.fill(0);
-        this.binRows.fill(0);
+      if (wasm) {
+        wasm.nodeStats.set(stats.subarray(at, at + slots));
+        const { nodeStats, out } = wasm;
+        const { minSamplesLeaf } = this;
+        wasm.kernels.bestSplit(
+          wasm.layout,
+          start,
+          end,
+          nodeStats.byteOffset,
+          total,
+          size,
+          parentImpurity,
+          minSamplesLeaf,
+          fused ? 1 : 0,
+          out.byteOffset,
+        );
+        split.gain = out[0]!;
+        split.feature = out[1]!;
+        split.bin = out[2]!;
+      } else {
+        split.feature = -1;
+        split.bin = -1;
+        split.gain = 0;
+        this.node.at = at;
+        this.node.total = total;
+        this.node.size = size;
+        this.node.impurity = parentImpurity;
+        if (fused) this.fillFused(start, end);
+        for (let k = 0; k < maxFeatures; k++) {
+          const f = features[k]!;
+          const nb = edges[f]!.length + 1;
+          const offset = fused ? k * this.bins : 0;
+          const n = fused ? nb : this.fillTouched(f, start, end, nb);
+          if (gini) this.scanGini(f, fused, offset, n);
+          else this.scan(f, fused, offset, n);
+          if (!fused) this.clearTouched(n);
+        }
+        if (fused) {
+          this.hist.fill(0);
+          this.binRows.fill(0);
+        }
       }
       if (split.feature < 0) continue;
 
-      const middle = this.partition(split.feature, split.bin, start, end);
+      const middle = wasm
+        ? wasm.kernels.partitionRows(wasm.layout, split.feature, split.bin, start, end)
+        : this.partition(split.feature, split.bin, start, end);
       const leftChild = tree.add();
       tree.add();
       this.childStats(node, leftChild, tree.feature.length);
@@ -486,6 +556,15 @@ export class TreeGrower {
     }
     return tree.finish(impurityDecrease);
   }
+}
+
+/** The WebAssembly split search of a grower: its kernels, where its arrays are described, and its in/out slots. */
+interface WasmSearch {
+  readonly kernels: Kernels;
+  readonly layout: number;
+  readonly nodeStats: Float64Array;
+  /** [gain, feature, bin] of the best split found. */
+  readonly out: Float64Array;
 }
 
 function swap(a: Int32Array | Float64Array, i: number, j: number): void {

@@ -76,6 +76,44 @@ export interface Kernels {
     out: number,
   ): number;
   argsort(values: number, n: number, work: number, bits: number): number;
+  bestSplit(
+    tree: number,
+    start: number,
+    end: number,
+    nodeStats: number,
+    total: number,
+    size: number,
+    impurity: number,
+    minLeaf: number,
+    fused: number,
+    out: number,
+  ): void;
+  partitionRows(tree: number, f: number, bin: number, start: number, end: number): number;
+  sortColumn(
+    x: number,
+    rows: number,
+    cols: number,
+    c: number,
+    column: number,
+    work: number,
+    bits: number,
+    sorted: number,
+    present: number,
+  ): number;
+  codeColumn(
+    sorted: number,
+    order: number,
+    present: number,
+    rows: number,
+    edges: number,
+    nEdges: number,
+    missing: number,
+    bins: number,
+    codes: number,
+    cols: number,
+    c: number,
+    wide: number,
+  ): void;
 }
 
 /** The kernels of `module` working on `memory` (each thread instantiates its own on the shared memory). */
