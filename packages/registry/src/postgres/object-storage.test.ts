@@ -152,12 +152,20 @@ describe.skipIf(!url)('PostgreSQL registry with S3 artifact storage', () => {
     await expect(store.loadArtifact('churn', 1)).rejects.toThrow(IntegrityError);
     await expect(store.loadArtifact('churn', 1)).rejects.toThrow(`is missing from s3://mlops-test/damaged/`);
     await expect(store.loadArtifact('churn', 2)).rejects.toThrow(/failed its checksum/);
+    // Dataset snapshots in objects: checked by streaming too.
+    const snapshot = await store.datasets.register('train', {
+      dataset: { featureNames: ['x'], features: [[1]], target: [0] },
+    });
+    await store.datasets.register('train', { dataset: { featureNames: ['x'], features: [[2]], target: [1] } });
+    await raw.send(new DeleteObjectCommand({ Bucket: 'mlops-test', Key: `damaged/sha256/${snapshot.data.sha256}` }));
     const report = await store.verify();
     expect(report.ok).toBe(false);
-    expect(report.problems.map((p) => [p.version, /missing|checksum/.exec(p.problem)?.[0]])).toEqual([
-      [1, 'missing'],
-      [2, 'checksum'],
+    expect(report.problems.map((p) => [p.kind, p.version, /missing|checksum/.exec(p.problem)?.[0]])).toEqual([
+      [undefined, 1, 'missing'],
+      [undefined, 2, 'checksum'],
+      ['dataset', 1, 'missing'],
     ]);
+    expect(report.checkedDatasetVersions).toBe(2);
   });
 
   it('a crash between upload and commit leaves no version and an orphan that verify() lists and repair deletes', async () => {
