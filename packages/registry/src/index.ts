@@ -11,7 +11,14 @@ export {
   PostgresModelStore,
   type PostgresModelStoreOptions,
 } from './postgres/postgres-store';
-export { parseS3Url, type ObjectStore, type S3Location, type StoredObject } from './objects/object-store';
+export {
+  bodyOf,
+  parseS3Url,
+  type ObjectBody,
+  type ObjectStore,
+  type S3Location,
+  type StoredObject,
+} from './objects/object-store';
 export { S3ObjectStore, type S3ObjectStoreOptions } from './objects/s3-object-store';
 export { isPostgresLocation, openRegistry, type OpenRegistryOptions } from './open-registry';
 export { isPipelineModel, loadModel, type RegisteredModel } from './serving/load-model';

@@ -127,7 +127,7 @@ export class FileSystemModelStore implements Registry {
       });
     }
 
-    const artifactBytes = bytes;
+    const artifactBytes = bytes.whole();
     const createdAt = this.now().toISOString();
     const versionsDir = this.layout.versionsDir(name);
     await this.contained(versionsDir, 'dir');

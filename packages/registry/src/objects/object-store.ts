@@ -16,8 +16,8 @@ export interface ObjectStore {
   readonly location: string;
   /** The key of the bytes whose sha256 is `sha256` (hex). */
   keyOf(sha256: string): string;
-  /** Stores `bytes` under {@link keyOf}(sha256); idempotent. Returns the key. */
-  put(sha256: string, bytes: Uint8Array): Promise<string>;
+  /** Stores the body under {@link keyOf}(sha256), streamed; idempotent. Returns the key. */
+  put(sha256: string, body: ObjectBody): Promise<string>;
   /** The object's bytes, or `undefined` when it does not exist. */
   get(key: string): Promise<Buffer | undefined>;
   /** The object's size and sha256, streamed (bounded memory), or `undefined` when it does not exist. */
@@ -26,6 +26,18 @@ export interface ObjectStore {
   list(): AsyncIterable<StoredObject>;
   /** Removes an object (nothing when it does not exist). */
   delete(key: string): Promise<void>;
+}
+
+/** Bytes to store, as chunks produced on demand (each call starts over): a large artifact is never held whole. */
+export interface ObjectBody {
+  /** Total length in bytes. */
+  readonly bytes: number;
+  chunks(): Iterable<Uint8Array>;
+}
+
+/** The body of bytes already in memory. */
+export function bodyOf(bytes: Uint8Array): ObjectBody {
+  return { bytes: bytes.length, chunks: () => [bytes] };
 }
 
 /** A bucket and key prefix parsed from `s3://bucket[/prefix]`. */

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
-import { InvalidInputError, StorageError } from '@mlops/core';
+import { Readable } from 'node:stream';
+import { InvalidInputError, MlopsError, StorageError } from '@mlops/core';
 import { lazyModule } from '@mlops/core/internal';
 import type * as S3 from '@aws-sdk/client-s3';
 import { SHA256_HEX } from '../records/shape';
-import { type ObjectStore, parseS3Url, type StoredObject } from './object-store';
+import { type ObjectBody, type ObjectStore, parseS3Url, type StoredObject } from './object-store';
 
 /** Options of {@link S3ObjectStore}; unset ones come from the standard AWS environment variables. */
 export interface S3ObjectStoreOptions {
@@ -54,6 +54,22 @@ function storageError(location: string, endpoint: string | undefined, what: stri
   return new StorageError(`${what} in ${location} failed: ${reason}${hint}`, { cause: error });
 }
 
+/** A response body read into one buffer of its announced length (no copy of the whole, no growing). */
+async function readAll(body: Readable | undefined, length: number | undefined): Promise<Buffer> {
+  if (body === undefined) return Buffer.alloc(0);
+  if (length === undefined) return Buffer.concat(await body.toArray());
+  const bytes = Buffer.allocUnsafe(length);
+  let at = 0;
+  for await (const chunk of body) {
+    const part = chunk as Buffer;
+    if (at + part.length > length) throw new Error(`the body is longer than its Content-Length (${length} bytes)`);
+    part.copy(bytes, at);
+    at += part.length;
+  }
+  if (at !== length) throw new Error(`the body ended after ${at} of its ${length} bytes`);
+  return bytes;
+}
+
 function isMissing(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
   if (e?.name === 'NoSuchBucket') return false; // also a 404, but the storage is misconfigured, not the key missing
@@ -86,6 +102,9 @@ export class S3ObjectStore implements ObjectStore {
       ...(endpoint === undefined ? {} : { endpoint }),
       ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
       forcePathStyle: options.forcePathStyle ?? endpoint !== undefined,
+      // Bodies are streamed with their length; content is checked by sha256 on every load, and S3-compatible services
+      // (MinIO, R2, s3rver) do not all take the chunked uploads that checksums of streamed bodies need.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
     });
   }
 
@@ -94,18 +113,34 @@ export class S3ObjectStore implements ObjectStore {
     return `${this.prefix}sha256/${sha256}`;
   }
 
-  async put(sha256: string, bytes: Uint8Array): Promise<string> {
+  async put(sha256: string, body: ObjectBody): Promise<string> {
     const key = this.keyOf(sha256);
-    await this.send(`uploading ${key}`, () =>
-      this.client.send(
-        new (loadS3().PutObjectCommand)({
-          Bucket: this.bucket,
-          Key: key,
-          Body: bytes,
-          ContentLength: bytes.length,
-        }),
-      ),
-    );
+    // A body whose chunks fail aborts the upload short of its length (so nothing is stored), and is the error the
+    // caller gets.
+    let failed: { error: unknown } | undefined;
+    const abort = new AbortController();
+    const chunks = function* () {
+      try {
+        yield* body.chunks();
+      } catch (error) {
+        failed = { error };
+        abort.abort(error);
+        throw error;
+      }
+    };
+    const stream = Readable.from(chunks(), { objectMode: false });
+    stream.on('error', () => {}); // reported below, through `failed`
+    try {
+      await this.send(`uploading ${key}`, () =>
+        this.client.send(
+          new (loadS3().PutObjectCommand)({ Bucket: this.bucket, Key: key, Body: stream, ContentLength: body.bytes }),
+          { abortSignal: abort.signal },
+        ),
+      );
+    } catch (error) {
+      throw failed ? failed.error : error;
+    }
+    if (failed) throw failed.error;
     return key;
   }
 
@@ -114,17 +149,19 @@ export class S3ObjectStore implements ObjectStore {
     try {
       return await request();
     } catch (error) {
-      if (isMissing(error)) throw error;
+      if (isMissing(error) || MlopsError.isInstance(error)) throw error; // ours, e.g. from a body's chunks
       throw storageError(this.location, this.endpoint, what, error);
     }
   }
 
   async get(key: string): Promise<Buffer | undefined> {
     try {
-      const { Body } = await this.send(`reading ${key}`, () =>
+      const { Body, ContentLength } = await this.send(`reading ${key}`, () =>
         this.client.send(new (loadS3().GetObjectCommand)({ Bucket: this.bucket, Key: key })),
       );
-      return Body === undefined ? Buffer.alloc(0) : Buffer.from(await Body.transformToByteArray());
+      return await readAll(Body as Readable | undefined, ContentLength).catch((error: unknown) => {
+        throw storageError(this.location, this.endpoint, `reading ${key}`, error);
+      });
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;

@@ -218,6 +218,26 @@ describe.skipIf(!url)('PostgreSQL registry with S3 artifact storage', () => {
     expect((await store.register('big', { artifact: ARTIFACT })).version).toBe(versions.length + 1);
   }, 60_000);
 
+  it('streams a large artifact to S3 in chunks, and refuses one that changes while it is registered', async () => {
+    const { store, objects } = await open({ prefix: 's3://mlops-test/streamed' });
+    const big = { ...ARTIFACT, payload: { trees: Array.from({ length: 40 }, (_, i) => `${i}`.repeat(100_000)) } };
+    const version = await store.register('big', { artifact: big });
+    expect(version.artifact.bytes).toBe(Buffer.byteLength(JSON.stringify(big)));
+    expect((await store.loadArtifact('big', 1)).artifact).toEqual(big);
+
+    // A getter that answers differently each time: the bytes uploaded would not be the bytes hashed.
+    let reads = 0;
+    const payload = {};
+    Object.defineProperty(payload, 'weights', { enumerable: true, get: () => [reads++] });
+    const failure = await store.register('moving', { artifact: { ...ARTIFACT, payload } }).catch((e: unknown) => e);
+    expect(InvalidInputError.isInstance(failure)).toBe(true);
+    expect((failure as Error).message).toContain('the artifact changed while it was being registered');
+    expect(await store.listVersions('moving')).toEqual([]);
+    const keys: string[] = [];
+    for await (const object of objects.list()) keys.push(object.key);
+    expect(keys).toEqual([`streamed/sha256/${version.artifact.sha256}`]); // nothing stored under a wrong key
+  });
+
   it('a deleted version leaves its object to the sweep, unless another version shares it', async () => {
     const { store } = await open({ prefix: 's3://mlops-test/deleted' });
     await store.register('churn', { artifact: ARTIFACT });

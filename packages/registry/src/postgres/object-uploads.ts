@@ -1,7 +1,7 @@
 import { IntegrityError, InvalidInputError, StorageError } from '@mlops/core';
 import type pg from 'pg';
 import { failpoint } from '../failpoint';
-import type { ObjectStore, StoredObject } from '../objects/object-store';
+import type { ObjectBody, ObjectStore, StoredObject } from '../objects/object-store';
 import { inTransaction } from './transaction';
 
 /**
@@ -16,15 +16,15 @@ export class ObjectUploads {
     private readonly lockName: string,
   ) {}
 
-  /** Uploads `bytes` (content-addressed by `sha256`), then runs `commit` with the key in one transaction. */
+  /** Uploads `body` (content-addressed by `sha256`), then runs `commit` with the key in one transaction. */
   uploadThenCommit<T>(
     what: string,
     sha256: string,
-    bytes: Uint8Array,
+    body: ObjectBody,
     commit: (db: pg.PoolClient, key: string) => Promise<T>,
   ): Promise<T> {
     return this.locked('shared', async (db) => {
-      const key = await inStorageContext(this.objects.put(sha256, bytes), what);
+      const key = await inStorageContext(this.objects.put(sha256, body), what);
       failpoint('objects:uploaded');
       return inTransaction(db, (client) => commit(client, key));
     });

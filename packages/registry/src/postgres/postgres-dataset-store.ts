@@ -19,6 +19,7 @@ import {
   describeDatasetRecordProblem,
 } from '../records/dataset-record';
 import { describeChecksumMismatch } from '../records/version-record';
+import { bodyOf } from '../objects/object-store';
 import type { Transaction } from './transaction';
 import { assertArtifactStorage, type ObjectUploads, recordedStorage, storedBytes } from './object-uploads';
 
@@ -65,7 +66,9 @@ export class PostgresDatasetStore implements DatasetStore {
       return record;
     };
     return this.uploads
-      ? this.uploads.uploadThenCommit(cannot, checked.digest.sha256, checked.bytes, (db, key) => insert(db, null, key))
+      ? this.uploads.uploadThenCommit(cannot, checked.digest.sha256, bodyOf(checked.bytes), (db, key) =>
+          insert(db, null, key),
+        )
       : this.transaction((db) => insert(db, Buffer.from(checked.bytes), null));
   }
 

@@ -166,7 +166,7 @@ export class PostgresModelStore implements Registry {
     };
     const registered = this.uploads
       ? await this.uploads.uploadThenCommit(cannot, digest.sha256, bytes, (db, key) => insert(db, null, key))
-      : await this.transaction((db) => insert(db, Buffer.from(bytes), null));
+      : await this.transaction((db) => insert(db, bytes.whole(), null));
     failpoint('register:committed');
     return registered;
   }

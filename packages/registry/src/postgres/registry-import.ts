@@ -8,6 +8,7 @@ import {
 } from '@mlops/core';
 import type pg from 'pg';
 import { failpoint } from '../failpoint';
+import { bodyOf } from '../objects/object-store';
 import { datasetLabel } from '../records/dataset-record';
 import { modelLabel } from '../records/requests';
 import { describeChecksumMismatch, digestOf } from '../records/version-record';
@@ -216,7 +217,7 @@ export class PostgresImport {
     const { bytes, sha256 } = rows[0];
     const mismatch = describeChecksumMismatch({ sha256, bytes: bytes.length }, digestOf(bytes));
     if (mismatch) throw new IntegrityError(`the stored bytes of ${label} ${mismatch}: not moved`, context);
-    const moved = await uploads.uploadThenCommit(`cannot move ${label}`, sha256, bytes, async (db, key) => {
+    const moved = await uploads.uploadThenCommit(`cannot move ${label}`, sha256, bodyOf(bytes), async (db, key) => {
       await this.checkUploaded(key, sha256, bytes.length, label, context);
       const updated = await db.query(
         `UPDATE ${this.schemaSql}.${table} SET ${bytesColumn} = NULL, ${keyColumn} = $3 WHERE name = $1 AND version = $2 AND ${bytesColumn} IS NOT NULL`,
@@ -251,7 +252,7 @@ export class PostgresImport {
     else if (await this.transaction(present))
       return 'present'; // spares the upload of what a previous run copied
     else
-      outcome = await this.uploads.uploadThenCommit(what, sha256, bytes, async (db, key) => {
+      outcome = await this.uploads.uploadThenCommit(what, sha256, bodyOf(bytes), async (db, key) => {
         await this.checkUploaded(key, sha256, bytes.length, what, {});
         return commit(db, null, key);
       });

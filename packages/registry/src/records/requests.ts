@@ -11,12 +11,20 @@ import {
   type SetAliasOptions,
   type VersionChangeOptions,
 } from '@mlops/core';
+import { createHash } from 'node:crypto';
+import { jsonChunks } from '../json/json-chunks';
 import { findTextProblem } from '../json/json-safety';
+import type { ObjectBody } from '../objects/object-store';
 import { assertValidName, assertVersionNumber, quoteName } from '../names/names';
 import { describeStorableArtifactProblem } from './artifact';
 import { datasetLabel } from './dataset-record';
 import { isRecord } from './shape';
-import { digestOf, describeRegisterInputProblem, type ArtifactDigest } from './version-record';
+import {
+  describeChecksumMismatch,
+  digestOf,
+  describeRegisterInputProblem,
+  type ArtifactDigest,
+} from './version-record';
 
 /** `model "iris"` or `model "iris" version 3`, as messages name them. */
 export function modelLabel(name: string, version?: number): string {
@@ -31,11 +39,14 @@ function assertReason(reason: unknown, what: string, name: string): void {
   if (problem) throw new InvalidInputError(problem, { name });
 }
 
-/** Validates a register call (both backends); returns the artifact's canonical bytes and their digest. */
+/**
+ * Validates a register call (both backends); returns the artifact's canonical bytes (`JSON.stringify`), hashed in
+ * chunks so a large artifact is never held whole on its way to object storage, and their digest.
+ */
 export function checkRegisterRequest(
   name: string,
   input: RegisterModelInput,
-): { bytes: Buffer; digest: ArtifactDigest } {
+): { bytes: CanonicalBytes; digest: ArtifactDigest } {
   assertValidName(name, 'model');
   const cannot = `cannot register ${modelLabel(name)}`;
   if (!isRecord(input)) throw new InvalidInputError(`${cannot}: input must be an object`, { name });
@@ -45,8 +56,52 @@ export function checkRegisterRequest(
   if (inputProblem) throw new InvalidInputError(`${cannot}: ${inputProblem}`, { name });
   // The lineage's dataset name follows the name rules even without a version (nothing is looked up then).
   if (input.dataset?.name !== undefined) assertValidName(input.dataset.name, 'dataset');
-  const bytes = Buffer.from(JSON.stringify(input.artifact), 'utf8');
-  return { bytes, digest: digestOf(bytes) };
+  return canonicalBytes(input.artifact, cannot, name);
+}
+
+/** An artifact's canonical bytes: streamed in chunks (uploads) or whole (files, `bytea`), each time checked against the digest. */
+export interface CanonicalBytes extends ObjectBody {
+  whole(): Buffer;
+}
+
+function canonicalBytes(
+  artifact: unknown,
+  cannot: string,
+  name: string,
+): { bytes: CanonicalBytes; digest: ArtifactDigest } {
+  const hash = createHash('sha256');
+  let length = 0;
+  for (const chunk of jsonChunks(artifact)) {
+    hash.update(chunk);
+    length += chunk.length;
+  }
+  const digest = { sha256: hash.digest('hex'), bytes: length };
+  // The caller's object is serialised again when the bytes are written: changed meanwhile, it is refused, and a
+  // stream stops before its last chunk, so no object is stored under another content's key.
+  const changed = () =>
+    new InvalidInputError(`${cannot}: the artifact changed while it was being registered`, { name });
+  return {
+    digest,
+    bytes: {
+      bytes: length,
+      *chunks() {
+        const again = createHash('sha256');
+        let previous: Buffer | undefined;
+        for (const chunk of jsonChunks(artifact)) {
+          if (previous) yield previous;
+          again.update(chunk);
+          previous = chunk;
+        }
+        if (again.digest('hex') !== digest.sha256) throw changed();
+        if (previous) yield previous;
+      },
+      whole() {
+        const bytes = Buffer.from(JSON.stringify(artifact), 'utf8');
+        if (describeChecksumMismatch(digest, digestOf(bytes))) throw changed();
+        return bytes;
+      },
+    },
+  };
 }
 
 /** Validates a setAlias call (both backends). */
