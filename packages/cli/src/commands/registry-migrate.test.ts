@@ -107,6 +107,8 @@ describe.skipIf(!url)('mlops registry migrate', () => {
     expect(noTarget.stderr).toContain('pass --to postgres://');
     const badTarget = await mlops(registry, ['registry', 'migrate', '--to', join(dir, 'elsewhere')]);
     expect(badTarget.stderr).toContain('--to must be a postgres:// URL');
+    const missing = await mlops(join(dir, 'typo'), ['registry', 'migrate', '--to', url!]);
+    expect(missing.stderr).toContain('is not a registry directory');
     const noStorage = await mlops(url!, ['registry', 'migrate']);
     expect(noStorage.stderr).toContain('pass --artifacts s3://bucket/prefix');
   });

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { InvalidInputError, type Registry } from '@mlops/core';
 import {
@@ -17,9 +19,10 @@ function summary(report: MigrationReport, moving: boolean): string {
   const { copied, present, verify, problems } = report;
   const counts = (c: MigrationReport['copied']) =>
     `${c.versions} model versions, ${c.datasetVersions} dataset versions${moving ? '' : `, aliases and decisions of ${c.models} models`}`;
+  const already = present.versions + present.datasetVersions + present.models > 0;
   return [
     `${moving ? 'moved' : 'copied'} ${counts(copied)} (${megabytes(report.bytes)})`,
-    `already there from an earlier run: ${counts(present)}`,
+    ...(already ? [`already there${moving ? ' in object storage' : ' from an earlier run'}: ${counts(present)}`] : []),
     ...problems.map((p) => `  left behind: ${p.kind ?? 'model'} ${p.name} v${p.version}: ${p.problem}`),
     `${verify.ok ? 'verified' : 'PROBLEMS'}: ${verify.checkedVersions} model versions, ${verify.checkedDatasetVersions} dataset versions checked in the target`,
     ...verify.problems.map((p) => `  ${p.kind ?? 'model'} ${p.name}${p.version ? ` v${p.version}` : ''}: ${p.problem}`),
@@ -63,6 +66,8 @@ export const migrate = defineCommand({
       );
     if (args.to === undefined && artifacts === undefined)
       throw new InvalidInputError('pass --artifacts s3://bucket/prefix: where the registry’s artifacts move to');
+    if (!isPostgresLocation(from) && !existsSync(join(from, 'models')) && !existsSync(join(from, 'datasets')))
+      throw new InvalidInputError(`${from} is not a registry directory (it has no models/ or datasets/)`);
 
     const stop = new AbortController();
     const interrupt = () => stop.abort(new InvalidInputError('interrupted: run the same command again to resume'));

@@ -32,7 +32,9 @@ export function checkRegistryArgs(
   const storage = artifacts ?? (process.env.MLOPS_ARTIFACTS || undefined);
   if (storage !== undefined) {
     if (!isPostgresLocation(where))
-      throw new InvalidInputError(`--artifacts ${storage} goes with a postgres:// registry, not ${where}`);
+      throw new InvalidInputError(
+        `${artifacts === undefined ? 'MLOPS_ARTIFACTS' : '--artifacts'} ${storage} goes with a postgres:// registry, not ${where}`,
+      );
     parseS3Url(storage);
   }
   return { where, storage };

@@ -10,6 +10,7 @@ import {
   ManualClock,
   type ModelArtifact,
   NotFoundError,
+  StorageError,
   type Registry,
   type DatasetStore,
   type DecisionLog,
@@ -236,6 +237,17 @@ describe.skipIf(!url)('migrating a registry into PostgreSQL', () => {
     expect((await store.loadArtifact('churn', 1)).artifact.payload).toEqual({ weights: [42, 42] });
   });
 
+  it('stops at a missing bucket before writing or recording anything; the right bucket then works', async () => {
+    const { store: wrong, schema } = await target({ s3: 's3://no-such-bucket/registry' });
+    const failure = await migrateRegistry(source, wrong).catch((error: unknown) => error);
+    expect(StorageError.isInstance(failure)).toBe(true);
+    expect((failure as Error).message).toContain('create the bucket first');
+    expect(await wrong.listModels()).toEqual([]);
+    const { store } = await target({ schema });
+    expect((await migrateRegistry(source, store)).verify.ok).toBe(true);
+    expect(await readAll(store)).toEqual(expected);
+  });
+
   it('copies everything else when source bytes are damaged, and names what it left', async () => {
     const root = join(dir, 'damaged');
     const damaged = new FileSystemModelStore({ root });
@@ -286,6 +298,7 @@ describe.skipIf(!url)('migrating a registry into PostgreSQL', () => {
 
     const again = await moveArtifactsToObjectStorage(store);
     expect(again.copied).toEqual({ datasetVersions: 0, versions: 0, models: 0 });
+    expect(again.present).toEqual({ datasetVersions: 2, versions: 4, models: 0 });
     expect(again.verify.ok).toBe(true);
     await expect(inline.register('churn', { artifact: artifact([1, 1]) })).rejects.toThrow(
       `keeps its artifacts in s3://mlops-test/moved-${schema}/`,

@@ -118,7 +118,7 @@ export async function migrateRegistry(
   if (!(target instanceof PostgresModelStore))
     throw new InvalidInputError('migrateRegistry copies into a PostgreSQL registry (PostgresModelStore)');
   const importer = target.importer;
-  await importer.claimStorage('cannot migrate');
+  await importer.checkStorage('cannot migrate');
   const datasets = await source.datasets.list();
   const datasetVersions = await Promise.all(datasets.map((name) => source.datasets.versionNumbers(name)));
   const models = await source.modelNames();
@@ -191,9 +191,12 @@ export async function moveArtifactsToObjectStorage(
     throw new InvalidInputError(
       'open the registry with the object storage to move its artifacts to (artifacts: s3://…, --artifacts or MLOPS_ARTIFACTS)',
     );
-  await importer.claimStorage('cannot move artifacts');
+  await importer.checkStorage('cannot move artifacts');
   const rows = await importer.byteaRows();
+  const before = await importer.objectRows();
   const run = new Run(rows.length, options);
+  run.present.versions = before.versions;
+  run.present.datasetVersions = before.datasetVersions;
   for (const row of rows) {
     const item = `${row.kind} "${row.name}" version ${row.version}`;
     const kind = row.kind === 'model' ? 'versions' : 'datasetVersions';
@@ -202,5 +205,6 @@ export async function moveArtifactsToObjectStorage(
     if (moved !== undefined)
       await run.item(kind, item, async () => ({ outcome: moved > 0 ? 'copied' : 'present', bytes: moved }));
   }
+  await importer.recordStorage('cannot move artifacts'); // also when nothing was left to move
   return run.report(store);
 }

@@ -32,6 +32,7 @@ export interface ObjectStore {
 export interface ObjectBody {
   /** Total length in bytes. */
   readonly bytes: number;
+  /** The bytes from the start, chunk by chunk (a body may be read more than once). */
   chunks(): Iterable<Uint8Array>;
 }
 

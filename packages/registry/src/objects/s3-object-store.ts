@@ -24,6 +24,8 @@ export interface S3ObjectStoreOptions {
   readonly forcePathStyle?: boolean;
 }
 
+const QUIET = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
 const requireS3 = lazyModule<typeof S3>(import.meta.url, '@aws-sdk/client-s3');
 
 /** The AWS SDK's S3 client, loaded on first use: apps that never use S3 neither load nor bundle it. */
@@ -105,6 +107,7 @@ export class S3ObjectStore implements ObjectStore {
       // Bodies are streamed with their length; content is checked by sha256 on every load, and S3-compatible services
       // (MinIO, R2, s3rver) do not all take the chunked uploads that checksums of streamed bodies need.
       requestChecksumCalculation: 'WHEN_REQUIRED',
+      logger: QUIET, // failures reach the caller as errors; the SDK would also print some to the console
     });
   }
 

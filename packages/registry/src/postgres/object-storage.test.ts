@@ -238,6 +238,24 @@ describe.skipIf(!url)('PostgreSQL registry with S3 artifact storage', () => {
     expect(keys).toEqual([`streamed/sha256/${version.artifact.sha256}`]); // nothing stored under a wrong key
   });
 
+  it("verify never sweeps storage the registry did not record: another registry's objects stay", async () => {
+    const { store: other } = await open({ prefix: 's3://mlops-test/other' });
+    await other.register('churn', { artifact: ARTIFACT });
+    const { store: mine, schema } = await open({ prefix: 's3://mlops-test/mine' });
+    await mine.register('churn', { artifact: { ...ARTIFACT, payload: { weights: [2] } } });
+    // This registry opened with the other's prefix by mistake, and a new one on that prefix: nothing is deleted.
+    const { store: mistaken } = await open({ schema, prefix: 's3://mlops-test/other' });
+    const report = await mistaken.verify({ repair: true, orphanGraceMs: 0 });
+    expect(report.ok).toBe(false);
+    expect(report.problems.at(-1)?.problem).toContain(
+      'keeps its artifacts in s3://mlops-test/mine/, not s3://mlops-test/other/',
+    );
+    const { store: fresh } = await open({ prefix: 's3://mlops-test/other' });
+    expect(await fresh.verify({ repair: true, orphanGraceMs: 0 })).toMatchObject({ ok: true, repairs: [] });
+    expect((await other.loadArtifact('churn', 1)).artifact).toEqual(ARTIFACT);
+    expect((await other.verify()).ok).toBe(true);
+  });
+
   it('a deleted version leaves its object to the sweep, unless another version shares it', async () => {
     const { store } = await open({ prefix: 's3://mlops-test/deleted' });
     await store.register('churn', { artifact: ARTIFACT });

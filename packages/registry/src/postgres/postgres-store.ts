@@ -527,11 +527,21 @@ export class PostgresModelStore implements Registry {
       const grace = options.orphanGraceMs ?? 3_600_000;
       if (!Number.isFinite(grace) || grace < 0) throw new InvalidInputError('orphanGraceMs must be a number ≥ 0');
       try {
-        const { orphans, deleted } = await sweepOrphans(this.uploads, () => this.referencedKeys(), {
-          repair: options.repair === true,
-          graceMs: grace,
-          now: this.now(),
-        });
+        // Only in the storage this registry recorded (none: it has no object yet): another prefix, or the same
+        // before this registry wrote there, may hold another registry's objects.
+        const recorded = await recordedStorage(this.pool, this.schemaSql);
+        if (recorded !== undefined && recorded !== this.uploads.objects.location)
+          throw new InvalidInputError(
+            `this registry keeps its artifacts in ${recorded}, not ${this.uploads.objects.location}: open it with that storage`,
+          );
+        const { orphans, deleted } =
+          recorded === undefined
+            ? { orphans: [], deleted: [] }
+            : await sweepOrphans(this.uploads, () => this.referencedKeys(), {
+                repair: options.repair === true,
+                graceMs: grace,
+                now: this.now(),
+              });
         orphanedObjects = orphans.map((o) => ({
           key: o.key,
           bytes: o.bytes,

@@ -13,7 +13,7 @@ import { datasetLabel } from '../records/dataset-record';
 import { modelLabel } from '../records/requests';
 import { describeChecksumMismatch, digestOf } from '../records/version-record';
 import type { Tombstone } from '../records/version-state';
-import { assertArtifactStorage, type ObjectUploads } from './object-uploads';
+import { assertArtifactStorage, type ObjectUploads, recordedStorage } from './object-uploads';
 import type { Transaction } from './transaction';
 
 /** What one import step did: wrote the item, or found it already there (a resumed migration). */
@@ -44,9 +44,34 @@ export class PostgresImport {
     return this.uploads !== undefined;
   }
 
-  /** Records the artifact storage (or refuses another one) before the first byte moves. */
-  async claimStorage(what: string): Promise<void> {
+  /**
+   * Refuses a target that keeps its artifacts elsewhere, and checks that the object storage answers (a missing bucket
+   * is a `StorageError` now, before anything is written or recorded). Items record the storage as they commit.
+   */
+  async checkStorage(what: string): Promise<void> {
+    const location = this.uploads?.objects.location;
+    await this.transaction(async (db) => {
+      const recorded = await recordedStorage(db, this.schemaSql);
+      if (recorded !== undefined && recorded !== location)
+        await assertArtifactStorage(db, this.schemaSql, location, what);
+    });
+    if (this.uploads) for await (const _ of this.uploads.objects.list()) break;
+  }
+
+  /** Records the object storage, as the first committed item does (for a move with nothing left to move). */
+  async recordStorage(what: string): Promise<void> {
     await this.transaction((db) => assertArtifactStorage(db, this.schemaSql, this.uploads?.objects.location, what));
+  }
+
+  /** Rows whose bytes are already in object storage: model versions and dataset versions. */
+  async objectRows(): Promise<{ versions: number; datasetVersions: number }> {
+    const { rows } = await this.transaction((db) =>
+      db.query<{ versions: number; datasets: number }>(
+        `SELECT (SELECT count(*)::int FROM ${this.schemaSql}.versions WHERE artifact IS NULL AND artifact_key IS NOT NULL) AS versions,
+                (SELECT count(*)::int FROM ${this.schemaSql}.dataset_versions WHERE data IS NULL AND data_key IS NOT NULL) AS datasets`,
+      ),
+    );
+    return { versions: rows[0]!.versions, datasetVersions: rows[0]!.datasets };
   }
 
   /** One model version with its record, status and artifact bytes (already verified against the record). */
@@ -219,6 +244,7 @@ export class PostgresImport {
     if (mismatch) throw new IntegrityError(`the stored bytes of ${label} ${mismatch}: not moved`, context);
     const moved = await uploads.uploadThenCommit(`cannot move ${label}`, sha256, bodyOf(bytes), async (db, key) => {
       await this.checkUploaded(key, sha256, bytes.length, label, context);
+      await assertArtifactStorage(db, this.schemaSql, uploads.objects.location, `cannot move ${label}`);
       const updated = await db.query(
         `UPDATE ${this.schemaSql}.${table} SET ${bytesColumn} = NULL, ${keyColumn} = $3 WHERE name = $1 AND version = $2 AND ${bytesColumn} IS NOT NULL`,
         [row.name, row.version, key],
