@@ -98,6 +98,11 @@ describe.skipIf(!url)('mlops registry migrate', () => {
     expect(without.status).not.toBe(0);
     expect(without.stderr).toContain('s3://team/moved');
     expect(await predictions(url!, { ...pgEnv, MLOPS_ARTIFACTS: 's3://team/moved' })).toEqual(expected);
+    // A writer without it is refused before it trains, not after.
+    const refused = await mlops(url!, [...train, '--name', 'loans'], pgEnv);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain('keeps its artifacts in s3://team/moved/');
+    expect(`${refused.stdout}${refused.stderr}`).not.toContain('trees');
   }, 120_000);
 
   it('names what is wrong before touching anything', async () => {

@@ -10,7 +10,7 @@ import {
   randomForestClassifier,
   randomForestRegressor,
 } from '@mlops/train';
-import { ARTIFACTS_ARG, checkRegistryArgs, openCliRegistry } from '../shared/open-cli-registry';
+import { ARTIFACTS_ARG, checkWritableRegistry, openCliRegistry } from '../shared/open-cli-registry';
 import { createOutput, progress } from '../shared/output';
 import { readTable } from '../shared/read-table';
 import { describeScores, scoreOf } from '../shared/scores';
@@ -132,7 +132,7 @@ export const train = defineCommand({
     json: { type: 'boolean', description: 'Print the result as JSON' },
   },
   async run({ args }) {
-    checkRegistryArgs(args.registry, args.artifacts); // before training, not after
+    await checkWritableRegistry(args.registry, args.artifacts); // before training, not after
     const out = createOutput(Boolean(args.json));
     const target = args.target ?? (args.data === 'iris' ? 'species' : undefined);
     if (!target) throw new UsageError('--target is required for a data file');

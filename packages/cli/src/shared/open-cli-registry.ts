@@ -1,5 +1,5 @@
 import { InvalidInputError, type Registry } from '@mlops/core';
-import { isPostgresLocation, openRegistry, parseS3Url } from '@mlops/registry';
+import { isPostgresLocation, openRegistry, parseS3Url, PostgresModelStore } from '@mlops/registry';
 
 /** The `--artifacts` option of every command that opens a registry. */
 export const ARTIFACTS_ARG = {
@@ -23,7 +23,7 @@ export function openCliRegistry(location: string | undefined, artifacts?: string
  * The registry location and artifact storage a command will open, checked before any work (so `mlops train` does
  * not train a forest to be refused at the end): `InvalidInputError` naming what is wrong.
  */
-export function checkRegistryArgs(
+function checkRegistryArgs(
   location: string | undefined,
   artifacts: string | undefined,
 ): { where: string; storage: string | undefined } {
@@ -38,6 +38,24 @@ export function checkRegistryArgs(
     parseS3Url(storage);
   }
   return { where, storage };
+}
+
+/**
+ * {@link checkRegistryArgs}, and for a PostgreSQL registry that its recorded artifact storage is the one given: what a
+ * registration at the end of a long command (training) would be refused for, found before the work starts.
+ */
+export async function checkWritableRegistry(
+  location: string | undefined,
+  artifacts: string | undefined,
+): Promise<void> {
+  const { where } = checkRegistryArgs(location, artifacts);
+  if (!isPostgresLocation(where)) return;
+  const store = await openCliRegistry(location, artifacts);
+  try {
+    if (store instanceof PostgresModelStore) await store.checkArtifactStorage();
+  } finally {
+    await store.close();
+  }
 }
 
 /** Splits `name@ref` (`iris@production`, `iris@3`, `iris`) into a name and a version ref (default `latest`). */

@@ -138,6 +138,16 @@ export async function assertArtifactStorage(
       `INSERT INTO ${schemaSql}.settings (key, value) VALUES ('artifacts', $1) ON CONFLICT (key) DO NOTHING`,
       [location],
     );
+  await checkArtifactStorage(db, schemaSql, location, what);
+}
+
+/** {@link assertArtifactStorage} without recording anything: refuses a location other than the recorded one. */
+export async function checkArtifactStorage(
+  db: pg.Pool | pg.PoolClient,
+  schemaSql: string,
+  location: string | undefined,
+  what: string,
+): Promise<void> {
   const recorded = await recordedStorage(db, schemaSql);
   if (recorded === undefined || recorded === location) return;
   throw new InvalidInputError(

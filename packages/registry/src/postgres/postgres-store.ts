@@ -46,7 +46,14 @@ import {
 import { assertAliasable, assertNoAliases, deletedVersionError } from '../records/version-state';
 import { checkQuery } from '../search/search';
 import { migrateSchema } from './migrations';
-import { assertArtifactStorage, ObjectUploads, recordedStorage, storedBytes, sweepOrphans } from './object-uploads';
+import {
+  assertArtifactStorage,
+  checkArtifactStorage,
+  ObjectUploads,
+  recordedStorage,
+  storedBytes,
+  sweepOrphans,
+} from './object-uploads';
 import type { ObjectStore } from '../objects/object-store';
 import { PostgresDatasetStore } from './postgres-dataset-store';
 import { PostgresDecisionLog } from './postgres-decision-log';
@@ -124,6 +131,19 @@ export class PostgresModelStore implements Registry {
    */
   async migrate(): Promise<void> {
     await migrateSchema(this.transaction, this.schemaSql);
+  }
+
+  /**
+   * Refuses (`InvalidInputError` naming the right one) when this store's artifact storage is not the one the registry
+   * recorded, as a write would be: for work that ends in a write (training), checked before it starts.
+   */
+  async checkArtifactStorage(): Promise<void> {
+    await checkArtifactStorage(
+      this.pool,
+      this.schemaSql,
+      this.uploads?.objects.location,
+      'cannot write to this registry',
+    );
   }
 
   /** Closes the pool it created. */

@@ -13,7 +13,7 @@ import { datasetLabel } from '../records/dataset-record';
 import { modelLabel } from '../records/requests';
 import { describeChecksumMismatch, digestOf } from '../records/version-record';
 import type { Tombstone } from '../records/version-state';
-import { assertArtifactStorage, type ObjectUploads, recordedStorage } from './object-uploads';
+import { assertArtifactStorage, checkArtifactStorage, type ObjectUploads } from './object-uploads';
 import type { Transaction } from './transaction';
 
 /** What one import step did: wrote the item, or found it already there (a resumed migration). */
@@ -49,12 +49,7 @@ export class PostgresImport {
    * is a `StorageError` now, before anything is written or recorded). Items record the storage as they commit.
    */
   async checkStorage(what: string): Promise<void> {
-    const location = this.uploads?.objects.location;
-    await this.transaction(async (db) => {
-      const recorded = await recordedStorage(db, this.schemaSql);
-      if (recorded !== undefined && recorded !== location)
-        await assertArtifactStorage(db, this.schemaSql, location, what);
-    });
+    await this.transaction((db) => checkArtifactStorage(db, this.schemaSql, this.uploads?.objects.location, what));
     if (this.uploads) for await (const _ of this.uploads.objects.list()) break;
   }
 
