@@ -92,6 +92,14 @@ describe('mlops CLI, end to end', () => {
     expect((await mlops('registry', 'rollback', 'flowers')).stdout.trim()).toBe(
       'flowers@production: v2 → v1 (rollback)',
     );
+    expect((await mlops('registry', 'archive', 'flowers', '2', '--reason', 'superseded')).stdout.trim()).toBe(
+      'flowers v2: archived',
+    );
+    expect(JSON.parse((await mlops('registry', 'show', 'flowers@latest', '--json')).stdout).version).toBe(1);
+    const refused = await mlops('registry', 'archive', 'flowers', '1');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('production'); // an aliased version stays active
+    expect((await mlops('registry', 'restore', 'flowers', '2')).stdout.trim()).toBe('flowers v2: active');
     const verified = await mlops('registry', 'verify');
     expect(verified.status).toBe(0);
     expect(verified.stdout).toMatch(/^ok: 2 model versions, 4 dataset versions checked/); // training and held-out rows of each

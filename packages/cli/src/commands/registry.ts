@@ -107,6 +107,35 @@ const rollback = defineCommand({
     }),
 });
 
+/** `archive` and `restore`: a version's status, with a reason. */
+function statusCommand(action: 'archive' | 'restore') {
+  return defineCommand({
+    meta: {
+      name: action,
+      description:
+        action === 'archive'
+          ? 'Archive a version no alias points at: still loadable by number, skipped by latest'
+          : 'Make an archived version active again',
+    },
+    args: {
+      name: { type: 'positional', required: true, description: 'Model name' },
+      version: { type: 'positional', required: true, description: 'Version number' },
+      reason: { type: 'string', description: 'Why (kept with the version)' },
+      ...common,
+    },
+    run: ({ args }) =>
+      withRegistry(args, async (store) => {
+        const options = { reason: args.reason ?? `mlops registry ${action}` };
+        const version = Number(args.version);
+        const changed =
+          action === 'archive'
+            ? await store.archiveVersion(args.name, version, options)
+            : await store.restoreVersion(args.name, version, options);
+        createOutput(Boolean(args.json)).result(changed, () => `${args.name} v${changed.version}: ${changed.status}`);
+      }),
+  });
+}
+
 const verify = defineCommand({
   meta: { name: 'verify', description: 'Check every checksum and record (exit code 1 on problems)' },
   args: {
@@ -138,6 +167,18 @@ const verify = defineCommand({
 });
 
 export const registry = defineCommand({
-  meta: { name: 'registry', description: 'List, show, promote, roll back, verify and migrate registered models' },
-  subCommands: { list, show, promote, rollback, verify, migrate },
+  meta: {
+    name: 'registry',
+    description: 'List, show, promote, roll back, archive, restore, verify and migrate registered models',
+  },
+  subCommands: {
+    list,
+    show,
+    promote,
+    rollback,
+    archive: statusCommand('archive'),
+    restore: statusCommand('restore'),
+    verify,
+    migrate,
+  },
 });
