@@ -562,9 +562,7 @@ export class FileSystemModelStore implements Registry {
     const tombstone = await this.readTombstone(name, version);
     if (tombstone) return { tombstone };
     const record = await this.readRecord(name, version);
-    const bytes = await readOptionalFile(this.root, this.layout.artifactFile(name, version));
-    if (bytes === undefined)
-      throw new IntegrityError(`artifact of ${label(name, version)} is missing`, { name, version });
+    const bytes = await this.readArtifactBytes(record);
     checkStoredArtifact(record, bytes);
     return { record, statusReason: (await this.readStatusRecord(name, version))?.reason ?? '', bytes };
   }
@@ -699,12 +697,14 @@ export class FileSystemModelStore implements Registry {
   }
 
   private async readArtifact(record: ModelVersion): Promise<ModelArtifact> {
-    const { name, version } = record;
+    return checkStoredArtifact(record, await this.readArtifactBytes(record));
+  }
+
+  /** A version's artifact bytes as stored (`IntegrityError` when missing, unless it was deleted meanwhile). */
+  private async readArtifactBytes({ name, version }: ModelVersion): Promise<Buffer> {
     const bytes = await readOptionalFile(this.root, this.layout.artifactFile(name, version));
-    if (bytes === undefined) {
-      if (await pathExists(this.layout.tombstoneFile(name, version))) throw deletedVersionError(name, version);
-      throw new IntegrityError(`artifact of ${label(name, version)} is missing`, { name, version });
-    }
-    return checkStoredArtifact(record, bytes);
+    if (bytes !== undefined) return bytes;
+    if (await pathExists(this.layout.tombstoneFile(name, version))) throw deletedVersionError(name, version);
+    throw new IntegrityError(`artifact of ${label(name, version)} is missing`, { name, version });
   }
 }

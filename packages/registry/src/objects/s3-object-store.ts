@@ -158,41 +158,40 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async get(key: string): Promise<Buffer | undefined> {
-    try {
-      const { Body, ContentLength } = await this.send(`reading ${key}`, () =>
-        this.client.send(new (loadS3().GetObjectCommand)({ Bucket: this.bucket, Key: key })),
-      );
-      return await readAll(Body as Readable | undefined, ContentLength).catch((error: unknown) => {
-        throw storageError(this.location, this.endpoint, `reading ${key}`, error);
-      });
-    } catch (error) {
-      if (isMissing(error)) return undefined;
-      throw error;
-    }
+    return this.read(key, (body, length) => readAll(body, length));
   }
 
   async digest(key: string): Promise<{ bytes: number; sha256: string } | undefined> {
-    let body: Readable;
+    return this.read(key, async (body) => {
+      const hash = createHash('sha256');
+      let bytes = 0;
+      for await (const chunk of body ?? []) {
+        hash.update(chunk as Buffer);
+        bytes += (chunk as Buffer).length;
+      }
+      return { bytes, sha256: hash.digest('hex') };
+    });
+  }
+
+  /** Gets an object and reads its body with `consume`; `undefined` when it does not exist. */
+  private async read<T>(
+    key: string,
+    consume: (body: Readable | undefined, length: number | undefined) => Promise<T>,
+  ): Promise<T | undefined> {
+    let response: { Body?: unknown; ContentLength?: number };
     try {
-      const { Body } = await this.send(`reading ${key}`, () =>
+      response = await this.send(`reading ${key}`, () =>
         this.client.send(new (loadS3().GetObjectCommand)({ Bucket: this.bucket, Key: key })),
       );
-      body = Body as Readable;
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;
     }
-    const hash = createHash('sha256');
-    let bytes = 0;
     try {
-      for await (const chunk of body) {
-        hash.update(chunk as Buffer);
-        bytes += (chunk as Buffer).length;
-      }
+      return await consume(response.Body as Readable | undefined, response.ContentLength);
     } catch (error) {
       throw storageError(this.location, this.endpoint, `reading ${key}`, error);
     }
-    return { bytes, sha256: hash.digest('hex') };
   }
 
   async *list(): AsyncIterable<StoredObject> {

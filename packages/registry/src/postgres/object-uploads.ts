@@ -2,6 +2,7 @@ import { IntegrityError, InvalidInputError, StorageError } from '@mlops/core';
 import type pg from 'pg';
 import { failpoint } from '../failpoint';
 import type { ObjectBody, ObjectStore, StoredObject } from '../objects/object-store';
+import { describeChecksumMismatch, type ArtifactDigest } from '../records/version-record';
 import { inTransaction } from './transaction';
 
 /**
@@ -28,6 +29,22 @@ export class ObjectUploads {
       failpoint('objects:uploaded');
       return inTransaction(db, (client) => commit(client, key));
     });
+  }
+
+  /**
+   * Checks an object by streaming its size and sha256 against `expected`: `IntegrityError` naming `what` and the key
+   * when it is missing or differs.
+   */
+  async checkObject(
+    key: string,
+    expected: ArtifactDigest,
+    what: string,
+    context: { name?: string; version?: number },
+  ): Promise<void> {
+    const found = await this.objects.digest(key);
+    if (found === undefined) throw new IntegrityError(`${what} is missing (object ${key})`, context);
+    const mismatch = describeChecksumMismatch(expected, found);
+    if (mismatch) throw new IntegrityError(`${what} ${mismatch} in object ${key}`, context);
   }
 
   /** Runs `work` while no upload is in flight (the exclusive side of the lock). */

@@ -18,7 +18,6 @@ import {
   decodeStoredDataset,
   describeDatasetRecordProblem,
 } from '../records/dataset-record';
-import { describeChecksumMismatch } from '../records/version-record';
 import { bodyOf } from '../objects/object-store';
 import type { Transaction } from './transaction';
 import { assertArtifactStorage, type ObjectUploads, recordedStorage, storedBytes } from './object-uploads';
@@ -145,11 +144,7 @@ export class PostgresDatasetStore implements DatasetStore {
 
   private async checkObject(name: string, version: number, key: string): Promise<void> {
     const record = await this.getVersion(name, version);
-    const at = `the data of ${datasetLabel(name, version)}`;
-    const found = await this.uploads!.objects.digest(key);
-    if (found === undefined) throw new IntegrityError(`${at} is missing (object ${key})`, { name, version });
-    const mismatch = describeChecksumMismatch(record.data, found);
-    if (mismatch) throw new IntegrityError(`${at} ${mismatch} in object ${key}`, { name, version });
+    await this.uploads!.checkObject(key, record.data, `the data of ${datasetLabel(name, version)}`, { name, version });
   }
 
   private async row(

@@ -37,12 +37,7 @@ import {
   nothingToRollBack,
   resolveFeatureTypes,
 } from '../records/requests';
-import {
-  buildVersionRecord,
-  describeChecksumMismatch,
-  describeVersionRecordProblem,
-  type StoredVersionRecord,
-} from '../records/version-record';
+import { buildVersionRecord, describeVersionRecordProblem, type StoredVersionRecord } from '../records/version-record';
 import { assertAliasable, assertNoAliases, deletedVersionError } from '../records/version-state';
 import { checkQuery } from '../search/search';
 import { migrateSchema } from './migrations';
@@ -608,15 +603,7 @@ export class PostgresModelStore implements Registry {
       );
       return;
     }
-    const found = await this.uploads.objects.digest(key);
-    if (found === undefined)
-      throw new IntegrityError(`the artifact of ${label(name, version)} is missing (object ${key})`, { name, version });
-    const mismatch = describeChecksumMismatch(record.artifact, found);
-    if (mismatch)
-      throw new IntegrityError(`the artifact of ${label(name, version)} ${mismatch} in object ${key}`, {
-        name,
-        version,
-      });
+    await this.uploads.checkObject(key, record.artifact, `the artifact of ${label(name, version)}`, { name, version });
   }
 
   /** The stored-bytes columns; without object storage only those every schema version has. */

@@ -106,7 +106,7 @@ export class PostgresImport {
   async tombstone(tombstone: Tombstone): Promise<ImportOutcome> {
     const { name, version } = tombstone;
     return this.transaction(async (db) => {
-      await this.lockName(db, 'models', name);
+      await this.lockModel(db, name);
       const { rows } = await db.query<{ deleted_at: string; reason: string }>(
         `SELECT deleted_at, reason FROM ${this.schemaSql}.deleted_versions WHERE name = $1 AND version = $2`,
         [name, version],
@@ -238,7 +238,7 @@ export class PostgresImport {
     const mismatch = describeChecksumMismatch({ sha256, bytes: bytes.length }, digestOf(bytes));
     if (mismatch) throw new IntegrityError(`the stored bytes of ${label} ${mismatch}: not moved`, context);
     const moved = await uploads.uploadThenCommit(`cannot move ${label}`, sha256, bodyOf(bytes), async (db, key) => {
-      await this.checkUploaded(key, sha256, bytes.length, label, context);
+      await uploads.checkObject(key, { sha256, bytes: bytes.length }, `the uploaded copy of ${label}`, context); // read back
       await assertArtifactStorage(db, this.schemaSql, uploads.objects.location, `cannot move ${label}`);
       const updated = await db.query(
         `UPDATE ${this.schemaSql}.${table} SET ${bytesColumn} = NULL, ${keyColumn} = $3 WHERE name = $1 AND version = $2 AND ${bytesColumn} IS NOT NULL`,
@@ -268,30 +268,18 @@ export class PostgresImport {
       await insert(db, stored, key);
       return 'copied';
     };
+    const uploads = this.uploads;
     let outcome: ImportOutcome;
-    if (!this.uploads) outcome = await this.transaction((db) => commit(db, bytes, null));
+    if (!uploads) outcome = await this.transaction((db) => commit(db, bytes, null));
     else if (await this.transaction(present))
       return 'present'; // spares the upload of what a previous run copied
     else
-      outcome = await this.uploads.uploadThenCommit(what, sha256, bodyOf(bytes), async (db, key) => {
-        await this.checkUploaded(key, sha256, bytes.length, what, {});
+      outcome = await uploads.uploadThenCommit(what, sha256, bodyOf(bytes), async (db, key) => {
+        await uploads.checkObject(key, { sha256, bytes: bytes.length }, `${what}: the uploaded copy`, {}); // read back
         return commit(db, null, key);
       });
     failpoint('migrate:item'); // committed
     return outcome;
-  }
-
-  /** Reads an uploaded object back (streamed): `IntegrityError` unless it has the expected size and sha256. */
-  private async checkUploaded(
-    key: string,
-    sha256: string,
-    size: number,
-    what: string,
-    context: { name?: string; version?: number },
-  ): Promise<void> {
-    const found = await this.uploads!.objects.digest(key);
-    const mismatch = found ? describeChecksumMismatch({ sha256, bytes: size }, found) : 'is missing after its upload';
-    if (mismatch) throw new IntegrityError(`${what}: object ${key} ${mismatch}`, context);
   }
 
   private async raiseLatest(db: pg.PoolClient, table: 'models' | 'dataset_names', name: string, version: number) {
@@ -301,9 +289,9 @@ export class PostgresImport {
     );
   }
 
-  private async lockName(db: pg.PoolClient, table: 'models', name: string): Promise<void> {
-    await db.query(`INSERT INTO ${this.schemaSql}.${table} (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [name]);
-    await db.query(`SELECT 1 FROM ${this.schemaSql}.${table} WHERE name = $1 FOR UPDATE`, [name]);
+  private async lockModel(db: pg.PoolClient, name: string): Promise<void> {
+    await db.query(`INSERT INTO ${this.schemaSql}.models (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [name]);
+    await db.query(`SELECT 1 FROM ${this.schemaSql}.models WHERE name = $1 FOR UPDATE`, [name]);
   }
 
   private async exists(
