@@ -67,7 +67,11 @@ describe.skipIf(!url)('mlops registry migrate', () => {
     const migrate = ['registry', 'migrate', '--to', url!, '--artifacts', 's3://team/copied', '--json'];
     const killed = await mlops(registry, migrate, { ...pgEnv, MLOPS_REGISTRY_FAILPOINT: 'migrate:item' });
     expect(killed.signal).toBe('SIGKILL');
-    const report = JSON.parse(ok(await mlops(registry, migrate, pgEnv))) as MigrationReport;
+    // The rerun takes the target's storage from MLOPS_ARTIFACTS, as a team's environment would set it.
+    const rerun = ['registry', 'migrate', '--to', url!, '--json'];
+    const report = JSON.parse(
+      ok(await mlops(registry, rerun, { ...pgEnv, MLOPS_ARTIFACTS: 's3://team/copied' })),
+    ) as MigrationReport;
     expect(report.present.versions + report.present.datasetVersions).toBe(1); // what the killed run committed
     expect(report.copied.versions + report.present.versions).toBe(2);
     expect(report.copied.models).toBe(1);

@@ -8,7 +8,7 @@ import {
   type MigrationReport,
   migrateRegistry,
   moveArtifactsToObjectStorage,
-  PostgresModelStore,
+  type PostgresModelStore,
 } from '@mlops/registry';
 import { openCliRegistry } from '../shared/open-cli-registry';
 import { createOutput, progress } from '../shared/output';
@@ -85,13 +85,11 @@ export const migrate = defineCommand({
         opened.push(store);
         report = await moveArtifactsToObjectStorage(store as PostgresModelStore, options);
       } else {
-        const source = await openCliRegistry(from);
-        opened.push(source);
+        // The source is a directory (checked above): opened as one, whatever MLOPS_ARTIFACTS says of the target.
+        const source = new FileSystemModelStore({ root: from });
         const target = await openCliRegistry(args.to, artifacts);
         opened.push(target);
-        if (!(source instanceof FileSystemModelStore) || !(target instanceof PostgresModelStore))
-          throw new InvalidInputError('migrate copies a registry directory into a postgres:// registry');
-        report = await migrateRegistry(source, target, options);
+        report = await migrateRegistry(source, target as PostgresModelStore, options);
       }
       out.result(report, () => summary(report, args.to === undefined));
       if (report.problems.length > 0 || !report.verify.ok) process.exitCode = 1;
