@@ -545,7 +545,7 @@
               (local.get $nb) (local.get $nodeStats) (local.get $total) (local.get $size) (local.get $impurity)
               (local.get $minLeaf) (local.get $out)))
           (else
-            (local.set $n (call $fillTouched (local.get $tree) (local.get $f) (local.get $start) (local.get $end) (local.get $nb)))
+            (local.set $n (call $fillTouched (local.get $tree) (local.get $f) (local.get $start) (local.get $end)))
             (call $scanGini (local.get $tree) (local.get $f) (i32.const 0) (i32.const 0) (local.get $n)
               (local.get $nodeStats) (local.get $total) (local.get $size) (local.get $impurity) (local.get $minLeaf)
               (local.get $out))
@@ -608,7 +608,7 @@
 
   ;; The histogram of feature `f` over the bins order[start, end) touches (listed in `touched`, ascending, and
   ;; marked in isTouched); returns their count.
-  (func $fillTouched (param $tree i32) (param $f i32) (param $start i32) (param $end i32) (param $nb i32) (result i32)
+  (func $fillTouched (param $tree i32) (param $f i32) (param $start i32) (param $end i32) (result i32)
     (local $codes i32) (local $cols i32) (local $order i32) (local $weight i32) (local $class i32) (local $slots i32)
     (local $hist i32) (local $binRows i32) (local $touched i32) (local $isTouched i32)
     (local $i i32) (local $n i32) (local $bin i32) (local $at i32) (local $j i32) (local $v i32)
