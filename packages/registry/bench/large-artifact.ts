@@ -1,6 +1,6 @@
 // A large artifact through PostgreSQL + S3 (s3rver on 127.0.0.1): register it, then load it, each in a fresh process
-// so its peak RSS is its own. Prints time, peak RSS growth over the process's RSS just before the call, and that
-// growth as a multiple of the artifact's size.
+// so its peak RSS is its own. Prints time, peak RSS growth over the process's RSS just before the call, that growth as
+// a multiple of the artifact's size, the heap the call's result keeps, and the growth beyond it.
 //   MLOPS_PG_URL=postgres://… node --import tsx bench/large-artifact.ts [MB]   (default 100)
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -30,15 +30,23 @@ const store = (name: string) =>
     artifacts: new S3ObjectStore({ url: 's3://mlops-test/large' }),
   });
 
-/** Runs `work` and prints its time and peak RSS growth over the RSS just before it (after a full GC). */
+const kept: unknown[] = [];
+
+/**
+ * Runs `work` and prints its time, peak RSS growth over the RSS just before it (after a full GC), the heap its result
+ * keeps (after a full GC, the result held) and the growth beyond that: what the call needed besides what it returns.
+ */
 async function measure(what: string, work: () => Promise<unknown>): Promise<void> {
   globalThis.gc?.();
-  const before = process.memoryUsage().rss;
+  const before = process.memoryUsage();
   const start = performance.now();
-  await work();
+  kept.push(await work()); // held through the GC below
   const ms = performance.now() - start;
   const peak = process.resourceUsage().maxRSS * 1024;
-  console.log(JSON.stringify({ what, ms, growthMb: (peak - before) / 1e6 }));
+  globalThis.gc?.();
+  const retainedMb = Math.max(0, process.memoryUsage().heapUsed - before.heapUsed) / 1e6;
+  const growthMb = (peak - before.rss) / 1e6;
+  console.log(JSON.stringify({ what, ms, growthMb, retainedMb }));
 }
 
 if (phase === 'register') {
@@ -61,16 +69,19 @@ if (phase === 'register') {
   const run = async (which: string) => {
     const args = ['--expose-gc', '--import', 'tsx', import.meta.filename, which, name, megabytes];
     const { stdout } = await promisify(execFile)(process.execPath, args, { env: process.env });
-    return JSON.parse(stdout.trim()) as { what: string; ms: number; growthMb: number };
+    return JSON.parse(stdout.trim()) as { what: string; ms: number; growthMb: number; retainedMb: number };
   };
   try {
     const size = Buffer.byteLength(JSON.stringify(artifactOf(Number(megabytes)))) / 1e6;
     console.log(`artifact: ${size.toFixed(1)} MB of JSON, PostgreSQL + S3 (s3rver on 127.0.0.1)`);
-    console.log('| step | ms | peak RSS growth MB | growth / artifact size |');
-    console.log('|---|---|---|---|');
+    console.log('| step | ms | peak RSS growth MB | / artifact size | result keeps MB | growth beyond the result MB |');
+    console.log('|---|---|---|---|---|---|');
     for (const which of ['register', 'load']) {
-      const { ms, growthMb } = await run(which);
-      console.log(`| ${which} | ${ms.toFixed(0)} | ${growthMb.toFixed(0)} | ${(growthMb / size).toFixed(2)}× |`);
+      const { ms, growthMb, retainedMb } = await run(which);
+      const beyond = growthMb - retainedMb;
+      console.log(
+        `| ${which} | ${ms.toFixed(0)} | ${growthMb.toFixed(0)} | ${(growthMb / size).toFixed(2)}× | ${retainedMb.toFixed(0)} | ${beyond.toFixed(0)} |`,
+      );
     }
   } finally {
     const admin = new pg.Client({ connectionString: url });

@@ -124,7 +124,7 @@ describe('prototype pollution', () => {
       const error = await store.loadArtifact('iris', 1).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(InvalidArtifactError);
       expect((error as Error).message).toMatch(
-        /^artifact of model "iris" version 1 is invalid: forbidden key "(__proto__|prototype)"$/,
+        /^artifact of model "iris" version 1 is invalid: forbidden key "(__proto__|constructor|prototype)"$/,
       );
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     }

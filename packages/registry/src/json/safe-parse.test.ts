@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findJsonProblem, findTextProblem, MAX_JSON_DEPTH } from './json-safety';
-import { parseChecked, parseJsonSafely } from './safe-parse';
+import { JsonBytesReader, parseChecked, parseJsonSafely } from './safe-parse';
 
 describe('parseJsonSafely', () => {
   it('parses ordinary JSON', () => {
@@ -31,6 +33,71 @@ describe('parseJsonSafely', () => {
     const positive = (value: unknown) => (typeof value === 'number' && value > 0 ? undefined : 'must be positive');
     expect(parseChecked('3', positive)).toEqual({ ok: true, value: 3 });
     expect(parseChecked('-3', positive)).toEqual({ ok: false, reason: 'must be positive' });
+  });
+});
+
+describe('JsonBytesReader', () => {
+  /** Reads `bytes` in chunks cut at `cuts`. */
+  function read(bytes: Uint8Array, cuts: number[], describeProblem = (_: unknown): string | undefined => undefined) {
+    const reader = new JsonBytesReader();
+    let from = 0;
+    for (const end of [...cuts.map((c) => Math.min(c, bytes.length)).sort((a, b) => a - b), bytes.length]) {
+      reader.push(bytes.subarray(from, Math.max(from, end)));
+      from = Math.max(from, end);
+    }
+    return reader.finish(describeProblem);
+  }
+
+  // UTF-8 of JSON text with multi-byte characters, sometimes a byte order mark, a stray or cut sequence.
+  const utf8 = fc
+    .tuple(
+      fc.jsonValue({ maxDepth: 4 }),
+      fc.constantFrom([], [0xef, 0xbb, 0xbf], [0xff], [0xe2, 0x82], [0xc3]),
+      fc.nat(),
+      fc.constantFrom('', '\u00e9', '\ud83d\ude00', '\u4e2d'),
+    )
+    .map(([value, stray, at, extra]) => {
+      const text = Buffer.from(JSON.stringify({ v: value, s: `x${extra}y` }).replace(/\\\\u/g, '\\u'));
+      const i = stray.length === 0 || at % 3 === 0 ? 0 : at % text.length;
+      return Uint8Array.from([...text.subarray(0, i), ...stray, ...text.subarray(i)]);
+    });
+
+  it('gives parseChecked’s result and the sha256 of the bytes, however they are cut', () => {
+    fc.assert(
+      fc.property(
+        utf8.chain((bytes) => fc.tuple(fc.constant(bytes), fc.array(fc.nat({ max: bytes.length }), { maxLength: 8 }))),
+        ([bytes, cuts]) => {
+          const { digest, parsed } = read(bytes, cuts);
+          expect(digest).toEqual({ bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+          const expected = parseChecked(Buffer.from(bytes).toString('utf8'), () => undefined);
+          if (expected.ok) expect(parsed).toStrictEqual(expected);
+          else {
+            // The bytes as stored are named, not the decoded text encoded again.
+            const named = `; ${digest.bytes} bytes, sha256 ${digest.sha256.slice(0, 16)}…)`;
+            const withBytes = expected.reason.replace(/; \d+ bytes, sha256 [0-9a-f]{16}…\)$/, named);
+            // Where JSON.parse names no position, the reader may (`syntax error at character 15`).
+            const anyPosition = (reason: string) => reason.replace(/ at character \d+/, '');
+            expect(parsed.ok).toBe(false);
+            expect(anyPosition(parsed.ok ? '' : parsed.reason)).toBe(anyPosition(withBytes));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('applies the structural check and names unreadable bytes without quoting them', () => {
+    const json = Buffer.from('{"secret":"hunter2"}');
+    expect(read(json, [3], (v) => ((v as { secret?: string }).secret ? 'has a secret' : undefined)).parsed).toEqual({
+      ok: false,
+      reason: 'has a secret',
+    });
+    const { parsed } = read(Buffer.from('{"secret":"hunter2"} x'), [5]);
+    expect(parsed).toEqual(parseChecked('{"secret":"hunter2"} x', () => undefined));
+    expect(parsed.ok ? '' : parsed.reason).toMatch(
+      /^not valid JSON \(syntax error at character 21; 22 bytes, sha256 [0-9a-f]{16}…\)$/,
+    );
+    expect(read(new Uint8Array(0), []).parsed).toEqual(parseChecked('', () => undefined));
   });
 });
 

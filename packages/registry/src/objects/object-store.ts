@@ -20,6 +20,12 @@ export interface ObjectStore {
   put(sha256: string, body: ObjectBody): Promise<string>;
   /** The object's bytes, or `undefined` when it does not exist. */
   get(key: string): Promise<Buffer | undefined>;
+  /**
+   * Reads the object's bytes chunk by chunk with `consume` (bounded memory), or gives `undefined` when it does not
+   * exist. When `consume` throws, the rest is not read; its `MlopsError`s reach the caller as they are, other errors
+   * (the connection failing meanwhile) as a `StorageError`.
+   */
+  read<T>(key: string, consume: (chunks: AsyncIterable<Uint8Array>) => Promise<T>): Promise<T | undefined>;
   /** The object's size and sha256, streamed (bounded memory), or `undefined` when it does not exist. */
   digest(key: string): Promise<{ bytes: number; sha256: string } | undefined>;
   /** Every object this store's keys can name. */

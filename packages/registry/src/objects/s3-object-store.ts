@@ -158,11 +158,15 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async get(key: string): Promise<Buffer | undefined> {
-    return this.read(key, (body, length) => readAll(body, length));
+    return this.request(key, (body, length) => readAll(body, length));
+  }
+
+  async read<T>(key: string, consume: (chunks: AsyncIterable<Uint8Array>) => Promise<T>): Promise<T | undefined> {
+    return this.request(key, (body) => consume(body ?? Readable.from([])));
   }
 
   async digest(key: string): Promise<{ bytes: number; sha256: string } | undefined> {
-    return this.read(key, async (body) => {
+    return this.request(key, async (body) => {
       const hash = createHash('sha256');
       let bytes = 0;
       for await (const chunk of body ?? []) {
@@ -173,8 +177,11 @@ export class S3ObjectStore implements ObjectStore {
     });
   }
 
-  /** Gets an object and reads its body with `consume`; `undefined` when it does not exist. */
-  private async read<T>(
+  /**
+   * Gets an object and reads its body with `consume`; `undefined` when it does not exist. A body left unread (when
+   * `consume` fails) is destroyed, which frees its connection.
+   */
+  private async request<T>(
     key: string,
     consume: (body: Readable | undefined, length: number | undefined) => Promise<T>,
   ): Promise<T | undefined> {
@@ -187,9 +194,12 @@ export class S3ObjectStore implements ObjectStore {
       if (isMissing(error)) return undefined;
       throw error;
     }
+    const body = response.Body as Readable | undefined;
     try {
-      return await consume(response.Body as Readable | undefined, response.ContentLength);
+      return await consume(body, response.ContentLength);
     } catch (error) {
+      body?.destroy();
+      if (MlopsError.isInstance(error)) throw error; // the consumer's own, e.g. an IntegrityError
       throw storageError(this.location, this.endpoint, `reading ${key}`, error);
     }
   }

@@ -218,6 +218,26 @@ describe.skipIf(!url)('PostgreSQL registry with S3 artifact storage', () => {
     expect((await store.register('big', { artifact: ARTIFACT })).version).toBe(versions.length + 1);
   }, 60_000);
 
+  it('a streamed load checks the whole object: damage that breaks the JSON is an IntegrityError, extra bytes too', async () => {
+    const { store, schema } = await open({ prefix: 's3://mlops-test/streamed-load' });
+    const big = { ...ARTIFACT, payload: { trees: Array.from({ length: 20 }, (_, i) => `${i}`.repeat(100_000)) } };
+    await store.register('big', { artifact: big });
+    const { artifact: recorded } = await store.register('big', { artifact: { ...big, params: { v: 2 } } });
+    const [one, two] = [(await row(schema, 'big', 1))!, (await row(schema, 'big', 2))!];
+    const text = JSON.stringify(big);
+    const broken = `${text.slice(0, 1000)}"${text.slice(1001)}`; // a quote inside the first tree: invalid JSON
+    await raw.send(new PutObjectCommand({ Bucket: 'mlops-test', Key: one.artifact_key!, Body: broken }));
+    const longer = `${JSON.stringify({ ...big, params: { v: 2 } })}${' '.repeat(100_000)}`;
+    await raw.send(new PutObjectCommand({ Bucket: 'mlops-test', Key: two.artifact_key!, Body: longer }));
+    const [first, second] = await Promise.all([1, 2].map((v) => store.loadArtifact('big', v).catch((e: unknown) => e)));
+    expect(IntegrityError.isInstance(first)).toBe(true);
+    expect((first as Error).message).toMatch(/^artifact of model "big" version 1 failed its checksum/);
+    expect(IntegrityError.isInstance(second)).toBe(true);
+    expect((second as Error).message).toBe(
+      `artifact of model "big" version 2 is longer than its recorded ${recorded.bytes} bytes`,
+    );
+  });
+
   it('streams a large artifact to S3 in chunks, and refuses one that changes while it is registered', async () => {
     const { store, objects } = await open({ prefix: 's3://mlops-test/streamed' });
     const big = { ...ARTIFACT, payload: { trees: Array.from({ length: 40 }, (_, i) => `${i}`.repeat(100_000)) } };

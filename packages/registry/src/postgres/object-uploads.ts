@@ -1,4 +1,5 @@
 import { IntegrityError, InvalidInputError, StorageError } from '@mlops/core';
+import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { failpoint } from '../failpoint';
 import type { ObjectBody, ObjectStore, StoredObject } from '../objects/object-store';
@@ -81,17 +82,45 @@ function inStorageContext<T>(request: Promise<T>, what: string, context: object 
   });
 }
 
+/** Where the stored bytes of a row are; the arguments of {@link storedBytes}. */
+interface StoredRow {
+  readonly uploads: ObjectUploads | undefined;
+  readonly row: { bytes: Buffer | null; key: string | null };
+  /** What the bytes are, for messages: `the artifact of model "churn" version 3`. */
+  readonly what: string;
+  readonly context: { name: string; version: number };
+  readonly recordedStorage: () => Promise<string | undefined>;
+}
+
 /**
  * The stored bytes of a row: its `bytea`, or its object. `IntegrityError` when the object is missing;
  * `InvalidInputError` when the row's bytes are in object storage and the registry was opened without it.
  */
-export async function storedBytes(
-  uploads: ObjectUploads | undefined,
-  row: { bytes: Buffer | null; key: string | null },
-  what: string,
-  context: { name: string; version: number },
-  recordedStorage: () => Promise<string | undefined>,
-): Promise<Buffer> {
+export async function storedBytes(stored: StoredRow): Promise<Buffer> {
+  const place = await storedPlace(stored);
+  if (Buffer.isBuffer(place)) return place;
+  return missingAsIntegrityError(
+    stored,
+    place,
+    await inStorageContext(place.objects.get(place.key), stored.what, stored.context),
+  );
+}
+
+/**
+ * {@link storedBytes} read chunk by chunk with `consume`: an object is streamed, never held whole; a `bytea` is
+ * one chunk.
+ */
+export async function readStored<T>(
+  stored: StoredRow,
+  consume: (chunks: AsyncIterable<Uint8Array>) => Promise<T>,
+): Promise<T> {
+  const place = await storedPlace(stored);
+  if (Buffer.isBuffer(place)) return consume(Readable.from([place]));
+  const read = place.objects.read(place.key, consume);
+  return missingAsIntegrityError(stored, place, await inStorageContext(read, stored.what, stored.context));
+}
+
+async function storedPlace({ uploads, row, what, context, recordedStorage }: StoredRow) {
   if (row.bytes !== null) return row.bytes;
   if (uploads === undefined) {
     const storage = (await recordedStorage().catch(() => undefined)) ?? 's3://…';
@@ -101,10 +130,17 @@ export async function storedBytes(
     );
   }
   if (row.key === null) throw new IntegrityError(`${what} has neither stored bytes nor an object key`, context);
-  const bytes = await inStorageContext(uploads.objects.get(row.key), what, context);
-  if (bytes === undefined)
-    throw new IntegrityError(`${what} is missing from ${uploads.objects.location} (object ${row.key})`, context);
-  return bytes;
+  return { objects: uploads.objects, key: row.key };
+}
+
+function missingAsIntegrityError<T>(
+  { what, context }: StoredRow,
+  place: { objects: ObjectStore; key: string },
+  found: T | undefined,
+): T {
+  if (found === undefined)
+    throw new IntegrityError(`${what} is missing from ${place.objects.location} (object ${place.key})`, context);
+  return found;
 }
 
 /** Objects no row references, found while no upload is in flight; those older than `graceMs` are deleted when `repair`. */

@@ -93,13 +93,13 @@ export class PostgresDatasetStore implements DatasetStore {
   async load(name: string, ref: number | 'latest'): Promise<{ version: DatasetVersion; dataset: Dataset }> {
     const { version, record, data, data_key } = await this.row(name, ref, true);
     const parsed = this.parseRecord(name, version, record);
-    const bytes = await storedBytes(
-      this.uploads,
-      { bytes: data ?? null, key: data_key ?? null },
-      `the data of ${datasetLabel(name, version)}`,
-      { name, version },
-      () => recordedStorage(this.pool, this.schemaSql),
-    );
+    const bytes = await storedBytes({
+      uploads: this.uploads,
+      row: { bytes: data ?? null, key: data_key ?? null },
+      what: `the data of ${datasetLabel(name, version)}`,
+      context: { name, version },
+      recordedStorage: () => recordedStorage(this.pool, this.schemaSql),
+    });
     return { version: parsed, dataset: decodeStoredDataset(parsed, bytes) };
   }
 

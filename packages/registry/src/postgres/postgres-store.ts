@@ -26,7 +26,7 @@ import { failpoint } from '../failpoint';
 import { parseChecked } from '../json/safe-parse';
 import { assertValidName, assertVersionNumber, LATEST, quoteName } from '../names/names';
 import { rollbackTarget } from '../records/alias-record';
-import { checkStoredArtifact } from '../records/stored-artifact';
+import { readStoredArtifact } from '../records/stored-artifact';
 import {
   assertAliasExpectation,
   checkAliasRequest,
@@ -46,7 +46,7 @@ import {
   checkArtifactStorage,
   ObjectUploads,
   recordedStorage,
-  storedBytes,
+  readStored,
   sweepOrphans,
 } from './object-uploads';
 import type { ObjectStore } from '../objects/object-store';
@@ -279,14 +279,10 @@ export class PostgresModelStore implements Registry {
     );
     if (!rows[0]) throw await this.missing(name, version);
     const record = this.parseRecord(name, version, rows[0]);
-    const bytes = await storedBytes(
-      this.uploads,
-      { bytes: rows[0].artifact, key: rows[0].artifact_key },
-      `the artifact of ${label(name, version)}`,
-      { name, version },
-      () => recordedStorage(this.pool, this.schemaSql),
+    const artifact = await readStored(this.storedArtifact(name, version, rows[0]), (chunks) =>
+      readStoredArtifact(record, chunks),
     );
-    return { version: record, artifact: checkStoredArtifact(record, bytes) };
+    return { version: record, artifact };
   }
 
   /** All versions of a model that were not deleted, oldest first; `[]` for an unknown model. */
@@ -591,19 +587,21 @@ export class PostgresModelStore implements Registry {
     const record = this.parseRecord(name, version, rows[0]);
     const { artifact, artifact_key: key } = rows[0];
     if (artifact !== null || key === null || this.uploads === undefined) {
-      checkStoredArtifact(
-        record,
-        await storedBytes(
-          this.uploads,
-          { bytes: artifact, key },
-          `the artifact of ${label(name, version)}`,
-          { name, version },
-          () => recordedStorage(this.pool, this.schemaSql),
-        ),
-      );
+      await readStored(this.storedArtifact(name, version, rows[0]), (chunks) => readStoredArtifact(record, chunks));
       return;
     }
     await this.uploads.checkObject(key, record.artifact, `the artifact of ${label(name, version)}`, { name, version });
+  }
+
+  /** Where a version's artifact bytes are, from its row. */
+  private storedArtifact(name: string, version: number, row: { artifact: Buffer | null; artifact_key: string | null }) {
+    return {
+      uploads: this.uploads,
+      row: { bytes: row.artifact, key: row.artifact_key },
+      what: `the artifact of ${label(name, version)}`,
+      context: { name, version },
+      recordedStorage: () => recordedStorage(this.pool, this.schemaSql),
+    };
   }
 
   /** The stored-bytes columns; without object storage only those every schema version has. */

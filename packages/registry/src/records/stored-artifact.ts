@@ -1,13 +1,10 @@
 import { IntegrityError, InvalidArtifactError, type ModelArtifact } from '@mlops/core';
-import { parseChecked } from '../json/safe-parse';
+import { JsonBytesReader } from '../json/safe-parse';
 import { quoteName } from '../names/names';
 import { describeArtifactProblem } from './artifact';
-import {
-  describeChecksumMismatch,
-  digestOf,
-  describeArtifactMismatch,
-  type StoredVersionRecord,
-} from './version-record';
+import { describeArtifactMismatch, describeChecksumMismatch, type StoredVersionRecord } from './version-record';
+
+const where = ({ name, version }: StoredVersionRecord) => `artifact of model ${quoteName(name)} version ${version}`;
 
 /**
  * Turns stored artifact bytes back into an artifact: sha256 and length must match the record
@@ -15,13 +12,38 @@ import {
  * and it must agree with the record (`IntegrityError`).
  */
 export function checkStoredArtifact(record: StoredVersionRecord, bytes: Uint8Array): ModelArtifact {
+  const reader = new JsonBytesReader();
+  reader.push(bytes);
+  return finishArtifact(record, reader);
+}
+
+/**
+ * {@link checkStoredArtifact} for bytes read chunk by chunk: the artifact is parsed as they arrive, so its text is
+ * never held whole, and reading stops with an `IntegrityError` once they exceed the recorded length.
+ */
+export async function readStoredArtifact(
+  record: StoredVersionRecord,
+  chunks: AsyncIterable<Uint8Array>,
+): Promise<ModelArtifact> {
+  const reader = new JsonBytesReader();
+  for await (const chunk of chunks) {
+    reader.push(chunk);
+    if (reader.bytes > record.artifact.bytes)
+      throw new IntegrityError(`${where(record)} is longer than its recorded ${record.artifact.bytes} bytes`, {
+        name: record.name,
+        version: record.version,
+      });
+  }
+  return finishArtifact(record, reader);
+}
+
+function finishArtifact(record: StoredVersionRecord, reader: JsonBytesReader): ModelArtifact {
   const { name, version } = record;
-  const at = `artifact of model ${quoteName(name)} version ${version}`;
-  const checksum = describeChecksumMismatch(record.artifact, digestOf(bytes));
-  if (checksum) throw new IntegrityError(`${at} ${checksum}`, { name, version });
-  const parsed = parseChecked<ModelArtifact>(Buffer.from(bytes).toString('utf8'), describeArtifactProblem);
-  if (!parsed.ok) throw new InvalidArtifactError(`${at} is invalid: ${parsed.reason}`, { name, version });
+  const { digest, parsed } = reader.finish<ModelArtifact>(describeArtifactProblem);
+  const checksum = describeChecksumMismatch(record.artifact, digest);
+  if (checksum) throw new IntegrityError(`${where(record)} ${checksum}`, { name, version });
+  if (!parsed.ok) throw new InvalidArtifactError(`${where(record)} is invalid: ${parsed.reason}`, { name, version });
   const mismatch = describeArtifactMismatch(record, parsed.value);
-  if (mismatch) throw new IntegrityError(`${at} contradicts its record: ${mismatch}`, { name, version });
+  if (mismatch) throw new IntegrityError(`${where(record)} contradicts its record: ${mismatch}`, { name, version });
   return parsed.value;
 }
