@@ -17,6 +17,7 @@ export {
   type ObjectBody,
   type ObjectStore,
   type S3Location,
+  type StorageOwner,
   type StoredObject,
 } from './objects/object-store';
 export { S3ObjectStore, type S3ObjectStoreOptions } from './objects/s3-object-store';

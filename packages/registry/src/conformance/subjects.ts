@@ -69,15 +69,18 @@ export async function filesystemSubject(): Promise<RegistryConformanceSubject> {
 
 /**
  * A fresh PostgreSQL registry in its own schema; with `artifacts` (an `s3://` URL whose endpoint and credentials are
- * in the AWS environment variables, which child processes inherit), artifacts and snapshots go to object storage.
+ * in the AWS environment variables, which child processes inherit), artifacts and snapshots go to object storage under
+ * `<artifacts>/<schema>`.
  */
 export async function postgresSubject(url: string, artifacts?: string): Promise<RegistryConformanceSubject> {
   const schema = `conformance_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Pool({ connectionString: url, max: 2 });
-  const objects = artifacts === undefined ? undefined : new S3ObjectStore({ url: artifacts });
+  // One prefix per registry: each subject under its own.
+  const prefix = artifacts === undefined ? undefined : `${artifacts.replace(/\/$/, '')}/${schema}`;
+  const objects = prefix === undefined ? undefined : new S3ObjectStore({ url: prefix });
   const store = new PostgresModelStore({ connectionString: url, schema, ...(objects ? { artifacts: objects } : {}) });
   await store.migrate();
-  if (objects) return objectSubject(store, objects, url, schema, admin, artifacts!);
+  if (objects) return objectSubject(store, objects, url, schema, admin, prefix!);
   const flip = (table: string, column: string) =>
     `UPDATE "${schema}".${table} SET ${column} = overlay(${column} placing set_byte(substring(${column} from $3 + 1 for 1), 0, get_byte(${column}, $3) # 255) from $3 + 1 for 1) WHERE name = $1 AND version = $2`;
   const count = async (sql: string, params: unknown[]) =>

@@ -111,3 +111,17 @@ export class JsonBytesReader {
     }
   }
 }
+
+/** A {@link JsonBytesReader} fed every chunk; the error `tooLong()` makes is thrown once more than `maxBytes` arrive. */
+export async function readJsonBytes(
+  chunks: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  tooLong: () => Error,
+): Promise<JsonBytesReader> {
+  const reader = new JsonBytesReader();
+  for await (const chunk of chunks) {
+    reader.push(chunk);
+    if (reader.bytes > maxBytes) throw tooLong();
+  }
+  return reader;
+}

@@ -30,8 +30,23 @@ export interface ObjectStore {
   digest(key: string): Promise<{ bytes: number; sha256: string } | undefined>;
   /** Every object this store's keys can name. */
   list(): AsyncIterable<StoredObject>;
+  /** The registry that claimed these objects (a marker object next to them), or `undefined` when none did. */
+  readOwner(): Promise<StorageOwner | undefined>;
+  /** Claims these objects for a registry (writes the marker). */
+  writeOwner(owner: StorageOwner): Promise<void>;
   /** Removes an object (nothing when it does not exist). */
   delete(key: string): Promise<void>;
+}
+
+/**
+ * The registry an object storage location belongs to. Two registries must not share one: each would take the other's
+ * objects for orphans, and a repair would delete them.
+ */
+export interface StorageOwner {
+  /** The registry's id (a UUID it keeps in its database). */
+  readonly registry: string;
+  /** Where that registry is, for messages: `schema "mlops" of database "models"`. */
+  readonly description: string;
 }
 
 /** Bytes to store, as chunks produced on demand (each call starts over): a large artifact is never held whole. */

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { InvalidInputError, MlopsError, StorageError } from '@mlops/core';
+import { IntegrityError, InvalidInputError, MlopsError, StorageError } from '@mlops/core';
 import { lazyModule } from '@mlops/core/internal';
 import type * as S3 from '@aws-sdk/client-s3';
+import { parseJsonSafely } from '../json/safe-parse';
 import { SHA256_HEX } from '../records/shape';
-import { type ObjectBody, type ObjectStore, parseS3Url, type StoredObject } from './object-store';
+import { type ObjectBody, type ObjectStore, parseS3Url, type StorageOwner, type StoredObject } from './object-store';
 
 /** Options of {@link S3ObjectStore}; unset ones come from the standard AWS environment variables. */
 export interface S3ObjectStoreOptions {
@@ -23,6 +24,9 @@ export interface S3ObjectStoreOptions {
   /** Path-style addressing (`endpoint/bucket/key`), which MinIO-likes need; default: on when an endpoint is set. */
   readonly forcePathStyle?: boolean;
 }
+
+// The marker object naming the registry that keeps its artifacts under a prefix.
+const OWNER_FORMAT = 'mlops-artifact-storage';
 
 const QUIET = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
@@ -80,7 +84,8 @@ function isMissing(error: unknown): boolean {
 
 /**
  * An {@link ObjectStore} in an S3 bucket (AWS S3 or any S3-compatible service), through the AWS SDK v3 client.
- * Keys are `<prefix>sha256/<hex>`: content-addressed, so uploads are idempotent.
+ * Keys are `<prefix>sha256/<hex>`: content-addressed, so uploads are idempotent; `<prefix>registry.json` names the
+ * registry they belong to.
  */
 export class S3ObjectStore implements ObjectStore {
   readonly location: string;
@@ -222,6 +227,33 @@ export class S3ObjectStore implements ObjectStore {
       }
       ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (ContinuationToken !== undefined);
+  }
+
+  async readOwner(): Promise<StorageOwner | undefined> {
+    const key = this.ownerKey();
+    const bytes = await this.request(key, (body, length) => readAll(body, length));
+    if (bytes === undefined) return undefined;
+    const parsed = parseJsonSafely(bytes.toString('utf8'));
+    const owner = parsed.ok ? (parsed.value as Partial<StorageOwner> & { format?: unknown }) : undefined;
+    if (owner?.format !== OWNER_FORMAT || typeof owner.registry !== 'string' || typeof owner.description !== 'string')
+      throw new IntegrityError(
+        `${this.location} has an unreadable registry marker (${key}): delete it only if no registry keeps its artifacts there`,
+      );
+    return { registry: owner.registry, description: owner.description };
+  }
+
+  async writeOwner(owner: StorageOwner): Promise<void> {
+    const key = this.ownerKey();
+    const body = JSON.stringify({ format: OWNER_FORMAT, registry: owner.registry, description: owner.description });
+    await this.send(`writing ${key}`, () =>
+      this.client.send(
+        new (loadS3().PutObjectCommand)({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json' }),
+      ),
+    );
+  }
+
+  private ownerKey(): string {
+    return `${this.prefix}registry.json`;
   }
 
   async delete(key: string): Promise<void> {

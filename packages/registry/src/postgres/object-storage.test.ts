@@ -3,7 +3,7 @@ import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { IntegrityError, InvalidInputError, type ModelArtifact, StorageError } from '@mlops/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,11 +134,13 @@ describe.skipIf(!url)('PostgreSQL registry with S3 artifact storage', () => {
     expect(report.ok).toBe(false);
     expect(report.problems.map((p) => p.problem)).toEqual([
       expect.stringContaining('failed'),
-      expect.stringMatching(/^orphaned objects not checked: listing objects in s3:\/\/mlops-test\/down\/ failed/),
+      expect.stringMatching(
+        /^orphaned objects not checked: reading down\/registry.json in s3:\/\/mlops-test\/down\/ failed: .*ECONNREFUSED/,
+      ),
     ]);
     const { store: noBucket } = await open({ prefix: 's3://no-such-bucket/x' });
     await expect(noBucket.register('churn', { artifact: ARTIFACT })).rejects.toThrow(
-      /^cannot register model "churn": uploading x\/sha256\/[0-9a-f]{64} in s3:\/\/no-such-bucket\/x\/ failed: .*\(create the bucket first\)$/,
+      /^cannot register model "churn": reading x\/registry.json in s3:\/\/no-such-bucket\/x\/ failed: .*\(create the bucket first\)$/,
     );
   });
 
@@ -236,6 +238,17 @@ describe.skipIf(!url)('PostgreSQL registry with S3 artifact storage', () => {
     expect((second as Error).message).toBe(
       `artifact of model "big" version 2 is longer than its recorded ${recorded.bytes} bytes`,
     );
+    // Dataset snapshots are streamed the same way.
+    const snapshot = await store.datasets.register('rows', {
+      dataset: { featureNames: ['x'], features: [[1], [2]], target: [0, 1] },
+    });
+    const key = `streamed-load/sha256/${snapshot.data.sha256}`;
+    const stored = await raw.send(new GetObjectCommand({ Bucket: 'mlops-test', Key: key }));
+    const padded = `${await stored.Body!.transformToString()}  `;
+    await raw.send(new PutObjectCommand({ Bucket: 'mlops-test', Key: key, Body: padded }));
+    await expect(store.datasets.load('rows', 1)).rejects.toThrow(
+      `data of dataset "rows" version 1 is longer than its recorded ${snapshot.data.bytes} bytes`,
+    );
   });
 
   it('streams a large artifact to S3 in chunks, and refuses one that changes while it is registered', async () => {
@@ -274,6 +287,48 @@ describe.skipIf(!url)('PostgreSQL registry with S3 artifact storage', () => {
     expect(await fresh.verify({ repair: true, orphanGraceMs: 0 })).toMatchObject({ ok: true, repairs: [] });
     expect((await other.loadArtifact('churn', 1)).artifact).toEqual(ARTIFACT);
     expect((await other.verify()).ok).toBe(true);
+  });
+
+  it('one prefix, one registry: a marker names the first, the second is refused, and no verify sweeps the other’s', async () => {
+    const { store: first, schema: firstSchema } = await open({ prefix: 's3://mlops-test/shared' });
+    await first.register('churn', { artifact: ARTIFACT });
+    const marker = await raw.send(new GetObjectCommand({ Bucket: 'mlops-test', Key: 'shared/registry.json' }));
+    const claimed = JSON.parse(await marker.Body!.transformToString()) as Record<string, string>;
+    expect(claimed).toMatchObject({
+      format: 'mlops-artifact-storage',
+      description: `schema "${firstSchema}" of database "mlops"`,
+    });
+    const refusal = `s3://mlops-test/shared/ holds the artifacts of another registry (schema "${firstSchema}" of database "mlops", id ${claimed.registry}): give each registry its own s3://bucket/prefix`;
+
+    const { store: second, schema: secondSchema } = await open({ prefix: 's3://mlops-test/shared' });
+    const refused = await second
+      .register('churn', { artifact: { ...ARTIFACT, payload: { weights: [9] } } })
+      .catch((e: unknown) => e);
+    expect(InvalidInputError.isInstance(refused)).toBe(true);
+    expect((refused as Error).message).toBe(`cannot register model "churn": ${refusal}`);
+    expect(await second.listVersions('churn')).toEqual([]);
+
+    // Shared before markers existed: the second claimed the unmarked prefix and wrote there. The first's repair then
+    // deletes nothing, and its next registration is refused.
+    await raw.send(new DeleteObjectCommand({ Bucket: 'mlops-test', Key: 'shared/registry.json' }));
+    await second.register('churn', { artifact: { ...ARTIFACT, payload: { weights: [9] } } });
+    const report = await first.verify({ repair: true, orphanGraceMs: 0 });
+    expect(report.repairs).toEqual([]);
+    expect(report.problems.at(-1)?.problem).toContain('holds the artifacts of another registry (schema');
+    expect(report.problems.at(-1)?.problem).toContain(`schema "${secondSchema}"`);
+    expect((await second.loadArtifact('churn', 1)).artifact.payload).toEqual({ weights: [9] });
+    // (A process checks the marker once: the first registry's next process.)
+    const { store: firstAgain } = await open({ schema: firstSchema, prefix: 's3://mlops-test/shared' });
+    await expect(firstAgain.register('churn', { artifact: ARTIFACT })).rejects.toThrow(
+      'holds the artifacts of another registry',
+    );
+
+    // An unreadable marker is named, and nothing is written.
+    await raw.send(new PutObjectCommand({ Bucket: 'mlops-test', Key: 'garbled/registry.json', Body: '{"format":' }));
+    const { store: third } = await open({ prefix: 's3://mlops-test/garbled' });
+    await expect(third.register('churn', { artifact: ARTIFACT })).rejects.toThrow(
+      'cannot register model "churn": s3://mlops-test/garbled/ has an unreadable registry marker (garbled/registry.json): delete it only if no registry keeps its artifacts there',
+    );
   });
 
   it('a deleted version leaves its object to the sweep, unless another version shares it', async () => {

@@ -1,8 +1,9 @@
 import { IntegrityError, InvalidInputError, StorageError } from '@mlops/core';
+import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { failpoint } from '../failpoint';
-import type { ObjectBody, ObjectStore, StoredObject } from '../objects/object-store';
+import type { ObjectBody, ObjectStore, StorageOwner, StoredObject } from '../objects/object-store';
 import { describeChecksumMismatch, type ArtifactDigest } from '../records/version-record';
 import { inTransaction } from './transaction';
 
@@ -12,11 +13,16 @@ import { inTransaction } from './transaction';
  * whose row is about to commit, and a crash (the session ends, the lock with it) leaves at worst an orphan.
  */
 export class ObjectUploads {
+  private claimed: Promise<void> | undefined;
+  private readonly lockName: string;
+
   constructor(
     private readonly pool: pg.Pool,
     readonly objects: ObjectStore,
-    private readonly lockName: string,
-  ) {}
+    private readonly schema: string,
+  ) {
+    this.lockName = `mlops-objects:${schema}`;
+  }
 
   /** Uploads `body` (content-addressed by `sha256`), then runs `commit` with the key in one transaction. */
   uploadThenCommit<T>(
@@ -26,6 +32,12 @@ export class ObjectUploads {
     commit: (db: pg.PoolClient, key: string) => Promise<T>,
   ): Promise<T> {
     return this.locked('shared', async (db) => {
+      await this.claimStorage().catch((error: unknown) => {
+        // A storage failure, another registry's marker, an unreadable one: named with what it stopped.
+        for (const ErrorClass of [StorageError, InvalidInputError, IntegrityError])
+          if (ErrorClass.isInstance(error)) throw new ErrorClass(`${what}: ${error.message}`, { cause: error });
+        throw error;
+      });
       const key = await inStorageContext(this.objects.put(sha256, body), what);
       failpoint('objects:uploaded');
       return inTransaction(db, (client) => commit(client, key));
@@ -46,6 +58,45 @@ export class ObjectUploads {
     if (found === undefined) throw new IntegrityError(`${what} is missing (object ${key})`, context);
     const mismatch = describeChecksumMismatch(expected, found);
     if (mismatch) throw new IntegrityError(`${what} ${mismatch} in object ${key}`, context);
+  }
+
+  /**
+   * Makes sure the object storage belongs to this registry: its marker names this registry, or there is none and this
+   * registry claims it. Another registry's marker is an `InvalidInputError` naming it (two registries under one prefix
+   * would take each other's objects for orphans). Checked once per process; without conditional writes, two
+   * registries claiming one new prefix at the same moment can both succeed.
+   */
+  claimStorage(): Promise<void> {
+    this.claimed ??= this.claim().catch((error: unknown) => {
+      this.claimed = undefined;
+      throw error;
+    });
+    return this.claimed;
+  }
+
+  private async claim(): Promise<void> {
+    const { mine, owner, self } = await this.ownership();
+    if (mine) return;
+    if (owner !== undefined) throw foreignStorage(this.objects.location, owner);
+    await this.objects.writeOwner(self);
+  }
+
+  /** Whose the object storage is: this registry's (`mine`), another's (`owner`), or nobody's. */
+  async ownership(): Promise<{ mine: boolean; owner: StorageOwner | undefined; self: StorageOwner }> {
+    const schemaSql = `"${this.schema}"`;
+    await this.pool.query(
+      `INSERT INTO ${schemaSql}.settings (key, value) VALUES ('registry_id', $1) ON CONFLICT (key) DO NOTHING`,
+      [randomUUID()],
+    );
+    const { rows } = await this.pool.query<{ id: string; database: string }>(
+      `SELECT value AS id, current_database() AS database FROM ${schemaSql}.settings WHERE key = 'registry_id'`,
+    );
+    const self = {
+      registry: rows[0]!.id,
+      description: `schema ${JSON.stringify(this.schema)} of database ${JSON.stringify(rows[0]!.database)}`,
+    };
+    const owner = await this.objects.readOwner();
+    return { mine: owner?.registry === self.registry, owner, self };
   }
 
   /** Runs `work` while no upload is in flight (the exclusive side of the lock). */
@@ -73,6 +124,13 @@ export class ObjectUploads {
   }
 }
 
+/** The refusal to use object storage another registry claimed. */
+export function foreignStorage(location: string, owner: StorageOwner): InvalidInputError {
+  return new InvalidInputError(
+    `${location} holds the artifacts of another registry (${owner.description}, id ${owner.registry}): give each registry its own s3://bucket/prefix`,
+  );
+}
+
 /** `request`, its `StorageError` prefixed with what it was for (e.g. `cannot register model "churn"`). */
 function inStorageContext<T>(request: Promise<T>, what: string, context: object = {}): Promise<T> {
   return request.catch((error: unknown) => {
@@ -82,8 +140,8 @@ function inStorageContext<T>(request: Promise<T>, what: string, context: object 
   });
 }
 
-/** Where the stored bytes of a row are; the arguments of {@link storedBytes}. */
-interface StoredRow {
+/** Where the stored bytes of a row are, and what to call them in messages. */
+export interface StoredRow {
   readonly uploads: ObjectUploads | undefined;
   readonly row: { bytes: Buffer | null; key: string | null };
   /** What the bytes are, for messages: `the artifact of model "churn" version 3`. */
@@ -93,35 +151,15 @@ interface StoredRow {
 }
 
 /**
- * The stored bytes of a row: its `bytea`, or its object. `IntegrityError` when the object is missing;
- * `InvalidInputError` when the row's bytes are in object storage and the registry was opened without it.
- */
-export async function storedBytes(stored: StoredRow): Promise<Buffer> {
-  const place = await storedPlace(stored);
-  if (Buffer.isBuffer(place)) return place;
-  return missingAsIntegrityError(
-    stored,
-    place,
-    await inStorageContext(place.objects.get(place.key), stored.what, stored.context),
-  );
-}
-
-/**
- * {@link storedBytes} read chunk by chunk with `consume`: an object is streamed, never held whole; a `bytea` is
- * one chunk.
+ * Reads the stored bytes of a row with `consume`: its `bytea` as one chunk, or its object streamed (never held whole).
+ * `IntegrityError` when the object is missing; `InvalidInputError` when the row's bytes are in object storage and the
+ * registry was opened without it.
  */
 export async function readStored<T>(
-  stored: StoredRow,
+  { uploads, row, what, context, recordedStorage }: StoredRow,
   consume: (chunks: AsyncIterable<Uint8Array>) => Promise<T>,
 ): Promise<T> {
-  const place = await storedPlace(stored);
-  if (Buffer.isBuffer(place)) return consume(Readable.from([place]));
-  const read = place.objects.read(place.key, consume);
-  return missingAsIntegrityError(stored, place, await inStorageContext(read, stored.what, stored.context));
-}
-
-async function storedPlace({ uploads, row, what, context, recordedStorage }: StoredRow) {
-  if (row.bytes !== null) return row.bytes;
+  if (row.bytes !== null) return consume(Readable.from([row.bytes]));
   if (uploads === undefined) {
     const storage = (await recordedStorage().catch(() => undefined)) ?? 's3://…';
     throw new InvalidInputError(
@@ -130,16 +168,9 @@ async function storedPlace({ uploads, row, what, context, recordedStorage }: Sto
     );
   }
   if (row.key === null) throw new IntegrityError(`${what} has neither stored bytes nor an object key`, context);
-  return { objects: uploads.objects, key: row.key };
-}
-
-function missingAsIntegrityError<T>(
-  { what, context }: StoredRow,
-  place: { objects: ObjectStore; key: string },
-  found: T | undefined,
-): T {
+  const found = await inStorageContext(uploads.objects.read(row.key, consume), what, context);
   if (found === undefined)
-    throw new IntegrityError(`${what} is missing from ${place.objects.location} (object ${place.key})`, context);
+    throw new IntegrityError(`${what} is missing from ${uploads.objects.location} (object ${row.key})`, context);
   return found;
 }
 

@@ -15,12 +15,12 @@ import {
   buildDatasetRecord,
   checkDatasetRequest,
   datasetLabel,
-  decodeStoredDataset,
+  readStoredDataset,
   describeDatasetRecordProblem,
 } from '../records/dataset-record';
 import { bodyOf } from '../objects/object-store';
 import type { Transaction } from './transaction';
-import { assertArtifactStorage, type ObjectUploads, recordedStorage, storedBytes } from './object-uploads';
+import { assertArtifactStorage, type ObjectUploads, readStored, recordedStorage } from './object-uploads';
 
 /**
  * Dataset versions in the tables of a `PostgresModelStore` (`dataset_names`, `dataset_versions`). A
@@ -93,14 +93,14 @@ export class PostgresDatasetStore implements DatasetStore {
   async load(name: string, ref: number | 'latest'): Promise<{ version: DatasetVersion; dataset: Dataset }> {
     const { version, record, data, data_key } = await this.row(name, ref, true);
     const parsed = this.parseRecord(name, version, record);
-    const bytes = await storedBytes({
+    const stored = {
       uploads: this.uploads,
       row: { bytes: data ?? null, key: data_key ?? null },
       what: `the data of ${datasetLabel(name, version)}`,
       context: { name, version },
       recordedStorage: () => recordedStorage(this.pool, this.schemaSql),
-    });
-    return { version: parsed, dataset: decodeStoredDataset(parsed, bytes) };
+    };
+    return { version: parsed, dataset: await readStored(stored, (chunks) => readStoredDataset(parsed, chunks)) };
   }
 
   /** All versions of a dataset, oldest first; `[]` for an unknown name. */

@@ -46,7 +46,9 @@ import {
   checkArtifactStorage,
   ObjectUploads,
   recordedStorage,
+  foreignStorage,
   readStored,
+  type StoredRow,
   sweepOrphans,
 } from './object-uploads';
 import type { ObjectStore } from '../objects/object-store';
@@ -114,7 +116,7 @@ export class PostgresModelStore implements Registry {
     const clock = options.clock ?? systemClock;
     this.now = () => new Date(clock.now());
     this.transaction = transactionRunner(this.pool);
-    this.uploads = options.artifacts && new ObjectUploads(this.pool, options.artifacts, `mlops-objects:${schema}`);
+    this.uploads = options.artifacts && new ObjectUploads(this.pool, options.artifacts, schema);
     this.datasets = new PostgresDatasetStore(this.pool, this.schemaSql, this.transaction, this.now, this.uploads);
     this.decisions = new PostgresDecisionLog(this.pool, this.schemaSql, schema);
     this.importer = new PostgresImport(this.schemaSql, this.transaction, this.uploads);
@@ -545,6 +547,12 @@ export class PostgresModelStore implements Registry {
           throw new InvalidInputError(
             `this registry keeps its artifacts in ${recorded}, not ${this.uploads.objects.location}: open it with that storage`,
           );
+        // Nor where another registry's marker is (a prefix shared before markers existed); unmarked, a repair claims it.
+        if (recorded !== undefined) {
+          const { mine, owner } = await this.uploads.ownership();
+          if (!mine && owner !== undefined) throw foreignStorage(this.uploads.objects.location, owner);
+          if (!mine && options.repair === true) await this.uploads.claimStorage();
+        }
         const { orphans, deleted } =
           recorded === undefined
             ? { orphans: [], deleted: [] }
@@ -594,7 +602,11 @@ export class PostgresModelStore implements Registry {
   }
 
   /** Where a version's artifact bytes are, from its row. */
-  private storedArtifact(name: string, version: number, row: { artifact: Buffer | null; artifact_key: string | null }) {
+  private storedArtifact(
+    name: string,
+    version: number,
+    row: { artifact: Buffer | null; artifact_key: string | null },
+  ): StoredRow {
     return {
       uploads: this.uploads,
       row: { bytes: row.artifact, key: row.artifact_key },

@@ -45,12 +45,13 @@ export class PostgresImport {
   }
 
   /**
-   * Refuses a target that keeps its artifacts elsewhere, and checks that the object storage answers (a missing bucket
-   * is a `StorageError` now, before anything is written or recorded). Items record the storage as they commit.
+   * Refuses a target that keeps its artifacts elsewhere, and claims its object storage for it (a missing bucket is a
+   * `StorageError` now, before any item is written; another registry's storage an `InvalidInputError`). Items record
+   * the storage as they commit.
    */
   async checkStorage(what: string): Promise<void> {
     await this.transaction((db) => checkArtifactStorage(db, this.schemaSql, this.uploads?.objects.location, what));
-    if (this.uploads) for await (const _ of this.uploads.objects.list()) break;
+    await this.uploads?.claimStorage(); // the bucket exists, and no other registry keeps its artifacts there
   }
 
   /** Records the object storage, as the first committed item does (for a move with nothing left to move). */

@@ -11,7 +11,7 @@ import {
   type RegisterDatasetInput,
 } from '@mlops/core';
 import { findJsonProblem, findMapTextProblem, findTextProblem } from '../json/json-safety';
-import { parseChecked } from '../json/safe-parse';
+import { JsonBytesReader, readJsonBytes } from '../json/safe-parse';
 import { assertValidName, NAME_PATTERN, quoteName } from '../names/names';
 import { isPositiveInteger, isRecord, isStringArray, isStringMap, isTimestamp } from './shape';
 import { describeChecksumMismatch, digestOf, type ArtifactDigest } from './version-record';
@@ -168,16 +168,35 @@ export function describeDatasetRecordProblem(value: unknown): string | undefined
  * failure an `IntegrityError` naming the dataset version.
  */
 export function decodeStoredDataset(record: DatasetVersion, bytes: Uint8Array): Dataset {
+  const reader = new JsonBytesReader();
+  reader.push(bytes);
+  return finishDataset(record, reader);
+}
+
+/** {@link decodeStoredDataset} for bytes read chunk by chunk (parsed as they arrive, never held whole). */
+export async function readStoredDataset(record: DatasetVersion, chunks: AsyncIterable<Uint8Array>): Promise<Dataset> {
+  const tooLong = () => failure(record, `is longer than its recorded ${record.data.bytes} bytes`);
+  return finishDataset(record, await readJsonBytes(chunks, record.data.bytes, tooLong));
+}
+
+function failure(record: DatasetVersion, problem: string, cause?: unknown): IntegrityError {
   const at = `data of ${datasetLabel(record.name, record.version)}`;
-  const fail = (problem: string, cause?: unknown) =>
-    new IntegrityError(`${at} ${problem}`, { name: record.name, version: record.version, ...(cause ? { cause } : {}) });
-  const mismatch = describeChecksumMismatch(record.data, digestOf(bytes));
-  if (mismatch) throw fail(mismatch);
-  const parsed = parseChecked<Record<string, unknown>>(Buffer.from(bytes).toString('utf8'), (value) =>
+  return new IntegrityError(`${at} ${problem}`, {
+    name: record.name,
+    version: record.version,
+    ...(cause ? { cause } : {}),
+  });
+}
+
+function finishDataset(record: DatasetVersion, reader: JsonBytesReader): Dataset {
+  const fail = (problem: string, cause?: unknown) => failure(record, problem, cause);
+  const { digest, parsed } = reader.finish<Record<string, unknown>>((value) =>
     isRecord(value) && value.format === DATASET_FORMAT && value.formatVersion === FORMAT_VERSION
       ? undefined
       : `is not ${DATASET_FORMAT} v${FORMAT_VERSION}`,
   );
+  const mismatch = describeChecksumMismatch(record.data, digest);
+  if (mismatch) throw fail(mismatch);
   if (!parsed.ok) throw fail(`is invalid: ${parsed.reason}`);
   const stored = parsed.value;
   let dataset: Dataset;

@@ -1,5 +1,5 @@
 import { IntegrityError, InvalidArtifactError, type ModelArtifact } from '@mlops/core';
-import { JsonBytesReader } from '../json/safe-parse';
+import { JsonBytesReader, readJsonBytes } from '../json/safe-parse';
 import { quoteName } from '../names/names';
 import { describeArtifactProblem } from './artifact';
 import { describeArtifactMismatch, describeChecksumMismatch, type StoredVersionRecord } from './version-record';
@@ -25,15 +25,13 @@ export async function readStoredArtifact(
   record: StoredVersionRecord,
   chunks: AsyncIterable<Uint8Array>,
 ): Promise<ModelArtifact> {
-  const reader = new JsonBytesReader();
-  for await (const chunk of chunks) {
-    reader.push(chunk);
-    if (reader.bytes > record.artifact.bytes)
-      throw new IntegrityError(`${where(record)} is longer than its recorded ${record.artifact.bytes} bytes`, {
-        name: record.name,
-        version: record.version,
-      });
-  }
+  const { name, version } = record;
+  const tooLong = () =>
+    new IntegrityError(`${where(record)} is longer than its recorded ${record.artifact.bytes} bytes`, {
+      name,
+      version,
+    });
+  const reader = await readJsonBytes(chunks, record.artifact.bytes, tooLong);
   return finishArtifact(record, reader);
 }
 
