@@ -107,6 +107,12 @@ describe.skipIf(!url)('mlops registry migrate', () => {
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toContain('keeps its artifacts in s3://team/moved/');
     expect(`${refused.stdout}${refused.stderr}`).not.toContain('trees');
+    // So is a verify: one line, not a problem per version.
+    const unverified = await mlops(url!, ['registry', 'verify'], pgEnv);
+    expect(unverified.status).not.toBe(0);
+    expect(unverified.stderr).toBe(
+      "mlops: cannot verify: this registry keeps its artifacts in s3://team/moved/: open it with that artifact storage (artifacts: 's3://team/moved/', --artifacts or MLOPS_ARTIFACTS)\n",
+    );
   }, 120_000);
 
   it('names what is wrong before touching anything', async () => {

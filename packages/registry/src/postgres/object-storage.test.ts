@@ -98,6 +98,10 @@ describe.skipIf(!url)('PostgreSQL registry with S3 artifact storage', () => {
       /model "churn" version 2 is in object storage: open the registry with its artifact storage/,
     );
     expect((await store.verify()).ok).toBe(true);
+    // Verified without its storage: one refusal, not a problem per version.
+    await expect(plain.verify()).rejects.toThrow(
+      "cannot verify: this registry keeps its artifacts in s3://mlops-test/team/: open it with that artifact storage (artifacts: 's3://mlops-test/team/', --artifacts or MLOPS_ARTIFACTS)",
+    );
   });
 
   it("keeps every writer on the registry's artifact storage", async () => {

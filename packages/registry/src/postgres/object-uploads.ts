@@ -196,10 +196,18 @@ export async function sweepOrphans(
   });
 }
 
-/** The artifact storage a registry recorded (`settings`), or `undefined`. */
+/** The artifact storage a registry recorded (`settings`), or `undefined` (also for a schema from before `settings`). */
 export async function recordedStorage(db: pg.Pool | pg.PoolClient, schemaSql: string): Promise<string | undefined> {
+  if (!(await hasSettings(db, schemaSql))) return undefined;
   const { rows } = await db.query<{ value: string }>(`SELECT value FROM ${schemaSql}.settings WHERE key = 'artifacts'`);
   return rows[0]?.value;
+}
+
+async function hasSettings(db: pg.Pool | pg.PoolClient, schemaSql: string): Promise<boolean> {
+  const { rows } = await db.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
+    `${schemaSql}.settings`,
+  ]);
+  return rows[0]!.found;
 }
 
 /**
@@ -213,10 +221,7 @@ export async function assertArtifactStorage(
   location: string | undefined,
   what: string,
 ): Promise<void> {
-  const { rows: table } = await db.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
-    `${schemaSql}.settings`,
-  ]);
-  if (!table[0]!.found) return; // a schema not migrated yet: nothing recorded
+  if (!(await hasSettings(db, schemaSql))) return; // a schema not migrated yet: nothing recorded
   if (location !== undefined)
     await db.query(
       `INSERT INTO ${schemaSql}.settings (key, value) VALUES ('artifacts', $1) ON CONFLICT (key) DO NOTHING`,

@@ -523,6 +523,7 @@ export class PostgresModelStore implements Registry {
   async verify(options: VerifyOptions = {}): Promise<VerifyReport> {
     const problems: VerifyProblem[] = [];
     const repairs: string[] = [];
+    if (this.uploads === undefined) await checkArtifactStorage(this.pool, this.schemaSql, undefined, 'cannot verify');
     const { rows } = await this.pool.query<{ name: string; version: number }>(
       `SELECT name, version FROM ${this.schemaSql}.versions ORDER BY name COLLATE "C", version`,
     );
