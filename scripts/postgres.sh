@@ -3,12 +3,13 @@
 #   bash scripts/postgres.sh start   installs PostgreSQL from Debian if missing, starts it, prints the URL
 #   bash scripts/postgres.sh stop    stops it and removes its data
 set -euo pipefail
-DIR=${MLOPS_PG_DIR:-/tmp/mlops-pg}
+DIR=$(realpath -m "${MLOPS_PG_DIR:-/tmp/mlops-pg}")
 PORT=${MLOPS_PG_PORT:-54329}
 URL="postgres://mlops:mlops@127.0.0.1:${PORT}/mlops"
 
 bin_dir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
-as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# From /: the postgres user may not be allowed into the current directory (a mode-700 temporary one).
+as_postgres() { if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 
 case "${1:-}" in
   start)

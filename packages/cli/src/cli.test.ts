@@ -72,7 +72,7 @@ describe('mlops CLI, end to end', () => {
     expect(second.status).toBe(0);
     expect(second.stdout).toMatch(/^data {5}150 rows × 4 features/m);
     expect(second.stdout).toMatch(
-      /^saved {4}flowers v2: accuracy [01]\.\d{4}, macro F1 [01]\.\d{4} on 30 held-out rows; dataset flowers-training v\d$/m,
+      /^saved {4}flowers v2: accuracy [01]\.\d{4}, macro F1 [01]\.\d{4} on 30 held-out rows; datasets flowers-training v\d, flowers-holdout v\d$/m,
     );
     expect(second.stderr).toMatch(/train {4}trees: 10\/10/); // progress goes to stderr (plain lines when not a TTY)
   });
@@ -246,6 +246,7 @@ describe('mlops CLI, end to end', () => {
     const lenient = await mlops('predict', '--model', 'lenient@1', '--input', join(dir, 'loans-unseen.csv'), '--json');
     expect(JSON.parse(lenient.stdout)).toMatchObject({
       predictions: [expect.any(String)],
+      passedThrough: { id: ['9003'] },
       filled: { home: { missing: 0, unseen: 1 }, grade: { missing: 0, unseen: 1 } },
     });
     const noted = await mlops('predict', '--model', 'lenient@1', '--input', join(dir, 'loans-unseen.csv'));

@@ -1,4 +1,5 @@
-import { InvalidInputError } from '@mlops/core';
+import { InvalidInputError, NotFoundError } from '@mlops/core';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from './filesystem/__fixtures__/temp-root';
 import { FileSystemModelStore } from './filesystem/file-system-store';
@@ -37,6 +38,30 @@ describe('openRegistry', () => {
       expect(await registry.listModels()).toEqual([]);
     } finally {
       await registry.close();
+    }
+  });
+
+  it.runIf(process.env.MLOPS_PG_URL)('with create: false, refuses a missing schema and creates nothing', async () => {
+    const url = process.env.MLOPS_PG_URL!;
+    const schema = `open_missing_${process.pid}`;
+    const where = new URL(url);
+    const missing = openRegistry(url, { schema, create: false });
+    await expect(missing).rejects.toThrow(NotFoundError);
+    await expect(missing).rejects.toThrow(
+      `no registry in schema "${schema}" of postgres://${where.host}${where.pathname} (its first write creates it; is the schema right?)`,
+    );
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    try {
+      const exists = async () =>
+        (await pool.query('SELECT to_regnamespace($1) IS NOT NULL AS found', [schema])).rows[0].found as boolean;
+      expect(await exists()).toBe(false);
+      await (await openRegistry(url, { schema })).close(); // created by default
+      const existing = await openRegistry(url, { schema, create: false });
+      expect(await existing.listModels()).toEqual([]);
+      await existing.close();
+    } finally {
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await pool.end();
     }
   });
 });

@@ -1,4 +1,4 @@
-import { InvalidInputError, type Registry } from '@mlops/core';
+import { InvalidInputError, NotFoundError, type Registry } from '@mlops/core';
 import { FileSystemModelStore } from './filesystem/file-system-store';
 import type { ObjectStore } from './objects/object-store';
 import { S3ObjectStore } from './objects/s3-object-store';
@@ -13,6 +13,12 @@ export interface OpenRegistryOptions {
    * standard AWS environment variables; see {@link S3ObjectStore}) or any {@link ObjectStore}.
    */
   readonly artifacts?: string | ObjectStore;
+  /**
+   * Whether a PostgreSQL registry that does not exist yet is created (its schema and tables; default `true`). With
+   * `false`, for work that only reads, a missing one is a `NotFoundError` naming the schema: a mistyped schema does not
+   * quietly become a new, empty registry.
+   */
+  readonly create?: boolean;
 }
 
 /** Whether `location` names a PostgreSQL registry (`postgres://` or `postgresql://`) rather than a directory. */
@@ -31,14 +37,19 @@ export async function openRegistry(location: string, options: OpenRegistryOption
   }
   const { artifacts } = options;
   if (isPostgresLocation(location)) {
+    const schema = options.schema ?? 'mlops';
     const store = new PostgresModelStore({
       connectionString: location,
-      schema: options.schema ?? 'mlops',
+      schema,
       ...(artifacts === undefined
         ? {}
         : { artifacts: typeof artifacts === 'string' ? new S3ObjectStore({ url: artifacts }) : artifacts }),
     });
     try {
+      if (options.create === false && !(await store.exists()))
+        throw new NotFoundError(
+          `no registry in schema ${JSON.stringify(schema)} of ${describeDatabase(location)} (its first write creates it; is the schema right?)`,
+        );
       await store.migrate();
     } catch (error) {
       await store.close();
@@ -51,4 +62,14 @@ export async function openRegistry(location: string, options: OpenRegistryOption
       'artifact storage (artifacts: s3://…) goes with a postgres:// registry, not a directory',
     );
   return new FileSystemModelStore({ root: location });
+}
+
+/** A database URL for messages: host, port and database, never the user or password. */
+function describeDatabase(location: string): string {
+  try {
+    const url = new URL(location);
+    return `${url.protocol}//${url.host}${url.pathname}`;
+  } catch {
+    return 'the database';
+  }
 }

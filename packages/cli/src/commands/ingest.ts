@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineCommand } from 'citty';
 import type { LifecycleDecision } from '@mlops/core';
 import { type CliPolicy, openCliLifecycle } from '../shared/cli-lifecycle';
-import { ARTIFACTS_ARG, openCliRegistry } from '../shared/open-cli-registry';
+import { ARTIFACTS_ARG, checkWritable, openCliRegistry } from '../shared/open-cli-registry';
 import { createOutput } from '../shared/output';
 import { fractionFlag, UsageError } from '../shared/usage';
 
@@ -70,8 +70,9 @@ export const ingest = defineCommand({
   async run({ args }) {
     const out = createOutput(Boolean(args.json));
     const policy = policyOf(args);
-    const store = await openCliRegistry(args.registry, args.artifacts);
+    const store = await openCliRegistry(args.registry, args.artifacts, { create: true });
     try {
+      await checkWritable(store); // a retrain ends in a registration: refused now, not after training
       const { lifecycle, readBatch } = await openCliLifecycle(store, args.model, policy);
       const resumed = await lifecycle.resume(); // a run a crash interrupted is finished first
       if (resumed) out.line(`resumed  ${resumed.action}: ${resumed.reason}`);

@@ -78,6 +78,10 @@ export const predict = defineCommand({
           task: model.task,
           predictions,
           ...(probabilities ? { probabilities } : {}),
+          // The columns the model dropped at training (an id), row by row, to join the predictions back.
+          ...(kept.length > 0
+            ? { passedThrough: Object.fromEntries(kept.map((c) => [c, inputs.records.map((r) => r[c] ?? null)])) }
+            : {}),
           ...(score ? { score, labelledRows: labelled!.length } : {}),
           ...(Object.keys(inputs.filled).length > 0 ? { filled: inputs.filled } : {}),
           ...(inputs.absent.length > 0 ? { absentColumns: inputs.absent } : {}),

@@ -107,6 +107,9 @@ describe.skipIf(!url)('mlops registry migrate', () => {
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toContain('keeps its artifacts in s3://team/moved/');
     expect(`${refused.stdout}${refused.stderr}`).not.toContain('trees');
+    const ingest = await mlops(url!, ['ingest', '--model', 'loans', '--data', trainFile], pgEnv);
+    expect(ingest.status).not.toBe(0);
+    expect(ingest.stderr).toContain('keeps its artifacts in s3://team/moved/');
     // So is a verify: one line, not a problem per version.
     const unverified = await mlops(url!, ['registry', 'verify'], pgEnv);
     expect(unverified.status).not.toBe(0);
@@ -126,5 +129,11 @@ describe.skipIf(!url)('mlops registry migrate', () => {
     expect(missing.stderr).toContain('is not a registry directory');
     const noStorage = await mlops(url!, ['registry', 'migrate']);
     expect(noStorage.stderr).toContain('pass --artifacts s3://bucket/prefix');
+    // A mistyped schema is named, not created as a new, empty registry.
+    const typo = await mlops(url!, ['registry', 'list'], { MLOPS_PG_SCHEMA: 'no_such_registry' });
+    expect([typo.status, typo.stdout]).toEqual([1, '']);
+    expect(typo.stderr).toMatch(
+      /^mlops: no registry in schema "no_such_registry" of postgres:\/\/[^@\s]+ \(its first write/,
+    );
   });
 });

@@ -11,20 +11,20 @@ import {
   type PostgresModelStore,
 } from '@mlops/registry';
 import { openCliRegistry } from '../shared/open-cli-registry';
-import { createOutput, progress } from '../shared/output';
+import { count, createOutput, progress } from '../shared/output';
 
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 function summary(report: MigrationReport, moving: boolean): string {
   const { copied, present, verify, problems } = report;
   const counts = (c: MigrationReport['copied']) =>
-    `${c.versions} model versions, ${c.datasetVersions} dataset versions${moving ? '' : `, aliases and decisions of ${c.models} models`}`;
+    `${count(c.versions, 'model version')}, ${count(c.datasetVersions, 'dataset version')}${moving ? '' : `, aliases and decisions of ${count(c.models, 'model')}`}`;
   const already = present.versions + present.datasetVersions + present.models > 0;
   return [
     `${moving ? 'moved' : 'copied'} ${counts(copied)} (${megabytes(report.bytes)})`,
     ...(already ? [`already there${moving ? ' in object storage' : ' from an earlier run'}: ${counts(present)}`] : []),
     ...problems.map((p) => `  left behind: ${p.kind ?? 'model'} ${p.name} v${p.version}: ${p.problem}`),
-    `${verify.ok ? 'verified' : 'PROBLEMS'}: ${verify.checkedVersions} model versions, ${verify.checkedDatasetVersions} dataset versions checked in the target`,
+    `${verify.ok ? 'verified' : 'PROBLEMS'}: ${count(verify.checkedVersions, 'model version')}, ${count(verify.checkedDatasetVersions, 'dataset version')} checked in the target`,
     ...verify.problems.map((p) => `  ${p.kind ?? 'model'} ${p.name}${p.version ? ` v${p.version}` : ''}: ${p.problem}`),
   ].join('\n');
 }
@@ -87,7 +87,7 @@ export const migrate = defineCommand({
       } else {
         // The source is a directory (checked above): opened as one, whatever MLOPS_ARTIFACTS says of the target.
         const source = new FileSystemModelStore({ root: from });
-        const target = await openCliRegistry(args.to, artifacts);
+        const target = await openCliRegistry(args.to, artifacts, { create: true });
         opened.push(target);
         report = await migrateRegistry(source, target as PostgresModelStore, options);
       }

@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import type { Registry } from '@mlops/core';
 import { ARTIFACTS_ARG, openCliRegistry, parseModelRef } from '../shared/open-cli-registry';
-import { createOutput } from '../shared/output';
+import { count, createOutput } from '../shared/output';
 import { migrate } from './registry-migrate';
 
 const common = {
@@ -150,14 +150,14 @@ const verify = defineCommand({
       const report = await store.verify({ repair: Boolean(args.repair) });
       createOutput(Boolean(args.json)).result(report, () =>
         [
-          `${report.ok ? 'ok' : 'PROBLEMS'}: ${report.checkedVersions} model versions, ${report.checkedDatasetVersions} dataset versions checked`,
+          `${report.ok ? 'ok' : 'PROBLEMS'}: ${count(report.checkedVersions, 'model version')}, ${count(report.checkedDatasetVersions, 'dataset version')} checked`,
           ...report.problems.map(
             (p) => `  ${p.kind ?? 'model'} ${p.name}${p.version ? ` v${p.version}` : ''}: ${p.problem}`,
           ),
           ...report.repairs.map((r) => `  repaired: ${r}`),
           ...(report.orphanedObjects?.length
             ? [
-                `  ${report.orphanedObjects.length} object(s) no version references${args.repair ? ' (deleted when older than an hour)' : ': --repair deletes those older than an hour'}`,
+                `  ${count(report.orphanedObjects.length, 'object')} no version references${args.repair ? ' (deleted when older than an hour)' : ': --repair deletes those older than an hour'}`,
               ]
             : []),
         ].join('\n'),

@@ -223,10 +223,13 @@ export const train = defineCommand({
     const pipeline = createPipeline(preprocessing, estimator);
     const metrics = scoreOf(pipeline.classNames, test.target, pipeline.estimator.predict(test.features));
     const scored = describeScores(metrics);
-    const store = await openCliRegistry(args.registry, args.artifacts);
+    const store = await openCliRegistry(args.registry, args.artifacts, { create: true });
     try {
       // The held-out rows, as the lifecycle's holdout (`mlops ingest` judges challengers on them).
-      await store.datasets.register(`${name}-holdout`, { dataset: test, description: `held-out rows of ${args.data}` });
+      const heldOut = await store.datasets.register(`${name}-holdout`, {
+        dataset: test,
+        description: `held-out rows of ${args.data}`,
+      });
       const snapshot = await store.datasets.register(`${name}-training`, {
         dataset: part,
         description: `training split of ${args.data}`,
@@ -270,7 +273,7 @@ export const train = defineCommand({
       out.result(
         result,
         () =>
-          `saved    ${name} v${registered.version}: ${scored} on ${test.target.length} held-out rows; dataset ${snapshot.name} v${snapshot.version}` +
+          `saved    ${name} v${registered.version}: ${scored} on ${test.target.length} held-out rows; datasets ${snapshot.name} v${snapshot.version}, ${heldOut.name} v${heldOut.version}` +
           (aliased ? `; alias ${args.alias} → v${registered.version}` : ''),
       );
     } finally {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineCommand } from 'citty';
 import { watchDirectory } from '@mlops/data';
 import { openCliLifecycle } from '../shared/cli-lifecycle';
-import { ARTIFACTS_ARG, openCliRegistry } from '../shared/open-cli-registry';
+import { ARTIFACTS_ARG, checkWritable, openCliRegistry } from '../shared/open-cli-registry';
 import { integerFlag } from '../shared/usage';
 import { policyArgs, policyOf } from './ingest';
 
@@ -27,8 +27,9 @@ export const watch = defineCommand({
     const policy = policyOf(args);
     const everyMs = integerFlag(args['every-ms'], 'every-ms', 100, 86_400_000);
     const directory = resolve(args.dir); // sources are absolute paths, as mlops ingest records them
-    const store = await openCliRegistry(args.registry, args.artifacts);
+    const store = await openCliRegistry(args.registry, args.artifacts, { create: true });
     try {
+      await checkWritable(store); // a retrain ends in a registration: refused now, not after training
       const { lifecycle, readBatch } = await openCliLifecycle(store, args.model, policy);
       const resumed = await lifecycle.resume();
       if (resumed) console.log(`resumed ${resumed.action}: ${resumed.reason}`);

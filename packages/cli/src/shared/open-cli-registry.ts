@@ -9,12 +9,18 @@ export const ARTIFACTS_ARG = {
 
 /**
  * Opens `--registry` (or `MLOPS_REGISTRY`): a directory, or a `postgres://` URL (schema `MLOPS_PG_SCHEMA`, default
- * `mlops`) with its artifacts in `--artifacts` (or `MLOPS_ARTIFACTS`) when given.
+ * `mlops`) with its artifacts in `--artifacts` (or `MLOPS_ARTIFACTS`) when given. Only commands that write pass
+ * `create`: for the others a missing PostgreSQL schema is an error (a typo), not a new empty registry.
  */
-export function openCliRegistry(location: string | undefined, artifacts?: string): Promise<Registry> {
+export function openCliRegistry(
+  location: string | undefined,
+  artifacts?: string,
+  options: { create?: boolean } = {},
+): Promise<Registry> {
   const { where, storage } = checkRegistryArgs(location, artifacts);
   return openRegistry(where, {
-    schema: process.env.MLOPS_PG_SCHEMA ?? 'mlops',
+    schema: process.env.MLOPS_PG_SCHEMA || 'mlops',
+    create: options.create === true,
     ...(storage === undefined ? {} : { artifacts: storage }),
   });
 }
@@ -50,12 +56,17 @@ export async function checkWritableRegistry(
 ): Promise<void> {
   const { where } = checkRegistryArgs(location, artifacts);
   if (!isPostgresLocation(where)) return;
-  const store = await openCliRegistry(location, artifacts);
+  const store = await openCliRegistry(location, artifacts, { create: true });
   try {
-    if (store instanceof PostgresModelStore) await store.checkArtifactStorage();
+    await checkWritable(store);
   } finally {
     await store.close();
   }
+}
+
+/** {@link checkWritableRegistry} for a registry already open. */
+export async function checkWritable(store: Registry): Promise<void> {
+  if (store instanceof PostgresModelStore) await store.checkArtifactStorage();
 }
 
 /** Splits `name@ref` (`iris@production`, `iris@3`, `iris`) into a name and a version ref (default `latest`). */

@@ -45,3 +45,8 @@ export function progress(
     }
   };
 }
+
+/** `1 model version`, `2 model versions`: a count and its noun (plural with `s`). */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -28,8 +28,11 @@ export interface VersionPage {
 
 /** One problem found by `verify()`. */
 export interface VerifyProblem {
-  /** `dataset` when the problem is a dataset version's (then `name` is the dataset's); absent for models. */
-  readonly kind?: 'dataset';
+  /**
+   * `dataset` when the problem is a dataset version's (then `name` is the dataset's), `storage` when it is the artifact
+   * storage's (then `name` is its location, `s3://bucket/prefix/`); absent for models.
+   */
+  readonly kind?: 'dataset' | 'storage';
   /** Model or dataset name (or the unexpected directory name under `models/` or `datasets/`). */
   readonly name: string;
   /** Version concerned, if any. */

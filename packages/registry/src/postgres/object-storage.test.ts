@@ -117,6 +117,10 @@ describe.skipIf(!url)('PostgreSQL registry with S3 artifact storage', () => {
     ).rejects.toThrow(
       'cannot register dataset "train": this registry keeps its artifacts in s3://mlops-test/kept/, not s3://mlops-test/elsewhere/',
     );
+    // Reads too: the row's key holds the prefix, but the bucket and endpoint would be the wrong storage's.
+    await expect(elsewhere.loadArtifact('churn', 1)).rejects.toThrow(
+      'the artifact of model "churn" version 1: this registry keeps its artifacts in s3://mlops-test/kept/, not s3://mlops-test/elsewhere/: open it with that artifact storage',
+    );
     expect((await store.listVersions('churn')).map((v) => v.version)).toEqual([1]);
   });
 
@@ -311,6 +315,7 @@ describe.skipIf(!url)('PostgreSQL registry with S3 artifact storage', () => {
     expect(InvalidInputError.isInstance(refused)).toBe(true);
     expect((refused as Error).message).toBe(`cannot register model "churn": ${refusal}`);
     expect(await second.listVersions('churn')).toEqual([]);
+    await expect(second.checkArtifactStorage()).rejects.toThrow(`cannot write to this registry: ${refusal}`);
 
     // Shared before markers existed: the second claimed the unmarked prefix and wrote there. The first's repair then
     // deletes nothing, and its next registration is refused.

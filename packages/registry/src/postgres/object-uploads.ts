@@ -14,6 +14,7 @@ import { inTransaction } from './transaction';
  */
 export class ObjectUploads {
   private claimed: Promise<void> | undefined;
+  private recorded: string | undefined;
   private readonly lockName: string;
 
   constructor(
@@ -79,6 +80,19 @@ export class ObjectUploads {
     if (mine) return;
     if (owner !== undefined) throw foreignStorage(this.objects.location, owner);
     await this.objects.writeOwner(self);
+  }
+
+  /**
+   * Refuses a read from storage other than the one the registry recorded (`InvalidInputError` naming it): an object's
+   * key holds its prefix, but the bucket and endpoint are this store's. Looked up once per process.
+   */
+  async checkReadable(what: string, context: { name: string; version: number }): Promise<void> {
+    this.recorded ??= await recordedStorage(this.pool, `"${this.schema}"`);
+    if (this.recorded === undefined || this.recorded === this.objects.location) return;
+    throw new InvalidInputError(
+      `${what}: this registry keeps its artifacts in ${this.recorded}, not ${this.objects.location}: open it with that artifact storage`,
+      context,
+    );
   }
 
   /** Whose the object storage is: this registry's (`mine`), another's (`owner`), or nobody's. */
@@ -168,6 +182,7 @@ export async function readStored<T>(
     );
   }
   if (row.key === null) throw new IntegrityError(`${what} has neither stored bytes nor an object key`, context);
+  await uploads.checkReadable(what, context);
   const found = await inStorageContext(uploads.objects.read(row.key, consume), what, context);
   if (found === undefined)
     throw new IntegrityError(`${what} is missing from ${uploads.objects.location} (object ${row.key})`, context);

@@ -130,17 +130,25 @@ export class PostgresModelStore implements Registry {
     await migrateSchema(this.transaction, this.schemaSql);
   }
 
+  /** Whether the registry's tables exist (`migrate()` creates them), in any schema version. */
+  async exists(): Promise<boolean> {
+    const { rows } = await this.pool.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
+      `${this.schemaSql}.models`,
+    ]);
+    return rows[0]!.found;
+  }
+
   /**
    * Refuses (`InvalidInputError` naming the right one) when this store's artifact storage is not the one the registry
-   * recorded, as a write would be: for work that ends in a write (training), checked before it starts.
+   * recorded, or is another registry's, as a write would be: for work that ends in a write (training), checked before
+   * it starts.
    */
   async checkArtifactStorage(): Promise<void> {
-    await checkArtifactStorage(
-      this.pool,
-      this.schemaSql,
-      this.uploads?.objects.location,
-      'cannot write to this registry',
-    );
+    const what = 'cannot write to this registry';
+    await checkArtifactStorage(this.pool, this.schemaSql, this.uploads?.objects.location, what);
+    const { mine, owner } = (await this.uploads?.ownership()) ?? { mine: true, owner: undefined };
+    if (!mine && owner !== undefined)
+      throw new InvalidInputError(`${what}: ${foreignStorage(this.uploads!.objects.location, owner).message}`);
   }
 
   /** Closes the pool it created. */
@@ -570,6 +578,7 @@ export class PostgresModelStore implements Registry {
         for (const key of deleted) repairs.push(`deleted the orphaned object ${key} (no row references it)`);
       } catch (error) {
         problems.push({
+          kind: 'storage',
           name: this.uploads.objects.location,
           problem: `orphaned objects not checked: ${error instanceof Error ? error.message : String(error)}`,
         });
