@@ -292,7 +292,9 @@ describe.skipIf(!url)('PostgreSQL registry with S3 artifact storage', () => {
       'keeps its artifacts in s3://mlops-test/mine/, not s3://mlops-test/other/',
     );
     const { store: fresh } = await open({ prefix: 's3://mlops-test/other' });
-    expect(await fresh.verify({ repair: true, orphanGraceMs: 0 })).toMatchObject({ ok: true, repairs: [] });
+    const freshReport = await fresh.verify({ repair: true, orphanGraceMs: 0 });
+    expect(freshReport).toMatchObject({ ok: false, repairs: [] });
+    expect(freshReport.problems[0]?.problem).toContain('holds the artifacts of another registry');
     expect((await other.loadArtifact('churn', 1)).artifact).toEqual(ARTIFACT);
     expect((await other.verify()).ok).toBe(true);
   });
@@ -316,6 +318,11 @@ describe.skipIf(!url)('PostgreSQL registry with S3 artifact storage', () => {
     expect((refused as Error).message).toBe(`cannot register model "churn": ${refusal}`);
     expect(await second.listVersions('churn')).toEqual([]);
     await expect(second.checkArtifactStorage()).rejects.toThrow(`cannot write to this registry: ${refusal}`);
+    const unrecorded = await second.verify({ repair: true, orphanGraceMs: 0 });
+    expect([unrecorded.ok, unrecorded.repairs]).toEqual([false, []]);
+    expect(unrecorded.problems).toEqual([
+      { kind: 'storage', name: 's3://mlops-test/shared/', problem: `orphaned objects not checked: ${refusal}` },
+    ]);
 
     // Shared before markers existed: the second claimed the unmarked prefix and wrote there. The first's repair then
     // deletes nothing, and its next registration is refused.

@@ -556,12 +556,11 @@ export class PostgresModelStore implements Registry {
           throw new InvalidInputError(
             `this registry keeps its artifacts in ${recorded}, not ${this.uploads.objects.location}: open it with that storage`,
           );
-        // Nor where another registry's marker is (a prefix shared before markers existed); unmarked, a repair claims it.
-        if (recorded !== undefined) {
-          const { mine, owner } = await this.uploads.ownership();
-          if (!mine && owner !== undefined) throw foreignStorage(this.uploads.objects.location, owner);
-          if (!mine && options.repair === true) await this.uploads.claimStorage();
-        }
+        // Nor where another registry's marker is (a prefix shared before markers existed); unmarked, a repair of the
+        // registry that recorded it claims it.
+        const { mine, owner } = await this.uploads.ownership();
+        if (!mine && owner !== undefined) throw foreignStorage(this.uploads.objects.location, owner);
+        if (!mine && recorded !== undefined && options.repair === true) await this.uploads.claimStorage();
         const { orphans, deleted } =
           recorded === undefined
             ? { orphans: [], deleted: [] }
