@@ -196,7 +196,7 @@ export class JsonStreamParser {
           }
           const top = this.stack.at(-1);
           if (top !== undefined && Array.isArray(top.container)) {
-            const end = this.elementsEnd(s, i, final);
+            const end = this.runEnd(s, i, final, false);
             if (end > i) {
               const array = this.parse(`[${s.slice(i, end)}]`, i - 1) as unknown[];
               for (const element of array) top.container.push(element);
@@ -215,7 +215,7 @@ export class JsonStreamParser {
             break;
           }
           const top = this.stack.at(-1)!;
-          const end = this.membersEnd(s, i, final);
+          const end = this.runEnd(s, i, final, true);
           if (end > i) {
             const members = this.parse(`{${s.slice(i, end)}}`, i - 1) as Record<string, unknown>;
             const object = top.container as Record<string, unknown>;
@@ -361,31 +361,15 @@ export class JsonStreamParser {
     return -1;
   }
 
-  /** End of the run of whole array elements (`v, v, v`) starting at `i`, or `i`. */
-  private elementsEnd(s: string, i: number, final: boolean): number {
+  /**
+   * End of the run of whole array elements (`v, v, v`) or, with `members`, object members (`"k": v, "k": v`) starting
+   * at `i`, or `i`. A long string ends the run (it is parsed on its own).
+   */
+  private runEnd(s: string, i: number, final: boolean, members: boolean): number {
     let end = i;
     for (let at = i; at < s.length; ) {
-      const valueEnd = this.valueEnd(s, at, final);
-      if (valueEnd <= at || isLongString(s, at, valueEnd)) break;
-      end = valueEnd;
-      const next = skipWhitespace(s, valueEnd);
-      if (next >= s.length || s.charCodeAt(next) !== COMMA) break;
-      at = skipWhitespace(s, next + 1);
-    }
-    return end;
-  }
-
-  /** End of the run of whole object members (`"k": v, "k": v`) starting at `i`, or `i`. */
-  private membersEnd(s: string, i: number, final: boolean): number {
-    let end = i;
-    for (let at = i; at < s.length && s.charCodeAt(at) === QUOTE; ) {
-      const quote = stringEnd(s, at + 1, false);
-      if (quote < 0) break;
-      const colon = skipWhitespace(s, quote + 1);
-      if (colon >= s.length || s.charCodeAt(colon) !== COLON) break;
-      this.noteKey(s, at, quote);
-      const valueStart = skipWhitespace(s, colon + 1);
-      if (valueStart >= s.length) break;
+      const valueStart = members ? this.memberValueStart(s, at) : at;
+      if (valueStart < 0) break;
       const valueEnd = this.valueEnd(s, valueStart, final);
       if (valueEnd <= valueStart || isLongString(s, valueStart, valueEnd)) break;
       end = valueEnd;
@@ -394,6 +378,18 @@ export class JsonStreamParser {
       at = skipWhitespace(s, next + 1);
     }
     return end;
+  }
+
+  /** Where the value of the member starting at `at` (`"k": v`) starts, once its key and colon are whole; else -1. */
+  private memberValueStart(s: string, at: number): number {
+    if (s.charCodeAt(at) !== QUOTE) return -1;
+    const quote = stringEnd(s, at + 1, false);
+    if (quote < 0) return -1;
+    const colon = skipWhitespace(s, quote + 1);
+    if (colon >= s.length || s.charCodeAt(colon) !== COLON) return -1;
+    this.noteKey(s, at, quote);
+    const valueStart = skipWhitespace(s, colon + 1);
+    return valueStart < s.length ? valueStart : -1;
   }
 
   /** Remembers the first forbidden key, given the quotes around it. */
