@@ -47,8 +47,11 @@ function loadS3(): typeof S3 {
 
 /** A request the storage refused or that never reached it, as a `StorageError` naming both and a likely fix. */
 function storageError(location: string, endpoint: string | undefined, what: string, error: unknown): StorageError {
-  const e = error as { name?: string; code?: string; message?: string };
-  const reason = e?.message ?? String(error);
+  const e = error as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e?.$metadata?.httpStatusCode;
+  const message = (e?.message ?? String(error)).split('\n')[0]!.trim(); // errors are one line
+  // The SDK names an answer it cannot read `UnknownError`: the HTTP status says more.
+  const reason = message === 'UnknownError' && status !== undefined ? `HTTP ${status} without an S3 error` : message;
   const hint =
     e?.name === 'NoSuchBucket'
       ? ' (create the bucket first)'
@@ -56,7 +59,9 @@ function storageError(location: string, endpoint: string | undefined, what: stri
         ? ' (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)'
         : /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET/.test(`${e?.code} ${reason}`)
           ? ` (is ${endpoint ?? 'AWS S3'} reachable? set AWS_ENDPOINT_URL for MinIO, R2 and other S3-compatible services)`
-          : '';
+          : message === 'UnknownError' || /XML|parse/i.test(message)
+            ? ` (is ${endpoint ?? 'the endpoint'} an S3 API? AWS_ENDPOINT_URL must point at S3, MinIO, R2 or alike)`
+            : '';
   return new StorageError(`${what} in ${location} failed: ${reason}${hint}`, { cause: error });
 }
 
@@ -153,11 +158,12 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /** Runs a request; what fails (but a missing key, which callers handle) becomes a `StorageError`. */
-  private async send<T>(what: string, request: () => Promise<T>): Promise<T> {
+  private async send<T>(what: string, request: () => Promise<T>, missingIsAnswer = false): Promise<T> {
     try {
       return await request();
     } catch (error) {
-      if (isMissing(error) || MlopsError.isInstance(error)) throw error; // ours, e.g. from a body's chunks
+      // A missing key answers a read; on a write or a listing, a 404 means the endpoint is not the S3 it should be.
+      if ((missingIsAnswer && isMissing(error)) || MlopsError.isInstance(error)) throw error; // ours: a body's chunks
       throw storageError(this.location, this.endpoint, what, error);
     }
   }
@@ -192,8 +198,10 @@ export class S3ObjectStore implements ObjectStore {
   ): Promise<T | undefined> {
     let response: { Body?: unknown; ContentLength?: number };
     try {
-      response = await this.send(`reading ${key}`, () =>
-        this.client.send(new (loadS3().GetObjectCommand)({ Bucket: this.bucket, Key: key })),
+      response = await this.send(
+        `reading ${key}`,
+        () => this.client.send(new (loadS3().GetObjectCommand)({ Bucket: this.bucket, Key: key })),
+        true,
       );
     } catch (error) {
       if (isMissing(error)) return undefined;

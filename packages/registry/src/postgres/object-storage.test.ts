@@ -1,5 +1,7 @@
 // PostgreSQL + S3 (s3rver): where the bytes go, what a load checks, crashes around the upload, orphans.
 import { execFile, spawn } from 'node:child_process';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -143,13 +145,54 @@ describe.skipIf(!url)('PostgreSQL registry with S3 artifact storage', () => {
     expect(report.problems.map((p) => p.problem)).toEqual([
       expect.stringContaining('failed'),
       expect.stringMatching(
-        /^orphaned objects not checked: reading down\/registry.json in s3:\/\/mlops-test\/down\/ failed: .*ECONNREFUSED/,
+        /^orphaned objects not checked: listing objects in s3:\/\/mlops-test\/down\/ failed: .*ECONNREFUSED/,
       ),
     ]);
     const { store: noBucket } = await open({ prefix: 's3://no-such-bucket/x' });
     await expect(noBucket.register('churn', { artifact: ARTIFACT })).rejects.toThrow(
-      /^cannot register model "churn": reading x\/registry.json in s3:\/\/no-such-bucket\/x\/ failed: .*\(create the bucket first\)$/,
+      /^cannot register model "churn": listing objects in s3:\/\/no-such-bucket\/x\/ failed: .*\(create the bucket first\)$/,
     );
+  });
+
+  it('an endpoint that answers but is no S3 API is a StorageError saying so, before any training would start', async () => {
+    // One server answers every request with an empty 404 (a proxy's catch-all), one with an HTML page.
+    const servers = await Promise.all(
+      [
+        (response: ServerResponse) => response.writeHead(404).end(),
+        (response: ServerResponse) =>
+          response.writeHead(200, { 'content-type': 'text/html' }).end('<html><head><meta></head></html>'),
+      ].map(async (answer) => {
+        const server = createServer((_, response) => answer(response));
+        await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+        return server;
+      }),
+    );
+    try {
+      for (const server of servers) {
+        const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const schema = `objects_${randomBytes(4).toString('hex')}`;
+        schemas.push(schema);
+        const store = new PostgresModelStore({
+          connectionString: url!,
+          schema,
+          artifacts: new S3ObjectStore({ url: 's3://models/notes3', endpoint }),
+        });
+        opened.push(store);
+        await store.migrate();
+        const early = await store.checkArtifactStorage().catch((e: unknown) => e);
+        expect(StorageError.isInstance(early)).toBe(true);
+        expect((early as Error).message).toContain(`(is ${endpoint} an S3 API? AWS_ENDPOINT_URL must point at S3`);
+        const late = await store.register('churn', { artifact: ARTIFACT }).catch((e: unknown) => e);
+        expect(StorageError.isInstance(late)).toBe(true);
+        expect((late as Error).message).toMatch(
+          /^cannot register model "churn": listing objects in s3:\/\/models\/notes3\/ failed: .* an S3 API\?/,
+        );
+        expect((late as Error).message).not.toMatch(/failed: UnknownError/);
+        expect(await store.listVersions('churn')).toEqual([]);
+      }
+    } finally {
+      for (const server of servers) server.close();
+    }
   });
 
   it('gives IntegrityError for a missing or altered object, on load and in verify()', async () => {

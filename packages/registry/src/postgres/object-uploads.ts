@@ -95,8 +95,14 @@ export class ObjectUploads {
     );
   }
 
+  /** Lists the storage's first page of objects: a missing bucket or an endpoint that is no S3 API fails now. */
+  private async checkReachable(): Promise<void> {
+    for await (const _ of this.objects.list()) break;
+  }
+
   /** Whose the object storage is: this registry's (`mine`), another's (`owner`), or nobody's. */
   async ownership(): Promise<{ mine: boolean; owner: StorageOwner | undefined; self: StorageOwner }> {
+    await this.checkReachable(); // an endpoint that is no S3 API could answer the marker's read with a page
     const schemaSql = `"${this.schema}"`;
     await this.pool.query(
       `INSERT INTO ${schemaSql}.settings (key, value) VALUES ('registry_id', $1) ON CONFLICT (key) DO NOTHING`,

@@ -140,15 +140,16 @@ export class PostgresModelStore implements Registry {
 
   /**
    * Refuses (`InvalidInputError` naming the right one) when this store's artifact storage is not the one the registry
-   * recorded, or is another registry's, as a write would be: for work that ends in a write (training), checked before
-   * it starts.
+   * recorded, or is another registry's, and fails (`StorageError`) when it does not answer as S3 (a missing bucket, an
+   * endpoint that is no S3 API), as a write would: for work that ends in a write (training), checked before it starts.
    */
   async checkArtifactStorage(): Promise<void> {
     const what = 'cannot write to this registry';
     await checkArtifactStorage(this.pool, this.schemaSql, this.uploads?.objects.location, what);
-    const { mine, owner } = (await this.uploads?.ownership()) ?? { mine: true, owner: undefined };
+    if (this.uploads === undefined) return;
+    const { mine, owner } = await this.uploads.ownership();
     if (!mine && owner !== undefined)
-      throw new InvalidInputError(`${what}: ${foreignStorage(this.uploads!.objects.location, owner).message}`);
+      throw new InvalidInputError(`${what}: ${foreignStorage(this.uploads.objects.location, owner).message}`);
   }
 
   /** Closes the pool it created. */
