@@ -239,7 +239,7 @@ export class S3ObjectStore implements ObjectStore {
 
   async readOwner(): Promise<StorageOwner | undefined> {
     const key = this.ownerKey();
-    const bytes = await this.request(key, (body, length) => readAll(body, length));
+    const bytes = await this.get(key);
     if (bytes === undefined) return undefined;
     const parsed = parseJsonSafely(bytes.toString('utf8'));
     const owner = parsed.ok ? (parsed.value as Partial<StorageOwner> & { format?: unknown }) : undefined;

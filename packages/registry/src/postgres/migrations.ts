@@ -1,4 +1,5 @@
 import { NAME_PATTERN } from '../names/names';
+import type pg from 'pg';
 import type { Transaction } from './transaction';
 
 /**
@@ -127,4 +128,12 @@ export async function migrateSchema(transaction: Transaction, schemaSql: string)
       await db.query(`INSERT INTO ${schemaSql}.schema_version (version) VALUES ($1)`, [version]);
     }
   });
+}
+
+/** Whether the table `name` exists in the schema `schemaSql` (a quoted identifier): which migrations a schema has had. */
+export async function tableExists(db: pg.Pool | pg.PoolClient, schemaSql: string, name: string): Promise<boolean> {
+  const { rows } = await db.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
+    `${schemaSql}.${name}`,
+  ]);
+  return rows[0]!.found;
 }

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { failpoint } from '../failpoint';
 import type { ObjectBody, ObjectStore, StorageOwner, StoredObject } from '../objects/object-store';
 import { describeChecksumMismatch, type ArtifactDigest } from '../records/version-record';
+import { tableExists } from './migrations';
 import { inTransaction } from './transaction';
 
 /**
@@ -15,6 +16,8 @@ import { inTransaction } from './transaction';
 export class ObjectUploads {
   private claimed: Promise<void> | undefined;
   private recorded: string | undefined;
+  /** This registry's identity, read once: it never changes. */
+  private self: StorageOwner | undefined;
   private readonly lockName: string;
 
   constructor(
@@ -103,6 +106,14 @@ export class ObjectUploads {
   /** Whose the object storage is: this registry's (`mine`), another's (`owner`), or nobody's. */
   async ownership(): Promise<{ mine: boolean; owner: StorageOwner | undefined; self: StorageOwner }> {
     await this.checkReachable(); // an endpoint that is no S3 API could answer the marker's read with a page
+    this.self ??= await this.identity();
+    const self = this.self;
+    const owner = await this.objects.readOwner();
+    return { mine: owner?.registry === self.registry, owner, self };
+  }
+
+  /** This registry as a marker names it: its id (created in `settings` the first time) and where it is. */
+  private async identity(): Promise<StorageOwner> {
     const schemaSql = `"${this.schema}"`;
     await this.pool.query(
       `INSERT INTO ${schemaSql}.settings (key, value) VALUES ('registry_id', $1) ON CONFLICT (key) DO NOTHING`,
@@ -111,12 +122,10 @@ export class ObjectUploads {
     const { rows } = await this.pool.query<{ id: string; database: string }>(
       `SELECT value AS id, current_database() AS database FROM ${schemaSql}.settings WHERE key = 'registry_id'`,
     );
-    const self = {
+    return {
       registry: rows[0]!.id,
       description: `schema ${JSON.stringify(this.schema)} of database ${JSON.stringify(rows[0]!.database)}`,
     };
-    const owner = await this.objects.readOwner();
-    return { mine: owner?.registry === self.registry, owner, self };
   }
 
   /** Runs `work` while no upload is in flight (the exclusive side of the lock). */
@@ -219,16 +228,9 @@ export async function sweepOrphans(
 
 /** The artifact storage a registry recorded (`settings`), or `undefined` (also for a schema from before `settings`). */
 export async function recordedStorage(db: pg.Pool | pg.PoolClient, schemaSql: string): Promise<string | undefined> {
-  if (!(await hasSettings(db, schemaSql))) return undefined;
+  if (!(await tableExists(db, schemaSql, 'settings'))) return undefined;
   const { rows } = await db.query<{ value: string }>(`SELECT value FROM ${schemaSql}.settings WHERE key = 'artifacts'`);
   return rows[0]?.value;
-}
-
-async function hasSettings(db: pg.Pool | pg.PoolClient, schemaSql: string): Promise<boolean> {
-  const { rows } = await db.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
-    `${schemaSql}.settings`,
-  ]);
-  return rows[0]!.found;
 }
 
 /**
@@ -242,7 +244,7 @@ export async function assertArtifactStorage(
   location: string | undefined,
   what: string,
 ): Promise<void> {
-  if (!(await hasSettings(db, schemaSql))) return; // a schema not migrated yet: nothing recorded
+  if (!(await tableExists(db, schemaSql, 'settings'))) return; // a schema not migrated yet: nothing recorded
   if (location !== undefined)
     await db.query(
       `INSERT INTO ${schemaSql}.settings (key, value) VALUES ('artifacts', $1) ON CONFLICT (key) DO NOTHING`,

@@ -40,7 +40,7 @@ import {
 import { buildVersionRecord, describeVersionRecordProblem, type StoredVersionRecord } from '../records/version-record';
 import { assertAliasable, assertNoAliases, deletedVersionError } from '../records/version-state';
 import { checkQuery } from '../search/search';
-import { migrateSchema } from './migrations';
+import { migrateSchema, tableExists } from './migrations';
 import {
   assertArtifactStorage,
   checkArtifactStorage,
@@ -132,10 +132,7 @@ export class PostgresModelStore implements Registry {
 
   /** Whether the registry's tables exist (`migrate()` creates them), in any schema version. */
   async exists(): Promise<boolean> {
-    const { rows } = await this.pool.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
-      `${this.schemaSql}.models`,
-    ]);
-    return rows[0]!.found;
+    return tableExists(this.pool, this.schemaSql, 'models');
   }
 
   /**
